@@ -1,0 +1,60 @@
+// `npm run bench [-- --quick] [-- SECTION ...]`: runs every benchmark and writes one table,
+// bench/results.md and bench/results.json, with the machine it ran on. Only figures measured in this run
+// are written.
+import '../node/polyfill.js'
+import { writeFile } from 'node:fs/promises'
+import { cpus, totalmem, platform, release } from 'node:os'
+import type { Bench, BenchRow } from './lib.js'
+
+const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> }> = []
+
+const args = process.argv.slice(2)
+const quick = args.includes('--quick')
+const only = args.filter((a) => !a.startsWith('--'))
+
+function fmt (n: number): string {
+  if (!Number.isFinite(n)) return String(n)
+  const abs = Math.abs(n)
+  if (abs >= 100) return Math.round(n).toLocaleString('en-US')
+  if (abs >= 1) return n.toFixed(2)
+  return n.toPrecision(3)
+}
+
+function ratio (row: BenchRow): string {
+  if (row.baseline === undefined || row.baseline.value === 0) return ''
+  return `${(row.value / row.baseline.value).toFixed(2)}×`
+}
+
+const rows: BenchRow[] = []
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()}`,
+  node: process.version,
+  date: new Date().toISOString()
+}
+
+for (const { section, load } of benches) {
+  if (only.length > 0 && !only.includes(section)) continue
+  process.stderr.write(`bench: ${section} …\n`)
+  const bench = (await load()).default
+  await bench({ quick, row: (row) => { rows.push(row); process.stderr.write(`  ${row.figure}: ${fmt(row.value)} ${row.unit}\n`) } })
+}
+
+const header = '| section | figure | value | baseline (same run) | ratio | goal | met |'
+const lines = [
+  '# Porchlight benchmarks',
+  '',
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; run ${machine.date}${quick ? ' (quick)' : ''}.`,
+  'Each value is a median over rounds; the ratio is value ÷ baseline.',
+  '',
+  header,
+  '|---|---|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.section} | ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline === undefined ? '' : `${r.baseline.label}: ${fmt(r.baseline.value)} ${r.unit}`} | ${ratio(r)} | ${r.goal ?? ''} | ${r.met === undefined ? '' : r.met ? 'yes' : 'NO'} |`)
+]
+const md = lines.join('\n') + '\n'
+console.log(md)
+const dir = new URL('.', import.meta.url)
+await writeFile(new URL('results.md', dir), md)
+await writeFile(new URL('results.json', dir), JSON.stringify({ machine, quick, rows }, null, 2) + '\n')

@@ -1,0 +1,16 @@
+// One CLI command: a name, a one-line summary for `porchlight help`, its usage text, and `run`, which
+// returns the process exit code. Commands parse their own flags with node:util parseArgs.
+export interface Command {
+  name: string
+  summary: string
+  usage: string
+  run (argv: string[]): Promise<number>
+}
+
+/** Thrown for bad command-line input: printed with the command's usage, exit code 2. */
+export class UsageError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'UsageError'
+  }
+}

@@ -1,0 +1,4 @@
+// Every `porchlight` command, in the order `porchlight help` lists them.
+import type { Command } from './command.js'
+
+export const commands: Command[] = []

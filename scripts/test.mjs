@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs Node's test runner on an explicit list of files: Node 20 expands no globs, and a shell glob in an
+// npm script silently runs fewer files. Fails when it finds no test file.
+//   npm test                 every test/**/*.test.ts except the browser tests (test/e2e)
+//   npm test -- test/unit    only the files under the given paths
+import { spawn } from 'node:child_process'
+import { readdirSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const args = process.argv.slice(2)
+const e2e = args[0] === '--e2e'
+const roots = (e2e ? args.slice(1) : args).length > 0 ? (e2e ? args.slice(1) : args) : [e2e ? 'test/e2e' : 'test']
+
+function collect (path, out) {
+  const full = join(root, path)
+  const st = statSync(full)
+  if (st.isFile()) { if (path.endsWith('.test.ts')) out.push(path); return out }
+  for (const name of readdirSync(full).sort()) {
+    const child = join(path, name)
+    if (!e2e && relative('test/e2e', child).startsWith('..') === false) continue
+    if (name === 'node_modules' || name === 'artifacts' || name.startsWith('.')) continue
+    collect(child, out)
+  }
+  return out
+}
+
+const files = roots.flatMap((r) => collect(r, []))
+if (files.length === 0) {
+  console.error(`no test files found under ${roots.join(', ')}`)
+  process.exit(1)
+}
+
+const child = spawn(process.execPath, [
+  '--import', 'tsx', '--import', './node/polyfill.ts',
+  '--test', '--test-reporter', process.env.TEST_REPORTER ?? 'spec',
+  ...files
+], { cwd: root, stdio: 'inherit' })
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
