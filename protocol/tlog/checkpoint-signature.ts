@@ -1,0 +1,116 @@
+// Checkpoints signed by the agency's Ethereum key, as a C2SP signed note. The signature is the 65-byte
+// recoverable secp256k1 signature r ‖ s ‖ v (v = 27 or 28) over the EIP-191 personal-message hash of the
+// note text, so a wallet can sign it and `ethers.verifyMessage(text, signature)` returns the agency address.
+// The key name is the origin; the key id follows C2SP's recommendation with signature type 0xff (the byte
+// C2SP reserves for types it has not assigned) followed by the identifier below and the 20-byte address.
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import { formatCheckpoint, parseCheckpoint, parseCheckpointOrigin, type Checkpoint } from './checkpoint.js'
+import {
+  InvalidCheckpointError, InvalidCheckpointSignatureError, MissingSignatureError, WrongOriginError, WrongSignerError
+} from './errors.js'
+import { formatSignedNote, noteKeyId, parseSignedNote } from './signed-note.js'
+
+const SIGNATURE_TYPE = new Uint8Array([0xff, ...new TextEncoder().encode('porchlight/eip191-secp256k1')])
+const SIGNATURE_LENGTH = 65
+
+function hexToBytes (hex: string): Uint8Array {
+  return Uint8Array.from(hex.slice(2).match(/../g)!, (b) => parseInt(b, 16))
+}
+
+function bytesToHex (bytes: Uint8Array): string {
+  return '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** EIP-191 `personal_sign` hash: keccak256("\x19Ethereum Signed Message:\n" ‖ byte length ‖ message). */
+export function hashPersonalMessage (message: string): Uint8Array {
+  const body = new TextEncoder().encode(message)
+  const prefix = new TextEncoder().encode(`\x19Ethereum Signed Message:\n${body.length}`)
+  const buf = new Uint8Array(prefix.length + body.length)
+  buf.set(prefix)
+  buf.set(body, prefix.length)
+  return keccak_256(buf)
+}
+
+/** The Ethereum address (lowercase) of an uncompressed or compressed secp256k1 public key. */
+function addressOfPublicKey (publicKey: Uint8Array): string {
+  const uncompressed = secp256k1.Point.fromBytes(publicKey).toBytes(false)
+  return bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12))
+}
+
+/** The key id of an agency's checkpoint key (name = origin). */
+export function checkpointKeyId (origin: string, agency: string): number {
+  if (typeof agency !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(agency)) throw new InvalidCheckpointError('agency', 'not a 20-byte hex address', { value: agency })
+  return noteKeyId(origin, SIGNATURE_TYPE, hexToBytes(agency.toLowerCase()))
+}
+
+/**
+ * Signs a checkpoint with the agency's 32-byte secp256k1 private key; returns the signed note.
+ * The origin must be the key's own (`porchlight.<chainId>/<its address>`), or WrongSignerError.
+ */
+export function signCheckpoint (checkpoint: Checkpoint, privateKey: Uint8Array): string {
+  const text = formatCheckpoint(checkpoint)
+  const { agency } = parseCheckpointOrigin(checkpoint.origin)
+  let signer: string
+  try { signer = addressOfPublicKey(secp256k1.getPublicKey(privateKey)) } catch (cause) {
+    throw new InvalidCheckpointSignatureError('private key is not a secp256k1 scalar', { cause })
+  }
+  if (signer !== agency) throw new WrongSignerError(agency, signer)
+  const recovered = secp256k1.sign(hashPersonalMessage(text), privateKey, { prehash: false, format: 'recovered' })
+  // noble puts the recovery bit first; Ethereum puts it last, as 27 + bit.
+  const signature = new Uint8Array(SIGNATURE_LENGTH)
+  signature.set(recovered.subarray(1), 0)
+  signature[64] = 27 + recovered[0]!
+  return formatSignedNote({ text, signatures: [{ name: checkpoint.origin, keyId: checkpointKeyId(checkpoint.origin, agency), signature }] })
+}
+
+/** The address (lowercase) that made a 65-byte r ‖ s ‖ v signature over `text`; rejects high-s and bad v. */
+function recoverSigner (text: string, signature: Uint8Array): string {
+  if (signature.length !== SIGNATURE_LENGTH) throw new InvalidCheckpointSignatureError('not 65 bytes')
+  const v = signature[64]!
+  if (v !== 27 && v !== 28) throw new InvalidCheckpointSignatureError('v is not 27 or 28')
+  const recovered = new Uint8Array(SIGNATURE_LENGTH)
+  recovered[0] = v - 27
+  recovered.set(signature.subarray(0, 64), 1)
+  try {
+    // A high-s twin of a valid signature recovers the same key: refuse it so each checkpoint has one signature.
+    if (secp256k1.Signature.fromBytes(recovered, 'recovered').hasHighS()) throw new Error('high s')
+    return addressOfPublicKey(secp256k1.recoverPublicKey(recovered, hashPersonalMessage(text), { prehash: false }))
+  } catch (cause) {
+    throw new InvalidCheckpointSignatureError('does not recover a public key', { cause })
+  }
+}
+
+/**
+ * Opens a signed checkpoint from the log `expectedOrigin`: the note must be well formed, the checkpoint's
+ * origin must be `expectedOrigin`, and every signature line by the origin's agency key (name and key id)
+ * must verify — at least one must be present. Other signatures (witnesses) are ignored, as C2SP requires.
+ * Returns the checkpoint and the signer's address (lowercase).
+ */
+export function openCheckpoint (noteText: string, expectedOrigin: string): { checkpoint: Checkpoint, signer: string } {
+  const note = parseSignedNote(noteText)
+  const checkpoint = parseCheckpoint(note.text)
+  if (checkpoint.origin !== expectedOrigin) throw new WrongOriginError(expectedOrigin, checkpoint.origin)
+  const { agency } = parseCheckpointOrigin(expectedOrigin)
+  const keyId = checkpointKeyId(expectedOrigin, agency)
+  const known = note.signatures.filter((s) => s.name === expectedOrigin && s.keyId === keyId)
+  if (known.length === 0) throw new MissingSignatureError(expectedOrigin, keyId)
+  for (const { signature } of known) {
+    const signer = recoverSigner(note.text, signature)
+    if (signer !== agency) throw new WrongSignerError(agency, signer)
+  }
+  return { checkpoint, signer: agency }
+}
+
+/**
+ * Verifies a signed checkpoint of `agencyAddress`'s log (on chain `chainId` when given); returns the
+ * checkpoint. A log of another agency is WrongSignerError; another chain is WrongOriginError.
+ */
+export function verifyCheckpoint (noteText: string, agencyAddress: string, chainId?: number | bigint): Checkpoint {
+  const { origin } = parseCheckpoint(parseSignedNote(noteText).text)
+  const named = parseCheckpointOrigin(origin)
+  const expected = agencyAddress.toLowerCase()
+  if (named.agency !== expected) throw new WrongSignerError(expected, named.agency)
+  if (chainId !== undefined && named.chainId !== BigInt(chainId)) throw new WrongOriginError(`porchlight.${BigInt(chainId)}/${expected}`, origin)
+  return openCheckpoint(noteText, origin).checkpoint
+}

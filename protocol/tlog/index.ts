@@ -1,0 +1,30 @@
+// The transparency-log core: RFC 9162 Merkle hashing and proofs, C2SP checkpoints, signed notes and tiles.
+export { HASH_SIZE, hashLeaf, hashChildren, emptyRoot, equalHashes } from './hasher.js'
+export { type NodeId, rangeNodes, rootNodes, nodeRange, splitPoint } from './subtree.js'
+export { CompactRange, merkleRoot, type NodeVisitor } from './compact-range.js'
+export { type HashReader, MemoryHashStore } from './hash-reader.js'
+export { MemoryTree } from './memory-tree.js'
+export {
+  ProofPlan, planInclusion, planConsistency, planRoot, inclusionProof, consistencyProof, rootAt
+} from './proof.js'
+export { verifyInclusion, rootFromInclusionProof, verifyConsistency } from './verify.js'
+export {
+  type Checkpoint, formatCheckpoint, parseCheckpoint, checkpointOrigin, parseCheckpointOrigin, MAX_NOTE_LENGTH
+} from './checkpoint.js'
+export {
+  type SignedNote, type NoteSignature, formatSignedNote, parseSignedNote, noteKeyId, MAX_NOTE_SIGNATURES
+} from './signed-note.js'
+export {
+  signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage
+} from './checkpoint-signature.js'
+export { tilePath, entryBundlePath, parseTilePath, type TilePathInfo, MAX_TILE_LEVEL } from './tile-path.js'
+export {
+  type TileId, TILE_HEIGHT, TILE_WIDTH, MAX_ENTRY_SIZE, tilesForSize, tileForNode, tilesForNodes, tileNodes,
+  encodeHashTile, decodeHashTile, encodeEntryBundle, decodeEntryBundle
+} from './tile.js'
+export { TileHashReader, type TileFetcher, type TileHashReaderInit } from './tile-reader.js'
+export {
+  InvalidProofError, IndexOutOfRangeError, InvalidHashError, MissingHashError, InvalidCheckpointError,
+  InvalidNoteError, WrongOriginError, WrongSignerError, MissingSignatureError, InvalidCheckpointSignatureError,
+  InvalidTilePathError, InvalidTileError, EntryTooLargeError
+} from './errors.js'
