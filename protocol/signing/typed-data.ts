@@ -7,9 +7,17 @@ import { InvalidTypedDataError } from './errors.js'
 import { DOMAIN_NAME, DOMAIN_VERSION, EIP712_DOMAIN_TYPE, TYPES } from './types.js'
 import type { Domain, SignableKind, TypeTable, TypedField } from './types.js'
 
-/** `Primary(type name,...)` followed by the referenced struct types in alphabetical order. */
+/** The struct types `name` refers to, directly or through others (itself included). */
+function dependencies (name: string, types: TypeTable, found = new Set<string>()): Set<string> {
+  if (found.has(name) || types[name] === undefined) return found
+  found.add(name)
+  for (const f of types[name]) dependencies(f.type.replace(/\[\]$/, ''), types, found)
+  return found
+}
+
+/** `Primary(type name,...)` followed by the struct types it refers to, in alphabetical order. */
 export function encodeType (primary: string, types: TypeTable): string {
-  const referenced = Object.keys(types).filter((t) => t !== primary).sort()
+  const referenced = [...dependencies(primary, types)].filter((t) => t !== primary).sort()
   return [primary, ...referenced].map((t) => `${t}(${types[t]!.map((f) => `${f.type} ${f.name}`).join(',')})`).join('')
 }
 
