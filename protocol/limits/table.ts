@@ -54,7 +54,8 @@ export const LIMITS = {
     request: 16 * KiB,
     withdrawal: 1 * KiB,
     consent: 32 * KiB,
-    receipt: 16 * KiB,
+    /** A checkpoint may be up to 4,096 characters of UTF-8 beside a 64-hash proof. */
+    receipt: 24 * KiB,
     deletionRequest: 8 * KiB,
     /** A `request` entry holds a whole signed request. */
     entry: 20 * KiB

@@ -28,8 +28,11 @@ export function join (field: string, key: string): string {
   return field === '' ? key : `${field}.${key}`
 }
 
+// Not arrays, bytes or CID links; null-prototype records (as some builders make) are fine.
 function isPlainObject (value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype
+  if (typeof value !== 'object' || value === null) return false
+  const proto: unknown = Object.getPrototypeOf(value)
+  return proto === Object.prototype || proto === null
 }
 
 /** A map with exactly the fields of `shape` (optional ones may be absent). */
