@@ -68,6 +68,8 @@ export function integer (min: number, max: number): Check<number> {
 /** Unix seconds: any non-negative safe integer (the limits decide what is recent enough). */
 export const seconds = integer(0, Number.MAX_SAFE_INTEGER)
 
+const LONE_SURROGATE = /\p{Cs}/u
+
 /** A string of at most `maxChars` code points (TextTooLongError beyond), optionally non-empty. */
 export function text (maxChars: number, opts: { nonEmpty?: boolean } = {}): Check<string> {
   return (value, field) => {
@@ -78,6 +80,8 @@ export function text (maxChars: number, opts: { nonEmpty?: boolean } = {}): Chec
       if (length > maxChars) throw new TextTooLongError({ field, limit: maxChars, value: length })
     }
     if (opts.nonEmpty === true && value.length === 0) fail(field, 'must not be empty')
+    // A lone surrogate cannot be UTF-8: it would be encoded and signed as U+FFFD, not as written.
+    if (LONE_SURROGATE.test(value)) fail(field, 'must be well-formed Unicode')
     return value
   }
 }

@@ -90,6 +90,7 @@ export function hashDomain (domain: Domain): Uint8Array {
   let hash = separators.get(key)
   if (hash === undefined) {
     hash = hashStruct('EIP712Domain', full, { EIP712Domain: EIP712_DOMAIN_TYPE })
+    if (separators.size >= 64) separators.clear()
     separators.set(key, hash)
   }
   return hash

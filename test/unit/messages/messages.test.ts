@@ -150,4 +150,5 @@ test('encoding checks the message too, and changes nothing it is given', () => {
   rejects(() => encodeRequest(bad), 'MalformedMessageError', 'title')
   assert.deepEqual(bad, copy)
   rejects(() => encodeConsent({ ...sampleConsent(), clips: [] }), 'MalformedMessageError', 'clips')
+  rejects(() => encodeConsent({ ...sampleConsent(), terms: 'ok \uD800' }), 'MalformedMessageError', 'terms')
 })
