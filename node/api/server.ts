@@ -118,6 +118,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   })
 
   void app.register(swagger, {
+    // Shared schemas keep their $id as their name in the document (rather than def-0, def-1 …).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Porchlight node API', version: init.version ?? '0.1.0' },

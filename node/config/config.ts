@@ -93,7 +93,10 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 /** Validates and writes `<dir>/config.json` atomically. */
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
-  await writeFileAtomic(nodePaths(dir).config, JSON.stringify(valid, null, 2) + '\n', 0o644)
+  // The documented order, whatever order defaults were filled in (keys not listed here follow).
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds'] as const
+  const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
+  await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }
 
 /** The chain endpoint a config names: inline, or read from its deployment file (relative to `dir`). */

@@ -60,6 +60,8 @@ export interface PorchlightLibp2pInit {
   /** Gossipsub heartbeat in ms; lower only in tests and simulations. @default 1000 */
   heartbeatIntervalMs?: number
   logger?: ComponentLogger
+  /** Start listening and dialling at once. @default true */
+  start?: boolean
 }
 
 /**
@@ -88,6 +90,7 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
   if (init.mdns === true) peerDiscovery.push(mdns())
 
   return await createLibp2p({
+    start: init.start ?? true,
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     addresses: { listen, ...(init.announce === undefined ? {} : { announce: init.announce }) },
