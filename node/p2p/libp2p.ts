@@ -1,7 +1,7 @@
 // The libp2p node every Porchlight role runs: TCP (or the in-process memory transport for the simulator),
 // Noise, Yamux, identify, ping and gossipsub, with a bootstrap list and optional mDNS. Nothing here is
 // process-global, so many nodes can share one process.
-import { createLibp2p, type Libp2p } from 'libp2p'
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { memory } from '@libp2p/memory'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -13,7 +13,7 @@ import { mdns } from '@libp2p/mdns'
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import type { Message } from '@libp2p/gossipsub'
 import type { PeerScoreParams, PeerScoreThresholds } from '@libp2p/gossipsub/score'
-import type { PeerDiscovery, PrivateKey, ComponentLogger } from '@libp2p/interface'
+import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { porchlightScoreParams, porchlightScoreThresholds } from './scoring.js'
 
@@ -82,7 +82,7 @@ function toGossipMessageId (messageId: MessageIdFn): (msg: Message) => Uint8Arra
 export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): Promise<PorchlightLibp2p> {
   const transport = init.transport ?? 'tcp'
   const listen = init.listen ?? [transport === 'memory' ? `/memory/${crypto.randomUUID()}` : '/ip4/127.0.0.1/tcp/0']
-  const peerDiscovery: Array<(components: any) => PeerDiscovery> = []
+  const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if ((init.bootstrap ?? []).length > 0) {
     // 'keep-alive-…' makes libp2p redial a bootstrap peer whenever the connection drops.
     peerDiscovery.push(bootstrap({ list: init.bootstrap!, timeout: 0, tagName: 'keep-alive-bootstrap' }))
