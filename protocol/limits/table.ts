@@ -58,7 +58,9 @@ export const LIMITS = {
     receipt: 24 * KiB,
     deletionRequest: 8 * KiB,
     /** A `request` entry holds a whole signed request. */
-    entry: 20 * KiB
+    entry: 20 * KiB,
+    /** A gossip message: a whole signed request beside its checkpoint and inclusion proof. */
+    announcement: 24 * KiB
   },
   /** How far in the future a message's `issuedAt` may be, against clocks that disagree. */
   clockSkewSeconds: 5 * MINUTE

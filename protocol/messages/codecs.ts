@@ -6,11 +6,11 @@ import { LIMITS } from '../limits/table.js'
 import { MalformedMessageError, MessageTooLargeError } from './errors.js'
 import type { Check } from './schema.js'
 import {
-  consentShape, deletionRequestShape, logEntryShape, receiptShape, requestShape, signedConsentShape,
+  announcementShape, consentShape, deletionRequestShape, logEntryShape, receiptShape, requestShape, signedConsentShape,
   signedDeletionRequestShape, signedReceiptShape, signedRequestShape, signedWithdrawalShape, withdrawalShape
 } from './shapes.js'
 import type {
-  Consent, DeletionRequest, LogEntry, Receipt, Request, SignedConsent, SignedDeletionRequest, SignedReceipt,
+  Announcement, Consent, DeletionRequest, LogEntry, Receipt, Request, SignedConsent, SignedDeletionRequest, SignedReceipt,
   SignedRequest, SignedWithdrawal, Withdrawal
 } from './types.js'
 
@@ -58,6 +58,7 @@ export const signedReceiptCodec = codec<SignedReceipt>('receipt', B.receipt, sig
 export const deletionRequestCodec = codec<DeletionRequest>('deletionRequest', B.deletionRequest, deletionRequestShape)
 export const signedDeletionRequestCodec = codec<SignedDeletionRequest>('deletionRequest', B.deletionRequest, signedDeletionRequestShape)
 export const logEntryCodec = codec<LogEntry>('entry', B.entry, logEntryShape)
+export const announcementCodec = codec<Announcement>('announcement', B.announcement, announcementShape)
 
 export const encodeRequest = requestCodec.encode
 export const decodeRequest = requestCodec.decode
@@ -81,3 +82,5 @@ export const encodeSignedDeletionRequest = signedDeletionRequestCodec.encode
 export const decodeSignedDeletionRequest = signedDeletionRequestCodec.decode
 export const encodeLogEntry = logEntryCodec.encode
 export const decodeLogEntry = logEntryCodec.decode
+export const encodeAnnouncement = announcementCodec.encode
+export const decodeAnnouncement = announcementCodec.decode

@@ -2,7 +2,7 @@
 // commits to the signature too and a request's id is also its gossip message id.
 import { dagCborCid } from '../codec/cid.js'
 import { logEntryCodec, signedConsentCodec, signedDeletionRequestCodec, signedReceiptCodec, signedRequestCodec, signedWithdrawalCodec } from './codecs.js'
-import type { LogEntry, SignedConsent, SignedDeletionRequest, SignedReceipt, SignedRequest, SignedWithdrawal } from './types.js'
+import type { Announcement, LogEntry, SignedConsent, SignedDeletionRequest, SignedReceipt, SignedRequest, SignedWithdrawal } from './types.js'
 
 /** The id of already encoded dag-cbor bytes (as received: no re-encoding). */
 export function messageId (encoded: Uint8Array): string {
@@ -16,3 +16,6 @@ export const receiptId = (signed: SignedReceipt): string => messageId(signedRece
 export const deletionRequestId = (signed: SignedDeletionRequest): string => messageId(signedDeletionRequestCodec.encode(signed))
 /** The CID of a log entry (its leaf bytes are `encodeLogEntry(entry)`). */
 export const logEntryCid = (entry: LogEntry): string => messageId(logEntryCodec.encode(entry))
+/** The gossip message id of an announcement: the id of the request or withdrawal it carries. */
+export const announcementId = (a: Announcement): string =>
+  a.kind === 'request' ? requestId(a.request) : withdrawalId(a.withdrawal)

@@ -1,7 +1,8 @@
 export type {
   Category, Request, Withdrawal, ClipRef, Consent, Receipt, DeletionRequest, Signed, SignedRequest,
   SignedWithdrawal, SignedConsent, SignedReceipt, SignedDeletionRequest, DeletionReason, RequestEntry,
-  WithdrawEntry, DeliveryEntry, AccessEntry, ShareEntry, DeleteEntry, LogEntry, LogEntryKind
+  WithdrawEntry, DeliveryEntry, AccessEntry, ShareEntry, DeleteEntry, LogEntry, LogEntryKind,
+  RequestAnnouncement, WithdrawalAnnouncement, Announcement
 } from './types.js'
 export { DELETION_REASONS } from './types.js'
 export { MalformedMessageError, MessageTooLargeError } from './errors.js'
@@ -13,6 +14,6 @@ export {
   encodeSignedWithdrawal, decodeSignedWithdrawal, encodeConsent, decodeConsent, encodeSignedConsent,
   decodeSignedConsent, encodeReceipt, decodeReceipt, encodeSignedReceipt, decodeSignedReceipt,
   encodeDeletionRequest, decodeDeletionRequest, encodeSignedDeletionRequest, decodeSignedDeletionRequest,
-  encodeLogEntry, decodeLogEntry
+  encodeLogEntry, decodeLogEntry, announcementCodec, encodeAnnouncement, decodeAnnouncement
 } from './codecs.js'
-export { messageId, requestId, withdrawalId, consentId, receiptId, deletionRequestId, logEntryCid } from './ids.js'
+export { messageId, requestId, withdrawalId, consentId, receiptId, deletionRequestId, logEntryCid, announcementId } from './ids.js'

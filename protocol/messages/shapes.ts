@@ -7,7 +7,7 @@ import type { Check } from './schema.js'
 import { address, ageRecipient, areaCell, bytes32, clipCidField, messageIdField, multiaddrField, peerIdField, signature } from './fields.js'
 import { DELETION_REASONS } from './types.js'
 import type {
-  Category, ClipRef, Consent, DeleteEntry, DeletionRequest, LogEntry, Receipt, Request, Signed, Withdrawal
+  Announcement, Category, ClipRef, Consent, DeleteEntry, DeletionRequest, LogEntry, Receipt, Request, Signed, Withdrawal
 } from './types.js'
 
 const UINT32_MAX = 2 ** 32 - 1
@@ -139,4 +139,23 @@ export const logEntryShape: Check<LogEntry> = (value, field) => {
     fail(join(field, 'kind'), `must be one of ${Object.keys(entryShapes).join(', ')}`, kind)
   }
   return entryShapes[kind as LogEntry['kind']](value, field)
+}
+
+const proofFields = {
+  logIndex: seconds,
+  checkpoint: text(LIMITS.receipt.maxCheckpointChars, { nonEmpty: true }),
+  proof: list(bytes32, { min: 0, max: LIMITS.receipt.maxProofHashes })
+}
+const announcementShapes: { [K in Announcement['kind']]: Check<Extract<Announcement, { kind: K }>> } = {
+  request: record({ kind: oneOf(['request'] as const), request: signedRequestShape, ...proofFields }),
+  withdraw: record({ kind: oneOf(['withdraw'] as const), withdrawal: signedWithdrawalShape, ...proofFields })
+}
+
+/** A gossiped announcement: the `kind` field picks the shape. */
+export const announcementShape: Check<Announcement> = (value, field) => {
+  const kind = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).kind : undefined
+  if (typeof kind !== 'string' || !Object.hasOwn(announcementShapes, kind)) {
+    fail(join(field, 'kind'), `must be one of ${Object.keys(announcementShapes).join(', ')}`, kind)
+  }
+  return announcementShapes[kind as Announcement['kind']](value, field)
 }

@@ -106,3 +106,26 @@ export interface DeleteEntry { kind: 'delete', clip: string, reason: DeletionRea
 
 export type LogEntry = RequestEntry | WithdrawEntry | DeliveryEntry | AccessEntry | ShareEntry | DeleteEntry
 export type LogEntryKind = LogEntry['kind']
+
+/**
+ * What the agency gossips: a signed request or withdrawal with the proof that its log entry is in the
+ * agency's public log (the inclusion proof of entry `logIndex` against the signed `checkpoint`). A node
+ * shows or relays nothing that is not logged.
+ */
+export interface RequestAnnouncement {
+  kind: 'request'
+  request: SignedRequest
+  logIndex: number
+  /** The agency-signed checkpoint (C2SP signed note text) the proof leads to. */
+  checkpoint: string
+  /** The inclusion proof: 32-byte hashes as 0x hex. */
+  proof: string[]
+}
+export interface WithdrawalAnnouncement {
+  kind: 'withdraw'
+  withdrawal: SignedWithdrawal
+  logIndex: number
+  checkpoint: string
+  proof: string[]
+}
+export type Announcement = RequestAnnouncement | WithdrawalAnnouncement

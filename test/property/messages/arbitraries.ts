@@ -6,7 +6,7 @@ import { DAG_CBOR_CODE, RAW_CODE, cidFromSha256Digest } from '../../../protocol/
 import { areaFromCells, cameraCell } from '../../../protocol/geo/index.js'
 import { LIMITS } from '../../../protocol/limits/index.js'
 import type {
-  ClipRef, Consent, DeletionRequest, LogEntry, Receipt, Request, Signed, Withdrawal
+  Announcement, ClipRef, Consent, DeletionRequest, LogEntry, Receipt, Request, Signed, Withdrawal
 } from '../../../protocol/messages/index.js'
 import { getAddress } from '../../../protocol/signing/index.js'
 import { ageRecipientOf, peerIdOf } from '../../helpers/messages.js'
@@ -95,4 +95,14 @@ export const logEntry: fc.Arbitrary<LogEntry> = fc.oneof(
   fc.record({ kind: fc.constant('share' as const), clip: clipCid, recipient: text(E.maxShareRecipientChars, 1), legalBasis: text(E.maxLegalBasisChars), at: seconds }),
   fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constantFrom('retention' as const, 'agency' as const), at: seconds }),
   fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constant('resident-request' as const), at: seconds, deletionRequest: signed(deletionRequest) })
+)
+
+const proofFields = {
+  logIndex: seconds,
+  checkpoint: text(LIMITS.receipt.maxCheckpointChars, 1),
+  proof: fc.array(bytes32, { maxLength: LIMITS.receipt.maxProofHashes })
+}
+export const announcement: fc.Arbitrary<Announcement> = fc.oneof(
+  fc.record({ kind: fc.constant('request' as const), request: signed(request), ...proofFields }),
+  fc.record({ kind: fc.constant('withdraw' as const), withdrawal: signed(withdrawal), ...proofFields })
 )

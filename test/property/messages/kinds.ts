@@ -1,7 +1,7 @@
 // Every message codec with an arbitrary for its valid values.
 import fc from 'fast-check'
 import {
-  consentCodec, deletionRequestCodec, logEntryCodec, receiptCodec, requestCodec, signedConsentCodec,
+  announcementCodec, consentCodec, deletionRequestCodec, logEntryCodec, receiptCodec, requestCodec, signedConsentCodec,
   signedDeletionRequestCodec, signedReceiptCodec, signedRequestCodec, signedWithdrawalCodec, withdrawalCodec
 } from '../../../protocol/messages/index.js'
 import type { MessageCodec } from '../../../protocol/messages/index.js'
@@ -23,5 +23,6 @@ export const KINDS: Kind[] = [
   kind('SignedReceipt', signedReceiptCodec, arb.signed(arb.receipt)),
   kind('DeletionRequest', deletionRequestCodec, arb.deletionRequest),
   kind('SignedDeletionRequest', signedDeletionRequestCodec, arb.signed(arb.deletionRequest)),
-  kind('LogEntry', logEntryCodec, arb.logEntry)
+  kind('LogEntry', logEntryCodec, arb.logEntry),
+  kind('Announcement', announcementCodec, arb.announcement)
 ]
