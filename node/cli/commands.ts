@@ -1,4 +1,6 @@
 // Every `porchlight` command, in the order `porchlight help` lists them.
 import type { Command } from './command.js'
+import { chainCommand } from './chain.js'
+import { councilCommand } from './council.js'
 
-export const commands: Command[] = []
+export const commands: Command[] = [chainCommand, councilCommand]
