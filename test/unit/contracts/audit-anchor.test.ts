@@ -10,6 +10,8 @@ const NonMonotonic = 2n
 const Fork = 3n
 
 const root = (): string => hexlify(randomBytes(32))
+// Gas depends on how many calldata bytes are zero; gas assertions use roots without any, the worst case.
+const fullRoot = (): string => hexlify(randomBytes(32).map((b) => b === 0 ? 1 : b))
 
 describe('AuditAnchor', () => {
   let f: ChainFixture
@@ -47,9 +49,9 @@ describe('AuditAnchor', () => {
       const agency = f.accounts[1]!
       await registered(agency.address)
       const anchor = f.anchorAs(agency)
-      const first = await send(anchor, 'anchor', 1, root())
-      const steady = await send(anchor, 'anchor', 2, root())
-      const huge = await send(anchor, 'anchor', 2 ** 52 - 1, root()) // 0x0fffffffffffff
+      const first = await send(anchor, 'anchor', 1, fullRoot())
+      const steady = await send(anchor, 'anchor', 2, fullRoot())
+      const huge = await send(anchor, 'anchor', 2 ** 52 - 1, fullRoot()) // 0x0fffffffffffff
       assert.ok(first.gasUsed > steady.gasUsed, 'the first anchor pays for a new root slot')
       assert.ok(steady.gasUsed <= 35_000n, `steady-state anchor used ${steady.gasUsed} gas`)
       assert.equal(huge.gasUsed, steady.gasUsed + 6n * (16n - 4n), 'six more non-zero calldata bytes, nothing else')
@@ -186,7 +188,7 @@ describe('AuditAnchor', () => {
 
     test('a steady-state batch of 32 costs at most 20,000 gas per agency, whatever the tree sizes', async () => {
       const round = async (size: number): Promise<bigint> => {
-        const entries = await Promise.all(agencies.map((a) => signAnchor(a, domain, size, root())))
+        const entries = await Promise.all(agencies.map((a) => signAnchor(a, domain, size, fullRoot())))
         const { receipt, count } = await batch(entries)
         assert.equal(count, 32n)
         return receipt.gasUsed
@@ -195,7 +197,8 @@ describe('AuditAnchor', () => {
       const steady = await round(2_000)
       const large = await round(2 ** 40)
       assert.ok(steady / 32n <= 20_000n, `batch of 32 used ${steady / 32n} gas per agency`)
-      assert.ok(large - steady <= 32n * 3n * 12n, 'a larger tree size only costs its calldata bytes')
+      // 2**40 has three more non-zero bytes than 2,000; the signatures' zero bytes vary a little.
+      assert.ok(large - steady <= 32n * 3n * 12n + 32n * 12n, 'a larger tree size only costs its calldata bytes')
     })
   })
 
