@@ -6,7 +6,9 @@ import { writeFile } from 'node:fs/promises'
 import { cpus, totalmem, platform, release } from 'node:os'
 import type { Bench, BenchRow } from './lib.js'
 
-const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> }> = []
+const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> }> = [
+  { section: 'contracts', load: () => import('./contracts.js') }
+]
 
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
