@@ -9,7 +9,7 @@ import { JsonRpcServer } from 'hardhat/internal/hardhat-network/jsonrpc/server.j
 import { defaultHardhatNetworkParams, HARDHAT_NETWORK_MNEMONIC } from 'hardhat/internal/core/config/default-config.js'
 import { connectProvider } from './provider.js'
 import { deployContracts } from './deploy.js'
-import type { Deployment } from './deployment.js'
+import type { ContractAddresses, Deployment } from './deployment.js'
 
 export interface EmbeddedChainOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
@@ -35,6 +35,8 @@ export interface EmbeddedChain {
   accounts: DevAccount[]
   /** Where the contracts are; undefined when started with `deploy: false`. */
   deployment: Deployment | undefined
+  /** The same as `deployment.contracts`. */
+  contracts: ContractAddresses | undefined
   /** Stops the JSON-RPC server; the chain's state is gone afterwards. */
   stop (): Promise<void>
 }
@@ -91,5 +93,5 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Prom
       rpc.destroy()
     }
   }
-  return { rpcUrl, port, chainId, accounts, deployment, stop }
+  return { rpcUrl, port, chainId, accounts, deployment, contracts: deployment?.contracts, stop }
 }
