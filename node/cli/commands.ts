@@ -2,5 +2,7 @@
 import type { Command } from './command.js'
 import { init } from './init.js'
 import { start } from './start.js'
+import { chainCommand } from './chain.js'
+import { councilCommand } from './council.js'
 
-export const commands: Command[] = [init, start]
+export const commands: Command[] = [init, start, chainCommand, councilCommand]
