@@ -10,6 +10,7 @@ import { defaultHardhatNetworkParams, HARDHAT_NETWORK_MNEMONIC } from 'hardhat/i
 import { connectProvider } from './provider.js'
 import { deployContracts } from './deploy.js'
 import type { ContractAddresses, Deployment } from './deployment.js'
+import { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal } from './chain-journal.js'
 
 export interface EmbeddedChainOptions {
   /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
@@ -20,6 +21,12 @@ export interface EmbeddedChainOptions {
   accounts?: number
   /** Deploy AgencyRegistry and AuditAnchor, with account 0 as the council. @default true */
   deploy?: boolean
+  /**
+   * A journal file (see chain-journal.ts) that makes the chain survive a restart: when it holds a deployed
+   * chain, that chain is replayed instead of deploying anew; every transaction mined is appended to it.
+   * Needs `deploy` (the default). @default none: the state is gone at stop
+   */
+  journal?: string
 }
 
 export interface DevAccount {
@@ -56,7 +63,12 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Prom
   const chainId = opts.chainId ?? embeddedChainId
   const accounts = devAccounts(opts.accounts ?? 10)
   const params = defaultHardhatNetworkParams
-  const provider = await createHardhatNetworkProvider({
+  const saved = opts.journal === undefined ? [] : await readChainJournal(opts.journal)
+  const genesis = saved.find((r) => r.kind === 'genesis')
+  const deployed = saved.find((r) => r.kind === 'deployment')
+  const resume = genesis !== undefined && deployed !== undefined
+  if (resume && genesis.chainId !== chainId) throw new ChainJournalError('the journal is of another chain id', { path: opts.journal, chainId: genesis.chainId, expected: chainId })
+  const inner = await createHardhatNetworkProvider({
     hardfork: params.hardfork,
     chainId,
     networkId: chainId,
@@ -72,20 +84,40 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Prom
     throwOnCallFailures: true,
     allowBlocksWithSameTimestamp: false,
     enableTransientStorage: false,
-    enableRip7212: false
+    enableRip7212: false,
+    ...(resume ? { initialDate: new Date(genesis.timestamp * 1000) } : {})
   }, { enabled: false })
+
+  let journal: ChainJournal | undefined
+  let provider = inner
+  if (opts.journal !== undefined) {
+    if (resume) {
+      await replayChainJournal(inner, saved)
+      journal = await ChainJournal.create(opts.journal, saved)
+    } else {
+      const block0 = await inner.request({ method: 'eth_getBlockByNumber', params: ['0x0', false] }) as { timestamp: string }
+      journal = await ChainJournal.create(opts.journal, [{ kind: 'genesis', timestamp: Number(block0.timestamp), chainId }])
+    }
+    provider = journaledProvider(inner, journal)
+  }
   const server = new JsonRpcServer({ hostname: '127.0.0.1', port: opts.port ?? 0, provider })
   const { port } = await server.listen() as AddressInfo
   const rpcUrl = `http://127.0.0.1:${port}`
-  const stop = async (): Promise<void> => { await server.close() }
+  const stop = async (): Promise<void> => {
+    await server.close()
+    await journal?.close()
+  }
 
   let deployment: Deployment | undefined
-  if (opts.deploy ?? true) {
+  if (resume) {
+    deployment = { rpc: rpcUrl, chainId, contracts: deployed.contracts, deployBlock: deployed.deployBlock }
+  } else if (opts.deploy ?? true) {
     const rpc = connectProvider(rpcUrl, chainId)
     try {
       const council = new Wallet(accounts[0]!.privateKey, rpc)
       const { contracts, deployBlock } = await deployContracts(council)
       deployment = { rpc: rpcUrl, chainId, contracts, deployBlock }
+      await journal?.append({ kind: 'deployment', contracts, deployBlock })
     } catch (err) {
       await stop()
       throw err

@@ -1,4 +1,5 @@
 export { startEmbeddedChain, devAccounts, embeddedChainId, type EmbeddedChain, type EmbeddedChainOptions, type DevAccount } from './embedded-chain.js'
+export { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal, type JournalRecord } from './chain-journal.js'
 export { deployContracts, type DeployedContracts } from './deploy.js'
 export { connectProvider, type ProviderOptions } from './provider.js'
 export { readDeployment, writeDeployment, toDeployment, defaultDeploymentPath, InvalidDeploymentError, type Deployment, type ContractAddresses } from './deployment.js'

@@ -2,26 +2,12 @@ import { parseArgs } from 'node:util'
 import { UsageError, type Command } from './command.js'
 import { createNode, roleSetup } from '../index.js'
 import { loadConfig } from '../config/index.js'
+import { untilStopRequested } from './stop-request.js'
 
 const usage = `usage: porchlight start --dir DIR
 
-Runs the node in DIR (libp2p, storage, HTTP API and its role's services) until SIGINT or SIGTERM, then stops
-cleanly. Prints one line when ready; DIR/node.json then holds its peer id, addresses and API URL.`
-
-/** Resolves with the first of SIGINT/SIGTERM; a second one while stopping exits at once. */
-function nextSignal (): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', on)
-      process.off('SIGTERM', on)
-      process.once('SIGINT', () => process.exit(130))
-      process.once('SIGTERM', () => process.exit(143))
-      resolve(signal)
-    }
-    process.on('SIGINT', on)
-    process.on('SIGTERM', on)
-  })
-}
+Runs the node in DIR (libp2p, storage, HTTP API and its role's services) until SIGINT or SIGTERM (or, when
+started with an IPC channel, until the parent goes), then stops cleanly. Prints one line when ready; DIR/node.json then holds its peer id, addresses and API URL.`
 
 export const start: Command = {
   name: 'start',
@@ -30,7 +16,7 @@ export const start: Command = {
   async run (argv) {
     const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { dir: { type: 'string' } } })
     if (values.dir === undefined) throw new UsageError('--dir is required')
-    const stopped = nextSignal()
+    const stopped = untilStopRequested()
     const config = await loadConfig(values.dir)
     const setup = roleSetup(config.role)
     const node = await createNode({
