@@ -1,0 +1,133 @@
+// The demo's child processes: each `porchlight` command in its own process group (so a terminal's Ctrl-C
+// reaches only the demo, which then stops them in order), with an IPC channel whose closing tells the child
+// that the demo died without stopping it (the child then stops itself: node/cli/stop-request.ts). Output
+// goes to one log file per child; readiness is the child's own "ready" line on stdout.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { PorchlightError } from '../../protocol/errors.js'
+
+/** The `porchlight` program, run by the same Node as this process. */
+export const porchlightBin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
+
+export class ChildFailedError extends PorchlightError {
+  constructor (name: string, details: { exitCode: number | null, signal: string | null, log: string }) {
+    super('DEMO_CHILD_FAILED', `'${name}' exited before it was ready (see ${details.log})`, { details: { name, ...details } })
+    this.name = 'ChildFailedError'
+  }
+}
+
+export class ChildTimeoutError extends PorchlightError {
+  constructor (name: string, timeoutMs: number, log: string) {
+    super('DEMO_CHILD_TIMEOUT', `'${name}' was not ready within ${timeoutMs} ms (see ${log})`, { details: { name, timeoutMs, log } })
+    this.name = 'ChildTimeoutError'
+  }
+}
+
+export interface ManagedChild {
+  name: string
+  pid: number
+  log: string
+  process: ChildProcess
+  /** Resolves when the process has exited. */
+  exited: Promise<void>
+}
+
+export interface SpawnOptions {
+  /** A stdout line that says the child is ready. */
+  ready: RegExp
+  /** @default 60000 */
+  timeoutMs?: number
+}
+
+export class DemoChildrenClosedError extends PorchlightError {
+  constructor (name: string) {
+    super('DEMO_CHILDREN_CLOSED', `not starting '${name}': the demo is stopping`, { details: { name } })
+    this.name = 'DemoChildrenClosedError'
+  }
+}
+
+export class DemoChildren {
+  readonly #children = new Map<string, ManagedChild>()
+  #closed = false
+
+  constructor (private readonly logDir: string) {}
+
+  get pids (): number[] {
+    return [...this.#children.values()].map((c) => c.pid)
+  }
+
+  /** Starts `porchlight <args>` and resolves once it printed its ready line; rejects if it exits first. */
+  async start (name: string, args: string[], opts: SpawnOptions): Promise<ManagedChild> {
+    await mkdir(this.logDir, { recursive: true })
+    if (this.#closed) throw new DemoChildrenClosedError(name)
+    const log = join(this.logDir, `${name.replace(/[^\w.-]+/g, '-')}.log`)
+    const out = createWriteStream(log, { flags: 'a' })
+    const child = spawn(process.execPath, [porchlightBin, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    if (child.pid === undefined) {
+      await once(child, 'error').catch(() => undefined)
+      throw new ChildFailedError(name, { exitCode: null, signal: null, log })
+    }
+    const exited = new Promise<void>((resolve) => child.once('exit', () => { out.end(); resolve() }))
+    const managed: ManagedChild = { name, pid: child.pid, log, process: child, exited }
+    this.#children.set(name, managed)
+    child.stderr!.pipe(out, { end: false })
+    const lines = createInterface({ input: child.stdout! })
+    const timeoutMs = opts.timeoutMs ?? 60_000
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new ChildTimeoutError(name, timeoutMs, log)) }, timeoutMs)
+      const onExit = (exitCode: number | null, signal: string | null): void => {
+        clearTimeout(timer)
+        reject(new ChildFailedError(name, { exitCode, signal, log }))
+      }
+      child.once('exit', onExit)
+      lines.on('line', (line) => {
+        out.write(line + '\n')
+        if (opts.ready.test(line)) {
+          clearTimeout(timer)
+          child.off('exit', onExit)
+          resolve()
+        }
+      })
+    })
+    return managed
+  }
+
+  /**
+   * Stops the named children (all when omitted) together: SIGTERM, then SIGKILL to the process group of
+   * any still running after `graceMs`.
+   */
+  async stop (names?: string[], graceMs = 15_000): Promise<void> {
+    const chosen = (names ?? [...this.#children.keys()]).map((n) => this.#children.get(n)).filter((c) => c !== undefined)
+    await Promise.all(chosen.map(async (child) => {
+      if (child.process.exitCode === null && child.process.signalCode === null) {
+        child.process.kill('SIGTERM')
+        const timer = setTimeout(() => { killGroup(child.pid) }, graceMs)
+        await child.exited
+        clearTimeout(timer)
+      }
+      // Anything the child itself started goes with its group.
+      killGroup(child.pid)
+      this.#children.delete(child.name)
+    }))
+  }
+
+  /** Stops every child, those named in `last` after the others (the chain: nodes use it while they stop). */
+  async close (last: string[] = []): Promise<void> {
+    this.#closed = true
+    await this.stop([...this.#children.keys()].filter((n) => !last.includes(n)))
+    await this.stop(last)
+  }
+}
+
+function killGroup (pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}

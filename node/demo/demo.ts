@@ -1,0 +1,309 @@
+// `porchlight demo`: a whole neighborhood on 127.0.0.1, every part its own process. The chain runs as
+// `porchlight chain` with a journal (so it survives a restart), the nodes as `porchlight start`. Every step
+// is idempotent and reads what is already there — a node folder that exists is reused, an agency already
+// registered is left alone, clips and the sample request are added only where none are — so a second run
+// over the same folder comes back from its saved state, and a step whose API route has not landed yet is
+// skipped now and done on a later run once it has.
+import { createServer } from 'node:net'
+import { mkdir, readFile, rm } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { ChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
+import { agencyAddress, initNode, loadConfig, loadKeys, nodePaths, writeFileAtomic } from '../config/index.js'
+import { readNodeInfo } from '../node-info.js'
+import { PorchlightError } from '../../protocol/errors.js'
+import { DemoChildren } from './children.js'
+import { NodeApi } from './node-api.js'
+import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
+import { makeSampleClip, sampleClipSeconds } from './sample-clips.js'
+
+export interface DemoOptions {
+  /** @default './.porchlight-demo' */
+  dir?: string
+  /** @default 8 */
+  residents?: number
+  /** Agencies' anchoring interval, set when their folders are made. @default 30 */
+  anchorIntervalSeconds?: number
+  /** Aborting stops whatever has started and rejects. */
+  signal?: AbortSignal
+  /** Progress, one line at a time. @default nothing */
+  log?: (line: string) => void
+}
+
+export interface DemoNodeInfo {
+  name: string
+  role: string
+  /** The node's HTTP API base address. */
+  api: string
+  /** Its bearer token. */
+  token: string
+  peerId: string
+  dir: string
+  /** Agencies: their Ethereum address. */
+  address?: string
+}
+
+/** `<dir>/demo.json`. */
+export interface DemoInfo {
+  chain: { rpc: string, chainId: number, contracts: { AgencyRegistry: string, AuditAnchor: string } }
+  nodes: DemoNodeInfo[]
+}
+
+export interface RunningDemo {
+  info: DemoInfo
+  /** The demo.json path. */
+  file: string
+  /** Every child process: the chain and the nodes. */
+  pids: number[]
+  /** Stops the nodes, then the chain, and removes demo.json. */
+  stop: () => Promise<void>
+}
+
+export const defaultDemoDir = './.porchlight-demo'
+export const sampleClipsPerResident = 3
+
+export class DemoStepError extends PorchlightError {
+  constructor (step: string, details: Record<string, unknown>) {
+    super('DEMO_STEP_FAILED', `demo step '${step}' did not complete`, { details: { step, ...details } })
+    this.name = 'DemoStepError'
+  }
+}
+
+export function demoPaths (dir: string): { dir: string, deployment: string, journal: string, logs: string, media: string, nodes: string, demoFile: string } {
+  return {
+    dir,
+    deployment: join(dir, 'chain.json'),
+    journal: join(dir, 'chain.journal'),
+    logs: join(dir, 'logs'),
+    media: join(dir, 'media'),
+    nodes: join(dir, 'nodes'),
+    demoFile: join(dir, 'demo.json')
+  }
+}
+
+/** The UI address of a node, with its token in the fragment (never sent to a server, taken by the UI). */
+export function uiAddress (node: Pick<DemoNodeInfo, 'api' | 'token'>): string {
+  return `${new URL('/', node.api).toString()}#token=${node.token}`
+}
+
+function abortable<T> (promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => { reject(signal.reason) }
+    if (signal.aborted) onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
+  })
+}
+
+/** Free TCP ports on 127.0.0.1, all distinct (each held open until every one is chosen). */
+async function freePorts (count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, async () => {
+    const server = createServer()
+    await new Promise<void>((resolve, reject) => { server.once('error', reject).listen(0, '127.0.0.1', resolve) })
+    return server
+  }))
+  const ports = servers.map((s) => (s.address() as { port: number }).port)
+  await Promise.all(servers.map(async (s) => { await new Promise((resolve) => s.close(resolve)) }))
+  return ports
+}
+
+interface PreparedNode {
+  plan: DemoNodePlan
+  dir: string
+  peerId: string
+  address?: string
+}
+
+/**
+ * Makes the folder of every node that has none yet. Ports are fixed at this point (free ones, chosen now)
+ * so that the bootstrap addresses written into other nodes' configs and the UI addresses stay valid on
+ * every later run. Residents bootstrap from both agencies and from the resident before them, the auditor
+ * and the second agency from the first agency: one connected mesh.
+ */
+async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: string, anchorIntervalSeconds: number): Promise<PreparedNode[]> {
+  const prepared: PreparedNode[] = []
+  const bootstrapOf = async (node: PreparedNode): Promise<string> => {
+    const config = await loadConfig(node.dir)
+    return `${config.listen[0]!}/p2p/${node.peerId}`
+  }
+  for (const node of plan.nodes) {
+    const dir = join(nodesDir, node.slug)
+    const agencies = prepared.filter((p) => p.plan.role === 'agency')
+    let peerId: string
+    let address: string | undefined
+    const existing = await readFile(nodePaths(dir).config).then(() => true, () => false)
+    if (existing) {
+      const keys = await loadKeys(dir, node.role)
+      peerId = peerIdFromPrivateKey(keys.peerKey).toString()
+      address = keys.agencyKey === undefined ? undefined : agencyAddress(keys.agencyKey)
+    } else {
+      const previous = prepared.at(-1)
+      const bootstrap = await Promise.all([
+        ...(node.role === 'agency' ? agencies.slice(0, 1) : agencies),
+        ...(node.role === 'resident' && previous?.plan.role === 'resident' ? [previous] : [])
+      ].map(bootstrapOf))
+      const [p2pPort, apiPort] = await freePorts(2)
+      const result = await initNode(dir, {
+        role: node.role,
+        name: node.name,
+        listen: [`/ip4/127.0.0.1/tcp/${p2pPort!}`],
+        bootstrap,
+        chain: deployment,
+        apiPort: apiPort!,
+        ...(node.cameras === undefined ? {} : { cameras: node.cameras }),
+        ...(node.role === 'agency' ? { anchorIntervalSeconds } : {})
+      })
+      peerId = result.peerId
+      address = result.address
+    }
+    prepared.push({ plan: node, dir, peerId, ...(address === undefined ? {} : { address }) })
+  }
+  return prepared
+}
+
+/** The council (development account 0, as on every embedded chain) registers each agency not yet registered. */
+async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
+  const council = await ChainClient.connect({ deployment, pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+  try {
+    for (const node of nodes) {
+      if (node.plan.role !== 'agency') continue
+      if ((await council.agencyInfo(node.address!)).status !== 'none') continue
+      const jurisdiction = plan.town.agencies[node.plan.agency!]!
+      const validUntil = Math.floor(Date.now() / 1000) + 365 * 86400
+      await council.registerAgency(node.address!, { name: jurisdiction.name, cells: jurisdiction.cells, validUntil })
+      log(`council registered '${jurisdiction.name}' (${node.address!}) for ${jurisdiction.cells.length} res-7 cells of ${plan.town.name}`)
+    }
+  } finally {
+    await council.close()
+  }
+}
+
+interface StartedNode extends PreparedNode {
+  info: DemoNodeInfo
+  api: NodeApi
+}
+
+async function startNode (children: DemoChildren, node: PreparedNode): Promise<StartedNode> {
+  const child = await children.start(node.plan.slug, ['start', '--dir', node.dir], { ready: /^porchlight: \w+ '.*' ready;/ })
+  const running = await readNodeInfo(node.dir)
+  if (running?.api === undefined || running.pid !== child.pid) throw new DemoStepError('start', { node: node.plan.slug, reason: 'node.json is missing or stale' })
+  const token = (await readFile(nodePaths(node.dir).apiToken, 'utf8')).trim()
+  const info: DemoNodeInfo = {
+    name: running.name,
+    role: running.role,
+    api: running.api.url,
+    token,
+    peerId: running.peerId,
+    dir: node.dir,
+    ...(running.address === undefined ? {} : { address: running.address })
+  }
+  return { ...node, info, api: new NodeApi(info.api, token) }
+}
+
+/** Each resident without clips gets a few sample clips, recorded in the hours before now. */
+async function addSampleClips (residents: StartedNode[], mediaDir: string, log: (line: string) => void): Promise<void> {
+  await Promise.all(residents.map(async (resident, r) => {
+    if (!await resident.api.has('POST', '/api/clips')) return
+    if ((await resident.api.call<unknown[]>('GET', '/api/clips')).length > 0) return
+    const now = Math.floor(Date.now() / 1000)
+    for (let k = 0; k < sampleClipsPerResident; k++) {
+      const file = await makeSampleClip(mediaDir, r * sampleClipsPerResident + k)
+      const camera = resident.plan.cameras![k % resident.plan.cameras!.length]!.name
+      const start = now - 2 * 3600 + k * 1200 + r * 60
+      const query = new URLSearchParams({ camera, start: String(start), duration: String(sampleClipSeconds) })
+      await resident.api.call('POST', `/api/clips?${query.toString()}`, new Uint8Array(await readFile(file)), { 'content-type': 'video/mp4' })
+    }
+    log(`${resident.info.name}: ${sampleClipsPerResident} sample clips added`)
+  }))
+}
+
+/** The first agency asks for footage of an incident in its area, unless it has published a request already. */
+async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (line: string) => void): Promise<boolean> {
+  if (!await agency.api.has('POST', '/api/requests')) return false
+  const existing = await agency.api.call<unknown>('GET', '/api/requests')
+  const items = Array.isArray(existing) ? existing : (existing as { items?: unknown[] } | undefined)?.items ?? []
+  if (items.length > 0) return true
+  const now = Date.now()
+  const { incident } = plan.town
+  await agency.api.call('POST', '/api/requests', {
+    caseCode: 'BNP-2026-0417',
+    title: 'Porch theft on a North Boulder street',
+    details: 'A package and a bicycle were taken from a porch this morning. We are looking for footage of people ' +
+      'on foot or on a bicycle passing between 8 and 11 am. Share only what you are comfortable sharing.',
+    category: 'burglary',
+    center: { lat: incident.lat, lng: incident.lng },
+    radiusMeters: incident.radiusMeters,
+    windowStart: new Date(now - 6 * 3600_000).toISOString(),
+    windowEnd: new Date(now - 10 * 60_000).toISOString(),
+    lifetimeHours: 72,
+    retentionDays: 90
+  })
+  log(`${agency.info.name}: sample request published (${incident.radiusMeters} m around ${incident.lat}, ${incident.lng})`)
+  return true
+}
+
+/** Waits until each in-area resident's inbox holds a request, so that the first look finds it. */
+async function awaitInboxes (residents: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  await Promise.all(residents.map(async (resident) => {
+    if (!await resident.api.has('GET', '/api/inbox')) return
+    // The inbox has no change feed to await; a short poll of the local API is the event here.
+    for (;;) {
+      const { items } = await resident.api.call<{ items: unknown[] }>('GET', '/api/inbox')
+      if (items.length > 0) return
+      if (Date.now() > deadline) throw new DemoStepError('inbox', { node: resident.plan.slug, timeoutMs })
+      signal?.throwIfAborted()
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  }))
+}
+
+export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
+  const paths = demoPaths(resolve(opts.dir ?? defaultDemoDir))
+  const log = opts.log ?? (() => {})
+  const plan = demoPlan(opts.residents ?? 8)
+  await mkdir(paths.nodes, { recursive: true })
+  await rm(paths.demoFile, { force: true })
+  const children = new DemoChildren(paths.logs)
+  const stop = async (): Promise<void> => {
+    await children.close(['chain'])
+    await rm(paths.demoFile, { force: true })
+  }
+
+  const setup = async (): Promise<RunningDemo> => {
+    await children.start('chain', ['chain', '--port', '0', '--out', paths.deployment, '--journal', paths.journal], { ready: /^chain ready/ })
+    const deployment = await readDeployment(paths.deployment)
+    log(`chain ready: ${deployment.rpc} (chain id ${deployment.chainId})`)
+    // The sample clips take a few seconds of ffmpeg: made while the nodes start.
+    const clipsMade = Promise.all(plan.nodes.filter((n) => n.role === 'resident').flatMap((_, r) =>
+      Array.from({ length: sampleClipsPerResident }, async (_, k) => await makeSampleClip(paths.media, r * sampleClipsPerResident + k))))
+    clipsMade.catch(() => {})
+    const prepared = await prepareNodes(plan, paths.nodes, paths.deployment, opts.anchorIntervalSeconds ?? 30)
+    await registerAgencies(plan, deployment, prepared, log)
+    const nodes = await Promise.all(prepared.map(async (node) => await startNode(children, node)))
+    log(`${nodes.length} nodes ready`)
+    await clipsMade
+    const residents = nodes.filter((n) => n.plan.role === 'resident')
+    await addSampleClips(residents, paths.media, log)
+    if (await publishSampleRequest(plan, nodes.find((n) => n.plan.agency === 0 && n.plan.role === 'agency')!, log)) {
+      await awaitInboxes(residents.filter((r) => r.plan.inArea === true), 60_000, opts.signal)
+    }
+    const info: DemoInfo = {
+      chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts },
+      nodes: nodes.map((n) => n.info)
+    }
+    await writeFileAtomic(paths.demoFile, JSON.stringify(info, null, 2) + '\n')
+    return { info, file: paths.demoFile, pids: children.pids, stop }
+  }
+
+  const running = setup()
+  // On abort the setup may still fail after we gave up on it (its children are being stopped).
+  running.catch(() => {})
+  try {
+    return await abortable(running, opts.signal)
+  } catch (err) {
+    await stop()
+    throw err
+  }
+}

@@ -1,0 +1,36 @@
+// Who is in the demo: two agencies, the residents and one auditor, each with the folder it lives in under
+// `<demo dir>/nodes/`. The order is the order of the printed lines and of demo.json's `nodes`.
+import type { Camera, Role } from '../config/index.js'
+import { demoResidents, demoTown, type DemoTown } from './town.js'
+
+export interface DemoNodePlan {
+  /** The node's folder name under `<demo dir>/nodes/`. */
+  slug: string
+  role: Role
+  name: string
+  /** Agencies: their index in `town.agencies`. Residents: the agency whose jurisdiction they are in. */
+  agency?: number
+  cameras?: Camera[]
+  /** Residents: inside the sample request's area. */
+  inArea?: boolean
+}
+
+export interface DemoPlan {
+  town: DemoTown
+  nodes: DemoNodePlan[]
+}
+
+export function demoPlan (residents: number): DemoPlan {
+  const town = demoTown()
+  return {
+    town,
+    nodes: [
+      { slug: 'agency-north', role: 'agency', name: town.agencies[0].name, agency: 0 },
+      { slug: 'agency-south', role: 'agency', name: town.agencies[1].name, agency: 1 },
+      ...demoResidents(town, residents).map((r, i): DemoNodePlan => ({
+        slug: `resident-${i + 1}`, role: 'resident', name: r.name, agency: r.agency, cameras: r.cameras, inArea: r.inArea
+      })),
+      { slug: 'auditor', role: 'auditor', name: 'Boulder Open Records auditor (demo)' }
+    ]
+  }
+}
