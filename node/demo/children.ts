@@ -40,7 +40,7 @@ export interface ManagedChild {
 export interface SpawnOptions {
   /** A stdout line that says the child is ready. */
   ready: RegExp
-  /** @default 60000 */
+  /** @default 120000 (a loaded machine starts 10 processes slowly) */
   timeoutMs?: number
 }
 
@@ -77,7 +77,7 @@ export class DemoChildren {
     this.#children.set(name, managed)
     child.stderr!.pipe(out, { end: false })
     const lines = createInterface({ input: child.stdout! })
-    const timeoutMs = opts.timeoutMs ?? 60_000
+    const timeoutMs = opts.timeoutMs ?? 120_000
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => { reject(new ChildTimeoutError(name, timeoutMs, log)) }, timeoutMs)
       const onExit = (exitCode: number | null, signal: string | null): void => {

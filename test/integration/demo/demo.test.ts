@@ -1,0 +1,137 @@
+// `porchlight demo` as a user runs it: a child process over a temporary folder, stopped by signals.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { ChainClient } from '../../../node/chain/index.js'
+import { demoPlan, porchlightBin, type DemoInfo } from '../../../node/demo/index.js'
+
+let dir: string
+before(async () => { dir = await mkdtemp(join(tmpdir(), 'porchlight-demo-')) })
+after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+interface RunningDemo { process: ChildProcess, info: DemoInfo, children: number[], output: string[] }
+
+/** The pids whose parent is `pid` (Linux /proc). */
+async function childrenOf (pid: number): Promise<number[]> {
+  const found: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
+    // The command name (2nd field) is in parentheses and may hold spaces: fields after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+    if (ppid === pid) found.push(Number(entry))
+  }
+  return found
+}
+
+function alive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Resolves when none of `pids` runs any more; processes that are not our children give no exit event to await. */
+async function allGone (pids: number[], timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
+  return pids.filter(alive)
+}
+
+async function startDemo (): Promise<RunningDemo> {
+  const child = spawn(process.execPath, [porchlightBin, 'demo', '--dir', dir, '--residents', '3', '--anchor-interval', '2'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const output: string[] = []
+  child.stderr!.on('data', (chunk: Buffer) => { output.push(chunk.toString()) })
+  const lines = createInterface({ input: child.stdout! })
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number | null): void => { reject(new Error(`demo exited with ${code} before it was ready:\n${output.join('\n')}`)) }
+    child.once('exit', onExit)
+    lines.on('line', (line) => {
+      output.push(line)
+      if (/^demo: ready; .*demo\.json written/.test(line)) { child.off('exit', onExit); resolve() }
+    })
+  })
+  const info = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoInfo
+  return { process: child, info, children: await childrenOf(child.pid!), output }
+}
+
+async function stopDemo (demo: RunningDemo, signal: NodeJS.Signals): Promise<void> {
+  const exited = once(demo.process, 'exit')
+  demo.process.kill(signal)
+  const [code] = await exited as [number | null]
+  if (signal === 'SIGINT') assert.equal(code, 0, demo.output.join('\n'))
+}
+
+async function get<T> (url: string, token?: string): Promise<{ status: number, body: T }> {
+  const response = await fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } })
+  return { status: response.status, body: await response.json() as T }
+}
+
+async function hasRoute (api: string, method: string, path: string): Promise<boolean> {
+  const { body } = await get<{ paths: Record<string, Record<string, unknown>> }>(`${api}/api/openapi.json`)
+  return body.paths[path]?.[method] !== undefined
+}
+
+test('porchlight demo: every node up with its role, the sample request in an in-area inbox, no orphan at SIGINT; a second run resumes', { timeout: 240_000 }, async () => {
+  const plan = demoPlan(3)
+  const first = await startDemo()
+  let agencies: string[]
+  try {
+    assert.equal(first.info.nodes.length, plan.nodes.length)
+    assert.equal(first.children.length, plan.nodes.length + 1, 'one process per node and one for the chain')
+    assert.match(first.info.chain.rpc, /^http:\/\/127\.0\.0\.1:\d+$/)
+    for (const [i, node] of first.info.nodes.entries()) {
+      const { body } = await get<{ role: string, name: string, peerId: string }>(`${node.api}/api/node`)
+      assert.equal(body.role, plan.nodes[i]!.role)
+      assert.equal(body.peerId, node.peerId)
+      assert.match(node.token, /^[\w-]{43}$/)
+    }
+    agencies = first.info.nodes.filter((n) => n.role === 'agency').map((n) => n.address!)
+    assert.equal(agencies.length, 2)
+
+    // The sample request reached the residents in its area, and only them (once the routes are there).
+    const residents = first.info.nodes.filter((n) => n.role === 'resident')
+    const agency = first.info.nodes[0]!
+    if (await hasRoute(agency.api, 'post', '/api/requests') && await hasRoute(residents[0]!.api, 'get', '/api/inbox')) {
+      for (const [i, resident] of residents.entries()) {
+        const { body } = await get<{ items: unknown[] }>(`${resident.api}/api/inbox`, resident.token)
+        const inArea = plan.nodes.filter((n) => n.role === 'resident')[i]!.inArea === true
+        if (inArea) assert.equal(body.items.length, 1, `${resident.name} has the sample request`)
+        else assert.equal(body.items.length, 0, `${resident.name} is outside the area`)
+      }
+    }
+  } finally {
+    await stopDemo(first, 'SIGINT')
+  }
+  assert.deepEqual(await allGone(first.children, 5_000), [], 'no child outlives the demo')
+  await assert.rejects(readFile(join(dir, 'demo.json')), { code: 'ENOENT' })
+
+  const second = await startDemo()
+  try {
+    assert.deepEqual(second.info.nodes.map((n) => [n.peerId, n.address]), first.info.nodes.map((n) => [n.peerId, n.address]), 'the same nodes')
+    assert.deepEqual(second.info.chain.contracts, first.info.chain.contracts)
+    assert.ok(!second.output.some((line) => line.includes('council registered')), 'nothing registered twice')
+    const client = await ChainClient.connect({ deployment: second.info.chain, pollingIntervalMs: 0 })
+    try {
+      for (const [i, address] of agencies.entries()) {
+        const info = await client.agencyInfo(address)
+        assert.equal(info.status, 'active')
+        assert.equal(info.name, plan.town.agencies[i]!.name)
+        assert.deepEqual(info.cells, plan.town.agencies[i]!.cells)
+      }
+    } finally {
+      await client.close()
+    }
+  } finally {
+    // Killed without a chance to clean up: the children notice their parent is gone and stop themselves.
+    await stopDemo(second, 'SIGKILL')
+  }
+  assert.deepEqual(await allGone(second.children, 30_000), [], 'no orphan when the demo itself is killed')
+})
