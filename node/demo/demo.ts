@@ -243,19 +243,40 @@ async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (
   return true
 }
 
+/**
+ * Resolves once `check` is true, asking every 200 ms: what the demo waits for (connections, an inbox
+ * entry) has no change feed in the API, so this poll of local APIs is the event.
+ */
+async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!await check()) {
+    if (Date.now() > deadline) throw new DemoStepError(step, { timeoutMs })
+    signal?.throwIfAborted()
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+/** Waits until the nodes' connections join them all into one mesh (bootstrap dials may still be retrying). */
+async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  await pollUntil('mesh', async () => {
+    const edges = await Promise.all(nodes.map(async (n) => (await n.api.call<Array<{ peerId: string }>>('GET', '/api/peers')).map((p) => [n.info.peerId, p.peerId] as const)))
+    const reached = new Set([nodes[0]!.info.peerId])
+    for (let grew = true; grew;) {
+      grew = false
+      for (const [a, b] of edges.flat()) {
+        if (reached.has(a) !== reached.has(b)) { reached.add(a); reached.add(b); grew = true }
+      }
+    }
+    return nodes.every((n) => reached.has(n.info.peerId))
+  }, timeoutMs, signal)
+}
+
 /** Waits until each in-area resident's inbox holds a request, so that the first look finds it. */
 async function awaitInboxes (residents: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
-  const deadline = Date.now() + timeoutMs
   await Promise.all(residents.map(async (resident) => {
     if (!await resident.api.has('GET', '/api/inbox')) return
-    // The inbox has no change feed to await; a short poll of the local API is the event here.
-    for (;;) {
-      const { items } = await resident.api.call<{ items: unknown[] }>('GET', '/api/inbox')
-      if (items.length > 0) return
-      if (Date.now() > deadline) throw new DemoStepError('inbox', { node: resident.plan.slug, timeoutMs })
-      signal?.throwIfAborted()
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
+    await pollUntil(`inbox of ${resident.plan.slug}`, async () =>
+      (await resident.api.call<{ items: unknown[] }>('GET', '/api/inbox')).items.length > 0, timeoutMs, signal)
   }))
 }
 
@@ -282,7 +303,8 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     const prepared = await prepareNodes(plan, paths.nodes, paths.deployment, opts.anchorIntervalSeconds ?? 30)
     await registerAgencies(plan, deployment, prepared, log)
     const nodes = await Promise.all(prepared.map(async (node) => await startNode(children, node)))
-    log(`${nodes.length} nodes ready`)
+    await awaitMesh(nodes, 60_000, opts.signal)
+    log(`${nodes.length} nodes ready and connected`)
     await clipsMade
     const residents = nodes.filter((n) => n.plan.role === 'resident')
     await addSampleClips(residents, paths.media, log)

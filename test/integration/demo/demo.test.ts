@@ -92,6 +92,8 @@ test('porchlight demo: every node up with its role, the sample request in an in-
       assert.equal(body.role, plan.nodes[i]!.role)
       assert.equal(body.peerId, node.peerId)
       assert.match(node.token, /^[\w-]{43}$/)
+      const peers = await get<unknown[]>(`${node.api}/api/peers`, node.token)
+      assert.ok(peers.body.length > 0, `${node.name} is connected over libp2p`)
     }
     agencies = first.info.nodes.filter((n) => n.role === 'agency').map((n) => n.address!)
     assert.equal(agencies.length, 2)
