@@ -5,7 +5,7 @@
 // over the same folder comes back from its saved state, and a step whose API route has not landed yet is
 // skipped now and done on a later run once it has.
 import { createServer } from 'node:net'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { ChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
@@ -118,8 +118,8 @@ interface PreparedNode {
 /**
  * Makes the folder of every node that has none yet. Ports are fixed at this point (free ones, chosen now)
  * so that the bootstrap addresses written into other nodes' configs and the UI addresses stay valid on
- * every later run. Residents bootstrap from both agencies and from the resident before them, the auditor
- * and the second agency from the first agency: one connected mesh.
+ * every later run. The second agency bootstraps from the first, the auditor from both agencies, each
+ * resident from both agencies and from the resident before it: one connected mesh.
  */
 async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: string, anchorIntervalSeconds: number): Promise<PreparedNode[]> {
   const prepared: PreparedNode[] = []
@@ -132,7 +132,7 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
     const agencies = prepared.filter((p) => p.plan.role === 'agency')
     let peerId: string
     let address: string | undefined
-    const existing = await readFile(nodePaths(dir).config).then(() => true, () => false)
+    const existing = await access(nodePaths(dir).config).then(() => true, () => false)
     if (existing) {
       const keys = await loadKeys(dir, node.role)
       peerId = peerIdFromPrivateKey(keys.peerKey).toString()
