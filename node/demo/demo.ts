@@ -9,7 +9,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { ChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
-import { agencyAddress, initNode, loadConfig, loadKeys, nodePaths, writeFileAtomic } from '../config/index.js'
+import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import { DemoChildren } from './children.js'
@@ -162,6 +162,32 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
   return prepared
 }
 
+/**
+ * Points the auditor at each agency's log (served by the agency's API at `/checkpoint`, `/tile/…`) and at
+ * the anchoring interval the agencies promise. Done on every run, so an auditor made before it had these
+ * settings gets them; nothing is written when they are already right. Skipped while the config has no
+ * `audit` settings (the auditor has not landed).
+ */
+async function configureAuditor (nodes: PreparedNode[]): Promise<void> {
+  if (!('audit' in (configSchema.properties as object))) return
+  const auditor = nodes.find((n) => n.plan.role === 'auditor')
+  if (auditor === undefined) return
+  const logs: Record<string, string> = {}
+  let anchorIntervalSeconds: number | undefined
+  for (const agency of nodes.filter((n) => n.plan.role === 'agency')) {
+    const config = await loadConfig(agency.dir)
+    logs[agency.address!] = `http://${config.api.host}:${config.api.port}`
+    anchorIntervalSeconds = config.anchorIntervalSeconds
+  }
+  const file = nodePaths(auditor.dir).config
+  const raw = JSON.parse(await readFile(file, 'utf8')) as { audit?: { logs?: Record<string, string>, anchorIntervalSeconds?: number } }
+  const audit = raw.audit ?? {}
+  const known = Object.entries(logs).every(([address, url]) => audit.logs?.[address] === url)
+  if (known && audit.anchorIntervalSeconds === anchorIntervalSeconds) return
+  raw.audit = { ...audit, logs: { ...audit.logs, ...logs }, ...(anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds }) }
+  await saveConfig(auditor.dir, parseConfig(raw, file))
+}
+
 /** The council (development account 0, as on every embedded chain) registers each agency not yet registered. */
 async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
   const council = await ChainClient.connect({ deployment, pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
@@ -301,6 +327,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
       Array.from({ length: sampleClipsPerResident }, async (_, k) => await makeSampleClip(paths.media, r * sampleClipsPerResident + k))))
     clipsMade.catch(() => {})
     const prepared = await prepareNodes(plan, paths.nodes, paths.deployment, opts.anchorIntervalSeconds ?? 30)
+    await configureAuditor(prepared)
     await registerAgencies(plan, deployment, prepared, log)
     const nodes = await Promise.all(prepared.map(async (node) => await startNode(children, node)))
     await awaitMesh(nodes, 60_000, opts.signal)
