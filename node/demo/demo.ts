@@ -329,7 +329,10 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     const prepared = await prepareNodes(plan, paths.nodes, paths.deployment, opts.anchorIntervalSeconds ?? 30)
     await configureAuditor(prepared)
     await registerAgencies(plan, deployment, prepared, log)
-    const nodes = await Promise.all(prepared.map(async (node) => await startNode(children, node)))
+    // The first agency first: every other node bootstraps from it, and a bootstrap dial to a node not yet
+    // listening is not retried. The rest together.
+    const first = await startNode(children, prepared[0]!)
+    const nodes = [first, ...await Promise.all(prepared.slice(1).map(async (node) => await startNode(children, node)))]
     await awaitMesh(nodes, 60_000, opts.signal)
     log(`${nodes.length} nodes ready and connected`)
     await clipsMade
