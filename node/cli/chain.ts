@@ -5,7 +5,7 @@ import { rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from './command.js'
-import { untilStopRequested } from './stop-request.js'
+import { notifyParentReady, untilStopRequested } from '../parent-link.js'
 import { defaultDeploymentPath, startEmbeddedChain, writeDeployment } from '../chain/index.js'
 
 const usage = `usage: porchlight chain [--port P] [--out FILE] [--journal FILE]
@@ -38,6 +38,7 @@ export const chainCommand: Command = {
       console.log(`  AuditAnchor    ${deployment.contracts.AuditAnchor}`)
       console.log(`  council        ${chain.accounts[0]!.address} (development account 0)`)
       console.log(`  deployment     ${out}`)
+      notifyParentReady()
       console.log(`chain stopping (${await untilStopRequested()})`)
     } finally {
       await chain.stop()

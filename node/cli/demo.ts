@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from './command.js'
 import { defaultDemoDir, startDemo, uiAddress } from '../demo/index.js'
-import { untilStopRequested } from './stop-request.js'
+import { untilStopRequested } from '../parent-link.js'
 
 const usage = `usage: porchlight demo [--dir DIR] [--residents N] [--anchor-interval SECONDS]
 

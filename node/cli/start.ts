@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { UsageError, type Command } from './command.js'
 import { createNode, roleSetup } from '../index.js'
 import { loadConfig } from '../config/index.js'
-import { untilStopRequested } from './stop-request.js'
+import { notifyParentReady, untilStopRequested } from '../parent-link.js'
 
 const usage = `usage: porchlight start --dir DIR
 
@@ -28,6 +28,7 @@ export const start: Command = {
     await node.start()
     const info = node.info()
     console.log(`porchlight: ${info.role} '${info.name}' ready; peer ${info.peerId}; api ${info.api?.url ?? 'off'}; listening ${info.addrs.join(' ')}`)
+    notifyParentReady()
     const signal = await stopped
     await node.stop()
     console.log(`porchlight: stopped (${signal})`)

@@ -1,15 +1,15 @@
 // The demo's child processes: each `porchlight` command in its own process group (so a terminal's Ctrl-C
 // reaches only the demo, which then stops them in order), with an IPC channel whose closing tells the child
-// that the demo died without stopping it (the child then stops itself: node/cli/stop-request.ts). Output
-// goes to one log file per child; readiness is the child's own "ready" line on stdout.
+// that the demo died without stopping it (the child then stops itself: node/parent-link.ts) and over
+// which it says it is ready. Output goes to one log file per child.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { createWriteStream } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { PorchlightError } from '../../protocol/errors.js'
+import type { ReadyMessage } from '../parent-link.js'
 
 /** The `porchlight` program, run by the same Node as this process. */
 export const porchlightBin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
@@ -37,10 +37,8 @@ export interface ManagedChild {
   exited: Promise<void>
 }
 
-export interface SpawnOptions {
-  /** A stdout line that says the child is ready. */
-  ready: RegExp
-  /** @default 120000 (a loaded machine starts 10 processes slowly) */
+export interface StartOptions {
+  /** @default 120000 (a loaded machine starts ten processes slowly) */
   timeoutMs?: number
 }
 
@@ -61,38 +59,41 @@ export class DemoChildren {
     return [...this.#children.values()].map((c) => c.pid)
   }
 
-  /** Starts `porchlight <args>` and resolves once it printed its ready line; rejects if it exits first. */
-  async start (name: string, args: string[], opts: SpawnOptions): Promise<ManagedChild> {
+  /** Starts `porchlight <args>` and resolves once it says it is ready; rejects if it exits first. */
+  async start (name: string, args: string[], opts: StartOptions = {}): Promise<ManagedChild> {
     await mkdir(this.logDir, { recursive: true })
     if (this.#closed) throw new DemoChildrenClosedError(name)
     const log = join(this.logDir, `${name.replace(/[^\w.-]+/g, '-')}.log`)
-    const out = createWriteStream(log, { flags: 'a' })
-    const child = spawn(process.execPath, [porchlightBin, ...args], { detached: true, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] })
+    // The child writes its output straight into its log: no pipe through us, so nothing breaks (EPIPE)
+    // when we are gone and the child is still stopping.
+    const fd = openSync(log, 'a')
+    let child: ChildProcess
+    try {
+      child = spawn(process.execPath, [porchlightBin, ...args], { detached: true, stdio: ['ignore', fd, fd, 'ipc'] })
+    } finally {
+      closeSync(fd)
+    }
     if (child.pid === undefined) {
       await once(child, 'error').catch(() => undefined)
       throw new ChildFailedError(name, { exitCode: null, signal: null, log })
     }
-    const exited = new Promise<void>((resolve) => child.once('exit', () => { out.end(); resolve() }))
+    const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve() }))
     const managed: ManagedChild = { name, pid: child.pid, log, process: child, exited }
     this.#children.set(name, managed)
-    child.stderr!.pipe(out, { end: false })
-    const lines = createInterface({ input: child.stdout! })
     const timeoutMs = opts.timeoutMs ?? 120_000
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => { reject(new ChildTimeoutError(name, timeoutMs, log)) }, timeoutMs)
-      const onExit = (exitCode: number | null, signal: string | null): void => {
+      const done = (): void => {
         clearTimeout(timer)
-        reject(new ChildFailedError(name, { exitCode, signal, log }))
+        child.off('exit', onExit)
+        child.off('message', onMessage)
       }
-      child.once('exit', onExit)
-      lines.on('line', (line) => {
-        out.write(line + '\n')
-        if (opts.ready.test(line)) {
-          clearTimeout(timer)
-          child.off('exit', onExit)
-          resolve()
-        }
-      })
+      const timer = setTimeout(() => { done(); reject(new ChildTimeoutError(name, timeoutMs, log)) }, timeoutMs)
+      const onExit = (exitCode: number | null, signal: string | null): void => { done(); reject(new ChildFailedError(name, { exitCode, signal, log })) }
+      const onMessage = (message: unknown): void => {
+        if ((message as Partial<ReadyMessage> | null)?.type === 'porchlight:ready') { done(); resolve() }
+      }
+      child.on('exit', onExit)
+      child.on('message', onMessage)
     })
     return managed
   }

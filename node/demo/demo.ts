@@ -211,7 +211,7 @@ interface StartedNode extends PreparedNode {
 }
 
 async function startNode (children: DemoChildren, node: PreparedNode): Promise<StartedNode> {
-  const child = await children.start(node.plan.slug, ['start', '--dir', node.dir], { ready: /^porchlight: \w+ '.*' ready;/ })
+  const child = await children.start(node.plan.slug, ['start', '--dir', node.dir])
   const running = await readNodeInfo(node.dir)
   if (running?.api === undefined || running.pid !== child.pid) throw new DemoStepError('start', { node: node.plan.slug, reason: 'node.json is missing or stale' })
   const token = (await readFile(nodePaths(node.dir).apiToken, 'utf8')).trim()
@@ -319,7 +319,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
   }
 
   const setup = async (): Promise<RunningDemo> => {
-    await children.start('chain', ['chain', '--port', '0', '--out', paths.deployment, '--journal', paths.journal], { ready: /^chain ready/ })
+    await children.start('chain', ['chain', '--port', '0', '--out', paths.deployment, '--journal', paths.journal])
     const deployment = await readDeployment(paths.deployment)
     log(`chain ready: ${deployment.rpc} (chain id ${deployment.chainId})`)
     // The sample clips take a few seconds of ffmpeg: made while the nodes start.

@@ -4,6 +4,6 @@ export {
 } from './demo.js'
 export { demoPlan, type DemoPlan, type DemoNodePlan } from './plan.js'
 export { demoTown, demoResidents, type DemoTown, type DemoAgencyPlan, type DemoResidentPlan, type LatLng } from './town.js'
-export { DemoChildren, ChildFailedError, ChildTimeoutError, DemoChildrenClosedError, porchlightBin, type ManagedChild, type SpawnOptions } from './children.js'
+export { DemoChildren, ChildFailedError, ChildTimeoutError, DemoChildrenClosedError, porchlightBin, type ManagedChild, type StartOptions } from './children.js'
 export { makeSampleClip, sampleClipFilter, sampleClipSeconds, SampleClipError } from './sample-clips.js'
 export { NodeApi, NodeApiError } from './node-api.js'

@@ -136,4 +136,9 @@ test('porchlight demo: every node up with its role, the sample request in an in-
     await stopDemo(second, 'SIGKILL')
   }
   assert.deepEqual(await allGone(second.children, 30_000), [], 'no orphan when the demo itself is killed')
+  for (const node of plan.nodes) {
+    const log = await readFile(join(dir, 'logs', `${node.slug}.log`), 'utf8')
+    assert.match(log, /porchlight: stopped \(parent-exited\)\n$/, `${node.slug} stopped cleanly on its own`)
+  }
+  assert.match(await readFile(join(dir, 'logs', 'chain.log'), 'utf8'), /chain stopping \(parent-exited\)\n$/)
 })
