@@ -13,7 +13,7 @@ import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths,
 import { readNodeInfo } from '../node-info.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import { DemoChildren } from './children.js'
-import { NodeApi } from './node-api.js'
+import { NodeApi, NodeApiError } from './node-api.js'
 import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
 import { makeSampleClip, sampleClipSeconds } from './sample-clips.js'
 
@@ -244,7 +244,10 @@ async function addSampleClips (residents: StartedNode[], mediaDir: string, log: 
   }))
 }
 
-/** The first agency asks for footage of an incident in its area, unless it has published a request already. */
+/**
+ * The first agency asks for footage of an incident in its area, unless it has published a request already.
+ * False when it cannot yet: no route, or 503 (a piece it needs, such as its log, is missing).
+ */
 async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (line: string) => void): Promise<boolean> {
   if (!await agency.api.has('POST', '/api/requests')) return false
   const existing = await agency.api.call<unknown>('GET', '/api/requests')
@@ -252,7 +255,7 @@ async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (
   if (items.length > 0) return true
   const now = Date.now()
   const { incident } = plan.town
-  await agency.api.call('POST', '/api/requests', {
+  const created = agency.api.call('POST', '/api/requests', {
     caseCode: 'BNP-2026-0417',
     title: 'Porch theft on a North Boulder street',
     details: 'A package and a bicycle were taken from a porch this morning. We are looking for footage of people ' +
@@ -265,6 +268,13 @@ async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (
     lifetimeHours: 72,
     retentionDays: 90
   })
+  try {
+    await created
+  } catch (err) {
+    if (!(err instanceof NodeApiError) || err.details.status !== 503) throw err
+    log(`${agency.info.name}: no sample request yet (${String(err.details.body)})`)
+    return false
+  }
   log(`${agency.info.name}: sample request published (${incident.radiusMeters} m around ${incident.lat}, ${incident.lng})`)
   return true
 }
