@@ -98,10 +98,13 @@ test('porchlight demo: every node up with its role, the sample request in an in-
     agencies = first.info.nodes.filter((n) => n.role === 'agency').map((n) => n.address!)
     assert.equal(agencies.length, 2)
 
-    // The sample request reached the residents in its area, and only them (once the routes are there).
+    // The sample request reached the residents in its area, and only them — once the agency can publish
+    // (its routes and log are there) and residents have an inbox.
     const residents = first.info.nodes.filter((n) => n.role === 'resident')
     const agency = first.info.nodes[0]!
-    if (await hasRoute(agency.api, 'post', '/api/requests') && await hasRoute(residents[0]!.api, 'get', '/api/inbox')) {
+    const published = await hasRoute(agency.api, 'get', '/api/requests') && await hasRoute(residents[0]!.api, 'get', '/api/inbox') &&
+      [await get<unknown>(`${agency.api}/api/requests`, agency.token)].map(({ body }) => Array.isArray(body) ? body : (body as { items: unknown[] }).items)[0]!.length > 0
+    if (published) {
       for (const [i, resident] of residents.entries()) {
         const { body } = await get<{ items: unknown[] }>(`${resident.api}/api/inbox`, resident.token)
         const inArea = plan.nodes.filter((n) => n.role === 'resident')[i]!.inArea === true
