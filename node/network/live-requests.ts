@@ -2,9 +2,9 @@
 // the validator reads for duplicates and withdrawals. Kept in memory (a neighbourhood sees a handful of live
 // requests) and mirrored to a sublevel so a restarted node still answers and still refuses withdrawn replays.
 import { EventEmitter } from 'node:events'
-import { LIMITS, type Request } from '../../protocol/index.js'
+import { LIMITS, decodeAnnouncement, type Request } from '../../protocol/index.js'
 import type { Sublevel } from '../storage/index.js'
-import type { AnnouncementState, ValidatedAnnouncement } from './announcement-validator.js'
+import type { AnnouncementState, ValidatedAnnouncement, Verification } from './announcement-validator.js'
 
 /** Where live announcements for some res-7 cells come from: LiveRequests, or an agency's own request desk. */
 export interface LiveAnnouncementSource {
@@ -26,6 +26,7 @@ interface StoredAnnouncement {
   cells: string[]
   /** Requests only: the request, for withdrawals and matching. */
   request?: Request
+  verification: Verification
 }
 
 export interface LiveRequestsEvents {
@@ -63,9 +64,12 @@ export class LiveRequests extends EventEmitter<LiveRequestsEvents> implements An
     return this.#requests.get(requestId)?.request
   }
 
-  /** Live request ids and their requests. */
-  requests (): Array<{ id: string, request: Request }> {
-    return [...this.#requests.values()].map((r) => ({ id: r.requestId, request: r.request! }))
+  /** The live requests as they were validated. */
+  requests (): ValidatedAnnouncement[] {
+    return [...this.#requests.values()].map((r) => {
+      const bytes = new Uint8Array(Buffer.from(r.bytes, 'base64'))
+      return { id: r.id, requestId: r.requestId, bytes, announcement: decodeAnnouncement(bytes), topicCells: r.cells, verification: r.verification }
+    })
   }
 
   /**
@@ -77,14 +81,14 @@ export class LiveRequests extends EventEmitter<LiveRequestsEvents> implements An
     const bytes = Buffer.from(v.bytes).toString('base64')
     if (v.announcement.kind === 'request') {
       const request = v.announcement.request.message
-      const record: StoredAnnouncement = { kind: 'request', requestId: v.id, id: v.id, bytes, expiresAt: request.expiresAt, cells: v.topicCells, request }
+      const record: StoredAnnouncement = { kind: 'request', requestId: v.id, id: v.id, bytes, expiresAt: request.expiresAt, cells: v.topicCells, request, verification: v.verification }
       this.#remember(record)
       await this.#db.put(`r!${v.id}`, record)
       this.emit('request:live', v)
     } else {
       const known = this.#requests.get(v.requestId)
       const expiresAt = known?.expiresAt ?? v.announcement.withdrawal.message.issuedAt + LIMITS.request.maxLifetimeSeconds + LIMITS.clockSkewSeconds
-      const record: StoredAnnouncement = { kind: 'withdraw', requestId: v.requestId, id: v.id, bytes, expiresAt, cells: known?.cells ?? v.topicCells }
+      const record: StoredAnnouncement = { kind: 'withdraw', requestId: v.requestId, id: v.id, bytes, expiresAt, cells: known?.cells ?? v.topicCells, verification: v.verification }
       this.#remember(record)
       await this.#db.batch([{ type: 'del', key: `r!${v.requestId}` }, { type: 'put', key: `w!${v.requestId}`, value: record }])
       this.emit('request:withdrawn', v)

@@ -59,6 +59,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
   #live: LiveRequests | undefined
   #validator: AnnouncementValidator | undefined
   #chain: ChainClient | undefined
+  #domain: Domain | undefined
   #pruner: NodeJS.Timeout | undefined
   #started = false
   readonly #onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
@@ -88,6 +89,12 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     return this.#validator
   }
 
+  /** The EIP-712 domain requests are verified in (available once started). */
+  get domain (): Domain {
+    if (this.#domain === undefined) throw new Error('RequestNetwork is not started')
+    return this.#domain
+  }
+
   /** The res-7 cells joined. */
   cells (): string[] {
     return [...this.#cells].sort()
@@ -112,9 +119,10 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     this.#live = await LiveRequests.open(store.sublevel('live-requests', { valueEncoding: 'json' }))
     this.#live.on('request:live', (v) => this.emit('request:live', v))
     this.#live.on('request:withdrawn', (v) => this.emit('request:withdrawn', v))
+    this.#domain = domain ?? { chainId: 0, verifyingContract: '0x0000000000000000000000000000000000000000' }
     this.#validator = new AnnouncementValidator({
       registry: registry ?? noRegistry,
-      domain: domain ?? { chainId: 0, verifyingContract: '0x0000000000000000000000000000000000000000' },
+      domain: this.#domain,
       state: this.#live,
       now: this.#now
     })
