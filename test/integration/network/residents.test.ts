@@ -1,0 +1,95 @@
+// Issue 5's network tests: eight residents inside, near and far from an incident on real TCP, one agency
+// registered on the embedded chain, a late joiner that catches up, the inbox API, and a rogue peer.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import { ChainClient, type Deployment } from '../../../node/chain/index.js'
+import type { ChainEndpoint } from '../../../node/config/index.js'
+import { topicName } from '../../../protocol/index.js'
+import type { InboxItem } from '../../../node/resident/index.js'
+import { startChainFixture, type ChainFixture } from '../../helpers/chain.js'
+import { TestAgency } from '../../helpers/announcements.js'
+import {
+  AREA, AREA_TOPIC_CELLS, JURISDICTION, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
+  waitForSubscribers, type Resident
+} from '../../helpers/resident-network.js'
+
+let fixture: ChainFixture
+let endpoint: ChainEndpoint
+let agency: TestAgency
+
+before(async () => {
+  fixture = await startChainFixture()
+  const d: Deployment = fixture.deployment
+  endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
+  agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
+  await council.close()
+})
+
+after(async () => { await fixture.stop() })
+
+async function stopAll (nodes: Array<{ stop: () => Promise<void> | void }>): Promise<void> {
+  await Promise.all(nodes.map(async (n) => { await n.stop() }))
+}
+
+test('eight residents: exactly those with a camera in the area get the request; other cells never see its bytes; a late node catches up', async (t) => {
+  const signal = AbortSignal.timeout(60_000)
+  const where = placements()
+  const inside = await Promise.all(where.inside.map(async (pos, i) => await startResident(`inside-${i}`, [pos], endpoint, {
+    listenApi: i === 0,
+    ...(i === 2 ? { inboxPolicy: { ignoreCategories: ['burglary'], ignoreAgencies: [] } } : {})
+  })))
+  const near = await Promise.all(where.near.map(async (pos, i) => await startResident(`near-${i}`, [pos], endpoint)))
+  const far = await Promise.all(where.far.map(async (pos, i) => await startResident(`far-${i}`, [pos], endpoint)))
+  const residents: Resident[] = [...inside, ...near, ...far]
+  assert.equal(residents.length, 8)
+  const publisher = await startPublisher()
+  const late: Resident[] = []
+  t.after(async () => { await stopAll([...residents, ...late, publisher]) })
+
+  for (let i = 0; i < residents.length; i++) {
+    for (let j = i + 1; j < residents.length; j++) await connect(residents[i]!.libp2p, residents[j]!.libp2p)
+    await connect(publisher, residents[i]!.libp2p)
+  }
+  for (const cell of AREA_TOPIC_CELLS) {
+    const subscribed = [...inside, ...near].filter((r) => r.services.network.cells().includes(cell))
+    await waitForSubscribers(publisher, topicName(cell), subscribed.map((r) => r.libp2p), signal)
+  }
+
+  const a = agency.request(liveFields())
+  const nearLive = near.map(async (r) => await once(r.services.network, 'request:live', { signal }))
+  await publish(publisher, a.bytes)
+  const items = await Promise.all(inside.map(async (r) => await inboxAdded(r, a.id, signal)))
+  await Promise.all(nearLive)
+
+  // Inside: in the inbox (the third by its policy, as ignored), with the cameras that matched.
+  assert.deepEqual(items.map((i) => i.status), ['new', 'new', 'ignored'])
+  assert.deepEqual(items[2]!.ignored, { by: 'policy', reason: 'category' })
+  assert.deepEqual(items[0]!.cameras, ['inside-0-cam0'])
+  // Near: same topic, validated and held live (they answer catch-up), but not in their inbox.
+  for (const r of near) {
+    assert.equal(r.services.network.live.has(a.id), true)
+    assert.deepEqual(await r.services.inbox.list(), [])
+  }
+  // Far: no byte of any request topic reached them.
+  for (const r of far) {
+    assert.equal([...r.received.values()].reduce((x, y) => x + y, 0), 0)
+    assert.equal(r.services.network.live.has(a.id), false)
+    assert.deepEqual(await r.services.inbox.list(), [])
+  }
+
+  // A resident started after the publish, connected only to a near resident, gets it through catch-up.
+  late.push(await startResident('late', [where.inside[1]!], endpoint))
+  await connect(late[0]!.libp2p, near[0]!.libp2p)
+  const caughtUp = await inboxAdded(late[0]!, a.id, signal)
+  assert.equal(caughtUp.status, 'new')
+  assert.equal(caughtUp.verification.signer, agency.address)
+
+  // A withdrawal retires it everywhere it was shown.
+  const withdrawn = inside.map(async (r) => await once(r.services.inbox, 'inbox:changed', { signal }))
+  await publish(publisher, agency.withdraw(a.id, Math.floor(Date.now() / 1000)).bytes)
+  const changed = (await Promise.all(withdrawn)).map(([item]) => (item as InboxItem).status)
+  assert.deepEqual(changed, ['withdrawn', 'withdrawn', 'withdrawn'])
+})
