@@ -87,6 +87,37 @@ test('eight residents: exactly those with a camera in the area get the request; 
   assert.equal(caughtUp.status, 'new')
   assert.equal(caughtUp.verification.signer, agency.address)
 
+  // The inbox API (inside-0 listens): reads need the token; a refused write changes nothing.
+  const api = inside[0]!.api.address()!.url
+  const auth = { authorization: `Bearer ${inside[0]!.keys.apiToken}` }
+  const json = { ...auth, 'content-type': 'application/json' }
+  assert.equal((await fetch(`${api}/api/inbox`)).status, 401)
+  const list = await (await fetch(`${api}/api/inbox`, { headers: auth })).json() as { items: Array<{ id: string, status: string }> }
+  assert.deepEqual(list.items.map((i) => [i.id, i.status]), [[a.id, 'new']])
+  const view = await (await fetch(`${api}/api/inbox/${a.id}`, { headers: auth })).json() as Record<string, any>
+  assert.equal(view.signature, a.signed.signature)
+  assert.equal(view.eip712.primaryType, 'Request')
+  assert.equal(view.eip712.domain.verifyingContract, endpoint.contracts.AgencyRegistry)
+  assert.equal(Number(view.eip712.domain.chainId), endpoint.chainId)
+  assert.deepEqual(view.cells, AREA)
+  assert.equal(view.verification.log.logIndex, a.announcement.logIndex)
+  assert.equal(view.verification.insideJurisdiction, true)
+  assert.equal(JSON.stringify(view).includes(String(where.inside[0]!.lat)), false, 'never a camera position')
+  const refused = [
+    await fetch(`${api}/api/inbox/${a.id}/ignore`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }),
+    await fetch(`${api}/api/inbox/${a.id}/ignore`, { method: 'POST', headers: json, body: '{"all":true}' }),
+    await fetch(`${api}/api/inbox/${a.id}/ignore`, { method: 'POST', headers: json, body: '{' }),
+    await fetch(`${api}/api/inbox/bafyreinotthere/ignore`, { method: 'POST', headers: json, body: '{}' }),
+    await fetch(`${api}/api/inbox/policy`, { method: 'PUT', headers: json, body: '{"ignoreCategories":["immigration"],"ignoreAgencies":[]}' })
+  ]
+  assert.deepEqual(refused.map((r) => r.status), [401, 400, 400, 404, 400])
+  assert.equal((await refused[3]!.json() as { error: { code: string } }).error.code, 'INBOX_ITEM_NOT_FOUND')
+  assert.equal((await inside[0]!.services.inbox.get(a.id)).status, 'new')
+  assert.deepEqual(inside[0]!.services.inbox.policy().effective, { ignoreCategories: [], ignoreAgencies: [] })
+  const ignoredRes = await fetch(`${api}/api/inbox/${a.id}/ignore`, { method: 'POST', headers: json, body: '{}' })
+  assert.equal(ignoredRes.status, 200)
+  assert.equal((await ignoredRes.json() as { status: string }).status, 'ignored')
+
   // A withdrawal retires it everywhere it was shown.
   const withdrawn = inside.map(async (r) => await once(r.services.inbox, 'inbox:changed', { signal }))
   await publish(publisher, agency.withdraw(a.id, Math.floor(Date.now() / 1000)).bytes)
