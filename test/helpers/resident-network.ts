@@ -72,14 +72,17 @@ export async function waitForSubscribers (node: PorchlightLibp2p, topic: string,
   while (!all()) await once(pubsub as unknown as EventTarget, 'subscription-change', { signal })
 }
 
-/** Resolves with the inbox item for `id` once it is added. */
+/** Resolves with the inbox item for `id` once it is in the inbox (listening first, so no event is missed). */
 export async function inboxAdded (node: Resident, id: string, signal: AbortSignal): Promise<InboxItem> {
-  const existing = (await node.services.inbox.list()).find((i) => i.id === id)
-  if (existing !== undefined) return (await node.services.inbox.get(id))
-  for (;;) {
-    const [item] = await once(node.services.inbox, 'inbox:added', { signal }) as [InboxItem]
-    if (item.id === id) return item
-  }
+  return await new Promise<InboxItem>((resolve, reject) => {
+    const inbox = node.services.inbox
+    const done = (item: InboxItem): void => { inbox.off('inbox:added', on); signal.removeEventListener('abort', onAbort); resolve(item) }
+    const on = (item: InboxItem): void => { if (item.id === id) done(item) }
+    const onAbort = (): void => { inbox.off('inbox:added', on); reject(signal.reason) }
+    inbox.on('inbox:added', on)
+    signal.addEventListener('abort', onAbort, { once: true })
+    inbox.get(id).then(done, () => {})
+  })
 }
 
 /** Request fields that make a request live now, in AREA. */

@@ -5,12 +5,14 @@ import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { ChainClient, type Deployment } from '../../../node/chain/index.js'
 import type { ChainEndpoint } from '../../../node/config/index.js'
-import { topicName } from '../../../protocol/index.js'
+import { areaFromCircle, encodeAnnouncement, topicName, type RequestAnnouncement } from '../../../protocol/index.js'
+import { joinTopic, peerScore, porchlightScoreThresholds, waitForMeshPeer } from '../../../node/p2p/index.js'
+import type { ValidatedEvent } from '../../../node/network/index.js'
 import type { InboxItem } from '../../../node/resident/index.js'
 import { startChainFixture, type ChainFixture } from '../../helpers/chain.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import {
-  AREA, AREA_TOPIC_CELLS, JURISDICTION, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
+  AREA, AREA_TOPIC_CELLS, INCIDENT, JURISDICTION, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
   waitForSubscribers, type Resident
 } from '../../helpers/resident-network.js'
 
@@ -123,4 +125,84 @@ test('eight residents: exactly those with a camera in the area get the request; 
   await publish(publisher, agency.withdraw(a.id, Math.floor(Date.now() / 1000)).bytes)
   const changed = (await Promise.all(withdrawn)).map(([item]) => (item as InboxItem).status)
   assert.deepEqual(changed, ['withdrawn', 'withdrawn', 'withdrawn'])
+})
+
+test('a rogue peer: nothing it publishes reaches an inbox or a second hop, and it ends up graylisted', async (t) => {
+  const signal = AbortSignal.timeout(120_000)
+  const now = Math.floor(Date.now() / 1000)
+  const d = fixture.deployment
+  const domain = { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry }
+  const stranger = new TestAgency(fixture.chain.accounts[3]!.privateKey, domain)
+  const suspended = new TestAgency(fixture.chain.accounts[4]!.privateKey, domain)
+  const elsewhere = new TestAgency(fixture.chain.accounts[5]!.privateKey, domain)
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  await council.registerAgency(suspended.address, { name: 'Suspended PD', cells: JURISDICTION, validUntil: now + 86400 })
+  await council.suspendAgency(suspended.address, 'test')
+  await council.registerAgency(elsewhere.address, { name: 'San Francisco PD', cells: ['85283083fffffff'], validUntil: now + 86400 })
+  await council.close()
+
+  const where = placements()
+  const first = await startResident('first-hop', [where.inside[0]!], endpoint)
+  const second = await startResident('second-hop', [where.inside[1]!], endpoint)
+  t.after(async () => { await stopAll([first, second]) })
+  await connect(first.libp2p, second.libp2p)
+  const topic = topicName(first.services.network.cells()[0]!)
+  await waitForMeshPeer(second.libp2p, topic, { signal })
+
+  // Withdrawn requests that the first hop learnt through catch-up (so its gossip seen-cache does not hold them).
+  const withdrawnRequests = [0, 1, 2].map(() => agency.request(liveFields(now)))
+  for (const w of withdrawnRequests) {
+    assert.equal((await first.services.network.ingest(w.bytes, { cells: first.services.network.cells() })).result, 'accept')
+    assert.equal((await first.services.network.ingest(agency.withdraw(w.id, now).bytes, { cells: first.services.network.cells() })).result, 'accept')
+    await inboxAdded(first, w.id, signal)
+  }
+
+  const three = <T>(make: (i: number) => T): T[] => [0, 1, 2].map(make)
+  const forged = (i: number): Uint8Array => {
+    const a = agency.request(liveFields(now))
+    return encodeAnnouncement({ ...a.announcement as RequestAnnouncement, request: { ...a.signed, message: { ...a.signed.message, title: `Forged ${i}` } } })
+  }
+  const cases: Array<[string, string, Uint8Array[]]> = [
+    ['forged signature', 'InvalidSignatureError', three(forged)],
+    ['unregistered agency', 'AgencyNotActiveError', three(() => stranger.request(liveFields(now)).bytes)],
+    ['suspended agency', 'AgencyNotActiveError', three(() => suspended.request(liveFields(now)).bytes)],
+    ['area outside the jurisdiction', 'OutsideJurisdictionError', three(() => elsewhere.request(liveFields(now)).bytes)],
+    ['area over the limit', 'AreaTooLargeError', three(() => agency.request({ ...liveFields(now), cells: areaFromCircle(INCIDENT.lat, INCIDENT.lng, 900) }).bytes)],
+    ['window over the limit', 'WindowTooLongError', three(() => agency.request({ ...liveFields(now), windowStart: now - 14 * 3600 }).bytes)],
+    ['expired request', 'ExpiredError', three(() => agency.request({ ...liveFields(now - 3 * 86400), expiresAt: now - 86400 }).bytes)],
+    ['replay of a withdrawn request', 'RequestWithdrawnError', withdrawnRequests.map((w) => w.bytes)],
+    ['request missing from the agency log', 'InvalidProofError', three(() => agency.announce(agency.sign(liveFields(now)), agency.proofOf(0)).bytes)],
+    ['oversized bytes', 'MessageTooLargeError', three((i) => new Uint8Array(25 * 1024).fill(i + 1))],
+    ['garbage bytes', 'MalformedEncodingError', three((i) => crypto.getRandomValues(new Uint8Array(100 + i)))]
+  ]
+
+  let addedToInbox = 0
+  for (const r of [first, second]) r.services.inbox.on('inbox:added', () => { addedToInbox++ })
+  for (const [name, errorName, messages] of cases) {
+    await t.test(name, async () => {
+      const rogue = await startPublisher()
+      try {
+        joinTopic(rogue, topic)
+        await connect(rogue, first.libp2p)
+        await waitForSubscribers(rogue, topic, [first.libp2p], signal)
+        const outcomes: string[] = []
+        const onValidated = (e: ValidatedEvent): void => { if (e.from === rogue.peerId.toString()) outcomes.push(e.outcome.result === 'accept' ? 'accept' : e.outcome.error.name) }
+        first.services.network.on('announcement:validated', onValidated)
+        const secondBefore = second.received.get(topic) ?? 0
+        for (const m of messages) await rogue.services.pubsub.publish(topic, m)
+        const pubsub = first.libp2p.services.pubsub
+        while (!(peerScore(pubsub, rogue.peerId) < porchlightScoreThresholds.graylistThreshold)) {
+          await once(pubsub as unknown as EventTarget, 'gossipsub:heartbeat', { signal })
+        }
+        await once(pubsub as unknown as EventTarget, 'gossipsub:heartbeat', { signal })
+        first.services.network.off('announcement:validated', onValidated)
+        assert.deepEqual(outcomes, [errorName, errorName, errorName])
+        assert.equal(second.received.get(topic) ?? 0, secondBefore, 'forwarded past the first hop')
+        assert.equal(addedToInbox, 0)
+        assert.equal((await first.services.inbox.list()).filter((i) => i.status !== 'withdrawn').length, 0)
+      } finally {
+        await rogue.stop()
+      }
+    })
+  }
 })
