@@ -65,6 +65,18 @@ export async function connect (a: PorchlightLibp2p, b: PorchlightLibp2p): Promis
   await a.dial(b.getMultiaddrs())
 }
 
+/**
+ * Connects residents in a ring (each dials the next two) and the publisher to every one of them. libp2p
+ * refuses more than 5 inbound connections per second from one host, and here every node is 127.0.0.1, so a
+ * full mesh dialled at once would be refused; the ring keeps each node's inbound dials at three.
+ */
+export async function connectRing (nodes: PorchlightLibp2p[], publisher: PorchlightLibp2p): Promise<void> {
+  for (const [i, node] of nodes.entries()) {
+    for (const k of [1, 2]) if (nodes.length > k) await connect(node, nodes[(i + k) % nodes.length]!)
+    await connect(publisher, node)
+  }
+}
+
 /** Resolves once `node` sees every one of `peers` subscribed to `topic`. */
 export async function waitForSubscribers (node: PorchlightLibp2p, topic: string, peers: PorchlightLibp2p[], signal: AbortSignal): Promise<void> {
   const pubsub = node.services.pubsub

@@ -12,7 +12,7 @@ import type { InboxItem } from '../../../node/resident/index.js'
 import { startChainFixture, type ChainFixture } from '../../helpers/chain.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import {
-  AREA, AREA_TOPIC_CELLS, INCIDENT, JURISDICTION, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
+  AREA, AREA_TOPIC_CELLS, INCIDENT, JURISDICTION, connect, connectRing, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
   waitForSubscribers, type Resident
 } from '../../helpers/resident-network.js'
 
@@ -51,10 +51,7 @@ test('eight residents: exactly those with a camera in the area get the request; 
   const late: Resident[] = []
   t.after(async () => { await stopAll([...residents, ...late, publisher]) })
 
-  for (let i = 0; i < residents.length; i++) {
-    for (let j = i + 1; j < residents.length; j++) await connect(residents[i]!.libp2p, residents[j]!.libp2p)
-    await connect(publisher, residents[i]!.libp2p)
-  }
+  await connectRing(residents.map((r) => r.libp2p), publisher)
   for (const cell of AREA_TOPIC_CELLS) {
     const subscribed = [...inside, ...near].filter((r) => r.services.network.cells().includes(cell))
     await waitForSubscribers(publisher, topicName(cell), subscribed.map((r) => r.libp2p), signal)
