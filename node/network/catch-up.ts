@@ -30,7 +30,7 @@ export function checkCatchUpRequest (value: unknown): CatchUpRequest {
   return { cells }
 }
 
-/** Answers catch-up questions from `sources` (a node's LiveRequests, an agency's own requests). */
+/** Answers catch-up questions from `sources` (a node's LiveRequests, an agency's own requests), read anew for each question. */
 export async function handleCatchUp (libp2p: PorchlightLibp2p, sources: readonly LiveAnnouncementSource[], now: () => number): Promise<void> {
   await handleRequests<unknown, CatchUpResponse>(libp2p, CATCH_UP_PROTOCOL, async (request) => {
     const { cells } = checkCatchUpRequest(request)

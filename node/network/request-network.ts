@@ -54,6 +54,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
   readonly #components: NodeComponents
   readonly #init: RequestNetworkInit
   readonly #cells = new Set<string>()
+  readonly #sources: LiveAnnouncementSource[]
   readonly #log: Logger
   readonly #now: () => number
   #live: LiveRequests | undefined
@@ -72,6 +73,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     this.#init = init
     this.#log = components.libp2p.logger.forComponent('porchlight:network')
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#sources = [...(init.sources ?? [])]
   }
 
   get libp2p (): PorchlightLibp2p {
@@ -127,7 +129,8 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
       now: this.#now
     })
     await this.#live.prune(this.#now())
-    await handleCatchUp(libp2p, [this.#live, ...(this.#init.sources ?? [])], this.#now)
+    this.#sources.unshift(this.#live)
+    await handleCatchUp(libp2p, this.#sources, this.#now)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     this.#pruner = setInterval(() => { this.#live?.prune(this.#now()).catch((err) => { this.#log.error('prune: %s', err) }) }, this.#init.pruneIntervalMs ?? 60_000)
     this.#pruner.unref()
@@ -143,6 +146,11 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch {} }
     await libp2p.unhandle(CATCH_UP_PROTOCOL).catch(() => {})
     await this.#chain?.close()
+  }
+
+  /** Adds a source of catch-up answers (an agency's request desk), before or after start. */
+  addSource (source: LiveAnnouncementSource): void {
+    this.#sources.push(source)
   }
 
   /** Joins the request topics of res-7 `cells` (before or after start); after start, catches up on them. */
