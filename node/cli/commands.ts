@@ -4,6 +4,7 @@ import { init } from './init.js'
 import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
+import { requestsCommand } from './requests.js'
 import { demo } from './demo.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, demo]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, demo]
