@@ -208,6 +208,8 @@ async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: 
 interface StartedNode extends PreparedNode {
   info: DemoNodeInfo
   api: NodeApi
+  /** Its libp2p addresses, each with /p2p/<id>. */
+  addrs: string[]
 }
 
 async function startNode (children: DemoChildren, node: PreparedNode): Promise<StartedNode> {
@@ -224,7 +226,7 @@ async function startNode (children: DemoChildren, node: PreparedNode): Promise<S
     dir: node.dir,
     ...(running.address === undefined ? {} : { address: running.address })
   }
-  return { ...node, info, api: new NodeApi(info.api, token) }
+  return { ...node, info, api: new NodeApi(info.api, token), addrs: running.addrs }
 }
 
 /** Each resident without clips gets a few sample clips, recorded in the hours before now. */
@@ -280,31 +282,41 @@ async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (
 }
 
 /**
- * Resolves once `check` is true, asking every 200 ms: what the demo waits for (connections, an inbox
+ * Resolves once `check` is true, asking every `intervalMs`: what the demo waits for (connections, an inbox
  * entry) has no change feed in the API, so this poll of local APIs is the event.
  */
-async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs: number, signal: AbortSignal | undefined, intervalMs = 200): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!await check()) {
     if (Date.now() > deadline) throw new DemoStepError(step, { timeoutMs })
     signal?.throwIfAborted()
-    await new Promise((resolve) => setTimeout(resolve, 200))
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
   }
 }
 
-/** Waits until the nodes' connections join them all into one mesh (bootstrap dials may still be retrying). */
+/**
+ * Waits until the nodes' connections join them all into one mesh. A bootstrap dial that failed is not
+ * retried, and libp2p refuses more than 5 inbound connections a second from one host — which ten nodes
+ * starting on 127.0.0.1 can exceed — so a node left outside is asked (`POST /api/peers`) to dial the first
+ * agency, two at a time to stay under that rate.
+ */
 async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+  const hub = nodes[0]!
   await pollUntil('mesh', async () => {
     const edges = await Promise.all(nodes.map(async (n) => (await n.api.call<Array<{ peerId: string }>>('GET', '/api/peers')).map((p) => [n.info.peerId, p.peerId] as const)))
-    const reached = new Set([nodes[0]!.info.peerId])
+    const reached = new Set([hub.info.peerId])
     for (let grew = true; grew;) {
       grew = false
       for (const [a, b] of edges.flat()) {
         if (reached.has(a) !== reached.has(b)) { reached.add(a); reached.add(b); grew = true }
       }
     }
-    return nodes.every((n) => reached.has(n.info.peerId))
-  }, timeoutMs, signal)
+    const outside = nodes.filter((n) => !reached.has(n.info.peerId))
+    await Promise.all(outside.slice(0, 2).map(async (n) => {
+      await n.api.call('POST', '/api/peers', { addr: hub.addrs[0]! }).catch(() => {})
+    }))
+    return outside.length === 0
+  }, timeoutMs, signal, 500)
 }
 
 /** Waits until each in-area resident's inbox holds a request, so that the first look finds it. */

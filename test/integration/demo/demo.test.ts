@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -122,8 +122,14 @@ test('porchlight demo: every node up with its role, the sample request in an in-
   assert.deepEqual(await allGone(first.children, 5_000), [], 'no child outlives the demo')
   await assert.rejects(readFile(join(dir, 'demo.json')), { code: 'ENOENT' })
 
+  // A node whose bootstrap dials fail (here: it has none) is brought into the mesh by the demo.
+  const auditorConfig = join(dir, 'nodes', 'auditor', 'config.json')
+  await writeFile(auditorConfig, JSON.stringify({ ...JSON.parse(await readFile(auditorConfig, 'utf8')), bootstrap: [] }))
+
   const second = await startDemo()
   try {
+    const auditor = second.info.nodes.find((n) => n.role === 'auditor')!
+    assert.ok((await get<unknown[]>(`${auditor.api}/api/peers`, auditor.token)).body.length > 0, 'the auditor was joined to the mesh')
     assert.deepEqual(second.info.nodes.map((n) => [n.peerId, n.address]), first.info.nodes.map((n) => [n.peerId, n.address]), 'the same nodes')
     assert.deepEqual(second.info.chain.contracts, first.info.chain.contracts)
     assert.ok(!second.output.some((line) => line.includes('council registered')), 'nothing registered twice')
