@@ -3,6 +3,7 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
+import { clips } from './clips/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -11,7 +12,7 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: {} }
+    case 'resident': return { services: { clips: clips() } }
     case 'agency': return { services: {} }
     case 'auditor': return { services: {} }
   }
