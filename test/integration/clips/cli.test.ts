@@ -1,34 +1,21 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { once } from 'node:events'
 import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { readNodeInfo } from '../../../node/index.js'
+import { bin, exitOf, porchlight } from '../../helpers/cli.js'
 import { clipCid } from '../../../protocol/codec/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 
-const bin = fileURLToPath(new URL('../../../bin/porchlight.js', import.meta.url))
 const start = new Date((Math.floor(Date.now() / 1000) - 3600) * 1000).toISOString()
 
-function porchlight (t: { after: (fn: () => void) => void }, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  return child
-}
-
 async function run (t: { after: (fn: () => void) => void }, args: string[]): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  const child = porchlight(t, args)
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
-  const [code] = await once(child, 'exit') as [number | null]
-  return { code, stdout, stderr }
+  return await exitOf(porchlight(t, args))
 }
 
 async function residentDir (t: { after: (fn: () => Promise<void>) => void }): Promise<{ root: string, dir: string }> {
