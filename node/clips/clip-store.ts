@@ -8,7 +8,6 @@ import { mkdir, open, readdir, rename, rm, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { RAW_CODE, cidFromSha256Digest } from '../../protocol/codec/index.js'
-import { isPorchlightError } from '../../protocol/errors.js'
 import { LIMITS } from '../../protocol/limits/index.js'
 import type { Camera } from '../config/index.js'
 import type { Store, Sublevel } from '../storage/index.js'
@@ -147,7 +146,8 @@ export class ClipStore {
           await file.write(chunk)
         }
       } catch (err) {
-        throw isPorchlightError(err) ? err : new ClipSourceError(err)
+        // Not isPorchlightError: a socket's ECONNRESET has a string `code` too.
+        throw err instanceof ClipTooLargeError ? err : new ClipSourceError(err)
       }
       if (size === 0) throw new EmptyClipError()
       await file.sync()

@@ -6,7 +6,7 @@
 import { createReadStream, watch, type FSWatcher } from 'node:fs'
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises'
 import { extname, join } from 'node:path'
-import { isPorchlightError, type PorchlightError } from '../../protocol/errors.js'
+import { PorchlightError } from '../../protocol/errors.js'
 import { contentTypeOf, toClipSpan, type ClipMeta } from './clip-meta.js'
 import type { AddedClip, ClipStore } from './clip-store.js'
 import { AmbiguousImportError, ImportFailedError, ImportSizeMismatchError, InvalidSidecarError } from './errors.js'
@@ -122,7 +122,7 @@ export class ImportFolder {
       // A file taken away meanwhile (by a person, or by another event's import of the same pair).
       const cause = (err as { cause?: { code?: string } }).cause
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' || cause?.code === 'ENOENT') return
-      const failure = isPorchlightError(err) ? err : new ImportFailedError(video, err)
+      const failure = err instanceof PorchlightError ? err : new ImportFailedError(video, err)
       try {
         const prefix = await this.moveAll(files, 'failed')
         await writeFile(join(folder, 'failed', `${prefix}${video}.error.txt`), `${failure.name} (${failure.code}): ${failure.message}\n${JSON.stringify(failure.details)}\n`)

@@ -29,7 +29,7 @@ function source (bytes: Uint8Array, opts: { chunk?: number, failAfter?: number }
     pulled: 0,
     async * [Symbol.asyncIterator] () {
       for (let at = 0; at < bytes.length; at += chunk) {
-        if (opts.failAfter !== undefined && it.pulled >= opts.failAfter) throw new Error('disk unplugged')
+        if (opts.failAfter !== undefined && it.pulled >= opts.failAfter) throw Object.assign(new Error('aborted'), { code: 'ECONNRESET' }) // as a cut-off upload does
         it.pulled++
         yield bytes.subarray(at, at + chunk)
       }
