@@ -68,6 +68,7 @@ async function call (api: Api, method: string, path: string, headers: Record<str
 
 async function withStore<T> (dir: string, use: (store: ClipStore) => Promise<T>): Promise<T> {
   const config = await loadConfig(dir)
+  if (config.role !== 'resident') throw new UsageError(`clips belong to residents; ${dir} is an ${config.role} node`)
   const store = await openStore(dir)
   try {
     return await use(await openClipStore(store, { dir, cameras: config.cameras }))

@@ -81,7 +81,8 @@ export const clipErrorStatuses = {
   CLIP_CONFLICT: 409,
   CLIP_NOT_FOUND: 404,
   RANGE_NOT_SATISFIABLE: 416,
-  CLIP_SOURCE_FAILED: 400
+  CLIP_SOURCE_FAILED: 400,
+  CLIPS_NOT_STARTED: 503
 }
 
 /** An import folder's sidecar JSON parses but is not `{ camera, start, end | duration, size?, contentType? }`. */
@@ -121,5 +122,13 @@ export class NodeApiError extends PorchlightError {
   constructor (status: number, code: string, message: string) {
     super(code, message, { details: { status } })
     this.name = 'NodeApiError'
+  }
+}
+
+/** The clip store was used before the clips service started (or after a failed start). */
+export class ClipsNotStartedError extends PorchlightError {
+  constructor () {
+    super('CLIPS_NOT_STARTED', 'the clips service has not started')
+    this.name = 'ClipsNotStartedError'
   }
 }

@@ -6,7 +6,7 @@ import type { PorchlightError } from '../../protocol/errors.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ClipMeta, ClipRecord } from './clip-meta.js'
 import { openClipStore, type AddedClip, type ClipStore } from './clip-store.js'
-import { clipErrorStatuses } from './errors.js'
+import { ClipsNotStartedError, clipErrorStatuses } from './errors.js'
 import { ImportFolder } from './import-folder.js'
 import { matchingClips, type RequestArea } from './match.js'
 import { clipRoutes } from './routes.js'
@@ -50,7 +50,7 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
 
   /** The store; available once the service has started. */
   get store (): ClipStore {
-    if (this.opened === undefined) throw new Error('the clips service has not started')
+    if (this.opened === undefined) throw new ClipsNotStartedError()
     return this.opened
   }
 

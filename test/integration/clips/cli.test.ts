@@ -103,3 +103,13 @@ test('kill -9 during an add leaves no clip and no temporary file once the store 
   assert.deepEqual(await readdir(join(dir, 'clips')), ['.incoming'])
   assert.deepEqual(await readdir(incoming), [])
 })
+
+test('porchlight clips on a node that is not a resident is a usage error', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'porchlight-clips-cli-'))
+  t.after(async () => { await rm(root, { recursive: true, force: true }) })
+  const dir = join(root, 'auditor')
+  assert.equal(spawnSync(process.execPath, [bin, 'init', '--role', 'auditor', '--dir', dir]).status, 0)
+  const listed = await run(t, ['clips', 'list', '--dir', dir])
+  assert.equal(listed.code, 2)
+  assert.match(listed.stderr, /residents/)
+})

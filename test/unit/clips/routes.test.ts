@@ -115,3 +115,10 @@ test('parseRange: one range is served, others are ignored or unsatisfiable', () 
   for (const ignored of [undefined, 'bytes=0-1,4-5', 'items=0-1', 'bytes=-', 'bytes=a-b']) assert.equal(parseRange(ignored, 10), undefined)
   for (const unsatisfiable of ['bytes=10-', 'bytes=5-4', 'bytes=-0']) assert.throws(() => parseRange(unsatisfiable, 10), { name: 'RangeNotSatisfiableError' })
 })
+
+test('the service refuses use before it starts with a typed error', async (t) => {
+  const config = parseConfig({ version: 1, role: 'resident', name: 'maple', listen: ['/memory/clips-unstarted'], cameras: [] })
+  const node = await createNode({ config, services: { clips: clips({ importFolder: false }) }, listenApi: false, staticDir: false })
+  t.after(async () => { await node.stop() })
+  await assert.rejects(node.services.clips.list(), { name: 'ClipsNotStartedError', code: 'CLIPS_NOT_STARTED' })
+})
