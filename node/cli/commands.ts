@@ -5,6 +5,7 @@ import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
+import { clipsCommand } from './clips.js'
 import { demo } from './demo.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, demo]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand, demo]
