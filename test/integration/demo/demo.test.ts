@@ -1,14 +1,15 @@
 // `porchlight demo` as a user runs it: a child process over a temporary folder, stopped by signals.
-import { after, before, test } from 'node:test'
+import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { ChainClient } from '../../../node/chain/index.js'
-import { demoPlan, porchlightBin, type DemoInfo } from '../../../node/demo/index.js'
+import { demoPlan, type DemoInfo } from '../../../node/demo/index.js'
+import { porchlight } from '../../helpers/cli.js'
 
 let dir: string
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'porchlight-demo-')) })
@@ -45,8 +46,8 @@ async function allGone (pids: number[], timeoutMs: number): Promise<number[]> {
   return pids.filter(alive)
 }
 
-async function startDemo (): Promise<RunningDemo> {
-  const child = spawn(process.execPath, [porchlightBin, 'demo', '--dir', dir, '--residents', '3', '--anchor-interval', '2'], { stdio: ['ignore', 'pipe', 'pipe'] })
+async function startDemo (t: TestContext): Promise<RunningDemo> {
+  const child = porchlight(t, ['demo', '--dir', dir, '--residents', '3', '--anchor-interval', '2'])
   const output: string[] = []
   child.stderr!.on('data', (chunk: Buffer) => { output.push(chunk.toString()) })
   const lines = createInterface({ input: child.stdout! })
@@ -85,13 +86,13 @@ async function requestCount (agency: DemoInfo['nodes'][number]): Promise<number>
   return (Array.isArray(body) ? body : body.items).length
 }
 
-test('porchlight demo: every node up with its role, the sample request in an in-area inbox, no orphan at SIGINT; a second run resumes', { timeout: 240_000 }, async () => {
+test('porchlight demo: every node up with its role, the sample request in an in-area inbox, no orphan at SIGINT; a second run resumes', { timeout: 300_000 }, async (t) => {
   const plan = demoPlan(3)
-  const first = await startDemo()
+  const first = await startDemo(t)
   let agencies: string[]
   try {
     assert.equal(first.info.nodes.length, plan.nodes.length)
-    assert.equal(first.children.length, plan.nodes.length + 1, 'one process per node and one for the chain')
+    assert.equal(first.children.length, plan.nodes.length + 1, `one process per node and one for the chain: ${first.children.join(' ')}`)
     assert.match(first.info.chain.rpc, /^http:\/\/127\.0\.0\.1:\d+$/)
     for (const [i, node] of first.info.nodes.entries()) {
       const { body } = await get<{ role: string, name: string, peerId: string }>(`${node.api}/api/node`)
@@ -126,7 +127,7 @@ test('porchlight demo: every node up with its role, the sample request in an in-
   const auditorConfig = join(dir, 'nodes', 'auditor', 'config.json')
   await writeFile(auditorConfig, JSON.stringify({ ...JSON.parse(await readFile(auditorConfig, 'utf8')), bootstrap: [] }))
 
-  const second = await startDemo()
+  const second = await startDemo(t)
   try {
     const auditor = second.info.nodes.find((n) => n.role === 'auditor')!
     assert.ok((await get<unknown[]>(`${auditor.api}/api/peers`, auditor.token)).body.length > 0, 'the auditor was joined to the mesh')
