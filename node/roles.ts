@@ -3,6 +3,7 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
+import { auditorService } from './auditor/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -13,6 +14,6 @@ export function roleSetup (role: Role): RoleSetup {
   switch (role) {
     case 'resident': return { services: {} }
     case 'agency': return { services: {} }
-    case 'auditor': return { services: {} }
+    case 'auditor': return { services: { auditor: auditorService() } }
   }
 }

@@ -12,3 +12,4 @@ export {
   type LogSource, httpLogSource, p2pLogSource, logSourceFor, LogUnavailableError, AUDIT_PROTOCOL, MAX_LOG_RESOURCE_BYTES
 } from './log-source.js'
 export { type AuditReport, type AgencyReport, type RequestRates, requestRates } from './report.js'
+export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorServiceInit } from './auditor-service.js'

@@ -78,9 +78,15 @@ export function p2pLogSource (libp2p: PorchlightLibp2p, address: string | Multia
   }
 }
 
-/** A source for a configured endpoint: an http(s) URL, or a multiaddr when a libp2p node is given. */
+/**
+ * A source for a configured endpoint: an http(s) URL, or a multiaddr when a libp2p node is given. An
+ * endpoint this process cannot read gives a source whose every read fails (reported as LOG_UNAVAILABLE).
+ */
 export function logSourceFor (endpoint: string, libp2p?: PorchlightLibp2p): LogSource {
   if (/^https?:\/\//.test(endpoint)) return httpLogSource(endpoint)
-  if (endpoint.startsWith('/') && libp2p !== undefined) return p2pLogSource(libp2p, endpoint)
-  throw new LogUnavailableError(endpoint, '', endpoint.startsWith('/') ? 'a multiaddr endpoint needs a running node' : 'not an http(s) URL or multiaddr')
+  if (endpoint.startsWith('/') && libp2p !== undefined) {
+    try { return p2pLogSource(libp2p, endpoint) } catch { /* not a multiaddr: unreadable below */ }
+  }
+  const reason = endpoint.startsWith('/') && libp2p === undefined ? 'a multiaddr endpoint needs a running node' : 'not an http(s) URL or multiaddr'
+  return { location: endpoint, read: async (path) => { throw new LogUnavailableError(endpoint, path, reason) } }
 }

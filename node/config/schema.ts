@@ -39,12 +39,29 @@ export interface NodeConfig {
   cameras: Camera[]
   /** Agencies only: how often the log's checkpoint is anchored when the log grew. */
   anchorIntervalSeconds?: number
+  /** Auditors only (filled with defaults for them): what to audit and the promises to hold agencies to. */
+  audit?: AuditConfig
+}
+
+/** An auditor's settings (docs/auditor.md). */
+export interface AuditConfig {
+  /** Each agency's log endpoint, by checksummed address: an http(s) base URL, or a multiaddr with /p2p/<id>. */
+  logs: Record<string, string>
+  /** Other auditors' report URLs (`…/api/report`), whose checkpoints join the split-view check. */
+  peers: string[]
+  /** The anchoring interval agencies promise, seconds. */
+  anchorIntervalSeconds: number
+  /** Slack allowed on top of that interval, seconds. */
+  anchorGraceSeconds: number
+  /** How often the node re-audits besides on every Anchored event, seconds. */
+  intervalSeconds: number
 }
 
 export const defaults = {
   listen: ['/ip4/127.0.0.1/tcp/0'],
   api: { host: '127.0.0.1', port: 0 },
-  anchorIntervalSeconds: 600
+  anchorIntervalSeconds: 600,
+  audit: { anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 }
 } as const
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
@@ -106,6 +123,25 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         }
       }
     },
-    anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true }
+    anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true },
+    audit: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        logs: {
+          type: 'object',
+          required: [],
+          maxProperties: 4096,
+          propertyNames: { pattern: '^0x[0-9a-fA-F]{40}$' },
+          additionalProperties: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^(https?://|/)' }
+        },
+        peers: { type: 'array', maxItems: 64, items: { type: 'string', pattern: '^https?://', maxLength: 2048 } },
+        anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600 },
+        anchorGraceSeconds: { type: 'integer', minimum: 0, maximum: 24 * 3600 },
+        intervalSeconds: { type: 'integer', minimum: 1, maximum: 24 * 3600 }
+      }
+    } as any
   }
 }

@@ -2,75 +2,20 @@
 // on the embedded chain: a clean log audits clean, and each kind of tampering is found, each its own test.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Contract, Wallet, hexlify, type JsonRpcProvider } from 'ethers'
-import {
-  ChainClient, auditAnchorArtifact, connectProvider, startEmbeddedChain, type EmbeddedChain
-} from '../../../node/chain/index.js'
 import { Auditor, type AuditReport, type Finding } from '../../../node/auditor/index.js'
 import { encodeLogEntry } from '../../../protocol/messages/index.js'
 import { HASH_SIZE, TILE_WIDTH } from '../../../protocol/tlog/index.js'
-import { JURISDICTION, LogFixture, buildEntries, encodeEntries, clipOf } from '../../helpers/audit-log.js'
+import { buildEntries, encodeEntries, clipOf } from '../../helpers/audit-log.js'
+import { startAuditChain, type AuditChainFixture, type TestAgency } from '../../helpers/audit-chain.js'
 
-let chain: EmbeddedChain
-let provider: JsonRpcProvider
-let council: ChainClient
-let reader: ChainClient
-let nextAccount = 1
-const fixtures: LogFixture[] = []
+let fx: AuditChainFixture
+type Agency = TestAgency
 
-before(async () => {
-  chain = await startEmbeddedChain({ accounts: 20 })
-  provider = connectProvider(chain.rpcUrl, chain.chainId)
-  council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
-  reader = await ChainClient.connect({ deployment: chain.deployment!, pollingIntervalMs: 0 })
-})
-
-after(async () => {
-  for (const f of fixtures) await f.close()
-  await council.close()
-  await reader.close()
-  provider.destroy()
-  await chain.stop()
-})
-
-const chainNow = async (): Promise<number> => (await provider.getBlock('latest'))!.timestamp
-const advance = async (seconds: number): Promise<void> => {
-  await provider.send('evm_increaseTime', [seconds])
-  await provider.send('evm_mine', [])
-}
-
-interface Agency {
-  key: string
-  address: string
-  log: LogFixture
-  url: string
-  anchor (size: number): Promise<void>
-}
-
-/** A registered agency with `count` valid entries dated from now, served over HTTP. */
-async function agencyWith (count: number): Promise<Agency> {
-  const account = chain.accounts[nextAccount++]!
-  await council.registerAgency(account.address, { name: `agency ${nextAccount}`, cells: JURISDICTION, validUntil: (await chainNow()) + 365 * 86400 })
-  const domain = { chainId: chain.chainId, verifyingContract: chain.deployment!.contracts.AgencyRegistry }
-  const entries = encodeEntries(buildEntries(account.privateKey, domain, (await chainNow()) + 1, count))
-  const log = new LogFixture(account.privateKey, chain.chainId, { entries })
-  fixtures.push(log)
-  const url = await log.listen()
-  const anchorContract = new Contract(chain.deployment!.contracts.AuditAnchor, auditAnchorArtifact.abi, new Wallet(account.privateKey, provider))
-  return {
-    key: account.privateKey,
-    address: account.address,
-    log,
-    url,
-    async anchor (size) {
-      const tx = await anchorContract.getFunction('anchor')(size, hexlify(log.rootAt(size)))
-      await tx.wait()
-    }
-  }
-}
+before(async () => { fx = await startAuditChain() })
+after(async () => { await fx.stop() })
 
 function auditorFor (...agencies: Agency[]): Auditor {
-  return new Auditor({ chain: reader, logs: Object.fromEntries(agencies.map((a) => [a.address, a.url])) })
+  return new Auditor({ chain: fx.reader, logs: Object.fromEntries(agencies.map((a) => [a.address, a.url])) })
 }
 
 function of (report: AuditReport, agency: Agency): Finding[] {
@@ -82,7 +27,7 @@ function rules (findings: Finding[]): string[] {
 }
 
 test('a valid log of thousands of entries, anchored, audits clean', async () => {
-  const a = await agencyWith(2100)
+  const a = await fx.agencyWith(2100)
   await a.anchor(700)
   await a.anchor(1500)
   await a.anchor(2100)
@@ -96,13 +41,11 @@ test('a valid log of thousands of entries, anchored, audits clean', async () => 
 })
 
 test('a second pass reads only the new tiles and still audits clean', async () => {
-  const a = await agencyWith(600)
+  const a = await fx.agencyWith(600)
   await a.anchor(600)
   const auditor = auditorFor(a)
   await auditor.audit({ agency: a.address })
-  const domain = { chainId: chain.chainId, verifyingContract: chain.deployment!.contracts.AgencyRegistry }
-  const more = encodeEntries(buildEntries(a.key, domain, (await chainNow()) + 1, 400))
-  a.log.view = { entries: [...a.log.view.entries, ...more] }
+  await a.grow(400)
   await a.anchor(1000)
   a.log.requests.length = 0
   const report = await auditor.audit({ agency: a.address })
@@ -115,9 +58,9 @@ test('a second pass reads only the new tiles and still audits clean', async () =
 })
 
 test('an entry changed in the agency database after anchoring is found', async () => {
-  const a = await agencyWith(300)
+  const a = await fx.agencyWith(300)
   await a.anchor(300)
-  const changed = encodeLogEntry({ kind: 'access', clip: clipOf(1), actor: 'officer-x', purpose: 'edited later', at: (await chainNow()) + 5 })
+  const changed = encodeLogEntry({ kind: 'access', clip: clipOf(1), actor: 'officer-x', purpose: 'edited later', at: (await fx.now()) + 5 })
   a.log.view = { ...a.log.view, servedEntries: new Map([[42, changed]]) }
   const found = of(await auditorFor(a).audit({ agency: a.address }), a)
   const mismatch = found.find((f) => f.rule === 'ENTRY_MISMATCH')
@@ -127,10 +70,10 @@ test('an entry changed in the agency database after anchoring is found', async (
 })
 
 test('an entry rewritten with its tiles after anchoring breaks the anchored root', async () => {
-  const a = await agencyWith(300)
+  const a = await fx.agencyWith(300)
   await a.anchor(300)
   const entries = [...a.log.view.entries]
-  entries[42] = encodeLogEntry({ kind: 'access', clip: clipOf(1), actor: 'officer-x', purpose: 'edited later', at: (await chainNow()) + 5 })
+  entries[42] = encodeLogEntry({ kind: 'access', clip: clipOf(1), actor: 'officer-x', purpose: 'edited later', at: (await fx.now()) + 5 })
   a.log.view = { entries }
   const found = of(await auditorFor(a).audit({ agency: a.address }), a)
   const mismatch = found.find((f) => f.rule === 'ANCHOR_ROOT_MISMATCH')
@@ -150,7 +93,7 @@ function flipHash (path: string, i: number): (p: string, bytes: Uint8Array) => U
 }
 
 test('a level-1 tile served with one hash changed is found', async () => {
-  const a = await agencyWith(700)
+  const a = await fx.agencyWith(700)
   await a.anchor(700)
   a.log.view = { ...a.log.view, tamper: flipHash('tile/1/000.p/2', 1) }
   const found = of(await auditorFor(a).audit({ agency: a.address }), a)
@@ -161,7 +104,7 @@ test('a level-1 tile served with one hash changed is found', async () => {
 })
 
 test('a level-0 tile changed under a level-1 hash (which roots never read) is found', async () => {
-  const a = await agencyWith(700)
+  const a = await fx.agencyWith(700)
   await a.anchor(700)
   a.log.view = { ...a.log.view, tamper: flipHash('tile/0/001', 17) }
   const found = of(await auditorFor(a).audit({ agency: a.address }), a)
@@ -173,11 +116,10 @@ test('a level-0 tile changed under a level-1 hash (which roots never read) is fo
 })
 
 test('two checkpoints of one size served to two auditors are a split view', async () => {
-  const a = await agencyWith(40)
+  const a = await fx.agencyWith(40)
   await a.anchor(20)
-  const domain = { chainId: chain.chainId, verifyingContract: chain.deployment!.contracts.AgencyRegistry }
   const honest = a.log.view.entries
-  const forked = [...honest.slice(0, 30), ...encodeEntries(buildEntries(a.key, domain, (await chainNow()) + 100, 10))]
+  const forked = [...honest.slice(0, 30), ...encodeEntries(buildEntries(a.key, fx.domain, (await fx.now()) + 100, 10))]
   const first = auditorFor(a)
   const reportA = await first.audit({ agency: a.address })
   assert.deepEqual(of(reportA, a), [])
@@ -195,7 +137,7 @@ test('two checkpoints of one size served to two auditors are a split view', asyn
 })
 
 test('a log rewritten to a shorter one is found', async () => {
-  const a = await agencyWith(500)
+  const a = await fx.agencyWith(500)
   await a.anchor(500)
   const auditor = auditorFor(a)
   assert.deepEqual(of(await auditor.audit({ agency: a.address }), a), [])
@@ -210,14 +152,12 @@ test('a log rewritten to a shorter one is found', async () => {
 })
 
 test('an agency that stops anchoring while its log grows is flagged', async () => {
-  const a = await agencyWith(50)
+  const a = await fx.agencyWith(50)
   await a.anchor(50)
   const auditor = auditorFor(a)
   assert.deepEqual(of(await auditor.audit({ agency: a.address }), a), [])
-  const domain = { chainId: chain.chainId, verifyingContract: chain.deployment!.contracts.AgencyRegistry }
-  const more = encodeEntries(buildEntries(a.key, domain, (await chainNow()) + 1, 20))
-  a.log.view = { entries: [...a.log.view.entries, ...more] }
-  await advance(2 * 3600) // the promised interval (600 s) passes many times over, with no anchor
+  await a.grow(20)
+  await fx.advance(2 * 3600) // the promised interval (600 s) passes many times over, with no anchor
   const found = of(await auditor.audit({ agency: a.address }), a)
   const stopped = found.find((f) => f.rule === 'LOG_NOT_ANCHORING')
   assert.ok(stopped, JSON.stringify(found))
@@ -232,10 +172,10 @@ test('an agency that stops anchoring while its log grows is flagged', async () =
 })
 
 test('a delivery for a request never logged is a rule violation', async () => {
-  const a = await agencyWith(20)
+  const a = await fx.agencyWith(20)
   const entries = [...a.log.view.entries]
   const never = 'bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy'
-  entries.push(encodeLogEntry({ kind: 'delivery', request: never, consent: never, clips: [{ cid: clipOf(999), size: 10 }], at: (await chainNow()) + 30 }))
+  entries.push(encodeLogEntry({ kind: 'delivery', request: never, consent: never, clips: [{ cid: clipOf(999), size: 10 }], at: (await fx.now()) + 30 }))
   a.log.view = { entries }
   await a.anchor(21)
   const found = of(await auditorFor(a).audit({ agency: a.address }), a)
@@ -244,9 +184,9 @@ test('a delivery for a request never logged is a rule violation', async () => {
 })
 
 test('an agency that anchors but whose log endpoint is unknown is reported, not skipped', async () => {
-  const a = await agencyWith(10)
+  const a = await fx.agencyWith(10)
   await a.anchor(10)
-  const report = await new Auditor({ chain: reader }).audit({ agency: a.address })
+  const report = await new Auditor({ chain: fx.reader }).audit({ agency: a.address })
   const found = of(report, a)
   assert.deepEqual(rules(found), ['LOG_ENDPOINT_UNKNOWN'])
   assert.equal(found[0]!.severity, 'warning')
