@@ -87,6 +87,8 @@ export class Auditor {
         agency, source, chain: view, state: before, policy: this.#policy,
         peerNotes: this.#peerNotes.filter((p) => p.agency === agency)
       })
+      // Warnings say what this pass could not check: only the latest pass's stand. Violations stay.
+      result.state.findings = result.state.findings.filter((f) => f.severity !== 'warning')
       mergeFindings(result.state.findings, result.findings)
       await this.#store.put(agency, result.state)
     }

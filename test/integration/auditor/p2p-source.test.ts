@@ -39,7 +39,13 @@ test('a log served over libp2p audits clean, and a tile it refuses is LOG_UNAVAI
   assert.equal(report.agencies[0]!.verifiedSize, 300)
 
   refuse = 'tile/entries/001.p/44'
-  const refused = await new Auditor({ chain: fx.reader, libp2p: client, logs }).audit({ agency: a.address })
+  const auditor = new Auditor({ chain: fx.reader, libp2p: client, logs })
+  const refused = await auditor.audit({ agency: a.address })
   assert.deepEqual(refused.findings.map((f) => [f.rule, f.severity, f.evidence.path]), [['LOG_UNAVAILABLE', 'warning', 'tile/entries/001.p/44']])
   assert.equal(refused.agencies[0]!.verifiedSize, 0, 'a pass that could not read everything keeps the previous state')
+
+  refuse = ''
+  const recovered = await auditor.audit({ agency: a.address })
+  assert.deepEqual(recovered.findings, [], 'a warning lasts only while its cause does')
+  assert.equal(recovered.agencies[0]!.verifiedSize, 300)
 })
