@@ -6,7 +6,7 @@ import type { ChainClient } from '../chain/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
 import { auditAgency, type AuditPolicy } from './audit-agency.js'
 import { emptyAgencyState, memoryAuditStateStore, mergeFindings, type AuditStateStore } from './audit-state.js'
-import { loadChainView, type ChainView } from './chain-view.js'
+import { ChainFollower, type ChainView } from './chain-view.js'
 import type { Finding } from './findings.js'
 import { logSourceFor, type LogSource } from './log-source.js'
 import { agencyReport, type AuditReport } from './report.js'
@@ -40,12 +40,14 @@ export class Auditor {
   readonly #peers: string[]
   readonly #sourceFor: (endpoint: string) => LogSource
   readonly #peerNotes: Array<{ agency: string, note: string, from: string }> = []
+  readonly #follower: ChainFollower
   #view: ChainView | undefined
   #lastPass = 0
   #tail: Promise<unknown> = Promise.resolve()
 
   constructor (init: AuditorInit) {
     this.#chain = init.chain
+    this.#follower = new ChainFollower(init.chain)
     this.#logs = new Map(Object.entries(init.logs ?? {}).map(([a, e]) => [getAddress(a), e]))
     this.#store = init.store ?? memoryAuditStateStore()
     this.#policy = init.policy ?? {}
@@ -71,7 +73,7 @@ export class Auditor {
 
   async #pass (options: AuditPassOptions): Promise<AuditReport> {
     await this.#fetchPeers()
-    const view = await loadChainView(this.#chain)
+    const view = await this.#follower.load()
     this.#view = view
     this.#lastPass = view.now
     const agencies = new Set<string>([...view.agencies.keys(), ...view.anchors.keys(), ...this.#logs.keys()])

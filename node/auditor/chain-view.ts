@@ -68,61 +68,87 @@ export interface ChainView {
   history (agency: string): AgencyHistory
 }
 
-/** Reads the registry's and the anchor contract's events from the deployment block to the latest block. */
-export async function loadChainView (client: ChainClient): Promise<ChainView> {
-  const { deployment, provider } = client
-  const latest = await provider.getBlock('latest')
-  if (latest === null) throw new Error('the chain has no latest block')
-  const logs = await provider.getLogs({
-    address: [deployment.contracts.AgencyRegistry, deployment.contracts.AuditAnchor],
-    fromBlock: deployment.deployBlock ?? 0,
-    toBlock: latest.number
-  })
-  const times = new Map<number, number>()
-  for (const n of new Set(logs.map((l) => l.blockNumber))) times.set(n, (await provider.getBlock(n))!.timestamp)
-  const anchors = new Map<string, AnchorRecord[]>()
-  const agencies = new Map<string, AgencyHistory>()
-  const historyOf = (a: string): AgencyHistory => {
+/**
+ * Follows the registry's and the anchor contract's events: the first `load` reads from the deployment block,
+ * each later one only the blocks since (a pass over a long-lived chain does not re-read its history).
+ * Reorganisations are not followed: point it at a chain with finality, or at blocks deep enough.
+ */
+export class ChainFollower {
+  readonly #client: ChainClient
+  readonly #anchors = new Map<string, AnchorRecord[]>()
+  readonly #agencies = new Map<string, AgencyHistory>()
+  #nextBlock: number
+
+  constructor (client: ChainClient) {
+    this.#client = client
+    this.#nextBlock = client.deployment.deployBlock ?? 0
+  }
+
+  async load (): Promise<ChainView> {
+    const { deployment, provider } = this.#client
+    const latest = await provider.getBlock('latest')
+    if (latest === null) throw new Error('the chain has no latest block')
+    if (latest.number >= this.#nextBlock) {
+      const logs = await provider.getLogs({
+        address: [deployment.contracts.AgencyRegistry, deployment.contracts.AuditAnchor],
+        fromBlock: this.#nextBlock,
+        toBlock: latest.number
+      })
+      const times = new Map<number, number>()
+      for (const n of new Set(logs.map((l) => l.blockNumber))) times.set(n, (await provider.getBlock(n))!.timestamp)
+      for (const log of logs) this.#apply(log, times.get(log.blockNumber)!)
+      this.#nextBlock = latest.number + 1
+    }
+    const anchors = new Map([...this.#anchors].map(([a, list]) => [a, [...list]]))
+    const agencies = this.#agencies
+    return {
+      chainId: deployment.chainId,
+      registry: deployment.contracts.AgencyRegistry,
+      now: latest.timestamp,
+      anchors,
+      agencies: new Map(agencies),
+      history: (a) => agencies.get(getAddress(a)) ?? new AgencyHistory(getAddress(a))
+    }
+  }
+
+  #historyOf (a: string): AgencyHistory {
     const address = getAddress(a)
-    let h = agencies.get(address)
-    if (h === undefined) agencies.set(address, h = new AgencyHistory(address))
+    let h = this.#agencies.get(address)
+    if (h === undefined) this.#agencies.set(address, h = new AgencyHistory(address))
     return h
   }
-  const registryAddress = deployment.contracts.AgencyRegistry.toLowerCase()
-  for (const log of logs) {
-    const at = times.get(log.blockNumber)!
-    const parsed = parseLog(log, log.address.toLowerCase() === registryAddress)
-    if (parsed === null) continue
+
+  #apply (log: Log, at: number): void {
+    const fromRegistry = log.address.toLowerCase() === this.#client.deployment.contracts.AgencyRegistry.toLowerCase()
+    const parsed = parseLog(log, fromRegistry)
+    if (parsed === null) return
     const args = parsed.args
     switch (parsed.name) {
       case 'Anchored': {
         const agency = getAddress(args[0] as string)
-        const list = anchors.get(agency) ?? []
+        const list = this.#anchors.get(agency) ?? []
         list.push({ treeSize: Number(args[1]), root: (args[2] as string).toLowerCase(), transactionHash: log.transactionHash, blockNumber: log.blockNumber, anchoredAt: at })
-        anchors.set(agency, list)
+        this.#anchors.set(agency, list)
         break
       }
       case 'AgencyRegistered':
       case 'AgencyUpdated':
         // An update keeps the status (a suspended agency stays suspended); registering makes it active.
-        historyOf(args[0] as string).push(at, {
+        this.#historyOf(args[0] as string).push(at, {
           ...(parsed.name === 'AgencyRegistered' ? { status: 'active' as const } : {}),
           name: args[1] as string, cells: (args[2] as bigint[]).map(uint64ToCell), validUntil: Number(args[3])
         })
         break
-      case 'AgencySuspended': historyOf(args[0] as string).push(at, { status: 'suspended' }); break
-      case 'AgencyReinstated': historyOf(args[0] as string).push(at, { status: 'active' }); break
-      case 'AgencyRevoked': historyOf(args[0] as string).push(at, { status: 'revoked' }); break
+      case 'AgencySuspended': this.#historyOf(args[0] as string).push(at, { status: 'suspended' }); break
+      case 'AgencyReinstated': this.#historyOf(args[0] as string).push(at, { status: 'active' }); break
+      case 'AgencyRevoked': this.#historyOf(args[0] as string).push(at, { status: 'revoked' }); break
     }
   }
-  return {
-    chainId: deployment.chainId,
-    registry: deployment.contracts.AgencyRegistry,
-    now: latest.timestamp,
-    anchors,
-    agencies,
-    history: (a) => agencies.get(getAddress(a)) ?? new AgencyHistory(getAddress(a))
-  }
+}
+
+/** The chain's registry history and anchors, read once from the deployment block. */
+export async function loadChainView (client: ChainClient): Promise<ChainView> {
+  return await new ChainFollower(client).load()
 }
 
 function parseLog (log: Log, fromRegistry: boolean): ReturnType<typeof auditAnchorInterface.parseLog> {
