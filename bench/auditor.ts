@@ -69,7 +69,7 @@ function buildLog (count: number, start: number): BuiltLog {
 
 export default async function (ctx: BenchContext): Promise<void> {
   const count = ctx.quick ? 100_000 : 1_000_000
-  const rounds = ctx.quick ? 1 : 3
+  const rounds = ctx.quick ? 1 : 2
   const start = 1_750_000_000
   const built = performance.now()
   const log = buildLog(count, start)

@@ -6,12 +6,12 @@
 // computed from the tiles. The pass resumes where the previous one stopped: only new tiles are read.
 import { getBytes, hexlify } from 'ethers'
 import {
-  CompactRange, TILE_HEIGHT, TILE_WIDTH, TileHashReader, checkpointOrigin, consistencyProof, decodeEntryBundle,
-  decodeHashTile, entryBundlePath, equalHashes, hashLeaf, openCheckpoint, rootAt, tilePath, verifyConsistency,
-  type TileId
+  CompactRange, HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, TileHashReader, checkpointOrigin, consistencyProof,
+  decodeHashTile, entryBundlePath, equalHashes, openCheckpoint, rootAt, tilePath, verifyConsistency, type TileId
 } from '../../protocol/tlog/index.js'
 import { isPorchlightError } from '../../protocol/errors.js'
 import type { AnchorRecord, ChainView } from './chain-view.js'
+import { decodeBundle, type DecodedBundle } from './decode-bundle.js'
 import { EntryRules } from './entry-rules.js'
 import { finding, type Finding, type Rule } from './findings.js'
 import { LogUnavailableError, type LogSource } from './log-source.js'
@@ -150,14 +150,24 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
     settle(V)
     const firstBundle = Math.floor(V / TILE_WIDTH)
     const bundles = Math.ceil(N / TILE_WIDTH)
-    const fetchBundle = async (b: number): Promise<[Uint8Array[], Uint8Array[]]> => {
+    const decode = (bytes: Uint8Array, width: number, path: string): DecodedBundle => {
+      try {
+        return decodeBundle(bytes, width)
+      } catch (err) {
+        if (!isPorchlightError(err, 'InvalidTileError')) throw err
+        flag('TILE_INVALID', 'a served tile does not decode at the width the checkpoint implies', { path, code: err.code })
+        throw new PassAborted()
+      }
+    }
+    const fetchBundle = async (b: number): Promise<[DecodedBundle, Uint8Array[]]> => {
       const width = Math.min(TILE_WIDTH, N - b * TILE_WIDTH)
       const [entryBytes, tileBytes] = await Promise.all([
         readOrAbort(source, entryBundlePath(b, width), flag), readOrAbort(source, tilePath(0, b, width), flag)
       ])
-      return [decodeOrAbort(() => decodeEntryBundle(entryBytes, width), entryBundlePath(b, width), flag), decodeOrAbort(() => decodeHashTile(tileBytes, width), tilePath(0, b, width), flag)]
+      const hashes = decodeOrAbort(() => decodeHashTile(tileBytes, width), tilePath(0, b, width), flag)
+      return [decode(entryBytes, width, entryBundlePath(b, width)), hashes]
     }
-    const inFlight = new Map<number, Promise<[Uint8Array[], Uint8Array[]]>>()
+    const inFlight = new Map<number, Promise<[DecodedBundle, Uint8Array[]]>>()
     const prefetch = (b: number): void => {
       if (b < bundles && !inFlight.has(b)) {
         const p = fetchBundle(b)
@@ -167,16 +177,16 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
     }
     for (let b = firstBundle; b < bundles; b++) {
       for (let ahead = b; ahead < b + concurrency; ahead++) prefetch(ahead)
-      const [entries, hashes] = await inFlight.get(b)!
+      const [bundle, hashes] = await inFlight.get(b)!
       inFlight.delete(b)
-      for (let i = Math.max(0, V - b * TILE_WIDTH); i < entries.length; i++) {
+      for (let i = Math.max(0, V - b * TILE_WIDTH); i < bundle.entries.length; i++) {
         const k = b * TILE_WIDTH + i
-        const leaf = hashLeaf(entries[i]!)
+        const leaf = bundle.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)
         if (!equalHashes(leaf, hashes[i]!)) {
           flag('ENTRY_MISMATCH', "the entry's hash differs from its hash in the level-0 tile", { level: 0, nodeIndex: k, served: hex(hashes[i]!), computed: hex(leaf) }, k)
         }
         range.append(leaf, keep)
-        const { findings: ruleFindings, time } = rules.apply(k, entries[i]!)
+        const { findings: ruleFindings, time } = rules.applyDecoded(k, bundle.entries[i]!)
         findings.push(...ruleFindings)
         if (time !== undefined && (pending === undefined || time < pending.time)) pending = { index: k, time }
         if (wanted.has(k + 1)) entriesRoots.set(k + 1, range.root())

@@ -6,6 +6,7 @@ import { checkRequestLimits } from '../../protocol/limits/index.js'
 import { decodeLogEntry, requestId, type LogEntry } from '../../protocol/messages/index.js'
 import { verifySigned, type Domain } from '../../protocol/signing/index.js'
 import type { AgencyHistory } from './chain-view.js'
+import type { DecodedEntry } from './decode-bundle.js'
 import { finding, type Finding, type Rule } from './findings.js'
 
 const DAY = 86_400
@@ -73,17 +74,25 @@ export class EntryRules {
 
   /** Checks entry `index`; returns its findings and the time it claims (undefined when it does not decode). */
   apply (index: number, bytes: Uint8Array): { findings: Finding[], time?: number } {
+    try {
+      return this.applyDecoded(index, { entry: decodeLogEntry(bytes) })
+    } catch (err) {
+      if (!isPorchlightError(err)) throw err
+      return this.applyDecoded(index, { error: { code: err.code, details: err.details } })
+    }
+  }
+
+  /** `apply` for an entry already decoded (the audit pass decodes each bundle once, with its leaf hashes). */
+  applyDecoded (index: number, decoded: DecodedEntry): { findings: Finding[], time?: number } {
     const out: Finding[] = []
     const flag = (rule: Rule, message: string, evidence: Record<string, unknown> = {}): void => {
       out.push(finding(this.#ctx.agency, rule, message, evidence, this.#ctx.now, index))
     }
-    let entry: LogEntry
-    try {
-      entry = decodeLogEntry(bytes)
-    } catch (err) {
-      flag('ENTRY_MALFORMED', 'the entry does not decode as a log entry', { code: isPorchlightError(err) ? err.code : 'UNKNOWN', details: isPorchlightError(err) ? err.details : {} })
+    if ('error' in decoded) {
+      flag('ENTRY_MALFORMED', 'the entry does not decode as a log entry', { code: decoded.error.code, details: decoded.error.details })
       return { findings: out }
     }
+    const entry = decoded.entry
     switch (entry.kind) {
       case 'request': this.#request(entry.request, index, flag); break
       case 'withdraw': this.#withdraw(entry.withdrawal, flag); break

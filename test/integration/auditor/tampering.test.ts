@@ -15,7 +15,7 @@ before(async () => { fx = await startAuditChain() })
 after(async () => { await fx.stop() })
 
 function auditorFor (...agencies: Agency[]): Auditor {
-  return new Auditor({ chain: fx.reader, logs: Object.fromEntries(agencies.map((a) => [a.address, a.url])) })
+  return new Auditor({ chain: fx.reader, logs: Object.fromEntries(agencies.map((a) => [a.address, a.url]))})
 }
 
 function of (report: AuditReport, agency: Agency): Finding[] {
@@ -191,4 +191,15 @@ test('an agency that anchors but whose log endpoint is unknown is reported, not 
   assert.deepEqual(rules(found), ['LOG_ENDPOINT_UNKNOWN'])
   assert.equal(found[0]!.severity, 'warning')
   assert.equal(report.violations, 0)
+})
+
+test('a malformed entry is ENTRY_MALFORMED at its index, and the pass goes on', async () => {
+  const a = await fx.agencyWith(300)
+  const entries = [...a.log.view.entries]
+  entries[5] = Uint8Array.of(0xa1, 0x61, 0x78, 0x01) // dag-cbor {x: 1}: not a log entry
+  a.log.view = { entries }
+  await a.anchor(300)
+  const report = await auditorFor(a).audit({ agency: a.address })
+  assert.deepEqual(of(report, a).map((f) => `${f.rule}@${f.entryIndex}`), ['ENTRY_MALFORMED@5'])
+  assert.equal(report.agencies.find((r) => r.agency === a.address)!.verifiedSize, 300)
 })
