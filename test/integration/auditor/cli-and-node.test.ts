@@ -62,6 +62,16 @@ test('`porchlight audit` exits 1 and names the rule when it finds a violation', 
   assert.match(run.stdout, /VIOLATION DELIVERY_UNKNOWN_REQUEST .* entry 10/)
 })
 
+test('`porchlight init --role auditor --log …` then `porchlight audit --dir` audits what the node names', async () => {
+  const node = join(dir, 'auditor-node')
+  const init = await porchlight(['init', '--role', 'auditor', '--dir', node, '--chain', deploymentFile, '--log', `${clean.address}=${clean.url}`, '--anchor-interval', '900'])
+  assert.equal(init.code, 0, init.stderr)
+  const run = await porchlight(['audit', '--dir', node, '--agency', clean.address, '--json'])
+  assert.equal(run.code, 0, run.stderr + run.stdout)
+  const report = JSON.parse(run.stdout) as AuditReport
+  assert.equal(report.agencies.find((a) => a.agency === clean.address)?.endpoint, clean.url)
+})
+
 test('`porchlight audit` refuses a malformed --log with exit 2', async () => {
   const run = await porchlight(['audit', '--chain', deploymentFile, '--log', 'nonsense'])
   assert.equal(run.code, 2)
