@@ -42,7 +42,7 @@ export function httpLogSource (baseUrl: string, init: HttpLogSourceInit = {}): L
       try {
         response = await fetch(`${base}/${path}`, { signal: AbortSignal.timeout(timeoutMs) })
       } catch (cause) {
-        throw new LogUnavailableError(base, path, 'unreachable', cause)
+        throw new LogUnavailableError(base, path, (cause as Error).name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : 'unreachable', cause)
       }
       if (!response.ok) {
         await response.body?.cancel().catch(() => {})
