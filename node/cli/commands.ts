@@ -4,6 +4,7 @@ import { init } from './init.js'
 import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
+import { requestsCommand } from './requests.js'
 import { auditCommand } from './audit.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, auditCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, auditCommand]

@@ -39,8 +39,18 @@ export interface NodeConfig {
   cameras: Camera[]
   /** Agencies only: how often the log's checkpoint is anchored when the log grew. */
   anchorIntervalSeconds?: number
+  /** Residents only: requests to ignore on arrival (never to share: nothing is shared automatically). */
+  inboxPolicy?: InboxPolicyConfig
   /** Auditors only (filled with defaults for them): what to audit and the promises to hold agencies to. */
   audit?: AuditConfig
+}
+
+/** Auto-ignore rules of a resident's inbox. */
+export interface InboxPolicyConfig {
+  /** Request categories to ignore (from the protocol's closed list). */
+  ignoreCategories: string[]
+  /** Agency addresses (EIP-55) whose requests are ignored. */
+  ignoreAgencies: string[]
 }
 
 /** An auditor's settings (docs/auditor.md). */
@@ -124,6 +134,16 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       }
     },
     anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true },
+    inboxPolicy: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        ignoreCategories: { type: 'array', maxItems: 64, uniqueItems: true, default: [], items: { type: 'string', maxLength: 64 } },
+        ignoreAgencies: { type: 'array', maxItems: 1024, uniqueItems: true, default: [], items: address }
+      }
+    },
     audit: {
       type: 'object',
       nullable: true,
