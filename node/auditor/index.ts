@@ -13,3 +13,4 @@ export {
 } from './log-source.js'
 export { type AuditReport, type AgencyReport, type RequestRates, requestRates } from './report.js'
 export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorServiceInit } from './auditor-service.js'
+export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'
