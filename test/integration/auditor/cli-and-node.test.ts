@@ -108,3 +108,20 @@ test('an auditor node audits at start and again on an Anchored event, and serves
     await node.stop()
   }
 })
+
+test('an auditor node without a chain starts idle: /api/report answers 503 AUDITOR_NO_CHAIN; POST /api/audit needs the token', async () => {
+  const node = await createNode({ config: parseConfig({ version: 1, role: 'auditor', name: 'idle' }), services: { auditor: auditorService() }, staticDir: false })
+  try {
+    await node.start()
+    const url = node.api.address()!.url
+    const report = await fetch(`${url}/api/report`)
+    assert.equal(report.status, 503)
+    assert.equal(((await report.json()) as { error: { code: string } }).error.code, 'AUDITOR_NO_CHAIN')
+    const anonymous = await fetch(`${url}/api/audit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    assert.equal(anonymous.status, 401)
+    const authorized = await fetch(`${url}/api/audit`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${node.keys.apiToken}` }, body: '{}' })
+    assert.equal(authorized.status, 503)
+  } finally {
+    await node.stop()
+  }
+})
