@@ -5,6 +5,7 @@ import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
+import { clipsCommand } from './clips.js'
 import { auditCommand } from './audit.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, auditCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand, auditCommand]
