@@ -1,0 +1,76 @@
+// The auditor's dashboard: every registered agency with its log size, last anchor and verification status;
+// findings with their evidence; activity charts; and a page to check one receipt or entry.
+import { useState } from 'preact/hooks'
+import type { ApiClient } from '../api/client.js'
+import type { AuditReport } from '../api/types.js'
+import { ErrorNote, Loading, Panel, Tabs, fmtTime, short, useLoad } from '../components/ui.js'
+import { Charts } from './Charts.js'
+import { Check } from './Check.js'
+
+const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'activity', label: 'Activity' }, { id: 'check', label: 'Check evidence' }]
+
+export function AuditorApp ({ api }: { api: ApiClient }) {
+  const [tab, setTab] = useState('agencies')
+  const report = useLoad(async () => await api.report(), [], 5000)
+  const r: AuditReport | undefined = report.data
+  return (
+    <>
+      <Tabs tabs={tabs} current={tab} onSelect={setTab} />
+      <Panel id={tab}>
+        {report.loading && <Loading what='the audit report' />}
+        <ErrorNote error={report.error} />
+        {r !== undefined && tab === 'agencies' && <Agencies report={r} />}
+        {r !== undefined && tab === 'findings' && <Findings report={r} />}
+        {r !== undefined && tab === 'activity' && <Charts agencies={r.agencies} />}
+        {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r?.domain === undefined ? {} : { domain: r.domain })} />}
+      </Panel>
+    </>
+  )
+}
+
+function Agencies ({ report }: { report: AuditReport }) {
+  const findingsOf = (agency: string): number => report.findings.filter((f) => f.agency.toLowerCase() === agency.toLowerCase()).length
+  return (
+    <section aria-labelledby='agencies-h'>
+      <h2 id='agencies-h'>Registered agencies</h2>
+      <p class='muted'>{report.agencies.length} agencies · {report.findings.length} finding{report.findings.length === 1 ? '' : 's'}{report.generatedAt === undefined ? '' : ` · checked ${fmtTime(report.generatedAt)}`}</p>
+      <table class='table' data-agencies={report.agencies.length}>
+        <caption class='sr-only'>Registered agencies and the state of their logs</caption>
+        <thead><tr><th scope='col'>Agency</th><th scope='col'>Status</th><th scope='col'>Log size</th><th scope='col'>Last anchor</th><th scope='col'>Verification</th></tr></thead>
+        <tbody>{report.agencies.map((a) => {
+          const n = findingsOf(a.agency)
+          const ok = a.verified === true && n === 0
+          return (
+            <tr key={a.agency} data-agency={a.agency} data-verified={String(ok)}>
+              <th scope='row'>{a.name ?? ''} <code title={a.agency}>{short(a.agency)}</code></th>
+              <td>{a.status ?? ''}</td>
+              <td>{a.logSize ?? '—'}</td>
+              <td>{a.lastAnchorAt === undefined ? 'never' : `${fmtTime(a.lastAnchorAt)}${a.lastAnchorSize === undefined ? '' : ` (size ${a.lastAnchorSize})`}`}</td>
+              <td><span class={`pill pill-${ok ? 'ok' : 'fail'}`}>{ok ? '✓ verified' : n > 0 ? `✗ ${n} finding${n === 1 ? '' : 's'}` : `✗ ${a.verification ?? 'not verified'}`}</span></td>
+            </tr>
+          )
+        })}</tbody>
+      </table>
+    </section>
+  )
+}
+
+function Findings ({ report }: { report: AuditReport }) {
+  const name = (agency: string): string => report.agencies.find((a) => a.agency.toLowerCase() === agency.toLowerCase())?.name ?? short(agency)
+  return (
+    <section aria-labelledby='findings-h'>
+      <h2 id='findings-h'>Findings</h2>
+      {report.findings.length === 0 && <p class='ok' data-findings='0'>No findings: every log checked out.</p>}
+      <ul class='findings' data-findings={report.findings.length}>
+        {report.findings.map((f, i) => (
+          <li key={i} class={`finding sev-${f.severity ?? 'high'}`}>
+            <p><span class='pill pill-fail'>{f.rule}</span> <strong>{name(f.agency)}</strong>: {f.message}</p>
+            {f.evidence !== undefined && (
+              <details><summary>Evidence</summary><pre>{JSON.stringify(f.evidence, null, 2)}</pre></details>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}
