@@ -23,7 +23,7 @@ export function liveRequest (overrides: Partial<Request> = {}): Request {
     title: 'Burglary on Elm Street',
     details: 'A house was broken into; we look for people or cars passing by between these times.',
     category: 'burglary',
-    cells: areaFromCircle(CENTER.lat, CENTER.lng, 250),
+    cells: areaFromCircle(CENTER.lat, CENTER.lng, 450),
     windowStart: now - 3 * 3600,
     windowEnd: now - 3600,
     issuedAt: now - 60,

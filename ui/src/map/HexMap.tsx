@@ -2,6 +2,7 @@
 // resident, the resident's own cameras (positions that only this browser receives). In pick mode the
 // agency clicks or presses Enter/Space on cells around a center to add or remove them.
 import { useMemo } from 'preact/hooks'
+import { gridDisk } from 'h3-js'
 import { cellCenter, cellPoints, cellPositions, fitProjection, type LatLng } from './geometry.js'
 
 export interface Marker extends LatLng { name: string }
@@ -20,7 +21,9 @@ export interface HexMapProps {
 
 export function HexMap ({ cells, candidates = [], markers = [], onToggle, label, invalid }: HexMapProps) {
   const selected = useMemo(() => new Set(cells), [cells])
-  const all = useMemo(() => [...new Set([...candidates, ...cells])], [candidates, cells])
+  // In view mode the neighbouring cells are drawn faintly, so the area is seen in its surroundings.
+  const context = useMemo(() => onToggle === undefined ? cells.flatMap((c) => gridDisk(c, 2)) : [], [cells, onToggle])
+  const all = useMemo(() => [...new Set([...candidates, ...context, ...cells])], [candidates, context, cells])
   const projection = useMemo(() => {
     const positions = [...all.flatMap(cellPositions), ...markers]
     return positions.length === 0 ? undefined : fitProjection(positions)

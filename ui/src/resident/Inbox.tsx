@@ -159,7 +159,7 @@ function ClipRow ({ api, clip, checked, disabled, onCheck }: { api: ApiClient, c
   const label = `${clip.camera}, ${fmtTime(clip.start)}, ${Math.max(1, clip.end - clip.start)} s, ${fmtBytes(clip.size)}`
   return (
     <li class='clip' data-cid={clip.cid}>
-      <label><input type='checkbox' checked={checked} disabled={disabled} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
+      <label class='check'><input type='checkbox' checked={checked} disabled={disabled} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
       {url === undefined
         ? <button type='button' disabled={loading} onClick={() => { setLoading(true); api.clipUrl(clip.cid).then(setUrl, setError).finally(() => { setLoading(false) }) }}>{loading ? 'Loading…' : 'Play'}</button>
         : <video src={url} controls autoPlay muted aria-label={`Clip ${label}`} />}

@@ -1,0 +1,64 @@
+// Debian's headless Chromium driven by playwright-core (browser tools' own downloads fail here), with a
+// fresh profile per run. Close the browser before the servers it talks to.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before } from 'node:test'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { buildUi } from './build-ui.js'
+
+export const ARTIFACTS = new URL('../../artifacts/', import.meta.url).pathname
+
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'
+]
+
+export interface Browser {
+  context: BrowserContext
+  page: () => Promise<Page>
+  close: () => Promise<void>
+}
+
+export async function launchBrowser (): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), 'porchlight-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+    timeout: 60_000
+  })
+  return {
+    context,
+    page: async () => await context.newPage(),
+    close: async () => {
+      await context.close()
+      await rm(profile, { recursive: true, force: true })
+    }
+  }
+}
+
+export async function screenshot (page: Page, name: string): Promise<void> {
+  await mkdir(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+}
+
+/**
+ * Registers the suite's setup: the UI built, `start()` run (the servers the pages talk to), a browser
+ * launched; and its teardown, browser first (keep-alive sockets would hold a server's stop).
+ */
+export function browserSuite<T extends { stop: () => Promise<void> }> (start: () => Promise<T>): { browser: () => Browser, server: () => T } {
+  let browser: Browser | undefined
+  let server: T | undefined
+  before(async () => {
+    await buildUi()
+    server = await start()
+    browser = await launchBrowser()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+  return { browser: () => browser!, server: () => server! }
+}

@@ -1,0 +1,224 @@
+// Stand-ins for the role services' HTTP routes (issue 7's UI was built while they were on other branches):
+// the real API server (node/api: token rule, error shape, the UI served at /) with routes answering from a
+// real signed world (test/helpers/ui-world.ts), so everything the browser verifies is genuine. Each
+// fixture also has the knobs a test turns (a delivery's progress, an anchor, a tampered log).
+import { readFile } from 'node:fs/promises'
+import type { FastifyReply } from 'fastify'
+import {
+  checkRequestLimits, clipCid, encodeEntryBundle, encodeLogEntry, isPorchlightError, parseTilePath, requestId,
+  signTyped, toEip712Json, type SignedReceipt
+} from '../../../protocol/index.js'
+import { createApiServer, type ApiServer } from '../../../node/api/index.js'
+import { AGENCY, CENTER, DOMAIN, FixtureLog, liveRequest, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
+import { CONSENT_ID } from '../../helpers/messages.js'
+import { UI_DIST } from './build-ui.js'
+
+export const SAMPLE_CLIP = await readFile(new URL('../../fixtures/sample-clip.webm', import.meta.url))
+export const SAMPLE_CID = clipCid(SAMPLE_CLIP).toString()
+export const AGENCY_NAME = 'Seattle Police Department'
+
+const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' } } } as const
+const cidParams = { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid: { type: 'string' } } } as const
+const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
+const draftBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['caseCode', 'title', 'details', 'category', 'cells', 'windowStart', 'windowEnd', 'expiresAt', 'retentionDays'],
+  properties: {
+    caseCode: { type: 'string' }, title: { type: 'string' }, details: { type: 'string' }, category: { type: 'string' },
+    cells: { type: 'array', items: { type: 'string' } }, windowStart: { type: 'integer' }, windowEnd: { type: 'integer' },
+    expiresAt: { type: 'integer' }, retentionDays: { type: 'integer' }
+  }
+} as const
+
+function fail (reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.status(status).send({ error: { code, message } })
+}
+
+export interface Fixture {
+  url: string
+  token: string
+  stop: () => Promise<void>
+}
+
+async function serve (role: 'resident' | 'agency' | 'auditor', name: string, routes: (api: ApiServer) => void): Promise<Fixture> {
+  const token = `tok-${role}-${Math.random().toString(36).slice(2)}`
+  const api = createApiServer({ token, staticDir: UI_DIST, onInternalError: (err) => { console.error(err) } })
+  api.addRoutes(async (app) => {
+    app.get('/api/node', { config: { public: true } }, async () => ({ role, name, peerId: '12D3KooWFixture', addrs: [], ...(role === 'agency' ? { address: AGENCY } : {}) }))
+  })
+  routes(api)
+  await api.start()
+  return { url: api.address()!.url, token, stop: async () => { await api.stop() } }
+}
+
+function verificationOf (): object {
+  return {
+    signer: AGENCY,
+    agency: { name: AGENCY_NAME, status: 'active', validUntil: nowSeconds() + 365 * 86400 },
+    insideJurisdiction: true,
+    log: { origin: '', logIndex: 0, treeSize: 0, root: '' },
+    checkedAt: nowSeconds()
+  }
+}
+
+export interface ResidentFixture extends Fixture {
+  request: LoggedRequest
+  /** The share's delivery advances to `sent` bytes. */
+  progress: (sent: number) => void
+  /** The delivery completes: the agency logs it and signs a receipt. */
+  deliver: () => void
+  /** A checkpoint covering the delivery is anchored on chain. */
+  anchor: () => void
+}
+
+export async function residentFixture (): Promise<ResidentFixture> {
+  const log = new FixtureLog()
+  const request = logRequest(log)
+  const r = request.signed.message
+  const clip = { cid: SAMPLE_CID, size: SAMPLE_CLIP.length, camera: 'porch', start: r.windowStart + 600, end: r.windowStart + 602, addedAt: nowSeconds(), contentType: 'video/webm' }
+  const clips = [clip]
+  let status: 'new' | 'ignored' | 'shared' = 'new'
+  const shares: Array<{ request: string, agency: string, agencyName: string, clips: Array<{ cid: string, size: number }>, status: string, progress?: { sent: number, total: number }, receipt?: SignedReceipt, anchored?: boolean, at: number }> = []
+  let policy = { ignoreCategories: [] as string[], ignoreAgencies: [] as string[] }
+  const fixture = await serve('resident', 'maple street', (api) => {
+    api.addRoutes(async (app) => {
+      const summary = () => ({ id: request.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: AGENCY_NAME, issuedAt: r.issuedAt, expiresAt: r.expiresAt, status, expired: false, receivedAt: r.issuedAt + 5 })
+      app.get('/api/inbox', async () => ({ items: [summary()] }))
+      app.get('/api/inbox/policy', async () => ({ effective: policy, config: { ignoreCategories: [], ignoreAgencies: [] }, api: policy }))
+      app.put('/api/inbox/policy', { schema: { body: { type: 'object', additionalProperties: false, properties: { ignoreCategories: { type: 'array' }, ignoreAgencies: { type: 'array' } } } } }, async (req) => {
+        policy = req.body as typeof policy
+        return { effective: policy, config: { ignoreCategories: [], ignoreAgencies: [] }, api: policy }
+      })
+      const view = () => ({
+        ...summary(), request: request.signed, cameras: ['porch'], verification: verificationOf(), receivedAt: r.issuedAt + 5,
+        eip712: toEip712Json('Request', r, DOMAIN), signature: request.signed.signature, cells: r.cells, announcement: log.evidence(request.logIndex)
+      })
+      app.get('/api/inbox/:id', { schema: { params: idParams } }, async (req, reply) => (req.params as { id: string }).id === request.id ? view() : await fail(reply, 404, 'INBOX_ITEM_NOT_FOUND', 'no such request'))
+      app.post('/api/inbox/:id/ignore', { schema: { params: idParams, body: emptyBody } }, async () => { status = 'ignored'; return view() })
+      app.post('/api/inbox/:id/consent', { schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['clips'], properties: { clips: { type: 'array', items: { type: 'string' } } } } } }, async (req, reply) => {
+        const wanted = (req.body as { clips: string[] }).clips
+        const chosen = clips.filter((c) => wanted.includes(c.cid))
+        if (chosen.length !== wanted.length || chosen.length === 0) return await fail(reply, 400, 'UNKNOWN_CLIP', 'a clip is not on this node')
+        status = 'shared'
+        const share = { request: request.id, agency: r.agency, agencyName: AGENCY_NAME, clips: chosen.map((c) => ({ cid: c.cid, size: c.size })), status: 'delivering', progress: { sent: 0, total: chosen.reduce((n, c) => n + c.size, 0) }, at: nowSeconds() }
+        shares.push(share)
+        return share
+      })
+      app.get('/api/shares', async () => ({ items: shares }))
+      app.get('/api/cameras', async () => ({ items: [{ name: 'porch', ...CENTER }, { name: 'garage', lat: CENTER.lat + 0.0008, lng: CENTER.lng + 0.0015 }] }))
+      app.get('/api/clips', async () => clips)
+      app.get('/api/clips/:cid', { schema: { params: cidParams } }, async (req, reply) => {
+        if ((req.params as { cid: string }).cid !== SAMPLE_CID) return await fail(reply, 404, 'CLIP_NOT_FOUND', 'no such clip')
+        return await reply.type('video/webm').send(SAMPLE_CLIP)
+      })
+    })
+  })
+  return {
+    ...fixture,
+    request,
+    progress: (sent) => { shares[0]!.progress = { sent, total: shares[0]!.progress!.total } },
+    deliver: () => {
+      const s = shares[0]!
+      s.receipt = logDelivery(log, request.id, CONSENT_ID, s.clips).receipt
+      s.status = 'logged'; delete s.progress
+    },
+    anchor: () => { shares[0]!.anchored = true; shares[0]!.status = 'anchored' }
+  }
+}
+
+export interface AgencyFixture extends Fixture {
+  log: FixtureLog
+  accesses: () => Array<{ clip: string, purpose: string }>
+}
+
+export async function agencyFixture (): Promise<AgencyFixture> {
+  const log = new FixtureLog()
+  interface Held { logged: LoggedRequest, withdrawn: boolean, deliveries: Array<{ consent: string, clips: Array<{ cid: string, size: number }>, at: number, logIndex: number }> }
+  const held = new Map<string, Held>()
+  const first = logRequest(log)
+  held.set(first.id, { logged: first, withdrawn: false, deliveries: [] })
+  logDelivery(log, first.id, CONSENT_ID, [{ cid: SAMPLE_CID, size: SAMPLE_CLIP.length }])
+  held.get(first.id)!.deliveries.push({ consent: CONSENT_ID, clips: [{ cid: SAMPLE_CID, size: SAMPLE_CLIP.length }], at: nowSeconds(), logIndex: log.tree.size - 1 })
+  const anchors = [{ treeSize: log.tree.size, root: toHex(log.tree.root()), checkpoint: log.checkpoint(), transactionHash: '0x' + 'ab'.repeat(32), blockNumber: 12, recordedAt: Date.now() }]
+  const accesses: Array<{ clip: string, purpose: string }> = []
+  const view = (h: Held) => ({
+    id: h.logged.id, request: h.logged.signed, eip712: toEip712Json('Request', h.logged.signed.message, DOMAIN), signature: h.logged.signed.signature,
+    ...log.evidence(h.logged.logIndex), withdrawn: h.withdrawn, status: h.withdrawn ? 'withdrawn' : 'open', deliveries: h.deliveries.length
+  })
+  const fixture = await serve('agency', 'Seattle PD', (api) => {
+    api.addRoutes(async (app) => {
+      app.get('/api/requests', async () => ({ items: [...held.values()].map(view) }))
+      app.get('/api/requests/:id', { schema: { params: idParams } }, async (req, reply) => {
+        const h = held.get((req.params as { id: string }).id)
+        return h === undefined ? await fail(reply, 404, 'REQUEST_NOT_FOUND', 'no such request') : view(h)
+      })
+      app.get('/api/requests/:id/deliveries', { schema: { params: idParams } }, async (req) => ({ items: held.get((req.params as { id: string }).id)?.deliveries ?? [] }))
+      app.post('/api/requests', { schema: { body: draftBody } }, async (req, reply) => {
+        const body = req.body as Record<string, unknown>
+        const now = nowSeconds()
+        const draft = liveRequest({ ...body, issuedAt: now, nonce: toHex(crypto.getRandomValues(new Uint8Array(32))) } as object)
+        try {
+          checkRequestLimits(draft, now)
+        } catch (err) {
+          if (isPorchlightError(err)) return await fail(reply, 400, err.code, err.shortMessage)
+          throw err
+        }
+        const signed = signTyped('Request', draft, DOMAIN, log.key)
+        const logIndex = log.append({ kind: 'request', request: signed })
+        const h: Held = { logged: { id: requestId(signed), signed, logIndex }, withdrawn: false, deliveries: [] }
+        held.set(h.logged.id, h)
+        return await reply.status(201).send(view(h))
+      })
+      app.post('/api/requests/:id/withdraw', { schema: { params: idParams, body: emptyBody } }, async (req) => {
+        const h = held.get((req.params as { id: string }).id)!
+        h.withdrawn = true
+        return view(h)
+      })
+      app.get('/api/footage/:cid', { schema: { params: cidParams, querystring: { type: 'object', additionalProperties: false, properties: { purpose: { type: 'string' } } } } }, async (req, reply) => {
+        const purpose = (req.query as { purpose?: string }).purpose ?? ''
+        if (purpose.trim() === '') return await fail(reply, 400, 'PURPOSE_REQUIRED', 'say why the footage is viewed')
+        const clip = (req.params as { cid: string }).cid
+        log.append({ kind: 'access', clip, actor: 'officer-1', purpose, at: nowSeconds() })
+        accesses.push({ clip, purpose })
+        return await reply.type('video/webm').send(SAMPLE_CLIP)
+      })
+      app.get('/api/anchors', async () => anchors)
+      app.get('/checkpoint', { config: { public: true } }, async (_req, reply) => await reply.type('text/plain; charset=utf-8').send(log.checkpoint()))
+      app.get('/tile/*', { config: { public: true } }, async (req, reply) => {
+        const info = parseTilePath(`tile/${(req.params as { '*': string })['*']}`)
+        if (info.kind !== 'entries') return await fail(reply, 404, 'TILE_NOT_FOUND', 'only entry bundles here')
+        const entries = log.entries.slice(info.index * 256, info.index * 256 + info.width).map(encodeLogEntry)
+        return await reply.type('application/octet-stream').send(Buffer.from(encodeEntryBundle(entries)))
+      })
+    })
+  })
+  return { ...fixture, log, accesses: () => accesses }
+}
+
+export interface AuditorFixture extends Fixture {
+  /** What the auditor reports once an agency's stored log entry was changed. */
+  tamper: () => void
+}
+
+export async function auditorFixture (): Promise<AuditorFixture> {
+  const t0 = nowSeconds() - 6 * 3600
+  const series = (k: number) => Array.from({ length: 12 }, (_, i) => ({ at: t0 + i * 1800, requests: (i * k) % 3, deliveries: (i * k + 1) % 4, accesses: (i + k) % 2 }))
+  const agencies = [
+    { agency: AGENCY, name: AGENCY_NAME, status: 'active', logSize: 14, lastAnchorAt: nowSeconds() - 300, lastAnchorSize: 14, verified: true, series: series(1) },
+    { agency: '0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A', name: 'King County Sheriff', status: 'active', logSize: 6, lastAnchorAt: nowSeconds() - 900, lastAnchorSize: 6, verified: true, series: series(2) }
+  ]
+  const findings: Array<{ agency: string, rule: string, severity: string, message: string, evidence: unknown }> = []
+  const fixture = await serve('auditor', 'civic watch', (api) => {
+    api.addRoutes(async (app) => {
+      app.get('/api/report', async () => ({ generatedAt: nowSeconds(), domain: { chainId: Number(DOMAIN.chainId), verifyingContract: DOMAIN.verifyingContract }, agencies, findings }))
+    })
+  })
+  return {
+    ...fixture,
+    tamper: () => {
+      agencies[0]!.verified = false
+      findings.push({ agency: AGENCY, rule: 'anchor-root-mismatch', severity: 'high', message: 'the anchored root at size 14 differs from the root computed from the served tiles', evidence: { treeSize: 14, anchoredRoot: '0x' + '11'.repeat(32), tilesRoot: '0x' + '22'.repeat(32), block: 31 } })
+    }
+  }
+}
