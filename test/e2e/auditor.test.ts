@@ -2,7 +2,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { browserSuite, screenshot, type Browser } from './helpers/browser.js'
 import { auditorFixture, type AuditorFixture } from './helpers/fixture-nodes.js'
-import { FixtureLog, logDelivery, logRequest } from '../helpers/ui-world.js'
+import { DOMAIN, FixtureLog, logDelivery, logRequest } from '../helpers/ui-world.js'
 import { CONSENT_ID } from '../helpers/messages.js'
 
 const suite = browserSuite(auditorFixture)
@@ -26,7 +26,8 @@ test('every agency verified with no findings; after tampering the finding appear
   await page.getByRole('tab', { name: 'Findings' }).click()
   await page.locator('ul[data-findings="1"]').waitFor({ timeout: 15_000 })
   await page.locator('.finding summary').click()
-  assert.match(await page.locator('.finding pre').innerText(), /anchoredRoot/)
+  assert.match(await page.locator('.finding pre').innerText(), /servedHash/)
+  assert.equal(await page.locator('.finding').getAttribute('data-rule'), 'ENTRY_MISMATCH')
   await page.getByRole('tab', { name: 'Agencies' }).click()
   await page.locator('tr[data-verified="false"]').waitFor()
   await screenshot(page, 'auditor-finding')
@@ -41,6 +42,7 @@ test('a pasted receipt with its entry is verified in the browser; a tampered one
   await page.goto(`${node().url}/#token=${node().token}`)
   await page.getByRole('tab', { name: 'Check evidence' }).click()
   await page.getByLabel(/Evidence \(JSON\)/).fill(JSON.stringify({ receipt, entry }))
+  await page.getByLabel(/AgencyRegistry address/).fill(DOMAIN.verifyingContract)
   await page.getByRole('button', { name: 'Check' }).click()
   await page.locator('[data-ok="true"]').waitFor()
   assert.equal(await page.locator('.result li.ok').count(), 3)

@@ -20,14 +20,15 @@ export const AGENCY_NAME = 'Seattle Police Department'
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' } } } as const
 const cidParams = { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid: { type: 'string' } } } as const
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
+// The shape of node/agency/routes.ts requestDraftSchema (cells form).
 const draftBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['caseCode', 'title', 'details', 'category', 'cells', 'windowStart', 'windowEnd', 'expiresAt', 'retentionDays'],
+  required: ['caseCode', 'title', 'details', 'category', 'cells', 'windowStart', 'windowEnd', 'lifetimeHours', 'retentionDays'],
   properties: {
-    caseCode: { type: 'string' }, title: { type: 'string' }, details: { type: 'string' }, category: { type: 'string' },
-    cells: { type: 'array', items: { type: 'string' } }, windowStart: { type: 'integer' }, windowEnd: { type: 'integer' },
-    expiresAt: { type: 'integer' }, retentionDays: { type: 'integer' }
+    caseCode: { type: 'string', minLength: 1 }, title: { type: 'string', minLength: 1 }, details: { type: 'string' }, category: { type: 'string' },
+    cells: { type: 'array', minItems: 1, items: { type: 'string' } }, windowStart: { type: 'string' }, windowEnd: { type: 'string' },
+    lifetimeHours: { type: 'number' }, retentionDays: { type: 'integer' }
   }
 } as const
 
@@ -142,9 +143,10 @@ export async function agencyFixture (): Promise<AgencyFixture> {
   held.get(first.id)!.deliveries.push({ consent: CONSENT_ID, clips: [{ cid: SAMPLE_CID, size: SAMPLE_CLIP.length }], at: nowSeconds(), logIndex: log.tree.size - 1 })
   const anchors = [{ treeSize: log.tree.size, root: toHex(log.tree.root()), checkpoint: log.checkpoint(), transactionHash: '0x' + 'ab'.repeat(32), blockNumber: 12, recordedAt: Date.now() }]
   const accesses: Array<{ clip: string, purpose: string }> = []
+  // As node/agency's RequestView: the message and its signature side by side.
   const view = (h: Held) => ({
-    id: h.logged.id, request: h.logged.signed, eip712: toEip712Json('Request', h.logged.signed.message, DOMAIN), signature: h.logged.signed.signature,
-    ...log.evidence(h.logged.logIndex), withdrawn: h.withdrawn, status: h.withdrawn ? 'withdrawn' : 'open', deliveries: h.deliveries.length
+    id: h.logged.id, request: h.logged.signed.message, signature: h.logged.signed.signature, eip712: toEip712Json('Request', h.logged.signed.message, DOMAIN),
+    ...log.evidence(h.logged.logIndex), status: h.withdrawn ? 'withdrawn' : 'live', topics: [], deliveries: h.deliveries.length
   })
   const fixture = await serve('agency', 'Seattle PD', (api) => {
     api.addRoutes(async (app) => {
@@ -155,13 +157,17 @@ export async function agencyFixture (): Promise<AgencyFixture> {
       })
       app.get('/api/requests/:id/deliveries', { schema: { params: idParams } }, async (req) => ({ items: held.get((req.params as { id: string }).id)?.deliveries ?? [] }))
       app.post('/api/requests', { schema: { body: draftBody } }, async (req, reply) => {
-        const body = req.body as Record<string, unknown>
+        const body = req.body as { caseCode: string, title: string, details: string, category: string, cells: string[], windowStart: string, windowEnd: string, lifetimeHours: number, retentionDays: number }
         const now = nowSeconds()
-        const draft = liveRequest({ ...body, issuedAt: now, nonce: toHex(crypto.getRandomValues(new Uint8Array(32))) } as object)
+        const draft = liveRequest({
+          caseCode: body.caseCode, title: body.title, details: body.details, category: body.category as 'burglary', cells: body.cells, retentionDays: body.retentionDays,
+          windowStart: Date.parse(body.windowStart) / 1000, windowEnd: Date.parse(body.windowEnd) / 1000, issuedAt: now, expiresAt: now + Math.round(body.lifetimeHours * 3600),
+          nonce: toHex(crypto.getRandomValues(new Uint8Array(32)))
+        })
         try {
           checkRequestLimits(draft, now)
         } catch (err) {
-          if (isPorchlightError(err)) return await fail(reply, 400, err.code, err.shortMessage)
+          if (isPorchlightError(err)) return await fail(reply, 422, err.code, err.shortMessage)
           throw err
         }
         const signed = signTyped('Request', draft, DOMAIN, log.key)
@@ -202,23 +208,29 @@ export interface AuditorFixture extends Fixture {
 }
 
 export async function auditorFixture (): Promise<AuditorFixture> {
-  const t0 = nowSeconds() - 6 * 3600
-  const series = (k: number) => Array.from({ length: 12 }, (_, i) => ({ at: t0 + i * 1800, requests: (i * k) % 3, deliveries: (i * k + 1) % 4, accesses: (i + k) % 2 }))
-  const agencies = [
-    { agency: AGENCY, name: AGENCY_NAME, status: 'active', logSize: 14, lastAnchorAt: nowSeconds() - 300, lastAnchorSize: 14, verified: true, series: series(1) },
-    { agency: '0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A', name: 'King County Sheriff', status: 'active', logSize: 6, lastAnchorAt: nowSeconds() - 900, lastAnchorSize: 6, verified: true, series: series(2) }
-  ]
-  const findings: Array<{ agency: string, rule: string, severity: string, message: string, evidence: unknown }> = []
+  const day = (n: number): string => new Date((nowSeconds() - n * 86400) * 1000).toISOString().slice(0, 10)
+  const activity = (k: number) => Object.fromEntries(Array.from({ length: 10 }, (_, i) => [day(9 - i), { requests: (i * k) % 3 + 1, deliveries: (i * k + 1) % 5, accesses: (i + k) % 4 }]))
+  const agency = (address: string, name: string, size: number, k: number) => ({
+    agency: address, name, status: 'active', endpoint: 'http://127.0.0.1:1', verifiedSize: size,
+    checkpoint: { size, root: '0x' + '3c'.repeat(32) },
+    latestAnchor: { treeSize: size, root: '0x' + '3c'.repeat(32), transactionHash: '0x' + 'ab'.repeat(32), anchoredAt: nowSeconds() - 300 * k },
+    requests: { total: 9, last24h: 1, last7d: 4, last30d: 9, perDay: { [day(0)]: 1 } },
+    violations: 0, warnings: 0, auditedAt: nowSeconds(), activity: activity(k)
+  })
+  const agencies = [agency(AGENCY, AGENCY_NAME, 14, 1), agency('0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A', 'King County Sheriff', 6, 2)]
+  const findings: Array<{ agency: string, rule: string, severity: 'violation', entryIndex: number, message: string, evidence: Record<string, unknown>, foundAt: number }> = []
+  const report = () => ({ chainId: Number(DOMAIN.chainId), auditedAt: nowSeconds(), agencies, findings, violations: findings.length, checkpoints: [] })
   const fixture = await serve('auditor', 'civic watch', (api) => {
     api.addRoutes(async (app) => {
-      app.get('/api/report', async () => ({ generatedAt: nowSeconds(), domain: { chainId: Number(DOMAIN.chainId), verifyingContract: DOMAIN.verifyingContract }, agencies, findings }))
+      // Public, as node/auditor serves it.
+      app.get('/api/report', { config: { public: true } }, async () => report())
     })
   })
   return {
     ...fixture,
     tamper: () => {
-      agencies[0]!.verified = false
-      findings.push({ agency: AGENCY, rule: 'anchor-root-mismatch', severity: 'high', message: 'the anchored root at size 14 differs from the root computed from the served tiles', evidence: { treeSize: 14, anchoredRoot: '0x' + '11'.repeat(32), tilesRoot: '0x' + '22'.repeat(32), block: 31 } })
+      agencies[0]!.violations = 1
+      findings.push({ agency: AGENCY, rule: 'ENTRY_MISMATCH', severity: 'violation', entryIndex: 3, message: 'entry 3 as served does not hash to the leaf under the anchored root', evidence: { size: 14, leafHash: '0x' + '11'.repeat(32), servedHash: '0x' + '22'.repeat(32), anchoredRoot: '0x' + '3c'.repeat(32) }, foundAt: nowSeconds() })
     }
   }
 }

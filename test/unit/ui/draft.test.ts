@@ -13,9 +13,10 @@ const codes = (d: Draft) => checkDraft(d, now).map((p) => `${p.field}:${p.code}`
 
 test('a draft within every limit has no problem, and its body is what the API takes', () => {
   assert.deepEqual(checkDraft(good(), now), [])
-  const body = draftBody(good({ caseCode: ' C-1 ' }), now)
+  const body = draftBody(good({ caseCode: ' C-1 ' }))
   assert.equal(body.caseCode, 'C-1')
-  assert.equal(body.expiresAt, now + 48 * 3600)
+  assert.equal(body.lifetimeHours, 48)
+  assert.equal(body.windowStart, new Date((now - 7200) * 1000).toISOString())
 })
 
 test('an area over 1.3 km² is a problem of the map field, explained with the number', () => {

@@ -69,7 +69,7 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
     }
     setBusy(true)
     try {
-      const created = await api.createRequest(draftBody(draft, nowS()))
+      const created = await api.createRequest(draftBody(draft))
       onCreated(created.id)
     } catch (err) {
       setApiError(err)

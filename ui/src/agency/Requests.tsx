@@ -25,7 +25,7 @@ export function Requests ({ api, selected, onSelect }: { api: ApiClient, selecte
                 <button type='button' class={`card ${r.id === selected ? 'current' : ''}`} aria-current={r.id === selected} onClick={() => { onSelect(r.id) }} data-request={r.id}>
                   <span class='card-title'>{m.title}</span>
                   <span class='card-meta'>case {m.caseCode} · {m.category} · issued {fmtTime(m.issuedAt)}</span>
-                  <span class='card-meta'><strong data-deliveries={r.deliveries ?? 0}>{r.deliveries ?? 0}</strong> deliver{(r.deliveries ?? 0) === 1 ? 'y' : 'ies'} · {r.withdrawn === true || r.status === 'withdrawn' ? 'withdrawn' : m.expiresAt <= Date.now() / 1000 ? 'expired' : `open until ${fmtTime(m.expiresAt)}`}</span>
+                  <span class='card-meta'><strong data-deliveries={r.deliveries ?? 0}>{r.deliveries ?? 0}</strong> deliver{(r.deliveries ?? 0) === 1 ? 'y' : 'ies'} · {r.status === 'withdrawn' ? 'withdrawn' : m.expiresAt <= Date.now() / 1000 ? 'expired' : `open until ${fmtTime(m.expiresAt)}`}</span>
                 </button>
               </li>
             )
@@ -48,7 +48,7 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
   if (req.data === undefined) return <ErrorNote error={req.error} />
   const view: AgencyRequestView = req.data
   const m = view.request.message
-  const withdrawn = view.withdrawn === true || view.status === 'withdrawn'
+  const withdrawn = view.status === 'withdrawn'
   const badges = view.eip712 === undefined
     ? []
     : [signatureBadge(view.request, domainOf(view.eip712.domain)),

@@ -1,5 +1,6 @@
 // The one place the UI talks to its node. Every call sends the bearer token; every failure becomes an
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
+import type { Request, SignedRequest } from '../../../protocol/index.js'
 import type {
   AgencyRequestView, AnchorView, AuditReport, CameraView, Clip, DeliveryView, InboxItemView, InboxPolicy, InboxSummary, NodeView,
   PolicyView, RequestDraftBody, ShareView
@@ -44,6 +45,15 @@ async function toApiError (res: Response): Promise<ApiError> {
     if (error?.code !== undefined) return new ApiError(res.status, error.code, error.message ?? error.code)
   } catch {}
   return new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 200) || res.statusText || 'request failed')
+}
+
+/** node/agency sends the request's message and its signature side by side. */
+type RawRequestView = Omit<AgencyRequestView, 'request'> & { request: Request | SignedRequest, signature?: string }
+
+function toAgencyRequestView (raw: RawRequestView): AgencyRequestView {
+  const { signature, ...rest } = raw
+  const request = 'message' in raw.request ? raw.request : { message: raw.request, signature: signature ?? '' }
+  return { ...rest, request }
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>
@@ -106,16 +116,18 @@ export function createApiClient (init: ApiClientInit) {
     },
 
     // agency
-    requests: async () => itemsOf<AgencyRequestView>(await json('GET', '/api/requests')),
-    request: async (requestId: string) => await json<AgencyRequestView>('GET', `/api/requests/${id(requestId)}`),
-    createRequest: async (draft: RequestDraftBody) => await json<AgencyRequestView>('POST', '/api/requests', draft),
-    withdraw: async (requestId: string) => await json<AgencyRequestView>('POST', `/api/requests/${id(requestId)}/withdraw`, {}),
+    requests: async () => itemsOf<RawRequestView>(await json('GET', '/api/requests')).map(toAgencyRequestView),
+    request: async (requestId: string) => toAgencyRequestView(await json<RawRequestView>('GET', `/api/requests/${id(requestId)}`)),
+    createRequest: async (draft: RequestDraftBody) => toAgencyRequestView(await json<RawRequestView>('POST', '/api/requests', draft)),
+    withdraw: async (requestId: string) => toAgencyRequestView(await json<RawRequestView>('POST', `/api/requests/${id(requestId)}/withdraw`, {})),
     deliveries: async (requestId: string) => itemsOf<DeliveryView>(await json('GET', `/api/requests/${id(requestId)}/deliveries`)),
     /** Decrypts a delivered clip; the node logs the access with this purpose before it answers. */
     footageUrl: async (cid: string, purpose: string) => await blobUrl(`/api/footage/${id(cid)}?${new URLSearchParams({ purpose }).toString()}`),
 
     // auditor
     report: async () => await json<AuditReport>('GET', '/api/report'),
+    /** Runs an audit pass now. */
+    audit: async () => await json<AuditReport>('POST', '/api/audit', {}),
 
     /** The anchors this agency node put on chain, newest last. */
     anchors: async () => itemsOf<AnchorView>(await json('GET', '/api/anchors')),

@@ -106,26 +106,28 @@ export interface ShareView {
   at?: number
 }
 
+/** An agency's request as the UI uses it (the client normalizes node/agency's RequestView into this). */
 export interface AgencyRequestView extends Partial<InclusionEvidence> {
   id: string
   request: SignedRequest
   eip712?: Eip712Json
-  signature?: string
+  /** 'live' | 'expired' | 'withdrawn' */
   status?: string
-  withdrawn?: boolean
+  /** Deliveries received; who ignored is never known. */
   deliveries?: number
-  clips?: number
 }
 
+/** The body of POST /api/requests (node/agency/routes.ts requestDraftSchema). */
 export interface RequestDraftBody {
   caseCode: string
   title: string
   details: string
   category: string
   cells: string[]
-  windowStart: number
-  windowEnd: number
-  expiresAt: number
+  /** ISO 8601 date-times. */
+  windowStart: string
+  windowEnd: string
+  lifetimeHours: number
   retentionDays: number
 }
 
@@ -136,32 +138,40 @@ export interface DeliveryView {
   logIndex?: number
 }
 
+/** One agency in the auditor's report (node/auditor/report.ts). */
 export interface AgencyReport {
   agency: string
-  name?: string
-  status?: string
-  logSize?: number
-  lastAnchorAt?: number
-  lastAnchorSize?: number
-  verified?: boolean
-  verification?: string
-  series?: Array<{ at: number, requests: number, deliveries: number, accesses: number }>
+  name: string
+  status: string
+  endpoint?: string
+  verifiedSize: number
+  checkpoint?: { size: number, root: string }
+  latestAnchor?: { treeSize: number, root: string, transactionHash: string, anchoredAt: number }
+  requests: { total: number, last24h: number, last7d: number, last30d: number, perDay: Record<string, number> }
+  violations: number
+  warnings: number
+  auditedAt?: number
+  /** Per UTC day (YYYY-MM-DD): requests, deliveries and accesses, when the auditor reports them. */
+  activity?: Record<string, { requests: number, deliveries: number, accesses: number }>
 }
 
 export interface Finding {
   agency: string
   rule: string
-  severity?: string
+  severity: 'violation' | 'warning'
+  entryIndex?: number
+  evidence: Record<string, unknown>
   message: string
-  evidence?: unknown
+  foundAt: number
 }
 
 export interface AuditReport {
-  generatedAt?: number
-  /** The EIP-712 domain of the chain (AgencyRegistry), to check receipts' signatures. */
-  domain?: { chainId: number, verifyingContract: string }
+  chainId: number
+  auditedAt: number
   agencies: AgencyReport[]
   findings: Finding[]
+  violations: number
+  checkpoints?: Array<{ agency: string, note: string, from: string }>
 }
 
 /** An anchor an agency node made (node/log/anchorer.ts AnchorRecord). */

@@ -6,6 +6,7 @@ import type { AuditReport } from '../api/types.js'
 import { ErrorNote, Loading, Panel, Tabs, fmtTime, short, useLoad } from '../components/ui.js'
 import { Charts } from './Charts.js'
 import { Check } from './Check.js'
+import { agencyStatus } from './status.js'
 
 const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'activity', label: 'Activity' }, { id: 'check', label: 'Check evidence' }]
 
@@ -22,31 +23,30 @@ export function AuditorApp ({ api }: { api: ApiClient }) {
         {r !== undefined && tab === 'agencies' && <Agencies report={r} />}
         {r !== undefined && tab === 'findings' && <Findings report={r} />}
         {r !== undefined && tab === 'activity' && <Charts agencies={r.agencies} />}
-        {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r?.domain === undefined ? {} : { domain: r.domain })} />}
+        {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r === undefined ? {} : { chainId: r.chainId })} />}
       </Panel>
     </>
   )
 }
 
 function Agencies ({ report }: { report: AuditReport }) {
-  const findingsOf = (agency: string): number => report.findings.filter((f) => f.agency.toLowerCase() === agency.toLowerCase()).length
   return (
     <section aria-labelledby='agencies-h'>
       <h2 id='agencies-h'>Registered agencies</h2>
-      <p class='muted'>{report.agencies.length} agencies · {report.findings.length} finding{report.findings.length === 1 ? '' : 's'}{report.generatedAt === undefined ? '' : ` · checked ${fmtTime(report.generatedAt)}`}</p>
+      <p class='muted'>{report.agencies.length} agencies · {report.violations} violation{report.violations === 1 ? '' : 's'} · last pass {fmtTime(report.auditedAt)} (chain {report.chainId})</p>
       <table class='table' data-agencies={report.agencies.length}>
         <caption class='sr-only'>Registered agencies and the state of their logs</caption>
-        <thead><tr><th scope='col'>Agency</th><th scope='col'>Status</th><th scope='col'>Log size</th><th scope='col'>Last anchor</th><th scope='col'>Verification</th></tr></thead>
+        <thead><tr><th scope='col'>Agency</th><th scope='col'>Status</th><th scope='col'>Log size</th><th scope='col'>Last anchor</th><th scope='col'>Requests (30 d)</th><th scope='col'>Verification</th></tr></thead>
         <tbody>{report.agencies.map((a) => {
-          const n = findingsOf(a.agency)
-          const ok = a.verified === true && n === 0
+          const st = agencyStatus(a, report.findings)
           return (
-            <tr key={a.agency} data-agency={a.agency} data-verified={String(ok)}>
-              <th scope='row'>{a.name ?? ''} <code title={a.agency}>{short(a.agency)}</code></th>
-              <td>{a.status ?? ''}</td>
-              <td>{a.logSize ?? '—'}</td>
-              <td>{a.lastAnchorAt === undefined ? 'never' : `${fmtTime(a.lastAnchorAt)}${a.lastAnchorSize === undefined ? '' : ` (size ${a.lastAnchorSize})`}`}</td>
-              <td><span class={`pill pill-${ok ? 'ok' : 'fail'}`}>{ok ? '✓ verified' : n > 0 ? `✗ ${n} finding${n === 1 ? '' : 's'}` : `✗ ${a.verification ?? 'not verified'}`}</span></td>
+            <tr key={a.agency} data-agency={a.agency} data-verified={String(st.state === 'ok')}>
+              <th scope='row'>{a.name === '' ? 'unregistered' : a.name} <code title={a.agency}>{short(a.agency)}</code></th>
+              <td>{a.status}</td>
+              <td>{a.checkpoint?.size ?? '—'}{a.checkpoint !== undefined && a.verifiedSize < a.checkpoint.size ? ` (${a.verifiedSize} checked)` : ''}</td>
+              <td>{a.latestAnchor === undefined ? 'never' : `${fmtTime(a.latestAnchor.anchoredAt)} (size ${a.latestAnchor.treeSize})`}</td>
+              <td>{a.requests.last30d}</td>
+              <td><span class={`pill pill-${st.state === 'ok' ? 'ok' : st.state === 'fail' ? 'fail' : 'pending'}`}>{st.label}</span></td>
             </tr>
           )
         })}</tbody>
@@ -63,11 +63,10 @@ function Findings ({ report }: { report: AuditReport }) {
       {report.findings.length === 0 && <p class='ok' data-findings='0'>No findings: every log checked out.</p>}
       <ul class='findings' data-findings={report.findings.length}>
         {report.findings.map((f, i) => (
-          <li key={i} class={`finding sev-${f.severity ?? 'high'}`}>
-            <p><span class='pill pill-fail'>{f.rule}</span> <strong>{name(f.agency)}</strong>: {f.message}</p>
-            {f.evidence !== undefined && (
-              <details><summary>Evidence</summary><pre>{JSON.stringify(f.evidence, null, 2)}</pre></details>
-            )}
+          <li key={i} class={`finding sev-${f.severity}`} data-rule={f.rule}>
+            <p><span class={`pill pill-${f.severity === 'violation' ? 'fail' : 'pending'}`}>{f.rule}</span> <strong>{name(f.agency)}</strong>{f.entryIndex === undefined ? '' : `, entry ${f.entryIndex}`}: {f.message}</p>
+            <p class='muted'>{f.severity} · found {fmtTime(f.foundAt)}</p>
+            <details><summary>Evidence</summary><pre>{JSON.stringify(f.evidence, null, 2)}</pre></details>
           </li>
         ))}
       </ul>

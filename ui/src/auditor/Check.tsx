@@ -4,8 +4,11 @@ import type { Domain } from '../../../protocol/index.js'
 import { ErrorNote } from '../components/ui.js'
 import { checkEvidence, type EvidenceResult } from '../verify/evidence.js'
 
-export function Check ({ domain, knownAgencies }: { domain?: Domain, knownAgencies: string[] }) {
+export function Check ({ chainId, knownAgencies }: { chainId?: number, knownAgencies: string[] }) {
   const [text, setText] = useState('')
+  // A receipt's EIP-712 domain names the AgencyRegistry contract, which the report does not carry.
+  const [registry, setRegistry] = useState('')
+  const domain: Domain | undefined = chainId !== undefined && /^0x[0-9a-fA-F]{40}$/.test(registry) ? { chainId, verifyingContract: registry } : undefined
   const [result, setResult] = useState<EvidenceResult | undefined>()
   const [error, setError] = useState<unknown>()
   function check (e: Event): void {
@@ -23,6 +26,7 @@ export function Check ({ domain, knownAgencies }: { domain?: Domain, knownAgenci
       <form class='form' onSubmit={check}>
         <label for='evidence'>Evidence (JSON): a signed receipt, <code>{'{ receipt, entry }'}</code>, or <code>{'{ entry, logIndex, checkpoint, proof }'}</code></label>
         <textarea id='evidence' rows={10} value={text} spellcheck={false} aria-describedby='check-error' onInput={(e) => { setText((e.target as HTMLTextAreaElement).value) }} />
+        <label>AgencyRegistry address (optional: to check a receipt's own signature) <input value={registry} placeholder='0x…' spellcheck={false} onInput={(e) => { setRegistry((e.target as HTMLInputElement).value.trim()) }} /></label>
         <div class='actions'><button type='submit' class='primary' disabled={text.trim() === ''}>Check</button></div>
         <ErrorNote error={error} id='check-error' />
       </form>

@@ -4,10 +4,11 @@
 import { LIMITS, areaKm2, checkRequestLimits, isPorchlightError, type Category, type Request } from '../../../protocol/index.js'
 import type { RequestDraftBody } from '../api/types.js'
 
-/** The form's state: the API's body, with the request's lifetime in hours instead of an expiry time. */
-export type Draft = Omit<RequestDraftBody, 'expiresAt'> & {
-  /** How long the request stays open, hours. */
-  lifetimeHours: number
+/** The form's state: the API's body with the window in unix seconds. */
+export type Draft = Omit<RequestDraftBody, 'windowStart' | 'windowEnd'> & {
+  /** Unix seconds (the body carries ISO 8601 times). */
+  windowStart: number
+  windowEnd: number
 }
 
 export interface Problem {
@@ -91,16 +92,17 @@ export function checkDraft (draft: Draft, now: number): Problem[] {
 }
 
 /** The body POST /api/requests takes. */
-export function draftBody (draft: Draft, now: number): RequestDraftBody {
+export function draftBody (draft: Draft): RequestDraftBody {
+  const iso = (s: number): string => new Date(s * 1000).toISOString()
   return {
     caseCode: draft.caseCode.trim(),
     title: draft.title.trim(),
     details: draft.details,
     category: draft.category,
     cells: [...draft.cells].sort(),
-    windowStart: draft.windowStart,
-    windowEnd: draft.windowEnd,
-    expiresAt: now + Math.round(draft.lifetimeHours * 3600),
+    windowStart: iso(draft.windowStart),
+    windowEnd: iso(draft.windowEnd),
+    lifetimeHours: draft.lifetimeHours,
     retentionDays: draft.retentionDays
   }
 }
