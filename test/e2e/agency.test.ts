@@ -11,6 +11,7 @@ test('compose: an area over the limit is stopped with a clear message; a valid o
   const page = await browser().page()
   await page.goto(`${node().url}/#token=${node().token}`)
   await page.locator('[data-deliveries="1"]').waitFor()
+  await page.locator(`li.clip[data-cid="${SAMPLE_CID}"]`).waitFor()
   await screenshot(page, 'agency-requests')
   await page.getByRole('tab', { name: 'New request' }).click()
   await page.getByLabel('Case code').fill('SPD-2026-0099')

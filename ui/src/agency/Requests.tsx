@@ -1,6 +1,6 @@
 // The agency's requests with their delivery counts (never who ignored: no one tells the agency), one
 // request's deliveries, and footage viewing that asks for a purpose first because every view is logged.
-import { useState } from 'preact/hooks'
+import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { AgencyRequestView, DeliveryView } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
@@ -10,6 +10,7 @@ import { domainOf, inclusionBadge, signatureBadge } from '../verify/badges.js'
 export function Requests ({ api, selected, onSelect }: { api: ApiClient, selected?: string, onSelect: (id: string | undefined) => void }) {
   const list = useLoad(async () => await api.requests(), [], 3000)
   const items = [...(list.data ?? [])].sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt)
+  useEffect(() => { if (selected === undefined && items[0] !== undefined) onSelect(items[0].id) }, [items.length])
   return (
     <div class='split'>
       <section aria-labelledby='req-list-h' class='list'>
@@ -33,7 +34,9 @@ export function Requests ({ api, selected, onSelect }: { api: ApiClient, selecte
         </ul>
       </section>
       <section class='detail'>
-        {selected !== undefined && <RequestDetail key={selected} api={api} id={selected} onChanged={list.reload} />}
+        {selected === undefined
+          ? <p class='muted'>No request selected. Publish one under “New request”.</p>
+          : <RequestDetail key={selected} api={api} id={selected} onChanged={list.reload} />}
       </section>
     </div>
   )

@@ -26,6 +26,7 @@ export function Inbox ({ api, cameras, onShared }: { api: ApiClient, cameras: Ca
         </ul>
       </section>
       <section class='detail' aria-live='polite'>
+        {selected === undefined && <p class='muted'>Requests for your area appear here.</p>}
         {selected !== undefined && <RequestDetail key={selected} api={api} id={selected} cameras={cameras} onChanged={() => { list.reload(); onShared() }} />}
       </section>
     </div>
