@@ -79,6 +79,7 @@ export async function residentFixture (): Promise<ResidentFixture> {
   const r = request.signed.message
   const clip = { cid: SAMPLE_CID, size: SAMPLE_CLIP.length, camera: 'porch', start: r.windowStart + 600, end: r.windowStart + 602, addedAt: nowSeconds(), contentType: 'video/webm' }
   const clips = [clip]
+  const uploaded = new Map<string, Buffer>()
   let status: 'new' | 'ignored' | 'shared' = 'new'
   const shares: Array<{ request: string, agency: string, agencyName: string, clips: Array<{ cid: string, size: number }>, status: string, progress?: { sent: number, total: number }, receipt?: SignedReceipt, anchored?: boolean, at: number }> = []
   let policy = { ignoreCategories: [] as string[], ignoreAgencies: [] as string[] }
@@ -109,7 +110,30 @@ export async function residentFixture (): Promise<ResidentFixture> {
       app.get('/api/shares', async () => ({ items: shares }))
       app.get('/api/cameras', async () => ({ items: [{ name: 'porch', ...CENTER }, { name: 'garage', lat: CENTER.lat + 0.0008, lng: CENTER.lng + 0.0015 }] }))
       app.get('/api/clips', async () => clips)
+      // As node/clips: the body is the clip's bytes, streamed, of any content type; the query its camera and span.
+      await app.register(async (scope) => {
+        scope.removeAllContentTypeParsers()
+        scope.addContentTypeParser('*', (_request, _payload, done) => { done(null) })
+        scope.post('/api/clips', {
+          config: { streamedBody: true },
+          schema: { querystring: { type: 'object', additionalProperties: false, required: ['camera', 'start'], properties: { camera: { type: 'string' }, start: { type: 'string' }, duration: { type: 'string' } } } }
+        }, async (req, reply) => {
+          const q = req.query as { camera: string, start: string, duration?: string }
+          if (q.camera !== 'porch' && q.camera !== 'garage') return await fail(reply, 400, 'UNKNOWN_CAMERA', `no camera named ${q.camera}`)
+          const chunks: Buffer[] = []
+          for await (const chunk of req.raw) chunks.push(chunk as Buffer)
+          const bytes = Buffer.concat(chunks)
+          if (bytes.length > 1_000_000) return await fail(reply, 413, 'CLIP_TOO_LARGE', 'a clip may have at most 1000000 bytes here')
+          const cid = clipCid(bytes).toString()
+          uploaded.set(cid, bytes)
+          const clip = { cid, size: bytes.length, camera: q.camera, start: Number(q.start), end: Number(q.start) + Number(q.duration ?? 0), addedAt: nowSeconds(), contentType: req.headers['content-type'] ?? 'application/octet-stream' }
+          clips.push(clip)
+          return await reply.status(201).send(clip)
+        })
+      })
       app.get('/api/clips/:cid', { schema: { params: cidParams } }, async (req, reply) => {
+        const found = uploaded.get((req.params as { cid: string }).cid)
+        if (found !== undefined) return await reply.type('application/octet-stream').send(found)
         if ((req.params as { cid: string }).cid !== SAMPLE_CID) return await fail(reply, 404, 'CLIP_NOT_FOUND', 'no such clip')
         return await reply.type('video/webm').send(SAMPLE_CLIP)
       })

@@ -24,13 +24,6 @@ export interface ApiClientInit {
   fetch?: typeof fetch
 }
 
-export interface UploadMeta {
-  camera: string
-  /** Unix seconds. */
-  start: number
-  duration: number
-}
-
 /** Lists come either bare or as `{ items }`; the UI accepts both. */
 function itemsOf<T> (body: unknown): T[] {
   if (Array.isArray(body)) return body as T[]
@@ -38,7 +31,7 @@ function itemsOf<T> (body: unknown): T[] {
   return Array.isArray(items) ? items as T[] : []
 }
 
-async function toApiError (res: Response): Promise<ApiError> {
+export async function toApiError (res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '')
   try {
     const { error } = JSON.parse(text) as { error?: { code?: string, message?: string } }
@@ -82,6 +75,8 @@ export function createApiClient (init: ApiClientInit) {
   const id = encodeURIComponent
 
   return {
+    /** For the upload module, which cannot use fetch (see upload.ts). */
+    credentials: { base, token: init.token },
     node: async () => await json<NodeView>('GET', '/api/node'),
 
     // resident
@@ -96,24 +91,6 @@ export function createApiClient (init: ApiClientInit) {
     /** A clip's bytes as a blob URL (the clip route needs the token, which a <video src> cannot send). */
     clipUrl: async (cid: string) => await blobUrl(`/api/clips/${id(cid)}`),
     shares: async () => itemsOf<ShareView>(await json('GET', '/api/shares')),
-    /** Streams a file to the node, reporting bytes sent (fetch cannot report upload progress; XHR can). */
-    uploadClip: async (file: Blob, meta: UploadMeta, onProgress: (sent: number, total: number) => void): Promise<Clip> => {
-      const query = new URLSearchParams({ camera: meta.camera, start: String(meta.start), duration: String(meta.duration) })
-      return await new Promise<Clip>((resolve, reject) => {
-        const xhr = new XMLHttpRequest()
-        xhr.open('POST', `${base}/api/clips?${query.toString()}`)
-        xhr.setRequestHeader('authorization', auth.authorization)
-        xhr.setRequestHeader('content-type', file.type === '' ? 'application/octet-stream' : file.type)
-        xhr.upload.onprogress = (e) => { onProgress(e.loaded, e.lengthComputable ? e.total : file.size) }
-        xhr.onerror = () => { reject(new ApiError(0, 'NETWORK', 'the upload broke off')) }
-        xhr.onload = () => {
-          const res = new Response(xhr.responseText, { status: xhr.status })
-          if (xhr.status >= 200 && xhr.status < 300) resolve(JSON.parse(xhr.responseText) as Clip)
-          else void toApiError(res).then(reject)
-        }
-        xhr.send(file)
-      })
-    },
 
     // agency
     requests: async () => itemsOf<RawRequestView>(await json('GET', '/api/requests')).map(toAgencyRequestView),

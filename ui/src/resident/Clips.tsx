@@ -1,6 +1,7 @@
 // The resident's clips and the add-clip form (a streamed upload with progress).
 import { useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
+import { uploadClip } from '../api/upload.js'
 import type { CameraView } from '../api/types.js'
 import { ErrorNote, Loading, Progress, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 
@@ -24,7 +25,7 @@ export function Clips ({ api, cameras }: { api: ApiClient, cameras: CameraView[]
     if (file === undefined) return
     setError(undefined); setAdded(undefined); setProgress({ sent: 0, total: file.size })
     try {
-      const clip = await api.uploadClip(file, { camera, start: Math.floor(new Date(start).getTime() / 1000), duration: Number(duration) }, (sent, total) => { setProgress({ sent, total }) })
+      const clip = await uploadClip(api.credentials, file, { camera, start: Math.floor(new Date(start).getTime() / 1000), duration: Number(duration) }, (sent, total) => { setProgress({ sent, total }) })
       setAdded(`Stored ${clip.cid}`)
       clips.reload()
     } catch (err) {
