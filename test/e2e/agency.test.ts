@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { browserSuite, screenshot, type Browser } from './helpers/browser.js'
+import { browserSuite, screenshot, unnamedControls, type Browser } from './helpers/browser.js'
 import { agencyFixture, SAMPLE_CID, type AgencyFixture } from './helpers/fixture-nodes.js'
 
 const suite = browserSuite(agencyFixture)
@@ -27,6 +27,7 @@ test('compose: an area over the limit is stopped with a clear message; a valid o
   await page.getByRole('alert').filter({ hasText: 'Not sent: fix the 1 problem above.' }).waitFor()
   assert.equal(node().log.tree.size, before, 'nothing was sent')
   await screenshot(page, 'agency-compose-too-large')
+  assert.deepEqual(await unnamedControls(page), [])
 
   await page.getByLabel('Radius, m').fill('200')
   await page.getByRole('button', { name: 'Use center and radius' }).click()

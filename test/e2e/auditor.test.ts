@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { browserSuite, screenshot, type Browser } from './helpers/browser.js'
+import { browserSuite, screenshot, unnamedControls, type Browser } from './helpers/browser.js'
 import { auditorFixture, type AuditorFixture } from './helpers/fixture-nodes.js'
 import { DOMAIN, FixtureLog, logDelivery, logRequest } from '../helpers/ui-world.js'
 import { CONSENT_ID } from '../helpers/messages.js'
@@ -47,6 +47,7 @@ test('a pasted receipt with its entry is verified in the browser; a tampered one
   await page.locator('[data-ok="true"]').waitFor()
   assert.equal(await page.locator('.result li.ok').count(), 3)
   await screenshot(page, 'auditor-check')
+  assert.deepEqual(await unnamedControls(page), [])
   await page.getByLabel(/Evidence \(JSON\)/).fill(JSON.stringify({ receipt, entry: { ...entry, at: 1 } }))
   await page.getByRole('button', { name: 'Check' }).click()
   await page.locator('[data-ok="false"]').waitFor()

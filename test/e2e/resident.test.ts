@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { browserSuite, screenshot, type Browser } from './helpers/browser.js'
+import { browserSuite, screenshot, unnamedControls, type Browser } from './helpers/browser.js'
 import { residentFixture, SAMPLE_CID, type ResidentFixture } from './helpers/fixture-nodes.js'
 
 const suite = browserSuite(residentFixture)
@@ -30,6 +30,7 @@ test('the inbox shows the request with every badge verified in the browser, its 
   await page.waitForFunction(() => (globalThis as any).document.querySelector('video')?.readyState >= 2 && (globalThis as any).document.querySelector('video').videoWidth > 0)
   assert.equal(await page.evaluate(() => (globalThis as any).document.querySelector('video').videoWidth), 320)
   await screenshot(page, 'resident-inbox')
+  assert.deepEqual(await unnamedControls(page), [])
   await page.close()
 })
 

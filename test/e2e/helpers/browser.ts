@@ -62,3 +62,17 @@ export function browserSuite<T extends { stop: () => Promise<void> }> (start: ()
   })
   return { browser: () => browser!, server: () => server! }
 }
+
+/** Form controls and buttons on the page that a screen reader could not name (none, in a passing test). */
+export async function unnamedControls (page: Page): Promise<string[]> {
+  return await page.evaluate(() => {
+    const doc = (globalThis as any).document
+    const out: string[] = []
+    for (const el of doc.querySelectorAll('input, select, textarea, button, [role=checkbox], [role=tab]')) {
+      const named = (el.labels?.length ?? 0) > 0 || el.getAttribute('aria-label') !== null || el.getAttribute('aria-labelledby') !== null ||
+        (el.tagName === 'BUTTON' && el.textContent.trim() !== '') || (el.getAttribute('role') === 'tab' && el.textContent.trim() !== '')
+      if (!named) out.push(el.outerHTML.slice(0, 120))
+    }
+    return out
+  })
+}

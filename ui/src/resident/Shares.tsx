@@ -14,6 +14,8 @@ export function receiptStatus (share: ShareView): { label: string, state: 'ok' |
 
 export function Shares ({ api, version }: { api: ApiClient, version: number }) {
   const shares = useLoad(async () => await api.shares(), [version], 1500)
+  const inbox = useLoad(async () => await api.inbox(), [version])
+  const titles = new Map((inbox.data ?? []).map((i) => [i.id, `${i.title} (case ${i.caseCode})`]))
   return (
     <section aria-labelledby='shares-h'>
       <h2 id='shares-h'>Shares</h2>
@@ -30,7 +32,7 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
             const total = s.clips.reduce((n, c) => n + c.size, 0)
             return (
               <tr key={s.consent ?? s.request} data-request={s.request}>
-                <td><code>{short(s.request)}</code></td>
+                <td>{titles.get(s.request) ?? <code>{short(s.request)}</code>}</td>
                 <td>{s.agencyName ?? (s.agency === undefined ? '' : short(s.agency))}</td>
                 <td>{s.clips.length} ({fmtBytes(total)})</td>
                 <td>{s.at === undefined ? '' : fmtTime(s.at)}</td>
