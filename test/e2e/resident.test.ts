@@ -57,6 +57,7 @@ test('share: the confirmation names what goes to whom; the receipt turns logged,
   await page.waitForFunction(() => Number((globalThis as any).document.querySelector('progress')?.value) === 7000)
   node().deliver()
   await page.locator('[data-receipt="logged"]').waitFor()
+  await page.locator('[data-receipt-check="ok"]').waitFor()
   node().anchor()
   await page.locator('[data-receipt="publicly anchored"]').waitFor()
   assert.equal(await receipt.count(), 1)

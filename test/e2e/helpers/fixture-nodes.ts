@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import type { FastifyReply } from 'fastify'
 import {
   checkRequestLimits, clipCid, encodeEntryBundle, encodeLogEntry, isPorchlightError, parseTilePath, requestId,
-  signTyped, toEip712Json, type SignedReceipt
+  signTyped, toEip712Json, type DeliveryEntry, type SignedReceipt
 } from '../../../protocol/index.js'
 import { createApiServer, type ApiServer } from '../../../node/api/index.js'
 import { AGENCY, CENTER, DOMAIN, FixtureLog, liveRequest, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
@@ -81,7 +81,7 @@ export async function residentFixture (): Promise<ResidentFixture> {
   const clips = [clip]
   const uploaded = new Map<string, Buffer>()
   let status: 'new' | 'ignored' | 'shared' = 'new'
-  const shares: Array<{ request: string, agency: string, agencyName: string, clips: Array<{ cid: string, size: number }>, status: string, progress?: { sent: number, total: number }, receipt?: SignedReceipt, anchored?: boolean, at: number }> = []
+  const shares: Array<{ request: string, agency: string, agencyName: string, clips: Array<{ cid: string, size: number }>, status: string, progress?: { sent: number, total: number }, receipt?: SignedReceipt, entry?: DeliveryEntry, anchored?: boolean, at: number }> = []
   let policy = { ignoreCategories: [] as string[], ignoreAgencies: [] as string[] }
   const fixture = await serve('resident', 'maple street', (api) => {
     api.addRoutes(async (app) => {
@@ -145,7 +145,8 @@ export async function residentFixture (): Promise<ResidentFixture> {
     progress: (sent) => { shares[0]!.progress = { sent, total: shares[0]!.progress!.total } },
     deliver: () => {
       const s = shares[0]!
-      s.receipt = logDelivery(log, request.id, CONSENT_ID, s.clips).receipt
+      const { receipt, entry } = logDelivery(log, request.id, CONSENT_ID, s.clips)
+      s.receipt = receipt; s.entry = entry as DeliveryEntry
       s.status = 'logged'; delete s.progress
     },
     anchor: () => { shares[0]!.anchored = true; shares[0]!.status = 'anchored' }

@@ -1,7 +1,7 @@
 // What the node's API answers, as the UI reads it. Shapes follow the route files (node/resident/routes.ts,
 // node/clips/routes.ts, node/log/log-routes.ts, node/node-routes.ts); fields marked optional are those a
 // route may not send yet, and the UI says "not reported" rather than guessing.
-import type { Eip712Json, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
+import type { DeliveryEntry, Eip712Json, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
 
 export type Role = 'resident' | 'agency' | 'auditor'
 
@@ -101,6 +101,8 @@ export interface ShareView {
   /** Bytes sent so far and in all, while delivering. */
   progress?: { sent: number, total: number }
   receipt?: SignedReceipt
+  /** The delivery entry the receipt proves (so the browser can check the proof itself). */
+  entry?: DeliveryEntry
   anchored?: boolean
   error?: { code: string, message: string }
   at?: number

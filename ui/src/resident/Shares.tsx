@@ -4,12 +4,23 @@
 import type { ApiClient } from '../api/client.js'
 import type { ShareView } from '../api/types.js'
 import { ErrorNote, Loading, Progress, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { checkEvidenceValue } from '../verify/evidence.js'
 
 export function receiptStatus (share: ShareView): { label: string, state: 'ok' | 'pending' | 'fail' } {
   if (share.error !== undefined) return { label: `failed: ${share.error.message}`, state: 'fail' }
   if (share.anchored === true || share.status === 'anchored') return { label: 'publicly anchored', state: 'ok' }
   if (share.receipt !== undefined || share.status === 'logged') return { label: 'logged', state: 'ok' }
   return { label: share.status === 'delivering' || share.progress !== undefined ? 'delivering' : share.status, state: 'pending' }
+}
+
+/** The receipt checked here: the agency-signed checkpoint and the proof that the delivery entry is under it. */
+function ReceiptCheck ({ share }: { share: ShareView }) {
+  if (share.receipt === undefined || share.entry === undefined) return null
+  const result = checkEvidenceValue({ receipt: share.receipt, entry: share.entry })
+  const failed = result.steps.filter((s) => !s.ok)
+  return result.ok
+    ? <span class='muted' data-receipt-check='ok' title={result.steps.map((s) => `${s.label}: ${s.detail}`).join('\n')}> ✓ proof checked in this browser</span>
+    : <span class='error' data-receipt-check='fail'> ✗ {failed.map((s) => `${s.label}: ${s.detail}`).join('; ')}</span>
 }
 
 export function Shares ({ api, version }: { api: ApiClient, version: number }) {
@@ -40,6 +51,7 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
                   <span class={`pill pill-${st.state}`} data-receipt={st.label}>{st.label}</span>
                   {s.progress !== undefined && s.receipt === undefined && <Progress value={s.progress.sent} max={s.progress.total} label='sent' />}
                   {s.receipt !== undefined && <span class='muted'> entry {s.receipt.message.logIndex}</span>}
+                  <ReceiptCheck share={s} />
                 </td>
               </tr>
             )

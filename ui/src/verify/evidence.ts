@@ -28,7 +28,7 @@ export class EvidenceFormatError extends Error {
   }
 }
 
-interface Pasted {
+export interface Evidence {
   receipt?: SignedReceipt
   entry?: LogEntry
   logIndex?: number
@@ -49,7 +49,7 @@ function step (label: string, run: () => string): Step {
   }
 }
 
-function readPasted (text: string): Pasted {
+function readPasted (text: string): Evidence {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -59,7 +59,7 @@ function readPasted (text: string): Pasted {
   if (typeof value !== 'object' || value === null) throw new EvidenceFormatError('Expected a JSON object.')
   const v = value as Record<string, unknown>
   if (typeof v.signature === 'string' && typeof v.message === 'object') return { receipt: v as unknown as SignedReceipt }
-  return v as Pasted
+  return v as Evidence
 }
 
 /**
@@ -67,7 +67,11 @@ function readPasted (text: string): Pasted {
  * (its domain names the AgencyRegistry contract).
  */
 export function checkEvidence (text: string, registryDomain?: Domain): EvidenceResult {
-  const pasted = readPasted(text)
+  return checkEvidenceValue(readPasted(text), registryDomain)
+}
+
+/** checkEvidence for evidence already parsed (a share's receipt and entry, say). */
+export function checkEvidenceValue (pasted: Evidence, registryDomain?: Domain): EvidenceResult {
   const receipt = pasted.receipt?.message
   const logIndex = receipt?.logIndex ?? pasted.logIndex
   const checkpointText = receipt?.checkpoint ?? pasted.checkpoint
