@@ -40,6 +40,11 @@ test('compose: an area over the limit is stopped with a clear message; a valid o
   await page.getByRole('heading', { level: 2, name: 'Hit and run at 5th and Pine' }).waitFor()
   assert.equal(node().log.tree.size, before + 1)
   await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li[data-state=ok]').length === 2 && (globalThis as any).document.querySelectorAll('.badges li').length === 2)
+
+  await page.getByRole('button', { name: 'Withdraw request' }).click()
+  await page.getByRole('dialog', { name: 'Withdraw this request?' }).getByRole('button', { name: 'Withdraw' }).click()
+  await page.getByText('(withdrawn)').waitFor()
+  await page.getByRole('button', { name: /Hit and run at 5th and Pine/ }).filter({ hasText: 'withdrawn' }).waitFor()
   await page.close()
 })
 

@@ -230,6 +230,8 @@ export async function agencyFixture (): Promise<AgencyFixture> {
 export interface AuditorFixture extends Fixture {
   /** What the auditor reports once an agency's stored log entry was changed. */
   tamper: () => void
+  /** How many passes were asked for through POST /api/audit. */
+  audits: () => number
 }
 
 export async function auditorFixture (): Promise<AuditorFixture> {
@@ -244,15 +246,21 @@ export async function auditorFixture (): Promise<AuditorFixture> {
   })
   const agencies = [agency(AGENCY, AGENCY_NAME, 14, 1), agency('0x19E7E376E7C213B7E7e7e46cc70A5dD086DAff2A', 'King County Sheriff', 6, 2)]
   const findings: Array<{ agency: string, rule: string, severity: 'violation', entryIndex: number, message: string, evidence: Record<string, unknown>, foundAt: number }> = []
+  let audits = 0
   const report = () => ({ chainId: Number(DOMAIN.chainId), auditedAt: nowSeconds(), agencies, findings, violations: findings.length, checkpoints: [] })
   const fixture = await serve('auditor', 'civic watch', (api) => {
     api.addRoutes(async (app) => {
       // Public, as node/auditor serves it.
       app.get('/api/report', { config: { public: true } }, async () => report())
+      app.post('/api/audit', { schema: { body: { type: 'object', additionalProperties: false, properties: { agency: { type: 'string' } } } } }, async () => {
+        audits++
+        return report()
+      })
     })
   })
   return {
     ...fixture,
+    audits: () => audits,
     tamper: () => {
       agencies[0]!.violations = 1
       findings.push({ agency: AGENCY, rule: 'ENTRY_MISMATCH', severity: 'violation', entryIndex: 3, message: 'entry 3 as served does not hash to the leaf under the anchored root', evidence: { size: 14, leafHash: '0x' + '11'.repeat(32), servedHash: '0x' + '22'.repeat(32), anchoredRoot: '0x' + '3c'.repeat(32) }, foundAt: nowSeconds() })

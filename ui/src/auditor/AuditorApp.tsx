@@ -8,21 +8,33 @@ import { Charts } from './Charts.js'
 import { Check } from './Check.js'
 import { agencyStatus } from './status.js'
 
-const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'activity', label: 'Activity' }, { id: 'check', label: 'Check evidence' }]
+const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'check', label: 'Check evidence' }]
 
 export function AuditorApp ({ api }: { api: ApiClient }) {
   const [tab, setTab] = useState('agencies')
   const report = useLoad(async () => await api.report(), [], 5000)
-  const r: AuditReport | undefined = report.data
+  const [auditing, setAuditing] = useState(false)
+  const [auditError, setAuditError] = useState<unknown>()
+  const [fresh, setFresh] = useState<AuditReport | undefined>()
+  // The newer of the polled report and the one an "Audit now" pass returned.
+  const r: AuditReport | undefined = fresh !== undefined && (report.data === undefined || fresh.auditedAt >= report.data.auditedAt) ? fresh : report.data
+  const auditNow = (): void => {
+    setAuditing(true); setAuditError(undefined)
+    api.audit().then(setFresh, setAuditError).finally(() => { setAuditing(false) })
+  }
   return (
     <>
+      <div class='toolbar'>
+        <button type='button' onClick={auditNow} disabled={auditing} aria-describedby='audit-error'>{auditing ? 'Auditing every log…' : 'Audit now'}</button>
+        {auditing && <span class='muted' role='status'>Fetching checkpoints, tiles and entries; checking every rule.</span>}
+        <ErrorNote error={auditError} id='audit-error' />
+      </div>
       <Tabs tabs={tabs} current={tab} onSelect={setTab} />
       <Panel id={tab}>
         {report.loading && <Loading what='the audit report' />}
         <ErrorNote error={report.error} />
-        {r !== undefined && tab === 'agencies' && <Agencies report={r} />}
+        {r !== undefined && tab === 'agencies' && <><Agencies report={r} /><Charts agencies={r.agencies} /></>}
         {r !== undefined && tab === 'findings' && <Findings report={r} />}
-        {r !== undefined && tab === 'activity' && <Charts agencies={r.agencies} />}
         {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r === undefined ? {} : { chainId: r.chainId })} />}
       </Panel>
     </>
