@@ -11,6 +11,7 @@ test('the inbox shows the request with every badge verified in the browser, its 
   const page = await browser().page()
   await page.goto(`${node().url}/#token=${node().token}`)
   await page.getByRole('heading', { level: 2, name: 'Burglary on Elm Street' }).waitFor()
+  assert.deepEqual(await page.locator('button.card .card-title').allInnerTexts(), ['Burglary on Elm Street', 'Car break-ins on Pine Street'], 'newest first')
   assert.equal(new URL(page.url()).hash, '', 'the token left the address bar')
   assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('porchlight.token')), node().token)
 
@@ -92,5 +93,28 @@ test('add a clip: the file streams to the node and appears in the list; a refuse
   await page.getByRole('button', { name: 'Add clip' }).click()
   await page.locator('#upload-error').filter({ hasText: 'CLIP_TOO_LARGE' }).waitFor()
   assert.equal(await page.locator('table tbody tr').count(), 2)
+  await page.close()
+})
+
+test('policies save auto-ignore rules; ignoring asks first and says nothing is sent', async () => {
+  const page = await browser().page()
+  await page.goto(`${node().url}/#token=${node().token}`)
+  await page.getByRole('tab', { name: 'Policies' }).click()
+  await page.getByRole('checkbox', { name: 'missing-person' }).check()
+  await page.getByRole('checkbox', { name: /Seattle Police Department/ }).check()
+  await page.getByRole('button', { name: 'Save policies' }).click()
+  await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
+  const policy = await (await fetch(`${node().url}/api/inbox/policy`, { headers: { authorization: `Bearer ${node().token}` } })).json() as { api: unknown }
+  assert.deepEqual(policy.api, { ignoreCategories: ['missing-person'], ignoreAgencies: [node().request.signed.message.agency] })
+
+  await page.getByRole('tab', { name: 'Inbox' }).click()
+  await page.getByRole('button', { name: /Car break-ins on Pine Street/ }).click()
+  await page.getByRole('heading', { level: 2, name: 'Car break-ins on Pine Street' }).waitFor()
+  await page.getByRole('button', { name: 'Ignore', exact: true }).click()
+  const dialog = page.getByRole('dialog', { name: 'Ignore this request?' })
+  assert.match(await dialog.innerText(), /Nothing is sent to anyone/)
+  await dialog.getByRole('button', { name: 'Ignore' }).click()
+  await page.getByRole('status').filter({ hasText: 'Ignored. Nothing was sent.' }).waitFor()
+  await page.locator(`button.card[data-request="${node().older.id}"] .pill-ignored`).waitFor()
   await page.close()
 })

@@ -65,6 +65,8 @@ function verificationOf (): object {
 
 export interface ResidentFixture extends Fixture {
   request: LoggedRequest
+  /** The older request, in another category. */
+  older: LoggedRequest
   /** The share's delivery advances to `sent` bytes. */
   progress: (sent: number) => void
   /** The delivery completes: the agency logs it and signs a receipt. */
@@ -75,34 +77,50 @@ export interface ResidentFixture extends Fixture {
 
 export async function residentFixture (): Promise<ResidentFixture> {
   const log = new FixtureLog()
+  // Two requests: the newest (to share from) and an older one in another category (to ignore).
+  const older = logRequest(log, { title: 'Car break-ins on Pine Street', category: 'vehicle-crime', caseCode: 'SPD-2026-0031', nonce: '0x' + 'ee'.repeat(32) })
   const request = logRequest(log)
   const r = request.signed.message
   const clip = { cid: SAMPLE_CID, size: SAMPLE_CLIP.length, camera: 'porch', start: r.windowStart + 600, end: r.windowStart + 602, addedAt: nowSeconds(), contentType: 'video/webm' }
   const clips = [clip]
   const uploaded = new Map<string, Buffer>()
-  let status: 'new' | 'ignored' | 'shared' = 'new'
+  const items = new Map([older, request].map((l, i) => [l.id, { logged: l, status: 'new' as 'new' | 'ignored' | 'shared', receivedAt: l.signed.message.issuedAt + 5 + i }]))
   const shares: Array<{ request: string, agency: string, agencyName: string, clips: Array<{ cid: string, size: number }>, status: string, progress?: { sent: number, total: number }, receipt?: SignedReceipt, entry?: DeliveryEntry, anchored?: boolean, at: number }> = []
   let policy = { ignoreCategories: [] as string[], ignoreAgencies: [] as string[] }
   const fixture = await serve('resident', 'maple street', (api) => {
     api.addRoutes(async (app) => {
-      const summary = () => ({ id: request.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: AGENCY_NAME, issuedAt: r.issuedAt, expiresAt: r.expiresAt, status, expired: false, receivedAt: r.issuedAt + 5 })
-      app.get('/api/inbox', async () => ({ items: [summary()] }))
+      type Item = typeof items extends Map<string, infer V> ? V : never
+      const summary = ({ logged, status, receivedAt }: Item) => {
+        const m = logged.signed.message
+        return { id: logged.id, title: m.title, category: m.category, caseCode: m.caseCode, agency: m.agency, agencyName: AGENCY_NAME, issuedAt: m.issuedAt, expiresAt: m.expiresAt, status, expired: false, receivedAt }
+      }
+      // Oldest first, as a store would iterate: the page sorts.
+      app.get('/api/inbox', async () => ({ items: [...items.values()].map(summary) }))
       app.get('/api/inbox/policy', async () => ({ effective: policy, config: { ignoreCategories: [], ignoreAgencies: [] }, api: policy }))
       app.put('/api/inbox/policy', { schema: { body: { type: 'object', additionalProperties: false, properties: { ignoreCategories: { type: 'array' }, ignoreAgencies: { type: 'array' } } } } }, async (req) => {
         policy = req.body as typeof policy
         return { effective: policy, config: { ignoreCategories: [], ignoreAgencies: [] }, api: policy }
       })
-      const view = () => ({
-        ...summary(), request: request.signed, cameras: ['porch'], verification: verificationOf(), receivedAt: r.issuedAt + 5,
-        eip712: toEip712Json('Request', r, DOMAIN), signature: request.signed.signature, cells: r.cells, announcement: log.evidence(request.logIndex)
+      const view = (item: Item) => ({
+        ...summary(item), request: item.logged.signed, cameras: ['porch'], verification: verificationOf(),
+        eip712: toEip712Json('Request', item.logged.signed.message, DOMAIN), signature: item.logged.signed.signature, cells: item.logged.signed.message.cells,
+        announcement: log.evidence(item.logged.logIndex)
       })
-      app.get('/api/inbox/:id', { schema: { params: idParams } }, async (req, reply) => (req.params as { id: string }).id === request.id ? view() : await fail(reply, 404, 'INBOX_ITEM_NOT_FOUND', 'no such request'))
-      app.post('/api/inbox/:id/ignore', { schema: { params: idParams, body: emptyBody } }, async () => { status = 'ignored'; return view() })
+      const itemOf = (req: { params: unknown }) => items.get((req.params as { id: string }).id)
+      app.get('/api/inbox/:id', { schema: { params: idParams } }, async (req, reply) => {
+        const item = itemOf(req)
+        return item === undefined ? await fail(reply, 404, 'INBOX_ITEM_NOT_FOUND', 'no such request') : view(item)
+      })
+      app.post('/api/inbox/:id/ignore', { schema: { params: idParams, body: emptyBody } }, async (req) => {
+        const item = itemOf(req)!
+        item.status = 'ignored'
+        return view(item)
+      })
       app.post('/api/inbox/:id/consent', { schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['clips'], properties: { clips: { type: 'array', items: { type: 'string' } } } } } }, async (req, reply) => {
         const wanted = (req.body as { clips: string[] }).clips
         const chosen = clips.filter((c) => wanted.includes(c.cid))
         if (chosen.length !== wanted.length || chosen.length === 0) return await fail(reply, 400, 'UNKNOWN_CLIP', 'a clip is not on this node')
-        status = 'shared'
+        itemOf(req)!.status = 'shared'
         const share = { request: request.id, agency: r.agency, agencyName: AGENCY_NAME, clips: chosen.map((c) => ({ cid: c.cid, size: c.size })), status: 'delivering', progress: { sent: 0, total: chosen.reduce((n, c) => n + c.size, 0) }, at: nowSeconds() }
         shares.push(share)
         return share
@@ -142,6 +160,7 @@ export async function residentFixture (): Promise<ResidentFixture> {
   return {
     ...fixture,
     request,
+    older,
     progress: (sent) => { shares[0]!.progress = { sent, total: shares[0]!.progress!.total } },
     deliver: () => {
       const s = shares[0]!
