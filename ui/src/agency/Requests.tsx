@@ -60,6 +60,7 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
     <article aria-labelledby='agency-req-title'>
       <h2 id='agency-req-title'>{m.title}</h2>
       <ul class='badges' aria-label='Verification'>{badges.map((b) => <Badge key={b.label} badge={b} />)}</ul>
+      <div class='req-body'>
       <dl class='facts'>
         <dt>Case code</dt><dd>{m.caseCode}</dd>
         <dt>Category</dt><dd>{m.category}</dd>
@@ -69,6 +70,7 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
         <dt>Request id</dt><dd><code>{short(id, 14)}</code></dd>
       </dl>
       <HexMap cells={m.cells} label={`Request area: ${m.cells.length} hexagons`} />
+      </div>
       <h3>Deliveries</h3>
       <p class='muted'>Residents who shared. Who saw or ignored the request is never known to anyone.</p>
       {deliveries.loading && <Loading what='deliveries' />}

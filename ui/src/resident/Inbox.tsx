@@ -98,6 +98,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
           <Badge badge={badges.signature} /><Badge badge={badges.registered} /><Badge badge={badges.jurisdiction} /><Badge badge={badges.logged} />
         </ul>
       </header>
+      <div class='req-body'>
+      <div>
       <dl class='facts'>
         <dt>Case code</dt><dd>{r.caseCode}</dd>
         <dt>Category</dt><dd>{r.category}</dd>
@@ -107,7 +109,9 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
         <dt>Status</dt><dd>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}</dd>
       </dl>
       {r.details !== '' && <p class='details'>{r.details}</p>}
+      </div>
       <HexMap cells={view.cells} markers={myCameras} label={`Request area: ${view.cells.length} hexagons${myCameras.length > 0 ? `, with your cameras ${myCameras.map((c) => c.name).join(', ')}` : ''}`} />
+      </div>
 
       <h3>Your matching clips</h3>
       <p class='muted'>Clips from your cameras in the area ({view.cameras.join(', ')}) that overlap the time window. Nothing is shared unless you choose it.</p>
