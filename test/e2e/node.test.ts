@@ -4,10 +4,9 @@ import assert from 'node:assert/strict'
 import { createNode } from '../../node/index.js'
 import { parseConfig } from '../../node/config/index.js'
 import { browserSuite } from './helpers/browser.js'
-import { UI_DIST } from './helpers/build-ui.js'
 
-const suite = browserSuite(async () => {
-  const node = await createNode({ config: parseConfig({ version: 1, role: 'resident', name: 'elm court' }), staticDir: UI_DIST })
+const suite = browserSuite(async (uiDir) => {
+  const node = await createNode({ config: parseConfig({ version: 1, role: 'resident', name: 'elm court' }), staticDir: uiDir })
   await node.start()
   return node
 })

@@ -45,20 +45,22 @@ export async function screenshot (page: Page, name: string): Promise<void> {
 }
 
 /**
- * Registers the suite's setup: the UI built, `start()` run (the servers the pages talk to), a browser
+ * Registers the suite's setup: the UI built, `start(uiDir)` run (the servers the pages talk to), a browser
  * launched; and its teardown, browser first (keep-alive sockets would hold a server's stop).
  */
-export function browserSuite<T extends { stop: () => Promise<void> }> (start: () => Promise<T>): { browser: () => Browser, server: () => T } {
+export function browserSuite<T extends { stop: () => Promise<void> }> (start: (uiDir: string) => Promise<T>): { browser: () => Browser, server: () => T } {
   let browser: Browser | undefined
   let server: T | undefined
+  let uiDir: string | undefined
   before(async () => {
-    await buildUi()
-    server = await start()
+    uiDir = await buildUi()
+    server = await start(uiDir)
     browser = await launchBrowser()
   })
   after(async () => {
     await browser?.close()
     await server?.stop()
+    if (uiDir !== undefined) await rm(uiDir, { recursive: true, force: true })
   })
   return { browser: () => browser!, server: () => server! }
 }

@@ -11,7 +11,6 @@ import {
 import { createApiServer, type ApiServer } from '../../../node/api/index.js'
 import { AGENCY, CENTER, DOMAIN, FixtureLog, liveRequest, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
 import { CONSENT_ID } from '../../helpers/messages.js'
-import { UI_DIST } from './build-ui.js'
 
 export const SAMPLE_CLIP = await readFile(new URL('../../fixtures/sample-clip.webm', import.meta.url))
 export const SAMPLE_CID = clipCid(SAMPLE_CLIP).toString()
@@ -42,9 +41,9 @@ export interface Fixture {
   stop: () => Promise<void>
 }
 
-async function serve (role: 'resident' | 'agency' | 'auditor', name: string, routes: (api: ApiServer) => void): Promise<Fixture> {
+async function serve (uiDir: string, role: 'resident' | 'agency' | 'auditor', name: string, routes: (api: ApiServer) => void): Promise<Fixture> {
   const token = `tok-${role}-${Math.random().toString(36).slice(2)}`
-  const api = createApiServer({ token, staticDir: UI_DIST, onInternalError: (err) => { console.error(err) } })
+  const api = createApiServer({ token, staticDir: uiDir, onInternalError: (err) => { console.error(err) } })
   api.addRoutes(async (app) => {
     app.get('/api/node', { config: { public: true } }, async () => ({ role, name, peerId: '12D3KooWFixture', addrs: [], ...(role === 'agency' ? { address: AGENCY } : {}) }))
   })
@@ -75,7 +74,7 @@ export interface ResidentFixture extends Fixture {
   anchor: () => void
 }
 
-export async function residentFixture (): Promise<ResidentFixture> {
+export async function residentFixture (uiDir: string): Promise<ResidentFixture> {
   const log = new FixtureLog()
   // Two requests: the newest (to share from) and an older one in another category (to ignore).
   const older = logRequest(log, { title: 'Car break-ins on Pine Street', category: 'vehicle-crime', caseCode: 'SPD-2026-0031', nonce: '0x' + 'ee'.repeat(32) })
@@ -87,7 +86,7 @@ export async function residentFixture (): Promise<ResidentFixture> {
   const items = new Map([older, request].map((l, i) => [l.id, { logged: l, status: 'new' as 'new' | 'ignored' | 'shared', receivedAt: l.signed.message.issuedAt + 5 + i }]))
   const shares: Array<{ request: string, agency: string, agencyName: string, clips: Array<{ cid: string, size: number }>, status: string, progress?: { sent: number, total: number }, receipt?: SignedReceipt, entry?: DeliveryEntry, anchored?: boolean, at: number }> = []
   let policy = { ignoreCategories: [] as string[], ignoreAgencies: [] as string[] }
-  const fixture = await serve('resident', 'maple street', (api) => {
+  const fixture = await serve(uiDir, 'resident', 'maple street', (api) => {
     api.addRoutes(async (app) => {
       type Item = typeof items extends Map<string, infer V> ? V : never
       const summary = ({ logged, status, receivedAt }: Item) => {
@@ -177,7 +176,7 @@ export interface AgencyFixture extends Fixture {
   accesses: () => Array<{ clip: string, purpose: string }>
 }
 
-export async function agencyFixture (): Promise<AgencyFixture> {
+export async function agencyFixture (uiDir: string): Promise<AgencyFixture> {
   const log = new FixtureLog()
   interface Held { logged: LoggedRequest, withdrawn: boolean, deliveries: Array<{ consent: string, clips: Array<{ cid: string, size: number }>, at: number, logIndex: number }> }
   const held = new Map<string, Held>()
@@ -192,7 +191,7 @@ export async function agencyFixture (): Promise<AgencyFixture> {
     id: h.logged.id, request: h.logged.signed.message, signature: h.logged.signed.signature, eip712: toEip712Json('Request', h.logged.signed.message, DOMAIN),
     ...log.evidence(h.logged.logIndex), status: h.withdrawn ? 'withdrawn' : 'live', topics: [], deliveries: h.deliveries.length
   })
-  const fixture = await serve('agency', 'Seattle PD', (api) => {
+  const fixture = await serve(uiDir, 'agency', 'Seattle PD', (api) => {
     api.addRoutes(async (app) => {
       app.get('/api/requests', async () => ({ items: [...held.values()].map(view) }))
       app.get('/api/requests/:id', { schema: { params: idParams } }, async (req, reply) => {
@@ -253,7 +252,7 @@ export interface AuditorFixture extends Fixture {
   audits: () => number
 }
 
-export async function auditorFixture (): Promise<AuditorFixture> {
+export async function auditorFixture (uiDir: string): Promise<AuditorFixture> {
   const day = (n: number): string => new Date((nowSeconds() - n * 86400) * 1000).toISOString().slice(0, 10)
   const activity = (k: number) => Object.fromEntries(Array.from({ length: 10 }, (_, i) => [day(9 - i), { requests: (i * k) % 3 + 1, deliveries: (i * k + 1) % 5, accesses: (i + k) % 4 }]))
   const agency = (address: string, name: string, size: number, k: number) => ({
@@ -267,7 +266,7 @@ export async function auditorFixture (): Promise<AuditorFixture> {
   const findings: Array<{ agency: string, rule: string, severity: 'violation', entryIndex: number, message: string, evidence: Record<string, unknown>, foundAt: number }> = []
   let audits = 0
   const report = () => ({ chainId: Number(DOMAIN.chainId), auditedAt: nowSeconds(), agencies, findings, violations: findings.length, checkpoints: [] })
-  const fixture = await serve('auditor', 'civic watch', (api) => {
+  const fixture = await serve(uiDir, 'auditor', 'civic watch', (api) => {
     api.addRoutes(async (app) => {
       // Public, as node/auditor serves it.
       app.get('/api/report', { config: { public: true } }, async () => report())
