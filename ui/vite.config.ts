@@ -4,6 +4,9 @@ import { defineConfig } from 'vite'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
+// `PORCHLIGHT_API=http://127.0.0.1:PORT npx vite --config ui/vite.config.ts` serves the sources with hot
+// reload and passes the API and the log's routes to that node.
+const api = process.env.PORCHLIGHT_API
 
 export default defineConfig({
   root,
@@ -16,5 +19,8 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2048
   },
-  server: { fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] } }
+  server: {
+    fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
+    ...(api === undefined ? {} : { proxy: { '/api': api, '/checkpoint': api, '/tile': api } })
+  }
 })
