@@ -23,7 +23,7 @@ export function Check ({ chainId, knownAgencies }: { chainId?: number, knownAgen
   return (
     <section aria-labelledby='check-h'>
       <h2 id='check-h'>Check a receipt or a log entry</h2>
-      <form class='form' onSubmit={check}>
+      <form class='form wide' onSubmit={check}>
         <label for='evidence'><span>Evidence (JSON): a signed receipt, <code>{'{ receipt, entry }'}</code>, or <code>{'{ entry, logIndex, checkpoint, proof }'}</code></span></label>
         <textarea id='evidence' rows={10} value={text} spellcheck={false} aria-describedby='check-error' onInput={(e) => { setText((e.target as HTMLTextAreaElement).value) }} />
         <label>AgencyRegistry address (optional: to check a receipt's own signature) <input value={registry} placeholder='0x…' spellcheck={false} onInput={(e) => { setRegistry((e.target as HTMLInputElement).value.trim()) }} /></label>
