@@ -5,6 +5,7 @@ import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
 import { announcementMessageId } from './network/index.js'
 import { residentServices } from './resident/index.js'
+import { clips } from './clips/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -13,7 +14,7 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: residentServices(), messageId: announcementMessageId }
+    case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
     case 'agency': return { services: {}, messageId: announcementMessageId }
     case 'auditor': return { services: {}, messageId: announcementMessageId }
   }

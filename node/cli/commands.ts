@@ -5,5 +5,6 @@ import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
+import { clipsCommand } from './clips.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand]
