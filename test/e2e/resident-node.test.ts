@@ -7,29 +7,36 @@ import { createNode, type PorchlightNode } from '../../node/index.js'
 import { parseConfig } from '../../node/config/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
 import { residentServices, type ResidentServices } from '../../node/resident/index.js'
+import { clips, type ClipsService } from '../../node/clips/index.js'
 import { topicCells } from '../../protocol/index.js'
 import { TestAgency } from '../helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN } from '../helpers/messages.js'
 import { AREA, inboxAdded, liveFields, type Resident } from '../helpers/resident-network.js'
-import { browserSuite } from './helpers/browser.js'
+import { browserSuite, screenshot } from './helpers/browser.js'
+import { SAMPLE_CID, SAMPLE_CLIP } from './helpers/fixture-nodes.js'
 
 const agency = new TestAgency(AGENCY_KEY, DOMAIN)
 const [lat, lng] = cellToLatLng(AREA[0]!)
 
-const suite = browserSuite(async (uiDir): Promise<PorchlightNode<ResidentServices>> => {
+type Node = PorchlightNode<ResidentServices & { clips: ClipsService }>
+
+const suite = browserSuite(async (uiDir): Promise<Node> => {
   const node = await createNode({
     config: parseConfig({ version: 1, role: 'resident', name: 'birch lane', cameras: [{ name: 'porch', lat, lng }] }),
-    services: residentServices({
+    services: {
+      clips: clips(),
+      ...residentServices({
       network: {
         domain: DOMAIN,
-        registry: { agencyInfo: async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(AREA.map((c) => cellToParent(c, 5)))], validUntil: Math.floor(Date.now() / 1000) + 86400, status: 'active' }) }
-      }
-    }),
+          registry: { agencyInfo: async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(AREA.map((c) => cellToParent(c, 5)))], validUntil: Math.floor(Date.now() / 1000) + 86400, status: 'active' }) }
+        }
+      })
+    },
     libp2p: { messageId: announcementMessageId },
     staticDir: uiDir
   })
   await node.start()
-  return node
+  return node as Node
 })
 
 test('a real resident node\'s inbox: the request with its signature, registry and jurisdiction badges; ignore through the real route', async () => {
@@ -59,5 +66,34 @@ test('a real resident node\'s inbox: the request with its signature, registry an
   await page.getByRole('button', { name: 'Save policies' }).click()
   await page.getByRole('status').filter({ hasText: 'Saved.' }).waitFor()
   assert.deepEqual(node.services.inbox.policy().api.ignoreCategories, ['homicide'])
+  await page.close()
+})
+
+test('a clip added through the page is stored by node/clips, matches the request\'s window and plays in place', async () => {
+  const node = suite.server()
+  const fields = liveFields()
+  const announced = agency.request({ ...fields, title: 'Package theft on Birch Lane', category: 'burglary' })
+  assert.equal((await node.services.network.ingest(announced.bytes, { cells: topicCells(AREA) })).result, 'accept')
+  await inboxAdded(node as unknown as Resident, announced.id, AbortSignal.timeout(15_000))
+
+  const page = await suite.browser().page()
+  await page.goto(`${node.info().api!.url}/#token=${node.keys.apiToken}`)
+  await page.getByRole('tab', { name: 'Clips' }).click()
+  await page.getByLabel('Video file').setInputFiles({ name: 'porch.webm', mimeType: 'video/webm', buffer: SAMPLE_CLIP })
+  await page.getByLabel('Camera').fill('porch')
+  const start = new Date((fields.windowStart + 600) * 1000)
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  await page.getByLabel('Recording started').fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T${pad(start.getHours())}:${pad(start.getMinutes())}`)
+  await page.getByLabel('Length, seconds').fill('2')
+  await page.getByRole('button', { name: 'Add clip' }).click()
+  await page.getByRole('status').filter({ hasText: `Stored ${SAMPLE_CID}` }).waitFor()
+  assert.deepEqual((await node.services.clips.store.list()).map((c) => c.cid), [SAMPLE_CID])
+
+  await page.getByRole('tab', { name: 'Inbox' }).click()
+  await page.getByRole('button', { name: /Package theft on Birch Lane/ }).click()
+  const clip = page.locator(`li.clip[data-cid="${SAMPLE_CID}"]`)
+  await clip.getByRole('button', { name: 'Play' }).click()
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('li.clip video')?.videoWidth > 0)
+  await screenshot(page, 'resident-real-node')
   await page.close()
 })
