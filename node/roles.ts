@@ -6,6 +6,7 @@ import type { NodeService, NodeServiceFactories } from './service.js'
 import { announcementMessageId } from './network/index.js'
 import { residentServices } from './resident/index.js'
 import { clips } from './clips/index.js'
+import { auditorService } from './auditor/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -16,6 +17,6 @@ export function roleSetup (role: Role): RoleSetup {
   switch (role) {
     case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
     case 'agency': return { services: {}, messageId: announcementMessageId }
-    case 'auditor': return { services: {}, messageId: announcementMessageId }
+    case 'auditor': return { services: { auditor: auditorService() }, messageId: announcementMessageId }
   }
 }

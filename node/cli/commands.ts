@@ -6,6 +6,7 @@ import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
 import { clipsCommand } from './clips.js'
+import { auditCommand } from './audit.js'
 import { demo } from './demo.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand, demo]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand, auditCommand, demo]
