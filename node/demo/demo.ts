@@ -363,6 +363,9 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     if (await publishSampleRequest(plan, nodes.find((n) => n.plan.agency === 0 && n.plan.role === 'agency')!, log)) {
       await awaitInboxes(residents.filter((r) => r.plan.inArea === true), 60_000, opts.signal)
     }
+    // A fresh audit pass, so that the auditor's first page already covers the sample request.
+    const auditor = nodes.find((n) => n.plan.role === 'auditor')
+    if (auditor !== undefined && await auditor.api.has('POST', '/api/audit')) await auditor.api.call('POST', '/api/audit', {})
     const info: DemoInfo = {
       chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts },
       nodes: nodes.map((n) => n.info)

@@ -109,6 +109,14 @@ test('porchlight demo: every node up with its role, the sample request in an in-
     agencies = first.info.nodes.filter((n) => n.role === 'agency').map((n) => n.address!)
     assert.equal(agencies.length, 2)
 
+    // The auditor watches both agencies, at the log endpoints the demo gave it.
+    const auditor = first.info.nodes.find((n) => n.role === 'auditor')!
+    if (await hasRoute(auditor.api, 'get', '/api/report')) {
+      const { body } = await get<{ agencies: Array<{ agency: string, endpoint?: string }> }>(`${auditor.api}/api/report`, auditor.token)
+      assert.deepEqual(body.agencies.map((a) => a.agency).sort(), [...agencies].sort())
+      for (const a of body.agencies) assert.equal(a.endpoint, first.info.nodes.find((n) => n.address === a.agency)!.api)
+    }
+
     // The sample request reached the residents in its area, and only them — once the agency can publish
     // (its routes and log are there) and residents have an inbox.
     const residents = first.info.nodes.filter((n) => n.role === 'resident')
