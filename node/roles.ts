@@ -3,6 +3,7 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
+import { agencyRequests } from './agency/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -12,7 +13,9 @@ export interface RoleSetup {
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
     case 'resident': return { services: {} }
-    case 'agency': return { services: {} }
+    // The log service (branch `log`) supplies `log` once merged; until then creating a request answers
+    // 503 LOG_UNAVAILABLE.
+    case 'agency': return { services: { requests: agencyRequests() } }
     case 'auditor': return { services: {} }
   }
 }

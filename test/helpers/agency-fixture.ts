@@ -1,0 +1,91 @@
+// An agency node on the embedded chain: registered by the council over a ring of res-7 cells, its requests
+// service backed by an in-memory log, the node's directory on disk (for the identity files).
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { CID } from 'multiformats/cid'
+import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
+import { announcementId, decodeAnnouncement } from '../../protocol/index.js'
+import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
+import { initNode } from '../../node/config/index.js'
+import { createNode, type PorchlightNode } from '../../node/index.js'
+import { agencyRequests, type AgencyRequests } from '../../node/agency/index.js'
+import { MemoryRequestLog } from './memory-log.js'
+
+/** The gossip message id the network uses: the id of the request or withdrawal an announcement carries. */
+export function announcementMessageId (data: Uint8Array): Uint8Array {
+  return CID.parse(announcementId(decodeAnnouncement(data))).bytes
+}
+
+/** A res-7 cell in San Francisco, and a point on its corner: a small circle there touches several res-7 cells. */
+export const homeCell = latLngToCell(37.7749, -122.4194, 7)
+export const corner = (() => { const [lat, lng] = cellToBoundary(homeCell)[0]!; return { lat, lng } })()
+export const jurisdiction = gridDisk(homeCell, 2).sort()
+
+export interface AgencyFixture {
+  chain: EmbeddedChain
+  council: ChainClient
+  node: PorchlightNode<{ requests: AgencyRequests }>
+  log: MemoryRequestLog
+  dir: string
+  address: string
+  token: string
+  url: string
+  identityFiles (): Promise<string[]>
+  api (method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number, json: any }>
+  stop (): Promise<void>
+}
+
+export async function startAgencyFixture (): Promise<AgencyFixture> {
+  const chain = await startEmbeddedChain({ accounts: 2 })
+  const deployment = chain.deployment!
+  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-agency-'))
+  const { keys, address } = await initNode(dir, { role: 'agency', chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts } })
+  await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
+  const log = new MemoryRequestLog(keys.agencyKey!, deployment.chainId)
+  const node = await createNode({
+    dir,
+    services: { requests: agencyRequests({ log: () => log }) },
+    libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
+    staticDir: false
+  })
+  await node.start()
+  const url = node.api.address()!.url
+  const token = keys.apiToken
+  return {
+    chain, council, node, log, dir, address: address!, token, url,
+    identityFiles: async () => await readdir(join(dir, 'keys', 'requests')).catch(() => []),
+    async api (method, path, body, auth = token) {
+      const headers: Record<string, string> = {}
+      if (auth !== null) headers.authorization = `Bearer ${auth}`
+      if (body !== undefined) headers['content-type'] = 'application/json'
+      const res = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) })
+      return { status: res.status, json: await res.json() }
+    },
+    async stop () {
+      await node.stop()
+      await council.close()
+      await chain.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** A valid draft: a 300 m circle on `corner`, the last hour, 24 h lifetime. */
+export function draft (overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Date.now()
+  return {
+    caseCode: 'SF-2026-0142',
+    title: 'Break-in on Market Street',
+    details: 'Looking for footage of two people leaving on bicycles.',
+    category: 'burglary',
+    center: corner,
+    radiusMeters: 300,
+    windowStart: new Date(now - 3_600_000).toISOString(),
+    windowEnd: new Date(now - 60_000).toISOString(),
+    lifetimeHours: 24,
+    retentionDays: 90,
+    ...overrides
+  }
+}
