@@ -4,5 +4,6 @@ import { init } from './init.js'
 import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
+import { requestCommand } from './request.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand]
