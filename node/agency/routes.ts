@@ -92,7 +92,9 @@ export function requestRoutes (desk: RequestDesk): FastifyPluginAsync {
         summary: 'Withdraw a live request (signed, logged and announced on its topics)',
         params: idParams,
         body: { type: 'object', additionalProperties: false, properties: {} }
-      }
+      },
+      // The route takes no fields: a bare POST (no body at all) means the same as `{}`.
+      preValidation: async (request) => { if (request.body === undefined || request.body === null) request.body = {} }
     }, async (request) => await desk.withdraw((request.params as { id: string }).id))
   }
 }

@@ -199,7 +199,7 @@ test('withdraw: a signed, logged withdrawal gossiped on the same topics; only on
   assert.equal(announcement.kind, 'withdraw')
   if (announcement.kind === 'withdraw') assert.equal(announcement.withdrawal.message.request, created.id)
 
-  const again = await f.api('POST', `/api/requests/${created.id}/withdraw`, {})
+  const again = await f.api('POST', `/api/requests/${created.id}/withdraw`)
   assert.equal(again.status, 409)
   assert.equal(again.json.error.code, 'REQUEST_NOT_LIVE')
   assert.equal(f.log.tree.size, size + 1)
@@ -215,4 +215,6 @@ test('unknown and malformed request ids', { timeout: 30_000 }, async () => {
   assert.equal(malformed.json.error.code, 'VALIDATION_FAILED')
   const withdrawUnknown = await f.api('POST', '/api/requests/bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy/withdraw', {})
   assert.equal(withdrawUnknown.status, 404)
+  const withdrawWithFields = await f.api('POST', '/api/requests/bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy/withdraw', { reason: 'x' })
+  assert.equal(withdrawWithFields.json.error.code, 'VALIDATION_FAILED')
 })
