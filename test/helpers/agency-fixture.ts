@@ -26,6 +26,8 @@ export interface AgencyFixture {
   chain: EmbeddedChain
   council: ChainClient
   node: PorchlightNode<{ requests: AgencyRequests }>
+  /** Stops the node and starts a new one on the same directory (and the same in-memory log). */
+  restart (): Promise<void>
   log: MemoryRequestLog
   dir: string
   address: string
@@ -44,32 +46,41 @@ export async function startAgencyFixture (): Promise<AgencyFixture> {
   const { keys, address } = await initNode(dir, { role: 'agency', chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts } })
   await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
   const log = new MemoryRequestLog(keys.agencyKey!, deployment.chainId)
-  const node = await createNode({
-    dir,
-    services: { requests: agencyRequests({ log: () => log }) },
-    libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
-    staticDir: false
-  })
-  await node.start()
-  const url = node.api.address()!.url
+  const startNode = async (): Promise<PorchlightNode<{ requests: AgencyRequests }>> => {
+    const node = await createNode({
+      dir,
+      services: { requests: agencyRequests({ log: () => log }) },
+      libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
+      staticDir: false
+    })
+    await node.start()
+    return node
+  }
   const token = keys.apiToken
-  return {
-    chain, council, node, log, dir, address: address!, token, url,
+  const fixture: AgencyFixture = {
+    chain, council, node: await startNode(), log, dir, address: address!, token, url: '',
+    async restart () {
+      await fixture.node.stop()
+      fixture.node = await startNode()
+      fixture.url = fixture.node.api.address()!.url
+    },
     identityFiles: async () => await readdir(join(dir, 'keys', 'requests')).catch(() => []),
     async api (method, path, body, auth = token) {
       const headers: Record<string, string> = {}
       if (auth !== null) headers.authorization = `Bearer ${auth}`
       if (body !== undefined) headers['content-type'] = 'application/json'
-      const res = await fetch(url + path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) })
+      const res = await fetch(fixture.url + path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) })
       return { status: res.status, json: await res.json() }
     },
     async stop () {
-      await node.stop()
+      await fixture.node.stop()
       await council.close()
       await chain.stop()
       await rm(dir, { recursive: true, force: true })
     }
   }
+  fixture.url = fixture.node.api.address()!.url
+  return fixture
 }
 
 /** A valid draft: a 300 m circle on `corner`, the last hour, 24 h lifetime. */

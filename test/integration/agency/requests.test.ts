@@ -218,3 +218,11 @@ test('unknown and malformed request ids', { timeout: 30_000 }, async () => {
   const withdrawWithFields = await f.api('POST', '/api/requests/bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy/withdraw', { reason: 'x' })
   assert.equal(withdrawWithFields.json.error.code, 'VALIDATION_FAILED')
 })
+
+test('requests survive a restart of the node', { timeout: 30_000 }, async () => {
+  const before = (await f.api('GET', '/api/requests')).json
+  assert.ok(before.length > 0)
+  await f.restart()
+  assert.deepEqual((await f.api('GET', '/api/requests')).json, before)
+  assert.equal((await f.api('POST', '/api/requests', draft({ caseCode: 'AFTER-RESTART' }))).status, 201)
+})
