@@ -210,6 +210,7 @@ test('unknown and malformed request ids', { timeout: 30_000 }, async () => {
   const unknown = await f.api('GET', '/api/requests/bafyreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy')
   assert.equal(unknown.status, 404)
   assert.equal(unknown.json.error.code, 'REQUEST_NOT_FOUND')
+  assert.equal((await f.api('GET', '/api/requests', undefined, null)).status, 401)
   const malformed = await f.api('GET', '/api/requests/not-an-id')
   assert.equal(malformed.status, 400)
   assert.equal(malformed.json.error.code, 'VALIDATION_FAILED')
