@@ -3,7 +3,9 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
-import { agencyRequests } from './agency/index.js'
+import { announcementMessageId } from './network/index.js'
+import { residentServices } from './resident/index.js'
+import { agencyServices } from './agency/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -12,10 +14,10 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: {} }
-    // The log service (branch `log`) supplies `log` once merged; until then creating a request answers
-    // 503 LOG_UNAVAILABLE.
-    case 'agency': return { services: { requests: agencyRequests() } }
-    case 'auditor': return { services: {} }
+    case 'resident': return { services: residentServices(), messageId: announcementMessageId }
+    // The log service (branch `log`) supplies the desk's `log` once merged; until then creating a request
+    // answers 503 LOG_UNAVAILABLE.
+    case 'agency': return { services: agencyServices(), messageId: announcementMessageId }
+    case 'auditor': return { services: {}, messageId: announcementMessageId }
   }
 }

@@ -4,6 +4,7 @@ import { init } from './init.js'
 import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
+import { requestsCommand } from './requests.js'
 import { requestCommand } from './request.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand]

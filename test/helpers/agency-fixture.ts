@@ -3,19 +3,15 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CID } from 'multiformats/cid'
 import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
-import { announcementId, decodeAnnouncement } from '../../protocol/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode } from '../../node/config/index.js'
 import { createNode, type PorchlightNode } from '../../node/index.js'
 import { agencyRequests, type AgencyRequests } from '../../node/agency/index.js'
+import { announcementMessageId } from '../../node/network/index.js'
 import { MemoryRequestLog } from './memory-log.js'
 
-/** The gossip message id the network uses: the id of the request or withdrawal an announcement carries. */
-export function announcementMessageId (data: Uint8Array): Uint8Array {
-  return CID.parse(announcementId(decodeAnnouncement(data))).bytes
-}
+export { announcementMessageId }
 
 /** A res-7 cell in San Francisco, and a point on its corner: a small circle there touches several res-7 cells. */
 export const homeCell = latLngToCell(37.7749, -122.4194, 7)
