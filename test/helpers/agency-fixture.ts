@@ -1,13 +1,14 @@
-// An agency node on the embedded chain: registered by the council over a ring of res-7 cells, its requests
-// service backed by an in-memory log, the node's directory on disk (for the identity files).
+// An agency node on the embedded chain: registered by the council over a ring of res-7 cells, running the
+// agency role's services (request network and desk) with the desk on an in-memory log, the node's directory
+// on disk (for the identity files).
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
-import { initNode } from '../../node/config/index.js'
+import { initNode, type ChainEndpoint } from '../../node/config/index.js'
 import { createNode, type PorchlightNode } from '../../node/index.js'
-import { agencyRequests, type AgencyRequests } from '../../node/agency/index.js'
+import { agencyServices, type AgencyServices } from '../../node/agency/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
 import { MemoryRequestLog } from './memory-log.js'
 
@@ -20,8 +21,10 @@ export const jurisdiction = gridDisk(homeCell, 2).sort()
 
 export interface AgencyFixture {
   chain: EmbeddedChain
+  /** The chain as a node config names it. */
+  endpoint: ChainEndpoint
   council: ChainClient
-  node: PorchlightNode<{ requests: AgencyRequests }>
+  node: PorchlightNode<AgencyServices>
   /** Stops the node and starts a new one on the same directory (and the same in-memory log). */
   restart (): Promise<void>
   log: MemoryRequestLog
@@ -39,13 +42,14 @@ export async function startAgencyFixture (): Promise<AgencyFixture> {
   const deployment = chain.deployment!
   const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
   const dir = await mkdtemp(join(tmpdir(), 'porchlight-agency-'))
-  const { keys, address } = await initNode(dir, { role: 'agency', chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts } })
+  const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
+  const { keys, address } = await initNode(dir, { role: 'agency', chain: endpoint })
   await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
   const log = new MemoryRequestLog(keys.agencyKey!, deployment.chainId)
-  const startNode = async (): Promise<PorchlightNode<{ requests: AgencyRequests }>> => {
+  const startNode = async (): Promise<PorchlightNode<AgencyServices>> => {
     const node = await createNode({
       dir,
-      services: { requests: agencyRequests({ log: () => log }) },
+      services: agencyServices({ requests: { log: () => log } }),
       libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
       staticDir: false
     })
@@ -54,7 +58,7 @@ export async function startAgencyFixture (): Promise<AgencyFixture> {
   }
   const token = keys.apiToken
   const fixture: AgencyFixture = {
-    chain, council, node: await startNode(), log, dir, address: address!, token, url: '',
+    chain, endpoint, council, node: await startNode(), log, dir, address: address!, token, url: '',
     async restart () {
       await fixture.node.stop()
       fixture.node = await startNode()
