@@ -1,7 +1,8 @@
 // The agency's request desk: builds, checks, signs, logs, stores and announces requests, and withdraws them.
 //
 // Order of a create, so that a refusal changes nothing and a failure leaves nothing half-written:
-//  1. build the Request and check it — limits, the agency active, the area inside its jurisdiction;
+//  1. build the Request and check it — limits, that it decodes as relays will decode it, the agency
+//     active, the area inside its jurisdiction;
 //  2. sign it;
 //  3. write its age identity (before the request is public: footage encrypted to a lost key is lost);
 //  4. append the `request` entry to the log — if that fails, the identity file is removed, nothing else
@@ -9,7 +10,7 @@
 //  5. store it with its proof, then announce it. Announcing never fails the call (see publisher.ts).
 import { cellToParent } from 'h3-js'
 import {
-  checkRequestLimits, encodeAnnouncement, encodeLogEntry, generateIdentity, identityToRecipient,
+  checkRequestLimits, decodeRequest, encodeAnnouncement, encodeRequest, encodeLogEntry, generateIdentity, identityToRecipient,
   isInsideJurisdiction, requestId, TOPIC_RESOLUTION, signTyped, toEip712Json, topicCells, topicName, withdrawalId,
   type Announcement, type Domain, type Eip712Json, type Request, type SignedRequest, type SignedWithdrawal
 } from '../../protocol/index.js'
@@ -96,6 +97,9 @@ export class RequestDesk {
     const identity = await generateIdentity()
     const request = requestFromDraft(draft, { agency, peerId, addrs: this.#init.addrs(), recipient: await identityToRecipient(identity), issuedAt: now })
     checkRequestLimits(request, now)
+    // What relays will decode must decode: a value with two spellings (text starting with a byte-order
+    // mark, a non-canonical address) would be rejected by every relay and cost this node its peer score.
+    decodeRequest(encodeRequest(request))
     await this.#checkStanding(request, now)
 
     const signed = signTyped('Request', request, domain, agencyKey)
