@@ -5,6 +5,7 @@ import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
 import { announcementMessageId } from './network/index.js'
 import { residentServices } from './resident/index.js'
+import { clips } from './clips/index.js'
 import { agencyServices } from './agency/index.js'
 
 export interface RoleSetup {
@@ -14,7 +15,7 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: residentServices(), messageId: announcementMessageId }
+    case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
     // The log service (branch `log`) supplies the desk's `log` once merged; until then creating a request
     // answers 503 LOG_UNAVAILABLE.
     case 'agency': return { services: agencyServices(), messageId: announcementMessageId }

@@ -6,5 +6,6 @@ import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
 import { requestCommand } from './request.js'
+import { clipsCommand } from './clips.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand]
