@@ -7,6 +7,7 @@ import { announcementMessageId } from './network/index.js'
 import { residentServices } from './resident/index.js'
 import { clips } from './clips/index.js'
 import { agencyServices } from './agency/index.js'
+import { auditorService } from './auditor/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -19,6 +20,6 @@ export function roleSetup (role: Role): RoleSetup {
     // The log service (branch `log`) supplies the desk's `log` once merged; until then creating a request
     // answers 503 LOG_UNAVAILABLE.
     case 'agency': return { services: agencyServices(), messageId: announcementMessageId }
-    case 'auditor': return { services: {}, messageId: announcementMessageId }
+    case 'auditor': return { services: { auditor: auditorService() }, messageId: announcementMessageId }
   }
 }

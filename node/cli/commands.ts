@@ -7,5 +7,6 @@ import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
 import { requestCommand } from './request.js'
 import { clipsCommand } from './clips.js'
+import { auditCommand } from './audit.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, auditCommand]

@@ -15,7 +15,10 @@ options:
   --chain FILE             the deployment file written by \`porchlight chain\`
   --api-port PORT          HTTP API port on 127.0.0.1 (default 0: the OS picks; see DIR/node.json)
   --mdns                   discover peers on the local network
-  --anchor-interval SECS   agencies: how often to anchor the log (default 600)`
+  --anchor-interval SECS   agencies: how often to anchor the log (default 600); auditors: the interval
+                           agencies promise, flagged when exceeded (default 600)
+  --log ADDR=ENDPOINT      auditors: where an agency's log is read (http(s) base URL or multiaddr); repeat
+  --peer URL               auditors: another auditor's report URL, for split-view checks; repeat`
 
 function parseCamera (text: string): Camera {
   const match = /^([^:]+):(-?[\d.]+),(-?[\d.]+)$/.exec(text)
@@ -27,6 +30,17 @@ function parseInteger (flag: string, text: string | undefined): number | undefin
   if (text === undefined) return undefined
   if (!/^\d+$/.test(text)) throw new UsageError(`${flag} '${text}': expected a whole number`)
   return Number(text)
+}
+
+/** `ADDR=ENDPOINT` pairs (the same flag `porchlight audit` takes). */
+export function parseLogEndpoints (pairs: readonly string[]): Record<string, string> {
+  const logs: Record<string, string> = {}
+  for (const pair of pairs) {
+    const match = /^(0x[0-9a-fA-F]{40})=(.+)$/.exec(pair)
+    if (match === null) throw new UsageError(`--log '${pair}': expected ADDRESS=URL or ADDRESS=MULTIADDR`)
+    logs[match[1]!] = match[2]!
+  }
+  return logs
 }
 
 export const init: Command = {
@@ -48,7 +62,9 @@ export const init: Command = {
         chain: { type: 'string' },
         'api-port': { type: 'string' },
         mdns: { type: 'boolean' },
-        'anchor-interval': { type: 'string' }
+        'anchor-interval': { type: 'string' },
+        log: { type: 'string', multiple: true },
+        peer: { type: 'string', multiple: true }
       }
     })
     if (values.role === undefined || !roles.includes(values.role as Role)) throw new UsageError('--role must be resident, agency or auditor')
@@ -56,6 +72,8 @@ export const init: Command = {
     if (values.camera !== undefined && values.role !== 'resident') throw new UsageError('--camera is for residents only')
     const apiPort = parseInteger('--api-port', values['api-port'])
     const anchorIntervalSeconds = parseInteger('--anchor-interval', values['anchor-interval'])
+    if ((values.log !== undefined || values.peer !== undefined) && values.role !== 'auditor') throw new UsageError('--log and --peer are for auditors only')
+    const auditor = values.role === 'auditor'
     const result = await initNode(values.dir, {
       role: values.role as Role,
       ...(values.name === undefined ? {} : { name: values.name }),
@@ -66,7 +84,16 @@ export const init: Command = {
       ...(values.chain === undefined ? {} : { chain: resolve(values.chain) }),
       ...(apiPort === undefined ? {} : { apiPort }),
       ...(values.mdns === true ? { mdns: true } : {}),
-      ...(anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds })
+      ...(anchorIntervalSeconds === undefined || auditor ? {} : { anchorIntervalSeconds }),
+      ...(auditor
+        ? {
+            audit: {
+              ...(values.log === undefined ? {} : { logs: parseLogEndpoints(values.log) }),
+              ...(values.peer === undefined ? {} : { peers: values.peer }),
+              ...(anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds })
+            }
+          }
+        : {})
     })
     console.log(`initialised ${result.config.role} '${result.config.name}' in ${values.dir}`)
     console.log(`peer id: ${result.peerId}`)

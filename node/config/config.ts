@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
 import { multiaddr } from '@multiformats/multiaddr'
 import { getAddress } from 'ethers'
-import { configSchema, chainEndpointSchema, defaults, type NodeConfig, type ChainEndpoint } from './schema.js'
+import { configSchema, chainEndpointSchema, defaults, type AuditConfig, type NodeConfig, type ChainEndpoint } from './schema.js'
 import { InvalidConfigError, NodeNotFoundError } from './errors.js'
 import { nodePaths } from './paths.js'
 import { writeFileAtomic } from './atomic.js'
@@ -49,12 +49,28 @@ function checkEndpoint (endpoint: ChainEndpoint, field: string, file: string | u
   return { ...endpoint, contracts }
 }
 
+/** An auditor's settings with defaults filled, log addresses checksummed and multiaddr endpoints parsed. */
+function checkAudit (audit: Partial<AuditConfig> | undefined, file: string | undefined): AuditConfig {
+  const logs: Record<string, string> = {}
+  for (const [agency, endpoint] of Object.entries(audit?.logs ?? {})) {
+    let address: string
+    try {
+      address = getAddress(agency)
+    } catch {
+      throw new InvalidConfigError({ field: `/audit/logs/${agency}`, reason: 'fails its EIP-55 checksum', value: agency, ...(file === undefined ? {} : { file }) })
+    }
+    if (endpoint.startsWith('/')) checkMultiaddrs([endpoint], `/audit/logs/${agency}`, file, true)
+    logs[address] = endpoint
+  }
+  return { ...defaults.audit, peers: [], ...audit, logs }
+}
+
 /** Validates a parsed config.json, filling defaults; throws InvalidConfigError. Does not modify `value`. */
 export function parseConfig (value: unknown, file?: string): NodeConfig {
   const config = structuredClone(value)
   if (!validateConfig(config)) throw fromAjv(validateConfig.errors?.[0], file)
   // JSON Schema spells "optional" as nullable; an explicit null means the same as leaving the key out.
-  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy'] as const) if (config[key] === null) delete config[key]
+  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit'] as const) if (config[key] === null) delete config[key]
   const at = (field: string, reason: string, v?: unknown): InvalidConfigError =>
     new InvalidConfigError({ field, reason, ...(v === undefined ? {} : { value: v }), ...(file === undefined ? {} : { file }) })
   checkMultiaddrs(config.listen, '/listen', file)
@@ -68,6 +84,8 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   }
   if (config.role === 'agency') config.anchorIntervalSeconds ??= defaults.anchorIntervalSeconds
   else if (config.anchorIntervalSeconds !== undefined) throw at('/anchorIntervalSeconds', 'is for agencies only')
+  if (config.role === 'auditor') config.audit = checkAudit(config.audit, file)
+  else if (config.audit !== undefined) throw at('/audit', 'is for auditors only')
   if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
   if (config.inboxPolicy !== undefined) {
     if (config.role !== 'resident') throw at('/inboxPolicy', 'is for residents only')
@@ -104,7 +122,7 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
   // The documented order, whatever order defaults were filled in (keys not listed here follow).
-  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy'] as const
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'audit'] as const
   const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
   await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }

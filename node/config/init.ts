@@ -6,7 +6,7 @@ import { parseConfig, saveConfig } from './config.js'
 import { generateKeys, writeKeys, agencyAddress, type NodeKeys } from './keys.js'
 import { NodeExistsError } from './errors.js'
 import { nodePaths } from './paths.js'
-import type { Camera, ChainEndpoint, NodeConfig, Role } from './schema.js'
+import type { AuditConfig, Camera, ChainEndpoint, NodeConfig, Role } from './schema.js'
 
 export interface InitOptions {
   role: Role
@@ -20,6 +20,8 @@ export interface InitOptions {
   apiHost?: string
   apiPort?: number
   anchorIntervalSeconds?: number
+  /** Auditors: log endpoints, peers and the promised anchoring interval. */
+  audit?: Partial<AuditConfig>
 }
 
 export interface InitResult {
@@ -50,7 +52,8 @@ export async function initNode (dir: string, options: InitOptions): Promise<Init
     api: { host: options.apiHost ?? '127.0.0.1', port: options.apiPort ?? 0 },
     ...(options.chain === undefined ? {} : { chain: options.chain }),
     ...(options.role === 'resident' ? { cameras: options.cameras ?? [] } : options.cameras === undefined ? {} : { cameras: options.cameras }),
-    ...(options.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: options.anchorIntervalSeconds })
+    ...(options.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: options.anchorIntervalSeconds }),
+    ...(options.audit === undefined ? {} : { audit: options.audit })
   })
   await mkdir(dir, { recursive: true })
   // Keys first, config last: config.json is what marks a finished node.

@@ -41,6 +41,8 @@ export interface NodeConfig {
   anchorIntervalSeconds?: number
   /** Residents only: requests to ignore on arrival (never to share: nothing is shared automatically). */
   inboxPolicy?: InboxPolicyConfig
+  /** Auditors only (filled with defaults for them): what to audit and the promises to hold agencies to. */
+  audit?: AuditConfig
 }
 
 /** Auto-ignore rules of a resident's inbox. */
@@ -51,10 +53,25 @@ export interface InboxPolicyConfig {
   ignoreAgencies: string[]
 }
 
+/** An auditor's settings (docs/auditor.md). */
+export interface AuditConfig {
+  /** Each agency's log endpoint, by checksummed address: an http(s) base URL, or a multiaddr with /p2p/<id>. */
+  logs: Record<string, string>
+  /** Other auditors' report URLs (`…/api/report`), whose checkpoints join the split-view check. */
+  peers: string[]
+  /** The anchoring interval agencies promise, seconds. */
+  anchorIntervalSeconds: number
+  /** Slack allowed on top of that interval, seconds. */
+  anchorGraceSeconds: number
+  /** How often the node re-audits besides on every Anchored event, seconds. */
+  intervalSeconds: number
+}
+
 export const defaults = {
   listen: ['/ip4/127.0.0.1/tcp/0'],
   api: { host: '127.0.0.1', port: 0 },
-  anchorIntervalSeconds: 600
+  anchorIntervalSeconds: 600,
+  audit: { anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 }
 } as const
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
@@ -126,6 +143,25 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         ignoreCategories: { type: 'array', maxItems: 64, uniqueItems: true, default: [], items: { type: 'string', maxLength: 64 } },
         ignoreAgencies: { type: 'array', maxItems: 1024, uniqueItems: true, default: [], items: address }
       }
-    }
+    },
+    audit: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        logs: {
+          type: 'object',
+          required: [],
+          maxProperties: 4096,
+          propertyNames: { pattern: '^0x[0-9a-fA-F]{40}$' },
+          additionalProperties: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^(https?://|/)' }
+        },
+        peers: { type: 'array', maxItems: 64, items: { type: 'string', pattern: '^https?://', maxLength: 2048 } },
+        anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600 },
+        anchorGraceSeconds: { type: 'integer', minimum: 0, maximum: 24 * 3600 },
+        intervalSeconds: { type: 'integer', minimum: 1, maximum: 24 * 3600 }
+      }
+    } as any
   }
 }

@@ -1,0 +1,160 @@
+// What the auditor takes from the chain, and only from the chain: every agency's registry history (so a
+// request is judged by the jurisdiction and status the agency had when it was issued) and every anchor with
+// its block time and transaction. The agency's own words about itself are never an input here.
+import { getAddress, type Log } from 'ethers'
+import type { ChainClient } from '../chain/index.js'
+import { agencyRegistryInterface, auditAnchorInterface, uint64ToCell, type AgencyStatus } from '../chain/index.js'
+
+export interface AnchorRecord {
+  treeSize: number
+  /** 0x hex. */
+  root: string
+  transactionHash: string
+  blockNumber: number
+  /** Unix seconds of the anchoring block. */
+  anchoredAt: number
+}
+
+/** The registry's record of an agency at one moment. */
+export interface AgencyState {
+  status: AgencyStatus
+  name: string
+  cells: string[]
+  validUntil: number
+}
+
+interface RegistryChange { at: number, change: Partial<AgencyState> }
+
+/** An agency's registry record through time, rebuilt from the registry's events. */
+export class AgencyHistory {
+  readonly address: string
+  readonly #changes: RegistryChange[] = []
+
+  constructor (address: string) {
+    this.address = address
+  }
+
+  /** Adds an event's change (in chain order). */
+  push (at: number, change: Partial<AgencyState>): void {
+    this.#changes.push({ at, change })
+  }
+
+  /** The record in force at unix second `t` (status `none` before registration). */
+  at (t: number): AgencyState {
+    let state: AgencyState = { status: 'none', name: '', cells: [], validUntil: 0 }
+    for (const { at, change } of this.#changes) {
+      if (at > t) break
+      state = { ...state, ...change }
+    }
+    return state
+  }
+
+  /** Active and within its validity at `t`. */
+  isActiveAt (t: number): boolean {
+    const s = this.at(t)
+    return s.status === 'active' && t <= s.validUntil
+  }
+}
+
+export interface ChainView {
+  chainId: number
+  /** The AgencyRegistry address: the EIP-712 domain's verifying contract. */
+  registry: string
+  /** Unix seconds of the latest block (the audit's clock for cadence and retention). */
+  now: number
+  anchors: Map<string, AnchorRecord[]>
+  agencies: Map<string, AgencyHistory>
+  /** An agency's history (an empty one when the registry never named it). */
+  history (agency: string): AgencyHistory
+}
+
+/**
+ * Follows the registry's and the anchor contract's events: the first `load` reads from the deployment block,
+ * each later one only the blocks since (a pass over a long-lived chain does not re-read its history).
+ * Reorganisations are not followed: point it at a chain with finality, or at blocks deep enough.
+ */
+export class ChainFollower {
+  readonly #client: ChainClient
+  readonly #anchors = new Map<string, AnchorRecord[]>()
+  readonly #agencies = new Map<string, AgencyHistory>()
+  #nextBlock: number
+
+  constructor (client: ChainClient) {
+    this.#client = client
+    this.#nextBlock = client.deployment.deployBlock ?? 0
+  }
+
+  async load (): Promise<ChainView> {
+    const { deployment, provider } = this.#client
+    const latest = await provider.getBlock('latest')
+    if (latest === null) throw new Error('the chain has no latest block')
+    if (latest.number >= this.#nextBlock) {
+      const logs = await provider.getLogs({
+        address: [deployment.contracts.AgencyRegistry, deployment.contracts.AuditAnchor],
+        fromBlock: this.#nextBlock,
+        toBlock: latest.number
+      })
+      const times = new Map<number, number>()
+      for (const n of new Set(logs.map((l) => l.blockNumber))) times.set(n, (await provider.getBlock(n))!.timestamp)
+      for (const log of logs) this.#apply(log, times.get(log.blockNumber)!)
+      this.#nextBlock = latest.number + 1
+    }
+    const anchors = new Map([...this.#anchors].map(([a, list]) => [a, [...list]]))
+    const agencies = this.#agencies
+    return {
+      chainId: deployment.chainId,
+      registry: deployment.contracts.AgencyRegistry,
+      now: latest.timestamp,
+      anchors,
+      agencies: new Map(agencies),
+      history: (a) => agencies.get(getAddress(a)) ?? new AgencyHistory(getAddress(a))
+    }
+  }
+
+  #historyOf (a: string): AgencyHistory {
+    const address = getAddress(a)
+    let h = this.#agencies.get(address)
+    if (h === undefined) this.#agencies.set(address, h = new AgencyHistory(address))
+    return h
+  }
+
+  #apply (log: Log, at: number): void {
+    const fromRegistry = log.address.toLowerCase() === this.#client.deployment.contracts.AgencyRegistry.toLowerCase()
+    const parsed = parseLog(log, fromRegistry)
+    if (parsed === null) return
+    const args = parsed.args
+    switch (parsed.name) {
+      case 'Anchored': {
+        const agency = getAddress(args[0] as string)
+        const list = this.#anchors.get(agency) ?? []
+        list.push({ treeSize: Number(args[1]), root: (args[2] as string).toLowerCase(), transactionHash: log.transactionHash, blockNumber: log.blockNumber, anchoredAt: at })
+        this.#anchors.set(agency, list)
+        break
+      }
+      case 'AgencyRegistered':
+      case 'AgencyUpdated':
+        // An update keeps the status (a suspended agency stays suspended); registering makes it active.
+        this.#historyOf(args[0] as string).push(at, {
+          ...(parsed.name === 'AgencyRegistered' ? { status: 'active' as const } : {}),
+          name: args[1] as string, cells: (args[2] as bigint[]).map(uint64ToCell), validUntil: Number(args[3])
+        })
+        break
+      case 'AgencySuspended': this.#historyOf(args[0] as string).push(at, { status: 'suspended' }); break
+      case 'AgencyReinstated': this.#historyOf(args[0] as string).push(at, { status: 'active' }); break
+      case 'AgencyRevoked': this.#historyOf(args[0] as string).push(at, { status: 'revoked' }); break
+    }
+  }
+}
+
+/** The chain's registry history and anchors, read once from the deployment block. */
+export async function loadChainView (client: ChainClient): Promise<ChainView> {
+  return await new ChainFollower(client).load()
+}
+
+function parseLog (log: Log, fromRegistry: boolean): ReturnType<typeof auditAnchorInterface.parseLog> {
+  try {
+    return (fromRegistry ? agencyRegistryInterface : auditAnchorInterface).parseLog(log)
+  } catch {
+    return null
+  }
+}

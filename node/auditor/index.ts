@@ -1,0 +1,16 @@
+// The auditor role: verifies agencies' public logs against the chain (DESIGN.md §2 step 9, §6).
+export { Auditor, type AuditorInit, type AuditPassOptions } from './auditor.js'
+export { auditAgency, type AuditPolicy, type AgencyAuditInput, type AgencyAuditResult } from './audit-agency.js'
+export {
+  type AgencyAuditState, type Observation, type AuditStateStore, emptyAgencyState, memoryAuditStateStore,
+  levelAuditStateStore, mergeFindings
+} from './audit-state.js'
+export { loadChainView, ChainFollower, AgencyHistory, type ChainView, type AnchorRecord, type AgencyState } from './chain-view.js'
+export { EntryRules, entryTime, emptyRulesState, type RulesState, type EntryRulesContext } from './entry-rules.js'
+export { RULES, finding, findingKey, type Finding, type Rule, type Severity } from './findings.js'
+export {
+  type LogSource, httpLogSource, p2pLogSource, logSourceFor, LogUnavailableError, AUDIT_PROTOCOL, MAX_LOG_RESOURCE_BYTES
+} from './log-source.js'
+export { type AuditReport, type AgencyReport, type RequestRates, requestRates } from './report.js'
+export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorServiceInit } from './auditor-service.js'
+export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'

@@ -1,0 +1,40 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createApiClient } from '../../../ui/src/api/client.js'
+import { signedRequest } from '../../helpers/messages.js'
+
+function stub (answers: Record<string, { status?: number, body: unknown }>) {
+  const calls: Array<{ url: string, init: RequestInit }> = []
+  const fetch = async (url: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    calls.push({ url: String(url), init })
+    const a = answers[`${init.method ?? 'GET'} ${String(url)}`] ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } }
+    return new Response(typeof a.body === 'string' ? a.body : JSON.stringify(a.body), { status: a.status ?? 200 })
+  }
+  return { calls, api: createApiClient({ token: 't0k', base: 'http://n', fetch: fetch as typeof globalThis.fetch }) }
+}
+
+test('every call carries the bearer token; lists come bare or as { items }', async () => {
+  const { api, calls } = stub({ 'GET http://n/api/inbox': { body: { items: [{ id: 'a' }] } }, 'GET http://n/api/clips': { body: [{ cid: 'c' }] } })
+  assert.deepEqual((await api.inbox()).map((i) => i.id), ['a'])
+  assert.deepEqual((await api.clips()).map((c) => c.cid), ['c'])
+  assert.ok(calls.every((c) => (c.init.headers as Record<string, string>).authorization === 'Bearer t0k'))
+})
+
+test('the API\'s error body becomes an ApiError with its status and code; a non-JSON failure keeps its status', async () => {
+  const { api } = stub({
+    'POST http://n/api/requests': { status: 422, body: { error: { code: 'AREA_TOO_LARGE', message: 'incident area is larger than allowed' } } },
+    'GET http://n/api/report': { status: 502, body: 'bad gateway' }
+  })
+  await assert.rejects(api.createRequest({ caseCode: 'c', title: 't', details: '', category: 'burglary', cells: [], windowStart: '', windowEnd: '', lifetimeHours: 1, retentionDays: 1 }),
+    { name: 'ApiError', code: 'AREA_TOO_LARGE', status: 422 })
+  await assert.rejects(api.report(), { name: 'ApiError', code: 'HTTP_502', status: 502 })
+})
+
+test('an agency request view (message and signature side by side) becomes a SignedRequest', async () => {
+  const signed = signedRequest()
+  const { api } = stub({ 'GET http://n/api/requests/x': { body: { id: 'x', request: signed.message, signature: signed.signature, status: 'live', deliveries: 2 } } })
+  const view = await api.request('x')
+  assert.deepEqual(view.request, signed)
+  assert.equal(view.deliveries, 2)
+  assert.equal('signature' in view, false)
+})

@@ -1,0 +1,29 @@
+import { useState } from 'preact/hooks'
+import type { ApiClient } from '../api/client.js'
+import type { NodeView } from '../api/types.js'
+import { Panel, Tabs, useLoad } from '../components/ui.js'
+import { Compose, centerOfCells } from './Compose.js'
+import { Log } from './Log.js'
+import { Requests } from './Requests.js'
+
+const tabs = [{ id: 'requests', label: 'Requests' }, { id: 'compose', label: 'New request' }, { id: 'log', label: 'Public log' }]
+
+export function AgencyApp ({ api, node }: { api: ApiClient, node: NodeView }) {
+  const [tab, setTab] = useState('requests')
+  const [selected, setSelected] = useState<string | undefined>()
+  // The map opens where this agency last asked (its jurisdiction is on chain, not in the node's API).
+  const requests = useLoad(async () => await api.requests().catch(() => []), [tab])
+  const last = [...(requests.data ?? [])].sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt)[0]
+  const center = (last === undefined ? undefined : centerOfCells(last.request.message.cells)) ?? { lat: 40.7128, lng: -74.006 }
+  const home = { lat: Number(center.lat.toFixed(5)), lng: Number(center.lng.toFixed(5)) }
+  return (
+    <>
+      <Tabs tabs={tabs} current={tab} onSelect={setTab} />
+      <Panel id={tab}>
+        {tab === 'requests' && <Requests api={api} selected={selected} onSelect={setSelected} />}
+        {tab === 'compose' && !requests.loading && <Compose api={api} home={home} onCreated={(id) => { setSelected(id); setTab('requests') }} />}
+        {tab === 'log' && node.address !== undefined && <Log api={api} agency={node.address} />}
+      </Panel>
+    </>
+  )
+}

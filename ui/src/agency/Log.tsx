@@ -1,0 +1,45 @@
+// The agency's own public log, read as an outsider reads it (checkpoint and entry tiles, checked in this
+// browser), with the latest anchor on chain.
+import type { ApiClient } from '../api/client.js'
+import { ErrorNote, Loading, fmtTime, short, useLoad } from '../components/ui.js'
+import { readLog } from '../verify/log-reader.js'
+import { bytesToHex } from '../verify/hex.js'
+import type { LogEntry } from '../../../protocol/index.js'
+
+function describe (e: LogEntry): string {
+  switch (e.kind) {
+    case 'request': return `request “${e.request.message.title}” (case ${e.request.message.caseCode})`
+    case 'withdraw': return `withdrawal of ${short(e.withdrawal.message.request)}`
+    case 'delivery': return `delivery of ${e.clips.length} clip${e.clips.length === 1 ? '' : 's'} for ${short(e.request)}`
+    case 'access': return `access to ${short(e.clip)} by ${e.actor}: ${e.purpose}`
+    case 'share': return `share of ${short(e.clip)} with ${e.recipient}`
+    case 'delete': return `deletion of ${short(e.clip)} (${e.reason})`
+  }
+}
+
+export function Log ({ api, agency }: { api: ApiClient, agency: string }) {
+  const log = useLoad(async () => await readLog(api, agency), [agency], 5000)
+  const anchors = useLoad(async () => await api.anchors(), [], 5000)
+  const latest = anchors.data?.at(-1)
+  return (
+    <section aria-labelledby='log-h'>
+      <h2 id='log-h'>Public log</h2>
+      <div class='stats'>
+        <div class='stat'><span class='stat-label'>Entries</span><span class='stat-value' data-log-size>{log.data?.checkpoint.size ?? '…'}</span></div>
+        <div class='stat'><span class='stat-label'>Root</span><span class='stat-value'><code>{log.data === undefined ? '…' : short(bytesToHex(log.data.checkpoint.root), 8)}</code></span></div>
+        <div class='stat'><span class='stat-label'>Latest anchor</span><span class='stat-value'>{latest === undefined ? (anchors.error === undefined ? 'none yet' : 'not reported') : `size ${latest.treeSize}, ${fmtTime(Math.floor(latest.recordedAt / 1000))}`}</span></div>
+        <div class='stat'><span class='stat-label'>Checked here</span><span class='stat-value'>{log.data === undefined ? '…' : log.data.rootMatches === false ? '✗ root mismatch' : '✓ signature' + (log.data.rootMatches === true ? ', root' : '')}</span></div>
+      </div>
+      {latest !== undefined && <p class='muted'>Anchored in block {latest.blockNumber}, transaction <code>{short(latest.transactionHash)}</code>.</p>}
+      {log.loading && <Loading what='the log' />}
+      <ErrorNote error={log.error} />
+      <table class='table'>
+        <caption class='sr-only'>Log entries, newest first</caption>
+        <thead><tr><th scope='col'>#</th><th scope='col'>Kind</th><th scope='col'>What</th></tr></thead>
+        <tbody>{[...(log.data?.entries ?? [])].reverse().map(({ index, entry }) => (
+          <tr key={index}><td>{index}</td><td><span class={`pill pill-kind-${entry.kind}`}>{entry.kind}</span></td><td>{describe(entry)}</td></tr>
+        ))}</tbody>
+      </table>
+    </section>
+  )
+}

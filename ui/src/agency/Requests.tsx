@@ -1,0 +1,131 @@
+// The agency's requests with their delivery counts (never who ignored: no one tells the agency), one
+// request's deliveries, and footage viewing that asks for a purpose first because every view is logged.
+import { useEffect, useState } from 'preact/hooks'
+import type { ApiClient } from '../api/client.js'
+import type { AgencyRequestView, DeliveryView } from '../api/types.js'
+import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { HexMap } from '../map/HexMap.js'
+import { domainOf, inclusionBadge, signatureBadge } from '../verify/badges.js'
+
+export function Requests ({ api, selected, onSelect }: { api: ApiClient, selected?: string, onSelect: (id: string | undefined) => void }) {
+  const list = useLoad(async () => await api.requests(), [], 3000)
+  const items = [...(list.data ?? [])].sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt)
+  useEffect(() => { if (selected === undefined && items[0] !== undefined) onSelect(items[0].id) }, [items.length])
+  return (
+    <div class='split'>
+      <section aria-labelledby='req-list-h' class='list'>
+        <h2 id='req-list-h'>Requests</h2>
+        {list.loading && <Loading what='requests' />}
+        <ErrorNote error={list.error} />
+        {list.data !== undefined && items.length === 0 && <p class='muted'>No request yet.</p>}
+        <ul class='cards' aria-label='Requests, newest first'>
+          {items.map((r) => {
+            const m = r.request.message
+            return (
+              <li key={r.id}>
+                <button type='button' class={`card ${r.id === selected ? 'current' : ''}`} aria-current={r.id === selected} onClick={() => { onSelect(r.id) }} data-request={r.id}>
+                  <span class='card-title'>{m.title}</span>
+                  <span class='card-meta'>case {m.caseCode} · {m.category} · issued {fmtTime(m.issuedAt)}</span>
+                  <span class='card-meta'><strong data-deliveries={r.deliveries ?? 0}>{r.deliveries ?? 0}</strong> deliver{(r.deliveries ?? 0) === 1 ? 'y' : 'ies'} · {r.status === 'withdrawn' ? 'withdrawn' : m.expiresAt <= Date.now() / 1000 ? 'expired' : `open until ${fmtTime(m.expiresAt)}`}</span>
+                </button>
+              </li>
+            )
+          })}
+        </ul>
+      </section>
+      <section class='detail'>
+        {selected === undefined
+          ? <p class='muted'>No request selected. Publish one under “New request”.</p>
+          : <RequestDetail key={selected} api={api} id={selected} onChanged={list.reload} />}
+      </section>
+    </div>
+  )
+}
+
+function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, onChanged: () => void }) {
+  const req = useLoad(async () => await api.request(id), [id])
+  const deliveries = useLoad(async () => await api.deliveries(id), [id], 3000)
+  const [withdrawing, setWithdrawing] = useState(false)
+  const [error, setError] = useState<unknown>()
+  if (req.loading) return <Loading what='the request' />
+  if (req.data === undefined) return <ErrorNote error={req.error} />
+  const view: AgencyRequestView = req.data
+  const m = view.request.message
+  const withdrawn = view.status === 'withdrawn'
+  const badges = view.eip712 === undefined
+    ? []
+    : [signatureBadge(view.request, domainOf(view.eip712.domain)),
+        inclusionBadge(view.request, view.checkpoint === undefined || view.logIndex === undefined || view.proof === undefined ? undefined : { logIndex: view.logIndex, checkpoint: view.checkpoint, proof: view.proof }, BigInt(view.eip712.domain.chainId))]
+  return (
+    <article aria-labelledby='agency-req-title'>
+      <h2 id='agency-req-title'>{m.title}</h2>
+      <ul class='badges' aria-label='Verification'>{badges.map((b) => <Badge key={b.label} badge={b} />)}</ul>
+      <div class='req-body'>
+      <dl class='facts'>
+        <dt>Case code</dt><dd>{m.caseCode}</dd>
+        <dt>Category</dt><dd>{m.category}</dd>
+        <dt>Window</dt><dd>{fmtTime(m.windowStart)} to {fmtTime(m.windowEnd)}</dd>
+        <dt>Open until</dt><dd>{fmtTime(m.expiresAt)}{withdrawn ? ' (withdrawn)' : ''}</dd>
+        <dt>Log entry</dt><dd>{view.logIndex ?? 'not reported'}</dd>
+        <dt>Request id</dt><dd><code>{short(id, 14)}</code></dd>
+      </dl>
+      <HexMap cells={m.cells} label={`Request area: ${m.cells.length} hexagons`} />
+      </div>
+      <h3>Deliveries</h3>
+      <p class='muted'>Residents who shared. Who saw or ignored the request is never known to anyone.</p>
+      {deliveries.loading && <Loading what='deliveries' />}
+      <ErrorNote error={deliveries.error} />
+      {deliveries.data !== undefined && deliveries.data.length === 0 && <p class='muted'>No delivery yet.</p>}
+      <ul class='deliveries'>{(deliveries.data ?? []).map((d) => <Delivery key={d.consent} api={api} delivery={d} />)}</ul>
+      {!withdrawn && (
+        <div class='actions'>
+          <button type='button' onClick={() => { setWithdrawing(true) }}>Withdraw request</button>
+        </div>
+      )}
+      <ErrorNote error={error} />
+      {withdrawing && (
+        <Confirm title='Withdraw this request?' confirmLabel='Withdraw' onCancel={() => { setWithdrawing(false) }}
+          onConfirm={() => { api.withdraw(id).then(() => { req.reload(); onChanged() }, setError).finally(() => { setWithdrawing(false) }) }}>
+          <p>Residents' nodes remove it from their inboxes; the withdrawal is recorded in the public log.</p>
+        </Confirm>
+      )}
+    </article>
+  )
+}
+
+function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }) {
+  return (
+    <li class='delivery'>
+      <p>Consent <code>{short(delivery.consent)}</code> · {fmtTime(delivery.at)}{delivery.logIndex === undefined ? '' : ` · log entry ${delivery.logIndex}`}</p>
+      <ul>{delivery.clips.map((c) => <FootageClip key={c.cid} api={api} cid={c.cid} size={c.size} />)}</ul>
+    </li>
+  )
+}
+
+function FootageClip ({ api, cid, size }: { api: ApiClient, cid: string, size: number }) {
+  const [asking, setAsking] = useState(false)
+  const [purpose, setPurpose] = useState('')
+  const [url, setUrl] = useState<string | undefined>()
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>()
+  const open = (): void => {
+    setBusy(true); setError(undefined)
+    api.footageUrl(cid, purpose.trim()).then((u) => { setUrl(u); setAsking(false) }, setError).finally(() => { setBusy(false) })
+  }
+  return (
+    <li class='clip' data-cid={cid}>
+      <span><code title={cid}>{short(cid)}</code> {fmtBytes(size)}</span>
+      {url === undefined
+        ? <button type='button' onClick={() => { setAsking(true) }}>View…</button>
+        : <><video src={url} controls autoPlay muted aria-label={`Footage ${cid}`} /><p class='muted' role='status'>Access logged with purpose “{purpose}”.</p></>}
+      {asking && (
+        <Confirm title='Why are you viewing this footage?' confirmLabel={busy ? 'Opening…' : 'View and log access'} busy={busy || purpose.trim() === ''}
+          onCancel={() => { setAsking(false) }} onConfirm={open}>
+          <p>Every view is an <strong>access</strong> entry in this agency's public log, with the purpose you give. Auditors and residents can read it.</p>
+          <label>Purpose <input value={purpose} maxLength={500} required autoFocus onInput={(e) => { setPurpose((e.target as HTMLInputElement).value) }} /></label>
+          <ErrorNote error={error} />
+        </Confirm>
+      )}
+    </li>
+  )
+}

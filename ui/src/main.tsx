@@ -1,0 +1,54 @@
+// Entry: take the token from the address (or this tab's storage), ask the node who it is, and show the
+// page of its role.
+import { render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import { createApiClient, type ApiClient } from './api/client.js'
+import type { NodeView } from './api/types.js'
+import { ErrorNote, Loading } from './components/ui.js'
+import { storeToken, takeToken } from './session/token.js'
+import { ResidentApp } from './resident/ResidentApp.js'
+import { AgencyApp } from './agency/AgencyApp.js'
+import { AuditorApp } from './auditor/AuditorApp.js'
+import './styles.css'
+
+const roleTitle = { resident: 'Resident', agency: 'Agency console', auditor: 'Auditor' }
+
+function TokenForm ({ onToken }: { onToken: (token: string) => void }) {
+  const [value, setValue] = useState('')
+  return (
+    <form class='form narrow' onSubmit={(e) => { e.preventDefault(); if (value.trim() !== '') onToken(value.trim()) }}>
+      <h2>Sign in to this node</h2>
+      <p class='muted'>Open the address the node printed (it carries the token), or paste the token from the node's <code>api-token</code> file.</p>
+      <label>API token <input type='password' autoComplete='off' value={value} onInput={(e) => { setValue((e.target as HTMLInputElement).value) }} /></label>
+      <div class='actions'><button type='submit' class='primary'>Continue</button></div>
+    </form>
+  )
+}
+
+function App () {
+  const [token, setToken] = useState(() => takeToken({ location: window.location, history: window.history, storage: window.sessionStorage }))
+  const [node, setNode] = useState<NodeView | undefined>()
+  const [error, setError] = useState<unknown>()
+  const api: ApiClient | undefined = token === undefined ? undefined : createApiClient({ token })
+  useEffect(() => {
+    createApiClient({ token: '' }).node().then((n) => { setNode(n); document.title = `Porchlight · ${roleTitle[n.role]} · ${n.name}` }, setError)
+  }, [])
+  return (
+    <>
+      <header class='top'>
+        <div class='brand'><span class='logo' aria-hidden='true'>◆</span> Porchlight</div>
+        {node !== undefined && <div class='who'><span class={`role role-${node.role}`}>{roleTitle[node.role]}</span> <span data-node-name>{node.name}</span></div>}
+      </header>
+      <main id='main'>
+        <ErrorNote error={error} />
+        {node === undefined && error === undefined && <Loading what='this node' />}
+        {node !== undefined && api === undefined && <TokenForm onToken={(t) => { storeToken(window.sessionStorage, t); setToken(t) }} />}
+        {node !== undefined && api !== undefined && node.role === 'resident' && <ResidentApp api={api} />}
+        {node !== undefined && api !== undefined && node.role === 'agency' && <AgencyApp api={api} node={node} />}
+        {node !== undefined && api !== undefined && node.role === 'auditor' && <AuditorApp api={api} />}
+      </main>
+    </>
+  )
+}
+
+render(<App />, document.getElementById('app')!)

@@ -1,0 +1,174 @@
+// The resident's inbox: requests for an area holding one of this node's cameras, newest first; one request
+// in detail with its map, the badges this browser verified, the matching clips, and Share / Ignore.
+import { useEffect, useMemo, useState } from 'preact/hooks'
+import type { ApiClient } from '../api/client.js'
+import type { CameraView, Clip, InboxItemView, InboxSummary } from '../api/types.js'
+import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { HexMap } from '../map/HexMap.js'
+import { requestBadges } from '../verify/badges.js'
+
+const now = (): number => Math.floor(Date.now() / 1000)
+
+export function Inbox ({ api, cameras, onShared }: { api: ApiClient, cameras: CameraView[], onShared: () => void }) {
+  const list = useLoad(async () => await api.inbox(), [], 5000)
+  const [selected, setSelected] = useState<string | undefined>()
+  const items = useMemo(() => [...(list.data ?? [])].sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt), [list.data])
+  useEffect(() => { if (selected === undefined && items[0] !== undefined) setSelected(items[0].id) }, [items])
+  return (
+    <div class='split'>
+      <section aria-labelledby='inbox-h' class='list'>
+        <h2 id='inbox-h'>Inbox</h2>
+        {list.loading && <Loading what='the inbox' />}
+        <ErrorNote error={list.error} />
+        {list.data !== undefined && items.length === 0 && <p class='muted'>No request covers your cameras. Agencies' requests for other areas are never shown here.</p>}
+        <ul class='cards' aria-label='Requests, newest first'>
+          {items.map((s) => <InboxRow key={s.id} item={s} current={s.id === selected} onOpen={() => { setSelected(s.id) }} />)}
+        </ul>
+      </section>
+      <section class='detail' aria-live='polite'>
+        {selected === undefined && <p class='muted'>Requests for your area appear here.</p>}
+        {selected !== undefined && <RequestDetail key={selected} api={api} id={selected} cameras={cameras} onChanged={() => { list.reload(); onShared() }} />}
+      </section>
+    </div>
+  )
+}
+
+function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boolean, onOpen: () => void }) {
+  return (
+    <li>
+      <button type='button' class={`card ${current ? 'current' : ''} status-${item.status}`} aria-current={current} onClick={onOpen} data-request={item.id}>
+        <span class='card-title'>{item.title}</span>
+        <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
+        <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}</span>
+        {item.status !== 'new' && <span class={`pill pill-${item.status}`}>{item.status}</span>}
+      </button>
+    </li>
+  )
+}
+
+function overlaps (clip: Clip, start: number, end: number): boolean {
+  return clip.start <= end && clip.end >= start
+}
+
+function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: string, cameras: CameraView[], onChanged: () => void }) {
+  const item = useLoad(async () => await api.inboxItem(id), [id])
+  const clips = useLoad(async () => await api.clips(), [id])
+  const [picked, setPicked] = useState<Set<string>>(new Set())
+  const [confirm, setConfirm] = useState<'share' | 'ignore' | undefined>()
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState<unknown>()
+  const [done, setDone] = useState<string | undefined>()
+  if (item.loading) return <Loading what='the request' />
+  if (item.data === undefined) return <ErrorNote error={item.error} />
+  const view: InboxItemView = item.data
+  const r = view.request.message
+  const badges = requestBadges({
+    request: view.request,
+    domain: view.eip712.domain,
+    verification: view.verification,
+    ...(evidenceOf(view) === undefined ? {} : { evidence: evidenceOf(view)! }),
+    now: now()
+  })
+  const matching = (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
+  const chosen = matching.filter((c) => picked.has(c.cid))
+  const myCameras = cameras.filter((c) => view.cameras.includes(c.name))
+  const open = view.status === 'new' && !view.expired
+
+  async function act (kind: 'share' | 'ignore'): Promise<void> {
+    setBusy(true); setActionError(undefined)
+    try {
+      if (kind === 'share') await api.consent(id, chosen.map((c) => c.cid))
+      else await api.ignore(id)
+      setDone(kind === 'share' ? `Sharing ${chosen.length} clip${chosen.length === 1 ? '' : 's'} with ${view.verification.agency.name}: follow it under “Shares”.` : 'Ignored. Nothing was sent.')
+      setConfirm(undefined)
+      item.reload(); onChanged()
+    } catch (err) {
+      setActionError(err); setConfirm(undefined)
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <article aria-labelledby='req-title' data-request={id}>
+      <header class='req-head'>
+        <h2 id='req-title'>{r.title}</h2>
+        <p class='agency-line'><strong>{view.verification.agency.name}</strong> <code title={r.agency}>{short(r.agency)}</code></p>
+        <ul class='badges' aria-label='Verification'>
+          <Badge badge={badges.signature} /><Badge badge={badges.registered} /><Badge badge={badges.jurisdiction} /><Badge badge={badges.logged} />
+        </ul>
+      </header>
+      <div class='req-body'>
+      <div>
+      <dl class='facts'>
+        <dt>Case code</dt><dd>{r.caseCode}</dd>
+        <dt>Category</dt><dd>{r.category}</dd>
+        <dt>Footage wanted from</dt><dd>{fmtTime(r.windowStart)} to {fmtTime(r.windowEnd)}</dd>
+        <dt>Open until</dt><dd>{fmtTime(r.expiresAt)}{view.expired ? ' (expired)' : ''}</dd>
+        <dt>Kept by the agency for</dt><dd>at most {r.retentionDays} days</dd>
+        <dt>Status</dt><dd>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}</dd>
+      </dl>
+      {r.details !== '' && <p class='details'>{r.details}</p>}
+      </div>
+      <HexMap cells={view.cells} markers={myCameras} label={`Request area: ${view.cells.length} hexagons${myCameras.length > 0 ? `, with your cameras ${myCameras.map((c) => c.name).join(', ')}` : ''}`} />
+      </div>
+
+      <h3>Your matching clips</h3>
+      <p class='muted'>Clips from your cameras in the area ({view.cameras.join(', ')}) that overlap the time window. Nothing is shared unless you choose it.</p>
+      {clips.loading && <Loading what='clips' />}
+      <ErrorNote error={clips.error} />
+      {clips.data !== undefined && matching.length === 0 && <p class='muted'>None of your clips overlap the window.</p>}
+      <ul class='clips'>
+        {matching.map((c) => (
+          <ClipRow key={c.cid} api={api} clip={c} checked={picked.has(c.cid)} disabled={!open}
+            onCheck={(on) => { const next = new Set(picked); if (on) next.add(c.cid); else next.delete(c.cid); setPicked(next) }} />
+        ))}
+      </ul>
+      <div class='actions'>
+        <button type='button' class='primary' disabled={!open || chosen.length === 0} onClick={() => { setConfirm('share') }}>
+          Share selected ({chosen.length})
+        </button>
+        <button type='button' disabled={!open} onClick={() => { setConfirm('ignore') }}>Ignore</button>
+      </div>
+      <ErrorNote error={actionError} />
+      {done !== undefined && <p class='ok' role='status'>{done}</p>}
+      {confirm === 'share' && (
+        <Confirm title='Share these clips?' confirmLabel={`Send ${chosen.length} clip${chosen.length === 1 ? '' : 's'}`} busy={busy}
+          onCancel={() => { setConfirm(undefined) }} onConfirm={() => { void act('share') }}>
+          <p>To <strong>{view.verification.agency.name}</strong> (agency <code>{r.agency}</code>), for case <strong>{r.caseCode}</strong>, directly to its node <code>{short(r.peerId, 8)}</code>:</p>
+          <ul>{chosen.map((c) => <li key={c.cid}>{c.camera}, {fmtTime(c.start)}–{new Date(c.end * 1000).toLocaleTimeString()}, {fmtBytes(c.size)} <code>{short(c.cid)}</code></li>)}</ul>
+          <p>Each clip is encrypted so that only this agency can open it, with a consent signed by a one-time key. The agency keeps them at most {r.retentionDays} days and records the delivery in its public log.</p>
+          <p>Not sent: your name, your node's identity for other requests, your cameras' positions, or any other clip.</p>
+        </Confirm>
+      )}
+      {confirm === 'ignore' && (
+        <Confirm title='Ignore this request?' confirmLabel='Ignore' busy={busy} onCancel={() => { setConfirm(undefined) }} onConfirm={() => { void act('ignore') }}>
+          <p>Nothing is sent to anyone. {view.verification.agency.name} never learns that you saw this request.</p>
+        </Confirm>
+      )}
+    </article>
+  )
+}
+
+function evidenceOf (view: InboxItemView) {
+  if (view.announcement !== undefined) return view.announcement
+  if (view.logIndex !== undefined && view.checkpoint !== undefined && view.proof !== undefined) return { logIndex: view.logIndex, checkpoint: view.checkpoint, proof: view.proof }
+  return undefined
+}
+
+function ClipRow ({ api, clip, checked, disabled, onCheck }: { api: ApiClient, clip: Clip, checked: boolean, disabled: boolean, onCheck: (on: boolean) => void }) {
+  const [url, setUrl] = useState<string | undefined>()
+  const [error, setError] = useState<unknown>()
+  const [loading, setLoading] = useState(false)
+  useEffect(() => () => { if (url !== undefined) URL.revokeObjectURL(url) }, [url])
+  const label = `${clip.camera}, ${fmtTime(clip.start)}, ${Math.max(1, clip.end - clip.start)} s, ${fmtBytes(clip.size)}`
+  return (
+    <li class='clip' data-cid={clip.cid}>
+      <label class='check'><input type='checkbox' checked={checked} disabled={disabled} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
+      {url === undefined
+        ? <button type='button' disabled={loading} onClick={() => { setLoading(true); api.clipUrl(clip.cid).then(setUrl, setError).finally(() => { setLoading(false) }) }}>{loading ? 'Loading…' : 'Play'}</button>
+        : <video src={url} controls autoPlay muted aria-label={`Clip ${label}`} />}
+      <ErrorNote error={error} />
+    </li>
+  )
+}
