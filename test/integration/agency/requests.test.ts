@@ -143,7 +143,7 @@ test('refusals are 4xx with their codes and leave no log entry, identity file or
     { name: 'two areas', status: 400, code: 'INVALID_AREA', send: async () => await f.api('POST', '/api/requests', draft({ cells: ['89283082803ffff'] })) },
     { name: 'no area', status: 400, code: 'INVALID_AREA', send: async () => await f.api('POST', '/api/requests', draft({ center: undefined, radiusMeters: undefined })) },
     { name: 'not res-9 cells', status: 400, code: 'INVALID_CELL', send: async () => await f.api('POST', '/api/requests', draft({ center: undefined, radiusMeters: undefined, cells: ['872830828ffffff'] })) },
-    { name: 'text relays would not decode (a leading byte-order mark)', status: 400, code: 'NON_CANONICAL_ENCODING', send: async () => await f.api('POST', '/api/requests', draft({ title: '\ufeffBreak-in' })) },
+    { name: 'text relays would not decode (a leading byte-order mark)', status: 400, code: 'MALFORMED_MESSAGE', send: async () => await f.api('POST', '/api/requests', draft({ title: '\ufeffBreak-in' })) },
     { name: 'retention too long', status: 422, code: 'RETENTION_TOO_LONG', send: async () => await f.api('POST', '/api/requests', draft({ retentionDays: 366 })) },
     { name: 'lifetime too long', status: 422, code: 'LIFETIME_TOO_LONG', send: async () => await f.api('POST', '/api/requests', draft({ lifetimeHours: 73 })) }
   ]
