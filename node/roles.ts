@@ -6,6 +6,7 @@ import type { NodeService, NodeServiceFactories } from './service.js'
 import { announcementMessageId } from './network/index.js'
 import { residentServices } from './resident/index.js'
 import { clips } from './clips/index.js'
+import { agencyServices } from './agency/index.js'
 import { auditorService } from './auditor/index.js'
 
 export interface RoleSetup {
@@ -16,7 +17,9 @@ export interface RoleSetup {
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
     case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
-    case 'agency': return { services: {}, messageId: announcementMessageId }
+    // The log service (branch `log`) supplies the desk's `log` once merged; until then creating a request
+    // answers 503 LOG_UNAVAILABLE.
+    case 'agency': return { services: agencyServices(), messageId: announcementMessageId }
     case 'auditor': return { services: { auditor: auditorService() }, messageId: announcementMessageId }
   }
 }

@@ -5,8 +5,9 @@ import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
+import { requestCommand } from './request.js'
 import { clipsCommand } from './clips.js'
 import { auditCommand } from './audit.js'
 import { demo } from './demo.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand, auditCommand, demo]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, auditCommand, demo]

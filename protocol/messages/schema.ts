@@ -82,6 +82,9 @@ export function text (maxChars: number, opts: { nonEmpty?: boolean } = {}): Chec
     if (opts.nonEmpty === true && value.length === 0) fail(field, 'must not be empty')
     // A lone surrogate cannot be UTF-8: it would be encoded and signed as U+FFFD, not as written.
     if (LONE_SURROGATE.test(value)) fail(field, 'must be well-formed Unicode')
+    // A UTF-8 decoder drops a leading byte-order mark, so such text would not survive a round trip: the
+    // message would change its id on the way and every relay would reject it.
+    if (value.charCodeAt(0) === 0xfeff) fail(field, 'must not start with a byte-order mark (U+FEFF)')
     return value
   }
 }

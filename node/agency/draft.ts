@@ -1,0 +1,75 @@
+// A request as the agency's staff describe it (the API body, the CLI flags), and the Request it becomes.
+// Everything a person would type is here; what the node knows itself (agency, peer, addresses, the
+// recipient, the time, the nonce) is added by the desk.
+import { randomBytes } from 'node:crypto'
+import { areaFromCells, areaFromCircle, LIMITS, type Category, type Request } from '../../protocol/index.js'
+import { InvalidAreaError, InvalidTimeError } from './errors.js'
+
+export interface RequestDraft {
+  caseCode: string
+  title: string
+  details: string
+  category: Category
+  /** The area as H3 res-9 cells … */
+  cells?: string[]
+  /** … or as a circle. */
+  center?: { lat: number, lng: number }
+  radiusMeters?: number
+  /** ISO 8601 date-times. */
+  windowStart: string
+  windowEnd: string
+  lifetimeHours: number
+  retentionDays: number
+}
+
+/** What the node adds to a draft. */
+export interface RequestOrigin {
+  agency: string
+  peerId: string
+  addrs: string[]
+  recipient: string
+  /** Unix seconds. */
+  issuedAt: number
+}
+
+function seconds (field: string, iso: string): number {
+  // Date.parse accepts more than ISO 8601; the schema's date-time format has already narrowed it.
+  const ms = Date.parse(iso)
+  if (!Number.isFinite(ms)) throw new InvalidTimeError(field, iso)
+  return Math.floor(ms / 1000)
+}
+
+/** The area's res-9 cells, sorted; exactly one of the two forms must be given. */
+export function draftArea (draft: Pick<RequestDraft, 'cells' | 'center' | 'radiusMeters'>): string[] {
+  const circle = draft.center !== undefined || draft.radiusMeters !== undefined
+  if (draft.cells !== undefined && circle) throw new InvalidAreaError('give cells or center and radiusMeters, not both')
+  if (draft.cells !== undefined) return areaFromCells(draft.cells)
+  if (draft.center === undefined || draft.radiusMeters === undefined) throw new InvalidAreaError('give cells, or center and radiusMeters')
+  return areaFromCircle(draft.center.lat, draft.center.lng, draft.radiusMeters)
+}
+
+/** The unsigned Request (limits not yet checked). */
+export function requestFromDraft (draft: RequestDraft, origin: RequestOrigin): Request {
+  return {
+    agency: origin.agency,
+    caseCode: draft.caseCode,
+    title: draft.title,
+    details: draft.details,
+    category: draft.category,
+    cells: draftArea(draft),
+    windowStart: seconds('windowStart', draft.windowStart),
+    windowEnd: seconds('windowEnd', draft.windowEnd),
+    issuedAt: origin.issuedAt,
+    expiresAt: origin.issuedAt + Math.round(draft.lifetimeHours * 3600),
+    recipient: origin.recipient,
+    peerId: origin.peerId,
+    addrs: origin.addrs,
+    retentionDays: draft.retentionDays,
+    nonce: '0x' + randomBytes(32).toString('hex')
+  }
+}
+
+/** The addresses a request names: the first eight distinct ones (the message allows 1–8). */
+export function requestAddrs (addrs: readonly string[]): string[] {
+  return [...new Set(addrs)].slice(0, LIMITS.request.maxAddrs)
+}

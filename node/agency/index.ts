@@ -1,0 +1,13 @@
+// The agency's requests: build, check, sign, log, store, announce and withdraw (issue 5, Agency).
+export { agencyRequests, type AgencyRequestsInit, type AgencyRequests } from './service.js'
+export { agencyServices, type AgencyServicesInit, type AgencyServices } from './services.js'
+export { RequestDesk, type RequestDeskInit, type RequestView, type RequestStatus, type StoredRequest } from './request-desk.js'
+export { AnnouncementPublisher, type PublisherInit, type PublishReport, type PublisherEvents } from './publisher.js'
+export { requestFromDraft, draftArea, requestAddrs, type RequestDraft, type RequestOrigin } from './draft.js'
+export { IdentityFolder } from './identity-folder.js'
+export { requestRoutes, requestDraftSchema, requestErrorStatuses } from './routes.js'
+export type { RequestLog, RegistryView } from './ports.js'
+export {
+  AgencyNotActiveError, OutsideJurisdictionError, InvalidAreaError, InvalidTimeError, NoChainError, LogUnavailableError,
+  NoKeyFolderError, RequestNotFoundError, RequestNotLiveError, MissingAgencyKeyError
+} from './errors.js'

@@ -1,0 +1,154 @@
+// Publishes an agency's announcements on the res-7 topics of their areas, and keeps the ones no peer has
+// received yet: an area may have no subscribed resident when a request is made, and one may join later.
+//
+// One announcement goes out on several topics with one gossip message id (its request's id, DESIGN §5),
+// but gossipsub refuses to publish an id it has seen (`PublishError.Duplicate`) — and it marks an id seen
+// even when a publish reached nobody. So before each publish the publisher removes that id from the
+// router's seen cache (checked at run time, like scoring.ts: an upgrade that moves it fails loudly).
+import type { GossipSub } from '@libp2p/gossipsub'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { GossipsubInternalsError, type PorchlightLibp2p } from '../p2p/index.js'
+
+export interface PublisherInit {
+  /** Publish attempts per announcement and topic while a peer is subscribed there. @default 10 */
+  maxAttempts?: number
+  /** Announcements waiting for a topic peer, at most. @default 1024 */
+  maxPending?: number
+  /** Unix seconds. */
+  now?: () => number
+}
+
+export interface PublishReport {
+  /** Topics on which some peer received the announcement. */
+  sent: string[]
+  /** Topics kept for a later publish (no subscribed peer yet, or none reached). */
+  pending: string[]
+}
+
+export interface PublisherEvents {
+  /** A pending announcement reached a peer on `topic`. */
+  'announcement:published': CustomEvent<{ id: string, topic: string, recipients: number }>
+}
+
+interface Pending {
+  id: string
+  topic: string
+  bytes: Uint8Array
+  expiresAt: number
+  attempts: number
+}
+
+interface SeenInternals {
+  msgIdFn: (msg: { type: 'unsigned', topic: string, data: Uint8Array }) => Uint8Array | Promise<Uint8Array>
+  msgIdToStrFn: (id: Uint8Array) => string
+  seenCache: { entries: Map<string, unknown> }
+}
+
+function seenInternals (pubsub: GossipSub): SeenInternals {
+  const p = pubsub as unknown as Partial<SeenInternals>
+  if (typeof p.msgIdFn !== 'function') throw new GossipsubInternalsError('msgIdFn')
+  if (typeof p.msgIdToStrFn !== 'function') throw new GossipsubInternalsError('msgIdToStrFn')
+  if (!(p.seenCache?.entries instanceof Map)) throw new GossipsubInternalsError('seenCache.entries')
+  return p as SeenInternals
+}
+
+export class AnnouncementPublisher extends TypedEventEmitter<PublisherEvents> {
+  readonly #libp2p: PorchlightLibp2p
+  readonly #pending = new Map<string, Pending>()
+  readonly #maxAttempts: number
+  readonly #maxPending: number
+  readonly #now: () => number
+  #retrying: Promise<void> | undefined
+  #started = false
+  readonly #onChange = (): void => { this.#retry() }
+
+  constructor (libp2p: PorchlightLibp2p, init: PublisherInit = {}) {
+    super()
+    this.#libp2p = libp2p
+    this.#maxAttempts = init.maxAttempts ?? 10
+    this.#maxPending = init.maxPending ?? 1024
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  start (): void {
+    if (this.#started) return
+    seenInternals(this.#libp2p.services.pubsub)
+    const pubsub = this.#libp2p.services.pubsub
+    // A peer subscribing is the moment to publish; the heartbeat covers a subscription seen before the
+    // outbound stream to that peer was open (the publish then reached nobody).
+    pubsub.addEventListener('subscription-change', this.#onChange)
+    pubsub.addEventListener('gossipsub:heartbeat', this.#onChange)
+    this.#started = true
+  }
+
+  async stop (): Promise<void> {
+    const pubsub = this.#libp2p.services.pubsub
+    pubsub.removeEventListener('subscription-change', this.#onChange)
+    pubsub.removeEventListener('gossipsub:heartbeat', this.#onChange)
+    this.#started = false
+    await this.#retrying
+    this.#pending.clear()
+  }
+
+  /** Topics with announcements still waiting for a peer. */
+  pending (): Array<{ id: string, topic: string }> {
+    return [...this.#pending.values()].map(({ id, topic }) => ({ id, topic }))
+  }
+
+  /** Publishes `bytes` (gossip id `id`) on each topic now where a peer is subscribed; keeps the rest. */
+  async publish (id: string, bytes: Uint8Array, topics: readonly string[], expiresAt: number): Promise<PublishReport> {
+    const report: PublishReport = { sent: [], pending: [] }
+    for (const topic of topics) {
+      const key = `${topic} ${id}`
+      this.#pending.delete(key)
+      const recipients = await this.#publishOnce(topic, bytes)
+      if (recipients > 0) { report.sent.push(topic); continue }
+      report.pending.push(topic)
+      this.#keep(key, { id, topic, bytes, expiresAt, attempts: 0 })
+    }
+    return report
+  }
+
+  /** Drops what is pending for `id` (its request was withdrawn: the withdrawal replaces it). */
+  forget (id: string): void {
+    for (const [key, p] of this.#pending) if (p.id === id) this.#pending.delete(key)
+  }
+
+  #keep (key: string, pending: Pending): void {
+    if (this.#pending.size >= this.#maxPending) {
+      // The oldest waits longest for a peer that may never come; catch-up still serves it.
+      const oldest = this.#pending.keys().next().value
+      if (oldest !== undefined) this.#pending.delete(oldest)
+    }
+    this.#pending.set(key, pending)
+  }
+
+  async #publishOnce (topic: string, bytes: Uint8Array): Promise<number> {
+    const pubsub = this.#libp2p.services.pubsub
+    if (pubsub.getSubscribers(topic).length === 0) return 0
+    const seen = seenInternals(pubsub)
+    const msgId = await seen.msgIdFn({ type: 'unsigned', topic, data: bytes })
+    seen.seenCache.entries.delete(seen.msgIdToStrFn(msgId))
+    const { recipients } = await pubsub.publish(topic, bytes)
+    return recipients.length
+  }
+
+  #retry (): void {
+    if (!this.#started || this.#pending.size === 0 || this.#retrying !== undefined) return
+    this.#retrying = this.#retryPending().catch(() => {}).finally(() => { this.#retrying = undefined })
+  }
+
+  async #retryPending (): Promise<void> {
+    const pubsub = this.#libp2p.services.pubsub
+    const now = this.#now()
+    for (const [key, p] of [...this.#pending]) {
+      if (!this.#started) return
+      if (p.expiresAt <= now) { this.#pending.delete(key); continue }
+      if (pubsub.getSubscribers(p.topic).length === 0) continue
+      p.attempts++
+      const recipients = await this.#publishOnce(p.topic, p.bytes)
+      if (recipients > 0 || p.attempts >= this.#maxAttempts) this.#pending.delete(key)
+      if (recipients > 0) this.safeDispatchEvent('announcement:published', { detail: { id: p.id, topic: p.topic, recipients } })
+    }
+  }
+}

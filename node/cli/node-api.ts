@@ -1,0 +1,35 @@
+// Calling a running node's HTTP API from the CLI: the address from node.json, the token from api-token.
+// (The node holds the database lock, and its API applies every rule, so the CLI goes through it.)
+import { readFile } from 'node:fs/promises'
+import { PorchlightError } from '../../protocol/errors.js'
+import { nodePaths } from '../config/index.js'
+import { readNodeInfo } from '../node-info.js'
+
+/** The node in the directory is not running (no node.json), so there is no API to ask. */
+export class NodeNotRunningError extends PorchlightError {
+  constructor (dir: string) {
+    super('NODE_NOT_RUNNING', `no running node in ${dir} (start it with porchlight start --dir ${dir})`, { details: { dir } })
+    this.name = 'NodeNotRunningError'
+  }
+}
+
+/** The node refused the call; `details.code` is the API's error code. */
+export class ApiRequestError extends PorchlightError {
+  constructor (status: number, code: string, message: string) {
+    super('API_REQUEST_FAILED', `the node answered ${status} ${code}: ${message}`, { details: { status, code } })
+    this.name = 'ApiRequestError'
+  }
+}
+
+/** Calls `method path` on the node running in `dir` with its token; returns the JSON answer. */
+export async function callNodeApi (dir: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const info = await readNodeInfo(dir)
+  if (info?.api === undefined) throw new NodeNotRunningError(dir)
+  const token = (await readFile(nodePaths(dir).apiToken, 'utf8')).trim()
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` }
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(`${info.api.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+  const answer = await res.json() as { error?: { code?: string, message?: string } }
+  if (!res.ok) throw new ApiRequestError(res.status, answer.error?.code ?? 'UNKNOWN', answer.error?.message ?? '')
+  return answer
+}
