@@ -1,0 +1,21 @@
+// What the log needs of its storage: a `level` database or sublevel with string keys and Uint8Array
+// values (runtime's `store.sublevel('log')` gives one). Batches are atomic, which makes an append durable
+// all at once or not at all.
+import type { AbstractLevel } from 'abstract-level'
+
+// The format parameter says what the root database stores underneath; the log does not care.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type LogDatabase = AbstractLevel<any, string, Uint8Array>
+
+/**
+ * Options for a write that classic-level (LevelDB) fsyncs before resolving when `sync` is true;
+ * abstract-level's types do not list the option, which every LevelDB-backed level passes through.
+ */
+export function syncOptions (sync: boolean): Record<string, never> {
+  return { sync } as unknown as Record<string, never>
+}
+
+/** A plain Uint8Array view of a value read back (LevelDB's bindings hand out Buffers). */
+export function asBytes (value: Uint8Array): Uint8Array {
+  return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+}
