@@ -7,7 +7,11 @@ import { cpus, totalmem, platform, release } from 'node:os'
 import type { Bench, BenchRow } from './lib.js'
 
 const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> }> = [
-  { section: 'tlog', load: () => import('./tlog.js') }
+  { section: 'tlog', load: () => import('./tlog.js') },
+  { section: 'envelope', load: () => import('./envelope.js') },
+  { section: 'messages', load: () => import('./messages.js') },
+  { section: 'p2p', load: () => import('./p2p.js') },
+  { section: 'contracts', load: () => import('./contracts.js') }
 ]
 
 const args = process.argv.slice(2)

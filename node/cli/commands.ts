@@ -1,4 +1,8 @@
 // Every `porchlight` command, in the order `porchlight help` lists them.
 import type { Command } from './command.js'
+import { init } from './init.js'
+import { start } from './start.js'
+import { chainCommand } from './chain.js'
+import { councilCommand } from './council.js'
 
-export const commands: Command[] = []
+export const commands: Command[] = [init, start, chainCommand, councilCommand]

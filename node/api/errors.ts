@@ -1,0 +1,84 @@
+// Every API error is `{ "error": { "code", "message" } }`. A PorchlightError answers with its own code and
+// the status its service mapped it to; fastify's own client errors (validation, bad JSON, size) keep a
+// fitting status; anything else is a 500 that says nothing about internals.
+import { PorchlightError, isPorchlightError } from '../../protocol/errors.js'
+
+export interface ErrorBody {
+  error: { code: string, message: string }
+}
+
+/** No or a wrong bearer token on a route that needs one. */
+export class UnauthorizedError extends PorchlightError {
+  constructor () {
+    super('UNAUTHORIZED', 'this route needs `Authorization: Bearer <token>` (the node\'s api-token file)')
+    this.name = 'UnauthorizedError'
+  }
+}
+
+/** A route broke a rule every route must follow (see server.ts `checkRoute`); thrown at registration. */
+export class RouteDefinitionError extends PorchlightError {
+  constructor (route: string, reason: string) {
+    super('ROUTE_DEFINITION', `${route}: ${reason}`, { details: { route, reason } })
+    this.name = 'RouteDefinitionError'
+  }
+}
+
+/** Statuses for error codes; services add theirs with `api.mapErrors`. */
+export type ErrorStatuses = Map<string, number>
+
+export const baseErrorStatuses: ReadonlyArray<[string, number]> = [
+  ['UNAUTHORIZED', 401],
+  ['NOT_FOUND', 404]
+]
+
+const fastifyCodes: Record<number, string> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  406: 'NOT_ACCEPTABLE',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS'
+}
+
+interface FastifyLikeError {
+  statusCode?: number
+  code?: string
+  message: string
+  validation?: unknown
+}
+
+/** The status and body for `err`; `internal` is true when the caller should log it (the body hides it). */
+export function toErrorResponse (err: unknown, statuses: ErrorStatuses): { status: number, body: ErrorBody, internal: boolean } {
+  const e = err as FastifyLikeError
+  if (err instanceof Error && e.code?.startsWith('FST_') === true) {
+    if (e.validation !== undefined) return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: e.message } }, internal: false }
+    if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return { status: 400, body: { error: { code: 'MALFORMED_BODY', message: e.message } }, internal: false }
+    }
+    const status = e.statusCode
+    if (status !== undefined && status >= 400 && status < 500) {
+      return { status, body: { error: { code: fastifyCodes[status] ?? 'BAD_REQUEST', message: e.message } }, internal: false }
+    }
+  } else if (isPorchlightError(err)) {
+    const status = statuses.get(err.code)
+    if (status !== undefined) return { status, body: { error: { code: err.code, message: err.shortMessage ?? err.message } }, internal: status >= 500 }
+  }
+  return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } }, internal: true }
+}
+
+/** The OpenAPI/JSON schema of an error body (shared by every route). */
+export const errorBodySchema = {
+  $id: 'ErrorBody',
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' } }
+    }
+  }
+} as const

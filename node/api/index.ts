@@ -1,0 +1,5 @@
+export { createApiServer } from './server.js'
+export type { ApiServer, ApiServerInit } from './server.js'
+export { toErrorResponse, errorBodySchema, UnauthorizedError, RouteDefinitionError } from './errors.js'
+export type { ErrorBody } from './errors.js'
+export { bearerMatches } from './auth.js'

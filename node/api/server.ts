@@ -1,0 +1,156 @@
+// The node's HTTP API: fastify on 127.0.0.1, routes added by services as plug-ins. Rules every route follows
+// (checked when it is registered, so a later plug-in cannot forget one):
+//  - it needs the bearer token unless it says `config: { public: true }`, and only GET/HEAD may say so;
+//  - a body is validated by a JSON schema (`schema.body`), unless the route streams it (`config.streamedBody`);
+//  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
+import swagger from '@fastify/swagger'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { bearerMatches } from './auth.js'
+import { baseErrorStatuses, errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError, type ErrorStatuses } from './errors.js'
+import { serveStatic } from './static.js'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Readable without the token (GET/HEAD only). */
+    public?: boolean
+    /** The route reads its body as a stream (an upload) instead of a JSON document. */
+    streamedBody?: boolean
+  }
+}
+
+export interface ApiServerInit {
+  /** The bearer token (the node's api-token file). */
+  token: string
+  /** @default '127.0.0.1' */
+  host?: string
+  /** @default 0 (the OS picks; see `address`) */
+  port?: number
+  /** Largest JSON body accepted, in bytes; uploads set their own per route. @default 65536 */
+  bodyLimit?: number
+  /** The built UI; served at `/` when it holds an index.html. @default <repo>/ui/dist */
+  staticDir?: string | false
+  /** For the OpenAPI document. */
+  version?: string
+  /** Receives 5xx errors, which the client never sees. @default console.error */
+  onInternalError?: (err: unknown, route: string) => void
+}
+
+export interface ApiServer {
+  readonly app: FastifyInstance
+  /** Adds a service's routes. Call before `start`. */
+  addRoutes (plugin: FastifyPluginAsync): void
+  /** Maps a service's error codes to HTTP statuses (unmapped PorchlightErrors answer 500 INTERNAL). */
+  mapErrors (statuses: Record<string, number>): void
+  start (): Promise<void>
+  stop (): Promise<void>
+  /** Where it listens, once started. */
+  address (): { host: string, port: number, url: string } | undefined
+}
+
+const bodyMethods = new Set(['POST', 'PUT', 'PATCH'])
+
+function methodsOf (route: RouteOptions): string[] {
+  return Array.isArray(route.method) ? route.method : [route.method]
+}
+
+function checkObjectSchema (route: string, part: string, schema: unknown): void {
+  const s = schema as { type?: string, additionalProperties?: unknown } | undefined
+  if (s?.type === 'object' && s.additionalProperties !== false) {
+    throw new RouteDefinitionError(route, `schema.${part} must set additionalProperties: false`)
+  }
+}
+
+/** Enforces the rules above on every route as it is added. */
+function checkRoute (route: RouteOptions): void {
+  const name = `${methodsOf(route).join(',')} ${route.url}`
+  const methods = methodsOf(route)
+  const schema = (route.schema ?? {}) as Record<string, unknown>
+  if (route.config?.public === true && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+    throw new RouteDefinitionError(name, 'only GET and HEAD routes may be public')
+  }
+  if (methods.some((m) => bodyMethods.has(m)) && schema.body === undefined && route.config?.streamedBody !== true) {
+    throw new RouteDefinitionError(name, 'a route that takes a body needs schema.body')
+  }
+  if (route.url.includes(':') && schema.params === undefined) {
+    throw new RouteDefinitionError(name, 'a route with URL parameters needs schema.params')
+  }
+  for (const part of ['body', 'params', 'querystring']) checkObjectSchema(name, part, schema[part])
+}
+
+export function createApiServer (init: ApiServerInit): ApiServer {
+  const statuses: ErrorStatuses = new Map(baseErrorStatuses)
+  const onInternalError = init.onInternalError ?? ((err, route) => { console.error(`api: ${route}:`, err) })
+  const app = Fastify({
+    logger: false,
+    bodyLimit: init.bodyLimit ?? 65536,
+    // A stop must not wait for idle keep-alive clients or a long download.
+    forceCloseConnections: true,
+    // Unknown properties are refused (schemas say additionalProperties: false), never silently dropped.
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } }
+  })
+
+  app.addSchema(errorBodySchema)
+  app.addHook('onRoute', (route) => {
+    checkRoute(route)
+    if (route.config?.public !== true) {
+      route.schema = { ...route.schema, security: [{ bearer: [] }] } as typeof route.schema
+    }
+    const schema = (route.schema ?? {}) as { response?: Record<string, unknown>, hide?: boolean }
+    if (schema.hide !== true) {
+      route.schema = { ...schema, response: { '4xx': { $ref: 'ErrorBody#' }, '5xx': { $ref: 'ErrorBody#' }, ...schema.response } } as typeof route.schema
+    }
+  })
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.public === true) return
+    if (request.routeOptions.url === undefined) return // unknown route: the 404 handler answers
+    if (!bearerMatches(request.headers.authorization, init.token)) throw new UnauthorizedError()
+  })
+  app.setErrorHandler(async (err, request, reply) => {
+    const { status, body, internal } = toErrorResponse(err, statuses)
+    if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? request.url}`)
+    if (status === 401) void reply.header('www-authenticate', 'Bearer')
+    return await reply.status(status).send(body)
+  })
+  app.setNotFoundHandler(async (request, reply) => {
+    return await reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` } })
+  })
+
+  void app.register(swagger, {
+    // Shared schemas keep their $id as their name in the document (rather than def-0, def-1 …).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => typeof json.$id === 'string' ? json.$id : `def-${i}` },
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Porchlight node API', version: init.version ?? '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }
+    }
+  })
+  void app.register(async (scope) => {
+    scope.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
+  })
+  const staticDir = init.staticDir ?? fileURLToPath(new URL('../../ui/dist', import.meta.url))
+  if (staticDir !== false) void app.register(async (scope) => { await serveStatic(scope, staticDir) })
+
+  let listening: { host: string, port: number, url: string } | undefined
+  return {
+    app,
+    addRoutes (plugin) {
+      void app.register(plugin)
+    },
+    mapErrors (table) {
+      for (const [code, status] of Object.entries(table)) statuses.set(code, status)
+    },
+    async start () {
+      await app.listen({ host: init.host ?? '127.0.0.1', port: init.port ?? 0 })
+      const addr = app.server.address() as AddressInfo
+      const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
+      listening = { host: addr.address, port: addr.port, url: `http://${host}:${addr.port}` }
+    },
+    async stop () {
+      await app.close()
+      listening = undefined
+    },
+    address: () => listening
+  }
+}

@@ -1,0 +1,38 @@
+// Serves the built web UI (ui/dist) at `/` when that folder exists. A deliberately small stand-in for
+// @fastify/static until the UI lands: GET only, no directory listings, paths confined to the root, and
+// unknown paths fall back to index.html for the single-page app.
+import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { extname, join, normalize, sep } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json'
+}
+
+async function isFile (path: string): Promise<boolean> {
+  return await stat(path).then((s) => s.isFile(), () => false)
+}
+
+export async function serveStatic (app: FastifyInstance, root: string): Promise<boolean> {
+  const index = join(root, 'index.html')
+  if (!await isFile(index)) return false
+  app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    const wanted = (request.params as { '*': string })['*']
+    // The API's unknown routes stay JSON 404s rather than becoming the app's page.
+    if (wanted === 'api' || wanted.startsWith('api/')) return reply.callNotFound()
+    const path = normalize(join(root, wanted))
+    const file = path.startsWith(root + sep) && await isFile(path) ? path : index
+    return await reply.type(types[extname(file)] ?? 'application/octet-stream').send(createReadStream(file))
+  })
+  return true
+}

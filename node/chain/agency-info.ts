@@ -1,0 +1,40 @@
+// Agency records as the client returns them, and the conversion of H3 cells between h3-js strings and the
+// contract's uint64.
+import { getResolution, isValidCell } from 'h3-js'
+import { AgencyRegistryInvalidCell } from './errors.js'
+
+export type AgencyStatus = 'none' | 'active' | 'suspended' | 'revoked'
+
+/** The order of AgencyRegistry's `AgencyStatus` enum. */
+export const agencyStatuses: readonly AgencyStatus[] = ['none', 'active', 'suspended', 'revoked']
+
+export interface AgencyInfo {
+  /** Checksummed address. */
+  address: string
+  name: string
+  /** H3 cells (h3-js hex strings), ascending. */
+  cells: string[]
+  /** Unix seconds; the agency is valid through this second. */
+  validUntil: number
+  status: AgencyStatus
+}
+
+/** The finest H3 resolution a jurisdiction cell may have (AgencyRegistry.MAX_CELL_RESOLUTION). */
+export const maxCellResolution = 7
+
+/**
+ * The cells as the contract takes them: checked (valid H3 cells of resolution ≤ 7), deduplicated and
+ * ascending. Throws AgencyRegistryInvalidCell — the contract's own error — before any transaction.
+ */
+export function cellsToUint64 (cells: readonly string[]): bigint[] {
+  const values = new Set<bigint>()
+  for (const cell of cells) {
+    if (!isValidCell(cell) || getResolution(cell) > maxCellResolution) throw new AgencyRegistryInvalidCell({ cell })
+    values.add(BigInt(`0x${cell}`))
+  }
+  return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+}
+
+export function uint64ToCell (value: bigint): string {
+  return value.toString(16)
+}

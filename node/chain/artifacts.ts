@@ -1,0 +1,20 @@
+// The compiled contracts, read from contracts/artifacts (written by contracts/build.ts and committed).
+import { readFileSync } from 'node:fs'
+import { Interface, type InterfaceAbi } from 'ethers'
+
+export interface ContractArtifact {
+  contractName: string
+  abi: InterfaceAbi
+  bytecode: string
+}
+
+function load (name: string): ContractArtifact {
+  const url = new URL(`../../contracts/artifacts/${name}.json`, import.meta.url)
+  return JSON.parse(readFileSync(url, 'utf8')) as ContractArtifact
+}
+
+export const agencyRegistryArtifact: ContractArtifact = load('AgencyRegistry')
+export const auditAnchorArtifact: ContractArtifact = load('AuditAnchor')
+
+export const agencyRegistryInterface = new Interface(agencyRegistryArtifact.abi)
+export const auditAnchorInterface = new Interface(auditAnchorArtifact.abi)

@@ -1,0 +1,454 @@
+// The node's view of the contracts, over ethers v6. Registry reads are cached per agency and dropped when
+// the registry emits an event about that agency (followed with eth_getLogs). Anchors go through the
+// persistent AnchorQueue: `anchor()` stores first, then sends, and retries while the RPC is unreachable.
+// Every revert comes back as the contract's custom error (errors.ts); gas figures come from receipts.
+import { EventEmitter } from 'node:events'
+import { setTimeout as delay } from 'node:timers/promises'
+import { Contract, Wallet, getAddress, type JsonRpcProvider, type Log, type TransactionReceipt, type TypedDataDomain } from 'ethers'
+import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface } from './artifacts.js'
+import { anchorDomain, signAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
+import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
+import { agencyStatuses, cellsToUint64, uint64ToCell, type AgencyInfo } from './agency-info.js'
+import type { Deployment } from './deployment.js'
+import { AuditAnchorNonMonotonic, ChainUnavailableError, toChainError } from './errors.js'
+import { connectProvider } from './provider.js'
+import { PorchlightError } from '../../protocol/errors.js'
+
+export interface ChainClientOptions {
+  deployment: Deployment
+  /** Private key (0x-hex) of the account that signs: the council, an agency or a relayer. */
+  privateKey?: string
+  /**
+   * Where queued anchors are kept: a `level` sublevel (string keys and values) or a database path.
+   * Required for `anchor()`.
+   */
+  anchorQueue?: AnchorQueueStore | string
+  /** Follow registry and anchor events from this block; default: the latest block at the first sync. */
+  fromBlock?: number
+  /** How often events are polled; 0 polls only on `sync()`. @default 1000 */
+  pollingIntervalMs?: number
+  /** Retry delays while the RPC is unreachable: doubling from min to max. @default { minDelayMs: 100, maxDelayMs: 5000 } */
+  retry?: { minDelayMs?: number, maxDelayMs?: number }
+}
+
+/** What a transaction cost and where it landed, from its receipt. */
+export interface TxResult {
+  transactionHash: string
+  blockNumber: number
+  gasUsed: number
+}
+
+export interface AgencyRecordInput {
+  name: string
+  /** H3 cells (h3-js strings) of resolution ≤ 7; sorted and deduplicated here. */
+  cells: readonly string[]
+  /** Unix seconds, or a Date. */
+  validUntil: number | Date
+}
+
+export interface AnchorEvent {
+  agency: string
+  treeSize: number
+  root: string
+  blockNumber: number
+  transactionHash: string
+  logIndex: number
+}
+
+export type SkipReason = 'invalid-signature' | 'not-active' | 'non-monotonic' | 'fork'
+const skipReasons: readonly SkipReason[] = ['invalid-signature', 'not-active', 'non-monotonic', 'fork']
+
+export interface SkippedAnchor {
+  agency: string
+  treeSize: number
+  root: string
+  reason: SkipReason
+}
+
+export interface BatchResult extends TxResult {
+  anchored: AnchorEvent[]
+  skipped: SkippedAnchor[]
+}
+
+export interface LatestAnchor {
+  treeSize: number
+  root: string
+  /** Unix seconds of the block that anchored it. */
+  anchoredAt: number
+}
+
+/**
+ * How a queued anchor ended: sent in its own transaction (`anchored`), covered by a larger checkpoint
+ * sent instead (`superseded`), or found on chain already — e.g. after a receipt lost to an outage.
+ */
+export type AnchorOutcome =
+  | ({ status: 'anchored', treeSize: number, root: string } & TxResult)
+  | { status: 'superseded' | 'already-anchored', treeSize: number, root: string, anchoredTreeSize: number }
+
+export interface ChainClientEvents {
+  'anchor:queued': [QueuedAnchor]
+  'anchor:anchored': [AnchorOutcome]
+  'anchor:retrying': [{ error: PorchlightError, attempt: number, delayMs: number }]
+  'anchor:failed': [{ anchor: QueuedAnchor, error: PorchlightError }]
+  'sync:error': [PorchlightError]
+}
+
+const registryEvents = new Set(['AgencyRegistered', 'AgencyUpdated', 'AgencySuspended', 'AgencyReinstated', 'AgencyRevoked'])
+
+function toSeconds (t: number | Date): number {
+  return t instanceof Date ? Math.floor(t.getTime() / 1000) : t
+}
+
+function toTreeSize (treeSize: number | bigint): number {
+  const n = Number(treeSize)
+  if (!Number.isSafeInteger(n) || n <= 0) throw new RangeError('treeSize must be a positive safe integer')
+  return n
+}
+
+export class ChainClient extends EventEmitter<ChainClientEvents> {
+  readonly deployment: Deployment
+  readonly provider: JsonRpcProvider
+  /** The signing account, if any. */
+  readonly wallet: Wallet | undefined
+  /** The EIP-712 domain of anchor authorizations. */
+  readonly anchorDomain: TypedDataDomain
+  readonly registry: Contract
+  readonly auditAnchor: Contract
+
+  readonly #queue: AnchorQueue | undefined
+  readonly #waiters = new Map<number, { resolve: (o: AnchorOutcome) => void, reject: (e: PorchlightError) => void }>()
+  readonly #agencies = new Map<string, AgencyInfo>()
+  readonly #anchoredListeners = new Set<(event: AnchorEvent) => void>()
+  readonly #abort = new AbortController()
+  readonly #retry: { minDelayMs: number, maxDelayMs: number }
+  #syncedBlock: number | undefined
+  #syncing: Promise<void> | undefined
+  #draining: Promise<void> | undefined
+  #poller: NodeJS.Timeout | undefined
+
+  private constructor (opts: ChainClientOptions, queue: AnchorQueue | undefined) {
+    super()
+    this.deployment = opts.deployment
+    this.provider = connectProvider(opts.deployment.rpc, opts.deployment.chainId)
+    this.wallet = opts.privateKey === undefined ? undefined : new Wallet(opts.privateKey, this.provider)
+    const runner = this.wallet ?? this.provider
+    this.registry = new Contract(opts.deployment.contracts.AgencyRegistry, agencyRegistryArtifact.abi, runner)
+    this.auditAnchor = new Contract(opts.deployment.contracts.AuditAnchor, auditAnchorArtifact.abi, runner)
+    this.anchorDomain = anchorDomain(opts.deployment.chainId, opts.deployment.contracts.AuditAnchor)
+    this.#queue = queue
+    this.#syncedBlock = opts.fromBlock === undefined ? undefined : opts.fromBlock - 1
+    this.#retry = { minDelayMs: opts.retry?.minDelayMs ?? 100, maxDelayMs: opts.retry?.maxDelayMs ?? 5000 }
+    const every = opts.pollingIntervalMs ?? 1000
+    if (every > 0) {
+      this.#poller = setInterval(() => { this.sync().catch(() => {}) }, every)
+      this.#poller.unref()
+    }
+  }
+
+  /** Opens the anchor queue (if given) and resumes sending what it holds. Needs no RPC to succeed. */
+  static async connect (opts: ChainClientOptions): Promise<ChainClient> {
+    const queue = opts.anchorQueue === undefined ? undefined : await AnchorQueue.open(opts.anchorQueue)
+    const client = new ChainClient(opts, queue)
+    if (queue !== undefined && queue.size > 0) client.#drain()
+    return client
+  }
+
+  /** The signing account's address. */
+  get address (): string {
+    return this.#requireWallet().address
+  }
+
+  // ---- registry reads (cached) ----
+
+  /** The agency's record, from the cache or the chain (status `none` when not registered). */
+  async agencyInfo (agency: string): Promise<AgencyInfo> {
+    const address = getAddress(agency)
+    const cached = this.#agencies.get(address)
+    if (cached !== undefined) return cached
+    const r = await this.#read(() => this.registry.getFunction('agencyInfo')(address)) as { name: string, cells: bigint[], validUntil: bigint, status: bigint }
+    const info: AgencyInfo = {
+      address,
+      name: r.name,
+      cells: r.cells.map(uint64ToCell),
+      validUntil: Number(r.validUntil),
+      status: agencyStatuses[Number(r.status)] ?? 'none'
+    }
+    this.#agencies.set(address, info)
+    return info
+  }
+
+  /** Active and within its validity at `atSeconds` (default: now), per the cached record. */
+  async isActive (agency: string, atSeconds = Math.floor(Date.now() / 1000)): Promise<boolean> {
+    const info = await this.agencyInfo(agency)
+    return info.status === 'active' && atSeconds <= info.validUntil
+  }
+
+  async jurisdictionOf (agency: string): Promise<string[]> {
+    return (await this.agencyInfo(agency)).cells
+  }
+
+  // ---- registry writes (the registrar role) ----
+
+  async registerAgency (agency: string, record: AgencyRecordInput): Promise<TxResult> {
+    return await this.#council(agency, 'register', [getAddress(agency), record.name, cellsToUint64(record.cells), toSeconds(record.validUntil)])
+  }
+
+  async updateAgency (agency: string, record: AgencyRecordInput): Promise<TxResult> {
+    return await this.#council(agency, 'update', [getAddress(agency), record.name, cellsToUint64(record.cells), toSeconds(record.validUntil)])
+  }
+
+  async suspendAgency (agency: string, reason = ''): Promise<TxResult> {
+    return await this.#council(agency, 'suspend', [getAddress(agency), reason])
+  }
+
+  async reinstateAgency (agency: string): Promise<TxResult> {
+    return await this.#council(agency, 'reinstate', [getAddress(agency)])
+  }
+
+  async revokeAgency (agency: string, reason = ''): Promise<TxResult> {
+    return await this.#council(agency, 'revoke', [getAddress(agency), reason])
+  }
+
+  // ---- anchoring ----
+
+  /**
+   * Anchors this account's log at (treeSize, root) through the persistent queue: resolves once the chain
+   * holds it or a larger checkpoint; waits out RPC outages; rejects with the contract's error when the
+   * chain refuses it (AuditAnchorFork, AuditAnchorNotActive, …).
+   */
+  async anchor (treeSize: number | bigint, root: Uint8Array | string): Promise<AnchorOutcome> {
+    const queue = this.#queue
+    if (queue === undefined) throw new ChainClientConfigError('anchor() needs the anchorQueue option')
+    this.#requireWallet()
+    const entry = await queue.add(toTreeSize(treeSize), toRootHex(root))
+    const outcome = new Promise<AnchorOutcome>((resolve, reject) => { this.#waiters.set(entry.id, { resolve, reject }) })
+    this.emit('anchor:queued', entry)
+    this.#drain()
+    return await outcome
+  }
+
+  /** Anchors queued and not yet confirmed. */
+  pendingAnchors (): QueuedAnchor[] {
+    return this.#queue?.entries() ?? []
+  }
+
+  /** This account's authorization of (treeSize, root) for a relayer's `anchorBatch`. */
+  async signAnchor (treeSize: number | bigint, root: Uint8Array | string): Promise<SignedAnchor> {
+    return await signAnchor(this.#requireWallet(), this.anchorDomain, toTreeSize(treeSize), root)
+  }
+
+  /** Submits many agencies' signed anchors in one transaction; entries the contract skips are reported. */
+  async anchorBatch (anchors: readonly SignedAnchor[]): Promise<BatchResult> {
+    const receipt = await this.#transact(this.auditAnchor, 'anchorBatch', [anchors.map((a) => ({ ...a, agency: getAddress(a.agency) }))])
+    const anchored: AnchorEvent[] = []
+    const skipped: SkippedAnchor[] = []
+    for (const log of receipt.logs) {
+      const event = this.#parseAnchorLog(log)
+      if (event !== undefined) { anchored.push(event); continue }
+      const parsed = this.#parse(log)
+      if (parsed?.name === 'AnchorSkipped') {
+        skipped.push({ agency: parsed.args[0] as string, treeSize: Number(parsed.args[1]), root: parsed.args[2] as string, reason: skipReasons[Number(parsed.args[3])]! })
+      }
+    }
+    return { ...this.#txResult(receipt), anchored, skipped }
+  }
+
+  /** The latest anchor of `agency`'s log, or undefined before its first. */
+  async latestAnchor (agency: string): Promise<LatestAnchor | undefined> {
+    const [treeSize, root, anchoredAt] = await this.#read(() => this.auditAnchor.getFunction('latestAnchor')(getAddress(agency))) as [bigint, string, bigint]
+    if (treeSize === 0n) return undefined
+    return { treeSize: Number(treeSize), root, anchoredAt: Number(anchoredAt) }
+  }
+
+  /** Every Anchored event (of one agency, or all), oldest first. */
+  async getAnchors (agency?: string): Promise<AnchorEvent[]> {
+    const filter = this.auditAnchor.filters.Anchored!(agency === undefined ? undefined : getAddress(agency))
+    const logs = await this.#read(() => this.auditAnchor.queryFilter(filter, this.deployment.deployBlock ?? 0))
+    return logs.map((log) => this.#parseAnchorLog(log)!)
+  }
+
+  /** Calls `listener` for every Anchored event found by the event follower; returns the unsubscribe. */
+  onAnchored (listener: (event: AnchorEvent) => void): () => void {
+    this.#anchoredListeners.add(listener)
+    return () => { this.#anchoredListeners.delete(listener) }
+  }
+
+  /**
+   * Reads the contracts' events up to the latest block now: drops changed agencies from the cache and
+   * calls the Anchored listeners. The poller calls this every `pollingIntervalMs`.
+   */
+  async sync (): Promise<void> {
+    this.#syncing ??= this.#syncOnce().finally(() => { this.#syncing = undefined })
+    await this.#syncing
+  }
+
+  /** Stops polling and retrying and closes the queue; queued anchors stay stored for the next run. */
+  async close (): Promise<void> {
+    if (this.#poller !== undefined) clearInterval(this.#poller)
+    this.#abort.abort()
+    await this.#draining?.catch(() => {})
+    await this.#syncing?.catch(() => {})
+    for (const [, waiter] of this.#waiters) waiter.reject(new ChainClientClosedError())
+    this.#waiters.clear()
+    await this.#queue?.close()
+    this.provider.destroy()
+  }
+
+  // ---- internals ----
+
+  #requireWallet (): Wallet {
+    if (this.wallet === undefined) throw new ChainClientConfigError('this operation signs: give the privateKey option')
+    return this.wallet
+  }
+
+  async #read<T> (fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn()
+    } catch (err) {
+      throw toChainError(err, this.deployment.rpc)
+    }
+  }
+
+  async #transact (contract: Contract, method: string, args: unknown[]): Promise<TransactionReceipt> {
+    this.#requireWallet()
+    try {
+      const tx = await contract.getFunction(method)(...args)
+      const receipt = await tx.wait() as TransactionReceipt | null
+      if (receipt === null) throw new ChainUnavailableError(this.deployment.rpc)
+      return receipt
+    } catch (err) {
+      throw toChainError(err, this.deployment.rpc)
+    }
+  }
+
+  #txResult (receipt: TransactionReceipt): TxResult {
+    return { transactionHash: receipt.hash, blockNumber: receipt.blockNumber, gasUsed: Number(receipt.gasUsed) }
+  }
+
+  async #council (agency: string, method: string, args: unknown[]): Promise<TxResult> {
+    try {
+      return this.#txResult(await this.#transact(this.registry, method, args))
+    } finally {
+      this.#agencies.delete(getAddress(agency))
+    }
+  }
+
+  #parse (log: Log): ReturnType<typeof auditAnchorInterface.parseLog> {
+    const iface = log.address.toLowerCase() === this.deployment.contracts.AuditAnchor.toLowerCase() ? auditAnchorInterface : agencyRegistryInterface
+    try { return iface.parseLog(log) } catch { return null }
+  }
+
+  #parseAnchorLog (log: Log): AnchorEvent | undefined {
+    if (log.address.toLowerCase() !== this.deployment.contracts.AuditAnchor.toLowerCase()) return undefined
+    const parsed = this.#parse(log)
+    if (parsed?.name !== 'Anchored') return undefined
+    return {
+      agency: parsed.args[0] as string,
+      treeSize: Number(parsed.args[1]),
+      root: parsed.args[2] as string,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash,
+      logIndex: log.index
+    }
+  }
+
+  async #syncOnce (): Promise<void> {
+    try {
+      const latest = await this.provider.getBlockNumber()
+      if (this.#syncedBlock === undefined) { this.#syncedBlock = latest; return }
+      if (latest <= this.#syncedBlock) return
+      const logs = await this.provider.getLogs({
+        address: [this.deployment.contracts.AgencyRegistry, this.deployment.contracts.AuditAnchor],
+        fromBlock: this.#syncedBlock + 1,
+        toBlock: latest
+      })
+      for (const log of logs) {
+        const anchored = this.#parseAnchorLog(log)
+        if (anchored !== undefined) {
+          for (const listener of this.#anchoredListeners) listener(anchored)
+          continue
+        }
+        const parsed = this.#parse(log)
+        if (parsed !== null && registryEvents.has(parsed.name)) this.#agencies.delete(getAddress(parsed.args[0] as string))
+      }
+      this.#syncedBlock = latest
+    } catch (err) {
+      const error = toChainError(err, this.deployment.rpc)
+      this.emit('sync:error', error)
+      throw error
+    }
+  }
+
+  // One sender at a time: it always sends the largest queued checkpoint, which settles every smaller one.
+  #drain (): void {
+    this.#draining ??= this.#drainLoop().finally(() => {
+      this.#draining = undefined
+      if (!this.#abort.signal.aborted && (this.#queue?.size ?? 0) > 0) this.#drain()
+    })
+  }
+
+  async #drainLoop (): Promise<void> {
+    const queue = this.#queue!
+    let attempt = 0
+    for (let next = queue.next(); next !== undefined && !this.#abort.signal.aborted; next = queue.next()) {
+      try {
+        const receipt = await this.#transact(this.auditAnchor, 'anchor', [next.treeSize, next.root])
+        await this.#settle(next.treeSize, next.root, { ...this.#txResult(receipt), sent: next })
+        attempt = 0
+      } catch (err) {
+        const error = toChainError(err, this.deployment.rpc)
+        if (error instanceof ChainUnavailableError) {
+          const delayMs = Math.min(this.#retry.maxDelayMs, this.#retry.minDelayMs * 2 ** attempt)
+          this.emit('anchor:retrying', { error, attempt: ++attempt, delayMs })
+          try { await delay(delayMs, undefined, { signal: this.#abort.signal }) } catch { return }
+          continue
+        }
+        if (error instanceof AuditAnchorNonMonotonic && await this.#settleFromChain(next)) continue
+        await queue.remove([next])
+        this.#waiters.get(next.id)?.reject(error)
+        this.#waiters.delete(next.id)
+        this.emit('anchor:failed', { anchor: next, error })
+      }
+    }
+  }
+
+  // The chain already holds this size or more (an earlier attempt whose receipt was lost, or another
+  // sender of the same key): settle what it covers. A transport failure here is retried by the loop.
+  async #settleFromChain (entry: QueuedAnchor): Promise<boolean> {
+    const latest = await this.latestAnchor(this.#requireWallet().address)
+    if (latest === undefined || latest.treeSize < entry.treeSize) return false
+    if (latest.treeSize === entry.treeSize && latest.root !== entry.root) return false
+    await this.#settle(latest.treeSize, latest.root, undefined)
+    return true
+  }
+
+  async #settle (treeSize: number, root: string, sent: (TxResult & { sent: QueuedAnchor }) | undefined): Promise<void> {
+    const queue = this.#queue!
+    const covered = queue.coveredBy(treeSize, root)
+    await queue.remove(covered)
+    for (const entry of covered) {
+      const outcome: AnchorOutcome = sent !== undefined && entry.id === sent.sent.id
+        ? { status: 'anchored', treeSize, root, transactionHash: sent.transactionHash, blockNumber: sent.blockNumber, gasUsed: sent.gasUsed }
+        : { status: sent === undefined && entry.treeSize === treeSize ? 'already-anchored' : 'superseded', treeSize: entry.treeSize, root: entry.root, anchoredTreeSize: treeSize }
+      this.#waiters.get(entry.id)?.resolve(outcome)
+      this.#waiters.delete(entry.id)
+      this.emit('anchor:anchored', outcome)
+    }
+  }
+}
+
+/** The client was used in a way its options do not allow (no key, no queue). */
+export class ChainClientConfigError extends PorchlightError {
+  constructor (shortMessage: string) {
+    super('CHAIN_CLIENT_CONFIG', shortMessage)
+    this.name = 'ChainClientConfigError'
+  }
+}
+
+/** The client was closed while an anchor was waiting; the anchor stays queued for the next run. */
+export class ChainClientClosedError extends PorchlightError {
+  constructor () {
+    super('CHAIN_CLIENT_CLOSED', 'the chain client was closed; the anchor stays queued')
+    this.name = 'ChainClientClosedError'
+  }
+}

@@ -1,0 +1,97 @@
+// The embedded development chain: Hardhat Network (EDR) in this process, served as JSON-RPC over HTTP on
+// 127.0.0.1, with Porchlight's contracts deployed. No hardhat.config file and no project directory are
+// involved, so it starts the same from a fresh clone and from any working directory. The accounts are
+// Hardhat's well-known development accounts (mnemonic "test … junk"): never use them on a real chain.
+import type { AddressInfo } from 'node:net'
+import { HDNodeWallet, Mnemonic, Wallet } from 'ethers'
+import { createHardhatNetworkProvider } from 'hardhat/internal/hardhat-network/provider/provider.js'
+import { JsonRpcServer } from 'hardhat/internal/hardhat-network/jsonrpc/server.js'
+import { defaultHardhatNetworkParams, HARDHAT_NETWORK_MNEMONIC } from 'hardhat/internal/core/config/default-config.js'
+import { connectProvider } from './provider.js'
+import { deployContracts } from './deploy.js'
+import type { ContractAddresses, Deployment } from './deployment.js'
+
+export interface EmbeddedChainOptions {
+  /** TCP port on 127.0.0.1; 0 picks a free one. @default 0 */
+  port?: number
+  /** @default 31337 */
+  chainId?: number
+  /** How many funded development accounts. @default 10 */
+  accounts?: number
+  /** Deploy AgencyRegistry and AuditAnchor, with account 0 as the council. @default true */
+  deploy?: boolean
+}
+
+export interface DevAccount {
+  address: string
+  privateKey: string
+}
+
+export interface EmbeddedChain {
+  rpcUrl: string
+  port: number
+  chainId: number
+  /** Funded development accounts; account 0 is the council of the deployed contracts. */
+  accounts: DevAccount[]
+  /** Where the contracts are; undefined when started with `deploy: false`. */
+  deployment: Deployment | undefined
+  /** The same as `deployment.contracts`. */
+  contracts: ContractAddresses | undefined
+  /** Stops the JSON-RPC server; the chain's state is gone afterwards. */
+  stop (): Promise<void>
+}
+
+/** Hardhat's development chain id: the CLI only defaults to the well-known council key on it. */
+export const embeddedChainId = 31337
+
+export function devAccounts (count: number): DevAccount[] {
+  const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_NETWORK_MNEMONIC), "m/44'/60'/0'/0")
+  return Array.from({ length: count }, (_, i) => {
+    const wallet = root.deriveChild(i)
+    return { address: wallet.address, privateKey: wallet.privateKey }
+  })
+}
+
+export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Promise<EmbeddedChain> {
+  const chainId = opts.chainId ?? embeddedChainId
+  const accounts = devAccounts(opts.accounts ?? 10)
+  const params = defaultHardhatNetworkParams
+  const provider = await createHardhatNetworkProvider({
+    hardfork: params.hardfork,
+    chainId,
+    networkId: chainId,
+    blockGasLimit: params.blockGasLimit,
+    minGasPrice: 0n,
+    automine: true,
+    intervalMining: 0,
+    mempoolOrder: 'priority',
+    chains: params.chains,
+    genesisAccounts: accounts.map((a) => ({ privateKey: a.privateKey, balance: '10000000000000000000000' })),
+    allowUnlimitedContractSize: false,
+    throwOnTransactionFailures: true,
+    throwOnCallFailures: true,
+    allowBlocksWithSameTimestamp: false,
+    enableTransientStorage: false,
+    enableRip7212: false
+  }, { enabled: false })
+  const server = new JsonRpcServer({ hostname: '127.0.0.1', port: opts.port ?? 0, provider })
+  const { port } = await server.listen() as AddressInfo
+  const rpcUrl = `http://127.0.0.1:${port}`
+  const stop = async (): Promise<void> => { await server.close() }
+
+  let deployment: Deployment | undefined
+  if (opts.deploy ?? true) {
+    const rpc = connectProvider(rpcUrl, chainId)
+    try {
+      const council = new Wallet(accounts[0]!.privateKey, rpc)
+      const { contracts, deployBlock } = await deployContracts(council)
+      deployment = { rpc: rpcUrl, chainId, contracts, deployBlock }
+    } catch (err) {
+      await stop()
+      throw err
+    } finally {
+      rpc.destroy()
+    }
+  }
+  return { rpcUrl, port, chainId, accounts, deployment, contracts: deployment?.contracts, stop }
+}

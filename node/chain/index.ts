@@ -1,0 +1,14 @@
+export { startEmbeddedChain, devAccounts, embeddedChainId, type EmbeddedChain, type EmbeddedChainOptions, type DevAccount } from './embedded-chain.js'
+export { deployContracts, type DeployedContracts } from './deploy.js'
+export { connectProvider, type ProviderOptions } from './provider.js'
+export { readDeployment, writeDeployment, toDeployment, defaultDeploymentPath, InvalidDeploymentError, type Deployment, type ContractAddresses } from './deployment.js'
+export {
+  ChainClient, ChainClientConfigError, ChainClientClosedError,
+  type ChainClientOptions, type ChainClientEvents, type TxResult, type AgencyRecordInput, type AnchorEvent, type SkipReason,
+  type SkippedAnchor, type BatchResult, type LatestAnchor, type AnchorOutcome
+} from './chain-client.js'
+export { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
+export { anchorDomain, anchorTypes, hashAnchor, signAnchor, verifyAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
+export { agencyStatuses, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
+export { agencyRegistryArtifact, auditAnchorArtifact, agencyRegistryInterface, auditAnchorInterface, type ContractArtifact } from './artifacts.js'
+export * from './errors.js'

@@ -1,0 +1,118 @@
+// Loading, validating and saving `<dir>/config.json`. Every rule broken is an InvalidConfigError naming the
+// field (a JSON pointer), so `porchlight start` can say exactly what to fix.
+import { readFile } from 'node:fs/promises'
+import { isAbsolute, join } from 'node:path'
+import { Ajv, type ErrorObject } from 'ajv'
+import { multiaddr } from '@multiformats/multiaddr'
+import { getAddress } from 'ethers'
+import { configSchema, chainEndpointSchema, defaults, type NodeConfig, type ChainEndpoint } from './schema.js'
+import { InvalidConfigError, NodeNotFoundError } from './errors.js'
+import { nodePaths } from './paths.js'
+import { writeFileAtomic } from './atomic.js'
+
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, allowUnionTypes: true })
+const validateConfig = ajv.compile(configSchema)
+const validateEndpoint = ajv.compile(chainEndpointSchema)
+
+function fromAjv (error: ErrorObject | undefined, file: string | undefined): InvalidConfigError {
+  const missing = (error?.params as { missingProperty?: string, additionalProperty?: string } | undefined)
+  const field = `${error?.instancePath ?? ''}${missing?.missingProperty !== undefined ? `/${missing.missingProperty}` : ''}${missing?.additionalProperty !== undefined ? `/${missing.additionalProperty}` : ''}`
+  const reason = missing?.additionalProperty !== undefined ? 'is not a known setting' : (error?.message ?? 'is invalid')
+  return new InvalidConfigError({ field, reason, ...(file === undefined ? {} : { file }) })
+}
+
+function checkMultiaddrs (list: string[] | undefined, field: string, file: string | undefined, needPeerId = false): void {
+  for (const [i, text] of (list ?? []).entries()) {
+    const where = { field: `${field}/${i}`, value: text, ...(file === undefined ? {} : { file }) }
+    let ma
+    try {
+      ma = multiaddr(text)
+    } catch {
+      throw new InvalidConfigError({ ...where, reason: 'is not a multiaddr' })
+    }
+    if (needPeerId && ma.getComponents().every((c) => c.name !== 'p2p')) {
+      throw new InvalidConfigError({ ...where, reason: 'needs a /p2p/<peer id> component' })
+    }
+  }
+}
+
+function checkEndpoint (endpoint: ChainEndpoint, field: string, file: string | undefined): ChainEndpoint {
+  const contracts = { ...endpoint.contracts }
+  for (const name of ['AgencyRegistry', 'AuditAnchor'] as const) {
+    try {
+      contracts[name] = getAddress(endpoint.contracts[name])
+    } catch {
+      throw new InvalidConfigError({ field: `${field}/contracts/${name}`, reason: 'fails its EIP-55 checksum', value: endpoint.contracts[name], ...(file === undefined ? {} : { file }) })
+    }
+  }
+  return { ...endpoint, contracts }
+}
+
+/** Validates a parsed config.json, filling defaults; throws InvalidConfigError. Does not modify `value`. */
+export function parseConfig (value: unknown, file?: string): NodeConfig {
+  const config = structuredClone(value)
+  if (!validateConfig(config)) throw fromAjv(validateConfig.errors?.[0], file)
+  // JSON Schema spells "optional" as nullable; an explicit null means the same as leaving the key out.
+  for (const key of ['announce', 'anchorIntervalSeconds'] as const) if (config[key] === null) delete config[key]
+  const at = (field: string, reason: string, v?: unknown): InvalidConfigError =>
+    new InvalidConfigError({ field, reason, ...(v === undefined ? {} : { value: v }), ...(file === undefined ? {} : { file }) })
+  checkMultiaddrs(config.listen, '/listen', file)
+  checkMultiaddrs(config.announce, '/announce', file)
+  checkMultiaddrs(config.bootstrap, '/bootstrap', file, true)
+  if (config.role !== 'resident' && config.cameras.length > 0) throw at('/cameras', `are for residents only, not ${config.role}s`)
+  const names = new Set<string>()
+  for (const [i, camera] of config.cameras.entries()) {
+    if (names.has(camera.name)) throw at(`/cameras/${i}/name`, 'is used twice', camera.name)
+    names.add(camera.name)
+  }
+  if (config.role === 'agency') config.anchorIntervalSeconds ??= defaults.anchorIntervalSeconds
+  else if (config.anchorIntervalSeconds !== undefined) throw at('/anchorIntervalSeconds', 'is for agencies only')
+  if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
+  return config
+}
+
+/** Reads and validates `<dir>/config.json`. */
+export async function loadConfig (dir: string): Promise<NodeConfig> {
+  const file = nodePaths(dir).config
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new NodeNotFoundError(dir)
+    throw err
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new InvalidConfigError({ field: '', reason: 'is not JSON', file })
+  }
+  return parseConfig(json, file)
+}
+
+/** Validates and writes `<dir>/config.json` atomically. */
+export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
+  const valid = parseConfig(config)
+  // The documented order, whatever order defaults were filled in (keys not listed here follow).
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds'] as const
+  const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
+  await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
+}
+
+/** The chain endpoint a config names: inline, or read from its deployment file (relative to `dir`). */
+export async function resolveChain (config: NodeConfig, dir: string): Promise<ChainEndpoint | undefined> {
+  if (config.chain === undefined) return undefined
+  if (typeof config.chain !== 'string') return config.chain
+  const file = isAbsolute(config.chain) ? config.chain : join(dir, config.chain)
+  let json: unknown
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'))
+  } catch (err) {
+    throw new InvalidConfigError({ field: '/chain', reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'names a file that does not exist' : 'names a file that is not JSON', value: config.chain })
+  }
+  // A deployment file may carry more than the endpoint (deployer, block numbers); take what we need.
+  const { rpc, chainId, contracts } = (json ?? {}) as Partial<ChainEndpoint>
+  const endpoint = { rpc, chainId, contracts: contracts === undefined ? undefined : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor } }
+  if (!validateEndpoint(endpoint)) throw fromAjv(validateEndpoint.errors?.[0], file)
+  return checkEndpoint(endpoint, '', file)
+}

@@ -1,0 +1,76 @@
+// A node's secrets, each a small file readable by its owner only: the libp2p peer key, an agency's
+// Ethereum key, and the HTTP API's bearer token. Loading refuses a file other users can read (as ssh does),
+// since a leaked agency key signs requests in the agency's name.
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
+import type { PrivateKey } from '@libp2p/interface'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { computeAddress } from 'ethers'
+import { KeyFileError } from './errors.js'
+import { nodePaths } from './paths.js'
+import { writeFileAtomic } from './atomic.js'
+import type { Role } from './schema.js'
+
+export interface NodeKeys {
+  /** The libp2p identity (Ed25519); the peer id derives from it. */
+  peerKey: PrivateKey
+  /** Agencies only: the secp256k1 key the council registers, as 0x-prefixed hex. */
+  agencyKey?: string
+  /** The HTTP API's bearer token. */
+  apiToken: string
+}
+
+export async function generateKeys (role: Role): Promise<NodeKeys> {
+  return {
+    peerKey: await generateKeyPair('Ed25519'),
+    ...(role === 'agency' ? { agencyKey: `0x${bytesToHex(secp256k1.utils.randomSecretKey())}` } : {}),
+    apiToken: randomBytes(32).toString('base64url')
+  }
+}
+
+/** The Ethereum address of an agency key. */
+export function agencyAddress (agencyKey: string): string {
+  return computeAddress(agencyKey)
+}
+
+export async function writeKeys (dir: string, keys: NodeKeys): Promise<void> {
+  const paths = nodePaths(dir)
+  await mkdir(paths.keys, { recursive: true, mode: 0o700 })
+  await writeFileAtomic(paths.peerKey, privateKeyToProtobuf(keys.peerKey), 0o600)
+  if (keys.agencyKey !== undefined) await writeFileAtomic(paths.agencyKey, `${keys.agencyKey}\n`, 0o600)
+  await writeFileAtomic(paths.apiToken, `${keys.apiToken}\n`, 0o600)
+}
+
+async function readSecret (file: string): Promise<Buffer> {
+  let mode: number
+  try {
+    mode = (await stat(file)).mode
+  } catch (err) {
+    throw new KeyFileError({ file, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'is missing' : 'cannot be read' }, err)
+  }
+  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
+    throw new KeyFileError({ file, reason: `is readable by other users (mode ${(mode & 0o777).toString(8)}; chmod 600 it)` })
+  }
+  return await readFile(file)
+}
+
+export async function loadKeys (dir: string, role: Role): Promise<NodeKeys> {
+  const paths = nodePaths(dir)
+  let peerKey: PrivateKey
+  try {
+    peerKey = privateKeyFromProtobuf(await readSecret(paths.peerKey))
+  } catch (err) {
+    if (err instanceof KeyFileError) throw err
+    throw new KeyFileError({ file: paths.peerKey, reason: 'is not a libp2p private key' }, err)
+  }
+  const apiToken = (await readSecret(paths.apiToken)).toString('utf8').trim()
+  if (apiToken.length < 32) throw new KeyFileError({ file: paths.apiToken, reason: 'holds a token shorter than 32 characters' })
+  if (role !== 'agency') return { peerKey, apiToken }
+  const agencyKey = (await readSecret(paths.agencyKey)).toString('utf8').trim()
+  if (!/^0x[0-9a-fA-F]{64}$/.test(agencyKey) || !secp256k1.utils.isValidSecretKey(Buffer.from(agencyKey.slice(2), 'hex'))) {
+    throw new KeyFileError({ file: paths.agencyKey, reason: 'is not a 0x-prefixed secp256k1 private key' })
+  }
+  return { peerKey, agencyKey, apiToken }
+}

@@ -1,0 +1,27 @@
+import { join } from 'node:path'
+
+/** Where a node keeps each of its files inside its directory. */
+export interface NodePaths {
+  dir: string
+  config: string
+  keys: string
+  peerKey: string
+  agencyKey: string
+  apiToken: string
+  db: string
+  nodeInfo: string
+}
+
+export function nodePaths (dir: string): NodePaths {
+  const keys = join(dir, 'keys')
+  return {
+    dir,
+    config: join(dir, 'config.json'),
+    keys,
+    peerKey: join(keys, 'peer.key'),
+    agencyKey: join(keys, 'agency.key'),
+    apiToken: join(dir, 'api-token'),
+    db: join(dir, 'db'),
+    nodeInfo: join(dir, 'node.json')
+  }
+}

@@ -1,0 +1,111 @@
+// The JSON Schema of config.json (documented in docs/node.md). Ajv checks shape, types and ranges;
+// config.ts adds the checks a schema cannot express (multiaddrs parse, names unique, addresses checksum).
+import type { JSONSchemaType } from 'ajv'
+
+export type Role = 'resident' | 'agency' | 'auditor'
+export const roles: readonly Role[] = ['resident', 'agency', 'auditor']
+
+/** A resident's camera. Its coordinates never leave the node: only its res-7 cell is ever published. */
+export interface Camera {
+  name: string
+  lat: number
+  lng: number
+}
+
+/** Where the contracts are: what `porchlight chain` writes to its deployment file. */
+export interface ChainEndpoint {
+  rpc: string
+  chainId: number
+  contracts: { AgencyRegistry: string, AuditAnchor: string }
+}
+
+export interface NodeConfig {
+  /** Format version of this file. */
+  version: 1
+  role: Role
+  /** A label for people (shown in the UI and in `GET /api/node`). */
+  name: string
+  /** libp2p listen multiaddrs. */
+  listen: string[]
+  /** Multiaddrs to announce instead of the listen ones (e.g. a public address). */
+  announce?: string[]
+  /** Peers to dial at start, each with a /p2p/ peer id. */
+  bootstrap: string[]
+  mdns: boolean
+  api: { host: string, port: number }
+  /** A deployment file's path (relative to the node's directory) or the endpoint itself. */
+  chain?: string | ChainEndpoint
+  /** Residents only. */
+  cameras: Camera[]
+  /** Agencies only: how often the log's checkpoint is anchored when the log grew. */
+  anchorIntervalSeconds?: number
+}
+
+export const defaults = {
+  listen: ['/ip4/127.0.0.1/tcp/0'],
+  api: { host: '127.0.0.1', port: 0 },
+  anchorIntervalSeconds: 600
+} as const
+
+const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
+
+export const chainEndpointSchema: JSONSchemaType<ChainEndpoint> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['rpc', 'chainId', 'contracts'],
+  properties: {
+    rpc: { type: 'string', pattern: '^(https?|wss?)://', maxLength: 2048 },
+    chainId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER },
+    contracts: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['AgencyRegistry', 'AuditAnchor'],
+      properties: { AgencyRegistry: address, AuditAnchor: address }
+    }
+  }
+}
+
+const multiaddrList = { type: 'array', maxItems: 64, items: { type: 'string', pattern: '^/', maxLength: 1024 } } as const
+
+export const configSchema: JSONSchemaType<NodeConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['version', 'role', 'name'],
+  properties: {
+    version: { type: 'integer', const: 1 },
+    role: { type: 'string', enum: [...roles] },
+    name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f]+$' },
+    listen: { ...multiaddrList, minItems: 1, default: [...defaults.listen] },
+    announce: { ...multiaddrList, nullable: true },
+    bootstrap: { ...multiaddrList, default: [] },
+    mdns: { type: 'boolean', default: false },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      required: [],
+      default: { ...defaults.api },
+      properties: {
+        host: { type: 'string', minLength: 1, maxLength: 255, default: defaults.api.host },
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port }
+      }
+    },
+    // JSONSchemaType cannot type a string-or-object union; the shape is checked all the same.
+    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] } as any,
+    cameras: {
+      type: 'array',
+      maxItems: 256,
+      default: [],
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'lat', 'lng'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f]+$' },
+          lat: { type: 'number', minimum: -90, maximum: 90 },
+          lng: { type: 'number', minimum: -180, maximum: 180 }
+        }
+      }
+    },
+    anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true }
+  }
+}

@@ -1,0 +1,1 @@
+export { nodeEnvelopeCrypto } from './envelope-crypto.js'

@@ -1,0 +1,8 @@
+export { createNode, PorchlightNode } from './node.js'
+export type { CreateNodeInit, PorchlightNodeEvents } from './node.js'
+export type { NodeService, NodeServiceFactory, NodeServiceFactories, NodeComponents } from './service.js'
+export { readNodeInfo, writeNodeInfo } from './node-info.js'
+export type { NodeInfo } from './node-info.js'
+export { roleSetup } from './roles.js'
+export type { RoleSetup } from './roles.js'
+export { InvalidMultiaddrError, DialFailedError } from './node-routes.js'

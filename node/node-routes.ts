@@ -1,0 +1,79 @@
+// The routes every node has: who it is (public) and its peers (token).
+import type { FastifyPluginAsync } from 'fastify'
+import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
+import { PorchlightError } from '../protocol/errors.js'
+import type { PorchlightLibp2p } from './p2p/index.js'
+import type { NodeInfo } from './node-info.js'
+
+export class InvalidMultiaddrError extends PorchlightError {
+  constructor (value: string) {
+    super('INVALID_MULTIADDR', 'not a multiaddr', { details: { field: 'addr', value } })
+    this.name = 'InvalidMultiaddrError'
+  }
+}
+
+export class DialFailedError extends PorchlightError {
+  constructor (addr: string, cause: unknown) {
+    super('DIAL_FAILED', `could not connect to ${addr}`, { cause, details: { addr } })
+    this.name = 'DialFailedError'
+  }
+}
+
+export const nodeRouteErrors = { INVALID_MULTIADDR: 400, DIAL_FAILED: 502 }
+
+const nodeInfoSchema = {
+  type: 'object',
+  required: ['role', 'name', 'peerId', 'addrs'],
+  properties: {
+    role: { type: 'string', enum: ['resident', 'agency', 'auditor'] },
+    name: { type: 'string' },
+    peerId: { type: 'string' },
+    addrs: { type: 'array', items: { type: 'string' } },
+    address: { type: 'string', description: 'agencies: the Ethereum address the council registers' }
+  }
+} as const
+
+const peerSchema = {
+  type: 'object',
+  required: ['peerId', 'addr'],
+  properties: { peerId: { type: 'string' }, addr: { type: 'string' } }
+} as const
+
+export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLibp2p }): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/api/node', {
+      config: { public: true },
+      schema: { summary: 'This node: role, name, peer id and addresses (never a resident\'s cameras)', response: { 200: nodeInfoSchema } }
+    }, async () => {
+      // An explicit pick: whatever NodeInfo grows, only these fields are public.
+      const { role, name, peerId, addrs, address } = source.info()
+      return { role, name, peerId, addrs, ...(address === undefined ? {} : { address }) }
+    })
+
+    app.get('/api/peers', {
+      schema: { summary: 'Connected peers', response: { 200: { type: 'array', items: peerSchema } } }
+    }, async () => source.libp2p.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), addr: c.remoteAddr.toString() })))
+
+    app.post('/api/peers', {
+      schema: {
+        summary: 'Connect to a peer',
+        body: { type: 'object', additionalProperties: false, required: ['addr'], properties: { addr: { type: 'string', pattern: '^/', maxLength: 1024 } } },
+        response: { 201: peerSchema }
+      }
+    }, async (request, reply) => {
+      const { addr } = request.body as { addr: string }
+      let ma: Multiaddr
+      try {
+        ma = multiaddr(addr)
+      } catch {
+        throw new InvalidMultiaddrError(addr)
+      }
+      try {
+        const connection = await source.libp2p.dial(ma, { signal: AbortSignal.timeout(10_000) })
+        return await reply.status(201).send({ peerId: connection.remotePeer.toString(), addr: connection.remoteAddr.toString() })
+      } catch (err) {
+        throw new DialFailedError(addr, err)
+      }
+    })
+  }
+}

@@ -1,0 +1,160 @@
+// A Porchlight node: config, keys, store, libp2p, the HTTP API and the role's services, started and stopped
+// in one place. Everything belongs to the instance, so a simulation can run a thousand in one process.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { TypedEventEmitter, type PeerId } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { loadConfig, loadKeys, generateKeys, agencyAddress, type NodeConfig, type NodeKeys } from './config/index.js'
+import { openStore, type Store, type StoreOptions } from './storage/index.js'
+import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pInit } from './p2p/index.js'
+import { createApiServer, type ApiServer } from './api/index.js'
+import { nodeRoutes, nodeRouteErrors } from './node-routes.js'
+import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
+import type { NodeService, NodeServiceFactories, NodeComponents } from './service.js'
+
+export interface PorchlightNodeEvents {
+  'node:started': CustomEvent<NodeInfo>
+  'node:stopped': CustomEvent<void>
+}
+
+export interface CreateNodeInit<S extends Record<string, NodeService> = Record<string, NodeService>> {
+  /** The node's directory: config.json, keys/, api-token, db/, node.json. Optional only with `config`. */
+  dir?: string
+  /** Use this config instead of `<dir>/config.json`. */
+  config?: NodeConfig
+  /** Use these keys instead of `<dir>/keys` (fresh ones when there is no dir). */
+  keys?: NodeKeys
+  /** The role's services, started in this order after libp2p and before the API. */
+  services?: NodeServiceFactories<S>
+  /** libp2p options beyond the config (message id, heartbeat, transport, memory latency). */
+  libp2p?: Omit<PorchlightLibp2pInit, 'privateKey' | 'listen' | 'announce' | 'bootstrap' | 'mdns' | 'start'>
+  /** `false`: routes are registered but no port is opened (simulations). */
+  listenApi?: boolean
+  /** The UI folder served at `/`, or false. @default <repo>/ui/dist */
+  staticDir?: string | false
+  store?: StoreOptions
+}
+
+export class PorchlightNode<S extends Record<string, NodeService> = Record<string, NodeService>> extends TypedEventEmitter<PorchlightNodeEvents> {
+  readonly config: NodeConfig
+  readonly dir: string | undefined
+  readonly peerId: PeerId
+  readonly keys: NodeKeys
+  readonly store: Store
+  readonly libp2p: PorchlightLibp2p
+  readonly api: ApiServer
+  readonly services: S
+  private readonly listenApi: boolean
+  private readonly tempDir: string | undefined
+  private started = false
+  private startedAt = ''
+
+  constructor (components: NodeComponents & { services: S, listenApi: boolean, tempDir: string | undefined }) {
+    super()
+    this.config = components.config
+    this.dir = components.dir
+    this.peerId = components.peerId
+    this.keys = components.keys
+    this.store = components.store
+    this.libp2p = components.libp2p
+    this.api = components.api
+    this.services = components.services
+    this.listenApi = components.listenApi
+    this.tempDir = components.tempDir
+  }
+
+  /** What node.json and `GET /api/node` report (the latter only its public fields). */
+  info (): NodeInfo {
+    const api = this.api.address()
+    return {
+      role: this.config.role,
+      name: this.config.name,
+      peerId: this.peerId.toString(),
+      addrs: this.libp2p.getMultiaddrs().map(String),
+      ...(api === undefined ? {} : { api }),
+      ...(this.keys.agencyKey === undefined ? {} : { address: agencyAddress(this.keys.agencyKey) }),
+      pid: process.pid,
+      startedAt: this.startedAt
+    }
+  }
+
+  async start (): Promise<void> {
+    if (this.started) return
+    const undo: Array<() => Promise<void>> = []
+    try {
+      await this.libp2p.start()
+      undo.push(async () => { await this.libp2p.stop() })
+      for (const service of Object.values(this.services)) {
+        await service.start?.()
+        undo.push(async () => { await service.stop?.() })
+      }
+      if (this.listenApi) {
+        await this.api.start()
+        undo.push(async () => { await this.api.stop() })
+      } else {
+        await this.api.app.ready()
+      }
+      this.startedAt = new Date().toISOString()
+      if (this.dir !== undefined) await writeNodeInfo(this.dir, this.info())
+    } catch (err) {
+      for (const step of undo.reverse()) await step().catch(() => {})
+      throw err
+    }
+    this.started = true
+    this.safeDispatchEvent('node:started', { detail: this.info() })
+  }
+
+  /** Stops everything and closes the store; a stopped node is not started again (create a new one). */
+  async stop (): Promise<void> {
+    const errors: unknown[] = []
+    const attempt = async (step: () => Promise<void> | void): Promise<void> => { try { await step() } catch (err) { errors.push(err) } }
+    if (this.dir !== undefined) await attempt(async () => { await removeNodeInfo(this.dir!) })
+    await attempt(async () => { await this.api.stop() })
+    for (const service of Object.values(this.services).reverse()) await attempt(async () => { await service.stop?.() })
+    await attempt(async () => { await this.libp2p.stop() })
+    await attempt(async () => { await this.store.close() })
+    if (this.tempDir !== undefined) await attempt(async () => { await rm(this.tempDir!, { recursive: true, force: true }) })
+    const wasStarted = this.started
+    this.started = false
+    if (wasStarted) this.safeDispatchEvent('node:stopped', { detail: undefined })
+    if (errors.length > 0) throw new AggregateError(errors, 'errors while stopping the node')
+  }
+}
+
+function transportOf (listen: string[]): 'tcp' | 'memory' {
+  return listen.every((a) => a.startsWith('/memory/')) ? 'memory' : 'tcp'
+}
+
+/** Builds a node (not yet started) from its directory, or from a config. */
+export async function createNode<S extends Record<string, NodeService> = Record<string, NodeService>> (init: CreateNodeInit<S>): Promise<PorchlightNode<S>> {
+  if (init.dir === undefined && init.config === undefined) throw new TypeError('createNode needs a dir or a config')
+  const config = init.config ?? await loadConfig(init.dir!)
+  const keys = init.keys ?? (init.dir !== undefined ? await loadKeys(init.dir, config.role) : await generateKeys(config.role))
+  const tempDir = init.dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-node-')) : undefined
+  const store = await openStore(init.dir ?? tempDir!, init.store)
+  try {
+    const libp2p = await createPorchlightLibp2p({
+      transport: transportOf(config.listen),
+      ...init.libp2p,
+      privateKey: keys.peerKey,
+      listen: config.listen,
+      ...(config.announce === undefined ? {} : { announce: config.announce }),
+      bootstrap: config.bootstrap,
+      mdns: config.mdns,
+      start: false
+    })
+    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined })
+    const peerId = peerIdFromPrivateKey(keys.peerKey)
+    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, api }
+    const services = Object.fromEntries(Object.entries(init.services ?? {}).map(([name, factory]) => [name, (factory as (c: NodeComponents) => NodeService)(components)])) as S
+    const node: PorchlightNode<S> = new PorchlightNode({ ...components, services, listenApi: init.listenApi ?? true, tempDir })
+    api.mapErrors(nodeRouteErrors)
+    api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
+    return node
+  } catch (err) {
+    await store.close()
+    if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true })
+    throw err
+  }
+}

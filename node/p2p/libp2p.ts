@@ -1,0 +1,118 @@
+// The libp2p node every Porchlight role runs: TCP (or the in-process memory transport for the simulator),
+// Noise, Yamux, identify, ping and gossipsub, with a bootstrap list and optional mDNS. Nothing here is
+// process-global, so many nodes can share one process.
+import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
+import { tcp } from '@libp2p/tcp'
+import { memory } from '@libp2p/memory'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+import { bootstrap } from '@libp2p/bootstrap'
+import { mdns } from '@libp2p/mdns'
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
+import type { Message } from '@libp2p/gossipsub'
+import type { PeerScoreParams, PeerScoreThresholds } from '@libp2p/gossipsub/score'
+import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
+import { sha256 } from '@noble/hashes/sha2.js'
+import { porchlightScoreParams, porchlightScoreThresholds } from './scoring.js'
+
+// A type alias, not an interface: libp2p's ServiceMap needs an index signature.
+export type PorchlightServices = {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+}
+
+export type PorchlightLibp2p = Libp2p<PorchlightServices>
+
+/** Computes a gossip message's id from its data; Porchlight passes the request CID's bytes. */
+export type MessageIdFn = (data: Uint8Array) => Uint8Array
+
+export interface PorchlightLibp2pInit {
+  /** The node's transport identity (keys/peer.key). A fresh one when omitted. */
+  privateKey?: PrivateKey
+  /** @default ['/ip4/127.0.0.1/tcp/0'] (or '/memory/<random>' with the memory transport) */
+  listen?: string[]
+  /** Addresses to announce instead of the listen addresses (e.g. a public address behind NAT). */
+  announce?: string[]
+  /** Multiaddrs with a /p2p/ peer id, dialled at start and redialled when they drop. @default [] */
+  bootstrap?: string[]
+  /** Discover peers on the local network. @default false */
+  mdns?: boolean
+  /** @default 'tcp' */
+  transport?: 'tcp' | 'memory'
+  /** Added latency of the memory transport per message, in ms (simulations). @default 0 */
+  memoryLatencyMs?: number
+  /**
+   * Gossip message id. Must not throw; bytes it cannot read should still get an id (the validator then
+   * rejects them). @default sha-256 of the data
+   */
+  messageId?: MessageIdFn
+  /**
+   * Largest gossipsub RPC frame accepted, in bytes; one frame may batch several messages and control
+   * lists. A single message's size is the topic validator's to check. @default 1048576
+   */
+  maxRpcBytes?: number
+  /** Overrides of the peer-score parameters (scoring.ts); topics are scored with `scoreTopic`. */
+  scoreParams?: Partial<PeerScoreParams>
+  scoreThresholds?: Partial<PeerScoreThresholds>
+  /** Gossipsub heartbeat in ms; lower only in tests and simulations. @default 1000 */
+  heartbeatIntervalMs?: number
+  logger?: ComponentLogger
+  /** Start listening and dialling at once. @default true */
+  start?: boolean
+}
+
+/**
+ * Message ids that name the content, never the sender: the payload is signed at the application layer
+ * (EIP-712), so gossipsub's own signatures would only add the relaying node's identity (see docs/node.md).
+ */
+function toGossipMessageId (messageId: MessageIdFn): (msg: Message) => Uint8Array {
+  return (msg) => {
+    try {
+      return messageId(msg.data)
+    } catch {
+      // Unreadable bytes still need an id so they are deduplicated and reach the validator to be rejected.
+      return sha256(msg.data)
+    }
+  }
+}
+
+export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): Promise<PorchlightLibp2p> {
+  const transport = init.transport ?? 'tcp'
+  const listen = init.listen ?? [transport === 'memory' ? `/memory/${crypto.randomUUID()}` : '/ip4/127.0.0.1/tcp/0']
+  const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
+  if ((init.bootstrap ?? []).length > 0) {
+    // 'keep-alive-…' makes libp2p redial a bootstrap peer whenever the connection drops.
+    peerDiscovery.push(bootstrap({ list: init.bootstrap!, timeout: 0, tagName: 'keep-alive-bootstrap' }))
+  }
+  if (init.mdns === true) peerDiscovery.push(mdns())
+
+  return await createLibp2p({
+    start: init.start ?? true,
+    ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
+    ...(init.logger === undefined ? {} : { logger: init.logger }),
+    addresses: { listen, ...(init.announce === undefined ? {} : { announce: init.announce }) },
+    transports: [transport === 'memory' ? memory({ latency: init.memoryLatencyMs ?? 0 }) : tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery,
+    services: {
+      identify: identify(),
+      ping: ping(),
+      pubsub: gossipsub({
+        globalSignaturePolicy: StrictNoSign,
+        msgIdFn: toGossipMessageId(init.messageId ?? ((data) => sha256(data))),
+        maxInboundDataLength: init.maxRpcBytes ?? 1024 * 1024,
+        // Peer exchange would let a graylisted peer steer our connections; bootstrap + mDNS suffice.
+        doPX: false,
+        emitSelf: false,
+        allowPublishToZeroTopicPeers: true,
+        ...(init.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: init.heartbeatIntervalMs }),
+        scoreParams: { ...porchlightScoreParams(), ...init.scoreParams },
+        scoreThresholds: { ...porchlightScoreThresholds, ...init.scoreThresholds }
+      })
+    }
+  })
+}

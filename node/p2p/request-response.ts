@@ -1,0 +1,74 @@
+// One request, one response, over a fresh stream: the shape of /porchlight/requests/1.0.0 and
+// /porchlight/audit/1.0.0. The response frame is `{ ok: value }` or `{ error: { code, message } }`, so a
+// handler's typed error reaches the caller as a RemoteError carrying the same code.
+import type { Connection, PeerId, AbortOptions, StreamHandlerOptions } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { isPorchlightError } from '../../protocol/errors.js'
+import { framed, type FrameOptions } from './framing.js'
+import { MalformedFrameError, RemoteError } from './errors.js'
+import type { PorchlightLibp2p } from './libp2p.js'
+
+export interface RequestContext {
+  /** The remote peer. */
+  peer: PeerId
+  connection: Connection
+  signal: AbortSignal
+}
+
+export type RequestHandler<Req, Res> = (request: Req, context: RequestContext) => Promise<Res>
+
+export type ProtocolOptions = Omit<FrameOptions, 'protocol'>
+
+type ResponseFrame<Res> = { ok: Res } | { error: { code: string, message: string } }
+
+/** Sends `request` to `peer` on `protocol` and returns its response; a handler's error → RemoteError. */
+export async function sendRequest<Req, Res> (libp2p: PorchlightLibp2p, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, request: Req, options: ProtocolOptions & AbortOptions = {}): Promise<Res> {
+  const timeoutMs = options.timeoutMs ?? 10_000
+  const dialSignal = options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal])
+  const stream = await libp2p.dialProtocol(peer, protocol, { signal: dialSignal })
+  const frames = framed(stream, { ...options, protocol })
+  try {
+    await frames.write(request, options)
+    const response = await frames.read<ResponseFrame<Res>>(options)
+    await frames.close(options).catch(() => {})
+    if (response !== null && typeof response === 'object') {
+      if ('ok' in response) return response.ok
+      if ('error' in response && typeof response.error?.code === 'string') {
+        throw new RemoteError({ code: response.error.code, message: String(response.error.message), protocol })
+      }
+    }
+    throw new MalformedFrameError('not a response frame', { details: { protocol } })
+  } catch (err) {
+    if (stream.status === 'open') stream.abort(err as Error)
+    throw err
+  }
+}
+
+/**
+ * Answers `protocol` with `handler`. A PorchlightError thrown by the handler is sent as its code and
+ * short message; any other error as INTERNAL, without its text (it may hold internals).
+ */
+export async function handleRequests<Req, Res> (libp2p: PorchlightLibp2p, protocol: string, handler: RequestHandler<Req, Res>, options: ProtocolOptions & StreamHandlerOptions = {}): Promise<void> {
+  const { maxFrameBytes, timeoutMs, ...handlerOptions } = options
+  const frameOptions = { protocol, ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }), ...(timeoutMs === undefined ? {} : { timeoutMs }) }
+  await libp2p.handle(protocol, async (stream, connection) => {
+    const frames = framed(stream, frameOptions)
+    const signal = AbortSignal.timeout(frames.timeoutMs)
+    let response: ResponseFrame<Res>
+    try {
+      const request = await frames.read<Req>()
+      try {
+        response = { ok: await handler(request, { peer: connection.remotePeer, connection, signal }) }
+      } catch (err) {
+        response = isPorchlightError(err)
+          ? { error: { code: err.code, message: err.shortMessage } }
+          : { error: { code: 'INTERNAL', message: 'internal error' } }
+      }
+      await frames.write(response)
+      await frames.close()
+    } catch (err) {
+      // The request itself was bad or the peer left: the stream is already aborted; nothing to answer.
+      stream.log.error('%s: %s', protocol, (err as Error).name)
+    }
+  }, handlerOptions)
+}

@@ -1,0 +1,18 @@
+// What each role runs on top of the common node. The request, footage and audit issues add their services
+// here (and the request id as gossip message id); `porchlight start` and the simulator both read it.
+import type { Role } from './config/index.js'
+import type { MessageIdFn } from './p2p/index.js'
+import type { NodeService, NodeServiceFactories } from './service.js'
+
+export interface RoleSetup {
+  services: NodeServiceFactories<Record<string, NodeService>>
+  messageId?: MessageIdFn
+}
+
+export function roleSetup (role: Role): RoleSetup {
+  switch (role) {
+    case 'resident': return { services: {} }
+    case 'agency': return { services: {} }
+    case 'auditor': return { services: {} }
+  }
+}

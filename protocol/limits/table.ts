@@ -1,0 +1,80 @@
+// The protocol limits (DESIGN.md §4) and the size caps of every message, in one table. Every check in
+// protocol/ reads its numbers from here; changing a number here changes the protocol.
+
+const MINUTE = 60
+const HOUR = 60 * MINUTE
+const DAY = 24 * HOUR
+const KiB = 1024
+const GiB = 1024 * 1024 * 1024
+
+export const LIMITS = {
+  request: {
+    /** Incident area, km² (0.5 sq mi): Ring's former Request-for-Assistance cap. */
+    maxAreaKm2: 1.3,
+    /** Cells per request; a bound on decoding work only (1.3 km² is ~12 res-9 cells). */
+    maxCells: 64,
+    /** Time window length, seconds. */
+    minWindowSeconds: 15 * MINUTE,
+    maxWindowSeconds: 12 * HOUR,
+    /** How long before `issuedAt` the window may start (home systems keep ~30 days). */
+    maxWindowAgeSeconds: 30 * DAY,
+    /** `expiresAt − issuedAt` (Axon's upload links expire after 3 days). */
+    maxLifetimeSeconds: 72 * HOUR,
+    maxRetentionDays: 365,
+    /** Text lengths in Unicode code points. */
+    maxCaseCodeChars: 64,
+    maxTitleChars: 120,
+    maxDetailsChars: 2_000,
+    /** Agency addresses to dial, and the length of each. */
+    maxAddrs: 8,
+    maxAddrChars: 256,
+    maxPeerIdChars: 128,
+    /** A closed list: no "immigration", no open-ended dragnet. */
+    categories: ['burglary', 'vehicle-crime', 'hit-and-run', 'assault', 'missing-person', 'homicide', 'other-violent'] as const
+  },
+  consent: {
+    maxClips: 64,
+    /** 2 GiB: hours of 4K video; a longer recording is shared as several clips. */
+    maxClipBytes: 2 * GiB,
+    maxTermsChars: 4_000
+  },
+  receipt: {
+    maxCheckpointChars: 4_096,
+    /** An inclusion proof in a log of up to 2^64 entries. */
+    maxProofHashes: 64
+  },
+  entry: {
+    maxActorChars: 128,
+    maxPurposeChars: 500,
+    maxShareRecipientChars: 256,
+    maxLegalBasisChars: 1_000
+  },
+  /** Encoded (dag-cbor) size of each signed message and of a log entry. */
+  encodedBytes: {
+    request: 16 * KiB,
+    withdrawal: 1 * KiB,
+    consent: 32 * KiB,
+    /** A checkpoint may be up to 4,096 characters of UTF-8 beside a 64-hash proof. */
+    receipt: 24 * KiB,
+    deletionRequest: 8 * KiB,
+    /** A `request` entry holds a whole signed request. */
+    entry: 20 * KiB,
+    /** A gossip message: a whole signed request beside its checkpoint and inclusion proof. */
+    announcement: 24 * KiB
+  },
+  /** How far in the future a message's `issuedAt` may be, against clocks that disagree. */
+  clockSkewSeconds: 5 * MINUTE
+} as const
+
+export type Category = typeof LIMITS.request.categories[number]
+
+export function isCategory (value: unknown): value is Category {
+  return (LIMITS.request.categories as readonly unknown[]).includes(value)
+}
+
+/** Length in Unicode code points (what a person counts as characters, near enough). */
+export function textLength (text: string): number {
+  let n = 0
+  for (const _ of text) n++
+  return n
+}

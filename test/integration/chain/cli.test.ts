@@ -1,0 +1,88 @@
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { existsSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { Wallet } from 'ethers'
+import { devAccounts, toDeployment } from '../../../node/chain/index.js'
+
+const bin = new URL('../../../bin/porchlight.js', import.meta.url).pathname
+
+interface Run { code: number, stdout: string, stderr: string }
+
+async function porchlight (args: string[], cwd: string): Promise<Run> {
+  return await new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : (err as { code?: number }).code ?? 1, stdout, stderr })
+    })
+  })
+}
+
+describe('porchlight chain and council, as processes', () => {
+  let dir: string
+  let chain: ChildProcess
+  let deploymentPath: string
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'porchlight-cli-'))
+    deploymentPath = join(dir, 'chain.json')
+    chain = spawn(process.execPath, [bin, 'chain', '--port', '0', '--out', deploymentPath], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] })
+    const lines = createInterface({ input: chain.stdout! })
+    for await (const line of lines) if (line.includes('deployment')) break
+  })
+  after(async () => {
+    if (chain.exitCode === null) { chain.kill('SIGKILL'); await once(chain, 'exit') }
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  test('`chain` writes a deployment file with the RPC, chain id and both contracts', async () => {
+    const deployment = toDeployment(JSON.parse(await readFile(deploymentPath, 'utf8')))
+    assert.equal(deployment.chainId, 31337)
+    assert.match(deployment.rpc, /^http:\/\/127\.0\.0\.1:\d+$/)
+  })
+
+  test('`council` registers, shows, suspends and reinstates an agency; reverts exit 1 with the error name', async () => {
+    const agency = Wallet.createRandom().address
+    const d = ['--deployment', deploymentPath, '--address', agency]
+    const registered = await porchlight(['council', 'register-agency', ...d, '--name', 'Test PD', '--cells', '872830828ffffff,87283082effffff', '--valid-until', '2099-01-01T00:00:00Z'], dir)
+    assert.equal(registered.code, 0, registered.stderr)
+    assert.ok(JSON.parse(registered.stdout).gasUsed > 21_000)
+
+    const shown = JSON.parse((await porchlight(['council', 'show-agency', ...d], dir)).stdout)
+    assert.deepEqual([shown.name, shown.cells, shown.validUntil, shown.status], ['Test PD', ['872830828ffffff', '87283082effffff'], 4070908800, 'active'])
+
+    assert.equal((await porchlight(['council', 'suspend-agency', ...d, '--reason', 'audit'], dir)).code, 0)
+    assert.equal(JSON.parse((await porchlight(['council', 'show-agency', ...d], dir)).stdout).status, 'suspended')
+    const twice = await porchlight(['council', 'suspend-agency', ...d], dir)
+    assert.equal(twice.code, 1)
+    assert.match(twice.stderr, /AgencyRegistryInvalidStatus/)
+    assert.equal((await porchlight(['council', 'reinstate-agency', ...d], dir)).code, 0)
+    assert.equal(JSON.parse((await porchlight(['council', 'show-agency', ...d], dir)).stdout).status, 'active')
+  })
+
+  test('`council --key-file` signs with that key: a key without the registrar role is refused', async () => {
+    const keyFile = join(dir, 'key')
+    await writeFile(keyFile, devAccounts(2)[1]!.privateKey + '\n')
+    const run = await porchlight(['council', 'revoke-agency', '--deployment', deploymentPath, '--key-file', keyFile, '--address', Wallet.createRandom().address], dir)
+    assert.equal(run.code, 1)
+    assert.match(run.stderr, /AccessControlUnauthorizedAccount/)
+  })
+
+  test('bad flags exit 2 with the usage', async () => {
+    const missing = await porchlight(['council', 'register-agency', '--deployment', deploymentPath, '--address', Wallet.createRandom().address], dir)
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /--name is required/)
+    assert.equal((await porchlight(['council', 'no-such-action', '--address', Wallet.createRandom().address], dir)).code, 2)
+    assert.equal((await porchlight(['chain', '--port', 'x'], dir)).code, 2)
+  })
+
+  test('`chain` stops cleanly on SIGTERM and removes its deployment file', async () => {
+    chain.kill('SIGTERM')
+    const [code] = await once(chain, 'exit') as [number | null]
+    assert.equal(code, 0)
+    assert.equal(existsSync(deploymentPath), false)
+  })
+})

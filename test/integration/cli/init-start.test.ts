@@ -1,0 +1,99 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, rm, readFile, access } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createInterface } from 'node:readline'
+import { readNodeInfo } from '../../../node/index.js'
+
+const bin = fileURLToPath(new URL('../../../bin/porchlight.js', import.meta.url))
+
+/** Runs `porchlight ARGS`; every child is killed when the test ends, however it ends. */
+function porchlight (t: { after: (fn: () => void) => void }, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  return child
+}
+
+async function exitOf (child: ChildProcess): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  const [code] = await once(child, 'exit') as [number | null]
+  return { code, stdout, stderr }
+}
+
+/** Resolves with the first stdout line matching `pattern` (the node's ready line). */
+async function lineMatching (child: ChildProcess, pattern: RegExp, signal: AbortSignal): Promise<string> {
+  const lines = createInterface({ input: child.stdout! })
+  const exited = once(child, 'exit', { signal }).then(([code]) => { throw new Error(`exited with ${String(code)} before ready`) })
+  const found = (async () => {
+    for await (const line of lines) if (pattern.test(line)) return line
+    throw new Error('stdout ended before ready')
+  })()
+  return await Promise.race([found, exited])
+}
+
+test('porchlight init, then start: node.json, public and private routes, and a clean SIGTERM', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-cli-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  const nodeDir = join(dir, 'resident')
+
+  const made = await exitOf(porchlight(t, ['init', '--role', 'resident', '--dir', nodeDir, '--name', 'maple street', '--camera', 'porch:40.712776,-74.005974', '--camera', 'garage:40.7129,-74.006']))
+  assert.equal(made.code, 0, made.stderr)
+  const again = await exitOf(porchlight(t, ['init', '--role', 'resident', '--dir', nodeDir]))
+  assert.equal(again.code, 1)
+  assert.match(again.stderr, /NODE_EXISTS/)
+  const badFlag = await exitOf(porchlight(t, ['init', '--role', 'resident', '--dir', join(dir, 'other'), '--camera', 'porch']))
+  assert.equal(badFlag.code, 2)
+  await assert.rejects(access(join(dir, 'other')))
+
+  const node = porchlight(t, ['start', '--dir', nodeDir])
+  const stderr: string[] = []
+  node.stderr?.on('data', (d: Buffer) => { stderr.push(d.toString()) })
+  await lineMatching(node, /ready/, AbortSignal.timeout(30_000))
+  const info = await readNodeInfo(nodeDir)
+  assert.ok(info?.api !== undefined)
+  const api = info.api
+  assert.equal(info.role, 'resident')
+  assert.equal(info.pid, node.pid)
+  const token = (await readFile(join(nodeDir, 'api-token'), 'utf8')).trim()
+
+  const self = await fetch(`${api.url}/api/node`)
+  assert.equal(self.status, 200)
+  const body = await self.json() as Record<string, unknown>
+  assert.deepEqual(Object.keys(body).sort(), ['addrs', 'name', 'peerId', 'role'])
+  assert.equal(body.peerId, info.peerId)
+  // A resident's cameras and coordinates are never in what the node serves.
+  const text = JSON.stringify(body)
+  for (const secret of ['porch', 'garage', '40.71', '-74.00', 'camera']) assert.equal(text.includes(secret), false, secret)
+
+  const openapi = await fetch(`${api.url}/api/openapi.json`)
+  assert.equal(openapi.status, 200)
+  const doc = await openapi.json() as { paths: Record<string, unknown> }
+  assert.ok(doc.paths['/api/node'] !== undefined && doc.paths['/api/peers'] !== undefined)
+
+  const write = (headers: Record<string, string>, payload: string): Promise<Response> =>
+    fetch(`${api.url}/api/peers`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload })
+  const noToken = await write({}, JSON.stringify({ addr: info.addrs[0] }))
+  assert.equal(noToken.status, 401)
+  assert.equal((await noToken.json() as { error: { code: string } }).error.code, 'UNAUTHORIZED')
+  const malformed = await write({ authorization: `Bearer ${token}` }, JSON.stringify({ address: 'x' }))
+  assert.equal(malformed.status, 400)
+  assert.equal((await malformed.json() as { error: { code: string } }).error.code, 'VALIDATION_FAILED')
+  const notJson = await write({ authorization: `Bearer ${token}` }, '{"addr":')
+  assert.equal(notJson.status, 400)
+  const peers = await fetch(`${api.url}/api/peers`, { headers: { authorization: `Bearer ${token}` } })
+  assert.deepEqual(await peers.json(), [])
+
+  const exit = once(node, 'exit')
+  node.kill('SIGTERM')
+  const [code, signal] = await exit as [number | null, string | null]
+  assert.equal(signal, null)
+  assert.equal(code, 0, stderr.join(''))
+  assert.equal(await readNodeInfo(nodeDir), undefined)
+})

@@ -1,0 +1,168 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createApiServer, type ApiServer } from '../../../node/api/index.js'
+import { PorchlightError } from '../../../protocol/errors.js'
+
+const token = 'test-token-0123456789abcdef0123456789abcdef'
+const auth = { authorization: `Bearer ${token}` }
+
+class ThingExistsError extends PorchlightError {
+  constructor () { super('THING_EXISTS', 'that thing exists'); this.name = 'ThingExistsError' }
+}
+class SecretFailureError extends PorchlightError {
+  constructor () { super('SECRET_FAILURE', 'db at /var/secret failed'); this.name = 'SecretFailureError' }
+}
+
+function server (t: { after: (fn: () => Promise<void>) => void }, opts: { staticDir?: string } = {}): { api: ApiServer, things: Map<string, string>, internal: unknown[] } {
+  const internal: unknown[] = []
+  const api = createApiServer({ token, staticDir: opts.staticDir ?? false, onInternalError: (err) => { internal.push(err) } })
+  const things = new Map<string, string>()
+  api.mapErrors({ THING_EXISTS: 409 })
+  api.addRoutes(async (app) => {
+    app.get('/api/things/:id', {
+      schema: { params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } } }
+    }, async (req, reply) => {
+      const value = things.get((req.params as { id: string }).id)
+      if (value === undefined) return await reply.callNotFound()
+      return { id: (req.params as { id: string }).id, value }
+    })
+    app.post('/api/things', {
+      schema: { body: { type: 'object', additionalProperties: false, required: ['id', 'value'], properties: { id: { type: 'string', pattern: '^[a-z]+$' }, value: { type: 'string', maxLength: 100 } } } }
+    }, async (req, reply) => {
+      const { id, value } = req.body as { id: string, value: string }
+      if (things.has(id)) throw new ThingExistsError()
+      things.set(id, value)
+      return await reply.status(201).send({ id })
+    })
+    app.get('/api/public', { config: { public: true } }, async () => ({ hello: 'world' }))
+    app.get('/api/crash', async () => { throw new Error('password=hunter2') })
+    app.get('/api/unmapped', async () => { throw new SecretFailureError() })
+  })
+  t.after(async () => { await api.stop() })
+  return { api, things, internal }
+}
+
+function errorOf (res: { json: () => unknown }): { code: string, message: string } {
+  const body = res.json() as { error: { code: string, message: string } }
+  assert.equal(typeof body.error.message, 'string')
+  return body.error
+}
+
+test('a write without the right token is refused with 401 and changes nothing', async (t) => {
+  const { api, things } = server(t)
+  for (const headers of [{}, { authorization: 'Bearer wrong' }, { authorization: token }, { authorization: `Basic ${token}` }]) {
+    const res = await api.app.inject({ method: 'POST', url: '/api/things', headers, payload: { id: 'a', value: 'x' } })
+    assert.equal(res.statusCode, 401)
+    assert.equal(res.headers['www-authenticate'], 'Bearer')
+    assert.equal(errorOf(res).code, 'UNAUTHORIZED')
+  }
+  assert.equal(things.size, 0)
+  const ok = await api.app.inject({ method: 'POST', url: '/api/things', headers: auth, payload: { id: 'a', value: 'x' } })
+  assert.equal(ok.statusCode, 201)
+  assert.equal(things.get('a'), 'x')
+})
+
+test('reads need the token too, unless the route is public', async (t) => {
+  const { api, things } = server(t)
+  things.set('a', 'x')
+  assert.equal((await api.app.inject({ url: '/api/things/a' })).statusCode, 401)
+  assert.equal((await api.app.inject({ url: '/api/things/a', headers: auth })).json().value, 'x')
+  assert.equal((await api.app.inject({ url: '/api/public' })).json().hello, 'world')
+})
+
+test('malformed bodies and params get 400 with a code, and change nothing', async (t) => {
+  const { api, things } = server(t)
+  const cases = [
+    { payload: { id: 'a' }, code: 'VALIDATION_FAILED' },
+    { payload: { id: 'a', value: 'x', extra: 1 }, code: 'VALIDATION_FAILED' },
+    { payload: { id: 'A!', value: 'x' }, code: 'VALIDATION_FAILED' },
+    { payload: '{"id": "a", ', code: 'MALFORMED_BODY', headers: { 'content-type': 'application/json' } }
+  ]
+  for (const c of cases) {
+    const res = await api.app.inject({ method: 'POST', url: '/api/things', headers: { ...auth, ...c.headers }, payload: c.payload })
+    assert.equal(res.statusCode, 400, JSON.stringify(c.payload))
+    assert.equal(errorOf(res).code, c.code)
+  }
+  assert.equal(things.size, 0)
+  const badParam = await api.app.inject({ url: '/api/things/NOPE', headers: auth })
+  assert.equal(badParam.statusCode, 400)
+})
+
+test('typed errors map to their status; 404, 413 and 415 have codes; internals never leak', async (t) => {
+  const { api, internal } = server(t)
+  await api.app.inject({ method: 'POST', url: '/api/things', headers: auth, payload: { id: 'a', value: 'x' } })
+  const conflict = await api.app.inject({ method: 'POST', url: '/api/things', headers: auth, payload: { id: 'a', value: 'y' } })
+  assert.equal(conflict.statusCode, 409)
+  assert.equal(errorOf(conflict).code, 'THING_EXISTS')
+
+  const missing = await api.app.inject({ url: '/api/things/zzz', headers: auth })
+  assert.equal(missing.statusCode, 404)
+  assert.equal(errorOf(missing).code, 'NOT_FOUND')
+  assert.equal(errorOf(await api.app.inject({ url: '/api/nowhere' })).code, 'NOT_FOUND')
+
+  const big = await api.app.inject({ method: 'POST', url: '/api/things', headers: auth, payload: { id: 'b', value: 'x'.repeat(70_000) } })
+  assert.equal(big.statusCode, 413)
+  assert.equal(errorOf(big).code, 'PAYLOAD_TOO_LARGE')
+
+  const text = await api.app.inject({ method: 'POST', url: '/api/things', headers: { ...auth, 'content-type': 'application/xml' }, payload: '<a/>' })
+  assert.equal(text.statusCode, 415)
+  assert.equal(errorOf(text).code, 'UNSUPPORTED_MEDIA_TYPE')
+
+  for (const url of ['/api/crash', '/api/unmapped']) {
+    const res = await api.app.inject({ url, headers: auth })
+    assert.equal(res.statusCode, 500)
+    assert.deepEqual(res.json(), { error: { code: 'INTERNAL', message: 'internal error' } })
+  }
+  assert.equal(internal.length, 2)
+})
+
+test('the OpenAPI document lists the routes, their schemas and the bearer scheme', async (t) => {
+  const { api } = server(t)
+  const res = await api.app.inject({ url: '/api/openapi.json' })
+  assert.equal(res.statusCode, 200)
+  const doc = res.json()
+  assert.equal(doc.openapi, '3.1.0')
+  assert.deepEqual(doc.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer' })
+  assert.deepEqual(doc.paths['/api/things'].post.security, [{ bearer: [] }])
+  assert.equal(doc.paths['/api/public'].get.security, undefined)
+  assert.ok(doc.paths['/api/things/{id}'].get.parameters.some((p: { name: string }) => p.name === 'id'))
+  assert.equal(doc.paths['/api/openapi.json'], undefined)
+})
+
+test('routes that would break the rules are refused when added', async (t) => {
+  const cases: Array<[string, (app: ApiServer['app']) => void]> = [
+    ['public write', (app) => { app.post('/api/x', { config: { public: true }, schema: { body: { type: 'object', additionalProperties: false } } }, async () => ({})) }],
+    ['body without schema', (app) => { app.post('/api/x', async () => ({})) }],
+    ['params without schema', (app) => { app.get('/api/x/:id', async () => ({})) }],
+    ['open object schema', (app) => { app.post('/api/x', { schema: { body: { type: 'object' } } }, async () => ({})) }]
+  ]
+  for (const [label, add] of cases) {
+    const api = createApiServer({ token, staticDir: false })
+    t.after(async () => { await api.stop() })
+    api.addRoutes(async (app) => { add(app) })
+    await assert.rejects(async () => { await api.app.ready() }, { name: 'RouteDefinitionError' }, label)
+  }
+})
+
+test('it listens on 127.0.0.1 by default and serves the UI folder when there is one', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-ui-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  await writeFile(join(dir, 'index.html'), '<h1>porchlight</h1>')
+  await writeFile(join(dir, 'app.js'), 'console.log(1)')
+  const { api } = server(t, { staticDir: dir })
+  await api.start()
+  const addr = api.address()
+  assert.equal(addr?.host, '127.0.0.1')
+  assert.notEqual(addr?.port, 0)
+  const js = await fetch(`${addr?.url}/app.js`)
+  assert.equal(js.headers.get('content-type'), 'text/javascript; charset=utf-8')
+  assert.equal(await js.text(), 'console.log(1)')
+  assert.equal(await (await fetch(`${addr?.url}/inbox/123`)).text(), '<h1>porchlight</h1>')
+  assert.equal(await (await fetch(`${addr?.url}/..%2f..%2fetc%2fpasswd`)).text(), '<h1>porchlight</h1>')
+  const apiMiss = await fetch(`${addr?.url}/api/nowhere`)
+  assert.equal(apiMiss.status, 404)
+  assert.equal((await apiMiss.json() as { error: { code: string } }).error.code, 'NOT_FOUND')
+})

@@ -1,0 +1,126 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, readFile, writeFile, chmod, stat, readdir } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseConfig, loadConfig, initNode, loadKeys, resolveChain, nodePaths, type NodeConfig } from '../../../node/config/index.js'
+
+const peer = '12D3KooWLtFqtv8bG6wRPaVxn2K5oH2FoYVqNa6CcPBuW7TaNJGP'
+const base = { version: 1, role: 'resident', name: 'maple street' }
+
+async function tempDir (t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-config-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  return dir
+}
+
+function rejects (value: unknown, field: string): void {
+  assert.throws(() => parseConfig(value), (err: { name: string, code: string, details: { field: string } }) => {
+    assert.equal(err.name, 'InvalidConfigError')
+    assert.equal(err.code, 'INVALID_CONFIG')
+    assert.equal(err.details.field, field)
+    return true
+  })
+}
+
+test('a minimal config gets its defaults', () => {
+  const config = parseConfig(base)
+  assert.deepEqual(config.listen, ['/ip4/127.0.0.1/tcp/0'])
+  assert.deepEqual(config.bootstrap, [])
+  assert.equal(config.mdns, false)
+  assert.deepEqual(config.api, { host: '127.0.0.1', port: 0 })
+  assert.deepEqual(config.cameras, [])
+  assert.equal(config.anchorIntervalSeconds, undefined)
+  assert.equal(parseConfig({ ...base, role: 'agency' }).anchorIntervalSeconds, 600)
+})
+
+test('parseConfig leaves its input untouched', () => {
+  const input = { ...base }
+  parseConfig(input)
+  assert.deepEqual(input, base)
+})
+
+test('each broken rule names its field', () => {
+  rejects(null, '')
+  rejects({ role: 'resident', name: 'x' }, '/version')
+  rejects({ ...base, version: 2 }, '/version')
+  rejects({ ...base, role: 'council' }, '/role')
+  rejects({ ...base, name: '' }, '/name')
+  rejects({ ...base, name: 'a\nb' }, '/name')
+  rejects({ ...base, colour: 'red' }, '/colour')
+  rejects({ ...base, listen: [] }, '/listen')
+  rejects({ ...base, listen: ['/ip4/999.0.0.1/tcp/1'] }, '/listen/0')
+  rejects({ ...base, bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }, '/bootstrap/0')
+  rejects({ ...base, api: { port: 70000 } }, '/api/port')
+  rejects({ ...base, api: { host: '127.0.0.1', token: 'x' } }, '/api/token')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 91, lng: 0 }] }, '/cameras/0/lat')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: '2' }] }, '/cameras/0/lng')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2 }, { name: 'porch', lat: 1, lng: 2 }] }, '/cameras/1/name')
+  rejects({ ...base, role: 'agency', cameras: [{ name: 'porch', lat: 1, lng: 2 }] }, '/cameras')
+  rejects({ ...base, anchorIntervalSeconds: 60 }, '/anchorIntervalSeconds')
+  rejects({ ...base, role: 'agency', anchorIntervalSeconds: 0 }, '/anchorIntervalSeconds')
+  const contracts = { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' }
+  rejects({ ...base, chain: { rpc: 'ftp://x', chainId: 1, contracts } }, '/chain')
+  rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { ...contracts, AuditAnchor: '0xE7f1725E7734CE288F8367e1Bb143E90bb3F0512' } } }, '/chain/contracts/AuditAnchor')
+})
+
+test('a full resident config is accepted as written', () => {
+  const full: NodeConfig = {
+    version: 1,
+    role: 'resident',
+    name: 'maple street',
+    listen: ['/ip4/0.0.0.0/tcp/4001', '/memory/x'],
+    bootstrap: [`/ip4/10.0.0.2/tcp/4001/p2p/${peer}`],
+    mdns: true,
+    api: { host: '127.0.0.1', port: 8470 },
+    chain: 'chain.json',
+    cameras: [{ name: 'porch', lat: 40.7128, lng: -74.006 }]
+  }
+  assert.deepEqual(parseConfig(full), full)
+})
+
+test('init writes a config, keys with mode 0600 and a token, and refuses a second init', async (t) => {
+  const dir = await tempDir(t)
+  const result = await initNode(dir, { role: 'agency', name: 'county sheriff' })
+  const paths = nodePaths(dir)
+  assert.deepEqual(await loadConfig(dir), result.config)
+  for (const file of [paths.peerKey, paths.agencyKey, paths.apiToken]) assert.equal((await stat(file)).mode & 0o777, 0o600)
+  assert.equal((await stat(paths.keys)).mode & 0o777, 0o700)
+  const keys = await loadKeys(dir, 'agency')
+  assert.equal(keys.apiToken, result.keys.apiToken)
+  assert.equal(keys.agencyKey, result.keys.agencyKey)
+  assert.match(result.address ?? '', /^0x[0-9a-fA-F]{40}$/)
+  const before = await readFile(paths.peerKey)
+  await assert.rejects(initNode(dir, { role: 'resident' }), { name: 'NodeExistsError' })
+  assert.deepEqual(await readFile(paths.peerKey), before)
+  // Atomic writes leave no temporary files behind.
+  assert.deepEqual((await readdir(dir)).sort(), ['api-token', 'config.json', 'keys'])
+})
+
+test('a bad init option writes nothing', async (t) => {
+  const dir = await tempDir(t)
+  await assert.rejects(initNode(join(dir, 'n'), { role: 'resident', cameras: [{ name: 'porch', lat: 100, lng: 0 }] }), { name: 'InvalidConfigError' })
+  assert.deepEqual(await readdir(dir), [])
+})
+
+test('loading refuses missing nodes, bad JSON and keys other users can read', async (t) => {
+  const dir = await tempDir(t)
+  await assert.rejects(loadConfig(dir), { name: 'NodeNotFoundError' })
+  await initNode(dir, { role: 'resident', cameras: [{ name: 'porch', lat: 1, lng: 2 }] })
+  await chmod(nodePaths(dir).peerKey, 0o644)
+  await assert.rejects(loadKeys(dir, 'resident'), { name: 'KeyFileError' })
+  await chmod(nodePaths(dir).peerKey, 0o600)
+  await loadKeys(dir, 'resident')
+  await writeFile(nodePaths(dir).config, '{ not json')
+  await assert.rejects(loadConfig(dir), { name: 'InvalidConfigError' })
+})
+
+test('a chain deployment file is read relative to the node directory', async (t) => {
+  const dir = await tempDir(t)
+  const deployment = { rpc: 'http://127.0.0.1:8545', chainId: 31337, deployer: '0x0', contracts: { AgencyRegistry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', AuditAnchor: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512' } }
+  await writeFile(join(dir, 'chain.json'), JSON.stringify(deployment))
+  const endpoint = await resolveChain(parseConfig({ ...base, chain: 'chain.json' }), dir)
+  assert.deepEqual(endpoint, { rpc: deployment.rpc, chainId: 31337, contracts: { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' } })
+  await assert.rejects(resolveChain(parseConfig({ ...base, chain: 'missing.json' }), dir), { name: 'InvalidConfigError' })
+  assert.equal(await resolveChain(parseConfig(base), dir), undefined)
+})
