@@ -84,7 +84,7 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
   #pending: PendingAppend[] = []
   #committing: Promise<void> | undefined
   #issuing: Promise<IssuedCheckpoint>
-  #lastTimedAt = 0
+  #lastIssuedAt = 0
   #timer: NodeJS.Timeout | undefined
   #closed = false
 
@@ -197,13 +197,12 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
     return this.#pending.splice(0, count)
   }
 
-  // A timed checkpoint after growth, no sooner than one interval after the last timed one.
+  // A timed checkpoint after growth, no sooner than one interval after the last one (timed or asked for).
   #schedule (): void {
     if (this.#timer !== undefined || this.#closed) return
-    const delay = Math.max(0, this.#lastTimedAt + this.#intervalMs - Date.now())
+    const delay = Math.max(0, this.#lastIssuedAt + this.#intervalMs - Date.now())
     this.#timer = setTimeout(() => {
       this.#timer = undefined
-      this.#lastTimedAt = Date.now()
       this.#issue().then((cp) => {
         if (this.#range.size > cp.size) this.#schedule()
       }, (err: Error) => { if (!this.#closed) this.emit('checkpoint:failed', err) })
@@ -215,6 +214,7 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
     const next = this.#issuing.catch(() => this.#latest).then(async () => {
       const size = this.#range.size
       if (size === this.#latest.size) return this.#latest
+      this.#lastIssuedAt = Date.now()
       const root = this.#range.root()
       const note = signCheckpoint({ origin: this.origin, size, root }, this.#key)
       await this.#db.put(checkpointKey(size), encoder.encode(note), syncOptions(this.#sync))

@@ -8,3 +8,6 @@ export {
   LogClosedError, InvalidEntryError, LogWriteError, LogCorruptedError, TileNotFoundError, UnknownLogPathError,
   InvalidAnchorIntervalError, InvalidAgencyKeyError
 } from './errors.js'
+export { readLogResource, type LogResource, MAX_RESOURCE_BYTES, IMMUTABLE, SHORT_LIVED, CHECKPOINT_PATH } from './log-resource.js'
+export { logRoutes, logErrorStatuses } from './log-routes.js'
+export { AUDIT_PROTOCOL, handleAuditProtocol, fetchAuditResource } from './audit-protocol.js'
