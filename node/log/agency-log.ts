@@ -11,7 +11,9 @@
 // entries arrive there is one at least that often, and a lone append gets one at once. Each is stored
 // (fsync) before anyone can see it, so every checkpoint ever served survives a crash.
 import { EventEmitter } from 'node:events'
-import { computeAddress, getBytes, hexlify } from 'ethers'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import {
   CompactRange, IndexOutOfRangeError, EntryTooLargeError, MAX_ENTRY_SIZE, checkpointOrigin, consistencyProof,
   equalHashes, hashLeaf, inclusionProof, openCheckpoint, rootAt, rootNodes, signCheckpoint
@@ -313,9 +315,9 @@ function agencyKeyOf (agencyKey: string | Uint8Array, chainId: number | bigint):
   let bytes: Uint8Array
   let agency: string
   try {
-    bytes = getBytes(agencyKey).slice()
-    if (bytes.length !== 32) throw new RangeError('not 32 bytes')
-    agency = computeAddress(hexlify(bytes)).toLowerCase()
+    bytes = typeof agencyKey === 'string' ? hexToBytes(agencyKey.replace(/^0x/, '')) : agencyKey.slice()
+    // The Ethereum address: the last 20 bytes of keccak256 of the uncompressed public key (without 0x04).
+    agency = '0x' + bytesToHex(keccak_256(secp256k1.getPublicKey(bytes, false).subarray(1)).subarray(12))
   } catch (cause) {
     throw new InvalidAgencyKeyError(cause)
   }
