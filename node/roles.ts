@@ -3,6 +3,7 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
+import { agencyLog } from './log/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -12,7 +13,7 @@ export interface RoleSetup {
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
     case 'resident': return { services: {} }
-    case 'agency': return { services: {} }
+    case 'agency': return { services: { log: agencyLog() } }
     case 'auditor': return { services: {} }
   }
 }

@@ -9,9 +9,10 @@ export {
   InvalidAnchorIntervalError, InvalidAgencyKeyError
 } from './errors.js'
 export { readLogResource, type LogResource, MAX_RESOURCE_BYTES, IMMUTABLE, SHORT_LIVED, CHECKPOINT_PATH } from './log-resource.js'
-export { logRoutes, logErrorStatuses } from './log-routes.js'
+export { logRoutes, logErrorStatuses, type LogSource } from './log-routes.js'
 export { AUDIT_PROTOCOL, handleAuditProtocol, fetchAuditResource } from './audit-protocol.js'
 export {
   Anchorer, type AnchorerInit, type AnchorerEvents, type AnchorRecord, type AnchorChain,
   DEFAULT_ANCHOR_INTERVAL_MS, MIN_ANCHOR_INTERVAL_MS
 } from './anchorer.js'
+export { agencyLog, type AgencyLogService, type AgencyLogServiceInit } from './service.js'

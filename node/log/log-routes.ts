@@ -4,17 +4,24 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { isPorchlightError } from '../../protocol/errors.js'
 import type { AgencyLog } from './agency-log.js'
+import { LogClosedError } from './errors.js'
 import { CHECKPOINT_PATH, readLogResource } from './log-resource.js'
 
 /** HTTP statuses of the log's error codes (also for `api.mapErrors`). */
 export const logErrorStatuses: Record<string, number> = {
   INVALID_TILE_PATH: 400,
   UNKNOWN_LOG_PATH: 400,
-  TILE_NOT_FOUND: 404
+  TILE_NOT_FOUND: 404,
+  LOG_CLOSED: 503
 }
 
-async function serve (log: AgencyLog, path: string, reply: FastifyReply): Promise<FastifyReply> {
+/** The log, or a function that returns it once open (a node registers routes before its services start). */
+export type LogSource = AgencyLog | (() => AgencyLog | undefined)
+
+async function serve (source: LogSource, path: string, reply: FastifyReply): Promise<FastifyReply> {
   try {
+    const log = typeof source === 'function' ? source() : source
+    if (log === undefined) throw new LogClosedError()
     const resource = await readLogResource(log, path)
     const { bytes } = resource
     return await reply
@@ -28,8 +35,8 @@ async function serve (log: AgencyLog, path: string, reply: FastifyReply): Promis
   }
 }
 
-/** The fastify plugin serving `log`. */
-export function logRoutes (log: AgencyLog): FastifyPluginAsync {
+/** The fastify plugin serving the log. */
+export function logRoutes (log: LogSource): FastifyPluginAsync {
   return async (app) => {
     app.get('/checkpoint', { config: { public: true } }, async (_request, reply) => await serve(log, CHECKPOINT_PATH, reply))
     app.get('/tile/*', {
