@@ -20,7 +20,7 @@ import {
 } from '../../protocol/tlog/index.js'
 import { InvalidAgencyKeyError, InvalidEntryError, LogClosedError, LogCorruptedError, LogWriteError } from './errors.js'
 import { CHECKPOINT_END, CHECKPOINT_FIRST, SIZE_KEY, checkpointKey, entryKey, hashKey } from './keys.js'
-import { LevelHashReader } from './level-hash-reader.js'
+import { LevelHashReader, isStoredLevel } from './level-hash-reader.js'
 import { asBytes, syncOptions, type LogDatabase } from './log-database.js'
 
 export interface AgencyLogInit {
@@ -173,7 +173,9 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
       const ops: Array<{ type: 'put', key: string, value: Uint8Array }> = []
       for (const { entry } of group) {
         ops.push({ type: 'put', key: entryKey(range.size), value: entry })
-        range.append(hashLeaf(entry), (level, index, hash) => { ops.push({ type: 'put', key: hashKey(level, index), value: hash }) })
+        range.append(hashLeaf(entry), (level, index, hash) => {
+          if (isStoredLevel(level)) ops.push({ type: 'put', key: hashKey(level, index), value: hash })
+        })
       }
       ops.push({ type: 'put', key: SIZE_KEY, value: encoder.encode(String(range.size)) })
       try {
@@ -274,9 +276,12 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
     return values.map(asBytes)
   }
 
-  /** Hashes of nodes [first, first + count) of tree `level`, all full subtrees: one range read (a tile's worth). */
+  /**
+   * Hashes of nodes [first, first + count) of a stored tree `level` (a multiple of 4, so every tile level),
+   * all full subtrees: one range read (a tile's worth).
+   */
   async hashes (level: number, first: number, count: number): Promise<Uint8Array[]> {
-    if (!Number.isSafeInteger(level) || level < 0 || level > 52) throw new IndexOutOfRangeError('level', level, 52)
+    if (!Number.isSafeInteger(level) || level < 0 || level > 52 || !isStoredLevel(level)) throw new IndexOutOfRangeError('level', level, 52)
     this.#checkRange(first * 2 ** level, count * 2 ** level)
     const values = await this.#db.values({ gte: hashKey(level, first), lt: hashKey(level, first + count) }).all()
     if (values.length !== count) throw new LogCorruptedError('hashes of full subtrees are missing', { level, first, count, found: values.length })

@@ -2,7 +2,7 @@
 // order, so a hash tile (256 consecutive nodes of one level) and an entry bundle (256 consecutive entries)
 // are each one range read, and the latest checkpoint is the last key of its prefix.
 //   e<index>          entry bytes
-//   h<level><index>   hash of full subtree (level, index)
+//   h<level><index>   hash of full subtree (level, index), for levels 0, 4, 8 … (level-hash-reader.ts)
 //   c<size>           signed checkpoint note (UTF-8) issued at that size
 //   size              number of durable entries (decimal, UTF-8)
 const INDEX_DIGITS = 14 // 16^14 = 2^56 > Number.MAX_SAFE_INTEGER

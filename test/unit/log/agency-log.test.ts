@@ -199,6 +199,12 @@ test('hash and entry reads are tile-shaped: 256 consecutive nodes of one level',
     assert.ok(equalHashes(level8!, merkleRoot(leaves)))
     assert.equal((await log.entries(512, 88)).length, 88)
     await assert.rejects(log.hashes(8, 2, 1), { name: 'IndexOutOfRangeError' })
+    await assert.rejects(log.hashes(3, 0, 1), { name: 'IndexOutOfRangeError' }, 'level 3 is not stored')
+    const ref = new MemoryTree()
+    for (let i = 0; i < 600; i++) ref.append(entryFor(i))
+    for (const size of [1, 7, 8, 15, 16, 17, 255, 256, 257, 511, 599, 600]) {
+      assert.ok(equalHashes(await log.rootAt(size), ref.rootAt(size)), `root at ${size} from stored levels 0, 4, 8`)
+    }
     await assert.rejects(log.entries(512, 89), { name: 'IndexOutOfRangeError' })
   })
 })
@@ -209,8 +215,8 @@ test('a stored tree that does not match its latest checkpoint is refused at open
     const log = await AgencyLog.open({ db: store.db, agencyKey: AGENCY_KEY, chainId: CHAIN_ID })
     for (let i = 0; i < 4; i++) await log.append(entryFor(i))
     await log.close()
-    // Rewrite history under the checkpoint: the level-2 node over leaves 0…3.
-    const key = (await store.db.keys({ gte: 'h02', lt: 'h03' }).all())[0]!
+    // Rewrite history under the checkpoint: the stored hash of leaf 2.
+    const key = (await store.db.keys({ gte: 'h00', lt: 'h01' }).all())[2]!
     await store.db.put(key, new Uint8Array(32))
     await assert.rejects(AgencyLog.open({ db: store.db, agencyKey: AGENCY_KEY, chainId: CHAIN_ID }), { name: 'LogCorruptedError' })
   } finally {
