@@ -10,18 +10,19 @@
 // Checkpoints: the log issues one after a group lands, at most once per `checkpointIntervalMs`, so while
 // entries arrive there is one at least that often, and a lone append gets one at once. Each is stored
 // (fsync) before anyone can see it, so every checkpoint ever served survives a crash.
+import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import {
   CompactRange, IndexOutOfRangeError, EntryTooLargeError, MAX_ENTRY_SIZE, checkpointOrigin, consistencyProof,
-  equalHashes, hashLeaf, inclusionProof, openCheckpoint, rootAt, rootNodes, signCheckpoint
+  equalHashes, inclusionProof, openCheckpoint, rootAt, rootNodes, signCheckpoint
 } from '../../protocol/tlog/index.js'
 import { InvalidAgencyKeyError, InvalidEntryError, LogClosedError, LogCorruptedError, LogWriteError } from './errors.js'
 import { CHECKPOINT_END, CHECKPOINT_FIRST, SIZE_KEY, checkpointKey, entryKey, hashKey } from './keys.js'
 import { LevelHashReader, isStoredLevel } from './level-hash-reader.js'
-import { asBytes, syncOptions, type LogDatabase } from './log-database.js'
+import { asBytes, batchTarget, syncOptions, type LogDatabase, type PutOperation } from './log-database.js'
 
 export interface AgencyLogInit {
   /** The log's own database or sublevel (string keys, Uint8Array values). */
@@ -76,6 +77,7 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
   /** The agency address (lowercase). */
   readonly agency: string
   readonly #db: LogDatabase
+  readonly #batch: ReturnType<typeof batchTarget>
   readonly #key: Uint8Array
   readonly #reader: LevelHashReader
   readonly #intervalMs: number
@@ -93,6 +95,7 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
   private constructor (init: AgencyLogInit, key: AgencyKey, range: CompactRange, latest: IssuedCheckpoint) {
     super()
     this.#db = init.db
+    this.#batch = batchTarget(init.db)
     this.#key = key.bytes
     this.agency = key.agency
     this.origin = key.origin
@@ -170,16 +173,17 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
       const group = this.#takeGroup()
       const range = this.#range.clone()
       const first = range.size
-      const ops: Array<{ type: 'put', key: string, value: Uint8Array }> = []
+      const { target, sublevel } = this.#batch
+      const ops: PutOperation[] = []
       for (const { entry } of group) {
-        ops.push({ type: 'put', key: entryKey(range.size), value: entry })
-        range.append(hashLeaf(entry), (level, index, hash) => {
-          if (isStoredLevel(level)) ops.push({ type: 'put', key: hashKey(level, index), value: hash })
+        ops.push({ type: 'put', key: entryKey(range.size), value: entry, sublevel })
+        range.append(leafHash(entry), (level, index, hash) => {
+          if (isStoredLevel(level)) ops.push({ type: 'put', key: hashKey(level, index), value: hash, sublevel })
         })
       }
-      ops.push({ type: 'put', key: SIZE_KEY, value: encoder.encode(String(range.size)) })
+      ops.push({ type: 'put', key: SIZE_KEY, value: encoder.encode(String(range.size)), sublevel })
       try {
-        await this.#db.batch(ops, syncOptions(this.#sync))
+        await target.batch(ops as Array<{ type: 'put', key: string, value: Uint8Array }>, syncOptions(this.#sync))
       } catch (cause) {
         const err = new LogWriteError(cause, { first, count: group.length })
         for (const p of group) p.reject(err)
@@ -312,6 +316,14 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
     if (!Number.isSafeInteger(first) || first < 0) throw new IndexOutOfRangeError('first', first, this.size)
     if (!Number.isSafeInteger(count) || count < 0 || first + count > this.size) throw new IndexOutOfRangeError('count', count, this.size - first)
   }
+}
+
+const LEAF_PREFIX = new Uint8Array([0])
+
+/** RFC 9162 leaf hash, as protocol's hashLeaf, with Node's native SHA-256 (the append path's main hash). */
+function leafHash (entry: Uint8Array): Uint8Array {
+  const digest = createHash('sha256').update(LEAF_PREFIX).update(entry).digest()
+  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
 }
 
 interface AgencyKey { bytes: Uint8Array, agency: string, origin: string }

@@ -19,3 +19,21 @@ export function syncOptions (sync: boolean): Record<string, never> {
 export function asBytes (value: Uint8Array): Uint8Array {
   return value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
 }
+
+/** A put as the log writes it; `sublevel` set when the batch goes through the root database. */
+export interface PutOperation {
+  type: 'put'
+  key: string
+  value: Uint8Array
+  sublevel?: LogDatabase
+}
+
+/**
+ * Where atomic batches for `db` are written: a sublevel's batch goes through its root database with each
+ * operation naming the sublevel (abstract-level's documented `sublevel` option), so each operation is
+ * encoded and prefixed once rather than once per level of nesting — a third of an append's CPU.
+ */
+export function batchTarget (db: LogDatabase): { target: LogDatabase, sublevel: LogDatabase | undefined } {
+  const root = (db as { db?: LogDatabase }).db
+  return root === undefined || root === db ? { target: db, sublevel: undefined } : { target: root, sublevel: db }
+}

@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import {
   MAX_ENTRY_SIZE, MemoryTree, equalHashes, hashLeaf, merkleRoot, openCheckpoint, verifyConsistency, verifyInclusion
 } from '../../../protocol/tlog/index.js'
-import { AgencyLog, type AgencyLogInit, type LogDatabase } from '../../../node/log/index.js'
+import { AgencyLog, type AgencyLogInit } from '../../../node/log/index.js'
 import { AGENCY, AGENCY_KEY, CHAIN_ID, entryFor, tempStore, type TempStore } from '../../helpers/log-store.js'
 
 const ORIGIN = `porchlight.${CHAIN_ID}/${AGENCY}`
@@ -158,24 +158,21 @@ test('an entry longer than an entry bundle allows is refused and changes nothing
 
 test('a failed write rejects its group with LogWriteError and changes nothing', async () => {
   const store = await tempStore()
+  const log = await AgencyLog.open({ db: store.db, agencyKey: AGENCY_KEY, chainId: CHAIN_ID, checkpointIntervalMs: 60_000 })
+  // Every write of the log reaches the root database's batch (a sublevel forwards to it): fail the next one.
+  const batch = store.root.batch.bind(store.root) as (...args: unknown[]) => Promise<void>
   let failNext = false
-  const flaky = new Proxy(store.db, {
-    get (target, prop, receiver) {
-      if (prop === 'batch') {
-        return async (...args: unknown[]) => {
-          if (failNext) { failNext = false; throw new Error('disk full') }
-          return await (target.batch as (...a: unknown[]) => Promise<void>).apply(target, args)
-        }
-      }
-      const value = Reflect.get(target, prop, receiver) as unknown
-      return typeof value === 'function' ? value.bind(target) : value
+  Object.assign(store.root, {
+    batch: async (...args: unknown[]) => {
+      if (failNext) { failNext = false; throw new Error('disk full') }
+      return await batch(...args)
     }
-  }) as LogDatabase
-  const log = await AgencyLog.open({ db: flaky, agencyKey: AGENCY_KEY, chainId: CHAIN_ID, checkpointIntervalMs: 60_000 })
+  })
   try {
     await log.append(entryFor(0))
     failNext = true
     await assert.rejects(log.append(entryFor(1)), { name: 'LogWriteError', code: 'LOG_WRITE_FAILED' })
+    assert.equal(failNext, false, 'the failure was injected')
     assert.equal(log.size, 1)
     assert.equal(await log.append(entryFor(2)), 1)
     assert.deepEqual(await log.entry(1), entryFor(2))
@@ -242,4 +239,17 @@ test('a closed log refuses appends', async () => {
     await log.close()
     await assert.rejects(log.append(entryFor(0)), { name: 'LogClosedError' })
   })
+})
+
+test('a log works on a root database as well as on a sublevel', async () => {
+  const store = await tempStore()
+  try {
+    const log = await AgencyLog.open({ db: store.root as unknown as AgencyLogInit['db'], agencyKey: AGENCY_KEY, chainId: CHAIN_ID })
+    await Promise.all([0, 1, 2].map(async (i) => await log.append(entryFor(i))))
+    assert.deepEqual(await log.entries(0, 3), [entryFor(0), entryFor(1), entryFor(2)])
+    assert.equal(new TextDecoder().decode(await store.root.get('size')), '3')
+    await log.close()
+  } finally {
+    await store.destroy()
+  }
 })
