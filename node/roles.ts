@@ -3,6 +3,9 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
+import { announcementMessageId } from './network/index.js'
+import { residentServices } from './resident/index.js'
+import { clips } from './clips/index.js'
 import { agencyLog } from './log/index.js'
 
 export interface RoleSetup {
@@ -12,8 +15,8 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: {} }
-    case 'agency': return { services: { log: agencyLog() } }
-    case 'auditor': return { services: {} }
+    case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
+    case 'agency': return { services: { log: agencyLog() }, messageId: announcementMessageId }
+    case 'auditor': return { services: {}, messageId: announcementMessageId }
   }
 }

@@ -18,7 +18,7 @@ actions:
   show-agency      --address A
 
 options:
-  --deployment FILE  the deployment file (default ${defaultDeploymentPath})
+  --chain FILE       the deployment file that \`porchlight chain\` writes (default ${defaultDeploymentPath})
   --key-file FILE    file holding the council's private key (0x-hex); defaults to development
                      account 0 on the embedded chain (chain id ${embeddedChainId}) only
   --cells            H3 cells of resolution ≤ 7, comma-separated (h3-js hex form)
@@ -27,7 +27,7 @@ options:
 Prints the result as one JSON line.`
 
 const options = {
-  deployment: { type: 'string' },
+  chain: { type: 'string' },
   'key-file': { type: 'string' },
   address: { type: 'string' },
   name: { type: 'string' },
@@ -70,7 +70,7 @@ export const councilCommand: Command = {
       validUntil: parseValidUntil(required(values['valid-until'], 'valid-until'))
     })
 
-    const deployment = await readDeployment(values.deployment ?? defaultDeploymentPath)
+    const deployment = await readDeployment(values.chain ?? defaultDeploymentPath)
     const privateKey = action === 'show-agency' ? undefined : await councilKey(values['key-file'], deployment.chainId)
     const client = await ChainClient.connect({ deployment, pollingIntervalMs: 0, ...(privateKey === undefined ? {} : { privateKey }) })
     try {

@@ -1,15 +1,13 @@
 // Clips in and out of the age format as streams, with the clip's CID (CIDv1, raw, sha2-256 of the plaintext)
 // computed on the way. Memory stays at a couple of 64 KiB chunks whatever the clip's size.
-import { CID } from 'multiformats/cid'
-import * as raw from 'multiformats/codecs/raw'
-import * as Digest from 'multiformats/hashes/digest'
+import type { CID } from 'multiformats/cid'
+import { RAW_CODE, cidFromSha256Digest } from '../codec/cid.js'
 import { ByteReader } from './byte-reader.js'
 import { pureEnvelopeCrypto, type EnvelopeCrypto, type Sha256Hash } from './crypto.js'
 import { EnvelopeAbortedError } from './errors.js'
 import { headerOpener, sealHeader } from './header.js'
 import { CHUNK_SIZE, PayloadOpener, PayloadSealer, SEALED_CHUNK_SIZE } from './stream.js'
 
-const SHA2_256 = 0x12
 
 /** What a finished encryption or decryption reports. */
 export interface ClipDigest {
@@ -115,7 +113,7 @@ function pump (
         if (last) {
           controller.close()
           reader.release()
-          resolve({ cid: CID.createV1(raw.code, Digest.create(SHA2_256, hash.digest())), plaintextSize, ciphertextSize })
+          resolve({ cid: cidFromSha256Digest(hash.digest(), RAW_CODE), plaintextSize, ciphertextSize })
         }
       } catch (err) {
         controller.error(err)

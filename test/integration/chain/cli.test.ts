@@ -46,7 +46,7 @@ describe('porchlight chain and council, as processes', () => {
 
   test('`council` registers, shows, suspends and reinstates an agency; reverts exit 1 with the error name', async () => {
     const agency = Wallet.createRandom().address
-    const d = ['--deployment', deploymentPath, '--address', agency]
+    const d = ['--chain', deploymentPath, '--address', agency]
     const registered = await porchlight(['council', 'register-agency', ...d, '--name', 'Test PD', '--cells', '872830828ffffff,87283082effffff', '--valid-until', '2099-01-01T00:00:00Z'], dir)
     assert.equal(registered.code, 0, registered.stderr)
     assert.ok(JSON.parse(registered.stdout).gasUsed > 21_000)
@@ -66,13 +66,13 @@ describe('porchlight chain and council, as processes', () => {
   test('`council --key-file` signs with that key: a key without the registrar role is refused', async () => {
     const keyFile = join(dir, 'key')
     await writeFile(keyFile, devAccounts(2)[1]!.privateKey + '\n')
-    const run = await porchlight(['council', 'revoke-agency', '--deployment', deploymentPath, '--key-file', keyFile, '--address', Wallet.createRandom().address], dir)
+    const run = await porchlight(['council', 'revoke-agency', '--chain', deploymentPath, '--key-file', keyFile, '--address', Wallet.createRandom().address], dir)
     assert.equal(run.code, 1)
     assert.match(run.stderr, /AccessControlUnauthorizedAccount/)
   })
 
   test('bad flags exit 2 with the usage', async () => {
-    const missing = await porchlight(['council', 'register-agency', '--deployment', deploymentPath, '--address', Wallet.createRandom().address], dir)
+    const missing = await porchlight(['council', 'register-agency', '--chain', deploymentPath, '--address', Wallet.createRandom().address], dir)
     assert.equal(missing.code, 2)
     assert.match(missing.stderr, /--name is required/)
     assert.equal((await porchlight(['council', 'no-such-action', '--address', Wallet.createRandom().address], dir)).code, 2)
