@@ -7,8 +7,8 @@
 //  - append → checkpoint: the time from append to its durable acknowledgement, i.e. the latency before
 //    any checkpoint wait;
 //  - proof verification: Node's native SHA-256 doing the same number of node hashes (the hashing ceiling);
-//  - auditing 1,000,000 entries: computing the same root in memory from the same entries (no I/O, no
-//    tile checks): what an auditor would spend on hashing alone.
+//  - auditing 1,000,000 entries: computing the same root in memory from the same entries with the same
+//    native SHA-256 (no I/O, no tile checks): what an auditor would spend on hashing alone.
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -16,8 +16,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Level } from 'level'
 import {
-  MemoryTree, TILE_WIDTH, TileHashReader, decodeEntryBundle, decodeHashTile, entryBundlePath, equalHashes,
-  hashLeaf, merkleRoot, openCheckpoint, rootAt, tilePath, verifyInclusion
+  TILE_WIDTH, TileHashReader, decodeEntryBundle, decodeHashTile, entryBundlePath, equalHashes,
+  hashLeaf, openCheckpoint, rootAt, tilePath, verifyInclusion
 } from '../protocol/tlog/index.js'
 import { createApiServer } from '../node/api/index.js'
 import { AgencyLog, logRoutes, syncOptions, type LogDatabase } from '../node/log/index.js'
@@ -220,6 +220,32 @@ async function proofs (ctx: BenchContext, log: AgencyLog, entries: Uint8Array[],
   })
 }
 
+// A Node auditor hashes natively (node:crypto is 2–4× faster than the pure-JS SHA-256 protocol/ uses for the
+// browser); the million-leaf checks below are almost all hashing. Same RFC 9162 bytes as hashLeaf/hashChildren.
+const LEAF = new Uint8Array([0])
+const NODE = new Uint8Array([1])
+function nativeLeaf (entry: Uint8Array): Uint8Array {
+  return createHash('sha256').update(LEAF).update(entry).digest()
+}
+function nativeNode (left: Uint8Array, right: Uint8Array): Uint8Array {
+  return createHash('sha256').update(NODE).update(left).update(right).digest()
+}
+/** RFC 9162 root of a list of leaf hashes (the compact-range fold), natively. */
+function nativeRoot (leaves: readonly Uint8Array[]): Uint8Array {
+  const edge: Array<{ hash: Uint8Array, width: number }> = []
+  for (const leaf of leaves) {
+    let node = { hash: leaf, width: 1 }
+    while (edge.length > 0 && edge[edge.length - 1]!.width === node.width) {
+      const left = edge.pop()!
+      node = { hash: nativeNode(left.hash, node.hash), width: node.width * 2 }
+    }
+    edge.push(node)
+  }
+  let root = edge.pop()!.hash
+  while (edge.length > 0) root = nativeNode(edge.pop()!.hash, root)
+  return root
+}
+
 /**
  * An auditor's full check of a log over HTTP: every entry bundle against its level-0 tile, every full tile
  * against its hash one tile level up, and the root computed from the tiles against the signed checkpoint.
@@ -249,13 +275,13 @@ async function auditOverHttp (url: string, origin: string): Promise<number> {
         const hashes = decodeHashTile(await tile(tilePath(level, t, width)), width)
         if (level === 0) {
           decodeEntryBundle(await get(entryBundlePath(t, width)), width).forEach((e, i) => {
-            if (!equalHashes(hashLeaf(e), hashes[i]!)) throw new Error(`entry ${t * TILE_WIDTH + i} does not match its leaf`)
+            if (!equalHashes(nativeLeaf(e), hashes[i]!)) throw new Error(`entry ${t * TILE_WIDTH + i} does not match its leaf`)
           })
         }
         if (width === TILE_WIDTH) {
           const upWidth = Math.min(TILE_WIDTH, above - Math.floor(t / TILE_WIDTH) * TILE_WIDTH)
           const up = decodeHashTile(await tile(tilePath(level + 1, Math.floor(t / TILE_WIDTH), upWidth)), upWidth)
-          if (!equalHashes(merkleRoot(hashes), up[t % TILE_WIDTH]!)) throw new Error(`tile ${level}/${t} does not match the level above`)
+          if (!equalHashes(nativeRoot(hashes), up[t % TILE_WIDTH]!)) throw new Error(`tile ${level}/${t} does not match the level above`)
         }
       }
     }))
@@ -282,9 +308,7 @@ async function audit (ctx: BenchContext, log: AgencyLog, entries: Uint8Array[], 
   const memory: number[] = []
   for (let r = 0; r < rounds; r++) {
     const start = performance.now()
-    const tree = new MemoryTree()
-    for (const e of entries) tree.append(e)
-    if (!equalHashes(tree.root(), log.latestCheckpoint.root)) throw new Error('in-memory root differs')
+    if (!equalHashes(nativeRoot(entries.map(nativeLeaf)), log.latestCheckpoint.root)) throw new Error('in-memory root differs')
     memory.push(performance.now() - start)
   }
   const seconds = median(times) / 1000
@@ -293,7 +317,7 @@ async function audit (ctx: BenchContext, log: AgencyLog, entries: Uint8Array[], 
     figure: `auditor verifies a ${entries.length.toLocaleString('en-US')}-entry log from its tiles over HTTP (every entry, tile and the root)`,
     value: seconds,
     unit: 's',
-    baseline: { label: 'same root computed in memory from the entries', value: median(memory) / 1000 },
+    baseline: { label: 'same root computed in memory from the entries (node:crypto)', value: median(memory) / 1000 },
     better: 'lower',
     ...(entries.length >= 1_000_000 ? { goal: '≤ 30 s', met: seconds <= 30 } : {})
   })
