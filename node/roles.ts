@@ -17,8 +17,6 @@ export interface RoleSetup {
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
     case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
-    // The log service (branch `log`) supplies the desk's `log` once merged; until then creating a request
-    // answers 503 LOG_UNAVAILABLE.
     case 'agency': return { services: agencyServices(), messageId: announcementMessageId }
     case 'auditor': return { services: { auditor: auditorService() }, messageId: announcementMessageId }
   }
