@@ -1,0 +1,14 @@
+// Consent and end-to-end encrypted footage delivery, resident → agency (issue 6).
+export { FOOTAGE_PROTOCOL, MAX_DATA_FRAME, type DeclaredClip } from './wire.js'
+export { createConsent, DEFAULT_TERMS, type NewConsent } from './consent.js'
+export {
+  deliveryEntry, signReceipt, verifyReceipt, anchorStatus, type VerifiedReceipt, type ReceiptStatus, type AnchorSource,
+  type ConsistencySource
+} from './receipt.js'
+export { sendFootage, agencyAddrs, declaredClips, type SendFootageInit, type FootageDelivery } from './sender.js'
+export {
+  FootageReceiver, type FootageReceiverInit, type FootageReceiverEvents, type RequestBook, type AgencyRequestRecord,
+  type FootageLog, type DeliveryRecord, type DeliveryStore
+} from './receiver.js'
+export { FootageVault } from './vault.js'
+export * from './errors.js'
