@@ -11,7 +11,8 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> 
   { section: 'envelope', load: () => import('./envelope.js') },
   { section: 'messages', load: () => import('./messages.js') },
   { section: 'p2p', load: () => import('./p2p.js') },
-  { section: 'contracts', load: () => import('./contracts.js') }
+  { section: 'contracts', load: () => import('./contracts.js') },
+  { section: 'footage', load: () => import('./footage.js') }
 ]
 
 const args = process.argv.slice(2)

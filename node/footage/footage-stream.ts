@@ -3,7 +3,9 @@
 // that streams megabytes faster than the receiver writes them to disk. Here the reading side pauses the
 // libp2p stream (yamux then withholds its window update, so the sender's `send` waits for `drain`) once
 // HIGH_WATER bytes are queued, and resumes when the queue has half drained: backpressure end to end, a
-// bounded buffer on both sides. Frames are it-length-prefixed (the same unsigned-varint prefix as framing.ts)
+// bounded buffer on both sides. Pausing stops window updates but not the bytes already granted: yamux
+// grows a stream's window up to 16 MiB, so the paused stream may hold up to that much; its read buffer
+// limit (4 MiB by default, documented as changeable at run time) is raised to PAUSED_BUFFER for this stream. Frames are it-length-prefixed (the same unsigned-varint prefix as framing.ts)
 // and failures the same typed errors.
 import type { AbortOptions, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import * as lp from 'it-length-prefixed'
@@ -13,6 +15,9 @@ import { FrameTooLargeError, MalformedFrameError, PeerHungUpError, StreamTimeout
 
 /** Bytes queued unread before the stream is paused. */
 export const HIGH_WATER = 1024 * 1024
+
+/** Yamux's largest stream window (16 MiB) and our own queue, with room to spare. */
+export const PAUSED_BUFFER = 32 * 1024 * 1024
 
 /** The stream's incoming bytes as an async iterable that pauses the stream while the reader lags. */
 export function pausingSource (stream: Stream, highWater = HIGH_WATER): AsyncIterable<Uint8Array | Uint8ArrayList> {
@@ -30,6 +35,7 @@ export function pausingSource (stream: Stream, highWater = HIGH_WATER): AsyncIte
   }
   const onClose = (evt: StreamCloseEvent): void => { ended = true; error = evt.error; notify() }
   const onRemoteCloseWrite = (): void => { ended = true; notify() }
+  stream.maxReadBufferLength = Math.max(stream.maxReadBufferLength, PAUSED_BUFFER)
   stream.addEventListener('message', onMessage)
   stream.addEventListener('close', onClose)
   stream.addEventListener('remoteCloseWrite', onRemoteCloseWrite)
@@ -97,12 +103,11 @@ export class FootageStream {
     }
   }
 
-  /** Writes one frame; waits for the stream to drain when its send buffer is full. */
-  async writeBytes (bytes: Uint8Array, options: AbortOptions = {}): Promise<void> {
+  /** Writes one frame (a list is sent as one frame, uncopied); waits for a drain when the send buffer is full. */
+  async writeBytes (bytes: Uint8Array | Uint8ArrayList, options: AbortOptions = {}): Promise<void> {
     if (bytes.byteLength > this.#opts.maxFrameBytes) throw new FrameTooLargeError({ limit: this.#opts.maxFrameBytes, protocol: this.#opts.protocol })
-    await this.#guard(async (signal) => {
-      if (!this.stream.send(lp.encode.single(bytes))) await this.stream.onDrain({ signal })
-    }, options)
+    if (this.stream.send(lp.encode.single(bytes))) return
+    await this.#guard(async () => { await this.stream.onDrain(options) }, options)
   }
 
   async write (value: unknown, options: AbortOptions = {}): Promise<void> {
@@ -110,35 +115,39 @@ export class FootageStream {
   }
 
   async close (options: AbortOptions = {}): Promise<void> {
-    await this.#guard(async (signal) => { await this.stream.close({ signal }) }, options)
+    await this.#guard(async () => { await this.stream.close(options) }, options)
   }
 
-  async #guard<T> (op: (signal: AbortSignal) => Promise<T>, options: AbortOptions): Promise<T> {
-    const timeout = AbortSignal.timeout(this.timeoutMs)
-    const signal = options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal])
-    // The frame iterator does not take a signal: race it, and end the stream if it loses.
+  // One timer per operation rather than AbortSignal.timeout + AbortSignal.any: this runs once per frame.
+  async #guard<T> (op: () => Promise<T>, options: AbortOptions): Promise<T> {
+    const caller = options.signal
+    let timer: NodeJS.Timeout | undefined
     let onAbort: (() => void) | undefined
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => { reject(signal.reason) }
-      signal.addEventListener('abort', onAbort, { once: true })
+    let timedOut = false
+    const stop = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => { timedOut = true; reject(new StreamTimeoutError({ timeoutMs: this.timeoutMs })) }, this.timeoutMs)
+      if (caller === undefined) return
+      if (caller.aborted) { reject(caller.reason); return }
+      onAbort = () => { reject(caller.reason) }
+      caller.addEventListener('abort', onAbort, { once: true })
     })
-    aborted.catch(() => {})
+    stop.catch(() => {})
     try {
-      return await Promise.race([op(signal), aborted])
+      return await Promise.race([op(), stop])
     } catch (err) {
-      const translated = this.#translate(err, timeout, options.signal)
+      const translated = timedOut ? err : this.#translate(err, caller)
       if (this.stream.status === 'open') this.stream.abort(translated as Error)
       throw translated
     } finally {
-      signal.removeEventListener('abort', onAbort!)
+      clearTimeout(timer)
+      if (onAbort !== undefined) caller?.removeEventListener('abort', onAbort)
     }
   }
 
-  #translate (err: unknown, timeout: AbortSignal, callerSignal: AbortSignal | undefined): unknown {
+  #translate (err: unknown, callerSignal: AbortSignal | undefined): unknown {
     const details = { protocol: this.#opts.protocol }
     if (err instanceof MalformedFrameError || err instanceof FrameTooLargeError || err instanceof PeerHungUpError) return err
     if (callerSignal?.aborted === true) return callerSignal.reason
-    if (timeout.aborted) return new StreamTimeoutError({ timeoutMs: this.timeoutMs })
     const name = (err as Error | undefined)?.name ?? ''
     if (name === 'InvalidDataLengthError') return new FrameTooLargeError({ limit: this.#opts.maxFrameBytes, ...details })
     if (name === 'InvalidMessageLengthError' || name === 'InvalidDataLengthLengthError') return new MalformedFrameError('bad length prefix', { cause: err, details })

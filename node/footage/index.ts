@@ -11,4 +11,6 @@ export {
   type FootageLog, type DeliveryRecord, type DeliveryStore
 } from './receiver.js'
 export { FootageVault } from './vault.js'
+export { fileSource, FILE_CHUNK } from './file-source.js'
+export { FootageStream, footageStream, pausingSource, HIGH_WATER, type FootageStreamOptions } from './footage-stream.js'
 export * from './errors.js'

@@ -14,7 +14,8 @@ import type { PorchlightLibp2p } from '../p2p/index.js'
 import { footageStream } from './footage-stream.js'
 import { ClipCidMismatchError, InvalidReceiptError, TransferRefusedError } from './errors.js'
 import { verifyReceipt, type VerifiedReceipt } from './receipt.js'
-import { FOOTAGE_PROTOCOL, MAX_FOOTAGE_FRAME, type Answer, type DeclaredClip, type Result } from './wire.js'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { DATA_FRAME_TARGET, FOOTAGE_PROTOCOL, MAX_FOOTAGE_FRAME, type Answer, type DeclaredClip, type Result } from './wire.js'
 
 export interface FootageDelivery {
   receipt: SignedReceipt
@@ -73,10 +74,10 @@ export async function sendFootage (init: SendFootageInit): Promise<FootageDelive
     let sent = 0
     for (const clip of declared) {
       const { ciphertext, done } = await encryptClip(await init.openClip(clip.cid), request.message.recipient, init.crypto === undefined ? {} : { crypto: init.crypto })
-      await pipe(ciphertext, async (chunks) => {
-        for await (const chunk of chunks) {
-          await frames.writeBytes(chunk, { signal })
-          sent += chunk.length
+      await pipe(ciphertext, batchFrames, async (batches) => {
+        for await (const batch of batches) {
+          await frames.writeBytes(batch, { signal })
+          sent += batch.byteLength
           init.onProgress?.(sent, total)
         }
       })
@@ -98,6 +99,19 @@ export async function sendFootage (init: SendFootageInit): Promise<FootageDelive
   } finally {
     signal?.removeEventListener('abort', onAbort)
   }
+}
+
+/** Groups the encryptor's chunks into frames of about DATA_FRAME_TARGET bytes, without copying them. */
+async function * batchFrames (chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8ArrayList> {
+  let batch = new Uint8ArrayList()
+  for await (const chunk of chunks) {
+    batch.append(chunk)
+    if (batch.byteLength >= DATA_FRAME_TARGET) {
+      yield batch
+      batch = new Uint8ArrayList()
+    }
+  }
+  if (batch.byteLength > 0) yield batch
 }
 
 function refusal (frame: unknown): TransferRefusedError {

@@ -9,8 +9,13 @@ import { LIMITS } from '../../protocol/index.js'
 
 export const FOOTAGE_PROTOCOL = '/porchlight/footage/1.0.0'
 
-/** One age STREAM chunk and its tag (64 KiB + 16) fits; the offer (≤ 32 KiB consent + 64 sizes) too. */
-export const MAX_DATA_FRAME = 128 * 1024
+/**
+ * The sender batches about four age chunks (64 KiB + 16 each) per frame — fewer frames, fewer timers and
+ * prefixes; the offer (≤ 32 KiB consent + 64 sizes) fits too.
+ */
+export const MAX_DATA_FRAME = 512 * 1024
+/** A sender starts a new frame once this many bytes are batched. */
+export const DATA_FRAME_TARGET = 256 * 1024
 export const MAX_FOOTAGE_FRAME = MAX_DATA_FRAME + 64
 
 export interface DeclaredClip {
