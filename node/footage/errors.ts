@@ -52,3 +52,5 @@ export class ShareStateError extends kind('ShareStateError', 'SHARE_STATE', 'not
 export class RequestNotConsentableError extends kind('RequestNotConsentableError', 'REQUEST_NOT_CONSENTABLE', 'the request cannot be consented to') {}
 /** A deletion request for a consent or clips the agency did not receive. */
 export class UnknownDeliveryError extends kind('UnknownDeliveryError', 'UNKNOWN_DELIVERY', 'no such delivery') {}
+/** A deletion request that does not decode or is not signed by the consent's key. */
+export class InvalidDeletionRequestError extends kind('InvalidDeletionRequestError', 'INVALID_DELETION_REQUEST', 'the deletion request is invalid') {}

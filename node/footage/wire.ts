@@ -55,3 +55,4 @@ export function asOffer (value: unknown): Offer | undefined {
 export function isEnd (value: unknown): boolean {
   return value !== null && typeof value === 'object' && (value as { end?: unknown }).end === true && Object.keys(value).length === 1
 }
+export const DELETION_PROTOCOL = '/porchlight/footage-delete/1.0.0'
