@@ -15,7 +15,7 @@ export { fileSource, FILE_CHUNK } from './file-source.js'
 export { FootageStream, footageStream, pausingSource, HIGH_WATER, type FootageStreamOptions } from './footage-stream.js'
 export * from './errors.js'
 export {
-  ResidentFootage, residentFootage, type ResidentFootageInit, type ShareRecord, type ShareView, type ShareState,
+  ResidentFootage, residentFootage, type ResidentFootageInit, type ResidentFootageEvents, type ShareRecord, type ShareView, type ShareState,
   type ClipSource, type StoredClip, type InboxReader
 } from './resident-footage.js'
 export { AgencyFootage, agencyFootage, type AgencyFootageInit } from './agency-footage.js'

@@ -3,6 +3,7 @@
 // (kept in the store, never reused: it signs deletion requests later), and starts the delivery in the
 // background. A share is pending → sending → delivered | failed | withdrawn. A delivery cut off by a stop
 // or crash restarts from the first byte when the node starts again (the agency kept nothing of it).
+import { EventEmitter } from 'node:events'
 import {
   encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
   type SignedConsent, type SignedReceipt, type SignedRequest
@@ -84,7 +85,14 @@ export interface ResidentFootageInit {
   timeoutMs?: number
 }
 
-export class ResidentFootage implements NodeService {
+export interface ResidentFootageEvents {
+  /** A share was created or changed state (pending, sending, delivered, failed, withdrawn) or asked for deletion. */
+  'share:changed': [ShareRecord]
+  /** Ciphertext bytes sent so far in a running delivery. */
+  'share:progress': [{ id: string, sent: number, total: number }]
+}
+
+export class ResidentFootage extends EventEmitter<ResidentFootageEvents> implements NodeService {
   readonly #init: ResidentFootageInit
   readonly #libp2p: PorchlightLibp2p
   readonly #cameras: Camera[]
@@ -98,6 +106,7 @@ export class ResidentFootage implements NodeService {
   #stopped = false
 
   constructor (components: Pick<NodeComponents, 'config' | 'store' | 'libp2p'>, init: ResidentFootageInit) {
+    super()
     this.#init = init
     this.#libp2p = components.libp2p
     this.#cameras = components.config.cameras
@@ -142,6 +151,7 @@ export class ResidentFootage implements NodeService {
     const share: ShareRecord = { id: consent.id, request: item.request, consent: consent.signed, state: 'pending', createdAt: now, updatedAt: now, progress: { sent: 0, total: 0 } }
     await this.#keys!.put(consent.id, consent.consentKey)
     await this.#db().put(share.id, share)
+    this.emit('share:changed', share)
     this.#deliver(share)
     return share
   }
@@ -218,7 +228,11 @@ export class ResidentFootage implements NodeService {
           openClip: async (cid) => await this.#init.clips.open(cid),
           crypto: this.#init.crypto ?? nodeEnvelopeCrypto,
           signal: controller.signal,
-          onProgress: (sent, total) => { progress = { sent, total }; this.#progress.set(id, progress) },
+          onProgress: (sent, total) => {
+            progress = { sent, total }
+            this.#progress.set(id, progress)
+            this.emit('share:progress', { id, sent, total })
+          },
           ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
         })
         await this.#update(id, {
@@ -250,6 +264,7 @@ export class ResidentFootage implements NodeService {
     const next: ShareRecord = { ...share, ...patch, updatedAt: this.#now() }
     for (const k of Object.keys(next) as Array<keyof ShareRecord>) if (next[k] === undefined) delete next[k]
     await this.#db().put(id, next)
+    this.emit('share:changed', next)
     return next
   }
 

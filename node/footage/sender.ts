@@ -61,9 +61,7 @@ export async function sendFootage (init: SendFootageInit): Promise<FootageDelive
   const dialSignal = signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
   const stream = await libp2p.dialProtocol(agencyAddrs(request), FOOTAGE_PROTOCOL, { signal: dialSignal })
   const frames = footageStream(stream, { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, timeoutMs })
-  const onAbort = (): void => { stream.abort(signal?.reason instanceof Error ? signal.reason : new Error('aborted')) }
-  signal?.addEventListener('abort', onAbort, { once: true })
-  try {
+  const transfer = async (): Promise<FootageDelivery> => {
     signal?.throwIfAborted()
     const declared = declaredClips(consent)
     await frames.write({ consent: encodeSignedConsent(consent), clips: declared }, { signal })
@@ -93,11 +91,27 @@ export async function sendFootage (init: SendFootageInit): Promise<FootageDelive
     try { receipt = decodeSignedReceipt(result.receipt) } catch (err) { throw new InvalidReceiptError({ reason: 'undecodable' }, err) }
     const verified = verifyReceipt({ receipt, entryBytes: result.entry, request, consent, domain: init.domain })
     return { receipt, entry: result.entry, verified }
+  }
+  // An abort (a withdrawal) ends the transfer at once, even while the clip source is slow to yield: the
+  // stream is reset (the agency discards what it got) and whatever is still pending fails on its own.
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      stream.abort(signal?.reason instanceof Error ? signal.reason : new Error('aborted'))
+      reject(signal?.reason)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => {})
+  const work = transfer()
+  work.catch(() => {})
+  try {
+    return await Promise.race([work, aborted])
   } catch (err) {
     if (stream.status === 'open') stream.abort(err as Error)
     throw signal?.aborted === true && !(err instanceof TransferRefusedError) ? signal.reason : err
   } finally {
-    signal?.removeEventListener('abort', onAbort)
+    if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort)
   }
 }
 
