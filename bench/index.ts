@@ -12,6 +12,7 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> 
   { section: 'messages', load: () => import('./messages.js') },
   { section: 'p2p', load: () => import('./p2p.js') },
   { section: 'contracts', load: () => import('./contracts.js') },
+  { section: 'network', load: () => import('./network.js') },
   { section: 'footage', load: () => import('./footage.js') }
 ]
 

@@ -3,6 +3,9 @@
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
+import { announcementMessageId } from './network/index.js'
+import { residentServices } from './resident/index.js'
+import { clips } from './clips/index.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -11,8 +14,8 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: {} }
-    case 'agency': return { services: {} }
-    case 'auditor': return { services: {} }
+    case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
+    case 'agency': return { services: {}, messageId: announcementMessageId }
+    case 'auditor': return { services: {}, messageId: announcementMessageId }
   }
 }

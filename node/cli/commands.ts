@@ -4,5 +4,7 @@ import { init } from './init.js'
 import { start } from './start.js'
 import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
+import { requestsCommand } from './requests.js'
+import { clipsCommand } from './clips.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand]

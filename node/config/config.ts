@@ -9,6 +9,7 @@ import { configSchema, chainEndpointSchema, defaults, type NodeConfig, type Chai
 import { InvalidConfigError, NodeNotFoundError } from './errors.js'
 import { nodePaths } from './paths.js'
 import { writeFileAtomic } from './atomic.js'
+import { isCategory } from '../../protocol/limits/index.js'
 
 const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, allowUnionTypes: true })
 const validateConfig = ajv.compile(configSchema)
@@ -53,7 +54,7 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   const config = structuredClone(value)
   if (!validateConfig(config)) throw fromAjv(validateConfig.errors?.[0], file)
   // JSON Schema spells "optional" as nullable; an explicit null means the same as leaving the key out.
-  for (const key of ['announce', 'anchorIntervalSeconds'] as const) if (config[key] === null) delete config[key]
+  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy'] as const) if (config[key] === null) delete config[key]
   const at = (field: string, reason: string, v?: unknown): InvalidConfigError =>
     new InvalidConfigError({ field, reason, ...(v === undefined ? {} : { value: v }), ...(file === undefined ? {} : { file }) })
   checkMultiaddrs(config.listen, '/listen', file)
@@ -68,6 +69,15 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   if (config.role === 'agency') config.anchorIntervalSeconds ??= defaults.anchorIntervalSeconds
   else if (config.anchorIntervalSeconds !== undefined) throw at('/anchorIntervalSeconds', 'is for agencies only')
   if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
+  if (config.inboxPolicy !== undefined) {
+    if (config.role !== 'resident') throw at('/inboxPolicy', 'is for residents only')
+    for (const [i, category] of config.inboxPolicy.ignoreCategories.entries()) {
+      if (!isCategory(category)) throw at(`/inboxPolicy/ignoreCategories/${i}`, 'is not a request category', category)
+    }
+    config.inboxPolicy.ignoreAgencies = config.inboxPolicy.ignoreAgencies.map((a, i) => {
+      try { return getAddress(a) } catch { throw at(`/inboxPolicy/ignoreAgencies/${i}`, 'fails its EIP-55 checksum', a) }
+    })
+  }
   return config
 }
 
@@ -94,7 +104,7 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
   // The documented order, whatever order defaults were filled in (keys not listed here follow).
-  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds'] as const
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy'] as const
   const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
   await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }

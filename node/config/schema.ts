@@ -39,6 +39,16 @@ export interface NodeConfig {
   cameras: Camera[]
   /** Agencies only: how often the log's checkpoint is anchored when the log grew. */
   anchorIntervalSeconds?: number
+  /** Residents only: requests to ignore on arrival (never to share: nothing is shared automatically). */
+  inboxPolicy?: InboxPolicyConfig
+}
+
+/** Auto-ignore rules of a resident's inbox. */
+export interface InboxPolicyConfig {
+  /** Request categories to ignore (from the protocol's closed list). */
+  ignoreCategories: string[]
+  /** Agency addresses (EIP-55) whose requests are ignored. */
+  ignoreAgencies: string[]
 }
 
 export const defaults = {
@@ -106,6 +116,16 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         }
       }
     },
-    anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true }
+    anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true },
+    inboxPolicy: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        ignoreCategories: { type: 'array', maxItems: 64, uniqueItems: true, default: [], items: { type: 'string', maxLength: 64 } },
+        ignoreAgencies: { type: 'array', maxItems: 1024, uniqueItems: true, default: [], items: address }
+      }
+    }
   }
 }

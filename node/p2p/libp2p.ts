@@ -26,8 +26,11 @@ export type PorchlightServices = {
 
 export type PorchlightLibp2p = Libp2p<PorchlightServices>
 
-/** Computes a gossip message's id from its data; Porchlight passes the request CID's bytes. */
-export type MessageIdFn = (data: Uint8Array) => Uint8Array
+/**
+ * Computes a gossip message's id from its data and topic; Porchlight passes the request CID's bytes with the
+ * topic (one request goes out on every topic its area touches, and the seen-cache is shared by all topics).
+ */
+export type MessageIdFn = (data: Uint8Array, topic: string) => Uint8Array
 
 export interface PorchlightLibp2pInit {
   /** The node's transport identity (keys/peer.key). A fresh one when omitted. */
@@ -71,7 +74,7 @@ export interface PorchlightLibp2pInit {
 function toGossipMessageId (messageId: MessageIdFn): (msg: Message) => Uint8Array {
   return (msg) => {
     try {
-      return messageId(msg.data)
+      return messageId(msg.data, msg.topic)
     } catch {
       // Unreadable bytes still need an id so they are deduplicated and reach the validator to be rejected.
       return sha256(msg.data)

@@ -1,31 +1,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, rm, readFile, access } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createInterface } from 'node:readline'
 import { readNodeInfo } from '../../../node/index.js'
-
-const bin = fileURLToPath(new URL('../../../bin/porchlight.js', import.meta.url))
-
-/** Runs `porchlight ARGS`; every child is killed when the test ends, however it ends. */
-function porchlight (t: { after: (fn: () => void) => void }, args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
-  return child
-}
-
-async function exitOf (child: ChildProcess): Promise<{ code: number | null, stdout: string, stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
-  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
-  const [code] = await once(child, 'exit') as [number | null]
-  return { code, stdout, stderr }
-}
+import { exitOf, porchlight } from '../../helpers/cli.js'
 
 /** Resolves with the first stdout line matching `pattern` (the node's ready line). */
 async function lineMatching (child: ChildProcess, pattern: RegExp, signal: AbortSignal): Promise<string> {

@@ -1,0 +1,102 @@
+// The request network's costs. (1) Validations per second at the gossip validator — a valid announcement
+// (decode, limits, registry from cache, jurisdiction, EIP-712 signature, checkpoint signature, inclusion
+// proof), one that fails a cheap check, one whose signature is forged — beside ethers.verifyTypedData on
+// the same request (the signature alone). (2) Publish → last in-area inbox for the eight-resident setup of
+// the integration test (real TCP on loopback, embedded chain), p50/p99 over repeated requests, beside the
+// libp2p ping round trip between the publisher and a resident in the same run.
+import { performance } from 'node:perf_hooks'
+import { cellToParent } from 'h3-js'
+import { verifyTypedData } from 'ethers'
+import { encodeAnnouncement, toEip712Json, topicName, type RequestAnnouncement } from '../protocol/index.js'
+import { AnnouncementValidator } from '../node/network/index.js'
+import { ChainClient } from '../node/chain/index.js'
+import { startChainFixture } from '../test/helpers/chain.js'
+import { TestAgency } from '../test/helpers/announcements.js'
+import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../test/helpers/messages.js'
+import {
+  AREA_TOPIC_CELLS, JURISDICTION, connectRing, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
+  waitForSubscribers, type Resident
+} from '../test/helpers/resident-network.js'
+import { median, opsPerSecond, percentile, type BenchContext } from './lib.js'
+
+async function validatorThroughput (ctx: BenchContext): Promise<void> {
+  const opts = { rounds: ctx.quick ? 3 : 7, minMs: ctx.quick ? 100 : 300 }
+  const agency = new TestAgency(AGENCY_KEY, DOMAIN)
+  const area = sampleRequest().cells
+  const info = { address: agency.address, name: 'PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' as const }
+  // A node that has seen nothing: every message takes the whole path (no duplicate short-cut).
+  const validator = new AnnouncementValidator({
+    registry: { agencyInfo: async () => info },
+    domain: DOMAIN,
+    state: { has: () => false, isWithdrawn: () => false, request: () => undefined },
+    now: () => NOW + 60
+  })
+  const topic = topicName(cellToParent(area[0]!, 7))
+  const valid = agency.request()
+  const longWindow = agency.request({ windowStart: NOW - 14 * 3600 })
+  const a = valid.announcement as RequestAnnouncement
+  const forged = encodeAnnouncement({ ...a, request: { ...a.request, message: { ...a.request.message, title: 'Forged' } } })
+  const expect = (bytes: Uint8Array, result: string) => async () => {
+    const outcome = await validator.validate(bytes, { topic })
+    if (outcome.result !== result) throw new Error(`expected ${result}, got ${outcome.result}`)
+  }
+  const json = toEip712Json('Request', valid.signed.message, DOMAIN)
+  const { EIP712Domain: _domain, ...types } = json.types
+  const baseline = { label: 'ethers.verifyTypedData (signature only)', value: await opsPerSecond(() => { verifyTypedData(json.domain, types, json.message, valid.signed.signature) }, opts) }
+  const row = { section: 'network', unit: 'msg/s', baseline, better: 'higher' as const }
+  const full = await opsPerSecond(expect(valid.bytes, 'accept'), opts)
+  ctx.row({ ...row, figure: 'gossip validator: valid announcements (all checks incl. checkpoint and proof)', value: full, goal: '≥ 0.5× baseline', met: full >= 0.5 * baseline.value })
+  const cheap = await opsPerSecond(expect(longWindow.bytes, 'reject'), opts)
+  ctx.row({ ...row, figure: 'gossip validator: rejected by a cheap check (window too long)', value: cheap, goal: '≥ 5× baseline', met: cheap >= 5 * baseline.value })
+  const sig = await opsPerSecond(expect(forged, 'reject'), opts)
+  ctx.row({ ...row, figure: 'gossip validator: rejected by signature (forged)', value: sig, goal: '≥ 0.5× baseline', met: sig >= 0.5 * baseline.value })
+}
+
+async function publishToInbox (ctx: BenchContext): Promise<void> {
+  const rounds = ctx.quick ? 10 : 40
+  const fixture = await startChainFixture()
+  const d = fixture.deployment
+  const endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
+  const agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 86400 })
+  await council.close()
+  const where = placements()
+  const residents: Resident[] = []
+  const publisher = await startPublisher()
+  try {
+    for (const [kind, list] of Object.entries(where)) {
+      for (const [i, pos] of list.entries()) residents.push(await startResident(`${kind}-${i}`, [pos], endpoint))
+    }
+    const inside = residents.slice(0, where.inside.length)
+    await connectRing(residents.map((r) => r.libp2p), publisher)
+    const signal = AbortSignal.timeout(120_000)
+    for (const cell of AREA_TOPIC_CELLS) {
+      const subscribed = residents.slice(0, where.inside.length + where.near.length).filter((r) => r.services.network.cells().includes(cell))
+      await waitForSubscribers(publisher, topicName(cell), subscribed.map((r) => r.libp2p), signal)
+    }
+    const times: number[] = []
+    for (let r = 0; r < rounds + 2; r++) {
+      const a = agency.request(liveFields())
+      const start = performance.now()
+      const arrived = Promise.all(inside.map(async (x) => await inboxAdded(x, a.id, signal)))
+      await publish(publisher, a.bytes)
+      await arrived
+      if (r >= 2) times.push(performance.now() - start) // the first two warm the registry caches
+    }
+    const pings: number[] = []
+    for (let r = 0; r < rounds; r++) pings.push(await publisher.services.ping.ping(inside[0]!.peerId))
+    const baseline = { label: 'libp2p ping RTT publisher → resident (median)', value: median(pings) }
+    const row = { section: 'network', unit: 'ms', baseline, better: 'lower' as const, note: `${rounds} requests, 8 residents (3 in the area)` }
+    ctx.row({ ...row, figure: 'publish → last in-area inbox, p50', value: percentile(times, 50) })
+    ctx.row({ ...row, figure: 'publish → last in-area inbox, p99', value: percentile(times, 99) })
+  } finally {
+    await Promise.all([...residents.map(async (r) => { await r.stop() }), publisher.stop()])
+    await fixture.stop()
+  }
+}
+
+export default async function (ctx: BenchContext): Promise<void> {
+  await validatorThroughput(ctx)
+  await publishToInbox(ctx)
+}

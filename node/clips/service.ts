@@ -1,0 +1,107 @@
+// The resident's clip service: the store, its HTTP routes and the watched import folder, started and
+// stopped with the node. Other resident services (the inbox) read clips through it.
+import { dirname, join } from 'node:path'
+import { TypedEventEmitter } from '@libp2p/interface'
+import type { PorchlightError } from '../../protocol/errors.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import type { ClipMeta, ClipRecord } from './clip-meta.js'
+import { openClipStore, type AddedClip, type ClipStore } from './clip-store.js'
+import { ClipsNotStartedError, clipErrorStatuses } from './errors.js'
+import { ImportFolder } from './import-folder.js'
+import { matchingClips, type RequestArea } from './match.js'
+import { clipRoutes } from './routes.js'
+
+export interface ClipsInit {
+  /** Watch `<dir>/import/`. @default true */
+  importFolder?: boolean
+  /** @default LIMITS.consent.maxClipBytes */
+  maxClipBytes?: number
+  /** Unix seconds. @default the system clock */
+  now?: () => number
+}
+
+export interface ClipsEvents {
+  /** A clip was stored (not sent again for the same bytes). */
+  'clip:added': CustomEvent<ClipRecord>
+  /** A pair from the import folder was stored (or was already) and moved to `import/done/`. */
+  'import:imported': CustomEvent<{ file: string, clip: ClipRecord, created: boolean }>
+  /** A pair from the import folder was refused and moved to `import/failed/`. */
+  'import:failed': CustomEvent<{ file: string, error: PorchlightError }>
+}
+
+export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'api'>
+
+export class ClipsService extends TypedEventEmitter<ClipsEvents> implements NodeService {
+  /** The node's directory (for a node without one, its temporary store's). */
+  readonly dir: string
+  private readonly components: ClipsComponents
+  private readonly init: ClipsInit
+  private opened: ClipStore | undefined
+  private importer: ImportFolder | undefined
+
+  constructor (components: ClipsComponents, init: ClipsInit = {}) {
+    super()
+    this.components = components
+    this.init = init
+    this.dir = components.dir ?? dirname(components.store.location)
+    components.api.mapErrors(clipErrorStatuses)
+    components.api.addRoutes(clipRoutes({ store: () => this.store, add: async (source, meta) => await this.add(source, meta) }))
+  }
+
+  /** The store; available once the service has started. */
+  get store (): ClipStore {
+    if (this.opened === undefined) throw new ClipsNotStartedError()
+    return this.opened
+  }
+
+  /** `<dir>/import` */
+  get importFolder (): string {
+    return join(this.dir, 'import')
+  }
+
+  async start (): Promise<void> {
+    this.opened ??= await openClipStore(this.components.store, {
+      dir: this.dir,
+      cameras: this.components.config.cameras,
+      ...(this.init.maxClipBytes === undefined ? {} : { maxClipBytes: this.init.maxClipBytes }),
+      ...(this.init.now === undefined ? {} : { now: this.init.now })
+    })
+    if (this.init.importFolder === false) return
+    this.importer = new ImportFolder({
+      folder: this.importFolder,
+      store: this.opened,
+      onImported: (file, { clip, created }) => {
+        if (created) this.safeDispatchEvent('clip:added', { detail: clip })
+        this.safeDispatchEvent('import:imported', { detail: { file, clip, created } })
+      },
+      onFailed: (file, error) => { this.safeDispatchEvent('import:failed', { detail: { file, error } }) }
+    })
+    await this.importer.start()
+  }
+
+  async stop (): Promise<void> {
+    await this.importer?.stop()
+    this.importer = undefined
+  }
+
+  /** Stores a clip (see ClipStore.add) and announces it. */
+  async add (source: AsyncIterable<Uint8Array>, meta: ClipMeta): Promise<AddedClip> {
+    const added = await this.store.add(source, meta)
+    if (added.created) this.safeDispatchEvent('clip:added', { detail: added.clip })
+    return added
+  }
+
+  async list (): Promise<ClipRecord[]> {
+    return await this.store.list()
+  }
+
+  /** This node's clips that a request asks for (its area and window); see matchingClips. */
+  async matching (request: RequestArea): Promise<ClipRecord[]> {
+    return matchingClips(request, this.components.config.cameras, await this.store.list())
+  }
+}
+
+/** The clip service for roleSetup('resident'). */
+export function clips (init: ClipsInit = {}): (components: NodeComponents) => ClipsService {
+  return (components) => new ClipsService(components, init)
+}

@@ -1,0 +1,192 @@
+// The gossip topic validator every node runs on the request topics (DESIGN §2 step 3). Checks run cheapest
+// first — size, strict decoding, limits and expiry, what this node already knows, the topic — so most bad
+// messages cost no RPC and no signature recovery; then the registry (cached by the ChainClient), the
+// jurisdiction, the EIP-712 signature, the agency's signed checkpoint and the log inclusion proof.
+// Reject lowers the sender's gossipsub score; Ignore (duplicate, stale, registry unreachable) does not.
+import { hexToBytes } from '@noble/hashes/utils.js'
+import {
+  LIMITS, checkRequestLimits, decodeAnnouncement, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
+  NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
+  topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
+  type Announcement, type Domain, type LogEntry, type Request
+} from '../../protocol/index.js'
+import type { AgencyInfo } from '../chain/index.js'
+import {
+  AgencyNotActiveError, DuplicateAnnouncementError, OutsideJurisdictionError, RegistryUnavailableError,
+  RequestWithdrawnError, StaleAnnouncementError, WithdrawalMismatchError, WrongTopicError
+} from './errors.js'
+
+/** What the validator reads from the registry; ChainClient has it (and caches it per agency). */
+export interface AgencyRegistryView {
+  agencyInfo (agency: string): Promise<AgencyInfo>
+}
+
+/** What the validator reads of this node's state (LiveRequests has it). */
+export interface AnnouncementState {
+  /** Whether an accepted announcement (request or withdrawal) with this id is held. */
+  has (id: string): boolean
+  /** Whether the request with this id has been withdrawn. */
+  isWithdrawn (requestId: string): boolean
+  /** A live request by id. */
+  request (requestId: string): Request | undefined
+}
+
+/** What was checked, kept with the request so a resident can see why it is shown. */
+export interface Verification {
+  /** The recovered EIP-712 signer (checksummed). */
+  signer: string
+  agency: { name: string, status: string, validUntil: number }
+  insideJurisdiction: boolean
+  log: { origin: string, logIndex: number, treeSize: number, root: string }
+  /** Unix seconds when this node checked it. */
+  checkedAt: number
+}
+
+export interface ValidatedAnnouncement {
+  /** The gossip message id: the request's or the withdrawal's id. */
+  id: string
+  /** The request this is about (its own id for a request; the withdrawn one for a withdrawal). */
+  requestId: string
+  /** The bytes as received, to answer catch-up with exactly them. */
+  bytes: Uint8Array
+  announcement: Announcement
+  /** The res-7 cells the request's area touches (a withdrawal of an unknown request: none). */
+  topicCells: string[]
+  verification: Verification
+}
+
+export type ValidationResult = 'accept' | 'reject' | 'ignore'
+
+export type ValidationOutcome =
+  | { result: 'accept', announcement: ValidatedAnnouncement }
+  | { result: 'reject' | 'ignore', error: PorchlightError, id?: string }
+
+/** Where an announcement came from: a gossip topic, or a catch-up answer for these res-7 cells. */
+export interface Arrival {
+  topic?: string
+  cells?: readonly string[]
+}
+
+export interface AnnouncementValidatorInit {
+  registry: AgencyRegistryView
+  /** The EIP-712 domain (chain id, AgencyRegistry address). */
+  domain: Domain
+  state: AnnouncementState
+  /** Unix seconds. @default the system clock */
+  now?: () => number
+}
+
+const ignorable = new Set(['DuplicateAnnouncementError', 'StaleAnnouncementError', 'RegistryUnavailableError'])
+
+export function toHex (bytes: Uint8Array): string {
+  return '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export class AnnouncementValidator {
+  readonly #registry: AgencyRegistryView
+  readonly #domain: Domain
+  readonly #state: AnnouncementState
+  readonly #now: () => number
+
+  constructor (init: AnnouncementValidatorInit) {
+    this.#registry = init.registry
+    this.#domain = init.domain
+    this.#state = init.state
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  /** Validates one announcement; never throws — every failure is an outcome with its typed error. */
+  async validate (bytes: Uint8Array, arrival: Arrival = {}): Promise<ValidationOutcome> {
+    let id: string | undefined
+    try {
+      const announcement = decodeAnnouncement(bytes)
+      id = announcement.kind === 'request' ? requestId(announcement.request) : withdrawalId(announcement.withdrawal)
+      const validated = announcement.kind === 'request'
+        ? await this.#validateRequest(announcement, id, bytes, arrival)
+        : await this.#validateWithdrawal(announcement, id, bytes, arrival)
+      return { result: 'accept', announcement: validated }
+    } catch (err) {
+      const error = isPorchlightError(err) ? err : new PorchlightError('INTERNAL', 'validation failed', { cause: err })
+      return { result: ignorable.has(error.name) ? 'ignore' : 'reject', error, ...(id === undefined ? {} : { id }) }
+    }
+  }
+
+  async #validateRequest (a: Extract<Announcement, { kind: 'request' }>, id: string, bytes: Uint8Array, arrival: Arrival): Promise<ValidatedAnnouncement> {
+    const request = a.request.message
+    const now = this.#now()
+    try {
+      checkRequestLimits(request, now)
+    } catch (err) {
+      // Expired moments ago: an honest relay's clock may differ from ours by that much.
+      if (err instanceof ExpiredError && now - request.expiresAt < LIMITS.clockSkewSeconds) throw new StaleAnnouncementError({ id, expiresAt: request.expiresAt, now })
+      throw err
+    }
+    if (this.#state.isWithdrawn(id)) throw new RequestWithdrawnError({ request: id })
+    if (this.#state.has(id)) throw new DuplicateAnnouncementError({ id })
+    const cells = topicCells(request.cells)
+    checkArrival(cells, arrival)
+    const info = await this.#agencyInfo(request.agency)
+    if (info.status !== 'active' || now > info.validUntil) throw new AgencyNotActiveError({ agency: request.agency, status: info.status, validUntil: info.validUntil })
+    if (!isInsideJurisdiction(request.cells, info.cells)) throw new OutsideJurisdictionError({ agency: request.agency })
+    const signer = verifySigned('Request', a.request, this.#domain)
+    const log = this.#checkLogged({ kind: 'request', request: a.request }, request.agency, a)
+    return { id, requestId: id, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, now) }
+  }
+
+  async #validateWithdrawal (a: Extract<Announcement, { kind: 'withdraw' }>, id: string, bytes: Uint8Array, arrival: Arrival): Promise<ValidatedAnnouncement> {
+    const withdrawal = a.withdrawal.message
+    const now = this.#now()
+    if (withdrawal.issuedAt > now + LIMITS.clockSkewSeconds) {
+      throw new NotYetValidError({ field: 'withdrawal.issuedAt', limit: now + LIMITS.clockSkewSeconds, value: withdrawal.issuedAt })
+    }
+    if (this.#state.has(id) || this.#state.isWithdrawn(withdrawal.request)) throw new DuplicateAnnouncementError({ id })
+    const request = this.#state.request(withdrawal.request)
+    let cells: string[] = []
+    if (request !== undefined) {
+      if (request.agency !== withdrawal.agency) throw new WithdrawalMismatchError({ request: withdrawal.request, agency: withdrawal.agency, requestAgency: request.agency })
+      cells = topicCells(request.cells)
+      checkArrival(cells, arrival)
+    }
+    // A suspended or revoked agency may still take a request back: withdrawing only narrows what it asked.
+    const info = await this.#agencyInfo(withdrawal.agency)
+    if (info.status === 'none') throw new AgencyNotActiveError({ agency: withdrawal.agency, status: info.status })
+    const signer = verifySigned('Withdrawal', a.withdrawal, this.#domain)
+    const log = this.#checkLogged({ kind: 'withdraw', withdrawal: a.withdrawal }, withdrawal.agency, a)
+    return { id, requestId: withdrawal.request, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, now) }
+  }
+
+  async #agencyInfo (agency: string): Promise<AgencyInfo> {
+    try {
+      return await this.#registry.agencyInfo(agency)
+    } catch (err) {
+      throw new RegistryUnavailableError(err)
+    }
+  }
+
+  /** The agency's signed checkpoint (right origin) and the inclusion proof of the entry at logIndex. */
+  #checkLogged (entry: LogEntry, agency: string, a: Announcement): Verification['log'] {
+    const origin = checkpointOrigin(this.#domain.chainId, agency)
+    const { checkpoint } = openCheckpoint(a.checkpoint, origin)
+    let proof: Uint8Array[]
+    try {
+      proof = a.proof.map((h) => hexToBytes(h.slice(2)))
+    } catch (cause) {
+      throw new InvalidProofError('proof hash is not hex', { field: 'proof', cause })
+    }
+    verifyInclusion(hashLeaf(encodeLogEntry(entry)), a.logIndex, checkpoint.size, proof, checkpoint.root)
+    return { origin, logIndex: a.logIndex, treeSize: checkpoint.size, root: toHex(checkpoint.root) }
+  }
+
+  #verification (signer: string, info: AgencyInfo, log: Verification['log'], now: number): Verification {
+    return { signer, agency: { name: info.name, status: info.status, validUntil: info.validUntil }, insideJurisdiction: true, log, checkedAt: now }
+  }
+}
+
+/** The topic a gossip message came on, or the cells a catch-up asked for, must be among the area's topics. */
+function checkArrival (cells: string[], arrival: Arrival): void {
+  const topics = cells.map(topicName)
+  if (arrival.topic !== undefined && !topics.includes(arrival.topic)) throw new WrongTopicError({ topic: arrival.topic, topics })
+  if (arrival.cells !== undefined && !arrival.cells.some((c) => cells.includes(c))) {
+    throw new WrongTopicError({ topic: arrival.cells.join(','), topics })
+  }
+}

@@ -1,0 +1,217 @@
+// The request network on one node: joins request topics with the AnnouncementValidator as their gossip
+// validator, keeps what it accepts in LiveRequests, answers /porchlight/requests/1.0.0 from it, and asks
+// every newly identified peer for the live requests of its cells. Every role runs it (a relay validates
+// what it forwards); a resident adds its inbox on top (node/resident).
+import { EventEmitter } from 'node:events'
+import type { PeerId, Logger } from '@libp2p/interface'
+import { getAddress } from 'ethers'
+import { TOPIC_RESOLUTION, assertCell, topicName, type Domain } from '../../protocol/index.js'
+import { joinTopic, leaveTopic, TopicValidatorResult, type PorchlightLibp2p } from '../p2p/index.js'
+import { resolveChain } from '../config/index.js'
+import { ChainClient } from '../chain/index.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import { AnnouncementValidator, type AgencyRegistryView, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
+import { LiveRequests, type LiveAnnouncementSource } from './live-requests.js'
+import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp } from './catch-up.js'
+import { RegistryUnavailableError } from './errors.js'
+
+export interface RequestNetworkInit {
+  /** The registry to check agencies against. @default a ChainClient on the config's `chain` */
+  registry?: AgencyRegistryView
+  /** The EIP-712 domain. @default from the config's `chain` (chain id, AgencyRegistry) */
+  domain?: Domain
+  /** More sources for catch-up answers (an agency's own live requests). */
+  sources?: LiveAnnouncementSource[]
+  /** Unix seconds. @default the system clock */
+  now?: () => number
+  /** How often expired requests are pruned. @default 60000 */
+  pruneIntervalMs?: number
+}
+
+export interface ValidatedEvent {
+  outcome: ValidationOutcome
+  /** The gossip peer it came from, or the peer that answered catch-up. */
+  from?: string
+  /** The gossip topic, or undefined for catch-up. */
+  topic?: string
+}
+
+export interface RequestNetworkEvents {
+  /** Every validation, whatever its result (tests and metrics count them; nothing leaves the node). */
+  'announcement:validated': [ValidatedEvent]
+  'request:live': [ValidatedAnnouncement]
+  'request:withdrawn': [ValidatedAnnouncement]
+}
+
+const resultOf = { accept: TopicValidatorResult.Accept, reject: TopicValidatorResult.Reject, ignore: TopicValidatorResult.Ignore } as const
+
+/** A registry for a node without a chain: it can check nothing, so everything is ignored (never forwarded). */
+const noRegistry: AgencyRegistryView = {
+  agencyInfo: async () => { throw new RegistryUnavailableError(new Error('no chain configured')) }
+}
+
+export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implements NodeService {
+  readonly #components: NodeComponents
+  readonly #init: RequestNetworkInit
+  readonly #cells = new Set<string>()
+  readonly #sources: LiveAnnouncementSource[]
+  readonly #log: Logger
+  readonly #now: () => number
+  #live: LiveRequests | undefined
+  #validator: AnnouncementValidator | undefined
+  #chain: ChainClient | undefined
+  #domain: Domain | undefined
+  #pruner: NodeJS.Timeout | undefined
+  #started = false
+  readonly #onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
+    if (evt.detail.protocols.includes(CATCH_UP_PROTOCOL)) void this.catchUp(evt.detail.peerId)
+  }
+
+  constructor (components: NodeComponents, init: RequestNetworkInit = {}) {
+    super()
+    this.#components = components
+    this.#init = init
+    this.#log = components.libp2p.logger.forComponent('porchlight:network')
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#sources = [...(init.sources ?? [])]
+  }
+
+  get libp2p (): PorchlightLibp2p {
+    return this.#components.libp2p
+  }
+
+  /** The validated live requests (available once started). */
+  get live (): LiveRequests {
+    if (this.#live === undefined) throw new Error('RequestNetwork is not started')
+    return this.#live
+  }
+
+  get validator (): AnnouncementValidator {
+    if (this.#validator === undefined) throw new Error('RequestNetwork is not started')
+    return this.#validator
+  }
+
+  /** The EIP-712 domain requests are verified in (available once started). */
+  get domain (): Domain {
+    if (this.#domain === undefined) throw new Error('RequestNetwork is not started')
+    return this.#domain
+  }
+
+  /** The res-7 cells joined. */
+  cells (): string[] {
+    return [...this.#cells].sort()
+  }
+
+  async start (): Promise<void> {
+    const { config, dir, store, libp2p } = this.#components
+    let registry = this.#init.registry
+    let domain = this.#init.domain
+    if (registry === undefined || domain === undefined) {
+      const endpoint = dir === undefined ? (typeof config.chain === 'object' ? config.chain : undefined) : await resolveChain(config, dir)
+      if (endpoint !== undefined) {
+        domain ??= { chainId: endpoint.chainId, verifyingContract: getAddress(endpoint.contracts.AgencyRegistry) }
+        if (registry === undefined) {
+          this.#chain = await ChainClient.connect({ deployment: endpoint })
+          registry = this.#chain
+        }
+      } else {
+        this.#log('no chain configured: every announcement is ignored')
+      }
+    }
+    this.#live = await LiveRequests.open(store.sublevel('live-requests', { valueEncoding: 'json' }))
+    this.#live.on('request:live', (v) => this.emit('request:live', v))
+    this.#live.on('request:withdrawn', (v) => this.emit('request:withdrawn', v))
+    this.#domain = domain ?? { chainId: 0, verifyingContract: '0x0000000000000000000000000000000000000000' }
+    this.#validator = new AnnouncementValidator({
+      registry: registry ?? noRegistry,
+      domain: this.#domain,
+      state: this.#live,
+      now: this.#now
+    })
+    await this.#live.prune(this.#now())
+    this.#sources.unshift(this.#live)
+    await handleCatchUp(libp2p, this.#sources, this.#now)
+    libp2p.addEventListener('peer:identify', this.#onIdentify)
+    this.#pruner = setInterval(() => { this.#live?.prune(this.#now()).catch((err) => { this.#log.error('prune: %s', err) }) }, this.#init.pruneIntervalMs ?? 60_000)
+    this.#pruner.unref()
+    this.#started = true
+    for (const cell of this.#cells) this.#subscribe(cell)
+  }
+
+  async stop (): Promise<void> {
+    this.#started = false
+    if (this.#pruner !== undefined) clearInterval(this.#pruner)
+    const { libp2p } = this.#components
+    libp2p.removeEventListener('peer:identify', this.#onIdentify)
+    for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch {} }
+    await libp2p.unhandle(CATCH_UP_PROTOCOL).catch(() => {})
+    await this.#chain?.close()
+  }
+
+  /** Adds a source of catch-up answers (an agency's request desk), before or after start. */
+  addSource (source: LiveAnnouncementSource): void {
+    this.#sources.push(source)
+  }
+
+  /** Joins the request topics of res-7 `cells` (before or after start); after start, catches up on them. */
+  join (cells: readonly string[]): void {
+    const fresh = cells.map((c, i) => assertCell(c, { exact: TOPIC_RESOLUTION }, `cells[${i}]`)).filter((c) => !this.#cells.has(c))
+    for (const cell of fresh) {
+      this.#cells.add(cell)
+      if (this.#started) this.#subscribe(cell)
+    }
+    if (this.#started && fresh.length > 0) {
+      for (const peer of this.libp2p.getPeers()) void this.catchUp(peer)
+    }
+  }
+
+  /** Validates one announcement (from gossip or catch-up) and keeps it when accepted. */
+  async ingest (bytes: Uint8Array, arrival: Arrival = {}, from?: string): Promise<ValidationOutcome> {
+    const outcome = await this.validator.validate(bytes, arrival)
+    if (outcome.result === 'accept') {
+      await this.live.add(outcome.announcement)
+    } else {
+      this.#log('%s announcement %s from %s: %s %o', outcome.result, outcome.id ?? '(undecodable)', from ?? 'local', outcome.error.code, outcome.error.details)
+    }
+    this.emit('announcement:validated', { outcome, ...(from === undefined ? {} : { from }), ...(arrival.topic === undefined ? {} : { topic: arrival.topic }) })
+    return outcome
+  }
+
+  /**
+   * Asks `peer` (or every connected peer) for the live announcements of the joined cells and ingests each
+   * answer like gossip. Returns how many were accepted; a peer that fails to answer is skipped.
+   */
+  async catchUp (peer?: PeerId): Promise<number> {
+    const cells = this.cells()
+    if (!this.#started || cells.length === 0) return 0
+    const peers = peer === undefined ? this.libp2p.getPeers() : [peer]
+    let accepted = 0
+    await Promise.all(peers.map(async (p) => {
+      let answers: Uint8Array[]
+      try {
+        answers = await askForLive(this.libp2p, p, cells)
+      } catch (err) {
+        this.#log('catch-up from %p failed: %s', p, (err as Error).name)
+        return
+      }
+      // Requests before withdrawals, so a withdrawal finds the request it retires.
+      for (const bytes of answers) {
+        const outcome = await this.ingest(bytes, { cells }, p.toString())
+        if (outcome.result === 'accept') accepted++
+      }
+    }))
+    return accepted
+  }
+
+  #subscribe (cell: string): void {
+    const topic = topicName(cell)
+    joinTopic(this.libp2p, topic, {
+      validator: async (from, msg) => resultOf[(await this.ingest(msg.data, { topic: msg.topic }, from.toString())).result]
+    })
+  }
+}
+
+/** The request network as a node service (libp2p's factory-of-factory shape). */
+export function requestNetwork (init: RequestNetworkInit = {}): (components: NodeComponents) => RequestNetwork {
+  return (components) => new RequestNetwork(components, init)
+}

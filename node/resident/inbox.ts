@@ -1,0 +1,211 @@
+// A resident's inbox: the live requests whose area holds one of this node's cameras (matched privately,
+// see matching.ts), with what was verified about each, and the resident's "ignore". Nothing here sends
+// anything: what a resident saw, matched or ignored never leaves the node.
+import { EventEmitter } from 'node:events'
+import { toEip712Json, type Eip712Json, type Request, type SignedRequest } from '../../protocol/index.js'
+import type { Camera } from '../config/index.js'
+import type { Sublevel } from '../storage/index.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import type { RequestNetwork, ValidatedAnnouncement, Verification } from '../network/index.js'
+import { InboxItemNotFoundError } from './errors.js'
+import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
+import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type IgnoreReason, type InboxPolicy } from './policy.js'
+import { inboxRoutes, inboxRouteErrors } from './routes.js'
+
+export type InboxStatus = 'new' | 'ignored' | 'withdrawn'
+
+export interface InboxItem {
+  id: string
+  request: SignedRequest
+  status: InboxStatus
+  /** Who ignored it and why (a policy, or the resident). */
+  ignored?: { by: 'resident' } | { by: 'policy', reason: IgnoreReason }
+  /** Names of this node's cameras in the area (never their positions). */
+  cameras: string[]
+  verification: Verification
+  /** Unix seconds. */
+  receivedAt: number
+  withdrawnAt?: number
+}
+
+/** An item as the API shows it: with the EIP-712 JSON form, the area's cells and whether it expired. */
+export interface InboxItemView extends InboxItem {
+  eip712: Eip712Json
+  signature: string
+  cells: string[]
+  expired: boolean
+}
+
+export interface InboxSummary {
+  id: string
+  title: string
+  category: string
+  caseCode: string
+  agency: string
+  agencyName: string
+  issuedAt: number
+  expiresAt: number
+  status: InboxStatus
+  expired: boolean
+  receivedAt: number
+}
+
+export interface ResidentInboxInit {
+  /** The clip-window hook (issue 6). @default anyCameraInArea */
+  clipMatcher?: ClipMatcher
+  /** Unix seconds. @default the system clock */
+  now?: () => number
+}
+
+export interface ResidentInboxEvents {
+  /** A matching request entered the inbox (with status `new`, or `ignored` by a policy). */
+  'inbox:added': [InboxItem]
+  'inbox:changed': [InboxItem]
+}
+
+const POLICY_KEY = 'api'
+
+export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements NodeService {
+  readonly #components: NodeComponents
+  readonly #network: RequestNetwork
+  readonly #cameras: Camera[]
+  readonly #clipMatcher: ClipMatcher
+  readonly #now: () => number
+  readonly #configPolicy: InboxPolicy
+  #apiPolicy: InboxPolicy = emptyPolicy()
+  #items: Sublevel<string, InboxItem> | undefined
+  #policies: Sublevel<string, InboxPolicy> | undefined
+  #pending = Promise.resolve()
+  readonly #onLive = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#consider(v) }) }
+  readonly #onWithdrawn = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#withdraw(v) }) }
+
+  constructor (components: NodeComponents, network: RequestNetwork, init: ResidentInboxInit = {}) {
+    super()
+    this.#components = components
+    this.#network = network
+    this.#cameras = components.config.cameras
+    this.#clipMatcher = init.clipMatcher ?? anyCameraInArea
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
+    // Joined before the network starts, so its first catch-up already asks for these cells.
+    if (this.#cameras.length > 0) network.join(cameraTopicCells(this.#cameras))
+    components.api.mapErrors(inboxRouteErrors)
+    components.api.addRoutes(inboxRoutes(this))
+  }
+
+  async start (): Promise<void> {
+    const { store } = this.#components
+    this.#items = store.sublevel<string, InboxItem>('inbox', { valueEncoding: 'json' })
+    this.#policies = store.sublevel<string, InboxPolicy>('inbox-policy', { valueEncoding: 'json' })
+    this.#apiPolicy = (await this.#policies.get(POLICY_KEY)) ?? emptyPolicy()
+    this.#network.on('request:live', this.#onLive)
+    this.#network.on('request:withdrawn', this.#onWithdrawn)
+    // Requests that became live while this service was not listening (a previous run, an early catch-up).
+    for (const v of this.#network.live.requests()) this.#onLive(v)
+  }
+
+  async stop (): Promise<void> {
+    this.#network.off('request:live', this.#onLive)
+    this.#network.off('request:withdrawn', this.#onWithdrawn)
+    await this.#pending
+  }
+
+  /** Every item, newest first. */
+  async list (): Promise<InboxSummary[]> {
+    const now = this.#now()
+    const out: InboxSummary[] = []
+    for await (const [, item] of this.#db().iterator()) {
+      const r = item.request.message
+      out.push({
+        id: item.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: item.verification.agency.name,
+        issuedAt: r.issuedAt, expiresAt: r.expiresAt, status: item.status, expired: r.expiresAt <= now, receivedAt: item.receivedAt
+      })
+    }
+    return out.sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt)
+  }
+
+  async get (id: string): Promise<InboxItemView> {
+    const item = await this.#item(id)
+    const r = item.request.message
+    return { ...item, eip712: toEip712Json('Request', r, this.#network.domain), signature: item.request.signature, cells: r.cells, expired: r.expiresAt <= this.#now() }
+  }
+
+  /** The resident ignores a request (one click, always possible; a withdrawn one stays withdrawn). */
+  async ignore (id: string): Promise<InboxItemView> {
+    await this.#serial(async () => {
+      const item = await this.#item(id)
+      if (item.status !== 'new') return
+      const next: InboxItem = { ...item, status: 'ignored', ignored: { by: 'resident' } }
+      await this.#db().put(id, next)
+      this.emit('inbox:changed', next)
+    })
+    return await this.get(id)
+  }
+
+  /** The effective policy (config ∪ API) and the API-set part. */
+  policy (): { effective: InboxPolicy, config: InboxPolicy, api: InboxPolicy } {
+    return { effective: mergePolicies(this.#configPolicy, this.#apiPolicy), config: this.#configPolicy, api: this.#apiPolicy }
+  }
+
+  /** Replaces the API-set policy; applies to requests that arrive from now on. */
+  async setPolicy (policy: InboxPolicy): Promise<void> {
+    const checked = toInboxPolicy(policy)
+    await this.#policies!.put(POLICY_KEY, checked)
+    this.#apiPolicy = checked
+  }
+
+  #db (): Sublevel<string, InboxItem> {
+    if (this.#items === undefined) throw new Error('ResidentInbox is not started')
+    return this.#items
+  }
+
+  async #item (id: string): Promise<InboxItem> {
+    const item = await this.#db().get(id)
+    if (item === undefined) throw new InboxItemNotFoundError(id)
+    return item
+  }
+
+  #serially (task: () => Promise<void>): void {
+    this.#pending = this.#pending.then(task).catch((err) => { this.#components.libp2p.logger.forComponent('porchlight:inbox').error('%s', err) })
+  }
+
+  async #serial<T> (task: () => Promise<T>): Promise<T> {
+    const run = this.#pending.then(task)
+    this.#pending = run.then(() => {}, () => {})
+    return await run
+  }
+
+  async #consider (v: ValidatedAnnouncement): Promise<void> {
+    if (v.announcement.kind !== 'request') return
+    const signed = v.announcement.request
+    const request: Request = signed.message
+    const cameras = camerasInArea(request, this.#cameras)
+    if (cameras.length === 0 || !(await this.#clipMatcher(request, cameras))) return
+    if ((await this.#db().get(v.id)) !== undefined) return
+    const reason = policyIgnores(this.policy().effective, request)
+    const item: InboxItem = {
+      id: v.id,
+      request: signed,
+      status: reason === undefined ? 'new' : 'ignored',
+      ...(reason === undefined ? {} : { ignored: { by: 'policy' as const, reason } }),
+      cameras: cameras.map((c) => c.name),
+      verification: v.verification,
+      receivedAt: this.#now()
+    }
+    await this.#db().put(v.id, item)
+    this.emit('inbox:added', item)
+  }
+
+  async #withdraw (v: ValidatedAnnouncement): Promise<void> {
+    const item = await this.#db().get(v.requestId)
+    if (item === undefined || item.status === 'withdrawn') return
+    const next: InboxItem = { ...item, status: 'withdrawn', withdrawnAt: this.#now() }
+    await this.#db().put(item.id, next)
+    this.emit('inbox:changed', next)
+  }
+}
+
+/** The inbox as a node service; it needs the node's RequestNetwork (see residentServices). */
+export function residentInbox (init: ResidentInboxInit = {}): (components: NodeComponents & { network: RequestNetwork }) => ResidentInbox {
+  return (components) => new ResidentInbox(components, components.network, init)
+}

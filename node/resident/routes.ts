@@ -1,0 +1,55 @@
+// The resident's inbox over HTTP. Every route needs the bearer token (an inbox is as private as a write).
+import type { FastifyPluginAsync } from 'fastify'
+import { LIMITS } from '../../protocol/index.js'
+import type { ResidentInbox } from './inbox.js'
+import type { InboxPolicy } from './policy.js'
+
+export const inboxRouteErrors = { INBOX_ITEM_NOT_FOUND: 404, INVALID_INBOX_POLICY: 400 }
+
+const idParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } }
+} as const
+
+const policyBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ignoreCategories', 'ignoreAgencies'],
+  properties: {
+    ignoreCategories: { type: 'array', maxItems: 64, items: { type: 'string', enum: [...LIMITS.request.categories] } },
+    ignoreAgencies: { type: 'array', maxItems: 1024, items: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } }
+  }
+} as const
+
+export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/api/inbox', {
+      schema: { summary: 'The requests whose area holds one of this node\'s cameras, newest first' }
+    }, async () => ({ items: await inbox.list() }))
+
+    app.get('/api/inbox/policy', {
+      schema: { summary: 'Auto-ignore rules: from config.json, set through the API, and both together' }
+    }, async () => inbox.policy())
+
+    app.put('/api/inbox/policy', {
+      schema: { summary: 'Replace the API-set auto-ignore rules (they only ever ignore; nothing is shared automatically)', body: policyBody }
+    }, async (request) => {
+      await inbox.setPolicy(request.body as InboxPolicy)
+      return inbox.policy()
+    })
+
+    app.get('/api/inbox/:id', {
+      schema: { summary: 'One request: the request, its EIP-712 JSON form and signature, what was verified, the area\'s cells', params: idParams }
+    }, async (request) => await inbox.get((request.params as { id: string }).id))
+
+    app.post('/api/inbox/:id/ignore', {
+      schema: {
+        summary: 'Ignore a request (send `{}`)',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: {} }
+      }
+    }, async (request) => await inbox.ignore((request.params as { id: string }).id))
+  }
+}

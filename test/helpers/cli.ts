@@ -1,0 +1,23 @@
+// `porchlight` as a child process, for CLI tests: every child is killed when its test ends, however it ends.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { fileURLToPath } from 'node:url'
+
+export const bin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
+
+/** Starts `porchlight ARGS` with stdout and stderr piped. */
+export function porchlight (t: { after: (fn: () => void) => void }, args: string[]): ChildProcess {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  t.after(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL') })
+  return child
+}
+
+/** Waits for a child's exit, collecting what it printed. */
+export async function exitOf (child: ChildProcess): Promise<{ code: number | null, stdout: string, stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
+  child.stderr?.on('data', (d: Buffer) => { stderr += d.toString() })
+  const [code] = await once(child, 'exit') as [number | null]
+  return { code, stdout, stderr }
+}

@@ -1,0 +1,146 @@
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { cellToParent } from 'h3-js'
+import { areaFromCircle, encodeAnnouncement, topicCells, topicName, LIMITS } from '../../../protocol/index.js'
+import { openStore, type Store } from '../../../node/storage/index.js'
+import { AnnouncementValidator, LiveRequests, type ValidationOutcome } from '../../../node/network/index.js'
+import type { AgencyInfo } from '../../../node/chain/index.js'
+import { TestAgency } from '../../helpers/announcements.js'
+import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
+
+const agency = new TestAgency(AGENCY_KEY, DOMAIN)
+const area = sampleRequest().cells
+const jurisdiction = [...new Set(area.map((c) => cellToParent(c, 5)))].sort()
+const topic = topicName(topicCells(area)[0]!)
+
+interface Setup { validator: AnnouncementValidator, live: LiveRequests, store: Store, registryCalls: string[], info: Map<string, AgencyInfo>, now: { t: number } }
+
+async function setup (t: { after: (fn: () => Promise<void>) => void }): Promise<Setup> {
+  const dir = await mkdtemp(join(tmpdir(), 'validator-'))
+  const store = await openStore(dir)
+  t.after(async () => { await store.close(); await rm(dir, { recursive: true, force: true }) })
+  const live = await LiveRequests.open(store.sublevel('live-requests', { valueEncoding: 'json' }))
+  const registryCalls: string[] = []
+  const info = new Map<string, AgencyInfo>([[agency.address, { address: agency.address, name: 'Seattle PD', cells: jurisdiction, validUntil: NOW + 365 * 86400, status: 'active' }]])
+  const now = { t: NOW + 60 }
+  const validator = new AnnouncementValidator({
+    registry: { agencyInfo: async (a) => { registryCalls.push(a); return info.get(a) ?? { address: a, name: '', cells: [], validUntil: 0, status: 'none' } } },
+    domain: DOMAIN,
+    state: live,
+    now: () => now.t
+  })
+  return { validator, live, store, registryCalls, info, now }
+}
+
+function rejected (outcome: ValidationOutcome, name: string, result: 'reject' | 'ignore' = 'reject'): void {
+  if (outcome.result === 'accept') assert.fail(`accepted, expected ${name}`)
+  assert.equal(outcome.error.name, name, outcome.error.message)
+  assert.equal(outcome.result, result)
+}
+
+test('a logged, signed request of an active agency inside its jurisdiction is accepted with what was verified', async (t) => {
+  const { validator } = await setup(t)
+  const a = agency.request()
+  const outcome = await validator.validate(a.bytes, { topic })
+  assert.equal(outcome.result, 'accept')
+  if (outcome.result !== 'accept') return
+  assert.equal(outcome.announcement.id, a.id)
+  assert.deepEqual(outcome.announcement.topicCells, topicCells(area))
+  assert.equal(outcome.announcement.verification.signer, agency.address)
+  assert.equal(outcome.announcement.verification.agency.name, 'Seattle PD')
+  assert.equal(outcome.announcement.verification.log.treeSize, agency.tree.size)
+  assert.equal(outcome.announcement.verification.log.origin, `porchlight.31337/${agency.address.toLowerCase()}`)
+})
+
+test('cheap checks reject before the registry is read', async (t) => {
+  const { validator, registryCalls } = await setup(t)
+  rejected(await validator.validate(new Uint8Array([1, 2, 3]), { topic }), 'MalformedEncodingError')
+  rejected(await validator.validate(new Uint8Array(LIMITS.encodedBytes.announcement + 1), { topic }), 'MessageTooLargeError')
+  rejected(await validator.validate(agency.request({ windowStart: NOW - 15 * 3600 }).bytes, { topic }), 'WindowTooLongError')
+  rejected(await validator.validate(agency.request({ cells: areaFromCircle(47.6062, -122.3321, 900) }).bytes, { topic }), 'AreaTooLargeError')
+  rejected(await validator.validate(agency.request({ issuedAt: NOW - 3 * 86400, windowStart: NOW - 3 * 86400 - 7200, windowEnd: NOW - 3 * 86400 - 3600, expiresAt: NOW - 86400 }).bytes, { topic }), 'ExpiredError')
+  rejected(await validator.validate(agency.request().bytes, { topic: topicName('872830828ffffff') }), 'WrongTopicError')
+  assert.deepEqual(registryCalls, [])
+})
+
+test('a request that expired within the clock-skew allowance is ignored, not rejected', async (t) => {
+  const { validator, now } = await setup(t)
+  const a = agency.request()
+  now.t = a.signed.message.expiresAt + 10
+  rejected(await validator.validate(a.bytes, { topic }), 'StaleAnnouncementError', 'ignore')
+})
+
+test('registry: unregistered, suspended and expired agencies are rejected; an unreachable registry is ignored', async (t) => {
+  const { validator, info } = await setup(t)
+  const stranger = new TestAgency('0x' + '5d'.repeat(32), DOMAIN)
+  rejected(await validator.validate(stranger.request().bytes, { topic }), 'AgencyNotActiveError')
+  info.set(agency.address, { ...info.get(agency.address)!, status: 'suspended' })
+  rejected(await validator.validate(agency.request().bytes, { topic }), 'AgencyNotActiveError')
+  info.set(agency.address, { ...info.get(agency.address)!, status: 'active', validUntil: NOW })
+  rejected(await validator.validate(agency.request().bytes, { topic }), 'AgencyNotActiveError')
+  const broken = new AnnouncementValidator({ registry: { agencyInfo: async () => { throw new Error('rpc down') } }, domain: DOMAIN, state: { has: () => false, isWithdrawn: () => false, request: () => undefined }, now: () => NOW + 60 })
+  rejected(await broken.validate(agency.request().bytes, { topic }), 'RegistryUnavailableError', 'ignore')
+})
+
+test('an area outside the jurisdiction is rejected', async (t) => {
+  const { validator, info } = await setup(t)
+  info.set(agency.address, { ...info.get(agency.address)!, cells: ['85283083fffffff'] })
+  rejected(await validator.validate(agency.request().bytes, { topic }), 'OutsideJurisdictionError')
+})
+
+test('a forged signature, a foreign checkpoint and a request missing from the log are rejected', async (t) => {
+  const { validator } = await setup(t)
+  const a = agency.request()
+  const forged = { ...a.announcement, request: { ...a.signed, message: { ...a.signed.message, title: 'Something else' } } }
+  rejected(await validator.validate(encodeAnnouncement(forged), { topic }), 'InvalidSignatureError')
+
+  // Logged in another agency's log: the checkpoint's origin is not this agency's.
+  const other = new TestAgency('0x' + '5d'.repeat(32), DOMAIN)
+  const elsewhere = other.log({ kind: 'request', request: a.signed })
+  rejected(await validator.validate(encodeAnnouncement({ ...a.announcement, ...elsewhere }), { topic }), 'WrongOriginError')
+
+  // Signed but never logged: the proof of some other entry does not lead to this one.
+  const unlogged = agency.sign()
+  const notLogged = agency.announce(unlogged, agency.proofOf(0))
+  rejected(await validator.validate(notLogged.bytes, { topic }), 'InvalidProofError')
+})
+
+test('duplicates are ignored; a withdrawal retires its request and a replay of it is rejected', async (t) => {
+  const { validator, live } = await setup(t)
+  const a = agency.request()
+  const first = await validator.validate(a.bytes, { topic })
+  assert.equal(first.result, 'accept')
+  if (first.result === 'accept') await live.add(first.announcement)
+  rejected(await validator.validate(a.bytes, { topic }), 'DuplicateAnnouncementError', 'ignore')
+
+  const w = agency.withdraw(a.id, NOW + 30)
+  const withdrawal = await validator.validate(w.bytes, { topic })
+  assert.equal(withdrawal.result, 'accept')
+  if (withdrawal.result === 'accept') {
+    assert.equal(withdrawal.announcement.requestId, a.id)
+    assert.equal(await live.add(withdrawal.announcement), true)
+  }
+  assert.equal(live.isWithdrawn(a.id), true)
+  rejected(await validator.validate(a.bytes, { topic }), 'RequestWithdrawnError')
+  rejected(await validator.validate(w.bytes, { topic }), 'DuplicateAnnouncementError', 'ignore')
+})
+
+test('a withdrawal by another agency than the request\'s is rejected', async (t) => {
+  const { validator, live, info } = await setup(t)
+  const a = agency.request()
+  const first = await validator.validate(a.bytes, { topic })
+  if (first.result === 'accept') await live.add(first.announcement)
+  const other = new TestAgency('0x' + '5d'.repeat(32), DOMAIN)
+  info.set(other.address, { address: other.address, name: 'Other', cells: jurisdiction, validUntil: NOW + 86400, status: 'active' })
+  rejected(await validator.validate(other.withdraw(a.id, NOW + 30).bytes, { topic }), 'WithdrawalMismatchError')
+  assert.equal(live.isWithdrawn(a.id), false)
+})
+
+test('catch-up answers must touch the cells asked for', async (t) => {
+  const { validator } = await setup(t)
+  rejected(await validator.validate(agency.request().bytes, { cells: ['872830828ffffff'] }), 'WrongTopicError')
+  assert.equal((await validator.validate(agency.request().bytes, { cells: topicCells(area) })).result, 'accept')
+})
