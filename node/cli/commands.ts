@@ -6,5 +6,6 @@ import { chainCommand } from './chain.js'
 import { councilCommand } from './council.js'
 import { requestsCommand } from './requests.js'
 import { clipsCommand } from './clips.js'
+import { consentCommand } from './consent.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestsCommand, clipsCommand, consentCommand]

@@ -73,10 +73,10 @@ export interface ShareView extends ShareRecord {
 export interface ResidentFootageInit {
   inbox: InboxReader
   clips: ClipSource
-  /** The EIP-712 domain; from the config's chain otherwise. */
-  domain: Domain
-  /** The chain, for "publicly anchored" (ChainClient has latestAnchor). */
-  chain?: AnchorSource
+  /** The EIP-712 domain (a function when it is known only once other services started). */
+  domain: Domain | (() => Domain)
+  /** The chain, for "publicly anchored" (ChainClient has latestAnchor); closed at stop when it can be. */
+  chain?: AnchorSource & { close?: () => Promise<void> }
   /** How to get consistency proofs from an agency's log. @default over /porchlight/audit/1.0.0 */
   consistency?: (request: SignedRequest) => ConsistencySource
   terms?: string
@@ -127,6 +127,12 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     this.#stopped = true
     for (const { controller } of this.#running.values()) controller.abort(new Error('node stopping'))
     await Promise.all([...this.#running.values()].map(async (r) => { await r.done }))
+    await this.#init.chain?.close?.()
+  }
+
+  #domain (): Domain {
+    const d = this.#init.domain
+    return typeof d === 'function' ? d() : d
   }
 
   /** Consents to share `cids` for inbox item `requestId`; the delivery starts in the background. */
@@ -146,7 +152,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
       if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ cid, reason: 'outside the window' })
       refs.push({ cid, size: clip.size, start: clip.start, end: clip.end })
     }
-    const consent = createConsent({ request: requestId, clips: refs, domain: this.#init.domain, issuedAt: this.#now(), ...(this.#init.terms === undefined ? {} : { terms: this.#init.terms }) })
+    const consent = createConsent({ request: requestId, clips: refs, domain: this.#domain(), issuedAt: this.#now(), ...(this.#init.terms === undefined ? {} : { terms: this.#init.terms }) })
     const now = this.#now()
     const share: ShareRecord = { id: consent.id, request: item.request, consent: consent.signed, state: 'pending', createdAt: now, updatedAt: now, progress: { sent: 0, total: 0 } }
     await this.#keys!.put(consent.id, consent.consentKey)
@@ -198,7 +204,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     if (share.state !== 'delivered') throw new ShareStateError({ id, state: share.state, reason: 'only delivered footage can be deleted' })
     const key = await this.#keys!.get(id)
     if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
-    const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#init.domain, key)
+    const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
     const answer = await sendRequest<Uint8Array, { entries: number[] }>(this.#libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
   }
@@ -206,7 +212,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   /** "logged" for a verified receipt; "publicly-anchored" once the chain anchors its checkpoint's tree. */
   async receiptStatus (share: ShareRecord): Promise<ReceiptStatus> {
     if (this.#init.chain === undefined || share.checkpointSize === undefined || share.receipt === undefined) return 'logged'
-    const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#init.domain.chainId)
+    const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#domain().chainId)
     const source = (this.#init.consistency ?? ((request) => auditConsistency(this.#libp2p, request)))(share.request)
     return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
   }
@@ -224,7 +230,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
           libp2p: this.#libp2p,
           request: share.request,
           consent: share.consent,
-          domain: this.#init.domain,
+          domain: this.#domain(),
           openClip: async (cid) => await this.#init.clips.open(cid),
           crypto: this.#init.crypto ?? nodeEnvelopeCrypto,
           signal: controller.signal,
