@@ -11,6 +11,7 @@ import { startAgency } from '../test/helpers/footage.js'
 
 const [certPath, keyPath] = process.argv.slice(2)
 const agency = await startAgency({ timeoutMs: 60_000 })
+agency.receiver.on('footage:refused', (e) => { process.stderr.write('agency refused: ' + String(e.error) + '\n') })
 const { signed, id } = await agency.issue()
 const uploads = join(agency.dir, 'uploads')
 let n = 0

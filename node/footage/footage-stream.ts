@@ -4,8 +4,9 @@
 // libp2p stream (yamux then withholds its window update, so the sender's `send` waits for `drain`) once
 // HIGH_WATER bytes are queued, and resumes when the queue has half drained: backpressure end to end, a
 // bounded buffer on both sides. Pausing stops window updates but not the bytes already granted: yamux
-// grows a stream's window up to 16 MiB, so the paused stream may hold up to that much; its read buffer
-// limit (4 MiB by default, documented as changeable at run time) is raised to PAUSED_BUFFER for this stream. Frames are it-length-prefixed (the same unsigned-varint prefix as framing.ts)
+// grows a stream's window up to 16 MiB and grants a whole window again on resume, so a paused stream was
+// seen to hold 34 MB; its read buffer limit (4 MiB by default, documented as changeable at run time) is
+// raised to PAUSED_BUFFER for this stream. Frames are it-length-prefixed (the same unsigned-varint prefix as framing.ts)
 // and failures the same typed errors.
 import type { AbortOptions, Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import * as lp from 'it-length-prefixed'
@@ -16,8 +17,8 @@ import { FrameTooLargeError, MalformedFrameError, PeerHungUpError, StreamTimeout
 /** Bytes queued unread before the stream is paused. */
 export const HIGH_WATER = 1024 * 1024
 
-/** Yamux's largest stream window (16 MiB) and our own queue, with room to spare. */
-export const PAUSED_BUFFER = 32 * 1024 * 1024
+/** Twice yamux's largest stream window (16 MiB) and our own queue, with room to spare. */
+export const PAUSED_BUFFER = 64 * 1024 * 1024
 
 /** The stream's incoming bytes as an async iterable that pauses the stream while the reader lags. */
 export function pausingSource (stream: Stream, highWater = HIGH_WATER): AsyncIterable<Uint8Array | Uint8ArrayList> {
