@@ -14,7 +14,8 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> 
   { section: 'p2p', load: () => import('./p2p.js') },
   { section: 'contracts', load: () => import('./contracts.js') },
   { section: 'network', load: () => import('./network.js') },
-  { section: 'auditor', load: () => import('./auditor.js') }
+  { section: 'auditor', load: () => import('./auditor.js') },
+  { section: 'footage', load: () => import('./footage.js') }
 ]
 
 const args = process.argv.slice(2)

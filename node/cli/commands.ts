@@ -8,5 +8,6 @@ import { requestsCommand } from './requests.js'
 import { requestCommand } from './request.js'
 import { clipsCommand } from './clips.js'
 import { auditCommand } from './audit.js'
+import { consentCommand } from './consent.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, auditCommand]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, consentCommand, auditCommand]
