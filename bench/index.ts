@@ -8,12 +8,14 @@ import type { Bench, BenchRow } from './lib.js'
 
 const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> }> = [
   { section: 'tlog', load: () => import('./tlog.js') },
+  { section: 'log', load: () => import('./log.js') },
   { section: 'envelope', load: () => import('./envelope.js') },
   { section: 'messages', load: () => import('./messages.js') },
   { section: 'p2p', load: () => import('./p2p.js') },
   { section: 'contracts', load: () => import('./contracts.js') },
   { section: 'network', load: () => import('./network.js') },
-  { section: 'auditor', load: () => import('./auditor.js') }
+  { section: 'auditor', load: () => import('./auditor.js') },
+  { section: 'footage', load: () => import('./footage.js') }
 ]
 
 const args = process.argv.slice(2)

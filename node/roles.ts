@@ -4,10 +4,9 @@ import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
 import type { NodeService, NodeServiceFactories } from './service.js'
 import { announcementMessageId } from './network/index.js'
-import { residentServices } from './resident/index.js'
-import { clips } from './clips/index.js'
 import { agencyServices } from './agency/index.js'
 import { auditorService } from './auditor/index.js'
+import { residentFootageServices } from './footage/resident-role.js'
 
 export interface RoleSetup {
   services: NodeServiceFactories<Record<string, NodeService>>
@@ -16,9 +15,7 @@ export interface RoleSetup {
 
 export function roleSetup (role: Role): RoleSetup {
   switch (role) {
-    case 'resident': return { services: { clips: clips(), ...residentServices() }, messageId: announcementMessageId }
-    // The log service (branch `log`) supplies the desk's `log` once merged; until then creating a request
-    // answers 503 LOG_UNAVAILABLE.
+    case 'resident': return { services: residentFootageServices(), messageId: announcementMessageId }
     case 'agency': return { services: agencyServices(), messageId: announcementMessageId }
     case 'auditor': return { services: { auditor: auditorService() }, messageId: announcementMessageId }
   }

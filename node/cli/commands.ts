@@ -8,6 +8,7 @@ import { requestsCommand } from './requests.js'
 import { requestCommand } from './request.js'
 import { clipsCommand } from './clips.js'
 import { auditCommand } from './audit.js'
+import { consentCommand } from './consent.js'
 import { demo } from './demo.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, auditCommand, demo]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, consentCommand, auditCommand, demo]

@@ -1,0 +1,135 @@
+// The agency's footage desk as a node service: receives deliveries on /porchlight/footage/1.0.0 (see
+// receiver.ts), keeps what was delivered in the `deliveries` sublevel and the age files in
+// `<dir>/footage/`, and honours residents' deletion requests on /porchlight/footage-delete/1.0.0: a request
+// signed by the consent's own key for clips of that delivery; each clip's `delete` entry (with the signed
+// request in it) is appended before its file is removed, so the log never claims less than happened.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  decodeSignedDeletionRequest, encodeLogEntry, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto
+} from '../../protocol/index.js'
+import { handleRequests } from '../p2p/index.js'
+import type { Sublevel } from '../storage/index.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import { nodeEnvelopeCrypto } from '../crypto/index.js'
+import { InvalidDeletionRequestError, UnknownDeliveryError } from './errors.js'
+import { FootageReceiver, type DeliveryRecord, type FootageLog, type RequestBook } from './receiver.js'
+import { FootageVault } from './vault.js'
+import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from './wire.js'
+
+export interface AgencyFootageInit {
+  /** The agency's requests (node/agency). A function when it is only available once started. */
+  book: RequestBook | (() => RequestBook)
+  /** The agency's log (node/log's AgencyLog). */
+  log: FootageLog | (() => FootageLog)
+  domain: Domain
+  crypto?: EnvelopeCrypto
+  now?: () => number
+  timeoutMs?: number
+}
+
+export class AgencyFootage implements NodeService {
+  readonly #components: Pick<NodeComponents, 'dir' | 'store' | 'libp2p' | 'keys'>
+  readonly #init: AgencyFootageInit
+  readonly #now: () => number
+  #receiver: FootageReceiver | undefined
+  #deliveries: Sublevel<string, DeliveryRecord> | undefined
+  #vault: FootageVault | undefined
+  #tempDir: string | undefined
+
+  constructor (components: Pick<NodeComponents, 'dir' | 'store' | 'libp2p' | 'keys'>, init: AgencyFootageInit) {
+    this.#components = components
+    this.#init = init
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  get receiver (): FootageReceiver {
+    if (this.#receiver === undefined) throw new Error('AgencyFootage is not started')
+    return this.#receiver
+  }
+
+  get vault (): FootageVault {
+    if (this.#vault === undefined) throw new Error('AgencyFootage is not started')
+    return this.#vault
+  }
+
+  async start (): Promise<void> {
+    const { dir, store, libp2p, keys } = this.#components
+    if (keys.agencyKey === undefined) throw new Error('AgencyFootage needs the agency key')
+    this.#tempDir = dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-footage-')) : undefined
+    this.#vault = await FootageVault.open(join(dir ?? this.#tempDir!, 'footage'))
+    const deliveries = this.#deliveries = store.sublevel<string, DeliveryRecord>('deliveries', { valueEncoding: 'json' })
+    const book = this.#init.book
+    this.#receiver = new FootageReceiver({
+      book: { get: async (id) => await (typeof book === 'function' ? book() : book).get(id) },
+      log: { append: async (e) => await this.#log().append(e), proof: async (i) => await this.#log().proof(i) },
+      vault: this.#vault,
+      deliveries: { get: async (id) => await deliveries.get(id), put: async (r) => { await deliveries.put(r.consent, r) } },
+      domain: this.#init.domain,
+      agencyKey: keys.agencyKey,
+      crypto: this.#init.crypto ?? nodeEnvelopeCrypto,
+      now: this.#now,
+      ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+    })
+    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream) => { await this.#receiver!.handle(stream) })
+    await handleRequests<Uint8Array, { entries: number[] }>(libp2p, DELETION_PROTOCOL, async (bytes) => await this.deleteOnRequest(bytes))
+  }
+
+  async stop (): Promise<void> {
+    await this.#components.libp2p.unhandle(FOOTAGE_PROTOCOL)
+    await this.#components.libp2p.unhandle(DELETION_PROTOCOL)
+    if (this.#tempDir !== undefined) await rm(this.#tempDir, { recursive: true, force: true })
+  }
+
+  /** Every delivery received. */
+  async deliveries (): Promise<DeliveryRecord[]> {
+    return await this.#db().values().all()
+  }
+
+  async delivery (consent: string): Promise<DeliveryRecord | undefined> {
+    return await this.#db().get(consent)
+  }
+
+  /** A resident's signed deletion request: logs one `delete` entry per clip, then deletes the files. */
+  async deleteOnRequest (bytes: unknown): Promise<{ entries: number[] }> {
+    let signed
+    try {
+      if (!(bytes instanceof Uint8Array)) throw new TypeError('not bytes')
+      signed = decodeSignedDeletionRequest(bytes)
+    } catch (err) { throw new InvalidDeletionRequestError({ reason: 'undecodable' }, err) }
+    const record = await this.#db().get(signed.message.consent)
+    if (record === undefined) throw new UnknownDeliveryError({ consent: signed.message.consent })
+    try { verifySigned('DeletionRequest', signed, this.#init.domain, record.consentKey) } catch (err) {
+      throw new InvalidDeletionRequestError({ reason: isPorchlightError(err) ? err.code : 'signature' }, err)
+    }
+    const delivered = new Set(record.clips.map((c) => c.cid))
+    const unknown = signed.message.clips.find((cid) => !delivered.has(cid))
+    if (unknown !== undefined) throw new UnknownDeliveryError({ consent: record.consent, cid: unknown })
+    const entries: number[] = []
+    for (const cid of signed.message.clips) {
+      if (record.deleted[cid] !== undefined) { entries.push(record.deleted[cid]); continue }
+      const index = await this.#log().append(encodeLogEntry({ kind: 'delete', clip: cid, reason: 'resident-request', at: this.#now(), deletionRequest: signed }))
+      await this.vault.remove(record.consent, cid)
+      record.deleted[cid] = index
+      await this.#db().put(record.consent, record)
+      entries.push(index)
+    }
+    return { entries }
+  }
+
+  #log (): FootageLog {
+    const log = this.#init.log
+    return typeof log === 'function' ? log() : log
+  }
+
+  #db (): Sublevel<string, DeliveryRecord> {
+    if (this.#deliveries === undefined) throw new Error('AgencyFootage is not started')
+    return this.#deliveries
+  }
+}
+
+/** The agency's footage desk as a node service factory. */
+export function agencyFootage (init: AgencyFootageInit): (components: NodeComponents) => AgencyFootage {
+  return (components) => new AgencyFootage(components, init)
+}

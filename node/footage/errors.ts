@@ -1,0 +1,56 @@
+// Every way a footage transfer or a consent can be refused, each its own class (tests match `name`/`code`).
+import { PorchlightError } from '../../protocol/errors.js'
+
+type Details = Record<string, unknown>
+
+function kind (name: string, code: string, message: string): new (details?: Details, cause?: unknown) => PorchlightError {
+  const Err = class extends PorchlightError {
+    constructor (details: Details = {}, cause?: unknown) {
+      super(code, message, { details, cause })
+      this.name = name
+    }
+  }
+  Object.defineProperty(Err, 'name', { value: name })
+  return Err
+}
+
+/** The consent names a request this agency did not issue (or does not know). */
+export class UnknownRequestError extends kind('UnknownRequestError', 'UNKNOWN_REQUEST', 'not a request of this agency') {}
+/** The request is not in the agency's log yet: nothing is accepted for an unlogged request. */
+export class RequestNotLoggedError extends kind('RequestNotLoggedError', 'REQUEST_NOT_LOGGED', 'the request is not logged') {}
+export class RequestExpiredError extends kind('RequestExpiredError', 'REQUEST_EXPIRED', 'the request has expired') {}
+export class RequestWithdrawnError extends kind('RequestWithdrawnError', 'REQUEST_WITHDRAWN', 'the request was withdrawn') {}
+/** The consent's signature does not recover its `consentKey`, or the consent does not decode. */
+export class InvalidConsentError extends kind('InvalidConsentError', 'INVALID_CONSENT', 'the consent is invalid') {}
+/** A clip's time span does not overlap the request's window, or its camera is not in the area. */
+export class ClipNotMatchingError extends kind('ClipNotMatchingError', 'CLIP_NOT_MATCHING', 'a clip does not match the request') {}
+/** A clip CID the resident's store does not hold. */
+export class UnknownClipError extends kind('UnknownClipError', 'UNKNOWN_CLIP', 'no such clip') {}
+/** The declared sizes disagree with the consent, or with the age format (exact ciphertext size). */
+export class DeclaredSizeMismatchError extends kind('DeclaredSizeMismatchError', 'DECLARED_SIZE_MISMATCH', 'declared sizes do not match the consent') {}
+/** The sender sent bytes after the last clip, or a frame where none belongs. */
+export class UnexpectedDataError extends kind('UnexpectedDataError', 'UNEXPECTED_DATA', 'the sender sent more than it declared') {}
+/** The stream ended before every declared byte arrived. */
+export class TransferIncompleteError extends kind('TransferIncompleteError', 'TRANSFER_INCOMPLETE', 'the transfer stopped before every declared byte') {}
+/** The decrypted bytes of a clip do not hash to the CID the consent names. */
+export class ClipCidMismatchError extends kind('ClipCidMismatchError', 'CLIP_CID_MISMATCH', 'a clip does not match its CID') {}
+/** A clip does not decrypt (flipped byte, wrong key, truncation): the age error is the cause. */
+export class ClipDecryptError extends kind('ClipDecryptError', 'CLIP_DECRYPT_FAILED', 'a clip does not decrypt') {}
+/** This consent was already delivered (a receipt exists), or is being delivered right now. */
+export class ConsentAlreadyDeliveredError extends kind('ConsentAlreadyDeliveredError', 'CONSENT_ALREADY_DELIVERED', 'this consent was already delivered') {}
+export class ConsentInProgressError extends kind('ConsentInProgressError', 'CONSENT_IN_PROGRESS', 'this consent is being delivered') {}
+/** The agency's answer is not a valid receipt for this delivery. */
+export class InvalidReceiptError extends kind('InvalidReceiptError', 'INVALID_RECEIPT', 'the receipt does not verify') {}
+/** The agency refused the transfer; `details.code` is its error code. */
+export class TransferRefusedError extends kind('TransferRefusedError', 'TRANSFER_REFUSED', 'the agency refused the transfer') {}
+/** The resident withdrew the consent while it was being delivered. */
+export class ShareWithdrawnError extends kind('ShareWithdrawnError', 'SHARE_WITHDRAWN', 'the share was withdrawn') {}
+export class ShareNotFoundError extends kind('ShareNotFoundError', 'SHARE_NOT_FOUND', 'no such share') {}
+/** The share is in a state that does not allow this (withdraw after delivery, delete before it). */
+export class ShareStateError extends kind('ShareStateError', 'SHARE_STATE', 'not possible in the share\'s state') {}
+/** The inbox item is not a request this resident can consent to (unknown, ignored is fine, withdrawn, expired). */
+export class RequestNotConsentableError extends kind('RequestNotConsentableError', 'REQUEST_NOT_CONSENTABLE', 'the request cannot be consented to') {}
+/** A deletion request for a consent or clips the agency did not receive. */
+export class UnknownDeliveryError extends kind('UnknownDeliveryError', 'UNKNOWN_DELIVERY', 'no such delivery') {}
+/** A deletion request that does not decode or is not signed by the consent's key. */
+export class InvalidDeletionRequestError extends kind('InvalidDeletionRequestError', 'INVALID_DELETION_REQUEST', 'the deletion request is invalid') {}

@@ -1,0 +1,29 @@
+// A file as a pull-based ReadableStream: one read per pull into a fresh buffer, so nothing is read ahead of
+// the consumer (Readable.toWeb queues ahead of it) and a clip of any size costs one chunk.
+import { open, type FileHandle } from 'node:fs/promises'
+
+/** 256 KiB: four whole age chunks per read, each used in place by the encryptor. */
+export const FILE_CHUNK = 256 * 1024
+
+export function fileSource (path: string, chunk = FILE_CHUNK): ReadableStream<Uint8Array> {
+  let handle: FileHandle | undefined
+  const close = async (): Promise<void> => { const h = handle; handle = undefined; await h?.close() }
+  return new ReadableStream<Uint8Array>({
+    async start () {
+      handle = await open(path, 'r')
+    },
+    async pull (controller) {
+      const buf = new Uint8Array(chunk)
+      const { bytesRead } = await handle!.read(buf, 0, chunk, null)
+      if (bytesRead === 0) {
+        await close()
+        controller.close()
+        return
+      }
+      controller.enqueue(bytesRead === chunk ? buf : buf.subarray(0, bytesRead))
+    },
+    async cancel () {
+      await close()
+    }
+  }, { highWaterMark: 0 })
+}

@@ -1,0 +1,23 @@
+// Consent and end-to-end encrypted footage delivery, resident → agency (issue 6).
+export { FOOTAGE_PROTOCOL, DELETION_PROTOCOL, MAX_DATA_FRAME, type DeclaredClip } from './wire.js'
+export { createConsent, DEFAULT_TERMS, type NewConsent } from './consent.js'
+export {
+  deliveryEntry, signReceipt, verifyReceipt, anchorStatus, type VerifiedReceipt, type ReceiptStatus, type AnchorSource,
+  type ConsistencySource
+} from './receipt.js'
+export { sendFootage, agencyAddrs, declaredClips, type SendFootageInit, type FootageDelivery } from './sender.js'
+export {
+  FootageReceiver, type FootageReceiverInit, type FootageReceiverEvents, type RequestBook, type AgencyRequestRecord,
+  type FootageLog, type DeliveryRecord, type DeliveryStore
+} from './receiver.js'
+export { FootageVault } from './vault.js'
+export { fileSource, FILE_CHUNK } from './file-source.js'
+export { FootageStream, footageStream, pausingSource, HIGH_WATER, type FootageStreamOptions } from './footage-stream.js'
+export * from './errors.js'
+export {
+  ResidentFootage, residentFootage, type ResidentFootageInit, type ResidentFootageEvents, type ShareRecord, type ShareView, type ShareState,
+  type ClipSource, type StoredClip, type InboxReader
+} from './resident-footage.js'
+export { AgencyFootage, agencyFootage, type AgencyFootageInit } from './agency-footage.js'
+export { footageRoutes, footageRouteErrors } from './routes.js'
+export { auditConsistency, AUDIT_PROTOCOL } from './log-client.js'

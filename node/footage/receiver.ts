@@ -1,0 +1,232 @@
+// The agency's side of /porchlight/footage/1.0.0. Before a byte of footage is read: the consent decodes
+// and its signature recovers its `consentKey`, the request is this agency's, logged and live, and the
+// declared clips are exactly the consent's, with exact age sizes and spans in the request's window. Then
+// each clip is written to a temporary file as it arrives and decrypted in the same pass (nothing is read
+// twice, nothing is held whole) to check its bytes against its CID. Only when every clip verified and
+// the sender said "end" are the files moved into place, ONE `delivery` entry appended and a signed receipt
+// sent back. Any failure before that discards the files: nothing is recorded as delivered.
+import { EventEmitter } from 'node:events'
+import type { Stream } from '@libp2p/interface'
+import {
+  LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
+  isPorchlightError, consentId as idOfConsent, verifySigned, type ClipDigest, type Domain, type EnvelopeCrypto,
+  type SignedConsent, type SignedReceipt, type SignedRequest
+} from '../../protocol/index.js'
+import { PeerHungUpError } from '../p2p/index.js'
+import { footageStream, type FootageStream } from './footage-stream.js'
+import {
+  ClipCidMismatchError, ClipDecryptError, ClipNotMatchingError, ConsentAlreadyDeliveredError, ConsentInProgressError,
+  DeclaredSizeMismatchError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
+  TransferIncompleteError, UnexpectedDataError, UnknownRequestError
+} from './errors.js'
+import { deliveryEntry, signReceipt } from './receipt.js'
+import type { FootageVault } from './vault.js'
+import { FOOTAGE_PROTOCOL, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from './wire.js'
+
+/** What the receiver needs to know of one of the agency's requests (node/agency's request desk). */
+export interface AgencyRequestRecord {
+  signed: SignedRequest
+  status: 'live' | 'expired' | 'withdrawn'
+  /** Whether its `request` entry is in the log (a request is shown to no one before). */
+  logged: boolean
+  /** The request's age identities (`AGE-SECRET-KEY-1…`), to check clips against their CIDs. */
+  identities: () => Promise<string[]>
+}
+
+export interface RequestBook {
+  /** The agency's own request with this id, or undefined. */
+  get (id: string): Promise<AgencyRequestRecord | undefined>
+}
+
+/** The part of node/log's AgencyLog the receiver uses. */
+export interface FootageLog {
+  append (entry: Uint8Array): Promise<number>
+  proof (index: number): Promise<{ index: number, checkpoint: string, proof: Uint8Array[] }>
+}
+
+export interface DeliveryRecord {
+  consent: string
+  request: string
+  /** The consent's pseudonymous key: the only signer of deletion requests for this delivery. */
+  consentKey: string
+  clips: Array<{ cid: string, size: number, ciphertextSize: number }>
+  logIndex: number
+  /** Unix seconds (the entry's `at`). */
+  at: number
+  /** Clips deleted since (CIDs), with the index of each `delete` entry. */
+  deleted: Record<string, number>
+}
+
+export interface DeliveryStore {
+  get (consent: string): Promise<DeliveryRecord | undefined>
+  put (record: DeliveryRecord): Promise<void>
+}
+
+export interface FootageReceiverInit {
+  book: RequestBook
+  log: FootageLog
+  vault: FootageVault
+  deliveries: DeliveryStore
+  domain: Domain
+  agencyKey: string
+  /** @default nodeEnvelopeCrypto is passed by the service; pure JS otherwise */
+  crypto?: EnvelopeCrypto
+  /** Unix seconds. @default the system clock */
+  now?: () => number
+  /** Per-frame timeout, ms. @default 10000 */
+  timeoutMs?: number
+}
+
+export interface FootageReceiverEvents {
+  'footage:delivered': [DeliveryRecord]
+  'footage:refused': [{ consent?: string, error: Error }]
+}
+
+export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
+  readonly #init: FootageReceiverInit
+  readonly #now: () => number
+  readonly #inProgress = new Set<string>()
+
+  constructor (init: FootageReceiverInit) {
+    super()
+    this.#init = init
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  /** Handles one incoming footage stream to its end; never throws (failures are answered and emitted). */
+  async handle (stream: Stream): Promise<void> {
+    const frames = footageStream(stream, { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }) })
+    let consent: string | undefined
+    let claimed = false
+    const temp: string[] = []
+    try {
+      const offer = asOffer(await frames.read())
+      if (offer === undefined) throw new InvalidConsentError({ reason: 'not an offer' })
+      const { signed, record } = await this.#check(offer)
+      consent = idOfConsent(signed)
+      if (this.#inProgress.has(consent)) throw new ConsentInProgressError({ consent })
+      this.#inProgress.add(consent)
+      claimed = true
+      if (await this.#init.deliveries.get(consent) !== undefined) throw new ConsentAlreadyDeliveredError({ consent })
+      await frames.write({ accept: true })
+
+      const identities = await record.identities()
+      const files: Array<{ cid: string, path: string }> = []
+      for (const clip of offer.clips) {
+        const { path, file } = await this.#init.vault.incoming()
+        temp.push(path)
+        try {
+          await this.#receiveClip(frames, clip, identities, file)
+          await file.sync()
+        } finally {
+          await file.close()
+        }
+        files.push({ cid: clip.cid, path })
+      }
+      const last = await frames.read().catch((err: unknown) => { throw isPorchlightError(err, 'MalformedFrameError') ? new UnexpectedDataError({ after: 'last clip' }, err) : err })
+      if (!isEnd(last)) throw new UnexpectedDataError({ after: 'last clip' })
+
+      await this.#init.vault.commit(consent, files)
+      temp.length = 0
+      const at = this.#now()
+      const entryBytes = encodeLogEntry(deliveryEntry(signed, at))
+      const logIndex = await this.#init.log.append(entryBytes)
+      const delivered: DeliveryRecord = {
+        consent,
+        request: signed.message.request,
+        consentKey: signed.message.consentKey,
+        clips: offer.clips.map((c) => ({ cid: c.cid, size: c.plaintextSize, ciphertextSize: c.ciphertextSize })),
+        logIndex,
+        at,
+        deleted: {}
+      }
+      await this.#init.deliveries.put(delivered)
+      const proof = await this.#init.log.proof(logIndex)
+      const receipt: SignedReceipt = signReceipt({ consent: signed, logIndex, checkpoint: proof.checkpoint, proof: proof.proof, domain: this.#init.domain, agencyKey: this.#init.agencyKey })
+      this.emit('footage:delivered', delivered)
+      await frames.write({ receipt: encodeSignedReceipt(receipt), entry: entryBytes }).catch(() => {})
+      await frames.close().catch(() => {})
+    } catch (err) {
+      const error = this.#translate(err)
+      await this.#init.vault.discard(temp).catch(() => {})
+      this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error })
+      if (stream.status === 'open') {
+        const message = isPorchlightError(error) ? { code: error.code, message: error.shortMessage } : { code: 'INTERNAL', message: 'internal error' }
+        await frames.write({ error: message }).catch(() => {})
+        await frames.close().catch(() => {})
+        // A sender still streaming would otherwise block on a reader that is gone.
+        stream.abort(error)
+      }
+    } finally {
+      if (claimed && consent !== undefined) this.#inProgress.delete(consent)
+    }
+  }
+
+  /** Everything that can be known before footage flows; throws the first failure. */
+  async #check (offer: Offer): Promise<{ signed: SignedConsent, record: AgencyRequestRecord }> {
+    let signed: SignedConsent
+    try {
+      signed = decodeSignedConsent(offer.consent)
+      verifySigned('Consent', signed, this.#init.domain)
+    } catch (err) {
+      throw new InvalidConsentError({ reason: isPorchlightError(err) ? err.code : 'undecodable' }, err)
+    }
+    const c = signed.message
+    const record = await this.#init.book.get(c.request)
+    if (record === undefined) throw new UnknownRequestError({ request: c.request })
+    if (!record.logged) throw new RequestNotLoggedError({ request: c.request })
+    const r = record.signed.message
+    if (record.status === 'withdrawn') throw new RequestWithdrawnError({ request: c.request })
+    if (record.status === 'expired' || this.#now() >= r.expiresAt) throw new RequestExpiredError({ request: c.request, expiresAt: r.expiresAt })
+    if (c.issuedAt > this.#now() + LIMITS.clockSkewSeconds) throw new InvalidConsentError({ reason: 'issued in the future', issuedAt: c.issuedAt })
+    if (offer.clips.length !== c.clips.length) throw new DeclaredSizeMismatchError({ field: 'clips', value: offer.clips.length, limit: c.clips.length })
+    c.clips.forEach((clip, i) => {
+      const declared = offer.clips[i]!
+      if (declared.cid !== clip.cid) throw new DeclaredSizeMismatchError({ field: `clips[${i}].cid`, value: declared.cid })
+      if (declared.plaintextSize !== clip.size) throw new DeclaredSizeMismatchError({ field: `clips[${i}].plaintextSize`, value: declared.plaintextSize, limit: clip.size })
+      const exact = expectedCiphertextSize(clip.size)
+      if (declared.ciphertextSize !== exact) throw new DeclaredSizeMismatchError({ field: `clips[${i}].ciphertextSize`, value: declared.ciphertextSize, limit: exact })
+      // The agency cannot see the camera's place (the resident checks the area); it can check the time.
+      if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ field: `clips[${i}]`, reason: 'outside the window', cid: clip.cid })
+    })
+    return { signed, record }
+  }
+
+  /**
+   * Reads exactly `clip.ciphertextSize` bytes, writing each frame to `file` and feeding it to the age
+   * decryption, which pulls the next frame only when it wants more: backpressure end to end.
+   */
+  async #receiveClip (frames: FootageStream, clip: DeclaredClip, identities: string[], file: { write: (b: Uint8Array) => Promise<unknown> }): Promise<ClipDigest> {
+    let received = 0
+    const ciphertext = new ReadableStream<Uint8Array>({
+      async pull (controller) {
+        if (received === clip.ciphertextSize) { controller.close(); return }
+        let bytes: Uint8Array
+        try { bytes = await frames.readBytes() } catch (err) {
+          throw err instanceof PeerHungUpError ? new TransferIncompleteError({ cid: clip.cid, received, declared: clip.ciphertextSize }, err) : err
+        }
+        if (received + bytes.length > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + bytes.length })
+        received += bytes.length
+        await file.write(bytes)
+        controller.enqueue(bytes)
+      }
+    }, { highWaterMark: 0 })
+    let digest: ClipDigest
+    try {
+      const { plaintext, done } = await decryptClip(ciphertext, identities, this.#init.crypto === undefined ? {} : { crypto: this.#init.crypto })
+      const reader = plaintext.getReader()
+      while (!(await reader.read()).done) { /* checked, not kept: the stored file is the ciphertext */ }
+      digest = await done
+    } catch (err) {
+      if (isPorchlightError(err) && /^Envelope|InvalidIdentity/.test(err.name)) throw new ClipDecryptError({ cid: clip.cid, reason: err.code }, err)
+      throw err
+    }
+    if (digest.cid.toString() !== clip.cid) throw new ClipCidMismatchError({ cid: clip.cid, actual: digest.cid.toString() })
+    return digest
+  }
+
+  #translate (err: unknown): Error {
+    if (err instanceof PeerHungUpError) return new TransferIncompleteError({}, err)
+    return err instanceof Error ? err : new Error(String(err))
+  }
+}

@@ -1,0 +1,297 @@
+// The resident's shares: a consent names only clips that match the request (camera in the area, span in
+// the window — checked here, where the cameras' places are known), is signed by a key made for it alone
+// (kept in the store, never reused: it signs deletion requests later), and starts the delivery in the
+// background. A share is pending → sending → delivered | failed | withdrawn. A delivery cut off by a stop
+// or crash restarts from the first byte when the node starts again (the agency kept nothing of it).
+import { EventEmitter } from 'node:events'
+import {
+  encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
+  type SignedConsent, type SignedReceipt, type SignedRequest
+} from '../../protocol/index.js'
+import type { Camera } from '../config/index.js'
+import type { Sublevel } from '../storage/index.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import { sendRequest, type PorchlightLibp2p } from '../p2p/index.js'
+import { nodeEnvelopeCrypto } from '../crypto/index.js'
+import { createConsent } from './consent.js'
+import {
+  ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, ShareStateError, ShareWithdrawnError, UnknownClipError
+} from './errors.js'
+import { anchorStatus, bytesToHex, type AnchorSource, type ConsistencySource, type ReceiptStatus } from './receipt.js'
+import { agencyAddrs, sendFootage } from './sender.js'
+import { DELETION_PROTOCOL } from './wire.js'
+import { auditConsistency } from './log-client.js'
+import { footageRoutes, footageRouteErrors } from './routes.js'
+
+/** A clip in the resident's store (node/clips' ClipRecord has these fields). */
+export interface StoredClip {
+  cid: string
+  size: number
+  camera: string
+  start: number
+  end: number
+}
+
+/** The resident's clip store, as far as sharing needs it. */
+export interface ClipSource {
+  get (cid: string): Promise<StoredClip | undefined>
+  open (cid: string): Promise<ReadableStream<Uint8Array>>
+}
+
+/** The resident's inbox, as far as consenting needs it (node/resident's ResidentInbox). */
+export interface InboxReader {
+  get (id: string): Promise<{ request: SignedRequest, status: string } | undefined>
+}
+
+export type ShareState = 'pending' | 'sending' | 'delivered' | 'failed' | 'withdrawn'
+
+export interface ShareRecord {
+  /** The consent id. */
+  id: string
+  request: SignedRequest
+  consent: SignedConsent
+  state: ShareState
+  createdAt: number
+  updatedAt: number
+  /** Ciphertext bytes: `sent` of `total` (live while sending). */
+  progress: { sent: number, total: number }
+  receipt?: SignedReceipt
+  /** The delivery entry's bytes as logged, 0x hex (the receipt proves its leaf hash). */
+  entry?: string
+  /** From the verified receipt. */
+  logIndex?: number
+  checkpointSize?: number
+  error?: { code: string, message: string }
+  deletion?: { requestedAt: number, entries: number[] }
+}
+
+export interface ShareView extends ShareRecord {
+  /** Once delivered: 'logged' (verified against a signed checkpoint) or 'publicly-anchored'. */
+  status?: ReceiptStatus
+}
+
+export interface ResidentFootageInit {
+  inbox: InboxReader
+  clips: ClipSource
+  /** The EIP-712 domain (a function when it is known only once other services started). */
+  domain: Domain | (() => Domain)
+  /** The chain, for "publicly anchored" (ChainClient has latestAnchor); closed at stop when it can be. */
+  chain?: AnchorSource & { close?: () => Promise<void> }
+  /** How to get consistency proofs from an agency's log. @default over /porchlight/audit/1.0.0 */
+  consistency?: (request: SignedRequest) => ConsistencySource
+  terms?: string
+  crypto?: EnvelopeCrypto
+  now?: () => number
+  timeoutMs?: number
+}
+
+export interface ResidentFootageEvents {
+  /** A share was created or changed state (pending, sending, delivered, failed, withdrawn) or asked for deletion. */
+  'share:changed': [ShareRecord]
+  /** Ciphertext bytes sent so far in a running delivery. */
+  'share:progress': [{ id: string, sent: number, total: number }]
+}
+
+export class ResidentFootage extends EventEmitter<ResidentFootageEvents> implements NodeService {
+  readonly #init: ResidentFootageInit
+  readonly #libp2p: PorchlightLibp2p
+  readonly #cameras: Camera[]
+  readonly #store: NodeComponents['store']
+  readonly #now: () => number
+  readonly #running = new Map<string, { controller: AbortController, done: Promise<void> }>()
+  /** Live progress of running deliveries (written to the store only when one ends). */
+  readonly #progress = new Map<string, { sent: number, total: number }>()
+  #shares: Sublevel<string, ShareRecord> | undefined
+  #keys: Sublevel<string, string> | undefined
+  #stopped = false
+
+  constructor (components: Pick<NodeComponents, 'config' | 'store' | 'libp2p'>, init: ResidentFootageInit) {
+    super()
+    this.#init = init
+    this.#libp2p = components.libp2p
+    this.#cameras = components.config.cameras
+    this.#store = components.store
+    this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+  }
+
+  async start (): Promise<void> {
+    this.#shares = this.#store.sublevel<string, ShareRecord>('shares', { valueEncoding: 'json' })
+    // The consent keys: pseudonyms, one per consent, needed only to sign a deletion request.
+    this.#keys = this.#store.sublevel<string, string>('consent-keys', { valueEncoding: 'utf8' })
+    for await (const share of this.#shares.values()) {
+      if (share.state === 'pending' || share.state === 'sending') this.#deliver(share)
+    }
+  }
+
+  async stop (): Promise<void> {
+    this.#stopped = true
+    for (const { controller } of this.#running.values()) controller.abort(new Error('node stopping'))
+    await Promise.all([...this.#running.values()].map(async (r) => { await r.done }))
+    await this.#init.chain?.close?.()
+  }
+
+  #domain (): Domain {
+    const d = this.#init.domain
+    return typeof d === 'function' ? d() : d
+  }
+
+  /** Consents to share `cids` for inbox item `requestId`; the delivery starts in the background. */
+  async consent (requestId: string, cids: string[]): Promise<ShareView> {
+    const item = await this.#init.inbox.get(requestId)
+    if (item === undefined) throw new RequestNotConsentableError({ request: requestId, reason: 'not in the inbox' })
+    const r = item.request.message
+    if (item.status === 'withdrawn') throw new RequestNotConsentableError({ request: requestId, reason: 'withdrawn' })
+    if (this.#now() >= r.expiresAt) throw new RequestNotConsentableError({ request: requestId, reason: 'expired' })
+    if (cids.length === 0 || new Set(cids).size !== cids.length) throw new RequestNotConsentableError({ request: requestId, reason: 'clips must be unique and at least one' })
+    const refs: ClipRef[] = []
+    for (const cid of cids) {
+      const clip = await this.#init.clips.get(cid)
+      if (clip === undefined) throw new UnknownClipError({ cid })
+      const camera = this.#cameras.find((c) => c.name === clip.camera)
+      if (camera === undefined || !isCameraInArea(camera.lat, camera.lng, r.cells)) throw new ClipNotMatchingError({ cid, reason: 'camera not in the area' })
+      if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ cid, reason: 'outside the window' })
+      refs.push({ cid, size: clip.size, start: clip.start, end: clip.end })
+    }
+    const consent = createConsent({ request: requestId, clips: refs, domain: this.#domain(), issuedAt: this.#now(), ...(this.#init.terms === undefined ? {} : { terms: this.#init.terms }) })
+    const now = this.#now()
+    const share: ShareRecord = { id: consent.id, request: item.request, consent: consent.signed, state: 'pending', createdAt: now, updatedAt: now, progress: { sent: 0, total: 0 } }
+    await this.#keys!.put(consent.id, consent.consentKey)
+    await this.#db().put(share.id, share)
+    this.emit('share:changed', share)
+    this.#deliver(share)
+    return share
+  }
+
+  async list (): Promise<ShareView[]> {
+    const out: ShareView[] = []
+    for await (const share of this.#db().values()) out.push(this.#live(share))
+    return out.sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  /** One share; for a delivered one, whether its checkpoint is anchored on chain yet. */
+  async get (id: string): Promise<ShareView> {
+    const share = this.#live(await this.#share(id))
+    if (share.state !== 'delivered' || share.receipt === undefined) return share
+    return { ...share, status: await this.receiptStatus(share) }
+  }
+
+  /** Stops an unfinished delivery; nothing of it is recorded as delivered on either side. */
+  async withdraw (id: string): Promise<ShareView> {
+    const share = await this.#share(id)
+    if (share.state === 'delivered') throw new ShareStateError({ id, state: share.state, reason: 'already delivered: ask for deletion instead' })
+    if (share.state === 'withdrawn') return share
+    const running = this.#running.get(id)
+    const next = await this.#update(id, { state: 'withdrawn' })
+    if (running !== undefined) {
+      running.controller.abort(new ShareWithdrawnError({ id }))
+      await running.done
+    }
+    return this.#live(await this.#share(id) ?? next)
+  }
+
+  /** Starts a failed delivery again, from the first byte. */
+  async retry (id: string): Promise<ShareView> {
+    const share = await this.#share(id)
+    if (share.state !== 'failed') throw new ShareStateError({ id, state: share.state, reason: 'only a failed share is retried' })
+    const next = await this.#update(id, { state: 'pending', error: undefined, progress: { sent: 0, total: 0 } })
+    this.#deliver(next)
+    return next
+  }
+
+  /** Sends the agency a DeletionRequest for every clip of a delivered share, signed by the consent key. */
+  async requestDeletion (id: string): Promise<ShareView> {
+    const share = await this.#share(id)
+    if (share.state !== 'delivered') throw new ShareStateError({ id, state: share.state, reason: 'only delivered footage can be deleted' })
+    const key = await this.#keys!.get(id)
+    if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
+    const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
+    const answer = await sendRequest<Uint8Array, { entries: number[] }>(this.#libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+    return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
+  }
+
+  /** "logged" for a verified receipt; "publicly-anchored" once the chain anchors its checkpoint's tree. */
+  async receiptStatus (share: ShareRecord): Promise<ReceiptStatus> {
+    if (this.#init.chain === undefined || share.checkpointSize === undefined || share.receipt === undefined) return 'logged'
+    const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#domain().chainId)
+    const source = (this.#init.consistency ?? ((request) => auditConsistency(this.#libp2p, request)))(share.request)
+    return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
+  }
+
+  #deliver (share: ShareRecord): void {
+    if (this.#stopped) return
+    const controller = new AbortController()
+    const id = share.id
+    let progress = share.progress
+    const done = (async () => {
+      try {
+        if ((await this.#share(id)).state === 'withdrawn') return
+        await this.#update(id, { state: 'sending' })
+        const delivery = await sendFootage({
+          libp2p: this.#libp2p,
+          request: share.request,
+          consent: share.consent,
+          domain: this.#domain(),
+          openClip: async (cid) => await this.#init.clips.open(cid),
+          crypto: this.#init.crypto ?? nodeEnvelopeCrypto,
+          signal: controller.signal,
+          onProgress: (sent, total) => {
+            progress = { sent, total }
+            this.#progress.set(id, progress)
+            this.emit('share:progress', { id, sent, total })
+          },
+          ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+        })
+        await this.#update(id, {
+          state: 'delivered', progress, receipt: delivery.receipt, entry: bytesToHex(delivery.entry),
+          logIndex: delivery.verified.logIndex, checkpointSize: delivery.verified.checkpoint.size
+        })
+      } catch (err) {
+        const current = await this.#db().get(id)
+        // A withdrawal already wrote its state; a stop leaves the share to restart at the next start.
+        if (current?.state === 'withdrawn' || this.#stopped) return
+        const e = err as { code?: unknown, shortMessage?: unknown, message?: unknown, details?: { code?: unknown } }
+        const code = typeof e.details?.code === 'string' ? e.details.code : typeof e.code === 'string' ? e.code : 'DELIVERY_FAILED'
+        await this.#update(id, { state: 'failed', progress, error: { code, message: String(e.shortMessage ?? e.message ?? err) } })
+      } finally {
+        this.#running.delete(id)
+        this.#progress.delete(id)
+      }
+    })()
+    this.#running.set(id, { controller, done })
+  }
+
+  #live (share: ShareRecord): ShareView {
+    const progress = this.#progress.get(share.id)
+    return progress === undefined ? share : { ...share, progress }
+  }
+
+  async #update (id: string, patch: Partial<ShareRecord>): Promise<ShareRecord> {
+    const share = await this.#share(id)
+    const next: ShareRecord = { ...share, ...patch, updatedAt: this.#now() }
+    for (const k of Object.keys(next) as Array<keyof ShareRecord>) if (next[k] === undefined) delete next[k]
+    await this.#db().put(id, next)
+    this.emit('share:changed', next)
+    return next
+  }
+
+  async #share (id: string): Promise<ShareRecord> {
+    const share = await this.#db().get(id)
+    if (share === undefined) throw new ShareNotFoundError({ id })
+    return share
+  }
+
+  #db (): Sublevel<string, ShareRecord> {
+    if (this.#shares === undefined) throw new Error('ResidentFootage is not started')
+    return this.#shares
+  }
+}
+
+/** The resident's shares as a node service factory; also adds the consent and share routes. */
+export function residentFootage (init: ResidentFootageInit): (components: NodeComponents) => ResidentFootage {
+  return (components) => {
+    const service = new ResidentFootage(components, init)
+    components.api.mapErrors(footageRouteErrors)
+    components.api.addRoutes(footageRoutes(service))
+    return service
+  }
+}

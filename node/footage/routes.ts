@@ -1,0 +1,52 @@
+// The resident's consent and shares over HTTP (every route needs the bearer token).
+import type { FastifyPluginAsync } from 'fastify'
+import { LIMITS } from '../../protocol/index.js'
+import type { ResidentFootage } from './resident-footage.js'
+
+export const footageRouteErrors: Record<string, number> = {
+  REQUEST_NOT_CONSENTABLE: 409,
+  UNKNOWN_CLIP: 404,
+  CLIP_NOT_MATCHING: 422,
+  SHARE_NOT_FOUND: 404,
+  SHARE_STATE: 409,
+  REMOTE_ERROR: 502,
+  PEER_HUNG_UP: 502,
+  STREAM_TIMEOUT: 504
+}
+
+const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } as const
+const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: cid } } as const
+const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
+
+export function footageRoutes (footage: ResidentFootage): FastifyPluginAsync {
+  return async (app) => {
+    app.post('/api/inbox/:id/consent', {
+      schema: {
+        summary: 'Consent to share these clips for this request: signed with a fresh key, delivered in the background',
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, required: ['clips'], properties: { clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid } } }
+      }
+    }, async (request, reply) => {
+      const share = await footage.consent((request.params as { id: string }).id, (request.body as { clips: string[] }).clips)
+      return await reply.status(202).send(share)
+    })
+
+    app.get('/api/shares', { schema: { summary: 'What this node shared: each delivery\'s state, progress and receipt' } }, async () => ({ shares: await footage.list() }))
+
+    app.get('/api/shares/:id', {
+      schema: { summary: 'One share; a delivered one with its receipt status (logged, publicly-anchored)', params: idParams }
+    }, async (request) => await footage.get((request.params as { id: string }).id))
+
+    app.post('/api/shares/:id/withdraw', {
+      schema: { summary: 'Stop an unfinished delivery (nothing is recorded as delivered)', params: idParams, body: emptyBody }
+    }, async (request) => await footage.withdraw((request.params as { id: string }).id))
+
+    app.post('/api/shares/:id/retry', {
+      schema: { summary: 'Deliver a failed share again, from the first byte', params: idParams, body: emptyBody }
+    }, async (request) => await footage.retry((request.params as { id: string }).id))
+
+    app.post('/api/shares/:id/delete-request', {
+      schema: { summary: 'Ask the agency to delete the delivered clips (signed by the consent key; the agency logs `delete`)', params: idParams, body: emptyBody }
+    }, async (request) => await footage.requestDeletion((request.params as { id: string }).id))
+  }
+}
