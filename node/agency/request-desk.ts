@@ -144,7 +144,8 @@ export class RequestDesk {
   async list (): Promise<RequestView[]> {
     const now = this.#init.now()
     const all = await this.#init.db.values().all()
-    return all.sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt).map((s) => this.#view(s, now))
+    // Newest first. Two requests can share an issuedAt second; their log order cannot tie.
+    return all.sort((a, b) => b.logIndex - a.logIndex).map((s) => this.#view(s, now))
   }
 
   /**
