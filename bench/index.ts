@@ -6,7 +6,10 @@ import { writeFile } from 'node:fs/promises'
 import { cpus, totalmem, platform, release } from 'node:os'
 import type { Bench, BenchRow } from './lib.js'
 
-const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> }> = [
+// `explicit`: run only when named (`npm run bench -- footage`). The footage bench can stall when the
+// agency refuses a transfer mid-stream (issue 6: yamux window vs the paused read buffer); until that is
+// fixed it must not keep the whole report from being written.
+const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>, explicit?: boolean }> = [
   { section: 'tlog', load: () => import('./tlog.js') },
   { section: 'log', load: () => import('./log.js') },
   { section: 'envelope', load: () => import('./envelope.js') },
@@ -15,7 +18,7 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }> 
   { section: 'contracts', load: () => import('./contracts.js') },
   { section: 'network', load: () => import('./network.js') },
   { section: 'auditor', load: () => import('./auditor.js') },
-  { section: 'footage', load: () => import('./footage.js') }
+  { section: 'footage', load: () => import('./footage.js'), explicit: true }
 ]
 
 const args = process.argv.slice(2)
@@ -45,8 +48,8 @@ const machine = {
   date: new Date().toISOString()
 }
 
-for (const { section, load } of benches) {
-  if (only.length > 0 && !only.includes(section)) continue
+for (const { section, load, explicit } of benches) {
+  if (only.length > 0 ? !only.includes(section) : explicit === true) continue
   process.stderr.write(`bench: ${section} …\n`)
   const bench = (await load()).default
   await bench({ quick, row: (row) => { rows.push(row); process.stderr.write(`  ${row.figure}: ${fmt(row.value)} ${row.unit}\n`) } })
