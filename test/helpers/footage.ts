@@ -56,13 +56,35 @@ export interface TestAgency {
 
 export const now = (): number => NOW + 600
 
-export async function startAgency (init: { timeoutMs?: number } = {}): Promise<TestAgency> {
+export interface StartAgencyInit {
+  timeoutMs?: number
+  /**
+   * Runs before each write of received ciphertext to disk, with the bytes written so far in this file: a
+   * test makes the agency's write path slow, failing or crashing here.
+   */
+  beforeWrite?: (written: number, bytes: Uint8Array) => Promise<void> | void
+}
+
+export async function startAgency (init: StartAgencyInit = {}): Promise<TestAgency> {
   const dir = await mkdtemp(join(tmpdir(), 'porchlight-footage-'))
   const libp2p = await createPorchlightLibp2p({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const identity = await generateIdentity()
   const recipient = await identityToRecipient(identity)
   const log = new MemoryFootageLog()
   const vault = await FootageVault.open(join(dir, 'footage'))
+  const beforeWrite = init.beforeWrite
+  if (beforeWrite !== undefined) {
+    const incoming = vault.incoming.bind(vault)
+    vault.incoming = async () => {
+      const taken = await incoming()
+      const write = taken.file.write.bind(taken.file) as (b: Uint8Array) => Promise<unknown>
+      let written = 0
+      Object.assign(taken.file, {
+        write: async (bytes: Uint8Array) => { await beforeWrite(written, bytes); written += bytes.byteLength; return await write(bytes) }
+      })
+      return taken
+    }
+  }
   const requests = new Map<string, AgencyRequestRecord>()
   const deliveries = new Map<string, DeliveryRecord>()
   const receiver = new FootageReceiver({
