@@ -219,6 +219,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
   async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { write: (b: Uint8Array) => Promise<unknown> }): Promise<ClipDigest> {
     let received = 0
     let handedOver = 0
+    let writing: Promise<unknown> = Promise.resolve()
     const ciphertext = new ReadableStream<Uint8Array>({
       async pull (controller) {
         const grant = credit.process(handedOver)
@@ -233,7 +234,10 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         if (received + bytes.length > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + bytes.length })
         received += bytes.length
         handedOver = bytes.length
-        await file.write(bytes)
+        // The disk writes this frame while it is decrypted and the next one read; one write in flight.
+        await writing
+        writing = file.write(bytes)
+        writing.catch(() => {})
         controller.enqueue(bytes)
       }
     }, { highWaterMark: 0 })
@@ -243,6 +247,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       const reader = plaintext.getReader()
       while (!(await reader.read()).done) { /* checked, not kept: the stored file is the ciphertext */ }
       digest = await done
+      await writing
     } catch (err) {
       if (isPorchlightError(err) && /^Envelope|InvalidIdentity/.test(err.name)) throw new ClipDecryptError({ cid: clip.cid, reason: err.code }, err)
       throw err
