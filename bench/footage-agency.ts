@@ -37,7 +37,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (cmd === 'start') {
     baseline = process.memoryUsage.rss()
     peak = baseline
-    timer = setInterval(sample, 5)
+    timer = setInterval(sample, 20)
     cpuAtStart = process.cpuUsage()
     say({ ok: true })
   } else if (cmd === 'stop') {

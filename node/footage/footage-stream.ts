@@ -64,13 +64,21 @@ export class FootageStream {
   /** The most that was ever buffered: what this stream cost in memory, at most `maxBuffered`. */
   get peakBuffered (): number { return this.#peak }
 
-  /** The next frame's bytes; a clean end of stream is PeerHungUpError too (a frame was expected). */
-  async readBytes (options: ReadOptions = {}): Promise<Uint8Array> {
+  /**
+   * The next frame as the pieces it arrived in (no copy: a data frame spans several Noise messages); a
+   * clean end of stream is PeerHungUpError too (a frame was expected).
+   */
+  async readList (options: ReadOptions = {}): Promise<Uint8ArrayList> {
     if (this.#cutOff !== undefined) throw this.#cutOff
     const next = await this.#guard(async () => await this.#frames.next(), options)
     if (next.done === true) throw new PeerHungUpError({ details: { protocol: this.#opts.protocol } })
     this.#consumed += next.value.byteLength + prefixLength(next.value.byteLength)
-    return next.value.subarray()
+    return next.value
+  }
+
+  /** The next frame's bytes in one array. */
+  async readBytes (options: ReadOptions = {}): Promise<Uint8Array> {
+    return (await this.readList(options)).subarray()
   }
 
   async read<T = unknown> (options: ReadOptions = {}): Promise<T> {

@@ -7,6 +7,7 @@
 // sent back. Any failure before that discards the files: nothing is recorded as delivered.
 import { EventEmitter } from 'node:events'
 import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import {
   LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
   isPorchlightError, consentId as idOfConsent, verifySigned, type ClipDigest, type Domain, type EnvelopeCrypto,
@@ -216,7 +217,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
    * decryption, which pulls the next frame only when it wants more; the bytes of the frame before are
    * then written and decrypted, so they are granted again as credit to the sender.
    */
-  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { write: (b: Uint8Array) => Promise<unknown> }): Promise<ClipDigest> {
+  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { writev: (pieces: Uint8Array[]) => Promise<unknown> }): Promise<ClipDigest> {
     let received = 0
     let handedOver = 0
     let writing: Promise<unknown> = Promise.resolve()
@@ -226,19 +227,21 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         handedOver = 0
         if (grant > 0) await frames.write({ credit: grant })
         if (received === clip.ciphertextSize) { controller.close(); return }
-        let bytes: Uint8Array
-        try { bytes = await frames.readBytes() } catch (err) {
+        let frame: Uint8ArrayList
+        try { frame = await frames.readList() } catch (err) {
           throw err instanceof PeerHungUpError ? new TransferIncompleteError({ cid: clip.cid, received, declared: clip.ciphertextSize }, err) : err
         }
-        if (bytes.length === 0) throw new UnexpectedDataError({ cid: clip.cid, reason: 'empty frame' })
-        if (received + bytes.length > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + bytes.length })
-        received += bytes.length
-        handedOver = bytes.length
-        // The disk writes this frame while it is decrypted and the next one read; one write in flight.
+        if (frame.byteLength === 0) throw new UnexpectedDataError({ cid: clip.cid, reason: 'empty frame' })
+        if (received + frame.byteLength > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + frame.byteLength })
+        received += frame.byteLength
+        handedOver = frame.byteLength
+        // The frame's pieces as they arrived, never joined: the disk writes them while they are decrypted
+        // and the next frame is read (one write in flight).
+        const pieces = [...frame]
         await writing
-        writing = file.write(bytes)
+        writing = file.writev(pieces)
         writing.catch(() => {})
-        controller.enqueue(bytes)
+        for (const piece of pieces) controller.enqueue(piece)
       }
     }, { highWaterMark: 0 })
     let digest: ClipDigest

@@ -59,10 +59,10 @@ export const now = (): number => NOW + 600
 export interface StartAgencyInit {
   timeoutMs?: number
   /**
-   * Runs before each write of received ciphertext to disk, with the bytes written so far in this file: a
-   * test makes the agency's write path slow, failing or crashing here.
+   * Runs before each write of received ciphertext to disk (one frame), with the bytes written so far in
+   * this file and the frame's size: a test makes the agency's write path slow, failing or crashing here.
    */
-  beforeWrite?: (written: number, bytes: Uint8Array) => Promise<void> | void
+  beforeWrite?: (written: number, bytes: number) => Promise<void> | void
 }
 
 export async function startAgency (init: StartAgencyInit = {}): Promise<TestAgency> {
@@ -77,10 +77,15 @@ export async function startAgency (init: StartAgencyInit = {}): Promise<TestAgen
     const incoming = vault.incoming.bind(vault)
     vault.incoming = async () => {
       const taken = await incoming()
-      const write = taken.file.write.bind(taken.file) as (b: Uint8Array) => Promise<unknown>
+      const writev = taken.file.writev.bind(taken.file) as (pieces: Uint8Array[]) => Promise<unknown>
       let written = 0
       Object.assign(taken.file, {
-        write: async (bytes: Uint8Array) => { await beforeWrite(written, bytes); written += bytes.byteLength; return await write(bytes) }
+        writev: async (pieces: Uint8Array[]) => {
+          const bytes = pieces.reduce((n, p) => n + p.byteLength, 0)
+          await beforeWrite(written, bytes)
+          written += bytes
+          return await writev(pieces)
+        }
       })
       return taken
     }

@@ -110,3 +110,18 @@ test('a sender that ignores its credit is cut off (CreditExceededError) and noth
     assert.equal(agency.deliveries.has(consent.id), false)
   })
 })
+
+test('an agency that stops taking data without hanging up: the sender gives up after its timeout (StreamTimeoutError)', { timeout: 20_000 }, async () => {
+  let release!: () => void
+  const stuck = new Promise<void>((resolve) => { release = resolve })
+  await withAgency({ timeoutMs: 20_000, beforeWrite: async () => { await stuck } }, async (agency, resident) => {
+    const { bytes, request, consent } = await oneClip(agency, 3 * CREDIT_WINDOW)
+    await assert.rejects(
+      sendFootage({ libp2p: resident, request, consent: consent.signed, domain: DOMAIN, crypto: nodeEnvelopeCrypto, timeoutMs: 1000, openClip: () => byteStream(bytes, 256 * 1024) }),
+      (err: any) => err.name === 'StreamTimeoutError')
+    const event = refused(agency)
+    release()
+    assert.equal((await event).error.name, 'TransferIncompleteError')
+    assert.equal(agency.deliveries.has(consent.id), false)
+  })
+})
