@@ -14,7 +14,9 @@ export function fileSource (path: string, chunk = FILE_CHUNK): ReadableStream<Ui
       handle = await open(path, 'r')
     },
     async pull (controller) {
-      const buf = new Uint8Array(chunk)
+      // Not zero-filled: the read overwrites it, and only the bytes read are handed on.
+      const raw = Buffer.allocUnsafeSlow(chunk)
+      const buf = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
       const { bytesRead } = await handle!.read(buf, 0, chunk, null)
       if (bytesRead === 0) {
         await close()
