@@ -26,6 +26,7 @@ const port = (server.address() as { port: number }).port
 
 let baseline = 0
 let peak = 0
+let cpuAtStart = process.cpuUsage()
 let timer: NodeJS.Timeout | undefined
 const sample = (): void => { peak = Math.max(peak, process.memoryUsage.rss()) }
 const say = (v: unknown): void => { process.stdout.write(JSON.stringify(v) + '\n') }
@@ -36,14 +37,16 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (cmd === 'start') {
     baseline = process.memoryUsage.rss()
     peak = baseline
-    timer = setInterval(sample, 5)
+    timer = setInterval(sample, 20)
+    cpuAtStart = process.cpuUsage()
     say({ ok: true })
   } else if (cmd === 'stop') {
     clearInterval(timer)
     sample()
     for (const d of agency.deliveries.values()) await rm(join(agency.vault.root, d.consent), { recursive: true, force: true })
     for (let i = 0; i < n; i++) await rm(`${uploads}-${i}`, { force: true })
-    say({ peakGrowth: peak - baseline })
+    const cpu = process.cpuUsage(cpuAtStart)
+    say({ peakGrowth: peak - baseline, cpuMs: (cpu.user + cpu.system) / 1000, peakBuffered: agency.receiver.peakBuffered })
   } else break
 }
 server.close()

@@ -6,9 +6,8 @@ import { writeFile } from 'node:fs/promises'
 import { cpus, totalmem, platform, release } from 'node:os'
 import type { Bench, BenchRow } from './lib.js'
 
-// `explicit`: run only when named (`npm run bench -- footage`). The footage bench can stall when the
-// agency refuses a transfer mid-stream (issue 6: yamux window vs the paused read buffer); until that is
-// fixed it must not keep the whole report from being written.
+// `explicit`: run only when named (`npm run bench -- SECTION`), for a section too slow or unreliable for
+// every run (none today).
 const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>, explicit?: boolean }> = [
   { section: 'tlog', load: () => import('./tlog.js') },
   { section: 'log', load: () => import('./log.js') },
@@ -18,7 +17,7 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>,
   { section: 'contracts', load: () => import('./contracts.js') },
   { section: 'network', load: () => import('./network.js') },
   { section: 'auditor', load: () => import('./auditor.js') },
-  { section: 'footage', load: () => import('./footage.js'), explicit: true }
+  { section: 'footage', load: () => import('./footage.js') }
 ]
 
 const args = process.argv.slice(2)

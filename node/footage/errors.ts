@@ -54,3 +54,5 @@ export class RequestNotConsentableError extends kind('RequestNotConsentableError
 export class UnknownDeliveryError extends kind('UnknownDeliveryError', 'UNKNOWN_DELIVERY', 'no such delivery') {}
 /** A deletion request that does not decode or is not signed by the consent's key. */
 export class InvalidDeletionRequestError extends kind('InvalidDeletionRequestError', 'INVALID_DELETION_REQUEST', 'the deletion request is invalid') {}
+/** The peer sent more than it was granted (footage flow control, credit.ts): the stream is cut off. */
+export class CreditExceededError extends kind('CreditExceededError', 'CREDIT_EXCEEDED', 'the peer sent more than its credit') {}

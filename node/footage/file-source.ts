@@ -1,5 +1,6 @@
-// A file as a pull-based ReadableStream: one read per pull into a fresh buffer, so nothing is read ahead of
-// the consumer (Readable.toWeb queues ahead of it) and a clip of any size costs one chunk.
+// A file as a pull-based ReadableStream: one read per pull into a fresh buffer, at most one chunk read ahead
+// of the consumer (so the disk works while the last chunk is encrypted; Readable.toWeb queues far more):
+// a clip of any size costs two chunks.
 import { open, type FileHandle } from 'node:fs/promises'
 
 /** 256 KiB: four whole age chunks per read, each used in place by the encryptor. */
@@ -13,7 +14,9 @@ export function fileSource (path: string, chunk = FILE_CHUNK): ReadableStream<Ui
       handle = await open(path, 'r')
     },
     async pull (controller) {
-      const buf = new Uint8Array(chunk)
+      // Not zero-filled: the read overwrites it, and only the bytes read are handed on.
+      const raw = Buffer.allocUnsafeSlow(chunk)
+      const buf = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
       const { bytesRead } = await handle!.read(buf, 0, chunk, null)
       if (bytesRead === 0) {
         await close()
@@ -25,5 +28,5 @@ export function fileSource (path: string, chunk = FILE_CHUNK): ReadableStream<Ui
     async cancel () {
       await close()
     }
-  }, { highWaterMark: 0 })
+  }, { highWaterMark: 1 })
 }

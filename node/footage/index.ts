@@ -1,5 +1,5 @@
 // Consent and end-to-end encrypted footage delivery, resident → agency (issue 6).
-export { FOOTAGE_PROTOCOL, DELETION_PROTOCOL, MAX_DATA_FRAME, type DeclaredClip } from './wire.js'
+export { FOOTAGE_PROTOCOL, DELETION_PROTOCOL, MAX_DATA_FRAME, CREDIT_WINDOW, type DeclaredClip } from './wire.js'
 export { createConsent, DEFAULT_TERMS, type NewConsent } from './consent.js'
 export {
   deliveryEntry, signReceipt, verifyReceipt, anchorStatus, type VerifiedReceipt, type ReceiptStatus, type AnchorSource,
@@ -12,7 +12,8 @@ export {
 } from './receiver.js'
 export { FootageVault } from './vault.js'
 export { fileSource, FILE_CHUNK } from './file-source.js'
-export { FootageStream, footageStream, pausingSource, HIGH_WATER, type FootageStreamOptions } from './footage-stream.js'
+export { FootageStream, footageStream, type FootageStreamOptions, type ReadOptions } from './footage-stream.js'
+export { SendCredit, ReceiveCredit } from './credit.js'
 export * from './errors.js'
 export {
   ResidentFootage, residentFootage, type ResidentFootageInit, type ResidentFootageEvents, type ShareRecord, type ShareView, type ShareState,

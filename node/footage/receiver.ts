@@ -7,6 +7,7 @@
 // sent back. Any failure before that discards the files: nothing is recorded as delivered.
 import { EventEmitter } from 'node:events'
 import type { Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
 import {
   LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
   isPorchlightError, consentId as idOfConsent, verifySigned, type ClipDigest, type Domain, type EnvelopeCrypto,
@@ -21,7 +22,8 @@ import {
 } from './errors.js'
 import { deliveryEntry, signReceipt } from './receipt.js'
 import type { FootageVault } from './vault.js'
-import { FOOTAGE_PROTOCOL, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from './wire.js'
+import { ReceiveCredit } from './credit.js'
+import { CREDIT_WINDOW, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from './wire.js'
 
 /** What the receiver needs to know of one of the agency's requests (node/agency's request desk). */
 export interface AgencyRequestRecord {
@@ -75,6 +77,8 @@ export interface FootageReceiverInit {
   now?: () => number
   /** Per-frame timeout, ms. @default 10000 */
   timeoutMs?: number
+  /** Data bytes a sender may have in flight or queued unread (flow control, credit.ts). @default CREDIT_WINDOW */
+  creditWindow?: number
 }
 
 export interface FootageReceiverEvents {
@@ -86,16 +90,30 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
   readonly #init: FootageReceiverInit
   readonly #now: () => number
   readonly #inProgress = new Set<string>()
+  readonly #window: number
+  #peakBuffered = 0
 
   constructor (init: FootageReceiverInit) {
     super()
     this.#init = init
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#window = Math.max(init.creditWindow ?? CREDIT_WINDOW, MAX_DATA_FRAME)
   }
+
+  /**
+   * The most bytes any transfer so far had received and not yet read (its memory), at most the credit
+   * window plus a few frames of slack for prefixes and control frames.
+   */
+  get peakBuffered (): number { return this.#peakBuffered }
 
   /** Handles one incoming footage stream to its end; never throws (failures are answered and emitted). */
   async handle (stream: Stream): Promise<void> {
-    const frames = footageStream(stream, { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }) })
+    // Every data byte costs at least one prefix byte (empty frames are refused): twice the window and two
+    // whole frames (the offer or `end` beside data) hold whatever a sender within its credit can send.
+    const frames = footageStream(stream, {
+      maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, maxBuffered: 2 * this.#window + 2 * MAX_FOOTAGE_FRAME,
+      ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+    })
     let consent: string | undefined
     let claimed = false
     const temp: string[] = []
@@ -108,15 +126,16 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       this.#inProgress.add(consent)
       claimed = true
       if (await this.#init.deliveries.get(consent) !== undefined) throw new ConsentAlreadyDeliveredError({ consent })
-      await frames.write({ accept: true })
-
       const identities = await record.identities()
+      const credit = new ReceiveCredit(this.#window)
+      await frames.write({ accept: true, credit: credit.window })
+
       const files: Array<{ cid: string, path: string }> = []
       for (const clip of offer.clips) {
         const { path, file } = await this.#init.vault.incoming()
         temp.push(path)
         try {
-          await this.#receiveClip(frames, clip, identities, file)
+          await this.#receiveClip(frames, credit, clip, identities, file)
           await file.sync()
         } finally {
           await file.close()
@@ -158,6 +177,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         stream.abort(error)
       }
     } finally {
+      this.#peakBuffered = Math.max(this.#peakBuffered, frames.peakBuffered)
       if (claimed && consent !== undefined) this.#inProgress.delete(consent)
     }
   }
@@ -194,21 +214,34 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
 
   /**
    * Reads exactly `clip.ciphertextSize` bytes, writing each frame to `file` and feeding it to the age
-   * decryption, which pulls the next frame only when it wants more: backpressure end to end.
+   * decryption, which pulls the next frame only when it wants more; the bytes of the frame before are
+   * then written and decrypted, so they are granted again as credit to the sender.
    */
-  async #receiveClip (frames: FootageStream, clip: DeclaredClip, identities: string[], file: { write: (b: Uint8Array) => Promise<unknown> }): Promise<ClipDigest> {
+  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { writev: (pieces: Uint8Array[]) => Promise<unknown> }): Promise<ClipDigest> {
     let received = 0
+    let handedOver = 0
+    let writing: Promise<unknown> = Promise.resolve()
     const ciphertext = new ReadableStream<Uint8Array>({
       async pull (controller) {
+        const grant = credit.process(handedOver)
+        handedOver = 0
+        if (grant > 0) await frames.write({ credit: grant })
         if (received === clip.ciphertextSize) { controller.close(); return }
-        let bytes: Uint8Array
-        try { bytes = await frames.readBytes() } catch (err) {
+        let frame: Uint8ArrayList
+        try { frame = await frames.readList() } catch (err) {
           throw err instanceof PeerHungUpError ? new TransferIncompleteError({ cid: clip.cid, received, declared: clip.ciphertextSize }, err) : err
         }
-        if (received + bytes.length > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + bytes.length })
-        received += bytes.length
-        await file.write(bytes)
-        controller.enqueue(bytes)
+        if (frame.byteLength === 0) throw new UnexpectedDataError({ cid: clip.cid, reason: 'empty frame' })
+        if (received + frame.byteLength > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + frame.byteLength })
+        received += frame.byteLength
+        handedOver = frame.byteLength
+        // The frame's pieces as they arrived, never joined: the disk writes them while they are decrypted
+        // and the next frame is read (one write in flight).
+        const pieces = [...frame]
+        await writing
+        writing = file.writev(pieces)
+        writing.catch(() => {})
+        for (const piece of pieces) controller.enqueue(piece)
       }
     }, { highWaterMark: 0 })
     let digest: ClipDigest
@@ -217,6 +250,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       const reader = plaintext.getReader()
       while (!(await reader.read()).done) { /* checked, not kept: the stored file is the ciphertext */ }
       digest = await done
+      await writing
     } catch (err) {
       if (isPorchlightError(err) && /^Envelope|InvalidIdentity/.test(err.name)) throw new ClipDecryptError({ cid: clip.cid, reason: err.code }, err)
       throw err

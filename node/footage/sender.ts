@@ -11,11 +11,15 @@ import {
   type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
-import { footageStream } from './footage-stream.js'
+import { StreamTimeoutError } from '../p2p/index.js'
+import { SendCredit } from './credit.js'
+import { footageStream, type FootageStream } from './footage-stream.js'
 import { ClipCidMismatchError, InvalidReceiptError, TransferRefusedError } from './errors.js'
 import { verifyReceipt, type VerifiedReceipt } from './receipt.js'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { DATA_FRAME_TARGET, FOOTAGE_PROTOCOL, MAX_FOOTAGE_FRAME, type Answer, type DeclaredClip, type Result } from './wire.js'
+import {
+  DATA_FRAME_TARGET, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, isCredit, type Answer, type DeclaredClip, type Result
+} from './wire.js'
 
 export interface FootageDelivery {
   receipt: SignedReceipt
@@ -67,24 +71,41 @@ export async function sendFootage (init: SendFootageInit): Promise<FootageDelive
     await frames.write({ consent: encodeSignedConsent(consent), clips: declared }, { signal })
     const answer = await frames.read<Answer>({ signal })
     if (!('accept' in answer) || answer.accept !== true) throw refusal(answer)
+    if (!isCredit({ credit: answer.credit }) || answer.credit < MAX_DATA_FRAME) throw refusal({ error: { code: 'MALFORMED_ANSWER', message: 'no usable credit' } })
+    const credit = new SendCredit()
+    credit.grant(answer.credit)
+    // The agency speaks while data flows (credit, or an error that stops us): read it all the time.
+    const outcome = readControl(frames, credit)
+    outcome.catch(() => {})
 
     const total = declared.reduce((n, c) => n + c.ciphertextSize, 0)
     let sent = 0
-    for (const clip of declared) {
-      const { ciphertext, done } = await encryptClip(await init.openClip(clip.cid), request.message.recipient, init.crypto === undefined ? {} : { crypto: init.crypto })
-      await pipe(ciphertext, batchFrames, async (batches) => {
-        for await (const batch of batches) {
-          await frames.writeBytes(batch, { signal })
-          sent += batch.byteLength
-          init.onProgress?.(sent, total)
-        }
-      })
-      const digest = await done
-      // Our own store must hold what the consent names; sending anything else would only be refused.
-      if (digest.cid.toString() !== clip.cid) throw new ClipCidMismatchError({ cid: clip.cid, actual: digest.cid.toString() })
+    try {
+      for (const clip of declared) {
+        const { ciphertext, done } = await encryptClip(await init.openClip(clip.cid), request.message.recipient, init.crypto === undefined ? {} : { crypto: init.crypto })
+        await pipe(ciphertext, batchFrames, async (batches) => {
+          for await (const batch of batches) {
+            await credit.take(batch.byteLength, timeoutMs)
+            await frames.writeBytes(batch, { signal })
+            sent += batch.byteLength
+            init.onProgress?.(sent, total)
+          }
+        })
+        const digest = await done
+        // Our own store must hold what the consent names; sending anything else would only be refused.
+        if (digest.cid.toString() !== clip.cid) throw new ClipCidMismatchError({ cid: clip.cid, actual: digest.cid.toString() })
+      }
+      await frames.write({ end: true }, { signal })
+    } catch (err) {
+      // The agency's own reason (it refused mid-stream, then reset) beats the hang-up it caused here; once
+      // the stream is shut, the outcome settles at once (the reader drains what arrived, then ends).
+      if (stream.status !== 'open') {
+        const result = await outcome.catch(() => undefined)
+        if (result !== undefined && !('receipt' in result)) throw refusal(result)
+      }
+      throw err
     }
-    await frames.write({ end: true }, { signal })
-    const result = await frames.read<Result>({ signal })
+    const result = await withTimeout(outcome, timeoutMs)
     if (!('receipt' in result)) throw refusal(result)
     await frames.close().catch(() => {})
     let receipt: SignedReceipt
@@ -126,6 +147,33 @@ async function * batchFrames (chunks: AsyncIterable<Uint8Array>): AsyncGenerator
     }
   }
   if (batch.byteLength > 0) yield batch
+}
+
+/**
+ * Reads the agency's frames while data flows: credit is granted as it comes; the first other frame is the
+ * outcome (a result, or an error that also fails every credit wait). A stream that ends or resets fails
+ * the credit too, so a sender waiting for credit stops at once with the typed error.
+ */
+async function readControl (frames: FootageStream, credit: SendCredit): Promise<Result> {
+  try {
+    for (;;) {
+      // No per-frame timeout: credit comes only as fast as we send; waits for credit and the result have theirs.
+      const frame = await frames.read<unknown>({ timeoutMs: Infinity })
+      if (isCredit(frame)) { credit.grant(frame.credit); continue }
+      if (frame === null || typeof frame !== 'object' || !('receipt' in frame)) credit.fail(refusal(frame))
+      return frame as Result
+    }
+  } catch (err) {
+    credit.fail(err as Error)
+    throw err
+  }
+}
+
+async function withTimeout<T> (promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => { timer = setTimeout(() => { reject(new StreamTimeoutError({ timeoutMs })) }, timeoutMs) })])
+  } finally { clearTimeout(timer) }
 }
 
 function refusal (frame: unknown): TransferRefusedError {

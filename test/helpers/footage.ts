@@ -56,13 +56,40 @@ export interface TestAgency {
 
 export const now = (): number => NOW + 600
 
-export async function startAgency (init: { timeoutMs?: number } = {}): Promise<TestAgency> {
+export interface StartAgencyInit {
+  timeoutMs?: number
+  /**
+   * Runs before each write of received ciphertext to disk (one frame), with the bytes written so far in
+   * this file and the frame's size: a test makes the agency's write path slow, failing or crashing here.
+   */
+  beforeWrite?: (written: number, bytes: number) => Promise<void> | void
+}
+
+export async function startAgency (init: StartAgencyInit = {}): Promise<TestAgency> {
   const dir = await mkdtemp(join(tmpdir(), 'porchlight-footage-'))
   const libp2p = await createPorchlightLibp2p({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const identity = await generateIdentity()
   const recipient = await identityToRecipient(identity)
   const log = new MemoryFootageLog()
   const vault = await FootageVault.open(join(dir, 'footage'))
+  const beforeWrite = init.beforeWrite
+  if (beforeWrite !== undefined) {
+    const incoming = vault.incoming.bind(vault)
+    vault.incoming = async () => {
+      const taken = await incoming()
+      const writev = taken.file.writev.bind(taken.file) as (pieces: Uint8Array[]) => Promise<unknown>
+      let written = 0
+      Object.assign(taken.file, {
+        writev: async (pieces: Uint8Array[]) => {
+          const bytes = pieces.reduce((n, p) => n + p.byteLength, 0)
+          await beforeWrite(written, bytes)
+          written += bytes
+          return await writev(pieces)
+        }
+      })
+      return taken
+    }
+  }
   const requests = new Map<string, AgencyRequestRecord>()
   const deliveries = new Map<string, DeliveryRecord>()
   const receiver = new FootageReceiver({

@@ -11,7 +11,7 @@ import {
 import { nodeEnvelopeCrypto } from '../../../node/crypto/index.js'
 import { footageStream as framedFootage } from '../../../node/footage/footage-stream.js'
 import {
-  FOOTAGE_PROTOCOL, agencyAddrs, createConsent, declaredClips, sendFootage, type FootageReceiverEvents
+  CREDIT_WINDOW, FOOTAGE_PROTOCOL, agencyAddrs, createConsent, declaredClips, sendFootage, type FootageReceiverEvents
 } from '../../../node/footage/index.js'
 import { MAX_FOOTAGE_FRAME } from '../../../node/footage/wire.js'
 import { byteStream, randomClip, readAll } from '../../support/byte-streams.js'
@@ -132,7 +132,7 @@ async function rawSend (request: Parameters<typeof sendFootage>[0]['request'], c
   const stream = await resident.dialProtocol(agencyAddrs(request), FOOTAGE_PROTOCOL)
   const frames = framedFootage(stream, { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL })
   await frames.write({ consent: encodeSignedConsent(consent), clips: declaredClips(consent) })
-  assert.deepEqual(await frames.read(), { accept: true })
+  assert.deepEqual(await frames.read(), { accept: true, credit: CREDIT_WINDOW })
   await data(frames).catch(() => {})
 }
 
