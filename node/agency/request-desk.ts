@@ -136,6 +136,12 @@ export class RequestDesk {
     return this.#view(updated, now)
   }
 
+  /** The stored request with its status now, or undefined: for other services of the agency (footage). */
+  async lookup (id: string): Promise<{ stored: StoredRequest, status: RequestStatus } | undefined> {
+    const stored = await this.#init.db.get(id)
+    return stored === undefined ? undefined : { stored, status: statusOf(stored, this.#init.now()) }
+  }
+
   async get (id: string): Promise<RequestView> {
     return this.#view(await this.#get(id), this.#init.now())
   }

@@ -32,6 +32,10 @@ export interface AgencyRequestsInit {
 export interface AgencyRequests extends NodeService {
   readonly desk: RequestDesk
   readonly publisher: AnnouncementPublisher
+  /** Where the requests' age identities are kept (undefined for a node made from a config alone). */
+  readonly identities: IdentityFolder | undefined
+  /** The EIP-712 domain of the configured chain, once started (undefined without a chain). */
+  readonly domain: Domain | undefined
   /** The catch-up source (`LiveAnnouncementSource`): live announcements of the given res-7 cells. */
   liveAnnouncements (cells: readonly string[], now: number): Promise<Uint8Array[]>
 }
@@ -74,6 +78,8 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
     return {
       desk,
       publisher,
+      identities,
+      get domain () { return domain },
       liveAnnouncements: async (cells, at) => await desk.liveAnnouncements(cells, at),
       async start () {
         if (registry === undefined) {

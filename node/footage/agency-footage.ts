@@ -23,7 +23,8 @@ export interface AgencyFootageInit {
   book: RequestBook | (() => RequestBook)
   /** The agency's log (node/log's AgencyLog). */
   log: FootageLog | (() => FootageLog)
-  domain: Domain
+  /** The EIP-712 domain; a function when it is known only once the chain is (the request desk's). */
+  domain: Domain | (() => Domain | undefined)
   crypto?: EnvelopeCrypto
   now?: () => number
   timeoutMs?: number
@@ -37,6 +38,7 @@ export class AgencyFootage implements NodeService {
   #deliveries: Sublevel<string, DeliveryRecord> | undefined
   #vault: FootageVault | undefined
   #tempDir: string | undefined
+  #domain: Domain | undefined
 
   constructor (components: Pick<NodeComponents, 'dir' | 'store' | 'libp2p' | 'keys'>, init: AgencyFootageInit) {
     this.#components = components
@@ -60,13 +62,17 @@ export class AgencyFootage implements NodeService {
     this.#tempDir = dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-footage-')) : undefined
     this.#vault = await FootageVault.open(join(dir ?? this.#tempDir!, 'footage'))
     const deliveries = this.#deliveries = store.sublevel<string, DeliveryRecord>('deliveries', { valueEncoding: 'json' })
+    const domain = typeof this.#init.domain === 'function' ? this.#init.domain() : this.#init.domain
+    // Without a chain there are no requests to deliver for, and no domain to check a consent against.
+    if (domain === undefined) return
+    this.#domain = domain
     const book = this.#init.book
     this.#receiver = new FootageReceiver({
       book: { get: async (id) => await (typeof book === 'function' ? book() : book).get(id) },
       log: { append: async (e) => await this.#log().append(e), proof: async (i) => await this.#log().proof(i) },
       vault: this.#vault,
       deliveries: { get: async (id) => await deliveries.get(id), put: async (r) => { await deliveries.put(r.consent, r) } },
-      domain: this.#init.domain,
+      domain,
       agencyKey: keys.agencyKey,
       crypto: this.#init.crypto ?? nodeEnvelopeCrypto,
       now: this.#now,
@@ -77,8 +83,10 @@ export class AgencyFootage implements NodeService {
   }
 
   async stop (): Promise<void> {
-    await this.#components.libp2p.unhandle(FOOTAGE_PROTOCOL)
-    await this.#components.libp2p.unhandle(DELETION_PROTOCOL)
+    if (this.#receiver !== undefined) {
+      await this.#components.libp2p.unhandle(FOOTAGE_PROTOCOL)
+      await this.#components.libp2p.unhandle(DELETION_PROTOCOL)
+    }
     if (this.#tempDir !== undefined) await rm(this.#tempDir, { recursive: true, force: true })
   }
 
@@ -100,7 +108,7 @@ export class AgencyFootage implements NodeService {
     } catch (err) { throw new InvalidDeletionRequestError({ reason: 'undecodable' }, err) }
     const record = await this.#db().get(signed.message.consent)
     if (record === undefined) throw new UnknownDeliveryError({ consent: signed.message.consent })
-    try { verifySigned('DeletionRequest', signed, this.#init.domain, record.consentKey) } catch (err) {
+    try { verifySigned('DeletionRequest', signed, this.#domain!, record.consentKey) } catch (err) {
       throw new InvalidDeletionRequestError({ reason: isPorchlightError(err) ? err.code : 'signature' }, err)
     }
     const delivered = new Set(record.clips.map((c) => c.cid))

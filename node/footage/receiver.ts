@@ -41,7 +41,7 @@ export interface RequestBook {
 /** The part of node/log's AgencyLog the receiver uses. */
 export interface FootageLog {
   append (entry: Uint8Array): Promise<number>
-  proof (index: number): Promise<{ index: number, checkpoint: string, proof: Uint8Array[] }>
+  proof (index: number): Promise<{ checkpoint: string, proof: Uint8Array[] }>
 }
 
 export interface DeliveryRecord {
