@@ -30,6 +30,7 @@ export function agencyServices (init: AgencyServicesInit = {}): NodeServiceFacto
   let log: AgencyLogService | undefined
   let network: RequestNetwork | undefined
   let requests: AgencyRequests | undefined
+  let footage: AgencyFootage | undefined
   // One log for requests and what happens to their footage: the desk's (a test may give it another).
   const requestLog = init.requests?.log ?? (() => log?.log)
   const footageLog = (): FootageLog => {
@@ -44,19 +45,30 @@ export function agencyServices (init: AgencyServicesInit = {}): NodeServiceFacto
     network: (components) => (network = requestNetwork(init.network)(components)),
     requests: (components) => {
       if (network === undefined) throw new Error('agencyServices: the network service must be built first')
-      requests = agencyRequests({ log: () => log?.log, ...init.requests })(components)
+      requests = agencyRequests({
+        log: () => log?.log,
+        deliveryCounts: async () => await footage?.keeper.deliveryCounts() ?? new Map(),
+        ...init.requests
+      })(components)
       network.addSource(requests)
       return requests
     },
     footage: (components) => {
       if (requests === undefined) throw new Error('agencyServices: the requests service must be built first')
       const desk = requests
-      return agencyFootage({
+      footage = agencyFootage({
+        isActiveAgency: async (address, at) => {
+          const registry = desk.registry
+          if (registry === undefined) return false
+          await registry.sync?.()
+          return await registry.isActive(address, at)
+        },
         ...init.footage,
         book: () => requestBookOf(desk.desk, desk.identities),
         log: footageLog,
         domain: () => desk.domain
       })(components)
+      return footage
     }
   }
 }

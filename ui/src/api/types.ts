@@ -133,11 +133,13 @@ export interface RequestDraftBody {
   retentionDays: number
 }
 
+/** One delivery for a request (node/footage/footage-keeper.ts `DeliveryView`). */
 export interface DeliveryView {
-  consent: string
-  clips: Array<{ cid: string, size: number, contentType?: string }>
-  at: number
-  logIndex?: number
+  consentId: string
+  clips: Array<{ cid: string, size: number, ciphertextSize: number, deleted: boolean }>
+  /** Unix seconds. */
+  deliveredAt: number
+  logIndex: number
 }
 
 /** One agency in the auditor's report (node/auditor/report.ts). */
