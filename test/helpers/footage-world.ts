@@ -45,8 +45,8 @@ export interface FootageWorld {
   agency: AgencyNode
   address: string
   residents: ResidentNode[]
-  /** A resident node with one camera (`porch`) on the corner, dialled to the agency. */
-  resident (name: string): Promise<ResidentNode>
+  /** A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency. */
+  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>): Promise<ResidentNode>
   stop (): Promise<void>
 }
 
@@ -73,9 +73,9 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
 
   const world: FootageWorld = {
     chain, endpoint, council, agency, address: address!, residents: [],
-    async resident (name) {
+    async resident (name, extra = []) {
       const dir = await tempDir(`porchlight-${name}-`)
-      await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }] })
+      await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
       const node = await createNode({
         dir,
         services: roleSetup('resident').services,
@@ -108,9 +108,9 @@ export async function issueRequest (world: FootageWorld, body: Record<string, un
   return { id, json: created.json }
 }
 
-/** Stores `bytes` as a clip of the `porch` camera starting `start` (unix seconds), 60 s long. */
-export async function addClip (r: ResidentNode, bytes: Uint8Array, start: number, end = start + 60): Promise<string> {
-  const added = await r.services.clips.add((async function * () { yield bytes })(), { camera: 'porch', start, end, contentType: 'video/mp4' })
+/** Stores `bytes` as a clip of `camera` starting `start` (unix seconds), 60 s long. */
+export async function addClip (r: ResidentNode, bytes: Uint8Array, start: number, end = start + 60, camera = 'porch'): Promise<string> {
+  const added = await r.services.clips.add((async function * () { yield bytes })(), { camera, start, end, contentType: 'video/mp4' })
   return added.clip.cid
 }
 
