@@ -2,18 +2,19 @@
 // an agency node (roleSetup('agency')) and three resident nodes (roleSetup('resident')). Ann shares two
 // clips, Bob ignores the request, Cat shares and withdraws mid-transfer (her clip's source is held after
 // its first bytes, so the withdrawal lands mid-transfer every time). The agency ends with exactly Ann's
-// clips, byte-identical through GET /api/footage; one `delivery` entry; Ann's receipt is "logged", then
+// clips, byte-identical through GET /api/footage and the age CLI; one `delivery` entry; Ann's receipt is "logged", then
 // "publicly-anchored" after an anchor; every access is logged; the auditor audits the log clean.
 // Then every bad input against the same real agency node: a typed refusal, nothing delivered.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
+import { execFileSync } from 'node:child_process'
+import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import {
-  addressOfPrivateKey, clipCid, decodeLogEntry, encodeSignedConsent, encryptClip, requestId as idOfRequest, signTyped,
+  RAW_CODE, addressOfPrivateKey, clipCid, decodeLogEntry, parseCid, encodeSignedConsent, encryptClip, requestId as idOfRequest, signTyped,
   type ClipRef, type Domain, type LogEntry, type SignedConsent, type SignedRequest
 } from '../../../protocol/index.js'
 import { Auditor } from '../../../node/auditor/index.js'
@@ -128,6 +129,12 @@ test('one shares two clips, one ignores, one withdraws mid-transfer: the agency 
     const res = await call(world.agency, 'GET', `/api/footage/${cid}?purpose=${encodeURIComponent(`review clip ${i}`)}`)
     assert.equal(res.status, 200)
     assert.deepEqual(res.body, annBytes[i])
+  }
+  // Interop: the stored age file opens with the age CLI and the request's identity file; sha256 = the CID.
+  for (const [i, cid] of annClips.entries()) {
+    const plain = execFileSync('age', ['-d', '-i', join(world.agency.dir!, 'keys', 'requests', `${id}.age`), world.agency.services.footage.vault.path(annConsent.json.id, cid)], { maxBuffer: 64 * 1024 * 1024 })
+    assert.deepEqual(new Uint8Array(plain), annBytes[i])
+    assert.deepEqual(new Uint8Array(createHash('sha256').update(plain).digest()), parseCid(cid, RAW_CODE).multihash.digest)
   }
   const accesses = (await entries()).filter((e) => e.kind === 'access') as Array<Extract<LogEntry, { kind: 'access' }>>
   assert.equal(accesses.length, accessesBefore + 2)
