@@ -5,6 +5,7 @@ export { RequestDesk, type RequestDeskInit, type RequestView, type RequestStatus
 export { AnnouncementPublisher, type PublisherInit, type PublishReport, type PublisherEvents } from './publisher.js'
 export { requestFromDraft, draftArea, requestAddrs, type RequestDraft, type RequestOrigin } from './draft.js'
 export { IdentityFolder } from './identity-folder.js'
+export { requestBookOf, type BookedRequest } from './request-book.js'
 export { requestRoutes, requestDraftSchema, requestErrorStatuses } from './routes.js'
 export type { RequestLog, RegistryView } from './ports.js'
 export {

@@ -55,7 +55,7 @@ export interface RequestView {
   status: RequestStatus
   /** The gossip topics it was announced on. */
   topics: string[]
-  /** Deliveries received (counted once footage delivery exists). */
+  /** Deliveries received for it. */
   deliveries: number
   withdrawal?: { id: string, withdrawal: SignedWithdrawal['message'], signature: string, logIndex: number, checkpoint: string, proof: string[], eip712: Eip712Json }
 }
@@ -75,6 +75,8 @@ export interface RequestDeskInit {
   identities: () => IdentityFolder | undefined
   /** Unix seconds. */
   now: () => number
+  /** Deliveries received per request id. @default none */
+  deliveryCounts?: () => Promise<Map<string, number>>
   onPublishError?: (err: unknown) => void
 }
 
@@ -116,7 +118,7 @@ export class RequestDesk {
     const stored: StoredRequest = { id, request: signed, topics, ...logged }
     await db.put(id, stored)
     await this.#announce(id, logged.announcement, topics, request.expiresAt)
-    return this.#view(stored, now)
+    return this.#view(stored, now, 0)
   }
 
   /** Withdraws a live request: a signed Withdrawal, logged, stored and announced on the same topics. */
@@ -133,19 +135,27 @@ export class RequestDesk {
     await db.put(id, updated)
     publisher.forget(id)
     await this.#announce(updated.withdrawal!.id, logged.announcement, stored.topics, stored.request.message.expiresAt)
-    return this.#view(updated, now)
+    return this.#view(updated, now, (await this.#deliveryCounts()).get(id) ?? 0)
+  }
+
+  /** The stored request with its status now, or undefined: for other services of the agency (footage). */
+  async lookup (id: string): Promise<{ stored: StoredRequest, status: RequestStatus } | undefined> {
+    const stored = await this.#init.db.get(id)
+    return stored === undefined ? undefined : { stored, status: statusOf(stored, this.#init.now()) }
   }
 
   async get (id: string): Promise<RequestView> {
-    return this.#view(await this.#get(id), this.#init.now())
+    const stored = await this.#get(id)
+    return this.#view(stored, this.#init.now(), (await this.#deliveryCounts()).get(id) ?? 0)
   }
 
   /** Every request, newest first. */
   async list (): Promise<RequestView[]> {
     const now = this.#init.now()
     const all = await this.#init.db.values().all()
+    const counts = await this.#deliveryCounts()
     // Newest first. Two requests can share an issuedAt second; their log order cannot tie.
-    return all.sort((a, b) => b.logIndex - a.logIndex).map((s) => this.#view(s, now))
+    return all.sort((a, b) => b.logIndex - a.logIndex).map((s) => this.#view(s, now, counts.get(s.id) ?? 0))
   }
 
   /**
@@ -209,7 +219,11 @@ export class RequestDesk {
     return stored
   }
 
-  #view (s: StoredRequest, now: number): RequestView {
+  async #deliveryCounts (): Promise<Map<string, number>> {
+    return await this.#init.deliveryCounts?.() ?? new Map()
+  }
+
+  #view (s: StoredRequest, now: number, deliveries: number): RequestView {
     const domain = this.#init.domain()
     // Requests were signed for a domain; a node whose chain was since removed from its config cannot say which.
     if (domain === undefined) throw new NoChainError()
@@ -223,7 +237,7 @@ export class RequestDesk {
       eip712: toEip712Json('Request', s.request.message, domain),
       status: statusOf(s, now),
       topics: s.topics,
-      deliveries: 0
+      deliveries
     }
     if (s.withdrawal !== undefined) {
       const w = s.withdrawal

@@ -25,6 +25,8 @@ export interface AgencyRequestsInit {
   /** Where request identities are kept. @default <dir>/keys/requests */
   identityDir?: string
   publisher?: PublisherInit
+  /** Deliveries received per request id (the footage desk's), for the views' `deliveries`. */
+  deliveryCounts?: () => Promise<Map<string, number>>
   /** Unix seconds. @default the system clock */
   now?: () => number
 }
@@ -32,6 +34,12 @@ export interface AgencyRequestsInit {
 export interface AgencyRequests extends NodeService {
   readonly desk: RequestDesk
   readonly publisher: AnnouncementPublisher
+  /** Where the requests' age identities are kept (undefined for a node made from a config alone). */
+  readonly identities: IdentityFolder | undefined
+  /** The EIP-712 domain of the configured chain, once started (undefined without a chain). */
+  readonly domain: Domain | undefined
+  /** The registry the desk reads, once started (undefined without a chain). */
+  readonly registry: RegistryView | undefined
   /** The catch-up source (`LiveAnnouncementSource`): live announcements of the given res-7 cells. */
   liveAnnouncements (cells: readonly string[], now: number): Promise<Uint8Array[]>
 }
@@ -61,6 +69,7 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
       domain: () => domain,
       identities: () => identities,
       now,
+      ...(init.deliveryCounts === undefined ? {} : { deliveryCounts: init.deliveryCounts }),
       onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) }
     })
     api.mapErrors(requestErrorStatuses)
@@ -74,6 +83,9 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
     return {
       desk,
       publisher,
+      identities,
+      get domain () { return domain },
+      get registry () { return registry },
       liveAnnouncements: async (cells, at) => await desk.liveAnnouncements(cells, at),
       async start () {
         if (registry === undefined) {

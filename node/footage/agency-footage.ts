@@ -1,20 +1,26 @@
 // The agency's footage desk as a node service: receives deliveries on /porchlight/footage/1.0.0 (see
 // receiver.ts), keeps what was delivered in the `deliveries` sublevel and the age files in
-// `<dir>/footage/`, and honours residents' deletion requests on /porchlight/footage-delete/1.0.0: a request
-// signed by the consent's own key for clips of that delivery; each clip's `delete` entry (with the signed
-// request in it) is appended before its file is removed, so the log never claims less than happened.
+// `<dir>/footage/`, serves their use over HTTP (footage-keeper.ts: every access, share and deletion logged
+// first), keeps the requests' retention promises (retention.ts), and honours residents' deletion requests
+// on /porchlight/footage-delete/1.0.0: a request signed by the consent's own key for clips of that
+// delivery; each clip's `delete` entry (with the signed request in it) is appended before its file is
+// removed, so the log never claims less than happened.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  decodeSignedDeletionRequest, encodeLogEntry, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto
+  decodeSignedDeletionRequest, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto
 } from '../../protocol/index.js'
 import { handleRequests } from '../p2p/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
+import { agencyFootageRoutes, agencyFootageRouteErrors } from './agency-routes.js'
 import { InvalidDeletionRequestError, UnknownDeliveryError } from './errors.js'
+import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
+import { FootageKeeper } from './footage-keeper.js'
 import { FootageReceiver, type DeliveryRecord, type FootageLog, type RequestBook } from './receiver.js'
+import { RetentionJob } from './retention.js'
 import { FootageVault } from './vault.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from './wire.js'
 
@@ -23,25 +29,40 @@ export interface AgencyFootageInit {
   book: RequestBook | (() => RequestBook)
   /** The agency's log (node/log's AgencyLog). */
   log: FootageLog | (() => FootageLog)
-  domain: Domain
+  /** The EIP-712 domain; a function when it is known only once the chain is (the request desk's). */
+  domain: Domain | (() => Domain | undefined)
+  /** Whether an address is an active registered agency (a share to one needs no legal basis). */
+  isActiveAgency?: (address: string, at: number) => Promise<boolean>
+  /** Whom `access` entries name. @default the node's name */
+  actor?: string
+  /** How often the retention job runs. @default 3_600_000 (an hour) */
+  retentionIntervalMs?: number
   crypto?: EnvelopeCrypto
+  /** Unix seconds. @default the system clock */
   now?: () => number
   timeoutMs?: number
 }
 
+type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys' | 'api'>
+
 export class AgencyFootage implements NodeService {
-  readonly #components: Pick<NodeComponents, 'dir' | 'store' | 'libp2p' | 'keys'>
+  readonly #components: Components
   readonly #init: AgencyFootageInit
   readonly #now: () => number
   #receiver: FootageReceiver | undefined
   #deliveries: Sublevel<string, DeliveryRecord> | undefined
   #vault: FootageVault | undefined
+  #keeper: FootageKeeper | undefined
+  #retention: RetentionJob | undefined
   #tempDir: string | undefined
+  #domain: Domain | undefined
 
-  constructor (components: Pick<NodeComponents, 'dir' | 'store' | 'libp2p' | 'keys'>, init: AgencyFootageInit) {
+  constructor (components: Components, init: AgencyFootageInit) {
     this.#components = components
     this.#init = init
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    components.api.mapErrors(agencyFootageRouteErrors)
+    components.api.addRoutes(agencyFootageRoutes(() => this.keeper))
   }
 
   get receiver (): FootageReceiver {
@@ -54,31 +75,68 @@ export class AgencyFootage implements NodeService {
     return this.#vault
   }
 
+  /** Opens, shares and deletes delivered footage, logging each first. */
+  get keeper (): FootageKeeper {
+    if (this.#keeper === undefined) throw new Error('AgencyFootage is not started')
+    return this.#keeper
+  }
+
+  get retention (): RetentionJob {
+    if (this.#retention === undefined) throw new Error('AgencyFootage is not started')
+    return this.#retention
+  }
+
   async start (): Promise<void> {
-    const { dir, store, libp2p, keys } = this.#components
+    const { config, dir, store, libp2p, keys } = this.#components
     if (keys.agencyKey === undefined) throw new Error('AgencyFootage needs the agency key')
     this.#tempDir = dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-footage-')) : undefined
     this.#vault = await FootageVault.open(join(dir ?? this.#tempDir!, 'footage'))
     const deliveries = this.#deliveries = store.sublevel<string, DeliveryRecord>('deliveries', { valueEncoding: 'json' })
-    const book = this.#init.book
+    const records = new DeliveryJournal(deliveries, store.sublevel<string, DeliveryMark>('delivery-marks', { valueEncoding: 'json' }), () => this.#log())
+    const crypto = this.#init.crypto ?? nodeEnvelopeCrypto
+    this.#keeper = new FootageKeeper({
+      deliveries: records,
+      vault: this.#vault,
+      log: () => this.#log(),
+      book: () => this.#book(),
+      actor: this.#init.actor ?? config.name,
+      crypto,
+      now: this.#now,
+      ...(this.#init.isActiveAgency === undefined ? {} : { isActiveAgency: this.#init.isActiveAgency })
+    })
+    const domain = typeof this.#init.domain === 'function' ? this.#init.domain() : this.#init.domain
+    // Without a chain there are no requests to deliver for, and no domain to check a consent against.
+    if (domain === undefined) return
+    this.#domain = domain
+    // Before any new delivery: settle those a crash left between their log entry and their record.
+    await records.recover(this.#vault)
     this.#receiver = new FootageReceiver({
-      book: { get: async (id) => await (typeof book === 'function' ? book() : book).get(id) },
+      book: { get: async (id) => await this.#book().get(id) },
       log: { append: async (e) => await this.#log().append(e), proof: async (i) => await this.#log().proof(i) },
       vault: this.#vault,
-      deliveries: { get: async (id) => await deliveries.get(id), put: async (r) => { await deliveries.put(r.consent, r) } },
-      domain: this.#init.domain,
+      deliveries: records,
+      domain,
       agencyKey: keys.agencyKey,
-      crypto: this.#init.crypto ?? nodeEnvelopeCrypto,
+      crypto,
       now: this.#now,
       ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     })
     await libp2p.handle(FOOTAGE_PROTOCOL, async (stream) => { await this.#receiver!.handle(stream) })
     await handleRequests<Uint8Array, { entries: number[] }>(libp2p, DELETION_PROTOCOL, async (bytes) => await this.deleteOnRequest(bytes))
+    this.#retention = new RetentionJob({
+      keeper: this.#keeper,
+      now: this.#now,
+      ...(this.#init.retentionIntervalMs === undefined ? {} : { intervalMs: this.#init.retentionIntervalMs })
+    })
+    await this.#retention.start()
   }
 
   async stop (): Promise<void> {
-    await this.#components.libp2p.unhandle(FOOTAGE_PROTOCOL)
-    await this.#components.libp2p.unhandle(DELETION_PROTOCOL)
+    await this.#retention?.stop()
+    if (this.#receiver !== undefined) {
+      await this.#components.libp2p.unhandle(FOOTAGE_PROTOCOL)
+      await this.#components.libp2p.unhandle(DELETION_PROTOCOL)
+    }
     if (this.#tempDir !== undefined) await rm(this.#tempDir, { recursive: true, force: true })
   }
 
@@ -100,27 +158,26 @@ export class AgencyFootage implements NodeService {
     } catch (err) { throw new InvalidDeletionRequestError({ reason: 'undecodable' }, err) }
     const record = await this.#db().get(signed.message.consent)
     if (record === undefined) throw new UnknownDeliveryError({ consent: signed.message.consent })
-    try { verifySigned('DeletionRequest', signed, this.#init.domain, record.consentKey) } catch (err) {
+    try { verifySigned('DeletionRequest', signed, this.#domain!, record.consentKey) } catch (err) {
       throw new InvalidDeletionRequestError({ reason: isPorchlightError(err) ? err.code : 'signature' }, err)
     }
     const delivered = new Set(record.clips.map((c) => c.cid))
     const unknown = signed.message.clips.find((cid) => !delivered.has(cid))
     if (unknown !== undefined) throw new UnknownDeliveryError({ consent: record.consent, cid: unknown })
     const entries: number[] = []
-    for (const cid of signed.message.clips) {
-      if (record.deleted[cid] !== undefined) { entries.push(record.deleted[cid]); continue }
-      const index = await this.#log().append(encodeLogEntry({ kind: 'delete', clip: cid, reason: 'resident-request', at: this.#now(), deletionRequest: signed }))
-      await this.vault.remove(record.consent, cid)
-      record.deleted[cid] = index
-      await this.#db().put(record.consent, record)
-      entries.push(index)
-    }
+    // A clip deleted before (by this request sent again, by the agency, by retention) answers its entry.
+    for (const cid of signed.message.clips) entries.push((await this.keeper.remove(cid, 'resident-request', { deletionRequest: signed, again: true })).logIndex)
     return { entries }
   }
 
   #log (): FootageLog {
     const log = this.#init.log
     return typeof log === 'function' ? log() : log
+  }
+
+  #book (): RequestBook {
+    const book = this.#init.book
+    return typeof book === 'function' ? book() : book
   }
 
   #db (): Sublevel<string, DeliveryRecord> {

@@ -56,3 +56,11 @@ export class UnknownDeliveryError extends kind('UnknownDeliveryError', 'UNKNOWN_
 export class InvalidDeletionRequestError extends kind('InvalidDeletionRequestError', 'INVALID_DELETION_REQUEST', 'the deletion request is invalid') {}
 /** The peer sent more than it was granted (footage flow control, credit.ts): the stream is cut off. */
 export class CreditExceededError extends kind('CreditExceededError', 'CREDIT_EXCEEDED', 'the peer sent more than its credit') {}
+/** No delivered clip with this CID at this agency. */
+export class FootageNotFoundError extends kind('FootageNotFoundError', 'FOOTAGE_NOT_FOUND', 'no delivered clip with this CID') {}
+/** The clip was delivered and since deleted (its `delete` entry is in the log). */
+export class FootageDeletedError extends kind('FootageDeletedError', 'FOOTAGE_DELETED', 'the clip was deleted') {}
+/** A text the log entry needs (a purpose, a recipient) is empty or only white space. */
+export class BlankFieldError extends kind('BlankFieldError', 'BLANK_FIELD', 'a required text is empty') {}
+/** A share with a body that is not an active registered agency names no legal basis. */
+export class LegalBasisRequiredError extends kind('LegalBasisRequiredError', 'LEGAL_BASIS_REQUIRED', 'a share outside the registered agencies needs a legal basis') {}

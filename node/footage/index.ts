@@ -8,7 +8,7 @@ export {
 export { sendFootage, agencyAddrs, declaredClips, type SendFootageInit, type FootageDelivery } from './sender.js'
 export {
   FootageReceiver, type FootageReceiverInit, type FootageReceiverEvents, type RequestBook, type AgencyRequestRecord,
-  type FootageLog, type DeliveryRecord, type DeliveryStore
+  type FootageLog, type DeliveryRecord, type DeliveryStore, type PendingDelivery
 } from './receiver.js'
 export { FootageVault } from './vault.js'
 export { fileSource, FILE_CHUNK } from './file-source.js'
@@ -22,3 +22,8 @@ export {
 export { AgencyFootage, agencyFootage, type AgencyFootageInit } from './agency-footage.js'
 export { footageRoutes, footageRouteErrors } from './routes.js'
 export { auditConsistency, AUDIT_PROTOCOL } from './log-client.js'
+export { FootageKeeper, type FootageKeeperInit, type DeliveryRecords, type DeliveryView, type OpenedFootage } from './footage-keeper.js'
+export { RetentionJob, DEFAULT_RETENTION_INTERVAL_MS, type RetentionJobInit, type RetentionJobEvents } from './retention.js'
+export { agencyFootageRoutes, agencyFootageRouteErrors } from './agency-routes.js'
+export { sniffMediaType, peekStream } from './media-type.js'
+export { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'

@@ -43,7 +43,11 @@ export interface RequestBook {
 /** The part of node/log's AgencyLog the receiver uses. */
 export interface FootageLog {
   append (entry: Uint8Array): Promise<number>
-  proof (index: number): Promise<{ index: number, checkpoint: string, proof: Uint8Array[] }>
+  proof (index: number): Promise<{ checkpoint: string, proof: Uint8Array[] }>
+  /** The number of entries (AgencyLog has it): where to look for an entry after a crash. */
+  readonly size?: number
+  /** One entry's bytes (AgencyLog has it). */
+  entry? (index: number): Promise<Uint8Array>
 }
 
 export interface DeliveryRecord {
@@ -59,9 +63,17 @@ export interface DeliveryRecord {
   deleted: Record<string, number>
 }
 
+/** A delivery about to be logged: its record without the entry's index. */
+export type PendingDelivery = Omit<DeliveryRecord, 'logIndex'>
+
 export interface DeliveryStore {
   get (consent: string): Promise<DeliveryRecord | undefined>
   put (record: DeliveryRecord): Promise<void>
+  /**
+   * Called just before the `delivery` entry (`entry`, its exact bytes) is appended, so that a store can
+   * tell after a crash whether the append happened (then `put` never came). Optional.
+   */
+  intend? (pending: PendingDelivery, entry: Uint8Array): Promise<void>
 }
 
 export interface FootageReceiverInit {
@@ -149,16 +161,17 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       temp.length = 0
       const at = this.#now()
       const entryBytes = encodeLogEntry(deliveryEntry(signed, at))
-      const logIndex = await this.#init.log.append(entryBytes)
-      const delivered: DeliveryRecord = {
+      const pending: PendingDelivery = {
         consent,
         request: signed.message.request,
         consentKey: signed.message.consentKey,
         clips: offer.clips.map((c) => ({ cid: c.cid, size: c.plaintextSize, ciphertextSize: c.ciphertextSize })),
-        logIndex,
         at,
         deleted: {}
       }
+      await this.#init.deliveries.intend?.(pending, entryBytes)
+      const logIndex = await this.#init.log.append(entryBytes)
+      const delivered: DeliveryRecord = { ...pending, logIndex }
       await this.#init.deliveries.put(delivered)
       const proof = await this.#init.log.proof(logIndex)
       const receipt: SignedReceipt = signReceipt({ consent: signed, logIndex, checkpoint: proof.checkpoint, proof: proof.proof, domain: this.#init.domain, agencyKey: this.#init.agencyKey })

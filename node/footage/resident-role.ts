@@ -46,8 +46,9 @@ export function inboxReaderOf (inbox: ResidentInbox): InboxReader {
 }
 
 export function residentFootageServices (): NodeServiceFactories<ResidentFootageServices> {
-  const base = { clips: clipsService(), ...residentServices() }
   let clips: ClipsService | undefined
+  // The inbox lists each request's matching clips from the clip store (built first, below).
+  const base = { clips: clipsService(), ...residentServices({ inbox: { clips: () => clips } }) }
   let inbox: ResidentInbox | undefined
   let network: RequestNetwork | undefined
   return {

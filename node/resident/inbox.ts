@@ -11,6 +11,7 @@ import { InboxItemNotFoundError } from './errors.js'
 import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type IgnoreReason, type InboxPolicy } from './policy.js'
 import { inboxRoutes, inboxRouteErrors } from './routes.js'
+import { matchingClips, type ClipRecord } from '../clips/index.js'
 
 export type InboxStatus = 'new' | 'ignored' | 'withdrawn'
 
@@ -34,6 +35,8 @@ export interface InboxItemView extends InboxItem {
   signature: string
   cells: string[]
   expired: boolean
+  /** This node's clips the request asks for (camera in the area, span overlapping the window), when it has a clip store. */
+  clips?: ClipRecord[]
 }
 
 export interface InboxSummary {
@@ -48,11 +51,20 @@ export interface InboxSummary {
   status: InboxStatus
   expired: boolean
   receivedAt: number
+  /** How many of this node's clips match, when it has a clip store. */
+  clips?: number
+}
+
+/** The node's clip store, as the inbox reads it (node/clips' ClipsService). */
+export interface InboxClipSource {
+  list (): Promise<ClipRecord[]>
 }
 
 export interface ResidentInboxInit {
   /** The clip-window hook (issue 6). @default anyCameraInArea */
   clipMatcher?: ClipMatcher
+  /** The clip store, for each item's matching clips; a function when it is built after the inbox. */
+  clips?: () => InboxClipSource | undefined
   /** Unix seconds. @default the system clock */
   now?: () => number
 }
@@ -70,6 +82,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   readonly #network: RequestNetwork
   readonly #cameras: Camera[]
   readonly #clipMatcher: ClipMatcher
+  readonly #clips: () => InboxClipSource | undefined
   readonly #now: () => number
   readonly #configPolicy: InboxPolicy
   #apiPolicy: InboxPolicy = emptyPolicy()
@@ -85,6 +98,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#network = network
     this.#cameras = components.config.cameras
     this.#clipMatcher = init.clipMatcher ?? anyCameraInArea
+    this.#clips = init.clips ?? (() => undefined)
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
     // Joined before the network starts, so its first catch-up already asks for these cells.
@@ -113,12 +127,14 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   /** Every item, newest first. */
   async list (): Promise<InboxSummary[]> {
     const now = this.#now()
+    const clips = await this.#clips()?.list()
     const out: InboxSummary[] = []
     for await (const [, item] of this.#db().iterator()) {
       const r = item.request.message
       out.push({
         id: item.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: item.verification.agency.name,
-        issuedAt: r.issuedAt, expiresAt: r.expiresAt, status: item.status, expired: r.expiresAt <= now, receivedAt: item.receivedAt
+        issuedAt: r.issuedAt, expiresAt: r.expiresAt, status: item.status, expired: r.expiresAt <= now, receivedAt: item.receivedAt,
+        ...(clips === undefined ? {} : { clips: matchingClips(r, this.#cameras, clips).length })
       })
     }
     return out.sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt)
@@ -127,7 +143,15 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   async get (id: string): Promise<InboxItemView> {
     const item = await this.#item(id)
     const r = item.request.message
-    return { ...item, eip712: toEip712Json('Request', r, this.#network.domain), signature: item.request.signature, cells: r.cells, expired: r.expiresAt <= this.#now() }
+    const clips = await this.#clips()?.list()
+    return {
+      ...item,
+      eip712: toEip712Json('Request', r, this.#network.domain),
+      signature: item.request.signature,
+      cells: r.cells,
+      expired: r.expiresAt <= this.#now(),
+      ...(clips === undefined ? {} : { clips: matchingClips(r, this.#cameras, clips) })
+    }
   }
 
   /** The resident ignores a request (one click, always possible; a withdrawn one stays withdrawn). */

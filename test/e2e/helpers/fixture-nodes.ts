@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises'
 import type { FastifyReply } from 'fastify'
 import {
-  checkRequestLimits, clipCid, encodeEntryBundle, encodeLogEntry, isPorchlightError, parseTilePath, requestId,
+  checkRequestLimits, clipCid, expectedCiphertextSize, encodeEntryBundle, encodeLogEntry, isPorchlightError, parseTilePath, requestId,
   signTyped, toEip712Json, type DeliveryEntry, type SignedReceipt
 } from '../../../protocol/index.js'
 import { createApiServer, type ApiServer } from '../../../node/api/index.js'
@@ -178,12 +178,12 @@ export interface AgencyFixture extends Fixture {
 
 export async function agencyFixture (uiDir: string): Promise<AgencyFixture> {
   const log = new FixtureLog()
-  interface Held { logged: LoggedRequest, withdrawn: boolean, deliveries: Array<{ consent: string, clips: Array<{ cid: string, size: number }>, at: number, logIndex: number }> }
+  interface Held { logged: LoggedRequest, withdrawn: boolean, deliveries: Array<{ consentId: string, clips: Array<{ cid: string, size: number, ciphertextSize: number, deleted: boolean }>, deliveredAt: number, logIndex: number }> }
   const held = new Map<string, Held>()
   const first = logRequest(log)
   held.set(first.id, { logged: first, withdrawn: false, deliveries: [] })
   logDelivery(log, first.id, CONSENT_ID, [{ cid: SAMPLE_CID, size: SAMPLE_CLIP.length }])
-  held.get(first.id)!.deliveries.push({ consent: CONSENT_ID, clips: [{ cid: SAMPLE_CID, size: SAMPLE_CLIP.length }], at: nowSeconds(), logIndex: log.tree.size - 1 })
+  held.get(first.id)!.deliveries.push({ consentId: CONSENT_ID, clips: [{ cid: SAMPLE_CID, size: SAMPLE_CLIP.length, ciphertextSize: expectedCiphertextSize(SAMPLE_CLIP.length), deleted: false }], deliveredAt: nowSeconds(), logIndex: log.tree.size - 1 })
   const anchors = [{ treeSize: log.tree.size, root: toHex(log.tree.root()), checkpoint: log.checkpoint(), transactionHash: '0x' + 'ab'.repeat(32), blockNumber: 12, recordedAt: Date.now() }]
   const accesses: Array<{ clip: string, purpose: string }> = []
   // As node/agency's RequestView: the message and its signature side by side.

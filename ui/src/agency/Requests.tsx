@@ -76,7 +76,7 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
       {deliveries.loading && <Loading what='deliveries' />}
       <ErrorNote error={deliveries.error} />
       {deliveries.data !== undefined && deliveries.data.length === 0 && <p class='muted'>No delivery yet.</p>}
-      <ul class='deliveries'>{(deliveries.data ?? []).map((d) => <Delivery key={d.consent} api={api} delivery={d} />)}</ul>
+      <ul class='deliveries'>{(deliveries.data ?? []).map((d) => <Delivery key={d.consentId} api={api} delivery={d} />)}</ul>
       {!withdrawn && (
         <div class='actions'>
           <button type='button' onClick={() => { setWithdrawing(true) }}>Withdraw request</button>
@@ -96,8 +96,10 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
 function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }) {
   return (
     <li class='delivery'>
-      <p>Consent <code>{short(delivery.consent)}</code> · {fmtTime(delivery.at)}{delivery.logIndex === undefined ? '' : ` · log entry ${delivery.logIndex}`}</p>
-      <ul>{delivery.clips.map((c) => <FootageClip key={c.cid} api={api} cid={c.cid} size={c.size} />)}</ul>
+      <p>Consent <code>{short(delivery.consentId)}</code> · {fmtTime(delivery.deliveredAt)} · log entry {delivery.logIndex}</p>
+      <ul>{delivery.clips.map((c) => c.deleted
+        ? <li key={c.cid} class='muted'>Clip <code>{short(c.cid)}</code> · deleted (logged)</li>
+        : <FootageClip key={c.cid} api={api} cid={c.cid} size={c.size} />)}</ul>
     </li>
   )
 }

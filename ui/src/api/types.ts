@@ -43,6 +43,8 @@ export interface InboxSummary {
   status: InboxStatus
   expired: boolean
   receivedAt: number
+  /** How many of this node's clips match (camera in the area, span in the window). */
+  clips?: number
 }
 
 export interface InboxItemView extends Partial<InclusionEvidence> {
@@ -61,6 +63,8 @@ export interface InboxItemView extends Partial<InclusionEvidence> {
   expired: boolean
   /** The announcement's proof, when the node keeps it. */
   announcement?: InclusionEvidence
+  /** This node's clips the request asks for (camera in the area, span overlapping the window). */
+  clips?: Clip[]
 }
 
 export interface InboxPolicy {
@@ -133,11 +137,13 @@ export interface RequestDraftBody {
   retentionDays: number
 }
 
+/** One delivery for a request (node/footage/footage-keeper.ts `DeliveryView`). */
 export interface DeliveryView {
-  consent: string
-  clips: Array<{ cid: string, size: number, contentType?: string }>
-  at: number
-  logIndex?: number
+  consentId: string
+  clips: Array<{ cid: string, size: number, ciphertextSize: number, deleted: boolean }>
+  /** Unix seconds. */
+  deliveredAt: number
+  logIndex: number
 }
 
 /** One agency in the auditor's report (node/auditor/report.ts). */

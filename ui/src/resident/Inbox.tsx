@@ -39,7 +39,7 @@ function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boo
       <button type='button' class={`card ${current ? 'current' : ''} status-${item.status}`} aria-current={current} onClick={onOpen} data-request={item.id}>
         <span class='card-title'>{item.title}</span>
         <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
-        <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}</span>
+        <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
         {item.status !== 'new' && <span class={`pill pill-${item.status}`}>{item.status}</span>}
       </button>
     </li>
@@ -69,7 +69,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
     ...(evidenceOf(view) === undefined ? {} : { evidence: evidenceOf(view)! }),
     now: now()
   })
-  const matching = (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
+  // The node says which clips match; an older node does not, and then the browser works it out.
+  const matching = view.clips ?? (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
   const chosen = matching.filter((c) => picked.has(c.cid))
   const myCameras = cameras.filter((c) => view.cameras.includes(c.name))
   const open = view.status === 'new' && !view.expired

@@ -1,0 +1,135 @@
+// Real role nodes for footage tests: the embedded chain with its contracts, an agency node running
+// roleSetup('agency') (its own persistent log, request desk and footage desk) registered by the council,
+// and resident nodes running roleSetup('resident') with a camera on the incident corner — all over TCP on
+// 127.0.0.1, every API on port 0.
+import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { latLngToCell } from 'h3-js'
+import { parseEther } from 'ethers'
+import { topicName } from '../../protocol/index.js'
+import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
+import { initNode, type ChainEndpoint } from '../../node/config/index.js'
+import { createNode, roleSetup, type PorchlightNode } from '../../node/index.js'
+import type { AgencyServices } from '../../node/agency/index.js'
+import type { ResidentFootageServices } from '../../node/footage/resident-role.js'
+import type { ShareRecord } from '../../node/footage/index.js'
+import { waitForTopicPeer } from '../../node/p2p/index.js'
+import { corner, jurisdiction } from './agency-fixture.js'
+import { inboxAdded } from './resident-network.js'
+
+export { corner, draft } from './agency-fixture.js'
+
+export type AgencyNode = PorchlightNode<AgencyServices>
+export type ResidentNode = PorchlightNode<ResidentFootageServices>
+
+export interface Api { status: number, json: any, headers: Headers, body: Uint8Array }
+
+/** Calls a node's HTTP API with its token (or `token`; null for none). */
+export async function call (node: PorchlightNode<any>, method: string, path: string, body?: unknown, token: string | null = node.keys.apiToken): Promise<Api> {
+  const headers: Record<string, string> = {}
+  if (token !== null) headers.authorization = `Bearer ${token}`
+  if (body !== undefined) headers['content-type'] = 'application/json'
+  const res = await fetch(node.info().api!.url + path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) })
+  const bytes = new Uint8Array(await res.arrayBuffer())
+  let json: unknown
+  try { json = JSON.parse(new TextDecoder().decode(bytes)) } catch { json = undefined }
+  return { status: res.status, json, headers: res.headers, body: bytes }
+}
+
+export interface FootageWorld {
+  chain: EmbeddedChain
+  endpoint: ChainEndpoint
+  council: ChainClient
+  agency: AgencyNode
+  address: string
+  residents: ResidentNode[]
+  /** A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency. */
+  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>): Promise<ResidentNode>
+  stop (): Promise<void>
+}
+
+export async function startFootageWorld (opts: { anchorIntervalSeconds?: number } = {}): Promise<FootageWorld> {
+  const chain = await startEmbeddedChain({ accounts: 2 })
+  const deployment = chain.deployment!
+  const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
+  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const dirs: string[] = []
+  const tempDir = async (prefix: string): Promise<string> => { const d = await mkdtemp(join(tmpdir(), prefix)); dirs.push(d); return d }
+
+  const agencyDir = await tempDir('porchlight-agency-')
+  const { address } = await initNode(agencyDir, { role: 'agency', chain: endpoint, ...(opts.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: opts.anchorIntervalSeconds }) })
+  // The agency pays its own anchoring gas.
+  await (await council.wallet!.sendTransaction({ to: address!, value: parseEther('1') })).wait()
+  await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
+  // The embedded chain mines each transaction in a block one second after the last, so after the deploy,
+  // funding and registration its clock runs seconds ahead of ours. A request issued (by our clock) before
+  // the registration block would be, to the auditor, issued by an agency not yet registered: wait for it.
+  const registeredAt = (await council.provider.getBlock('latest'))!.timestamp
+  const ahead = (registeredAt + 1) * 1000 - Date.now()
+  if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead))
+  const agency = await createNode({
+    dir: agencyDir,
+    services: roleSetup('agency').services,
+    libp2p: { messageId: roleSetup('agency').messageId!, heartbeatIntervalMs: 200 },
+    staticDir: false
+  }) as AgencyNode
+  await agency.start()
+
+  const world: FootageWorld = {
+    chain, endpoint, council, agency, address: address!, residents: [],
+    async resident (name, extra = []) {
+      const dir = await tempDir(`porchlight-${name}-`)
+      await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
+      const node = await createNode({
+        dir,
+        services: roleSetup('resident').services,
+        libp2p: { messageId: roleSetup('resident').messageId!, heartbeatIntervalMs: 200 },
+        staticDir: false
+      }) as ResidentNode
+      await node.start()
+      world.residents.push(node)
+      await node.libp2p.dial(agency.libp2p.getMultiaddrs())
+      await waitForTopicPeer(agency.libp2p, topicName(latLngToCell(corner.lat, corner.lng, 7)), { signal: AbortSignal.timeout(15_000) })
+      return node
+    },
+    async stop () {
+      for (const r of world.residents) await r.stop().catch(() => {})
+      await agency.stop().catch(() => {})
+      await council.close()
+      await chain.stop()
+      for (const d of dirs) await rm(d, { recursive: true, force: true })
+    }
+  }
+  return world
+}
+
+/** Creates a request on the agency through its API and waits until every resident has it in the inbox. */
+export async function issueRequest (world: FootageWorld, body: Record<string, unknown>, residents: ResidentNode[] = world.residents): Promise<{ id: string, json: any }> {
+  const created = await call(world.agency, 'POST', '/api/requests', body)
+  if (created.status !== 201) throw new Error(`request refused: ${JSON.stringify(created.json)}`)
+  const id = created.json.id as string
+  for (const r of residents) await inboxAdded(r as any, id, AbortSignal.timeout(15_000))
+  return { id, json: created.json }
+}
+
+/** Stores `bytes` as a clip of `camera` starting `start` (unix seconds), 60 s long. */
+export async function addClip (r: ResidentNode, bytes: Uint8Array, start: number, end = start + 60, camera = 'porch'): Promise<string> {
+  const added = await r.services.clips.add((async function * () { yield bytes })(), { camera, start, end, contentType: 'video/mp4' })
+  return added.clip.cid
+}
+
+/** Resolves with the share once `predicate` holds for it (checked at every change). */
+export async function shareWhere (r: ResidentNode, shareId: string, predicate: (s: ShareRecord) => boolean): Promise<ShareRecord> {
+  const footage = r.services.footage
+  const changed = once(footage, 'share:changed')
+  const current = await footage.get(shareId) as unknown as ShareRecord
+  if (predicate(current)) return current
+  let next = changed
+  for (;;) {
+    const [s] = await next as [ShareRecord]
+    next = once(footage, 'share:changed')
+    if (s.id === shareId && predicate(s)) return s
+  }
+}
