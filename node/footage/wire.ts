@@ -1,4 +1,4 @@
-// /porchlight/footage/1.1.0, one delivery per stream, resident → agency (there is no way to ask a resident
+// /porchlight/footage/1.0.0, one delivery per stream, resident → agency (there is no way to ask a resident
 // for footage: a resident node never handles this protocol). Length-prefixed frames (p2p/framing.ts):
 //   resident: offer  { consent: <encoded SignedConsent>, clips: [{ cid, plaintextSize, ciphertextSize }] }
 //   agency:   answer { accept: true, credit: n } | { error: { code, message } }  (checked before any footage)
@@ -7,10 +7,10 @@
 //   agency:   credit { credit: n }  (any number, any time while data flows: n more bytes may be sent)
 //   resident: end    { end: true }
 //   agency:   result { receipt: <encoded SignedReceipt>, entry: <encoded delivery entry> } | { error }
-// 1.1.0 added the credit (1.0.0 relied on pausing the stream, which could not bound the agency's buffer).
+// The credit is part of 1.0.0: a pre-release draft paused the stream instead, which could not bound the agency's buffer.
 import { LIMITS } from '../../protocol/index.js'
 
-export const FOOTAGE_PROTOCOL = '/porchlight/footage/1.1.0'
+export const FOOTAGE_PROTOCOL = '/porchlight/footage/1.0.0'
 
 /**
  * The sender batches about four age chunks (64 KiB + 16 each) per frame — fewer frames, fewer timers and
