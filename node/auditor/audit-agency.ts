@@ -10,6 +10,7 @@ import {
   decodeHashTile, entryBundlePath, equalHashes, openCheckpoint, rootAt, tilePath, verifyConsistency, type TileId
 } from '../../protocol/tlog/index.js'
 import { isPorchlightError } from '../../protocol/errors.js'
+import { nodeTreeHasher } from '../crypto/index.js'
 import type { AnchorRecord, ChainView } from './chain-view.js'
 import { decodeBundle, type DecodedBundle } from './decode-bundle.js'
 import { EntryRules } from './entry-rules.js'
@@ -138,7 +139,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
 
   try {
     // Rebuild the tree from the entries, checking each against its level-0 tile hash.
-    const range = V === 0 ? CompactRange.empty() : CompactRange.fromHashes(V, state.edge.map((h) => getBytes(h)))
+    const range = V === 0 ? CompactRange.empty(nodeTreeHasher) : CompactRange.fromHashes(V, state.edge.map((h) => getBytes(h)), nodeTreeHasher)
     const computed = new Map<number, Map<number, Uint8Array>>() // tile level ≥ 1 → node index → hash
     const keep = (level: number, index: number, hash: Uint8Array): void => {
       if (level === 0 || level % TILE_HEIGHT !== 0) return

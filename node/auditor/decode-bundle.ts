@@ -2,7 +2,8 @@
 // why it does not decode), decoded once per entry for both the tree and the rules.
 import { isPorchlightError } from '../../protocol/errors.js'
 import { decodeLogEntry, type LogEntry } from '../../protocol/messages/index.js'
-import { HASH_SIZE, decodeEntryBundle, hashLeaf } from '../../protocol/tlog/index.js'
+import { HASH_SIZE, decodeEntryBundle } from '../../protocol/tlog/index.js'
+import { nodeTreeHasher } from '../crypto/index.js'
 
 export type DecodedEntry = { entry: LogEntry } | { error: { code: string, details: Record<string, unknown> } }
 
@@ -21,7 +22,7 @@ export function decodeBundle (bytes: Uint8Array, width: number): DecodedBundle {
   const raw = decodeEntryBundle(bytes, width)
   const hashes = new Uint8Array(raw.length * HASH_SIZE)
   const entries = raw.map((e, i): DecodedEntry => {
-    hashes.set(hashLeaf(e), i * HASH_SIZE)
+    hashes.set(nodeTreeHasher.leaf(e), i * HASH_SIZE)
     try {
       return { entry: decodeLogEntry(e) }
     } catch (err) {

@@ -1,1 +1,2 @@
 export { nodeEnvelopeCrypto } from './envelope-crypto.js'
+export { nodeTreeHasher } from './tree-hasher.js'

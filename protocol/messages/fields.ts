@@ -4,7 +4,7 @@ import { bech32 } from '@scure/base'
 import { multiaddr } from '@multiformats/multiaddr'
 import { base58btc } from 'multiformats/bases/base58'
 import * as Digest from 'multiformats/hashes/digest'
-import { DAG_CBOR_CODE, RAW_CODE, parseCid } from '../codec/cid.js'
+import { DAG_CBOR_CODE, RAW_CODE, isCanonicalCid, parseCid, type CidCodec } from '../codec/cid.js'
 import { AREA_RESOLUTION, assertCell } from '../geo/cells.js'
 import { LIMITS } from '../limits/table.js'
 import { isChecksummedAddress } from '../signing/address.js'
@@ -18,11 +18,14 @@ export const address: Check<string> = (value, field) => {
   return value
 }
 
+// parseCid decides (and explains) only what the quick check of the characters does not accept.
+const cidOf = (codec: CidCodec) => (v: string): void => { if (!isCanonicalCid(v, codec)) parseCid(v, codec) }
+
 /** A message id: CIDv1 dag-cbor sha2-256, base32. */
-export const messageIdField = via('must be a dag-cbor CIDv1 (base32, sha2-256)', (v) => parseCid(v, DAG_CBOR_CODE))
+export const messageIdField = via('must be a dag-cbor CIDv1 (base32, sha2-256)', cidOf(DAG_CBOR_CODE))
 
 /** A clip id: CIDv1 raw sha2-256, base32. */
-export const clipCidField = via('must be a raw CIDv1 (base32, sha2-256)', (v) => parseCid(v, RAW_CODE))
+export const clipCidField = via('must be a raw CIDv1 (base32, sha2-256)', cidOf(RAW_CODE))
 
 /** An H3 resolution-9 cell, lowercase hex. */
 export const areaCell = via('must be an H3 resolution-9 cell', (v) => assertCell(v, { exact: AREA_RESOLUTION }))

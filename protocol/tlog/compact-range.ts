@@ -2,7 +2,7 @@
 // hashes of the full subtrees that cover every leaf so far, one per set bit of the size, largest first.
 // Appending a leaf merges equal-sized subtrees like a binary counter, so an append costs O(log n) hashes
 // (amortized two) and the root at the current size is a fold over at most log n hashes.
-import { checkHash, emptyRoot, hashChildren } from './hasher.js'
+import { checkHash, emptyRoot, pureTreeHasher, type TreeHasher } from './hasher.js'
 import { IndexOutOfRangeError } from './errors.js'
 import { checkTreeSize, rootNodes } from './subtree.js'
 
@@ -12,27 +12,29 @@ export type NodeVisitor = (level: number, index: number, hash: Uint8Array) => vo
 export class CompactRange {
   #size: number
   readonly #edge: Uint8Array[]
+  readonly #hasher: TreeHasher
 
-  private constructor (size: number, edge: Uint8Array[]) {
+  private constructor (size: number, edge: Uint8Array[], hasher: TreeHasher) {
     this.#size = size
     this.#edge = edge
+    this.#hasher = hasher
   }
 
-  /** The right edge of the empty tree. */
-  static empty (): CompactRange {
-    return new CompactRange(0, [])
+  /** The right edge of the empty tree; `hasher` computes the node hashes. */
+  static empty (hasher: TreeHasher = pureTreeHasher): CompactRange {
+    return new CompactRange(0, [], hasher)
   }
 
   /**
    * The right edge of a tree of `size` leaves from the hashes of `rootNodes(size)`, in that order: how a
    * persistent log resumes after a restart without reading the whole tree.
    */
-  static fromHashes (size: number, hashes: readonly Uint8Array[]): CompactRange {
+  static fromHashes (size: number, hashes: readonly Uint8Array[], hasher: TreeHasher = pureTreeHasher): CompactRange {
     checkTreeSize('size', size)
     const expected = rootNodes(size).length
     if (hashes.length !== expected) throw new IndexOutOfRangeError('hashes', hashes.length, expected)
     hashes.forEach((h, i) => { checkHash(h, `hashes[${i}]`) })
-    return new CompactRange(size, hashes.map((h) => h.slice()))
+    return new CompactRange(size, hashes.map((h) => h.slice()), hasher)
   }
 
   /** Number of leaves covered. */
@@ -55,7 +57,7 @@ export class CompactRange {
     visit?.(0, index, hash)
     // Each trailing 1 bit of the old size is a left sibling of equal height waiting on the edge.
     while (index % 2 === 1) {
-      hash = hashChildren(this.#edge.pop()!, hash)
+      hash = this.#hasher.children(this.#edge.pop()!, hash)
       index = (index - 1) / 2
       level++
       visit?.(level, index, hash)
@@ -69,13 +71,13 @@ export class CompactRange {
     const edge = this.#edge
     if (edge.length === 0) return emptyRoot()
     let root = edge[edge.length - 1]!
-    for (let i = edge.length - 2; i >= 0; i--) root = hashChildren(edge[i]!, root)
+    for (let i = edge.length - 2; i >= 0; i--) root = this.#hasher.children(edge[i]!, root)
     return root === edge[edge.length - 1] ? root.slice() : root
   }
 
   /** An independent copy (to compute a tentative root without touching this one). */
   clone (): CompactRange {
-    return new CompactRange(this.#size, this.#edge.map((h) => h.slice()))
+    return new CompactRange(this.#size, this.#edge.map((h) => h.slice()), this.#hasher)
   }
 }
 

@@ -1,5 +1,5 @@
 // The transparency-log core: RFC 9162 Merkle hashing and proofs, C2SP checkpoints, signed notes and tiles.
-export { HASH_SIZE, hashLeaf, hashChildren, emptyRoot, equalHashes } from './hasher.js'
+export { HASH_SIZE, hashLeaf, hashChildren, emptyRoot, equalHashes, pureTreeHasher, type TreeHasher } from './hasher.js'
 export { type NodeId, rangeNodes, rootNodes, nodeRange, splitPoint } from './subtree.js'
 export { CompactRange, merkleRoot, type NodeVisitor } from './compact-range.js'
 export { type HashReader, MemoryHashStore } from './hash-reader.js'

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import * as dagCbor from '@ipld/dag-cbor'
 import { isPorchlightError } from '../../../protocol/errors.js'
 import { KINDS } from './kinds.js'
+import { mutate, mutation } from '../../helpers/byte-mutations.js'
 import type { Kind } from './kinds.js'
 
 const RUNS = 10_000
@@ -20,31 +21,8 @@ function decodesSafely (codec: Kind['codec'], bytes: Uint8Array): void {
     if (isPorchlightError(err)) return
     throw err
   }
-  assert.deepEqual(codec.encode(value), bytes, 'accepted input must be the canonical encoding')
-}
-
-type Mutation =
-  | { op: 'set', at: number, byte: number }
-  | { op: 'insert', at: number, bytes: Uint8Array }
-  | { op: 'delete', at: number, count: number }
-  | { op: 'truncate', at: number }
-
-const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.nat(255) }),
-  fc.record({ op: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 9 }) }),
-  fc.record({ op: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 9 }) }),
-  fc.record({ op: fc.constant('truncate' as const), at: fc.nat() })
-)
-
-function mutate (input: Uint8Array, mutations: Mutation[]): Uint8Array {
-  let b = input
-  for (const m of mutations) {
-    const at = b.length === 0 ? 0 : m.at % b.length
-    if (m.op === 'set') { b = b.slice(); b[at] = m.byte } else if (m.op === 'insert') b = Uint8Array.from([...b.subarray(0, at), ...m.bytes, ...b.subarray(at)])
-    else if (m.op === 'delete') b = Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + m.count)])
-    else b = b.subarray(0, at)
-  }
-  return b
+  // Compared as plain bytes: encoders return Buffers, mutated inputs are Uint8Arrays.
+  assert.deepEqual(new Uint8Array(codec.encode(value)), new Uint8Array(bytes), 'accepted input must be the canonical encoding')
 }
 
 /** Values that fit no field, or fit the wrong one. */

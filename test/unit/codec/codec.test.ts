@@ -7,7 +7,7 @@ import { base58btc } from 'multiformats/bases/base58'
 import * as dagCbor from '@ipld/dag-cbor'
 import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  DAG_CBOR_CODE, RAW_CODE, cidFromSha256Digest, clipCid, dagCborCid, decodeCanonical, encode, parseCid
+  DAG_CBOR_CODE, RAW_CODE, cidFromSha256Digest, clipCid, dagCborCid, decodeCanonical, encode, isCanonicalCid, parseCid
 } from '../../../protocol/codec/index.js'
 
 const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s/g, ''), 'hex'))
@@ -82,4 +82,15 @@ test('parseCid accepts only the canonical base32 CIDv1 of the asked codec', () =
   assert.throws(() => parseCid(cid.toString(base58btc), RAW_CODE), { name: 'InvalidCidError' })
   assert.throws(() => parseCid('QmbWqxBEKC3P8tqsKc98xmWNzrzDtRLMiMPL8wBuTGsMnR', RAW_CODE), { name: 'InvalidCidError' })
   assert.throws(() => parseCid('bnotacid', RAW_CODE), { name: 'InvalidCidError' })
+})
+
+test('parseCid refuses a CID with upper-case letters after its prefix (one id, one string)', () => {
+  const cid = clipCid(new Uint8Array([7])).toString()
+  // multiformats decodes base32 in any case and keeps the parsed string as the CID's string form.
+  for (const spelled of [cid.slice(0, 7) + cid[7]!.toUpperCase() + cid.slice(8), cid.slice(0, 20) + cid.slice(20).toUpperCase()]) {
+    assert.notEqual(spelled, cid)
+    assert.throws(() => parseCid(spelled, RAW_CODE), { name: 'InvalidCidError' }, spelled)
+    assert.equal(isCanonicalCid(spelled, RAW_CODE), false)
+  }
+  assert.equal(isCanonicalCid(cid, RAW_CODE), true)
 })
