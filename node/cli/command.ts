@@ -14,3 +14,10 @@ export class UsageError extends Error {
     this.name = 'UsageError'
   }
 }
+
+/** A flag's value, or a UsageError naming it when it is missing or empty. */
+export function requiredFlag<V extends Partial<Record<string, string>>> (values: V, flag: keyof V & string): string {
+  const value = values[flag]
+  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
+  return value
+}

@@ -9,6 +9,7 @@ import { requestCommand } from './request.js'
 import { clipsCommand } from './clips.js'
 import { auditCommand } from './audit.js'
 import { consentCommand } from './consent.js'
+import { footageCommand } from './footage.js'
 import { demo } from './demo.js'
 
-export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, consentCommand, auditCommand, demo]
+export const commands: Command[] = [init, start, chainCommand, councilCommand, requestCommand, requestsCommand, clipsCommand, consentCommand, footageCommand, auditCommand, demo]

@@ -21,15 +21,25 @@ export class ApiRequestError extends PorchlightError {
   }
 }
 
-/** Calls `method path` on the node running in `dir` with its token; returns the JSON answer. */
-export async function callNodeApi (dir: string, method: string, path: string, body?: unknown): Promise<unknown> {
+/**
+ * Calls `method path` on the node running in `dir` with its token; returns the response once it is known
+ * to be a success (its body unread: it may be a stream), or throws the node's refusal.
+ */
+export async function fetchNodeApi (dir: string, method: string, path: string, body?: unknown): Promise<Response> {
   const info = await readNodeInfo(dir)
   if (info?.api === undefined) throw new NodeNotRunningError(dir)
   const token = (await readFile(nodePaths(dir).apiToken, 'utf8')).trim()
   const headers: Record<string, string> = { authorization: `Bearer ${token}` }
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(`${info.api.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-  const answer = await res.json() as { error?: { code?: string, message?: string } }
-  if (!res.ok) throw new ApiRequestError(res.status, answer.error?.code ?? 'UNKNOWN', answer.error?.message ?? '')
-  return answer
+  if (!res.ok) {
+    const answer = await res.json().catch(() => ({})) as { error?: { code?: string, message?: string } }
+    throw new ApiRequestError(res.status, answer.error?.code ?? 'UNKNOWN', answer.error?.message ?? '')
+  }
+  return res
+}
+
+/** Calls `method path` on the node running in `dir` with its token; returns the JSON answer. */
+export async function callNodeApi (dir: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  return await (await fetchNodeApi(dir, method, path, body)).json()
 }

@@ -2,7 +2,7 @@
 // and announces; see node/agency).
 import { parseArgs } from 'node:util'
 import { LIMITS } from '../../protocol/index.js'
-import { UsageError, type Command } from './command.js'
+import { UsageError, requiredFlag, type Command } from './command.js'
 import { callNodeApi } from './node-api.js'
 
 const usage = `usage: porchlight request <action> --dir DIR [options]
@@ -42,11 +42,7 @@ const options = {
 
 type Values = { [K in keyof typeof options]?: string }
 
-function required (values: Values, flag: keyof Values): string {
-  const value = values[flag]
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
-  return value
-}
+const required = (values: Values, flag: keyof Values): string => requiredFlag(values, flag)
 
 function number (values: Values, flag: keyof Values, integer = false): number {
   const text = required(values, flag)

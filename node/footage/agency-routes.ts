@@ -29,6 +29,8 @@ export function agencyFootageRoutes (keeper: () => FootageKeeper): FastifyPlugin
     }, async (request) => ({ items: await keeper().deliveriesOf((request.params as { id: string }).id) }))
 
     app.get('/api/footage/:cid', {
+      // A HEAD would log an access for bytes no one receives.
+      exposeHeadRoute: false,
       schema: {
         summary: 'Decrypt and stream a delivered clip; an `access` entry (actor, purpose) is logged before the first byte',
         params: cidParams,

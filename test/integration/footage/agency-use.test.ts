@@ -95,6 +95,13 @@ test('opening footage without the token: 401, nothing logged', async () => {
   await refused('GET', `/api/footage/${clips[0]!.cid}?purpose=x`, undefined, 401, 'UNAUTHORIZED', null)
 })
 
+test('a HEAD of footage is not an opening: no route, nothing logged', async () => {
+  const before = logSize()
+  const res = await fetch(`${world.agency.info().api!.url}/api/footage/${clips[0]!.cid}?purpose=x`, { method: 'HEAD', headers: { authorization: `Bearer ${world.agency.keys.apiToken}` } })
+  assert.equal(res.status, 404)
+  assert.equal(logSize(), before)
+})
+
 test('opening footage without a purpose: 400 VALIDATION_FAILED, nothing logged', async () => {
   await refused('GET', `/api/footage/${clips[0]!.cid}`, undefined, 400, 'VALIDATION_FAILED')
 })
