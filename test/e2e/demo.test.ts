@@ -59,8 +59,8 @@ test('a resident in the area sees the sample request with every badge green, pla
   const page = await open(resident)
   await page.getByRole('heading', { level: 2, name: request.title }).waitFor()
   const badges = page.getByRole('list', { name: 'Verification' }).locator('li')
-  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li[data-state=ok]').length >= 3, undefined, { timeout: 15_000 })
-  assert.deepEqual(await badges.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), ['ok', 'ok', 'ok', 'unknown'])
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li[data-state=ok]').length === 4, undefined, { timeout: 15_000 })
+  assert.deepEqual(await badges.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), ['ok', 'ok', 'ok', 'ok'])
   const map = page.getByRole('img', { name: /Request area: \d+ hexagons?/ })
   assert.equal(await map.locator('polygon.cell-on').count(), request.cells.length)
 
@@ -70,7 +70,7 @@ test('a resident in the area sees the sample request with every badge green, pla
     const video = (globalThis as any).document.querySelector('li.clip video')
     return video !== null && video.readyState >= 2 && video.currentTime > 0
   }, undefined, { timeout: 15_000 })
-  await screenshot(page, 'resident-inbox', { viewport: true })
+  await screenshot(page, 'demo-resident', { viewport: true })
   assert.deepEqual(await unnamedControls(page), [])
 
   await clip.getByRole('checkbox').check()
@@ -87,7 +87,7 @@ test('a resident in the area sees the sample request with every badge green, pla
   await page.locator('[data-receipt="logged"], [data-receipt="publicly anchored"]').waitFor({ timeout: 30_000 })
   await page.locator('[data-receipt-check="ok"]').waitFor({ timeout: 10_000 })
   await page.locator('[data-receipt="publicly anchored"]').waitFor({ timeout: 30_000 })
-  await screenshot(page, 'resident-shares')
+  await screenshot(page, 'demo-resident-shares')
   await page.close()
 })
 
@@ -133,7 +133,7 @@ test('the agency composes a request, is stopped when its area is too large, then
   const sizeBefore = (await list(agency, '/api/requests')).length
   await page.getByRole('button', { name: 'Sign and publish request' }).click()
   await page.getByRole('alert').filter({ hasText: /Not sent: fix the \d+ problems? above\./ }).waitFor()
-  await screenshot(page, 'agency-compose-too-large')
+  await screenshot(page, 'demo-agency-compose-too-large')
   assert.equal((await list(agency, '/api/requests')).length, sizeBefore, 'nothing was sent')
 
   await page.getByLabel('Radius, m').fill('200')
@@ -156,14 +156,14 @@ test('the agency composes a request, is stopped when its area is too large, then
   await dialog.getByRole('button', { name: 'View and log access' }).click()
   await page.waitForFunction(() => ((globalThis as any).document.querySelector('li.clip video')?.readyState ?? 0) >= 2, undefined, { timeout: 15_000 })
   await page.getByRole('status').filter({ hasText: 'Access logged with purpose' }).waitFor()
-  await screenshot(page, 'agency-footage')
+  await screenshot(page, 'demo-agency-footage')
   await page.evaluate(() => { (globalThis as any).scrollTo(0, 0) })
-  await screenshot(page, 'agency-requests', { viewport: true })
+  await screenshot(page, 'demo-agency', { viewport: true })
 
   await page.getByRole('tab', { name: 'Public log' }).click()
   await page.getByText('✓ signature, root').waitFor({ timeout: 15_000 })
   await page.getByRole('cell', { name: new RegExp(`access to .*${purpose.slice(0, 20)}`) }).waitFor({ timeout: 15_000 })
-  await screenshot(page, 'agency-log')
+  await screenshot(page, 'demo-agency-log')
   await page.close()
 })
 
@@ -176,7 +176,7 @@ test('the auditor page shows every agency verified with no findings', async () =
   await page.getByRole('tab', { name: 'Findings' }).click()
   await page.locator('[data-findings="0"]').first().waitFor()
   await page.getByRole('tab', { name: 'Agencies' }).click()
-  await screenshot(page, 'auditor-agencies', { viewport: true })
+  await screenshot(page, 'demo-auditor', { viewport: true })
   await page.close()
 })
 
@@ -215,6 +215,6 @@ test('after an agency\'s stored log entry is changed behind its back, the audito
   await finding.first().waitFor()
   await finding.first().locator('summary').click()
   assert.match(await finding.first().innerText(), /served/)
-  await screenshot(page, 'auditor-finding')
+  await screenshot(page, 'demo-auditor-finding')
   await page.close()
 })
