@@ -17,13 +17,12 @@ const browser = (): Browser => suite.browser()
 interface RequestSummary { id: string, title: string, cells: string[] }
 interface InboxSummary { id: string, title: string }
 
-/** Lists come bare or as `{ items }` (as the UI's client takes them). */
-function itemsOf<T> (list: T[] | { items: T[] }): T[] {
-  return Array.isArray(list) ? list : list.items
-}
-
+/** Lists come bare or as `{ items }` (node/footage's shares: `{ shares }`), as the UI's client takes them. */
 async function list<T> (node: DemoNode, path: string): Promise<T[]> {
-  return itemsOf(await demo().call<T[] | { items: T[] }>(node, 'GET', path))
+  const body = await demo().call<T[] | { items?: T[], shares?: T[] }>(node, 'GET', path)
+  const items = Array.isArray(body) ? body : body.items ?? body.shares
+  assert.ok(Array.isArray(items), `${path} on ${node.slug} is a list`)
+  return items
 }
 
 /** The sample request the first agency published, as its own API lists it. */
