@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css'
 import type { AgencyReport } from '../api/types.js'
 import { activityOf } from './status.js'
 
+const day = 86400
 const colors = { requests: '#2563eb', deliveries: '#059669', accesses: '#d97706' }
 
 function Chart ({ agency }: { agency: AgencyReport }) {
@@ -25,6 +26,12 @@ function Chart ({ agency }: { agency: AgencyReport }) {
         { label: 'requests', stroke: colors.requests, width: 2 },
         ...(full ? [{ label: 'deliveries', stroke: colors.deliveries, width: 2 }, { label: 'accesses', stroke: colors.accesses, width: 2 }] : [])
       ],
+      // At least the last two weeks on the time axis, and from zero up: uPlot's own range for a single day
+      // spans years and its y range hugs the one value.
+      scales: {
+        x: { time: true, range: (_u, min, max) => [Math.min(min, max - 13 * day) - day / 2, max + day / 2] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] }
+      },
       axes: [{}, { label: 'per day' }]
     }, data, ref.current)
     return () => { plot.destroy() }
