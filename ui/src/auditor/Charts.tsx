@@ -18,6 +18,9 @@ function Chart ({ agency }: { agency: AgencyReport }) {
     const data: uPlot.AlignedData = full
       ? [series.map((p) => p.at), series.map((p) => p.requests), series.map((p) => p.deliveries ?? 0), series.map((p) => p.accesses ?? 0)]
       : [series.map((p) => p.at), series.map((p) => p.requests)]
+    const first = data[0][0]!
+    const last = data[0][data[0].length - 1]!
+    const top = Math.max(...data.slice(1).flatMap((ys) => [...ys].map((y) => y ?? 0)))
     const plot = new uPlot({
       width: Math.min(560, ref.current.clientWidth || 560),
       height: 200,
@@ -29,8 +32,8 @@ function Chart ({ agency }: { agency: AgencyReport }) {
       // At least the last two weeks on the time axis, and from zero up: uPlot's own range for a single day
       // spans years and its y range hugs the one value.
       scales: {
-        x: { time: true, range: (_u, min, max) => [Math.min(min, max - 13 * day) - day / 2, max + day / 2] },
-        y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] }
+        x: { time: true, auto: false, range: [Math.min(first, last - 13 * day) - day / 2, last + day / 2] },
+        y: { auto: false, range: [0, Math.max(1, Math.ceil(top * 1.2))] }
       },
       axes: [{}, { label: 'per day' }]
     }, data, ref.current)
