@@ -146,6 +146,8 @@ export async function startDemo (opts: DemoOptions = {}): Promise<DemoProcess> {
     processes: async () => await processesNaming(dir),
     stop: async () => {
       stopped ??= (async () => {
+        // The scan below must see the demo while it runs, or its "nothing left" would prove nothing.
+        const seen = child.exitCode !== null || (await processesNaming(dir)).includes(child.pid!)
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT')
         const timer = setTimeout(() => { child.kill('SIGKILL') }, 60_000)
         const [code, signal] = await exited
@@ -155,6 +157,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<DemoProcess> {
         await rm(dir, { recursive: true, force: true })
         if (code !== 0) throw new Error(`porchlight demo exited with ${code ?? signal} at Ctrl-C:\n${output.slice(-30).join('\n')}`)
         if (left.length > 0) throw new Error(`processes of the demo left after it stopped: ${left.join(', ')}`)
+        if (!seen) throw new Error(`the process scan did not see the running demo (pid ${child.pid!}): it cannot tell what is left`)
       })()
       await stopped
     }
