@@ -89,6 +89,8 @@ export interface CameraView {
   name: string
   lat: number
   lng: number
+  /** The camera's res-9 H3 cell. */
+  cell?: string
 }
 
 export interface ShareView {
