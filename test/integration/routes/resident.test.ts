@@ -4,28 +4,19 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { cellToLatLng } from 'h3-js'
-import { ChainClient } from '../../../node/chain/index.js'
 import type { ChainEndpoint } from '../../../node/config/index.js'
 import { cameraCell, topicName } from '../../../protocol/index.js'
 import { requestBadges } from '../../../ui/src/verify/badges.js'
 import type { InboxItemView } from '../../../ui/src/api/types.js'
-import { startChainFixture, type ChainFixture } from '../../helpers/chain.js'
-import { TestAgency } from '../../helpers/announcements.js'
-import { AREA, AREA_TOPIC_CELLS, JURISDICTION, connect, inboxAdded, liveFields, publish, startPublisher, startResident, waitForSubscribers } from '../../helpers/resident-network.js'
+import type { ChainFixture } from '../../helpers/chain.js'
+import type { TestAgency } from '../../helpers/announcements.js'
+import { AREA, AREA_TOPIC_CELLS, connect, startRegisteredAgency, inboxAdded, liveFields, publish, startPublisher, startResident, waitForSubscribers } from '../../helpers/resident-network.js'
 
 let fixture: ChainFixture
 let endpoint: ChainEndpoint
 let agency: TestAgency
 
-before(async () => {
-  fixture = await startChainFixture()
-  const d = fixture.deployment
-  endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
-  agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
-  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
-  await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
-  await council.close()
-})
+before(async () => { ({ fixture, endpoint, agency } = await startRegisteredAgency()) })
 
 after(async () => { await fixture.stop() })
 
