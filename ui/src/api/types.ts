@@ -178,11 +178,12 @@ export interface AuditReport {
   checkpoints?: Array<{ agency: string, note: string, from: string }>
 }
 
-/** An anchor an agency node made (node/log/anchorer.ts AnchorRecord). */
+/** An anchor an agency put on chain (node/log/anchor-history.ts AnchorView). */
 export interface AnchorView {
   treeSize: number
   root: string
-  checkpoint: string
+  /** The anchored checkpoint note, when the node recorded the anchor itself. */
+  checkpoint?: string
   transactionHash: string
   blockNumber: number
   /** Unix ms. */
