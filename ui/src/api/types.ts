@@ -155,7 +155,7 @@ export interface AgencyReport {
   violations: number
   warnings: number
   auditedAt?: number
-  /** Per UTC day (YYYY-MM-DD): requests, deliveries and accesses, when the auditor reports them. */
+  /** Per UTC day (YYYY-MM-DD) with any, oldest first: requests, deliveries and accesses in the verified entries (node/auditor sends it; optional for older auditors). */
   activity?: Record<string, { requests: number, deliveries: number, accesses: number }>
 }
 
@@ -175,7 +175,7 @@ export interface AuditReport {
   agencies: AgencyReport[]
   findings: Finding[]
   violations: number
-  checkpoints?: Array<{ agency: string, note: string, from: string }>
+  checkpoints: Array<{ agency: string, note: string, from: string }>
 }
 
 /** An anchor an agency put on chain (node/log/anchor-history.ts AnchorView). */
