@@ -55,7 +55,7 @@ export interface RequestView {
   status: RequestStatus
   /** The gossip topics it was announced on. */
   topics: string[]
-  /** Deliveries received (counted once footage delivery exists). */
+  /** Deliveries received for it (from `deliveryCounts`; 0 without). Who ignored it is never known. */
   deliveries: number
   withdrawal?: { id: string, withdrawal: SignedWithdrawal['message'], signature: string, logIndex: number, checkpoint: string, proof: string[], eip712: Eip712Json }
 }
@@ -76,6 +76,8 @@ export interface RequestDeskInit {
   /** Unix seconds. */
   now: () => number
   onPublishError?: (err: unknown) => void
+  /** Deliveries received per request id (the agency's footage desk has them). @default none */
+  deliveryCounts?: () => Promise<ReadonlyMap<string, number>>
 }
 
 const toHex = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
@@ -116,7 +118,7 @@ export class RequestDesk {
     const stored: StoredRequest = { id, request: signed, topics, ...logged }
     await db.put(id, stored)
     await this.#announce(id, logged.announcement, topics, request.expiresAt)
-    return this.#view(stored, now)
+    return this.#view(stored, now, await this.#deliveryCounts())
   }
 
   /** Withdraws a live request: a signed Withdrawal, logged, stored and announced on the same topics. */
@@ -133,19 +135,20 @@ export class RequestDesk {
     await db.put(id, updated)
     publisher.forget(id)
     await this.#announce(updated.withdrawal!.id, logged.announcement, stored.topics, stored.request.message.expiresAt)
-    return this.#view(updated, now)
+    return this.#view(updated, now, await this.#deliveryCounts())
   }
 
   async get (id: string): Promise<RequestView> {
-    return this.#view(await this.#get(id), this.#init.now())
+    return this.#view(await this.#get(id), this.#init.now(), await this.#deliveryCounts())
   }
 
   /** Every request, newest first. */
   async list (): Promise<RequestView[]> {
     const now = this.#init.now()
     const all = await this.#init.db.values().all()
+    const counts = await this.#deliveryCounts()
     // Newest first. Two requests can share an issuedAt second; their log order cannot tie.
-    return all.sort((a, b) => b.logIndex - a.logIndex).map((s) => this.#view(s, now))
+    return all.sort((a, b) => b.logIndex - a.logIndex).map((s) => this.#view(s, now, counts))
   }
 
   /**
@@ -209,7 +212,11 @@ export class RequestDesk {
     return stored
   }
 
-  #view (s: StoredRequest, now: number): RequestView {
+  async #deliveryCounts (): Promise<ReadonlyMap<string, number>> {
+    return (await this.#init.deliveryCounts?.()) ?? new Map()
+  }
+
+  #view (s: StoredRequest, now: number, deliveries: ReadonlyMap<string, number>): RequestView {
     const domain = this.#init.domain()
     // Requests were signed for a domain; a node whose chain was since removed from its config cannot say which.
     if (domain === undefined) throw new NoChainError()
@@ -223,7 +230,7 @@ export class RequestDesk {
       eip712: toEip712Json('Request', s.request.message, domain),
       status: statusOf(s, now),
       topics: s.topics,
-      deliveries: 0
+      deliveries: deliveries.get(s.id) ?? 0
     }
     if (s.withdrawal !== undefined) {
       const w = s.withdrawal

@@ -27,6 +27,8 @@ export interface AgencyRequestsInit {
   publisher?: PublisherInit
   /** Unix seconds. @default the system clock */
   now?: () => number
+  /** Deliveries received per request id, for the request views (wire the footage desk here). */
+  deliveryCounts?: () => Promise<ReadonlyMap<string, number>>
 }
 
 export interface AgencyRequests extends NodeService {
@@ -61,7 +63,8 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
       domain: () => domain,
       identities: () => identities,
       now,
-      onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) }
+      onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) },
+      ...(init.deliveryCounts === undefined ? {} : { deliveryCounts: init.deliveryCounts })
     })
     api.mapErrors(requestErrorStatuses)
     api.addRoutes(requestRoutes(desk))
