@@ -5,6 +5,7 @@ import type {
   AgencyRequestView, AnchorView, AuditReport, CameraView, Clip, DeliveryView, InboxItemView, InboxPolicy, InboxSummary, NodeView,
   PolicyView, RequestDraftBody, ShareView
 } from './types.js'
+import { sharesOf, toShareView, type NodeShare } from './share-view.js'
 
 export class ApiError extends Error {
   readonly code: string
@@ -83,14 +84,14 @@ export function createApiClient (init: ApiClientInit) {
     inbox: async () => itemsOf<InboxSummary>(await json('GET', '/api/inbox')),
     inboxItem: async (itemId: string) => await json<InboxItemView>('GET', `/api/inbox/${id(itemId)}`),
     ignore: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/ignore`, {}),
-    consent: async (itemId: string, clips: string[]) => await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips }),
+    consent: async (itemId: string, clips: string[]) => toShareView(await json<NodeShare | ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),
     cameras: async () => itemsOf<CameraView>(await json('GET', '/api/cameras')),
     clips: async () => itemsOf<Clip>(await json('GET', '/api/clips')),
     /** A clip's bytes as a blob URL (the clip route needs the token, which a <video src> cannot send). */
     clipUrl: async (cid: string) => await blobUrl(`/api/clips/${id(cid)}`),
-    shares: async () => itemsOf<ShareView>(await json('GET', '/api/shares')),
+    shares: async () => sharesOf(await json('GET', '/api/shares')),
 
     // agency
     requests: async () => itemsOf<RawRequestView>(await json('GET', '/api/requests')).map(toAgencyRequestView),
