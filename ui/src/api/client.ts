@@ -1,11 +1,11 @@
 // The one place the UI talks to its node. Every call sends the bearer token; every failure becomes an
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
-import { decodeLogEntry, type DeliveryEntry, type Request, type SignedReceipt, type SignedRequest } from '../../../protocol/index.js'
-import { hexToBytes } from '../verify/hex.js'
+import type { Request, SignedRequest } from '../../../protocol/index.js'
 import type {
   AgencyRequestView, AnchorView, AuditReport, CameraView, Clip, DeliveryView, InboxItemView, InboxPolicy, InboxSummary, NodeView,
   PolicyView, RequestDraftBody, ShareView
 } from './types.js'
+import { sharesOf, toShareView, type NodeShare } from './share-view.js'
 
 export class ApiError extends Error {
   readonly code: string
@@ -25,11 +25,10 @@ export interface ApiClientInit {
   fetch?: typeof fetch
 }
 
-/** Lists come either bare or as `{ items }` (node/footage: `{ shares }`); the UI accepts each. */
+/** Lists come either bare or as `{ items }`; the UI accepts both. */
 function itemsOf<T> (body: unknown): T[] {
   if (Array.isArray(body)) return body as T[]
-  const b = body as { items?: unknown, shares?: unknown } | null
-  const items = b?.items ?? b?.shares
+  const items = (body as { items?: unknown } | null)?.items
   return Array.isArray(items) ? items as T[] : []
 }
 
@@ -40,41 +39,6 @@ export async function toApiError (res: Response): Promise<ApiError> {
     if (error?.code !== undefined) return new ApiError(res.status, error.code, error.message ?? error.code)
   } catch {}
   return new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 200) || res.statusText || 'request failed')
-}
-
-/**
- * node/footage's share record: the signed request and consent, the delivery's `state`, the delivery entry as
- * hex; `GET /api/shares/:id` adds the receipt's `status` ('logged' | 'publicly-anchored').
- */
-interface RawShare {
-  id: string
-  request: SignedRequest
-  consent: { message: { request: string, clips: Array<{ cid: string, size: number }> } }
-  state: 'pending' | 'sending' | 'delivered' | 'failed' | 'withdrawn'
-  status?: 'logged' | 'publicly-anchored'
-  createdAt: number
-  progress?: { sent: number, total: number }
-  receipt?: SignedReceipt
-  entry?: string
-  error?: { code: string, message: string }
-}
-
-function toShareView (raw: RawShare | ShareView): ShareView {
-  if (!('state' in raw)) return raw
-  const delivering = raw.state === 'pending' || raw.state === 'sending'
-  return {
-    request: raw.consent.message.request,
-    consent: raw.id,
-    agency: raw.request.message.agency,
-    clips: raw.consent.message.clips.map((c) => ({ cid: c.cid, size: c.size })),
-    status: raw.status ?? (delivering ? 'delivering' : raw.state),
-    anchored: raw.status === 'publicly-anchored',
-    at: raw.createdAt,
-    ...(delivering && raw.progress !== undefined ? { progress: raw.progress } : {}),
-    ...(raw.receipt === undefined ? {} : { receipt: raw.receipt }),
-    ...(raw.entry === undefined ? {} : { entry: decodeLogEntry(hexToBytes(raw.entry)) as DeliveryEntry }),
-    ...(raw.error === undefined ? {} : { error: raw.error })
-  }
 }
 
 /** node/agency sends the request's message and its signature side by side. */
@@ -120,16 +84,26 @@ export function createApiClient (init: ApiClientInit) {
     inbox: async () => itemsOf<InboxSummary>(await json('GET', '/api/inbox')),
     inboxItem: async (itemId: string) => await json<InboxItemView>('GET', `/api/inbox/${id(itemId)}`),
     ignore: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/ignore`, {}),
-    consent: async (itemId: string, clips: string[]) => await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips }),
+    consent: async (itemId: string, clips: string[]) => toShareView(await json<NodeShare | ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),
     cameras: async () => itemsOf<CameraView>(await json('GET', '/api/cameras')),
     clips: async () => itemsOf<Clip>(await json('GET', '/api/clips')),
     /** A clip's bytes as a blob URL (the clip route needs the token, which a <video src> cannot send). */
     clipUrl: async (cid: string) => await blobUrl(`/api/clips/${id(cid)}`),
-    /** The list has no receipt status (it needs a chain read): each delivered share is read on its own for it. */
-    shares: async () => await Promise.all(itemsOf<RawShare | ShareView>(await json('GET', '/api/shares')).map(async (s) =>
-      toShareView('state' in s && s.state === 'delivered' && s.status === undefined ? await json<RawShare>('GET', `/api/shares/${id(s.id)}`) : s))),
+    /**
+     * node/footage's list has no receipt status (it takes a chain read per share): a delivered share without
+     * one is read on its own for it, so "publicly anchored" shows.
+     */
+    shares: async () => {
+      const body = await json<{ shares?: Array<NodeShare | ShareView> }>('GET', '/api/shares')
+      if (!Array.isArray(body?.shares)) return sharesOf(body)
+      return sharesOf({
+        shares: await Promise.all(body.shares.map(async (s) => 'state' in s && s.state === 'delivered' && s.status === undefined
+          ? await json<NodeShare>('GET', `/api/shares/${id(s.id)}`)
+          : s))
+      })
+    },
 
     // agency
     requests: async () => itemsOf<RawRequestView>(await json('GET', '/api/requests')).map(toAgencyRequestView),
