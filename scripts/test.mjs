@@ -3,6 +3,7 @@
 // npm script silently runs fewer files. Fails when it finds no test file.
 //   npm test                 every test/**/*.test.ts except the browser tests (test/e2e)
 //   npm test -- test/unit    only the files under the given paths
+//   npm run test:e2e         the browser tests (test/e2e), after building ui/dist
 import { spawn } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
@@ -29,6 +30,13 @@ const files = roots.flatMap((r) => collect(r, []))
 if (files.length === 0) {
   console.error(`no test files found under ${roots.join(', ')}`)
   process.exit(1)
+}
+
+// The browser tests against the demo use ui/dist, which its nodes serve: built here once, before the test
+// files run (in parallel processes that must not build it at the same time).
+if (e2e) {
+  const { build } = await import('vite')
+  await build({ configFile: join(root, 'ui', 'vite.config.ts'), logLevel: 'warn' })
 }
 
 const child = spawn(process.execPath, [

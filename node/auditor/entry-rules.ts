@@ -35,10 +35,22 @@ export interface RulesState {
   clips: Record<string, LoggedClip>
   /** Requests per UTC day (unix day number → count), for the rates in the report. */
   requestDays: Record<string, number>
+  /**
+   * Per UTC day (unix day number), the requests (as in requestDays), delivery entries and access entries,
+   * each on the day the entry claims. Absent in states saved before it was kept: counted from then on.
+   */
+  activityDays?: Record<string, DayActivity>
+}
+
+/** One day of an agency's logged activity. */
+export interface DayActivity {
+  requests: number
+  deliveries: number
+  accesses: number
 }
 
 export function emptyRulesState (): RulesState {
-  return { requests: {}, clips: {}, requestDays: {} }
+  return { requests: {}, clips: {}, requestDays: {}, activityDays: {} }
 }
 
 export interface EntryRulesContext {
@@ -96,8 +108,8 @@ export class EntryRules {
     switch (entry.kind) {
       case 'request': this.#request(entry.request, index, flag); break
       case 'withdraw': this.#withdraw(entry.withdrawal, flag); break
-      case 'delivery': this.#delivery(entry, index, flag); break
-      case 'access': this.#useOfClip(entry.clip, 'ACCESS_AFTER_DELETE', flag); break
+      case 'delivery': this.#delivery(entry, index, flag); this.#count(entry.at, 'deliveries'); break
+      case 'access': this.#useOfClip(entry.clip, 'ACCESS_AFTER_DELETE', flag); this.#count(entry.at, 'accesses'); break
       case 'share': this.#share(entry, flag); break
       case 'delete': this.#delete(entry, index, flag); break
     }
@@ -158,6 +170,13 @@ export class EntryRules {
     this.state.requests[id] = { index, issuedAt: m.issuedAt, expiresAt: m.expiresAt, retentionDays: m.retentionDays }
     const day = String(Math.floor(m.issuedAt / DAY))
     this.state.requestDays[day] = (this.state.requestDays[day] ?? 0) + 1
+    this.#count(m.issuedAt, 'requests')
+  }
+
+  #count (at: number, what: keyof DayActivity): void {
+    const days = this.state.activityDays ??= {}
+    const day = days[String(Math.floor(at / DAY))] ??= { requests: 0, deliveries: 0, accesses: 0 }
+    day[what]++
   }
 
   #withdraw (signed: Extract<LogEntry, { kind: 'withdraw' }>['withdrawal'], flag: Flag): void {

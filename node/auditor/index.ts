@@ -6,11 +6,11 @@ export {
   levelAuditStateStore, mergeFindings
 } from './audit-state.js'
 export { loadChainView, ChainFollower, AgencyHistory, type ChainView, type AnchorRecord, type AgencyState } from './chain-view.js'
-export { EntryRules, entryTime, emptyRulesState, type RulesState, type EntryRulesContext } from './entry-rules.js'
+export { EntryRules, entryTime, emptyRulesState, type RulesState, type DayActivity, type EntryRulesContext } from './entry-rules.js'
 export { RULES, finding, findingKey, type Finding, type Rule, type Severity } from './findings.js'
 export {
   type LogSource, httpLogSource, p2pLogSource, logSourceFor, LogUnavailableError, AUDIT_PROTOCOL, MAX_LOG_RESOURCE_BYTES
 } from './log-source.js'
-export { type AuditReport, type AgencyReport, type RequestRates, requestRates } from './report.js'
+export { type AuditReport, type AgencyReport, type RequestRates, requestRates, activityByDate } from './report.js'
 export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorServiceInit } from './auditor-service.js'
 export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'

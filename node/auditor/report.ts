@@ -4,6 +4,7 @@
 import type { AgencyAuditState } from './audit-state.js'
 import type { AgencyHistory, ChainView } from './chain-view.js'
 import type { Finding } from './findings.js'
+import type { DayActivity } from './entry-rules.js'
 
 export interface RequestRates {
   total: number
@@ -28,6 +29,8 @@ export interface AgencyReport {
   violations: number
   warnings: number
   auditedAt?: number
+  /** Per UTC day (YYYY-MM-DD) with any, oldest first: requests, deliveries and accesses in the verified entries. */
+  activity: Record<string, DayActivity>
 }
 
 export interface AuditReport {
@@ -72,6 +75,14 @@ export function agencyReport (agency: string, state: AgencyAuditState, chain: Ch
     requests: requestRates(state.rules.requestDays, now),
     violations: state.findings.filter((f) => f.severity === 'violation').length,
     warnings: state.findings.filter((f) => f.severity === 'warning').length,
-    ...(state.auditedAt === undefined ? {} : { auditedAt: state.auditedAt })
+    ...(state.auditedAt === undefined ? {} : { auditedAt: state.auditedAt }),
+    activity: activityByDate(state.rules.activityDays ?? {})
   }
+}
+
+/** Unix day numbers to ISO dates, in date order. */
+export function activityByDate (days: Record<string, DayActivity>): Record<string, DayActivity> {
+  const out: Record<string, DayActivity> = {}
+  for (const d of Object.keys(days).map(Number).sort((a, b) => a - b)) out[new Date(d * DAY * 1000).toISOString().slice(0, 10)] = { ...days[String(d)]! }
+  return out
 }

@@ -8,6 +8,7 @@ import { createServer } from 'node:net'
 import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { Wallet, formatEther, parseEther } from 'ethers'
 import { ChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
@@ -188,7 +189,13 @@ async function configureAuditor (nodes: PreparedNode[]): Promise<void> {
   await saveConfig(auditor.dir, parseConfig(raw, file))
 }
 
-/** The council (development account 0, as on every embedded chain) registers each agency not yet registered. */
+/** Development ether the council gives each agency on the demo's chain. */
+const agencyGas = parseEther('100')
+
+/**
+ * The council (development account 0, as on every embedded chain) registers each agency not yet registered,
+ * and funds any agency short of gas.
+ */
 async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
   const council = await ChainClient.connect({ deployment, pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
   try {
@@ -199,6 +206,14 @@ async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: 
       const validUntil = Math.floor(Date.now() / 1000) + 365 * 86400
       await council.registerAgency(node.address!, { name: jurisdiction.name, cells: jurisdiction.cells, validUntil })
       log(`council registered '${jurisdiction.name}' (${node.address!}) for ${jurisdiction.cells.length} res-7 cells of ${plan.town.name}`)
+    }
+    // An agency pays for its own anchors (each well under 0.001 ether here), and its key is a fresh one with no ether: without this its log is
+    // never anchored and no receipt becomes "publicly anchored". A real transaction, so the journal keeps it.
+    const wallet = new Wallet(devAccounts(1)[0]!.privateKey, council.provider)
+    for (const node of nodes) {
+      if (node.plan.role !== 'agency' || await council.provider.getBalance(node.address!) >= agencyGas / 2n) continue
+      await (await wallet.sendTransaction({ to: node.address!, value: agencyGas })).wait()
+      log(`council sent ${formatEther(agencyGas)} development ether to ${node.plan.name} for its anchoring gas`)
     }
   } finally {
     await council.close()

@@ -16,3 +16,4 @@ export {
   DEFAULT_ANCHOR_INTERVAL_MS, MIN_ANCHOR_INTERVAL_MS
 } from './anchorer.js'
 export { agencyLog, type AgencyLogService, type AgencyLogServiceInit } from './service.js'
+export { anchorHistory, anchorRoutes, type AnchorView, type AnchorHistory, type AnchorHistorySource } from './anchor-history.js'

@@ -11,6 +11,7 @@ import { AUDIT_PROTOCOL, handleAuditProtocol } from './audit-protocol.js'
 import { InvalidAgencyKeyError } from './errors.js'
 import type { LogDatabase } from './log-database.js'
 import { logErrorStatuses, logRoutes } from './log-routes.js'
+import { anchorRoutes } from './anchor-history.js'
 
 export interface AgencyLogServiceInit {
   /** @default 500 */
@@ -39,6 +40,15 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: NodeCo
     let chainClient: ChainClient | undefined
     api.mapErrors(logErrorStatuses)
     api.addRoutes(logRoutes(() => log))
+    api.addRoutes(anchorRoutes({
+      records: async () => (await anchorer?.anchors()) ?? [],
+      ...(init.chain === undefined
+        ? {
+            onChain: async () => chainClient === undefined ? undefined : await chainClient.getAnchors(chainClient.address),
+            blockTime: async (n) => (await chainClient?.provider.getBlock(n))?.timestamp ?? 0
+          }
+        : {})
+    }))
 
     async function endpoint (): Promise<ChainEndpoint | undefined> {
       if (dir !== undefined) return await resolveChain(config, dir)

@@ -2,7 +2,7 @@
 // see matching.ts), with what was verified about each, and the resident's "ignore". Nothing here sends
 // anything: what a resident saw, matched or ignored never leaves the node.
 import { EventEmitter } from 'node:events'
-import { toEip712Json, type Eip712Json, type Request, type SignedRequest } from '../../protocol/index.js'
+import { cameraCell, toEip712Json, type Domain, type Eip712Json, type Request, type SignedRequest } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
@@ -27,10 +27,24 @@ export interface InboxItem {
   /** Unix seconds. */
   receivedAt: number
   withdrawnAt?: number
+  /**
+   * The announcement's log evidence as validated (index, agency-signed checkpoint note, proof hashes), so a
+   * browser can check the inclusion itself. Absent on items stored before it was kept.
+   */
+  announcement?: InclusionEvidence
+}
+
+/** The log evidence a request was announced with (the announcement's own fields). */
+export interface InclusionEvidence {
+  logIndex: number
+  /** The agency-signed checkpoint note text. */
+  checkpoint: string
+  /** 0x-hex 32-byte hashes. */
+  proof: string[]
 }
 
 /** An item as the API shows it: with the EIP-712 JSON form, the area's cells and whether it expired. */
-export interface InboxItemView extends InboxItem {
+export interface InboxItemView extends InboxItem, Partial<InclusionEvidence> {
   eip712: Eip712Json
   signature: string
   cells: string[]
@@ -142,16 +156,21 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
 
   async get (id: string): Promise<InboxItemView> {
     const item = await this.#item(id)
-    const r = item.request.message
     const clips = await this.#clips()?.list()
-    return {
-      ...item,
-      eip712: toEip712Json('Request', r, this.#network.domain),
-      signature: item.request.signature,
-      cells: r.cells,
-      expired: r.expiresAt <= this.#now(),
-      ...(clips === undefined ? {} : { clips: matchingClips(r, this.#cameras, clips) })
-    }
+    const view = inboxItemView(await this.#withEvidence(item), this.#network.domain, this.#now())
+    return clips === undefined ? view : { ...view, clips: matchingClips(item.request.message, this.#cameras, clips) }
+  }
+
+  /** This node's cameras with their positions and res-9 cells: for the resident's own browser only. */
+  cameras (): CameraView[] {
+    return this.#cameras.map((c) => ({ name: c.name, lat: c.lat, lng: c.lng, cell: cameraCell(c.lat, c.lng) }))
+  }
+
+  /** Items stored before the evidence was kept take it from the live announcement, when still held. */
+  async #withEvidence (item: InboxItem): Promise<InboxItem> {
+    if (item.announcement !== undefined) return item
+    const live = this.#network.live.requests().find((v) => v.id === item.id)
+    return live === undefined ? item : { ...item, announcement: evidenceOf(live) }
   }
 
   /** The resident ignores a request (one click, always possible; a withdrawn one stays withdrawn). */
@@ -214,7 +233,8 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       ...(reason === undefined ? {} : { ignored: { by: 'policy' as const, reason } }),
       cameras: cameras.map((c) => c.name),
       verification: v.verification,
-      receivedAt: this.#now()
+      receivedAt: this.#now(),
+      announcement: evidenceOf(v)
     }
     await this.#db().put(v.id, item)
     this.emit('inbox:added', item)
@@ -226,6 +246,37 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     const next: InboxItem = { ...item, status: 'withdrawn', withdrawnAt: this.#now() }
     await this.#db().put(item.id, next)
     this.emit('inbox:changed', next)
+  }
+}
+
+/** A resident's camera as its own browser sees it. */
+export interface CameraView {
+  name: string
+  lat: number
+  lng: number
+  /** The camera's res-9 H3 cell (the one matched against a request's area). */
+  cell: string
+}
+
+/** The log evidence an announcement came with, as the inbox keeps it. */
+export function evidenceOf (v: ValidatedAnnouncement): InclusionEvidence {
+  const { logIndex, checkpoint, proof } = v.announcement
+  return { logIndex, checkpoint, proof: [...proof] }
+}
+
+/**
+ * An item as the API sends it: the EIP-712 JSON form, the area's cells, and the inclusion evidence both
+ * nested (`announcement`) and flat (`logIndex`, `checkpoint`, `proof`), the two shapes the UI reads.
+ */
+export function inboxItemView (item: InboxItem, domain: Domain, now: number): InboxItemView {
+  const r = item.request.message
+  return {
+    ...item,
+    ...(item.announcement ?? {}),
+    eip712: toEip712Json('Request', r, domain),
+    signature: item.request.signature,
+    cells: r.cells,
+    expired: r.expiresAt <= now
   }
 }
 

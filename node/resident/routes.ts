@@ -23,6 +23,21 @@ const policyBody = {
   }
 } as const
 
+const camerasSchema = {
+  type: 'object',
+  required: ['items'],
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'lat', 'lng', 'cell'],
+        properties: { name: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' }, cell: { type: 'string' } }
+      }
+    }
+  }
+} as const
+
 export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/inbox', {
@@ -40,8 +55,19 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
       return inbox.policy()
     })
 
+    app.get('/api/cameras', {
+      schema: {
+        summary: 'This node\'s cameras with their positions and res-9 cells (private: only for the resident\'s own browser)',
+        response: { 200: camerasSchema }
+      }
+    }, async () => ({ items: inbox.cameras() }))
+
     app.get('/api/inbox/:id', {
-      schema: { summary: 'One request: the request, its EIP-712 JSON form and signature, what was verified, the area\'s cells', params: idParams }
+      schema: {
+        summary: 'One request: the request, its EIP-712 JSON form and signature, what was verified, the area\'s cells, and the announcement\'s ' +
+          'inclusion evidence (logIndex, checkpoint note, proof hashes) for the browser to check',
+        params: idParams
+      }
     }, async (request) => await inbox.get((request.params as { id: string }).id))
 
     app.post('/api/inbox/:id/ignore', {

@@ -8,7 +8,7 @@ import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
 import { createNode, type PorchlightNode } from '../../node/index.js'
-import { agencyServices, type AgencyServices } from '../../node/agency/index.js'
+import { agencyServices, type AgencyRequestsInit, type AgencyServices } from '../../node/agency/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
 import { MemoryRequestLog } from './memory-log.js'
 
@@ -37,7 +37,8 @@ export interface AgencyFixture {
   stop (): Promise<void>
 }
 
-export async function startAgencyFixture (): Promise<AgencyFixture> {
+/** `requests`: more of the request service's options (e.g. `deliveryCounts`). */
+export async function startAgencyFixture (requests: Omit<AgencyRequestsInit, 'log'> = {}): Promise<AgencyFixture> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
@@ -49,7 +50,7 @@ export async function startAgencyFixture (): Promise<AgencyFixture> {
   const startNode = async (): Promise<PorchlightNode<AgencyServices>> => {
     const node = await createNode({
       dir,
-      services: agencyServices({ requests: { log: () => log } }),
+      services: agencyServices({ requests: { ...requests, log: () => log } }),
       libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
       staticDir: false
     })

@@ -8,6 +8,9 @@ import { createPorchlightLibp2p, type PorchlightLibp2p } from '../../node/p2p/in
 import { announcementMessageId } from '../../node/network/index.js'
 import { residentServices, type ResidentServices, type InboxItem } from '../../node/resident/index.js'
 import { areaFromCircle, topicCells, topicName } from '../../protocol/index.js'
+import { ChainClient } from '../../node/chain/index.js'
+import { startChainFixture, type ChainFixture } from './chain.js'
+import { TestAgency } from './announcements.js'
 
 export type Resident = PorchlightNode<ResidentServices> & { received: Map<string, number> }
 
@@ -105,4 +108,16 @@ export function liveFields (now = Math.floor(Date.now() / 1000)): { cells: strin
 /** Publishes an announcement on each topic of the area. */
 export async function publish (publisher: PorchlightLibp2p, bytes: Uint8Array, cells = AREA): Promise<void> {
   for (const cell of topicCells(cells)) await publisher.services.pubsub.publish(topicName(cell), bytes)
+}
+
+/** The embedded chain with one agency (TestAgency, account 1) registered by the council over JURISDICTION. */
+export async function startRegisteredAgency (): Promise<{ fixture: ChainFixture, endpoint: ChainEndpoint, agency: TestAgency }> {
+  const fixture = await startChainFixture()
+  const d = fixture.deployment
+  const endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
+  const agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
+  await council.close()
+  return { fixture, endpoint, agency }
 }

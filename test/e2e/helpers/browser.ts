@@ -26,7 +26,7 @@ export async function launchBrowser (): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: FLAGS,
-    viewport: { width: 1280, height: 900 },
+    viewport: { width: 1280, height: 800 },
     timeout: 60_000
   })
   return {
@@ -39,9 +39,13 @@ export async function launchBrowser (): Promise<Browser> {
   }
 }
 
-export async function screenshot (page: Page, name: string): Promise<void> {
+/**
+ * Writes `test/artifacts/<name>.png`: the whole page, or with `viewport` what a 1280×800 window shows (the
+ * size of the README's pictures; docs/screenshots/ holds copies of the role pages).
+ */
+export async function screenshot (page: Page, name: string, opts: { viewport?: boolean } = {}): Promise<void> {
   await mkdir(ARTIFACTS, { recursive: true })
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: opts.viewport !== true })
 }
 
 /**

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createNode, type PorchlightNode } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
-import { auditorService, type AuditorService, type AuditReport } from '../../../node/auditor/index.js'
-import { encodeLogEntry } from '../../../protocol/messages/index.js'
+import { auditorService, entryTime, type AuditorService, type AuditReport } from '../../../node/auditor/index.js'
+import { decodeLogEntry, encodeLogEntry } from '../../../protocol/messages/index.js'
 import { clipOf } from '../../helpers/audit-log.js'
 import { startAuditChain, type AuditChainFixture, type TestAgency } from '../../helpers/audit-chain.js'
 
@@ -101,7 +101,21 @@ test('an auditor node audits at start and again on an Anchored event, and serves
     const response = await fetch(`${node.api.address()!.url}/api/report`)
     assert.equal(response.status, 200)
     const served = await response.json() as AuditReport
-    assert.equal(served.agencies.find((a) => a.agency === clean.address)?.verifiedSize, 400)
+    const served400 = served.agencies.find((a) => a.agency === clean.address)
+    assert.equal(served400?.verifiedSize, 400)
+    // Activity per UTC day, counted from the entries themselves.
+    const expected: Record<string, { requests: number, deliveries: number, accesses: number }> = {}
+    for (const bytes of clean.log.view.entries.slice(0, 400)) {
+      const entry = decodeLogEntry(bytes)
+      const day = new Date(entryTime(entry) * 1000).toISOString().slice(0, 10)
+      const counts = expected[day] ??= { requests: 0, deliveries: 0, accesses: 0 }
+      if (entry.kind === 'request') counts.requests++
+      if (entry.kind === 'delivery') counts.deliveries++
+      if (entry.kind === 'access') counts.accesses++
+    }
+    assert.deepEqual(served400?.activity, expected)
+    assert.deepEqual(Object.values(expected).reduce((a, d) => a + d.requests + d.deliveries + d.accesses, 0), 400)
+    assert.equal(served400?.checkpoint?.size, 400)
     assert.ok(served.agencies.some((a) => a.agency === bad.address), 'agencies that anchor are in the report even without an endpoint')
     assert.ok(served.findings.some((f) => f.agency === bad.address && f.rule === 'LOG_ENDPOINT_UNKNOWN'))
   } finally {

@@ -1,5 +1,5 @@
 // The log as an agency node's service: a real node on the embedded chain serves its log over its HTTP API
-// (public, no token) and libp2p, and anchors it every second.
+// (public, no token) and libp2p, and anchors it every second; GET /api/anchors lists its anchors (token).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
@@ -9,7 +9,7 @@ import { createNode, roleSetup, type PorchlightNode } from '../../../node/index.
 import { parseConfig } from '../../../node/config/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../../node/chain/index.js'
 import { createPorchlightLibp2p } from '../../../node/p2p/index.js'
-import { fetchAuditResource, type AgencyLogService } from '../../../node/log/index.js'
+import { fetchAuditResource, type AgencyLogService, type AnchorHistory } from '../../../node/log/index.js'
 import { entryFor } from '../../helpers/log-store.js'
 
 describe('an agency node', () => {
@@ -60,5 +60,43 @@ describe('an agency node', () => {
     await node.services.log.log!.append(entryFor(0))
     await node.services.log.log!.checkpointCovering(0)
     assert.equal((await fetch(`${node.info().api!.url}/tile/entries/000.p/1`)).status, 200)
+  })
+
+  test('GET /api/anchors lists the agency\'s anchors from the chain, with the note where the node recorded it', async (t) => {
+    const config = parseConfig({ version: 1, role: 'agency', name: 'sheriff', chain: { rpc: chain.rpcUrl, chainId: chain.chainId, contracts: chain.contracts }, anchorIntervalSeconds: 3600 })
+    const node = await createNode({ config, services: roleSetup('agency').services, staticDir: false }) as PorchlightNode<{ log: AgencyLogService }>
+    t.after(async () => { await node.stop() })
+    await node.start()
+    const address = node.info().address!
+    await (await council.wallet!.sendTransaction({ to: address, value: parseEther('1') })).wait()
+    await council.registerAgency(address, { name: 'Sheriff', cells: ['872830828ffffff'], validUntil: Math.floor(Date.now() / 1000) + 86400 })
+    const url = node.info().api!.url
+    const get = async (token?: string): Promise<Response> => await fetch(`${url}/api/anchors`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } })
+
+    assert.deepEqual(await (await get(node.keys.apiToken)).json(), { items: [], source: 'chain' })
+
+    const { log, anchorer, chainClient } = node.services.log
+    for (let i = 0; i < 3; i++) await log!.append(entryFor(i))
+    const first = (await anchorer!.anchorNow())!
+    // A second anchor sent by the chain client alone (as the queue does after a restart): the anchorer has no record.
+    for (let i = 3; i < 7; i++) await log!.append(entryFor(i))
+    const second = await log!.checkpointCovering(6)
+    const outcome = await chainClient!.anchor(second.size, second.root)
+    assert.equal(outcome.status, 'anchored')
+
+    assert.equal((await get()).status, 401)
+    assert.equal((await get('wrong')).status, 401)
+    const res = await get(node.keys.apiToken)
+    assert.equal(res.status, 200)
+    const body = await res.json() as AnchorHistory
+    assert.equal(body.source, 'chain')
+    assert.deepEqual(body.items.map((a) => a.treeSize), [first.treeSize, second.size], 'oldest first, newest last')
+    assert.deepEqual(body.items[0], { treeSize: first.treeSize, root: first.root, transactionHash: first.transactionHash, blockNumber: first.blockNumber, recordedAt: first.recordedAt, checkpoint: first.checkpoint })
+    const [, last] = body.items
+    assert.equal(last!.root, hexlify(second.root))
+    assert.equal(last!.checkpoint, undefined)
+    assert.match(last!.transactionHash, /^0x[0-9a-f]{64}$/)
+    const block = await chainClient!.provider.getBlock(last!.blockNumber)
+    assert.equal(last!.recordedAt, block!.timestamp * 1000)
   })
 })

@@ -3,32 +3,24 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { ChainClient, type Deployment } from '../../../node/chain/index.js'
+import { ChainClient } from '../../../node/chain/index.js'
 import type { ChainEndpoint } from '../../../node/config/index.js'
 import { areaFromCircle, encodeAnnouncement, topicName, type RequestAnnouncement } from '../../../protocol/index.js'
 import { joinTopic, peerScore, porchlightScoreThresholds, waitForMeshPeer } from '../../../node/p2p/index.js'
 import type { ValidatedEvent } from '../../../node/network/index.js'
 import type { InboxItem } from '../../../node/resident/index.js'
-import { startChainFixture, type ChainFixture } from '../../helpers/chain.js'
+import type { ChainFixture } from '../../helpers/chain.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import {
   AREA, AREA_TOPIC_CELLS, INCIDENT, JURISDICTION, connect, connectRing, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
-  waitForSubscribers, type Resident
+  waitForSubscribers, startRegisteredAgency, type Resident
 } from '../../helpers/resident-network.js'
 
 let fixture: ChainFixture
 let endpoint: ChainEndpoint
 let agency: TestAgency
 
-before(async () => {
-  fixture = await startChainFixture()
-  const d: Deployment = fixture.deployment
-  endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
-  agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
-  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
-  await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
-  await council.close()
-})
+before(async () => { ({ fixture, endpoint, agency } = await startRegisteredAgency()) })
 
 after(async () => { await fixture.stop() })
 

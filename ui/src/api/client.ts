@@ -5,6 +5,7 @@ import type {
   AgencyRequestView, AnchorView, AuditReport, CameraView, Clip, DeliveryView, InboxItemView, InboxPolicy, InboxSummary, NodeView,
   PolicyView, RequestDraftBody, ShareView
 } from './types.js'
+import { sharesOf, toShareView, type NodeShare } from './share-view.js'
 
 export class ApiError extends Error {
   readonly code: string
@@ -83,14 +84,26 @@ export function createApiClient (init: ApiClientInit) {
     inbox: async () => itemsOf<InboxSummary>(await json('GET', '/api/inbox')),
     inboxItem: async (itemId: string) => await json<InboxItemView>('GET', `/api/inbox/${id(itemId)}`),
     ignore: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/ignore`, {}),
-    consent: async (itemId: string, clips: string[]) => await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips }),
+    consent: async (itemId: string, clips: string[]) => toShareView(await json<NodeShare | ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),
     cameras: async () => itemsOf<CameraView>(await json('GET', '/api/cameras')),
     clips: async () => itemsOf<Clip>(await json('GET', '/api/clips')),
     /** A clip's bytes as a blob URL (the clip route needs the token, which a <video src> cannot send). */
     clipUrl: async (cid: string) => await blobUrl(`/api/clips/${id(cid)}`),
-    shares: async () => itemsOf<ShareView>(await json('GET', '/api/shares')),
+    /**
+     * node/footage's list has no receipt status (it takes a chain read per share): a delivered share without
+     * one is read on its own for it, so "publicly anchored" shows.
+     */
+    shares: async () => {
+      const body = await json<{ shares?: Array<NodeShare | ShareView> }>('GET', '/api/shares')
+      if (!Array.isArray(body?.shares)) return sharesOf(body)
+      return sharesOf({
+        shares: await Promise.all(body.shares.map(async (s) => 'state' in s && s.state === 'delivered' && s.status === undefined
+          ? await json<NodeShare>('GET', `/api/shares/${id(s.id)}`)
+          : s))
+      })
+    },
 
     // agency
     requests: async () => itemsOf<RawRequestView>(await json('GET', '/api/requests')).map(toAgencyRequestView),

@@ -93,6 +93,8 @@ export interface CameraView {
   name: string
   lat: number
   lng: number
+  /** The camera's res-9 H3 cell. */
+  cell?: string
 }
 
 export interface ShareView {
@@ -159,7 +161,7 @@ export interface AgencyReport {
   violations: number
   warnings: number
   auditedAt?: number
-  /** Per UTC day (YYYY-MM-DD): requests, deliveries and accesses, when the auditor reports them. */
+  /** Per UTC day (YYYY-MM-DD) with any, oldest first: requests, deliveries and accesses in the verified entries (node/auditor sends it; optional for older auditors). */
   activity?: Record<string, { requests: number, deliveries: number, accesses: number }>
 }
 
@@ -179,14 +181,15 @@ export interface AuditReport {
   agencies: AgencyReport[]
   findings: Finding[]
   violations: number
-  checkpoints?: Array<{ agency: string, note: string, from: string }>
+  checkpoints: Array<{ agency: string, note: string, from: string }>
 }
 
-/** An anchor an agency node made (node/log/anchorer.ts AnchorRecord). */
+/** An anchor an agency put on chain (node/log/anchor-history.ts AnchorView). */
 export interface AnchorView {
   treeSize: number
   root: string
-  checkpoint: string
+  /** The anchored checkpoint note, when the node recorded the anchor itself. */
+  checkpoint?: string
   transactionHash: string
   blockNumber: number
   /** Unix ms. */

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css'
 import type { AgencyReport } from '../api/types.js'
 import { activityOf } from './status.js'
 
+const day = 86400
 const colors = { requests: '#2563eb', deliveries: '#059669', accesses: '#d97706' }
 
 function Chart ({ agency }: { agency: AgencyReport }) {
@@ -17,6 +18,9 @@ function Chart ({ agency }: { agency: AgencyReport }) {
     const data: uPlot.AlignedData = full
       ? [series.map((p) => p.at), series.map((p) => p.requests), series.map((p) => p.deliveries ?? 0), series.map((p) => p.accesses ?? 0)]
       : [series.map((p) => p.at), series.map((p) => p.requests)]
+    const first = data[0][0]!
+    const last = data[0][data[0].length - 1]!
+    const top = Math.max(...data.slice(1).flatMap((ys) => [...ys].map((y) => y ?? 0)))
     const plot = new uPlot({
       width: Math.min(560, ref.current.clientWidth || 560),
       height: 200,
@@ -25,6 +29,12 @@ function Chart ({ agency }: { agency: AgencyReport }) {
         { label: 'requests', stroke: colors.requests, width: 2 },
         ...(full ? [{ label: 'deliveries', stroke: colors.deliveries, width: 2 }, { label: 'accesses', stroke: colors.accesses, width: 2 }] : [])
       ],
+      // At least the last two weeks on the time axis, and from zero up: uPlot's own range for a single day
+      // spans years and its y range hugs the one value.
+      scales: {
+        x: { time: true, auto: false, range: [Math.min(first, last - 13 * day) - day / 2, last + day / 2] },
+        y: { auto: false, range: [0, Math.max(1, Math.ceil(top * 1.2))] }
+      },
       axes: [{}, { label: 'per day' }]
     }, data, ref.current)
     return () => { plot.destroy() }

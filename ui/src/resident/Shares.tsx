@@ -27,6 +27,8 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
   const shares = useLoad(async () => await api.shares(), [version], 1500)
   const inbox = useLoad(async () => await api.inbox(), [version])
   const titles = new Map((inbox.data ?? []).map((i) => [i.id, `${i.title} (case ${i.caseCode})`]))
+  // The share names the agency by address; the inbox item has the name its registry entry gives.
+  const agencyNames = new Map((inbox.data ?? []).map((i) => [i.id, i.agencyName]))
   return (
     <section aria-labelledby='shares-h'>
       <h2 id='shares-h'>Shares</h2>
@@ -44,7 +46,7 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
             return (
               <tr key={s.consent ?? s.request} data-request={s.request}>
                 <td>{titles.get(s.request) ?? <code>{short(s.request)}</code>}</td>
-                <td>{s.agencyName ?? (s.agency === undefined ? '' : short(s.agency))}</td>
+                <td>{s.agencyName ?? agencyNames.get(s.request) ?? (s.agency === undefined ? '' : short(s.agency))}</td>
                 <td>{s.clips.length} ({fmtBytes(total)})</td>
                 <td>{s.at === undefined ? '' : fmtTime(s.at)}</td>
                 <td>

@@ -3,7 +3,7 @@
 // agency whose signature must be on it comes from the evidence itself; whether that agency is registered is
 // then a question for the registry (the page shows the address to compare).
 import {
-  encodeLogEntry, hashLeaf, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
+  decodeLogEntry, encodeLogEntry, hashLeaf, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
   verifyInclusion, verifySigned, type Domain, type LogEntry, type SignedReceipt
 } from '../../../protocol/index.js'
 import { hexToBytes } from './hex.js'
@@ -30,7 +30,8 @@ export class EvidenceFormatError extends Error {
 
 export interface Evidence {
   receipt?: SignedReceipt
-  entry?: LogEntry
+  /** The entry, or its encoded bytes as hex (what a resident node's share record holds). */
+  entry?: LogEntry | string
   logIndex?: number
   checkpoint?: string
   proof?: string[]
@@ -104,9 +105,10 @@ export function checkEvidenceValue (pasted: Evidence, registryDomain?: Domain): 
     }
   }
   if (pasted.entry !== undefined) {
-    const entry = pasted.entry
+    const given = pasted.entry
     steps.push(step(`Entry ${logIndex} is in the log`, () => {
       if (root === undefined) throw new Error('no root: the checkpoint did not open')
+      const entry = typeof given === 'string' ? decodeLogEntry(hexToBytes(given)) : given
       verifyInclusion(hashLeaf(encodeLogEntry(entry)), logIndex, size, proof.map(hexToBytes), root)
       if (receipt !== undefined && entry.kind === 'delivery' && (entry.consent !== receipt.consent || entry.request !== receipt.request)) {
         throw new Error('the entry is about another consent or request than the receipt')

@@ -1,0 +1,94 @@
+// The anchors an agency put on chain, as GET /api/anchors answers: the chain's own Anchored events for this
+// agency (they include anchors the queue sent before a restart, which the anchorer never recorded), joined
+// with the anchorer's records, which add the anchored checkpoint note and when the node learned of it.
+// When the chain cannot be read, the records alone (each is an anchor the chain confirmed), marked so.
+import type { FastifyPluginAsync } from 'fastify'
+import { isPorchlightError } from '../../protocol/errors.js'
+import type { AnchorEvent } from '../chain/index.js'
+import type { AnchorRecord } from './anchorer.js'
+
+/** One anchor of this agency. */
+export interface AnchorView {
+  treeSize: number
+  /** 0x-hex root. */
+  root: string
+  transactionHash: string
+  blockNumber: number
+  /** Unix ms: when this node recorded it, else the block's timestamp. */
+  recordedAt: number
+  /** The signed checkpoint note anchored, when this node recorded it. */
+  checkpoint?: string
+}
+
+export interface AnchorHistorySource {
+  /** The anchorer's records (none when the node does not anchor). */
+  records: () => Promise<AnchorRecord[]>
+  /** The chain's Anchored events of this agency; undefined (or absent) when the node has no chain client. */
+  onChain?: () => Promise<AnchorEvent[] | undefined>
+  /** A block's timestamp in Unix seconds. */
+  blockTime?: (blockNumber: number) => Promise<number>
+}
+
+export interface AnchorHistory {
+  items: AnchorView[]
+  /** 'chain' when the chain's events were read; 'node' when only this node's records are shown. */
+  source: 'chain' | 'node'
+}
+
+/** Every anchor, smallest tree size (oldest) first. */
+export async function anchorHistory (src: AnchorHistorySource): Promise<AnchorHistory> {
+  const records = await src.records()
+  let events: AnchorEvent[] | undefined
+  try {
+    events = await src.onChain?.()
+  } catch (err) {
+    // The chain client's failures are typed (unreachable RPC, refused call); anything else is a bug.
+    if (!isPorchlightError(err)) throw err
+    events = undefined
+  }
+  if (events === undefined) return { items: records.map(recordView).sort(bySize), source: 'node' }
+  const bySizeRecord = new Map(records.map((r) => [r.treeSize, r]))
+  const times = new Map<number, number>()
+  const items: AnchorView[] = []
+  for (const e of events) {
+    const record = bySizeRecord.get(e.treeSize)
+    if (record !== undefined && record.root.toLowerCase() === e.root.toLowerCase()) {
+      items.push({ ...recordView(record), transactionHash: e.transactionHash, blockNumber: e.blockNumber })
+      continue
+    }
+    if (!times.has(e.blockNumber)) times.set(e.blockNumber, (await src.blockTime?.(e.blockNumber)) ?? 0)
+    items.push({ treeSize: e.treeSize, root: e.root, transactionHash: e.transactionHash, blockNumber: e.blockNumber, recordedAt: times.get(e.blockNumber)! * 1000 })
+  }
+  return { items: items.sort(bySize), source: 'chain' }
+}
+
+function recordView (r: AnchorRecord): AnchorView {
+  return { treeSize: r.treeSize, root: r.root, transactionHash: r.transactionHash, blockNumber: r.blockNumber, recordedAt: r.recordedAt, checkpoint: r.checkpoint }
+}
+
+const bySize = (a: AnchorView, b: AnchorView): number => a.treeSize - b.treeSize
+
+const anchorSchema = {
+  type: 'object',
+  required: ['treeSize', 'root', 'transactionHash', 'blockNumber', 'recordedAt'],
+  properties: {
+    treeSize: { type: 'integer' },
+    root: { type: 'string' },
+    transactionHash: { type: 'string' },
+    blockNumber: { type: 'integer' },
+    recordedAt: { type: 'integer', description: 'Unix ms' },
+    checkpoint: { type: 'string' }
+  }
+} as const
+
+/** GET /api/anchors (token): this agency's anchors, oldest first. */
+export function anchorRoutes (src: AnchorHistorySource): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/api/anchors', {
+      schema: {
+        summary: 'The anchors this agency put on chain, oldest first (newest last): from the chain\'s Anchored events, with the anchored checkpoint note where this node recorded it',
+        response: { 200: { type: 'object', required: ['items', 'source'], properties: { items: { type: 'array', items: anchorSchema }, source: { type: 'string', enum: ['chain', 'node'] } } } }
+      }
+    }, async () => await anchorHistory(src))
+  }
+}
