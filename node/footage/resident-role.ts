@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream'
 import type { NodeServiceFactories } from '../service.js'
 import { clips as clipsService, type ClipsService } from '../clips/index.js'
-import { residentServices, type ResidentInbox } from '../resident/index.js'
+import { residentServices, type ResidentInbox, type ResidentServicesInit } from '../resident/index.js'
 import type { RequestNetwork } from '../network/index.js'
 import { ChainClient } from '../chain/index.js'
 import { resolveChain } from '../config/index.js'
@@ -45,8 +45,8 @@ export function inboxReaderOf (inbox: ResidentInbox): InboxReader {
   }
 }
 
-export function residentFootageServices (): NodeServiceFactories<ResidentFootageServices> {
-  const base = { clips: clipsService(), ...residentServices() }
+export function residentFootageServices (init: ResidentServicesInit = {}): NodeServiceFactories<ResidentFootageServices> {
+  const base = { clips: clipsService(), ...residentServices(init) }
   let clips: ClipsService | undefined
   let inbox: ResidentInbox | undefined
   let network: RequestNetwork | undefined
