@@ -120,9 +120,18 @@ export async function startWorld (init: WorldInit): Promise<World> {
   const listen = (name: string): string[] => [init.transport === 'memory' ? `/memory/${name}-${crypto.randomUUID()}` : '/ip4/127.0.0.1/tcp/0']
   const meter = (node: PorchlightNode<any>): void => { meters.set(node.peerId.toString(), new TrafficMeter(node.libp2p, classifier, meters)) }
 
-  const agencies: AgencyNode[] = []
-  // The request identities (age keys) go to disk, as on a real agency node.
+  // The request identities (age keys) go to disk, as on a real agency node. Every wait below tolerates failure (it is
+  // reported and shows in the figures), so nothing here throws with nodes left running.
   const identityRoot = await mkdtemp(join(tmpdir(), 'porchlight-sim-'))
+  const agencies: AgencyNode[] = []
+  const residents: Array<ResidentNode | undefined> = city.residents.map(() => undefined)
+  const stop = async (): Promise<void> => {
+    say('stopping')
+    await pool([...agencies, ...residents.filter((r) => r !== undefined)], 32, async (n) => { await n.stop().catch(() => {}) })
+    await registry.close()
+    await chain.stop()
+    await rm(identityRoot, { recursive: true, force: true })
+  }
   for (const [i, a] of city.agencies.entries()) {
     const setup = roleSetup('agency', { network: { registry, domain }, agency: { requests: { identityDir: join(identityRoot, a.name) } } })
     const keys = { ...await generateKeys('agency'), agencyKey: agencyKeys[i]!.privateKey }
@@ -141,7 +150,6 @@ export async function startWorld (init: WorldInit): Promise<World> {
   }
 
   const cameraCells = city.residents.map((r) => cameraCell(r.lat, r.lng))
-  const residents: Array<ResidentNode | undefined> = city.residents.map(() => undefined)
   const startResident = async (i: number): Promise<void> => {
     const r = city.residents[i]!
     const setup = roleSetup('resident', { network: { registry, domain } })
@@ -172,8 +180,14 @@ export async function startWorld (init: WorldInit): Promise<World> {
   say(`residents started: ${started}/${online.length} (${late.size} start late)`)
 
   const edges = plannedEdges(city, random, init.randomPeers ?? 2)
+  // A dial can time out while the process is busy with hundreds of handshakes: try again, then give up (counted).
+  let failedDials = 0
   const dial = async (a: PorchlightLibp2p, b: PorchlightLibp2p): Promise<void> => {
-    try { await a.dial(b.getMultiaddrs()) } catch (err) { say(`dial failed: ${(err as Error).message}`) }
+    for (let attempt = 1; ; attempt++) {
+      try { await a.dial(b.getMultiaddrs()); return } catch (err) {
+        if (attempt === 3) { failedDials++; say(`dial failed 3 times: ${(err as Error).message}`); return }
+      }
+    }
   }
   const dialEdges = async (which: Array<[number, number]>): Promise<void> => {
     let done = 0
@@ -194,7 +208,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
   })
   await pool(agencyDials, 16, async ([agency, i]) => { await dial(agency.libp2p, residents[i]!.libp2p) })
   for (let a = 0; a < agencies.length; a++) for (let b = a + 1; b < agencies.length; b++) await dial(agencies[a]!.libp2p, agencies[b]!.libp2p)
-  say(`connections: ${edges.length} resident links, ${agencyDials.length} agency links`)
+  say(`connections: ${edges.length} resident links, ${agencyDials.length} agency links, ${failedDials} failed`)
 
   // The mesh: every resident with a cell-mate online has a mesh peer on its topic; every agency sees a subscriber on each populated cell.
   const populated = new Map<string, number>()
@@ -217,9 +231,11 @@ export async function startWorld (init: WorldInit): Promise<World> {
     say(`no mesh peer: ${city.residents[i]!.name} topics ${l.services.pubsub.getTopics().join(' ')} want ${topic}; ${l.getPeers().length} peers, ${l.services.pubsub.getSubscribers(topic).length} subscribed`)
   }
   await Promise.all(city.agencies.flatMap((a, k) => a.jurisdiction.filter((c) => populated.has(c)).map(async (c) => {
-    await waitForTopicPeer(agencies[k]!.libp2p, topicName(c), { signal })
+    // Without one the desk keeps the announcement pending until a subscriber appears (the latency shows it).
+    try { await waitForTopicPeer(agencies[k]!.libp2p, topicName(c), { signal }) } catch { say(`${a.name} sees no subscriber on ${c}`) }
   })))
   say(`mesh formed: ${meshed} residents meshed`)
+
 
   return {
     chain,
@@ -237,12 +253,6 @@ export async function startWorld (init: WorldInit): Promise<World> {
       say(`late residents started: ${ids.length}`)
     },
     all: () => [...agencies.map((a) => a.libp2p), ...residents.flatMap((r) => r === undefined ? [] : [r.libp2p])],
-    async stop () {
-      say('stopping')
-      await pool([...agencies, ...residents.filter((r) => r !== undefined)], 32, async (n) => { await n.stop().catch(() => {}) })
-      await registry.close()
-      await chain.stop()
-      await rm(identityRoot, { recursive: true, force: true })
-    }
+    stop
   }
 }
