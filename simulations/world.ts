@@ -184,7 +184,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
   let failedDials = 0
   const dial = async (a: PorchlightLibp2p, b: PorchlightLibp2p): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
-      try { await a.dial(b.getMultiaddrs()); return } catch (err) {
+      try { await a.dial(b.getMultiaddrs(), { signal: AbortSignal.timeout(15_000) }); return } catch (err) {
         if (attempt === 3) { failedDials++; say(`dial failed 3 times: ${(err as Error).message}`); return }
       }
     }
@@ -193,7 +193,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
     let done = 0
     await pool(which, 32, async ([a, b]) => {
       await dial(residents[a]!.libp2p, residents[b]!.libp2p)
-      if (++done % 500 === 0) say(`connections: ${done}/${which.length}`)
+      if (++done % 250 === 0) say(`connections: ${done}/${which.length}`)
     })
   }
   await dialEdges(edges.filter(([a, b]) => !late.has(a) && !late.has(b)))
@@ -206,7 +206,8 @@ export async function startWorld (init: WorldInit): Promise<World> {
     for (const i of online) if (cells.has(city.residents[i]!.topic)) byCell.set(city.residents[i]!.topic, [...(byCell.get(city.residents[i]!.topic) ?? []), i])
     for (const members of byCell.values()) for (const i of random.sample(members, perCell)) agencyDials.push([agencies[k]!, i])
   })
-  await pool(agencyDials, 16, async ([agency, i]) => { await dial(agency.libp2p, residents[i]!.libp2p) })
+  say(`agencies dial ${agencyDials.length} residents`)
+  await pool(agencyDials, 8, async ([agency, i]) => { await dial(agency.libp2p, residents[i]!.libp2p) })
   for (let a = 0; a < agencies.length; a++) for (let b = a + 1; b < agencies.length; b++) await dial(agencies[a]!.libp2p, agencies[b]!.libp2p)
   say(`connections: ${edges.length} resident links, ${agencyDials.length} agency links, ${failedDials} failed`)
 
