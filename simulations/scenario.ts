@@ -50,6 +50,8 @@ export interface SimResults {
   city: { residents: number, agencies: number, topicCells: number, residentsPerCell: { mean: number, max: number } }
   incidents: Array<Omit<Incident, 'cells' | 'inArea'> & { areaCells: number, inArea: number }>
   wallSeconds: { startup: number, total: number }
+  /** Planned connections that could not be made (three attempts of 15 s). */
+  failedDials: number
   rssMiB: number
   geo: DesignResult
   offline?: { residents: number, expected: number, delivered: number, recall: number, lastMs: number }
@@ -227,6 +229,7 @@ export async function runSimulation (opts: SimOptions): Promise<SimResults> {
       city: { residents: city.residents.length, agencies: city.agencies.length, topicCells: city.topicCells.length, residentsPerCell: { mean: mean([...perCell.values()]), max: Math.max(...perCell.values()) } },
       incidents: incidents.map(({ cells, inArea, ...rest }) => ({ ...rest, areaCells: cells.length, inArea: inArea.length })),
       wallSeconds: { startup, total: (performance.now() - began) / 1000 },
+      failedDials: world.failedDials(),
       rssMiB: process.memoryUsage().rss / 2 ** 20,
       geo,
       ...(offline === undefined ? {} : { offline }),
