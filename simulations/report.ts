@@ -28,6 +28,7 @@ export function plotOptions (results: SimResults): Record<string, PlotOptions> {
   return {
     'latency-cdf': {
       title: `Publish → inbox latency, ${n} residents: geo topics vs one global topic`,
+      marginRight: 50,
       x: { label: 'ms after publish', grid: true },
       y: { label: 'share of in-area deliveries', domain: [0, 1], grid: true },
       marks: [
