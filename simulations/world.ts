@@ -187,7 +187,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
   const dial = async (a: PorchlightLibp2p, b: PorchlightLibp2p): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       try { await a.dial(b.getMultiaddrs(), { signal: AbortSignal.timeout(15_000) }); return } catch (err) {
-        if (attempt === 3) { failedDials++; say(`dial failed 3 times: ${(err as Error).message}`); return }
+        if (attempt === 3) { failedDials++; say(`dial ${a.peerId.toString().slice(-6)} → ${b.peerId.toString().slice(-6)} (${b.getConnections().length} connections) failed 3 times: ${(err as Error).name} ${(err as Error).message}`); return }
       }
     }
   }
