@@ -1,8 +1,8 @@
 // A synthetic city: a real-sized town's bounding box, residents placed with uneven density (a few dense
 // neighborhoods over a sparse background, as real camera ownership is), and agencies whose jurisdictions
 // tile the town's res-7 cells in contiguous west-to-east bands.
-import { POLYGON_TO_CELLS_FLAGS, cellToLatLng, latLngToCell, polygonToCellsExperimental } from 'h3-js'
-import { TOPIC_RESOLUTION } from '../protocol/geo/index.js'
+import { POLYGON_TO_CELLS_FLAGS, cellToLatLng, cellToParent, polygonToCellsExperimental } from 'h3-js'
+import { TOPIC_RESOLUTION, cameraCell } from '../protocol/geo/index.js'
 import type { Random } from './random.js'
 
 export interface BoundingBox { south: number, west: number, north: number, east: number }
@@ -10,6 +10,7 @@ export interface BoundingBox { south: number, west: number, north: number, east:
 /** Dayton, Ohio: about 14 × 12 km, some 140,000 people. */
 export const DEFAULT_BBOX: BoundingBox = { south: 39.70, west: -84.27, north: 39.81, east: -84.10 }
 
+/** `topic`: the res-7 cell the resident's node joins, the parent of its camera's res-9 cell (node/resident/matching.ts). */
 export interface SimResident { name: string, lat: number, lng: number, topic: string }
 export interface SimAgency { name: string, jurisdiction: string[] }
 export interface City {
@@ -64,7 +65,7 @@ export function createCity (random: Random, init: CityInit): City {
     } else {
       [lat, lng] = uniformPoint(random, bbox)
     }
-    residents.push({ name: `resident-${residents.length}`, lat, lng, topic: latLngToCell(lat, lng, TOPIC_RESOLUTION) })
+    residents.push({ name: `resident-${residents.length}`, lat, lng, topic: cellToParent(cameraCell(lat, lng), TOPIC_RESOLUTION) })
   }
 
   // Jurisdictions: the town's topic cells sorted by longitude, cut into equal contiguous bands.

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream'
 import type { NodeServiceFactories } from '../service.js'
 import { clips as clipsService, type ClipsService } from '../clips/index.js'
-import { residentServices, type ResidentInbox } from '../resident/index.js'
+import { residentServices, type ResidentInbox, type ResidentServicesInit } from '../resident/index.js'
 import type { RequestNetwork } from '../network/index.js'
 import { ChainClient } from '../chain/index.js'
 import { resolveChain } from '../config/index.js'
@@ -45,10 +45,10 @@ export function inboxReaderOf (inbox: ResidentInbox): InboxReader {
   }
 }
 
-export function residentFootageServices (): NodeServiceFactories<ResidentFootageServices> {
+export function residentFootageServices (init: ResidentServicesInit = {}): NodeServiceFactories<ResidentFootageServices> {
   let clips: ClipsService | undefined
   // The inbox lists each request's matching clips from the clip store (built first, below).
-  const base = { clips: clipsService(), ...residentServices({ inbox: { clips: () => clips } }) }
+  const base = { clips: clipsService(), ...residentServices({ ...init, inbox: { ...init.inbox, clips: () => clips } }) }
   let inbox: ResidentInbox | undefined
   let network: RequestNetwork | undefined
   return {

@@ -62,6 +62,16 @@ export interface PorchlightLibp2pInit {
   scoreThresholds?: Partial<PeerScoreThresholds>
   /** Gossipsub heartbeat in ms; lower only in tests and simulations. @default 1000 */
   heartbeatIntervalMs?: number
+  /**
+   * Inbound connections accepted per second from one host. libp2p's default (5) suits a public node; a
+   * simulator running hundreds of TCP nodes on 127.0.0.1 needs more. @default 5
+   */
+  inboundConnectionThreshold?: number
+  /**
+   * Close a connection whose periodic ping fails. A simulator that runs a thousand nodes on two shared cores
+   * turns it off: there a late pong means a starved event loop, not a dead peer. @default true
+   */
+  abortConnectionOnPingFailure?: boolean
   logger?: ComponentLogger
   /** Start listening and dialling at once. @default true */
   start?: boolean
@@ -96,6 +106,8 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
     start: init.start ?? true,
     ...(init.privateKey === undefined ? {} : { privateKey: init.privateKey }),
     ...(init.logger === undefined ? {} : { logger: init.logger }),
+    ...(init.inboundConnectionThreshold === undefined ? {} : { connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold } }),
+    ...(init.abortConnectionOnPingFailure === undefined ? {} : { connectionMonitor: { abortConnectionOnPingFailure: init.abortConnectionOnPingFailure } }),
     addresses: { listen, ...(init.announce === undefined ? {} : { announce: init.announce }) },
     transports: [transport === 'memory' ? memory({ latency: init.memoryLatencyMs ?? 0 }) : tcp()],
     connectionEncrypters: [noise()],

@@ -24,7 +24,7 @@ test('residents are unevenly spread and sit in the town; incidents fall in town 
   const city = createCity(random, { residents: 1000, agencies: 2 })
   const perTopic = new Map<string, number>()
   for (const r of city.residents) {
-    assert.equal(r.topic, latLngToCell(r.lat, r.lng, 7))
+    assert.equal(r.topic, cellToParent(latLngToCell(r.lat, r.lng, 9), 7))
     perTopic.set(r.topic, (perTopic.get(r.topic) ?? 0) + 1)
   }
   const counts = [...perTopic.values()].sort((x, y) => x - y)

@@ -1,0 +1,69 @@
+// `npm run sim` flags (node:util parseArgs); bad input is a UsageError, printed with the usage, exit 2.
+import { parseArgs } from 'node:util'
+import { UsageError } from '../node/cli/command.js'
+import type { SimOptions } from './scenario.js'
+
+export const SIM_USAGE = `npm run sim -- [--nodes N] [--agencies K] [--requests R] [--adversaries M] [--offline FRACTION]
+                  [--transport memory|tcp] [--seed S] [--out DIR] [--latency MS] [--heartbeat MS] [--no-flood]
+  --nodes        resident nodes (default 1000)
+  --agencies     agency nodes, jurisdictions tiling the town (default 3)
+  --requests     requests published at random incident sites (default 20)
+  --adversaries  peers flooding invalid requests (default 0; not implemented yet: only 0 is accepted)
+  --offline      share of residents started after the requests, which must catch up (default 0)
+  --transport    memory (default) or tcp (on 127.0.0.1)
+  --seed         random seed: the same seed builds the same city and requests (default 1)
+  --out          where results.json and the plots go (default simulations/out)
+  --latency      added link latency of the memory transport, ms (default 25)
+  --heartbeat    gossipsub heartbeat, ms (default 1000, as deployed)
+  --no-flood     skip the flood baseline`
+
+export interface SimCliOptions extends Omit<SimOptions, 'progress'> { out: string, adversaries: number }
+
+function integer (name: string, value: string, min: number, max: number): number {
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`)
+  return n
+}
+
+export function parseSimArgs (argv: string[]): SimCliOptions {
+  let values
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        nodes: { type: 'string', default: '1000' },
+        agencies: { type: 'string', default: '3' },
+        requests: { type: 'string', default: '20' },
+        adversaries: { type: 'string', default: '0' },
+        offline: { type: 'string', default: '0' },
+        transport: { type: 'string', default: 'memory' },
+        seed: { type: 'string', default: '1' },
+        out: { type: 'string', default: 'simulations/out' },
+        latency: { type: 'string', default: '25' },
+        heartbeat: { type: 'string', default: '1000' },
+        'no-flood': { type: 'boolean', default: false }
+      }
+    }).values
+  } catch (err) {
+    throw new UsageError((err as Error).message)
+  }
+  const offline = Number(values.offline)
+  if (!Number.isFinite(offline) || offline < 0 || offline >= 1) throw new UsageError('--offline must be a fraction from 0 to below 1')
+  if (values.transport !== 'memory' && values.transport !== 'tcp') throw new UsageError('--transport must be memory or tcp')
+  const adversaries = integer('adversaries', values.adversaries, 0, 100_000)
+  if (adversaries > 0) throw new UsageError('--adversaries is not implemented yet (see docs/simulations.md)')
+  return {
+    nodes: integer('nodes', values.nodes, 2, 100_000),
+    agencies: integer('agencies', values.agencies, 1, 100),
+    requests: integer('requests', values.requests, 1, 10_000),
+    adversaries,
+    offline,
+    transport: values.transport,
+    seed: integer('seed', values.seed, 0, 2 ** 31 - 1),
+    out: values.out,
+    latencyMs: integer('latency', values.latency, 0, 10_000),
+    heartbeatMs: integer('heartbeat', values.heartbeat, 50, 60_000),
+    flood: !values['no-flood']
+  }
+}
