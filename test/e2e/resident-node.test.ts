@@ -80,7 +80,8 @@ test('a clip added through the page is stored by node/clips, matches the request
   await page.goto(`${node.info().api!.url}/#token=${node.keys.apiToken}`)
   await page.getByRole('tab', { name: 'Clips' }).click()
   await page.getByLabel('Video file').setInputFiles({ name: 'porch.webm', mimeType: 'video/webm', buffer: SAMPLE_CLIP })
-  await page.getByLabel('Camera').fill('porch')
+  // The node reports its cameras (GET /api/cameras), so the page offers them as a list.
+  await page.getByLabel('Camera').selectOption('porch')
   const start = new Date((fields.windowStart + 600) * 1000)
   const pad = (n: number): string => String(n).padStart(2, '0')
   await page.getByLabel('Recording started').fill(`${start.getFullYear()}-${pad(start.getMonth() + 1)}-${pad(start.getDate())}T${pad(start.getHours())}:${pad(start.getMinutes())}`)
