@@ -53,7 +53,11 @@ export async function startAuditChain (accounts = 20): Promise<AuditChainFixture
     async agencyWith (count) {
       const account = chain.accounts[nextAccount++]!
       await council.registerAgency(account.address, { name: `agency ${nextAccount}`, cells: JURISDICTION, validUntil: (await now()) + 365 * 86400 })
-      const log = new LogFixture(account.privateKey, chain.chainId, { entries: encodeEntries(buildEntries(account.privateKey, domain, (await now()) + 1, count)) })
+      const start = (await now()) + 1
+      // Entries are dated one second apart; the next batch starts after the last, never on the same dates (the
+      // chain's clock may not have moved: blocks in one second share it), which would repeat the same requests.
+      let next = start + count
+      const log = new LogFixture(account.privateKey, chain.chainId, { entries: encodeEntries(buildEntries(account.privateKey, domain, start, count)) })
       fixtures.push(log)
       const url = await log.listen()
       const anchorContract = new Contract(chain.deployment!.contracts.AuditAnchor, auditAnchorArtifact.abi, new Wallet(account.privateKey, provider))
@@ -67,7 +71,9 @@ export async function startAuditChain (accounts = 20): Promise<AuditChainFixture
           await tx.wait()
         },
         async grow (n) {
-          const more = encodeEntries(buildEntries(account.privateKey, domain, (await now()) + 1, n))
+          const from = Math.max((await now()) + 1, next)
+          next = from + n
+          const more = encodeEntries(buildEntries(account.privateKey, domain, from, n))
           log.view = { entries: [...log.view.entries, ...more] }
         }
       }
