@@ -24,7 +24,7 @@ import {
   FOOTAGE_PROTOCOL, agencyAddrs, createConsent, declaredClips, sendFootage, type FootageReceiverEvents
 } from '../../../node/footage/index.js'
 import { footageStream as framedFootage } from '../../../node/footage/footage-stream.js'
-import { MAX_FOOTAGE_FRAME } from '../../../node/footage/wire.js'
+import { CREDIT_WINDOW, MAX_FOOTAGE_FRAME } from '../../../node/footage/wire.js'
 import { byteStream, randomClip, readAll } from '../../support/byte-streams.js'
 import { addClip, call, draft, issueRequest, shareWhere, startFootageWorld, type FootageWorld, type ResidentNode } from '../../helpers/footage-world.js'
 
@@ -252,7 +252,8 @@ async function cutOff (data: (frames: ReturnType<typeof framedFootage>, cipherte
     const refused = once(world.agency.services.footage.receiver, 'footage:refused') as Promise<[FootageReceiverEvents['footage:refused'][0]]>
     const frames = framedFootage(await (await rawPeer()).dialProtocol(agencyAddrs(request.signed), FOOTAGE_PROTOCOL), { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL })
     await frames.write({ consent: encodeSignedConsent(consent), clips: declaredClips(consent) })
-    assert.deepEqual(await frames.read(), { accept: true })
+    // The clips here fit in the first credit grant, so this hand-driven sender need not wait for more.
+    assert.deepEqual(await frames.read(), { accept: true, credit: CREDIT_WINDOW })
     await data(frames, ciphertext).catch(() => {})
     error = (await refused)[0].error
   })
