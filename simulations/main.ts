@@ -17,7 +17,7 @@ async function main (argv: string[]): Promise<number> {
   }
   const began = performance.now()
   const progress = (line: string): void => { process.stderr.write(`[${((performance.now() - began) / 1000).toFixed(1).padStart(6)} s] ${line}\n`) }
-  const { out, adversaries: _, ...sim } = opts
+  const { out, ...sim } = opts
   const results = await runSimulation({ ...sim, progress })
   const files = await writeReport(out, results)
   const line = (name: string, s: SimResults['geo']['summary']): string =>
@@ -25,6 +25,13 @@ async function main (argv: string[]): Promise<number> {
     `exposure max ${(s.exposure.max * 100).toFixed(2)}%, bytes/node/request ${(s.bytesPerNodePerRequest.sent + s.bytesPerNodePerRequest.received).toFixed(0)}, duplicates ${s.duplicatesPerMessage.toFixed(2)}`
   console.log(line('geo  ', results.geo.summary))
   if (results.flood !== undefined) console.log(line('flood', results.flood.summary))
+  if (results.attack !== undefined) {
+    const a = results.attack
+    console.log(line(`geo under attack (${a.adversaries} adversaries)`, a.geo.summary))
+    console.log(`attack: invalid published ${Object.values(a.published).reduce((x, y) => x + y, 0)}, received at first hop ${a.firstHop}, forwarded past it ${a.forwarded}; ` +
+      `graylisted ${a.graylist.graylisted}/${a.graylist.neighbors} neighbor pairs, ${a.graylist.adversariesGraylisted}/${a.adversaries} adversaries by all neighbors` +
+      (a.graylist.msUntilAllGraylisted === undefined ? '' : ` after ${a.graylist.msUntilAllGraylisted.toFixed(0)} ms`))
+  }
   if (results.offline !== undefined) console.log(`offline: ${results.offline.delivered}/${results.offline.expected} caught up (${(results.offline.recall * 100).toFixed(2)}%)`)
   console.log(`wall ${results.wallSeconds.total.toFixed(0)} s (startup ${results.wallSeconds.startup.toFixed(0)} s), rss ${results.rssMiB.toFixed(0)} MiB; wrote ${files.join(', ')}`)
   return 0

@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util'
 import { UsageError } from '../node/cli/command.js'
 import type { SimOptions } from './scenario.js'
 
-export const SIM_USAGE = `npm run sim -- [--nodes N] [--agencies K] [--requests R] [--adversaries M] [--offline FRACTION]
+export const SIM_USAGE = `npm run sim -- [--nodes N] [--agencies K] [--requests R] [--adversaries M] [--attack-rate R] [--offline FRACTION]
                   [--transport memory|tcp] [--seed S] [--out DIR] [--latency MS] [--heartbeat MS] [--no-flood]
   --nodes        resident nodes (default 1000)
   --agencies     agency nodes, jurisdictions tiling the town (default 3)
   --requests     requests published at random incident sites (default 20)
-  --adversaries  peers flooding invalid requests (default 0; not implemented yet: only 0 is accepted)
+  --adversaries  peers publishing invalid announcements during a second geo run (default 0)
+  --attack-rate  invalid messages per second per adversary (default 5)
   --offline      share of residents started after the requests, which must catch up (default 0)
   --transport    memory (default) or tcp (on 127.0.0.1)
   --seed         random seed: the same seed builds the same city and requests (default 1)
@@ -17,7 +18,7 @@ export const SIM_USAGE = `npm run sim -- [--nodes N] [--agencies K] [--requests 
   --heartbeat    gossipsub heartbeat, ms (default 1000, as deployed)
   --no-flood     skip the flood baseline`
 
-export interface SimCliOptions extends Omit<SimOptions, 'progress'> { out: string, adversaries: number }
+export interface SimCliOptions extends Omit<SimOptions, 'progress'> { out: string, adversaries: number, attackRate: number }
 
 function integer (name: string, value: string, min: number, max: number): number {
   const n = Number(value)
@@ -36,6 +37,7 @@ export function parseSimArgs (argv: string[]): SimCliOptions {
         agencies: { type: 'string', default: '3' },
         requests: { type: 'string', default: '20' },
         adversaries: { type: 'string', default: '0' },
+        'attack-rate': { type: 'string', default: '5' },
         offline: { type: 'string', default: '0' },
         transport: { type: 'string', default: 'memory' },
         seed: { type: 'string', default: '1' },
@@ -52,12 +54,12 @@ export function parseSimArgs (argv: string[]): SimCliOptions {
   if (!Number.isFinite(offline) || offline < 0 || offline >= 1) throw new UsageError('--offline must be a fraction from 0 to below 1')
   if (values.transport !== 'memory' && values.transport !== 'tcp') throw new UsageError('--transport must be memory or tcp')
   const adversaries = integer('adversaries', values.adversaries, 0, 100_000)
-  if (adversaries > 0) throw new UsageError('--adversaries is not implemented yet (see docs/simulations.md)')
   return {
     nodes: integer('nodes', values.nodes, 2, 100_000),
     agencies: integer('agencies', values.agencies, 1, 100),
     requests: integer('requests', values.requests, 1, 10_000),
     adversaries,
+    attackRate: integer('attack-rate', values['attack-rate'], 1, 1000),
     offline,
     transport: values.transport,
     seed: integer('seed', values.seed, 0, 2 ** 31 - 1),

@@ -20,12 +20,35 @@ export function latencyCdf (results: SimResults): Array<{ design: Design, ms: nu
   })
 }
 
+/** Recall and latency of the geo run without (M = 0) and with the adversaries: one point per M. */
+export function attackPoints (results: SimResults): Array<{ adversaries: number, measure: string, value: number }> {
+  if (results.attack === undefined) return []
+  const runs: Array<[number, DesignResult]> = [[0, results.geo], [results.attack.adversaries, results.attack.geo]]
+  return runs.flatMap(([adversaries, r]) => [
+    { adversaries, measure: 'latency p50 (ms)', value: r.summary.latencyMs.p50 },
+    { adversaries, measure: 'latency p99 (ms)', value: r.summary.latencyMs.p99 },
+    { adversaries, measure: 'recall (%)', value: r.summary.recall * 100 }
+  ])
+}
+
 export function plotOptions (results: SimResults): Record<string, PlotOptions> {
   const cdf = latencyCdf(results)
   const lastOf = (d: Design): Array<{ design: Design, ms: number, share: number }> => cdf.filter((p) => p.design === d).slice(-1)
   const perRequest = designs(results).flatMap(([design, r]) => r.perRequest.map((m, i) => ({ design, request: i, exposure: m.exposure * 100, bytes: m.bytesSentPerNode + m.bytesReceivedPerNode })))
   const n = results.options.nodes
+  const attack = attackPoints(results)
   return {
+    ...(attack.length === 0
+      ? {}
+      : {
+          attack: {
+            title: 'Recall and latency of the geo topics under attack vs adversaries M',
+            fy: { label: null },
+            x: { label: 'adversaries M', grid: true },
+            y: { label: null, grid: true },
+            marks: [Plot.line(attack, { x: 'adversaries', y: 'value', fy: 'measure' }), Plot.dot(attack, { x: 'adversaries', y: 'value', fy: 'measure' }), Plot.ruleY([0])]
+          }
+        }),
     'latency-cdf': {
       title: `Publish → inbox latency, ${n} residents: geo topics vs one global topic`,
       marginRight: 50,

@@ -4,16 +4,21 @@
 import { performance } from 'node:perf_hooks'
 import { joinTopic, leaveTopic, waitForMeshPeer, TopicValidatorResult, type PorchlightLibp2p } from '../node/p2p/index.js'
 import type { RequestNetwork } from '../node/network/index.js'
-import { areaFromCircle, encodeAnnouncement, LIMITS, topicCells, topicName, type Category } from '../protocol/index.js'
+import { areaFromCircle, decodeAnnouncement, encodeAnnouncement, LIMITS, topicCells, topicName, type Category, type RequestAnnouncement } from '../protocol/index.js'
 import { createCity, incidentSite, type City } from './city.js'
 import { createRandom, type Random } from './random.js'
 import { mean, summarize, type RequestMeasure, type Summary } from './measures.js'
 import { startWorld, type World } from './world.js'
+import { startAttack, type AttackCounts, type GraylistResult } from './adversary.js'
 
 export interface SimOptions {
   nodes: number
   agencies: number
   requests: number
+  /** Adversary peers publishing invalid announcements during a second geo run. @default 0 */
+  adversaries?: number
+  /** Invalid messages per second per adversary. @default 5 */
+  attackRate?: number
   /** Share of residents that start only after the requests were published (they must catch up). */
   offline: number
   transport: 'memory' | 'tcp'
@@ -56,6 +61,15 @@ export interface SimResults {
   geo: DesignResult
   offline?: { residents: number, expected: number, delivered: number, recall: number, lastMs: number }
   flood?: DesignResult
+  attack?: AttackResult
+}
+
+/** The same requests again with M adversaries publishing (the no-attack figures are `geo`). */
+export interface AttackResult extends AttackCounts {
+  adversaries: number
+  ratePerSecond: number
+  geo: DesignResult
+  graylist: GraylistResult
 }
 
 const FLOOD_TOPIC = 'porchlight/1/req/flood'
@@ -195,6 +209,31 @@ export async function runSimulation (opts: SimOptions): Promise<SimResults> {
       return (await world.agencies[incident.agency]!.services.requests.desk.create(draftOf(incident, i, random))).id
     }, opts, 'geo')
 
+    let attack: AttackResult | undefined
+    if ((opts.adversaries ?? 0) > 0) {
+      const deployment = world.chain.deployment!
+      const sample = world.classifier.sample === undefined ? undefined : decodeAnnouncement(world.classifier.sample)
+      const ratePerSecond = opts.attackRate ?? 5
+      const adv = await startAttack({
+        world, city, random, count: opts.adversaries!, ratePerSecond, transport: opts.transport, latencyMs: opts.latencyMs,
+        ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
+        domain: { chainId: deployment.chainId, verifyingContract: deployment.contracts.AgencyRegistry },
+        ...(sample?.kind === 'request' ? { template: sample as RequestAnnouncement } : {})
+      })
+      try {
+        say(`attack: ${opts.adversaries} adversaries joined, publishing ${ratePerSecond}/s each`)
+        const graylisting = adv.start(60_000)
+        const underAttack = await runDesign(world, city, incidents, random, async (incident, i) => {
+          return (await world.agencies[incident.agency]!.services.requests.desk.create(draftOf(incident, i + incidents.length, random))).id
+        }, opts, 'geo under attack')
+        const graylist = await graylisting
+        attack = { adversaries: opts.adversaries!, ratePerSecond, geo: underAttack, graylist, ...adv.counts() }
+        say(`attack: forwarded invalid ${attack.forwarded}, first hop ${attack.firstHop}, graylisted ${graylist.graylisted}/${graylist.neighbors}`)
+      } finally {
+        await adv.stop()
+      }
+    }
+
     let offline: SimResults['offline']
     if (late.size > 0) {
       const t0 = performance.now()
@@ -233,7 +272,8 @@ export async function runSimulation (opts: SimOptions): Promise<SimResults> {
       rssMiB: process.memoryUsage().rss / 2 ** 20,
       geo,
       ...(offline === undefined ? {} : { offline }),
-      ...(flood === undefined ? {} : { flood })
+      ...(flood === undefined ? {} : { flood }),
+      ...(attack === undefined ? {} : { attack })
     }
   } finally {
     await world.stop()

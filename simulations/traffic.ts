@@ -31,12 +31,14 @@ export interface RequestTraffic {
 /** Names the request an announcement's bytes carry; caches by content hash (the same bytes arrive many times). */
 export class RequestClassifier {
   readonly #byHash = new Map<string, string | null>()
+  /** The first valid announcement seen (the adversaries' model for forgeries). */
+  sample: Uint8Array | undefined
 
   ofData (data: Uint8Array): string | undefined {
     const key = bytesToHex(sha256(data))
     let id = this.#byHash.get(key)
     if (id === undefined) {
-      try { id = announcementId(decodeAnnouncement(data)) } catch { id = null }
+      try { id = announcementId(decodeAnnouncement(data)); this.sample ??= data } catch { id = null }
       this.#byHash.set(key, id)
     }
     return id ?? undefined
