@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, randomBytes } from '@noble/hashes/utils.js'
 import { createPorchlightLibp2p, GossipsubInternalsError, joinTopic, peerScore, porchlightScoreThresholds, waitForMeshPeer, TopicValidatorResult, type PorchlightLibp2p } from '../node/p2p/index.js'
-import { encodeAnnouncement, signTyped, topicName, type Domain, type RequestAnnouncement } from '../protocol/index.js'
+import { addressOfPrivateKey, encodeAnnouncement, signTyped, topicName, type Domain, type RequestAnnouncement } from '../protocol/index.js'
 import type { City } from './city.js'
 import type { Random } from './random.js'
 import type { World } from './world.js'
@@ -112,7 +112,10 @@ export async function startAttack (init: AttackInit): Promise<Attack> {
     if (t === undefined || kind === 'garbage') return randomBytes(random.int(16, 2048))
     const message = { ...t.request.message, caseCode: `FORGED-${++serial}` }
     if (kind === 'forged-signature') return encodeAnnouncement({ ...t, request: { message, signature: t.request.signature } })
-    if (kind === 'unregistered-key') return encodeAnnouncement({ ...t, request: signTyped('Request', message, init.domain, randomBytes(32)) as RequestAnnouncement['request'] })
+    if (kind === 'unregistered-key') {
+      const key = randomBytes(32)
+      return encodeAnnouncement({ ...t, request: signTyped('Request', { ...message, agency: addressOfPrivateKey(key) }, init.domain, key) as RequestAnnouncement['request'] })
+    }
     // A validly signed, registered request whose proof does not lead to the checkpoint.
     return encodeAnnouncement({ ...t, logIndex: t.logIndex + 1 + (++serial), proof: t.proof.length === 0 ? [`0x${bytesToHex(randomBytes(32))}`] : t.proof.map(() => `0x${bytesToHex(randomBytes(32))}`) })
   }
@@ -128,7 +131,8 @@ export async function startAttack (init: AttackInit): Promise<Attack> {
         let n = k
         timers.push(setInterval(() => {
           const kind = INVALID_KINDS[n++ % INVALID_KINDS.length]!
-          const data = craft(kind)
+          let data: Uint8Array
+          try { data = craft(kind) } catch { data = randomBytes(64) }
           invalid.add(bytesToHex(sha256(data)))
           counts.published[kind]++
           Promise.resolve().then(async () => { await l.services.pubsub.publish(topicName(cells[k]!), data) }).catch(() => {})
