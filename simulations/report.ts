@@ -43,6 +43,7 @@ export function plotOptions (results: SimResults): Record<string, PlotOptions> {
       : {
           attack: {
             title: 'Recall and latency of the geo topics under attack vs adversaries M',
+            marginRight: 130,
             fy: { label: null },
             x: { label: 'adversaries M', grid: true },
             y: { label: null, grid: true },
