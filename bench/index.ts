@@ -3,7 +3,7 @@
 // are written.
 import '../node/polyfill.js'
 import { writeFile } from 'node:fs/promises'
-import { cpus, totalmem, platform, release } from 'node:os'
+import { cpus, loadavg, totalmem, platform, release } from 'node:os'
 import type { Bench, BenchRow } from './lib.js'
 
 // `explicit`: run only when named (`npm run bench -- SECTION`), for a section too slow or unreliable for
@@ -44,7 +44,10 @@ const machine = {
   memoryGiB: Math.round(totalmem() / 2 ** 30),
   os: `${platform()} ${release()}`,
   node: process.version,
-  date: new Date().toISOString()
+  date: new Date().toISOString(),
+  // The machines are shared: the 1-minute load average before and after says how far to trust absolute
+  // values (ratios to a same-run baseline hold better) and whether a missed goal is the code or the machine.
+  loadAverage: { start: loadavg()[0]!, end: 0 }
 }
 
 for (const { section, load, explicit } of benches) {
@@ -54,11 +57,12 @@ for (const { section, load, explicit } of benches) {
   await bench({ quick, row: (row) => { rows.push(row); process.stderr.write(`  ${row.figure}: ${fmt(row.value)} ${row.unit}\n`) } })
 }
 
+machine.loadAverage.end = loadavg()[0]!
 const header = '| section | figure | value | baseline (same run) | ratio | goal | met |'
 const lines = [
   '# Porchlight benchmarks',
   '',
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; run ${machine.date}${quick ? ' (quick)' : ''}.`,
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; run ${machine.date}${quick ? ' (quick)' : ''}; load average ${machine.loadAverage.start.toFixed(1)} at the start, ${machine.loadAverage.end.toFixed(1)} at the end.`,
   'Each value is a median over rounds; the ratio is value ÷ baseline.',
   '',
   header,
