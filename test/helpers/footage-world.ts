@@ -63,9 +63,8 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
   // The agency pays its own anchoring gas.
   await (await council.wallet!.sendTransaction({ to: address!, value: parseEther('1') })).wait()
   await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
-  // The embedded chain mines each transaction in a block one second after the last, so after the deploy,
-  // funding and registration its clock runs seconds ahead of ours. A request issued (by our clock) before
-  // the registration block would be, to the auditor, issued by an agency not yet registered: wait for it.
+  // Chain time is in whole seconds: a request issued (by our clock) within the registration block's second
+  // could be, to the auditor, issued by an agency not yet registered. Wait until the next second.
   const registeredAt = (await council.provider.getBlock('latest'))!.timestamp
   const ahead = (registeredAt + 1) * 1000 - Date.now()
   if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead))
