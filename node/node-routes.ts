@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { PorchlightError } from '../protocol/errors.js'
+import type { NodeView, PeerView } from '../protocol/index.js'
 import type { PorchlightLibp2p } from './p2p/index.js'
 import type { NodeInfo } from './node-info.js'
 
@@ -44,7 +45,7 @@ export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLi
     app.get('/api/node', {
       config: { public: true },
       schema: { summary: 'This node: role, name, peer id and addresses (never a resident\'s cameras)', response: { 200: nodeInfoSchema } }
-    }, async () => {
+    }, async (): Promise<NodeView> => {
       // An explicit pick: whatever NodeInfo grows, only these fields are public.
       const { role, name, peerId, addrs, address } = source.info()
       return { role, name, peerId, addrs, ...(address === undefined ? {} : { address }) }
@@ -52,7 +53,7 @@ export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLi
 
     app.get('/api/peers', {
       schema: { summary: 'Connected peers', response: { 200: { type: 'array', items: peerSchema } } }
-    }, async () => source.libp2p.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), addr: c.remoteAddr.toString() })))
+    }, async (): Promise<PeerView[]> => source.libp2p.getConnections().map((c) => ({ peerId: c.remotePeer.toString(), addr: c.remoteAddr.toString() })))
 
     app.post('/api/peers', {
       schema: {
@@ -70,7 +71,8 @@ export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLi
       }
       try {
         const connection = await source.libp2p.dial(ma, { signal: AbortSignal.timeout(10_000) })
-        return await reply.status(201).send({ peerId: connection.remotePeer.toString(), addr: connection.remoteAddr.toString() })
+        const peer: PeerView = { peerId: connection.remotePeer.toString(), addr: connection.remoteAddr.toString() }
+        return await reply.status(201).send(peer)
       } catch (err) {
         throw new DialFailedError(addr, err)
       }

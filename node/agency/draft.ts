@@ -2,25 +2,11 @@
 // Everything a person would type is here; what the node knows itself (agency, peer, addresses, the
 // recipient, the time, the nonce) is added by the desk.
 import { randomBytes } from 'node:crypto'
-import { areaFromCells, areaFromCircle, LIMITS, type Category, type Request } from '../../protocol/index.js'
+import { areaFromCells, areaFromCircle, LIMITS, type Request, type RequestDraftBody } from '../../protocol/index.js'
 import { InvalidAreaError, InvalidTimeError } from './errors.js'
 
-export interface RequestDraft {
-  caseCode: string
-  title: string
-  details: string
-  category: Category
-  /** The area as H3 res-9 cells … */
-  cells?: string[]
-  /** … or as a circle. */
-  center?: { lat: number, lng: number }
-  radiusMeters?: number
-  /** ISO 8601 date-times. */
-  windowStart: string
-  windowEnd: string
-  lifetimeHours: number
-  retentionDays: number
-}
+/** The body of POST /api/requests; the CLI builds one from its flags. */
+export type RequestDraft = RequestDraftBody
 
 /** What the node adds to a draft. */
 export interface RequestOrigin {

@@ -12,7 +12,7 @@ import { cellToParent } from 'h3-js'
 import {
   checkRequestLimits, decodeRequest, encodeAnnouncement, encodeRequest, encodeLogEntry, generateIdentity, identityToRecipient,
   isInsideJurisdiction, requestId, TOPIC_RESOLUTION, signTyped, toEip712Json, topicCells, topicName, withdrawalId,
-  type Announcement, type Domain, type Eip712Json, type Request, type SignedRequest, type SignedWithdrawal
+  type AgencyRequestView, type Announcement, type Domain, type Request, type RequestStatus, type SignedRequest, type SignedWithdrawal
 } from '../../protocol/index.js'
 import type { Sublevel } from '../storage/index.js'
 import { requestFromDraft, type RequestDraft } from './draft.js'
@@ -24,7 +24,7 @@ import type { IdentityFolder } from './identity-folder.js'
 import type { RequestLog, RegistryView } from './ports.js'
 import type { AnnouncementPublisher } from './publisher.js'
 
-export type RequestStatus = 'live' | 'expired' | 'withdrawn'
+export type { RequestStatus }
 
 /** A logged message with where it sits in the log: what the desk stores, per request and withdrawal. */
 interface Logged {
@@ -43,22 +43,7 @@ export interface StoredRequest extends Logged {
 }
 
 /** A request as the API shows it. */
-export interface RequestView {
-  id: string
-  request: Request
-  signature: string
-  logIndex: number
-  checkpoint: string
-  proof: string[]
-  /** The request as EIP-712 typed data: verifiable with any EIP-712 tool and `signature`. */
-  eip712: Eip712Json
-  status: RequestStatus
-  /** The gossip topics it was announced on. */
-  topics: string[]
-  /** Deliveries received for it. */
-  deliveries: number
-  withdrawal?: { id: string, withdrawal: SignedWithdrawal['message'], signature: string, logIndex: number, checkpoint: string, proof: string[], eip712: Eip712Json }
-}
+export type RequestView = AgencyRequestView
 
 export interface RequestDeskInit {
   /** The agency's address (checksummed) and private key. */

@@ -2,7 +2,7 @@
 // themselves are checked by protocol/limits (so a refusal names the limit, not a JSON pointer) and only
 // loose sanity bounds are in the schemas.
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS, MAX_RADIUS_METERS } from '../../protocol/index.js'
+import { LIMITS, MAX_RADIUS_METERS, type AgencyRequestView } from '../../protocol/index.js'
 import type { RequestDraft } from './draft.js'
 import type { RequestDesk } from './request-desk.js'
 
@@ -79,16 +79,17 @@ export function requestRoutes (desk: RequestDesk): FastifyPluginAsync {
     app.post('/api/requests', {
       schema: { summary: 'Make, sign, log and announce a request for footage', body: requestDraftSchema }
     }, async (request, reply) => {
-      return await reply.status(201).send(await desk.create(request.body as RequestDraft))
+      const view: AgencyRequestView = await desk.create(request.body as RequestDraft)
+      return await reply.status(201).send(view)
     })
 
     app.get('/api/requests', {
       schema: { summary: 'This agency\'s requests, newest first' }
-    }, async () => await desk.list())
+    }, async (): Promise<AgencyRequestView[]> => await desk.list())
 
     app.get('/api/requests/:id', {
       schema: { summary: 'One request with its signature, EIP-712 form, log index, checkpoint and proof', params: idParams }
-    }, async (request) => await desk.get((request.params as { id: string }).id))
+    }, async (request): Promise<AgencyRequestView> => await desk.get((request.params as { id: string }).id))
 
     app.post('/api/requests/:id/withdraw', {
       schema: {
@@ -98,6 +99,6 @@ export function requestRoutes (desk: RequestDesk): FastifyPluginAsync {
       },
       // The route takes no fields: a bare POST (no body at all) means the same as `{}`.
       preValidation: async (request) => { if (request.body === undefined || request.body === null) request.body = {} }
-    }, async (request) => await desk.withdraw((request.params as { id: string }).id))
+    }, async (request): Promise<AgencyRequestView> => await desk.withdraw((request.params as { id: string }).id))
   }
 }

@@ -2,10 +2,9 @@
 // the status its service mapped it to; fastify's own client errors (validation, bad JSON, size) keep a
 // fitting status; anything else is a 500 that says nothing about internals.
 import { PorchlightError, isPorchlightError } from '../../protocol/errors.js'
+import type { ApiErrorBody } from '../../protocol/index.js'
 
-export interface ErrorBody {
-  error: { code: string, message: string }
-}
+export type ErrorBody = ApiErrorBody
 
 /** No or a wrong bearer token on a route that needs one. */
 export class UnauthorizedError extends PorchlightError {

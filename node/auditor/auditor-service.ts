@@ -4,6 +4,7 @@
 // POST /api/audit (token).
 import { TypedEventEmitter } from '@libp2p/interface'
 import { PorchlightError } from '../../protocol/errors.js'
+import type { AuditReport as AuditReportView } from '../../protocol/index.js'
 import { ChainClient } from '../chain/index.js'
 import { resolveChain, type AuditConfig } from '../config/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
@@ -53,7 +54,7 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
       app.get('/api/report', {
         config: { public: true },
         schema: { summary: "The auditor's report: per agency, verified size, request rates and every finding" }
-      }, async () => {
+      }, async (): Promise<AuditReportView> => {
         if (this.#auditor === undefined) throw new AuditorNoChainError()
         return await this.#auditor.report()
       })
@@ -62,7 +63,7 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
           summary: 'Runs one audit pass now (of one agency, or all) and returns the report',
           body: { type: 'object', additionalProperties: false, required: [], properties: { agency: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } } }
         }
-      }, async (request) => {
+      }, async (request): Promise<AuditReportView> => {
         if (this.#auditor === undefined) throw new AuditorNoChainError()
         const { agency } = (request.body ?? {}) as { agency?: string }
         return await this.#auditor.audit(agency === undefined ? {} : { agency })

@@ -3,6 +3,7 @@
 import { isPorchlightError } from '../../protocol/errors.js'
 import { isInsideJurisdiction } from '../../protocol/geo/index.js'
 import { checkRequestLimits } from '../../protocol/limits/index.js'
+import type { DayActivity } from '../../protocol/api/index.js'
 import { decodeLogEntry, requestId, type LogEntry } from '../../protocol/messages/index.js'
 import { verifySigned, type Domain } from '../../protocol/signing/index.js'
 import type { AgencyHistory } from './chain-view.js'
@@ -42,12 +43,8 @@ export interface RulesState {
   activityDays?: Record<string, DayActivity>
 }
 
-/** One day of an agency's logged activity. */
-export interface DayActivity {
-  requests: number
-  deliveries: number
-  accesses: number
-}
+/** One day of an agency's logged activity (the report sends it per date). */
+export type { DayActivity }
 
 export function emptyRulesState (): RulesState {
   return { requests: {}, clips: {}, requestDays: {}, activityDays: {} }

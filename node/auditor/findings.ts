@@ -1,8 +1,9 @@
 // What an audit finds: one finding per broken rule, naming the agency, the entry (when there is one), the
 // rule by a stable code and the evidence (sizes, roots, hashes, transaction hashes) a reader can re-check.
 // Violations break DESIGN.md §6; warnings say the auditor could not check something (no endpoint, log down).
+import type { Finding as FindingView, Severity } from '../../protocol/index.js'
 
-export type Severity = 'violation' | 'warning'
+export type { Severity }
 
 /** Every rule an auditor checks, by its stable code, with its severity. */
 export const RULES = {
@@ -46,19 +47,9 @@ export const RULES = {
 
 export type Rule = keyof typeof RULES
 
-export interface Finding {
-  /** The agency's checksummed address. */
-  agency: string
+/** A finding as the API sends it, its rule one of RULES. */
+export interface Finding extends FindingView {
   rule: Rule
-  severity: Severity
-  /** The log entry the finding is about, when there is one. */
-  entryIndex?: number
-  /** What a reader needs to re-check it: sizes, roots and hashes (0x hex), transaction hashes, times. */
-  evidence: Record<string, unknown>
-  /** A sentence for people. */
-  message: string
-  /** Unix seconds of the pass that first found it. */
-  foundAt: number
 }
 
 // The evidence fields that tell one finding of a rule from another (sizes, positions, clips); roots,

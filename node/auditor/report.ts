@@ -1,48 +1,16 @@
 // The auditor's published report: per agency, how far its log is verified, its latest checkpoint and
 // anchor, its request rates, and every finding; plus every agency-signed checkpoint seen, so other
 // auditors can compare views (a split view is proven by two signed checkpoints of one size).
+import type { AgencyReport, AuditReport as AuditReportView, DayActivity, RequestRates } from '../../protocol/index.js'
 import type { AgencyAuditState } from './audit-state.js'
 import type { AgencyHistory, ChainView } from './chain-view.js'
 import type { Finding } from './findings.js'
-import type { DayActivity } from './entry-rules.js'
 
-export interface RequestRates {
-  total: number
-  last24h: number
-  last7d: number
-  last30d: number
-  /** Requests per UTC day (YYYY-MM-DD), last 30 days with any. */
-  perDay: Record<string, number>
-}
+export type { AgencyReport, RequestRates }
 
-export interface AgencyReport {
-  agency: string
-  /** From the registry (empty when it never registered). */
-  name: string
-  status: string
-  /** Where the auditor reads its log; absent when unknown. */
-  endpoint?: string
-  verifiedSize: number
-  checkpoint?: { size: number, root: string }
-  latestAnchor?: { treeSize: number, root: string, transactionHash: string, anchoredAt: number }
-  requests: RequestRates
-  violations: number
-  warnings: number
-  auditedAt?: number
-  /** Per UTC day (YYYY-MM-DD) with any, oldest first: requests, deliveries and accesses in the verified entries. */
-  activity: Record<string, DayActivity>
-}
-
-export interface AuditReport {
-  chainId: number
-  /** Unix seconds (chain time) of the latest pass. */
-  auditedAt: number
-  agencies: AgencyReport[]
-  /** Every finding, by agency then entry index. */
+/** The report as the API sends it, its findings' rules those of RULES. */
+export interface AuditReport extends AuditReportView {
   findings: Finding[]
-  violations: number
-  /** Every agency-signed checkpoint this auditor fetched (for other auditors' split-view checks). */
-  checkpoints: Array<{ agency: string, note: string, from: string }>
 }
 
 const DAY = 86_400

@@ -2,23 +2,12 @@
 // single byte is read.
 import { extname } from 'node:path'
 import { LIMITS } from '../../protocol/limits/index.js'
+import type { ClipView } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import { InvalidClipTimeError, UnknownCameraError, UnsupportedClipTypeError } from './errors.js'
 
-/** One stored clip. Its bytes are `<dir>/clips/<cid>`. */
-export interface ClipRecord {
-  /** CIDv1 `raw` sha2-256 of the bytes, base32 (`bafk…`). */
-  cid: string
-  size: number
-  /** The name of one of this node's cameras. */
-  camera: string
-  /** The span it records, unix seconds; `start = end` for a snapshot. */
-  start: number
-  end: number
-  /** When this node stored it, unix seconds. */
-  addedAt: number
-  contentType: string
-}
+/** One stored clip, kept as the API sends it. Its bytes are `<dir>/clips/<cid>`. */
+export type ClipRecord = ClipView
 
 /** What the caller says about a clip it adds. */
 export interface ClipMeta {

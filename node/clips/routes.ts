@@ -1,7 +1,8 @@
 // The clip store's HTTP API: a streamed upload, the list, and one clip's bytes (with a single Range) for
 // local preview. Every route needs the API token: a resident's clips are as private as anything it holds.
 import type { FastifyPluginAsync } from 'fastify'
-import { toClipSpan, toContentType, type ClipRecord } from './clip-meta.js'
+import type { ClipView } from '../../protocol/index.js'
+import { toClipSpan, toContentType } from './clip-meta.js'
 import type { AddedClip, ByteRange, ClipStore } from './clip-store.js'
 import { ClipTooLargeError, RangeNotSatisfiableError } from './errors.js'
 import type { ClipMeta } from './clip-meta.js'
@@ -88,12 +89,13 @@ export function clipRoutes (source: ClipRoutesSource): FastifyPluginAsync {
         ...toClipSpan(query),
         ...(toContentType(request.headers['content-type']) === undefined ? {} : { contentType: toContentType(request.headers['content-type'])! })
       })
-      return await reply.status(created ? 201 : 200).send(clip)
+      const view: ClipView = clip
+      return await reply.status(created ? 201 : 200).send(view)
     })
 
     app.get('/api/clips', {
       schema: { summary: 'This node\'s clips, oldest recording first', response: { 200: { type: 'array', items: { $ref: 'Clip#' } } } }
-    }, async (): Promise<ClipRecord[]> => await source.store().list())
+    }, async (): Promise<ClipView[]> => await source.store().list())
 
     app.get('/api/clips/:cid', {
       schema: { summary: 'A clip\'s bytes, for local preview (one byte range with `Range`)', params: cidParams }

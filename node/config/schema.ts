@@ -1,8 +1,9 @@
 // The JSON Schema of config.json (documented in docs/node.md). Ajv checks shape, types and ranges;
 // config.ts adds the checks a schema cannot express (multiaddrs parse, names unique, addresses checksum).
 import type { JSONSchemaType } from 'ajv'
+import type { Role } from '../../protocol/index.js'
 
-export type Role = 'resident' | 'agency' | 'auditor'
+export type { Role }
 export const roles: readonly Role[] = ['resident', 'agency', 'auditor']
 
 /** A resident's camera. Its coordinates never leave the node: only its res-7 cell is ever published. */

@@ -1,7 +1,7 @@
 // The agency's use of footage over HTTP (every route needs the bearer token): the deliveries of a request,
 // and a delivered clip opened (decrypted and streamed, its `access` logged first), shared or deleted.
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS } from '../../protocol/index.js'
+import { LIMITS, type DeliveryList, type FootageLogged } from '../../protocol/index.js'
 import type { FootageKeeper } from './footage-keeper.js'
 
 export const agencyFootageRouteErrors: Record<string, number> = {
@@ -26,7 +26,7 @@ export function agencyFootageRoutes (keeper: () => FootageKeeper): FastifyPlugin
   return async (app) => {
     app.get('/api/requests/:id/deliveries', {
       schema: { summary: 'The deliveries received for one of this agency\'s requests, oldest first', params: requestParams }
-    }, async (request) => ({ items: await keeper().deliveriesOf((request.params as { id: string }).id) }))
+    }, async (request): Promise<DeliveryList> => ({ items: await keeper().deliveriesOf((request.params as { id: string }).id) }))
 
     app.get('/api/footage/:cid', {
       // A HEAD would log an access for bytes no one receives.
@@ -64,11 +64,12 @@ export function agencyFootageRoutes (keeper: () => FootageKeeper): FastifyPlugin
       }
     }, async (request, reply) => {
       const { recipient, legalBasis } = request.body as { recipient: string, legalBasis?: string }
-      return await reply.status(201).send(await keeper().share((request.params as { cid: string }).cid, recipient, legalBasis ?? ''))
+      const logged: FootageLogged = await keeper().share((request.params as { cid: string }).cid, recipient, legalBasis ?? '')
+      return await reply.status(201).send(logged)
     })
 
     app.delete('/api/footage/:cid', {
       schema: { summary: 'Delete a delivered clip (every copy); the `delete` entry is logged before the files go', params: cidParams }
-    }, async (request) => await keeper().remove((request.params as { cid: string }).cid, 'agency'))
+    }, async (request): Promise<FootageLogged> => await keeper().remove((request.params as { cid: string }).cid, 'agency'))
   }
 }

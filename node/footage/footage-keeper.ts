@@ -6,8 +6,8 @@
 import { open } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import {
-  LIMITS, TextTooLongError, decryptClip, encodeLogEntry, textLength, type DeletionReason, type EnvelopeCrypto,
-  type SignedDeletionRequest
+  LIMITS, TextTooLongError, decryptClip, encodeLogEntry, textLength, type DeletionReason, type DeliveryView, type EnvelopeCrypto,
+  type FootageLogged, type SignedDeletionRequest
 } from '../../protocol/index.js'
 import { BlankFieldError, FootageDeletedError, FootageNotFoundError, LegalBasisRequiredError, UnknownRequestError } from './errors.js'
 import { peekStream, sniffMediaType } from './media-type.js'
@@ -35,14 +35,7 @@ export interface FootageKeeperInit {
   isActiveAgency?: (address: string, at: number) => Promise<boolean>
 }
 
-/** One delivery as the agency's API lists it. */
-export interface DeliveryView {
-  consentId: string
-  clips: Array<{ cid: string, size: number, ciphertextSize: number, deleted: boolean }>
-  /** Unix seconds (the `delivery` entry's `at`). */
-  deliveredAt: number
-  logIndex: number
-}
+export type { DeliveryView }
 
 export interface OpenedFootage {
   /** The decrypted clip, pulled from the age file as it is read. */
@@ -112,7 +105,7 @@ export class FootageKeeper {
   }
 
   /** Logs a share of a delivered clip with `recipient` (an agency address, or any named body with a legal basis). */
-  async share (cid: string, recipient: string, legalBasis: string): Promise<{ logIndex: number }> {
+  async share (cid: string, recipient: string, legalBasis: string): Promise<FootageLogged> {
     checkText('recipient', recipient, LIMITS.entry.maxShareRecipientChars)
     checkText('legalBasis', legalBasis, LIMITS.entry.maxLegalBasisChars, false)
     return await this.#exclusive(cid, async () => {
@@ -130,7 +123,7 @@ export class FootageKeeper {
    * Deletes every copy of a clip: the `delete` entry first, then the files. `FOOTAGE_DELETED` if it is
    * already gone, unless `again` (a resident's request repeated) asks for the earlier entry's index.
    */
-  async remove (cid: string, reason: DeletionReason, opts: { deletionRequest?: SignedDeletionRequest, again?: boolean } = {}): Promise<{ logIndex: number }> {
+  async remove (cid: string, reason: DeletionReason, opts: { deletionRequest?: SignedDeletionRequest, again?: boolean } = {}): Promise<FootageLogged> {
     return await this.#exclusive(cid, async () => {
       const holders = await this.#holders(cid)
       if (holders.length === 0) throw new FootageNotFoundError({ cid })

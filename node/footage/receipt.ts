@@ -5,7 +5,7 @@
 import {
   consentId as idOfConsent, decodeLogEntry, encodeLogEntry, hashLeaf, requestId as idOfRequest, signTyped,
   verifyCheckpoint, verifyInclusion, verifySigned, verifyConsistency, type Checkpoint, type DeliveryEntry,
-  type Domain, type SignedConsent, type SignedReceipt, type SignedRequest
+  type Domain, type ReceiptStatus, type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { InvalidReceiptError } from './errors.js'
 
@@ -76,8 +76,8 @@ export function verifyReceipt (init: { receipt: SignedReceipt, entryBytes: Uint8
   return { logIndex: r.logIndex, checkpoint }
 }
 
-/** What the chain says about a receipt's checkpoint. */
-export type ReceiptStatus = 'logged' | 'publicly-anchored'
+/** What the chain says about a receipt's checkpoint (the API sends it as a share's `status`). */
+export type { ReceiptStatus }
 
 export interface AnchorSource {
   /** The latest anchored (treeSize, root 0x hex) of `agency`, or undefined (ChainClient.latestAnchor). */

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import {
   encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
-  type SignedConsent, type SignedReceipt, type SignedRequest
+  type ShareState, type ShareView, type SignedRequest
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
@@ -43,32 +43,10 @@ export interface InboxReader {
   get (id: string): Promise<{ request: SignedRequest, status: string } | undefined>
 }
 
-export type ShareState = 'pending' | 'sending' | 'delivered' | 'failed' | 'withdrawn'
+export type { ShareState, ShareView }
 
-export interface ShareRecord {
-  /** The consent id. */
-  id: string
-  request: SignedRequest
-  consent: SignedConsent
-  state: ShareState
-  createdAt: number
-  updatedAt: number
-  /** Ciphertext bytes: `sent` of `total` (live while sending). */
-  progress: { sent: number, total: number }
-  receipt?: SignedReceipt
-  /** The delivery entry's bytes as logged, 0x hex (the receipt proves its leaf hash). */
-  entry?: string
-  /** From the verified receipt. */
-  logIndex?: number
-  checkpointSize?: number
-  error?: { code: string, message: string }
-  deletion?: { requestedAt: number, entries: number[] }
-}
-
-export interface ShareView extends ShareRecord {
-  /** Once delivered: 'logged' (verified against a signed checkpoint) or 'publicly-anchored'. */
-  status?: ReceiptStatus
-}
+/** A share as the store keeps it; the API sends it as a ShareView, with the receipt's status once delivered. */
+export type ShareRecord = Omit<ShareView, 'status'>
 
 export interface ResidentFootageInit {
   inbox: InboxReader

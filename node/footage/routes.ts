@@ -1,6 +1,6 @@
 // The resident's consent and shares over HTTP (every route needs the bearer token).
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS } from '../../protocol/index.js'
+import { LIMITS, type ShareList, type ShareView } from '../../protocol/index.js'
 import type { ResidentFootage } from './resident-footage.js'
 
 export const footageRouteErrors: Record<string, number> = {
@@ -27,26 +27,26 @@ export function footageRoutes (footage: ResidentFootage): FastifyPluginAsync {
         body: { type: 'object', additionalProperties: false, required: ['clips'], properties: { clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid } } }
       }
     }, async (request, reply) => {
-      const share = await footage.consent((request.params as { id: string }).id, (request.body as { clips: string[] }).clips)
+      const share: ShareView = await footage.consent((request.params as { id: string }).id, (request.body as { clips: string[] }).clips)
       return await reply.status(202).send(share)
     })
 
-    app.get('/api/shares', { schema: { summary: 'What this node shared: each delivery\'s state, progress and receipt' } }, async () => ({ shares: await footage.list() }))
+    app.get('/api/shares', { schema: { summary: 'What this node shared: each delivery\'s state, progress and receipt' } }, async (): Promise<ShareList> => ({ shares: await footage.list() }))
 
     app.get('/api/shares/:id', {
       schema: { summary: 'One share; a delivered one with its receipt status (logged, publicly-anchored)', params: idParams }
-    }, async (request) => await footage.get((request.params as { id: string }).id))
+    }, async (request): Promise<ShareView> => await footage.get((request.params as { id: string }).id))
 
     app.post('/api/shares/:id/withdraw', {
       schema: { summary: 'Stop an unfinished delivery (nothing is recorded as delivered)', params: idParams, body: emptyBody }
-    }, async (request) => await footage.withdraw((request.params as { id: string }).id))
+    }, async (request): Promise<ShareView> => await footage.withdraw((request.params as { id: string }).id))
 
     app.post('/api/shares/:id/retry', {
       schema: { summary: 'Deliver a failed share again, from the first byte', params: idParams, body: emptyBody }
-    }, async (request) => await footage.retry((request.params as { id: string }).id))
+    }, async (request): Promise<ShareView> => await footage.retry((request.params as { id: string }).id))
 
     app.post('/api/shares/:id/delete-request', {
       schema: { summary: 'Ask the agency to delete the delivered clips (signed by the consent key; the agency logs `delete`)', params: idParams, body: emptyBody }
-    }, async (request) => await footage.requestDeletion((request.params as { id: string }).id))
+    }, async (request): Promise<ShareView> => await footage.requestDeletion((request.params as { id: string }).id))
   }
 }

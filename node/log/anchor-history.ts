@@ -4,21 +4,11 @@
 // When the chain cannot be read, the records alone (each is an anchor the chain confirmed), marked so.
 import type { FastifyPluginAsync } from 'fastify'
 import { isPorchlightError } from '../../protocol/errors.js'
+import type { AnchorHistory, AnchorView } from '../../protocol/index.js'
 import type { AnchorEvent } from '../chain/index.js'
 import type { AnchorRecord } from './anchorer.js'
 
-/** One anchor of this agency. */
-export interface AnchorView {
-  treeSize: number
-  /** 0x-hex root. */
-  root: string
-  transactionHash: string
-  blockNumber: number
-  /** Unix ms: when this node recorded it, else the block's timestamp. */
-  recordedAt: number
-  /** The signed checkpoint note anchored, when this node recorded it. */
-  checkpoint?: string
-}
+export type { AnchorHistory, AnchorView }
 
 export interface AnchorHistorySource {
   /** The anchorer's records (none when the node does not anchor). */
@@ -27,12 +17,6 @@ export interface AnchorHistorySource {
   onChain?: () => Promise<AnchorEvent[] | undefined>
   /** A block's timestamp in Unix seconds. */
   blockTime?: (blockNumber: number) => Promise<number>
-}
-
-export interface AnchorHistory {
-  items: AnchorView[]
-  /** 'chain' when the chain's events were read; 'node' when only this node's records are shown. */
-  source: 'chain' | 'node'
 }
 
 /** Every anchor, smallest tree size (oldest) first. */
@@ -89,6 +73,6 @@ export function anchorRoutes (src: AnchorHistorySource): FastifyPluginAsync {
         summary: 'The anchors this agency put on chain, oldest first (newest last): from the chain\'s Anchored events, with the anchored checkpoint note where this node recorded it',
         response: { 200: { type: 'object', required: ['items', 'source'], properties: { items: { type: 'array', items: anchorSchema }, source: { type: 'string', enum: ['chain', 'node'] } } } }
       }
-    }, async () => await anchorHistory(src))
+    }, async (): Promise<AnchorHistory> => await anchorHistory(src))
   }
 }

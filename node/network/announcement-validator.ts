@@ -8,7 +8,7 @@ import {
   LIMITS, checkRequestLimits, decodeAnnouncement, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
   NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
   topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
-  type Announcement, type Domain, type LogEntry, type Request
+  type Announcement, type Domain, type LogEntry, type Request, type Verification
 } from '../../protocol/index.js'
 import type { AgencyInfo } from '../chain/index.js'
 import {
@@ -31,16 +31,8 @@ export interface AnnouncementState {
   request (requestId: string): Request | undefined
 }
 
-/** What was checked, kept with the request so a resident can see why it is shown. */
-export interface Verification {
-  /** The recovered EIP-712 signer (checksummed). */
-  signer: string
-  agency: { name: string, status: string, validUntil: number }
-  insideJurisdiction: boolean
-  log: { origin: string, logIndex: number, treeSize: number, root: string }
-  /** Unix seconds when this node checked it. */
-  checkedAt: number
-}
+/** What was checked, kept with the request so a resident can see why it is shown (the API sends it as is). */
+export type { Verification }
 
 export interface ValidatedAnnouncement {
   /** The gossip message id: the request's or the withdrawal's id. */

@@ -2,72 +2,27 @@
 // see matching.ts), with what was verified about each, and the resident's "ignore". Nothing here sends
 // anything: what a resident saw, matched or ignored never leaves the node.
 import { EventEmitter } from 'node:events'
-import { cameraCell, toEip712Json, type Domain, type Eip712Json, type Request, type SignedRequest } from '../../protocol/index.js'
+import {
+  cameraCell, toEip712Json, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
+  type PolicyView, type Request, type SignedRequest
+} from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
-import type { RequestNetwork, ValidatedAnnouncement, Verification } from '../network/index.js'
+import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
 import { InboxItemNotFoundError } from './errors.js'
 import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
-import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type IgnoreReason, type InboxPolicy } from './policy.js'
+import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { inboxRoutes, inboxRouteErrors } from './routes.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
-export type InboxStatus = 'new' | 'ignored' | 'withdrawn'
+export type { CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
 
-export interface InboxItem {
-  id: string
-  request: SignedRequest
-  status: InboxStatus
-  /** Who ignored it and why (a policy, or the resident). */
-  ignored?: { by: 'resident' } | { by: 'policy', reason: IgnoreReason }
-  /** Names of this node's cameras in the area (never their positions). */
-  cameras: string[]
-  verification: Verification
-  /** Unix seconds. */
-  receivedAt: number
-  withdrawnAt?: number
-  /**
-   * The announcement's log evidence as validated (index, agency-signed checkpoint note, proof hashes), so a
-   * browser can check the inclusion itself. Absent on items stored before it was kept.
-   */
-  announcement?: InclusionEvidence
-}
-
-/** The log evidence a request was announced with (the announcement's own fields). */
-export interface InclusionEvidence {
-  logIndex: number
-  /** The agency-signed checkpoint note text. */
-  checkpoint: string
-  /** 0x-hex 32-byte hashes. */
-  proof: string[]
-}
-
-/** An item as the API shows it: with the EIP-712 JSON form, the area's cells and whether it expired. */
-export interface InboxItemView extends InboxItem, Partial<InclusionEvidence> {
-  eip712: Eip712Json
-  signature: string
-  cells: string[]
-  expired: boolean
-  /** This node's clips the request asks for (camera in the area, span overlapping the window), when it has a clip store. */
-  clips?: ClipRecord[]
-}
-
-export interface InboxSummary {
-  id: string
-  title: string
-  category: string
-  caseCode: string
-  agency: string
-  agencyName: string
-  issuedAt: number
-  expiresAt: number
-  status: InboxStatus
-  expired: boolean
-  receivedAt: number
-  /** How many of this node's clips match, when it has a clip store. */
-  clips?: number
-}
+/**
+ * An item as the inbox stores it: the view's own fields, without what is worked out as it is sent (the
+ * EIP-712 form, the cells, expiry, the matching clips). `announcement` is absent on items stored before it was kept.
+ */
+export type InboxItem = Pick<InboxItemView, 'id' | 'request' | 'status' | 'ignored' | 'cameras' | 'verification' | 'receivedAt' | 'withdrawnAt' | 'announcement'>
 
 /** The node's clip store, as the inbox reads it (node/clips' ClipsService). */
 export interface InboxClipSource {
@@ -186,7 +141,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   }
 
   /** The effective policy (config ∪ API) and the API-set part. */
-  policy (): { effective: InboxPolicy, config: InboxPolicy, api: InboxPolicy } {
+  policy (): PolicyView {
     return { effective: mergePolicies(this.#configPolicy, this.#apiPolicy), config: this.#configPolicy, api: this.#apiPolicy }
   }
 
@@ -247,15 +202,6 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     await this.#db().put(item.id, next)
     this.emit('inbox:changed', next)
   }
-}
-
-/** A resident's camera as its own browser sees it. */
-export interface CameraView {
-  name: string
-  lat: number
-  lng: number
-  /** The camera's res-9 H3 cell (the one matched against a request's area). */
-  cell: string
 }
 
 /** The log evidence an announcement came with, as the inbox keeps it. */

@@ -1,15 +1,9 @@
 // Auto-ignore rules. A policy can only ever ignore a request, never share anything (DESIGN §2 step 5).
 import { getAddress } from 'ethers'
-import { isCategory, type Request } from '../../protocol/index.js'
+import { isCategory, type IgnoreReason, type InboxPolicy, type Request } from '../../protocol/index.js'
 import { InvalidInboxPolicyError } from './errors.js'
 
-export interface InboxPolicy {
-  ignoreCategories: string[]
-  /** EIP-55 addresses. */
-  ignoreAgencies: string[]
-}
-
-export type IgnoreReason = 'category' | 'agency'
+export type { IgnoreReason, InboxPolicy }
 
 export const emptyPolicy = (): InboxPolicy => ({ ignoreCategories: [], ignoreAgencies: [] })
 

@@ -1,8 +1,7 @@
 // The resident's inbox over HTTP. Every route needs the bearer token (an inbox is as private as a write).
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS } from '../../protocol/index.js'
+import { LIMITS, type CameraList, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
 import type { ResidentInbox } from './inbox.js'
-import type { InboxPolicy } from './policy.js'
 
 export const inboxRouteErrors = { INBOX_ITEM_NOT_FOUND: 404, INVALID_INBOX_POLICY: 400 }
 
@@ -42,15 +41,15 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/inbox', {
       schema: { summary: 'The requests whose area holds one of this node\'s cameras, newest first' }
-    }, async () => ({ items: await inbox.list() }))
+    }, async (): Promise<InboxList> => ({ items: await inbox.list() }))
 
     app.get('/api/inbox/policy', {
       schema: { summary: 'Auto-ignore rules: from config.json, set through the API, and both together' }
-    }, async () => inbox.policy())
+    }, async (): Promise<PolicyView> => inbox.policy())
 
     app.put('/api/inbox/policy', {
       schema: { summary: 'Replace the API-set auto-ignore rules (they only ever ignore; nothing is shared automatically)', body: policyBody }
-    }, async (request) => {
+    }, async (request): Promise<PolicyView> => {
       await inbox.setPolicy(request.body as InboxPolicy)
       return inbox.policy()
     })
@@ -60,7 +59,7 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
         summary: 'This node\'s cameras with their positions and res-9 cells (private: only for the resident\'s own browser)',
         response: { 200: camerasSchema }
       }
-    }, async () => ({ items: inbox.cameras() }))
+    }, async (): Promise<CameraList> => ({ items: inbox.cameras() }))
 
     app.get('/api/inbox/:id', {
       schema: {
@@ -68,7 +67,7 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
           'inclusion evidence (logIndex, checkpoint note, proof hashes) for the browser to check',
         params: idParams
       }
-    }, async (request) => await inbox.get((request.params as { id: string }).id))
+    }, async (request): Promise<InboxItemView> => await inbox.get((request.params as { id: string }).id))
 
     app.post('/api/inbox/:id/ignore', {
       schema: {
@@ -76,6 +75,6 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
         params: idParams,
         body: { type: 'object', additionalProperties: false, properties: {} }
       }
-    }, async (request) => await inbox.ignore((request.params as { id: string }).id))
+    }, async (request): Promise<InboxItemView> => await inbox.ignore((request.params as { id: string }).id))
   }
 }

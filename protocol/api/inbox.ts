@@ -1,0 +1,105 @@
+// The resident's inbox as its API sends it: GET /api/inbox, /api/inbox/:id, the policy and the cameras.
+import type { Eip712Json } from '../signing/index.js'
+import type { SignedRequest } from '../messages/index.js'
+import type { ClipView } from './clips.js'
+
+/** A share does not change an inbox item (the shares are their own list): there is no 'shared'. */
+export type InboxStatus = 'new' | 'ignored' | 'withdrawn'
+
+export type IgnoreReason = 'category' | 'agency'
+
+/** What the node's validator checked about a request (it reads the registry; a browser cannot). */
+export interface Verification {
+  /** The recovered EIP-712 signer (checksummed). */
+  signer: string
+  agency: { name: string, status: string, validUntil: number }
+  insideJurisdiction: boolean
+  log: { origin: string, logIndex: number, treeSize: number, root: string }
+  /** Unix seconds when the node checked it. */
+  checkedAt: number
+}
+
+/** The log evidence a request was announced with (the announcement's own fields). */
+export interface InclusionEvidence {
+  logIndex: number
+  /** The agency-signed C2SP checkpoint note text. */
+  checkpoint: string
+  /** 0x-hex 32-byte hashes. */
+  proof: string[]
+}
+
+/** One line of GET /api/inbox. */
+export interface InboxSummary {
+  id: string
+  title: string
+  category: string
+  caseCode: string
+  agency: string
+  agencyName: string
+  issuedAt: number
+  expiresAt: number
+  status: InboxStatus
+  expired: boolean
+  receivedAt: number
+  /** How many of this node's clips match (camera in the area, span in the window), when it has a clip store. */
+  clips?: number
+}
+
+/** GET /api/inbox, newest first. */
+export interface InboxList {
+  items: InboxSummary[]
+}
+
+/**
+ * GET /api/inbox/:id (and POST …/ignore): the request with its EIP-712 JSON form and signature, what was
+ * verified, the area's cells, and the inclusion evidence both nested (`announcement`) and flat.
+ */
+export interface InboxItemView extends Partial<InclusionEvidence> {
+  id: string
+  request: SignedRequest
+  status: InboxStatus
+  /** Who ignored it and why (the resident, or a policy). */
+  ignored?: { by: 'resident' } | { by: 'policy', reason: IgnoreReason }
+  /** Names of this node's cameras in the area (never their positions). */
+  cameras: string[]
+  verification: Verification
+  /** Unix seconds. */
+  receivedAt: number
+  withdrawnAt?: number
+  /** Absent on items stored before the evidence was kept, once the live announcement is gone. */
+  announcement?: InclusionEvidence
+  eip712: Eip712Json
+  signature: string
+  cells: string[]
+  expired: boolean
+  /** This node's clips the request asks for (camera in the area, span overlapping the window), when it has a clip store. */
+  clips?: ClipView[]
+}
+
+/** Auto-ignore rules (they only ever ignore). Also the body of PUT /api/inbox/policy. */
+export interface InboxPolicy {
+  ignoreCategories: string[]
+  /** EIP-55 addresses. */
+  ignoreAgencies: string[]
+}
+
+/** GET and PUT /api/inbox/policy: from config.json, set through the API, and both together. */
+export interface PolicyView {
+  effective: InboxPolicy
+  config: InboxPolicy
+  api: InboxPolicy
+}
+
+/** A resident's own camera, with its position: only ever sent to this resident's browser. */
+export interface CameraView {
+  name: string
+  lat: number
+  lng: number
+  /** The camera's res-9 H3 cell (the one matched against a request's area). */
+  cell: string
+}
+
+/** GET /api/cameras. */
+export interface CameraList {
+  items: CameraView[]
+}

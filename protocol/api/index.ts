@@ -1,0 +1,13 @@
+// The JSON the node's HTTP API sends (and the bodies it takes), declared once: node/ types its routes with
+// these and ui/ reads them, so the two cannot drift apart unnoticed. Plain JSON only: strings, numbers,
+// booleans, arrays, objects.
+export type { Role, NodeView, PeerView, ApiErrorBody } from './node.js'
+export type {
+  InboxStatus, IgnoreReason, Verification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
+  CameraView, CameraList
+} from './inbox.js'
+export type { ClipView } from './clips.js'
+export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
+export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
+export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport } from './audit.js'
+export type { AnchorView, AnchorHistory } from './anchors.js'

@@ -1,0 +1,25 @@
+// Who a node is, as GET /api/node (public) and /api/peers answer, and the error body every route shares.
+
+export type Role = 'resident' | 'agency' | 'auditor'
+
+/** GET /api/node: an explicit pick, never a resident's cameras. */
+export interface NodeView {
+  role: Role
+  name: string
+  peerId: string
+  /** libp2p addresses, each ending in /p2p/<peerId>. */
+  addrs: string[]
+  /** Agencies: the Ethereum address the council registers. */
+  address?: string
+}
+
+/** GET /api/peers (a list of these); POST /api/peers answers one. */
+export interface PeerView {
+  peerId: string
+  addr: string
+}
+
+/** What every route answers on failure, with a fitting status. */
+export interface ApiErrorBody {
+  error: { code: string, message: string }
+}
