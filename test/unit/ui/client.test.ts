@@ -13,7 +13,7 @@ function stub (answers: Record<string, { status?: number, body: unknown }>) {
   return { calls, api: createApiClient({ token: 't0k', base: 'http://n', fetch: fetch as typeof globalThis.fetch }) }
 }
 
-test('every call carries the bearer token; lists come bare or as { items }', async () => {
+test('every call carries the bearer token; each list is read in the shape its route sends', async () => {
   const { api, calls } = stub({ 'GET http://n/api/inbox': { body: { items: [{ id: 'a' }] } }, 'GET http://n/api/clips': { body: [{ cid: 'c' }] } })
   assert.deepEqual((await api.inbox()).map((i) => i.id), ['a'])
   assert.deepEqual((await api.clips()).map((c) => c.cid), ['c'])

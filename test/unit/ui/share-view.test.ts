@@ -1,13 +1,13 @@
-// The shares node/footage sends ({ shares: [ShareRecord + status] }) as the resident's Shares page reads them.
+// The shares node/footage sends ({ shares: ShareView[] }) as the resident's Shares page reads them (ShareRow).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { consentId, encodeLogEntry } from '../../../protocol/index.js'
-import { sharesOf, toShareView, type NodeShare } from '../../../ui/src/api/share-view.js'
+import { consentId, encodeLogEntry, type ShareView } from '../../../protocol/index.js'
+import { sharesOf, toShareRow } from '../../../ui/src/api/share-view.js'
 import { checkEvidenceValue } from '../../../ui/src/verify/evidence.js'
 import { signedConsent } from '../../helpers/messages.js'
 import { FixtureLog, logDelivery, logRequest, toHex } from '../../helpers/ui-world.js'
 
-function nodeShare (over: Partial<NodeShare> = {}): NodeShare {
+function nodeShare (over: Partial<ShareView> = {}): ShareView {
   const log = new FixtureLog()
   const req = logRequest(log)
   const consent = signedConsent({ request: req.id })
@@ -31,18 +31,18 @@ test('a delivered share: request id, consent id, agency, clips, and a receipt th
   assert.equal(view!.progress, undefined, 'no progress bar once delivered')
   assert.equal(view!.at, 100)
   assert.equal(checkEvidenceValue({ receipt: view!.receipt!, entry: view!.entry! }).ok, true)
-  assert.equal(toShareView(nodeShare({ status: 'publicly-anchored' })).anchored, true)
+  assert.equal(toShareRow(nodeShare({ status: 'publicly-anchored' })).anchored, true)
 })
 
 test('while sending: progress and "delivering"; a failure keeps its error; unreadable entry bytes are left out', () => {
   const { receipt: _r, entry: _e, status: _s, ...bare } = nodeShare()
-  const sending = toShareView({ ...bare, state: 'sending', progress: { sent: 3, total: 10 } })
+  const sending = toShareRow({ ...bare, state: 'sending', progress: { sent: 3, total: 10 } })
   assert.equal(sending.status, 'delivering')
   assert.deepEqual(sending.progress, { sent: 3, total: 10 })
-  const failed = toShareView({ ...bare, state: 'failed', error: { code: 'DIAL_FAILED', message: 'x' } })
+  const failed = toShareRow({ ...bare, state: 'failed', error: { code: 'DIAL_FAILED', message: 'x' } })
   assert.equal(failed.status, 'failed')
   assert.equal(failed.error?.code, 'DIAL_FAILED')
-  assert.equal(toShareView({ ...bare, entry: '0x00' }).entry, undefined)
+  assert.equal(toShareRow({ ...bare, entry: '0x00' }).entry, undefined)
   // Already in the page's shape (the e2e fixtures): unchanged; bare lists and { items } are read too.
   const flat = { request: 'bafy', clips: [], status: 'logged' }
   assert.deepEqual(sharesOf([flat]), [flat])

@@ -2,7 +2,7 @@
 // (the same checks every relay runs) and explained beside the field at fault before anything is sent.
 import { useMemo, useState } from 'preact/hooks'
 import { gridDisk, latLngToCell } from 'h3-js'
-import { AREA_RESOLUTION, LIMITS, areaFromCircle, areaKm2 } from '../../../protocol/index.js'
+import { AREA_RESOLUTION, LIMITS, areaFromCircle, areaKm2, type Category } from '../../../protocol/index.js'
 import type { ApiClient } from '../api/client.js'
 import { ErrorNote } from '../components/ui.js'
 import { checkDraft, draftBody, type Draft, type Problem } from '../compose/draft.js'
@@ -89,7 +89,7 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
           <label>Title <input value={draft.title} aria-describedby='p-title' onInput={(e) => { set('title', (e.target as HTMLInputElement).value) }} /></label>
           <FieldProblems problems={visible} field='title' id='p-title' />
           <label>Category
-            <select value={draft.category} onChange={(e) => { set('category', (e.target as HTMLSelectElement).value) }}>
+            <select value={draft.category} onChange={(e) => { set('category', (e.target as HTMLSelectElement).value as Category) /* the options are the categories */ }}>
               {LIMITS.request.categories.map((c) => <option key={c} value={c}>{c}</option>)}
             </select>
           </label>

@@ -2,7 +2,7 @@
 // request's deliveries, and footage viewing that asks for a purpose first because every view is logged.
 import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
-import type { AgencyRequestView, DeliveryView } from '../api/types.js'
+import type { DeliveryView, SignedRequestView } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 import { HexMap } from '../map/HexMap.js'
 import { domainOf, inclusionBadge, signatureBadge } from '../verify/badges.js'
@@ -49,7 +49,7 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
   const [error, setError] = useState<unknown>()
   if (req.loading) return <Loading what='the request' />
   if (req.data === undefined) return <ErrorNote error={req.error} />
-  const view: AgencyRequestView = req.data
+  const view: SignedRequestView = req.data
   const m = view.request.message
   const withdrawn = view.status === 'withdrawn'
   const badges = view.eip712 === undefined

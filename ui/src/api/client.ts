@@ -1,11 +1,10 @@
 // The one place the UI talks to its node. Every call sends the bearer token; every failure becomes an
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
-import type { Request, SignedRequest } from '../../../protocol/index.js'
 import type {
-  AgencyRequestView, AnchorView, AuditReport, CameraView, Clip, DeliveryView, InboxItemView, InboxPolicy, InboxSummary, NodeView,
-  PolicyView, RequestDraftBody, ShareView
+  AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraList, ClipView, DeliveryList, InboxItemView, InboxList, InboxPolicy, NodeView,
+  PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView
 } from './types.js'
-import { sharesOf, toShareView, type NodeShare } from './share-view.js'
+import { sharesOf, toShareRow } from './share-view.js'
 
 export class ApiError extends Error {
   readonly code: string
@@ -25,29 +24,20 @@ export interface ApiClientInit {
   fetch?: typeof fetch
 }
 
-/** Lists come either bare or as `{ items }`; the UI accepts both. */
-function itemsOf<T> (body: unknown): T[] {
-  if (Array.isArray(body)) return body as T[]
-  const items = (body as { items?: unknown } | null)?.items
-  return Array.isArray(items) ? items as T[] : []
-}
-
 export async function toApiError (res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '')
   try {
-    const { error } = JSON.parse(text) as { error?: { code?: string, message?: string } }
+    // Parsed defensively: a proxy in front of the node may answer anything.
+    const { error } = JSON.parse(text) as Partial<ApiErrorBody>
     if (error?.code !== undefined) return new ApiError(res.status, error.code, error.message ?? error.code)
   } catch {}
   return new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 200) || res.statusText || 'request failed')
 }
 
-/** node/agency sends the request's message and its signature side by side. */
-type RawRequestView = Omit<AgencyRequestView, 'request'> & { request: Request | SignedRequest, signature?: string }
-
-function toAgencyRequestView (raw: RawRequestView): AgencyRequestView {
-  const { signature, ...rest } = raw
-  const request = 'message' in raw.request ? raw.request : { message: raw.request, signature: signature ?? '' }
-  return { ...rest, request }
+/** node/agency sends the request's message and its signature side by side; the pages check them as one. */
+function toSignedRequestView (view: AgencyRequestView): SignedRequestView {
+  const { request, signature, ...rest } = view
+  return { ...rest, request: { message: request, signature } }
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>
@@ -81,36 +71,36 @@ export function createApiClient (init: ApiClientInit) {
     node: async () => await json<NodeView>('GET', '/api/node'),
 
     // resident
-    inbox: async () => itemsOf<InboxSummary>(await json('GET', '/api/inbox')),
+    inbox: async () => (await json<InboxList>('GET', '/api/inbox')).items,
     inboxItem: async (itemId: string) => await json<InboxItemView>('GET', `/api/inbox/${id(itemId)}`),
     ignore: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/ignore`, {}),
-    consent: async (itemId: string, clips: string[]) => toShareView(await json<NodeShare | ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
+    consent: async (itemId: string, clips: string[]) => toShareRow(await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),
-    cameras: async () => itemsOf<CameraView>(await json('GET', '/api/cameras')),
-    clips: async () => itemsOf<Clip>(await json('GET', '/api/clips')),
+    cameras: async () => (await json<CameraList>('GET', '/api/cameras')).items,
+    clips: async () => await json<ClipView[]>('GET', '/api/clips'),
     /** A clip's bytes as a blob URL (the clip route needs the token, which a <video src> cannot send). */
     clipUrl: async (cid: string) => await blobUrl(`/api/clips/${id(cid)}`),
     /**
      * node/footage's list has no receipt status (it takes a chain read per share): a delivered share without
      * one is read on its own for it, so "publicly anchored" shows.
      */
-    shares: async () => {
-      const body = await json<{ shares?: Array<NodeShare | ShareView> }>('GET', '/api/shares')
+    shares: async (): Promise<ShareRow[]> => {
+      const body = await json<Partial<ShareList>>('GET', '/api/shares')
       if (!Array.isArray(body?.shares)) return sharesOf(body)
       return sharesOf({
-        shares: await Promise.all(body.shares.map(async (s) => 'state' in s && s.state === 'delivered' && s.status === undefined
-          ? await json<NodeShare>('GET', `/api/shares/${id(s.id)}`)
+        shares: await Promise.all(body.shares.map(async (s) => s.state === 'delivered' && s.status === undefined
+          ? await json<ShareView>('GET', `/api/shares/${id(s.id)}`)
           : s))
       })
     },
 
     // agency
-    requests: async () => itemsOf<RawRequestView>(await json('GET', '/api/requests')).map(toAgencyRequestView),
-    request: async (requestId: string) => toAgencyRequestView(await json<RawRequestView>('GET', `/api/requests/${id(requestId)}`)),
-    createRequest: async (draft: RequestDraftBody) => toAgencyRequestView(await json<RawRequestView>('POST', '/api/requests', draft)),
-    withdraw: async (requestId: string) => toAgencyRequestView(await json<RawRequestView>('POST', `/api/requests/${id(requestId)}/withdraw`, {})),
-    deliveries: async (requestId: string) => itemsOf<DeliveryView>(await json('GET', `/api/requests/${id(requestId)}/deliveries`)),
+    requests: async () => (await json<AgencyRequestView[]>('GET', '/api/requests')).map(toSignedRequestView),
+    request: async (requestId: string) => toSignedRequestView(await json<AgencyRequestView>('GET', `/api/requests/${id(requestId)}`)),
+    createRequest: async (draft: RequestDraftBody) => toSignedRequestView(await json<AgencyRequestView>('POST', '/api/requests', draft)),
+    withdraw: async (requestId: string) => toSignedRequestView(await json<AgencyRequestView>('POST', `/api/requests/${id(requestId)}/withdraw`, {})),
+    deliveries: async (requestId: string) => (await json<DeliveryList>('GET', `/api/requests/${id(requestId)}/deliveries`)).items,
     /** Decrypts a delivered clip; the node logs the access with this purpose before it answers. */
     footageUrl: async (cid: string, purpose: string) => await blobUrl(`/api/footage/${id(cid)}?${new URLSearchParams({ purpose }).toString()}`),
 
@@ -120,7 +110,7 @@ export function createApiClient (init: ApiClientInit) {
     audit: async () => await json<AuditReport>('POST', '/api/audit', {}),
 
     /** The anchors this agency node put on chain, newest last. */
-    anchors: async () => itemsOf<AnchorView>(await json('GET', '/api/anchors')),
+    anchors: async () => (await json<AnchorHistory>('GET', '/api/anchors')).items,
 
     // the public log (agencies serve it; C2SP tlog-tiles)
     checkpoint: async () => await (await call('GET', '/checkpoint')).text(),

@@ -1,25 +1,10 @@
-// node/footage answers shares as its ShareRecord (the signed request and consent, the state, the delivery
-// entry as logged bytes, the receipt status 'logged' | 'publicly-anchored'); the pages read the flatter
-// ShareView. This maps one to the other at the API's edge, and passes a ShareView through unchanged.
-import { decodeLogEntry, type DeliveryEntry, type SignedConsent, type SignedReceipt, type SignedRequest } from '../../../protocol/index.js'
+// node/footage answers shares as its ShareView (the signed request and consent, the state, the delivery
+// entry as logged bytes, the receipt status 'logged' | 'publicly-anchored'); the Shares page reads the
+// flatter ShareRow. This maps one to the other at the API's edge, and passes a ShareRow through unchanged
+// (the resident page's e2e fixture answers rows).
+import { decodeLogEntry, type DeliveryEntry } from '../../../protocol/index.js'
 import { hexToBytes } from '../verify/hex.js'
-import type { ShareView } from './types.js'
-
-/** A share as node/footage's routes send it (resident-footage.ts ShareView). */
-export interface NodeShare {
-  id: string
-  request: SignedRequest
-  consent: SignedConsent
-  state: 'pending' | 'sending' | 'delivered' | 'failed' | 'withdrawn'
-  createdAt: number
-  updatedAt: number
-  progress: { sent: number, total: number }
-  receipt?: SignedReceipt
-  /** The delivery entry's bytes as logged, 0x hex. */
-  entry?: string
-  error?: { code: string, message: string }
-  status?: 'logged' | 'publicly-anchored'
-}
+import type { ShareRow, ShareView } from './types.js'
 
 function deliveryEntry (hex: string | undefined): DeliveryEntry | undefined {
   if (hex === undefined) return undefined
@@ -32,9 +17,9 @@ function deliveryEntry (hex: string | undefined): DeliveryEntry | undefined {
   }
 }
 
-export function toShareView (raw: NodeShare | ShareView): ShareView {
-  if (typeof raw.request === 'string') return raw as ShareView
-  const s = raw as NodeShare
+export function toShareRow (raw: ShareView | ShareRow): ShareRow {
+  if (typeof raw.request === 'string') return raw as ShareRow
+  const s = raw as ShareView
   const entry = deliveryEntry(s.entry)
   const moving = s.state === 'pending' || s.state === 'sending'
   return {
@@ -52,8 +37,8 @@ export function toShareView (raw: NodeShare | ShareView): ShareView {
   }
 }
 
-/** GET /api/shares answers `{ shares }` (node/footage); a bare list or `{ items }` is read too. */
-export function sharesOf (body: unknown): ShareView[] {
+/** GET /api/shares answers `{ shares }` (node/footage); a bare list or `{ items }` of rows is read too. */
+export function sharesOf (body: unknown): ShareRow[] {
   const list = (body as { shares?: unknown } | null)?.shares ?? (body as { items?: unknown } | null)?.items ?? body
-  return Array.isArray(list) ? (list as Array<NodeShare | ShareView>).map(toShareView) : []
+  return Array.isArray(list) ? (list as Array<ShareView | ShareRow>).map(toShareRow) : []
 }

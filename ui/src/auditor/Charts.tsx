@@ -12,12 +12,9 @@ const colors = { requests: '#2563eb', deliveries: '#059669', accesses: '#d97706'
 function Chart ({ agency }: { agency: AgencyReport }) {
   const ref = useRef<HTMLDivElement>(null)
   const series = activityOf(agency)
-  const full = agency.activity !== undefined
   useEffect(() => {
     if (ref.current === null || series.length === 0) return
-    const data: uPlot.AlignedData = full
-      ? [series.map((p) => p.at), series.map((p) => p.requests), series.map((p) => p.deliveries ?? 0), series.map((p) => p.accesses ?? 0)]
-      : [series.map((p) => p.at), series.map((p) => p.requests)]
+    const data: uPlot.AlignedData = [series.map((p) => p.at), series.map((p) => p.requests), series.map((p) => p.deliveries), series.map((p) => p.accesses)]
     const first = data[0][0]!
     const last = data[0][data[0].length - 1]!
     const top = Math.max(...data.slice(1).flatMap((ys) => [...ys].map((y) => y ?? 0)))
@@ -27,7 +24,8 @@ function Chart ({ agency }: { agency: AgencyReport }) {
       series: [
         {},
         { label: 'requests', stroke: colors.requests, width: 2 },
-        ...(full ? [{ label: 'deliveries', stroke: colors.deliveries, width: 2 }, { label: 'accesses', stroke: colors.accesses, width: 2 }] : [])
+        { label: 'deliveries', stroke: colors.deliveries, width: 2 },
+        { label: 'accesses', stroke: colors.accesses, width: 2 }
       ],
       // At least the last two weeks on the time axis, and from zero up: uPlot's own range for a single day
       // spans years and its y range hugs the one value.
@@ -47,7 +45,7 @@ function Chart ({ agency }: { agency: AgencyReport }) {
       <table class='sr-only'>
         <caption>Activity of {label}</caption>
         <thead><tr><th>day</th><th>requests</th><th>deliveries</th><th>accesses</th></tr></thead>
-        <tbody>{series.map((p) => <tr key={p.at}><td>{p.day}</td><td>{p.requests}</td><td>{p.deliveries ?? 'not reported'}</td><td>{p.accesses ?? 'not reported'}</td></tr>)}</tbody>
+        <tbody>{series.map((p) => <tr key={p.at}><td>{p.day}</td><td>{p.requests}</td><td>{p.deliveries}</td><td>{p.accesses}</td></tr>)}</tbody>
       </table>
     </figure>
   )

@@ -18,13 +18,10 @@ export function agencyStatus (a: AgencyReport, findings: readonly Finding[]): Ag
   return { state: 'ok', label: '✓ verified' }
 }
 
-export interface ActivityPoint { day: string, at: number, requests: number, deliveries?: number, accesses?: number }
+export interface ActivityPoint { day: string, at: number, requests: number, deliveries: number, accesses: number }
 
-/** Per-day activity, oldest first: the report's `activity` when it has one, else its request counts. */
+/** The report's per-day activity, oldest first, with each day's Unix time for the chart's axis. */
 export function activityOf (a: AgencyReport): ActivityPoint[] {
   const at = (day: string): number => Date.parse(`${day}T00:00:00Z`) / 1000
-  if (a.activity !== undefined) {
-    return Object.entries(a.activity).map(([day, v]) => ({ day, at: at(day), ...v })).sort((x, y) => x.at - y.at)
-  }
-  return Object.entries(a.requests.perDay).map(([day, requests]) => ({ day, at: at(day), requests })).sort((x, y) => x.at - y.at)
+  return Object.entries(a.activity).map(([day, v]) => ({ day, at: at(day), ...v })).sort((x, y) => x.at - y.at)
 }

@@ -1,11 +1,12 @@
 // The agency's request form, checked live against the protocol limits (protocol/limits) before anything is
 // sent: the same checkRequestLimits every relay runs, so what the form accepts the network accepts.
 // Problems are explained in words with the limit and the value, and tied to the field that causes them.
-import { LIMITS, areaKm2, checkRequestLimits, isPorchlightError, type Category, type Request } from '../../../protocol/index.js'
+import { LIMITS, areaKm2, checkRequestLimits, isPorchlightError, type Request } from '../../../protocol/index.js'
 import type { RequestDraftBody } from '../api/types.js'
 
-/** The form's state: the API's body with the window in unix seconds. */
-export type Draft = Omit<RequestDraftBody, 'windowStart' | 'windowEnd'> & {
+/** The form's state: the API's body with the area as cells (the form has no circle) and the window in unix seconds. */
+export type Draft = Omit<RequestDraftBody, 'cells' | 'center' | 'radiusMeters' | 'windowStart' | 'windowEnd'> & {
+  cells: string[]
   /** Unix seconds (the body carries ISO 8601 times). */
   windowStart: number
   windowEnd: number
@@ -53,7 +54,7 @@ export function draftToRequest (draft: Draft, now: number): Request {
     caseCode: draft.caseCode,
     title: draft.title,
     details: draft.details,
-    category: draft.category as Category,
+    category: draft.category,
     cells: draft.cells,
     windowStart: draft.windowStart,
     windowEnd: draft.windowEnd,

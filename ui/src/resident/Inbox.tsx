@@ -2,7 +2,7 @@
 // in detail with its map, the badges this browser verified, the matching clips, and Share / Ignore.
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
-import type { CameraView, Clip, InboxItemView, InboxSummary } from '../api/types.js'
+import type { CameraView, ClipView, InboxItemView, InboxSummary } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 import { HexMap } from '../map/HexMap.js'
 import { requestBadges } from '../verify/badges.js'
@@ -46,7 +46,7 @@ function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boo
   )
 }
 
-function overlaps (clip: Clip, start: number, end: number): boolean {
+function overlaps (clip: ClipView, start: number, end: number): boolean {
   return clip.start <= end && clip.end >= start
 }
 
@@ -157,7 +157,7 @@ function evidenceOf (view: InboxItemView) {
   return undefined
 }
 
-function ClipRow ({ api, clip, checked, disabled, onCheck }: { api: ApiClient, clip: Clip, checked: boolean, disabled: boolean, onCheck: (on: boolean) => void }) {
+function ClipRow ({ api, clip, checked, disabled, onCheck }: { api: ApiClient, clip: ClipView, checked: boolean, disabled: boolean, onCheck: (on: boolean) => void }) {
   const [url, setUrl] = useState<string | undefined>()
   const [error, setError] = useState<unknown>()
   const [loading, setLoading] = useState(false)

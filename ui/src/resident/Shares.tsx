@@ -2,19 +2,19 @@
 // "logged" once the agency's signed receipt proves the delivery entry is in its log, "publicly anchored"
 // once a root covering it is on chain.
 import type { ApiClient } from '../api/client.js'
-import type { ShareView } from '../api/types.js'
+import type { ShareRow } from '../api/types.js'
 import { ErrorNote, Loading, Progress, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 import { checkEvidenceValue } from '../verify/evidence.js'
 
-export function receiptStatus (share: ShareView): { label: string, state: 'ok' | 'pending' | 'fail' } {
+export function receiptStatus (share: ShareRow): { label: string, state: 'ok' | 'pending' | 'fail' } {
   if (share.error !== undefined) return { label: `failed: ${share.error.message}`, state: 'fail' }
-  if (share.anchored === true || share.status === 'anchored') return { label: 'publicly anchored', state: 'ok' }
+  if (share.anchored === true) return { label: 'publicly anchored', state: 'ok' }
   if (share.receipt !== undefined || share.status === 'logged') return { label: 'logged', state: 'ok' }
   return { label: share.status === 'delivering' || share.progress !== undefined ? 'delivering' : share.status, state: 'pending' }
 }
 
 /** The receipt checked here: the agency-signed checkpoint and the proof that the delivery entry is under it. */
-function ReceiptCheck ({ share }: { share: ShareView }) {
+function ReceiptCheck ({ share }: { share: ShareRow }) {
   if (share.receipt === undefined || share.entry === undefined) return null
   const result = checkEvidenceValue({ receipt: share.receipt, entry: share.entry })
   const failed = result.steps.filter((s) => !s.ok)
@@ -46,7 +46,7 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
             return (
               <tr key={s.consent ?? s.request} data-request={s.request}>
                 <td>{titles.get(s.request) ?? <code>{short(s.request)}</code>}</td>
-                <td>{s.agencyName ?? agencyNames.get(s.request) ?? (s.agency === undefined ? '' : short(s.agency))}</td>
+                <td>{agencyNames.get(s.request) ?? (s.agency === undefined ? '' : short(s.agency))}</td>
                 <td>{s.clips.length} ({fmtBytes(total)})</td>
                 <td>{s.at === undefined ? '' : fmtTime(s.at)}</td>
                 <td>
