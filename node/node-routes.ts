@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { PorchlightError } from '../protocol/errors.js'
 import type { NodeView, PeerView } from '../protocol/index.js'
+import type { ResponseSchemaOf } from './api/index.js'
 import type { PorchlightLibp2p } from './p2p/index.js'
 import type { NodeInfo } from './node-info.js'
 
@@ -32,13 +33,13 @@ const nodeInfoSchema = {
     addrs: { type: 'array', items: { type: 'string' } },
     address: { type: 'string', description: 'agencies: the Ethereum address the council registers' }
   }
-} as const
+} as const satisfies ResponseSchemaOf<NodeView>
 
 const peerSchema = {
   type: 'object',
   required: ['peerId', 'addr'],
   properties: { peerId: { type: 'string' }, addr: { type: 'string' } }
-} as const
+} as const satisfies ResponseSchemaOf<PeerView>
 
 export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLibp2p }): FastifyPluginAsync {
   return async (app) => {

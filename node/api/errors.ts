@@ -3,6 +3,7 @@
 // fitting status; anything else is a 500 that says nothing about internals.
 import { PorchlightError, isPorchlightError } from '../../protocol/errors.js'
 import type { ApiErrorBody } from '../../protocol/index.js'
+import type { ResponseSchemaOf } from './response-schema.js'
 
 export type ErrorBody = ApiErrorBody
 
@@ -80,4 +81,4 @@ export const errorBodySchema = {
       properties: { code: { type: 'string' }, message: { type: 'string' } }
     }
   }
-} as const
+} as const satisfies ResponseSchemaOf<ApiErrorBody>

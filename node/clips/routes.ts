@@ -2,6 +2,7 @@
 // local preview. Every route needs the API token: a resident's clips are as private as anything it holds.
 import type { FastifyPluginAsync } from 'fastify'
 import type { ClipView } from '../../protocol/index.js'
+import type { ResponseSchemaOf } from '../api/index.js'
 import { toClipSpan, toContentType } from './clip-meta.js'
 import type { AddedClip, ByteRange, ClipStore } from './clip-store.js'
 import { ClipTooLargeError, RangeNotSatisfiableError } from './errors.js'
@@ -25,7 +26,7 @@ export const clipSchema = {
     addedAt: { type: 'integer', description: 'unix seconds' },
     contentType: { type: 'string' }
   }
-} as const
+} as const satisfies ResponseSchemaOf<ClipView>
 
 const time = { type: 'string', maxLength: 40, description: 'unix seconds or an ISO 8601 time with a zone' } as const
 

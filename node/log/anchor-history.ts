@@ -5,6 +5,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { isPorchlightError } from '../../protocol/errors.js'
 import type { AnchorHistory, AnchorView } from '../../protocol/index.js'
+import type { ResponseSchemaOf } from '../api/index.js'
 import type { AnchorEvent } from '../chain/index.js'
 import type { AnchorRecord } from './anchorer.js'
 
@@ -63,7 +64,13 @@ const anchorSchema = {
     recordedAt: { type: 'integer', description: 'Unix ms' },
     checkpoint: { type: 'string' }
   }
-} as const
+} as const satisfies ResponseSchemaOf<AnchorView>
+
+const anchorHistorySchema = {
+  type: 'object',
+  required: ['items', 'source'],
+  properties: { items: { type: 'array', items: anchorSchema }, source: { type: 'string', enum: ['chain', 'node'] } }
+} as const satisfies ResponseSchemaOf<AnchorHistory>
 
 /** GET /api/anchors (token): this agency's anchors, oldest first. */
 export function anchorRoutes (src: AnchorHistorySource): FastifyPluginAsync {
@@ -71,7 +78,7 @@ export function anchorRoutes (src: AnchorHistorySource): FastifyPluginAsync {
     app.get('/api/anchors', {
       schema: {
         summary: 'The anchors this agency put on chain, oldest first (newest last): from the chain\'s Anchored events, with the anchored checkpoint note where this node recorded it',
-        response: { 200: { type: 'object', required: ['items', 'source'], properties: { items: { type: 'array', items: anchorSchema }, source: { type: 'string', enum: ['chain', 'node'] } } } }
+        response: { 200: anchorHistorySchema }
       }
     }, async (): Promise<AnchorHistory> => await anchorHistory(src))
   }

@@ -1,6 +1,7 @@
 // The resident's inbox over HTTP. Every route needs the bearer token (an inbox is as private as a write).
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS, type CameraList, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
+import type { ResponseSchemaOf } from '../api/index.js'
+import { LIMITS, type CameraList, type CameraView, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
 import type { ResidentInbox } from './inbox.js'
 
 export const inboxRouteErrors = { INBOX_ITEM_NOT_FOUND: 404, INVALID_INBOX_POLICY: 400 }
@@ -22,20 +23,17 @@ const policyBody = {
   }
 } as const
 
+const cameraSchema = {
+  type: 'object',
+  required: ['name', 'lat', 'lng', 'cell'],
+  properties: { name: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' }, cell: { type: 'string' } }
+} as const satisfies ResponseSchemaOf<CameraView>
+
 const camerasSchema = {
   type: 'object',
   required: ['items'],
-  properties: {
-    items: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['name', 'lat', 'lng', 'cell'],
-        properties: { name: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' }, cell: { type: 'string' } }
-      }
-    }
-  }
-} as const
+  properties: { items: { type: 'array', items: cameraSchema } }
+} as const satisfies ResponseSchemaOf<CameraList>
 
 export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
   return async (app) => {
