@@ -2,6 +2,7 @@
 // (The node holds the database lock, and its API applies every rule, so the CLI goes through it.)
 import { readFile } from 'node:fs/promises'
 import { PorchlightError } from '../../protocol/errors.js'
+import type { ApiErrorBody } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 
@@ -33,7 +34,7 @@ export async function fetchNodeApi (dir: string, method: string, path: string, b
   if (body !== undefined) headers['content-type'] = 'application/json'
   const res = await fetch(`${info.api.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
   if (!res.ok) {
-    const answer = await res.json().catch(() => ({})) as { error?: { code?: string, message?: string } }
+    const answer = await res.json().catch(() => ({})) as Partial<ApiErrorBody>
     throw new ApiRequestError(res.status, answer.error?.code ?? 'UNKNOWN', answer.error?.message ?? '')
   }
   return res

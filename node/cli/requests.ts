@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from './command.js'
 import { ApiRequestError, callNodeApi } from './node-api.js'
-import type { InboxSummary } from '../resident/index.js'
+import type { InboxList } from '../../protocol/index.js'
 
 const usage = `usage: porchlight requests --dir DIR [--json]
 
@@ -19,7 +19,7 @@ export const requestsCommand: Command = {
   async run (argv) {
     const { values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: { dir: { type: 'string' }, json: { type: 'boolean' } } })
     if (values.dir === undefined) throw new UsageError('--dir is required')
-    const body = await callNodeApi(values.dir, 'GET', '/api/inbox') as { items?: InboxSummary[] }
+    const body = await callNodeApi(values.dir, 'GET', '/api/inbox') as Partial<InboxList>
     if (body.items === undefined) throw new ApiRequestError(200, 'UNEXPECTED_ANSWER', 'no items')
     if (values.json === true) {
       console.log(JSON.stringify(body))

@@ -13,6 +13,7 @@ import { ChainClient, devAccounts, readDeployment, type Deployment } from '../ch
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 import { PorchlightError } from '../../protocol/errors.js'
+import type { AgencyRequestView, InboxList } from '../../protocol/index.js'
 import { DemoChildren } from './children.js'
 import { NodeApi, NodeApiError } from './node-api.js'
 import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
@@ -267,9 +268,7 @@ async function addSampleClips (residents: StartedNode[], mediaDir: string, log: 
  */
 async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (line: string) => void): Promise<boolean> {
   if (!await agency.api.has('POST', '/api/requests')) return false
-  const existing = await agency.api.call<unknown>('GET', '/api/requests')
-  const items = Array.isArray(existing) ? existing : (existing as { items?: unknown[] } | undefined)?.items ?? []
-  if (items.length > 0) return true
+  if ((await agency.api.call<AgencyRequestView[]>('GET', '/api/requests')).length > 0) return true
   const now = Date.now()
   const { incident } = plan.town
   const created = agency.api.call('POST', '/api/requests', {
@@ -339,7 +338,7 @@ async function awaitInboxes (residents: StartedNode[], timeoutMs: number, signal
   await Promise.all(residents.map(async (resident) => {
     if (!await resident.api.has('GET', '/api/inbox')) return
     await pollUntil(`inbox of ${resident.plan.slug}`, async () =>
-      (await resident.api.call<{ items: unknown[] }>('GET', '/api/inbox')).items.length > 0, timeoutMs, signal)
+      (await resident.api.call<InboxList>('GET', '/api/inbox')).items.length > 0, timeoutMs, signal)
   }))
 }
 
