@@ -8,6 +8,7 @@ import { basename } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { parseArgs } from 'node:util'
 import { UsageError, type Command } from './command.js'
+import type { ApiErrorBody } from '../../protocol/index.js'
 import { loadConfig, nodePaths } from '../config/index.js'
 import { openStore } from '../storage/index.js'
 import { readNodeInfo } from '../node-info.js'
@@ -61,7 +62,7 @@ async function call (api: Api, method: string, path: string, headers: Record<str
   const [res] = await Promise.all([response, sent.catch(() => {})])
   const chunks: Buffer[] = []
   for await (const chunk of res) chunks.push(chunk as Buffer)
-  const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { error?: { code: string, message: string } }
+  const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<ApiErrorBody>
   if (res.statusCode === undefined || res.statusCode >= 300) throw new NodeApiError(res.statusCode ?? 0, json.error?.code ?? 'UNKNOWN', json.error?.message ?? 'request failed')
   return { status: res.statusCode, json }
 }
