@@ -43,9 +43,13 @@ test('while sending: progress and "delivering"; a failure keeps its error; unrea
   assert.equal(failed.status, 'failed')
   assert.equal(failed.error?.code, 'DIAL_FAILED')
   assert.equal(toShareRow({ ...bare, entry: '0x00' }).entry, undefined)
-  // Already in the page's shape (the e2e fixtures): unchanged; bare lists and { items } are read too.
-  const flat = { request: 'bafy', clips: [], status: 'logged' }
-  assert.deepEqual(sharesOf([flat]), [flat])
-  assert.deepEqual(sharesOf({ items: [flat] }), [flat])
-  assert.deepEqual(sharesOf({}), [])
+})
+
+test('a share just consented to: pending, nothing sent yet, a progress bar and no receipt', () => {
+  const { receipt: _r, entry: _e, status: _s, ...bare } = nodeShare()
+  const pending = toShareRow({ ...bare, state: 'pending', progress: { sent: 0, total: 0 } })
+  assert.equal(pending.status, 'pending')
+  assert.deepEqual(pending.progress, { sent: 0, total: 0 })
+  assert.equal(pending.receipt, undefined)
+  assert.deepEqual(sharesOf({ shares: [] }), [])
 })

@@ -1,10 +1,9 @@
 // node/footage answers shares as its ShareView (the signed request and consent, the state, the delivery
 // entry as logged bytes, the receipt status 'logged' | 'publicly-anchored'); the Shares page reads the
-// flatter ShareRow. This maps one to the other at the API's edge, and passes a ShareRow through unchanged
-// (the resident page's e2e fixture answers rows).
+// flatter ShareRow. This maps one to the other at the API's edge; the node's shape is the only one read.
 import { decodeLogEntry, type DeliveryEntry } from '../../../protocol/index.js'
 import { hexToBytes } from '../verify/hex.js'
-import type { ShareRow, ShareView } from './types.js'
+import type { ShareList, ShareRow, ShareView } from './types.js'
 
 function deliveryEntry (hex: string | undefined): DeliveryEntry | undefined {
   if (hex === undefined) return undefined
@@ -17,9 +16,7 @@ function deliveryEntry (hex: string | undefined): DeliveryEntry | undefined {
   }
 }
 
-export function toShareRow (raw: ShareView | ShareRow): ShareRow {
-  if (typeof raw.request === 'string') return raw as ShareRow
-  const s = raw as ShareView
+export function toShareRow (s: ShareView): ShareRow {
   const entry = deliveryEntry(s.entry)
   const moving = s.state === 'pending' || s.state === 'sending'
   return {
@@ -37,8 +34,7 @@ export function toShareRow (raw: ShareView | ShareRow): ShareRow {
   }
 }
 
-/** GET /api/shares answers `{ shares }` (node/footage); a bare list or `{ items }` of rows is read too. */
-export function sharesOf (body: unknown): ShareRow[] {
-  const list = (body as { shares?: unknown } | null)?.shares ?? (body as { items?: unknown } | null)?.items ?? body
-  return Array.isArray(list) ? (list as Array<ShareView | ShareRow>).map(toShareRow) : []
+/** GET /api/shares answers `{ shares }` (node/footage). */
+export function sharesOf (body: ShareList): ShareRow[] {
+  return body.shares.map(toShareRow)
 }

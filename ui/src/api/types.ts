@@ -19,8 +19,8 @@ export interface ShareRow {
   /** The request id. */
   request: string
   /** The consent id. */
-  consent?: string
-  agency?: string
+  consent: string
+  agency: string
   clips: Array<{ cid: string, size: number }>
   /** The share's state ('delivering' while sending), or its receipt's status once delivered. */
   status: string
@@ -29,8 +29,8 @@ export interface ShareRow {
   receipt?: SignedReceipt
   /** The delivery entry the receipt proves (so the browser can check the proof itself). */
   entry?: DeliveryEntry
-  anchored?: boolean
+  anchored: boolean
   error?: { code: string, message: string }
   /** Unix seconds. */
-  at?: number
+  at: number
 }

@@ -8,7 +8,7 @@ import { checkEvidenceValue } from '../verify/evidence.js'
 
 export function receiptStatus (share: ShareRow): { label: string, state: 'ok' | 'pending' | 'fail' } {
   if (share.error !== undefined) return { label: `failed: ${share.error.message}`, state: 'fail' }
-  if (share.anchored === true) return { label: 'publicly anchored', state: 'ok' }
+  if (share.anchored) return { label: 'publicly anchored', state: 'ok' }
   if (share.receipt !== undefined || share.status === 'logged') return { label: 'logged', state: 'ok' }
   return { label: share.status === 'delivering' || share.progress !== undefined ? 'delivering' : share.status, state: 'pending' }
 }
@@ -44,11 +44,11 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
             const st = receiptStatus(s)
             const total = s.clips.reduce((n, c) => n + c.size, 0)
             return (
-              <tr key={s.consent ?? s.request} data-request={s.request}>
+              <tr key={s.consent} data-request={s.request}>
                 <td>{titles.get(s.request) ?? <code>{short(s.request)}</code>}</td>
-                <td>{agencyNames.get(s.request) ?? (s.agency === undefined ? '' : short(s.agency))}</td>
+                <td>{agencyNames.get(s.request) ?? short(s.agency)}</td>
                 <td>{s.clips.length} ({fmtBytes(total)})</td>
-                <td>{s.at === undefined ? '' : fmtTime(s.at)}</td>
+                <td>{fmtTime(s.at)}</td>
                 <td>
                   <span class={`pill pill-${st.state}`} data-receipt={st.label}>{st.label}</span>
                   {s.progress !== undefined && s.receipt === undefined && <Progress value={s.progress.sent} max={s.progress.total} label='sent' />}
