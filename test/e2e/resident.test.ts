@@ -62,6 +62,9 @@ test('share: the confirmation names what goes to whom; the receipt turns logged,
   node().anchor()
   await page.locator('[data-receipt="publicly anchored"]').waitFor()
   assert.equal(await receipt.count(), 1)
+  // The node's share names the agency by address only; the page takes its name from the inbox item.
+  const row = page.locator(`tr[data-request="${node().request.id}"]`)
+  assert.deepEqual((await row.locator('td').allInnerTexts()).slice(0, 2), ['Burglary on Elm Street (case SPD-2026-0042)', 'Seattle Police Department'])
   await screenshot(page, 'resident-shares')
   await page.close()
 })
