@@ -92,7 +92,7 @@ export async function startAttack (init: AttackInit): Promise<Attack> {
       memoryLatencyMs: init.latencyMs,
       ...(init.heartbeatMs === undefined ? {} : { heartbeatIntervalMs: init.heartbeatMs }),
       inboundConnectionThreshold: 100_000,
-      abortConnectionOnPingFailure: false
+      connectionMonitor: false
     })
     advIds.add(l.peerId.toString())
     // It accepts everything: an adversary relays whatever it gets, and never judges its own traffic.
