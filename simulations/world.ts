@@ -219,7 +219,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
   // The mesh: every resident with a cell-mate online has a mesh peer on its topic; every agency sees a subscriber on each populated cell.
   const populated = new Map<string, number>()
   for (const i of online) populated.set(city.residents[i]!.topic, (populated.get(city.residents[i]!.topic) ?? 0) + 1)
-  const signal = AbortSignal.timeout(60_000)
+  const signal = AbortSignal.timeout(120_000)
   setMaxListeners(Infinity, signal) // one deadline shared by every node's wait
   let meshed = 0
   const needMesh = online.filter((i) => populated.get(city.residents[i]!.topic)! > 1)
