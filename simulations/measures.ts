@@ -8,8 +8,10 @@ export interface RequestMeasure {
   inArea: number
   delivered: number
   recall: number
-  /** publish → inbox, ms, one per delivery. */
+  /** publish (the agency's first gossip send of it) → inbox, ms, one per delivery. */
   latenciesMs: number[]
+  /** The agency's desk called → that first send, ms: signing, the registry check, the log append and its checkpoint. */
+  issueMs: number | undefined
   /** publish → the last in-area inbox, ms (undefined when none was expected). */
   lastMs: number | undefined
   /** Residents outside the area's res-7 cells that received a gossip message carrying it, / all residents. */
@@ -29,6 +31,8 @@ export interface Summary {
   requests: number
   recall: number
   latencyMs: { p50: number, p95: number, p99: number }
+  /** Over requests: desk called → published (see RequestMeasure.issueMs). */
+  issueMs: { p50: number, p99: number }
   /** Over requests: the time to the last in-area inbox. */
   lastInboxMs: { p50: number, p95: number, p99: number, max: number }
   exposure: { mean: number, max: number }
@@ -44,10 +48,12 @@ export function summarize (measures: readonly RequestMeasure[]): Summary {
   const expected = measures.reduce((a, m) => a + m.inArea, 0)
   const got = measures.reduce((a, m) => a + m.delivered, 0)
   const lasts = measures.flatMap((m) => m.lastMs === undefined ? [] : [m.lastMs])
+  const issues = measures.flatMap((m) => m.issueMs === undefined ? [] : [m.issueMs])
   return {
     requests: measures.length,
     recall: expected === 0 ? 1 : got / expected,
     latencyMs: quantiles(measures.flatMap((m) => m.latenciesMs)),
+    issueMs: { p50: percentile(issues, 50), p99: percentile(issues, 99) },
     lastInboxMs: { ...quantiles(lasts), max: lasts.length === 0 ? Number.NaN : Math.max(...lasts) },
     exposure: { mean: mean(measures.map((m) => m.exposure)), max: Math.max(0, ...measures.map((m) => m.exposure)) },
     reach: mean(measures.map((m) => m.reach)),

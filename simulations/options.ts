@@ -4,13 +4,14 @@ import { UsageError } from '../node/cli/command.js'
 import type { SimOptions } from './scenario.js'
 
 export const SIM_USAGE = `npm run sim -- [--nodes N] [--agencies K] [--requests R] [--adversaries M] [--attack-rate R] [--offline FRACTION]
-                  [--transport memory|tcp] [--seed S] [--out DIR] [--latency MS] [--heartbeat MS] [--no-flood]
+                  [--request-interval MS] [--transport memory|tcp] [--seed S] [--out DIR] [--latency MS] [--heartbeat MS] [--no-flood]
   --nodes        resident nodes (default 1000)
   --agencies     agency nodes, jurisdictions tiling the town (default 3)
   --requests     requests published at random incident sites (default 20)
+  --request-interval  mean gap between two publishes, ms; the gaps are exponential (default 1000)
   --adversaries  peers publishing invalid announcements during a second geo run (default 0)
   --attack-rate  invalid messages per second per adversary (default 5)
-  --offline      share of residents started after the requests, which must catch up (default 0)
+  --offline      share of residents started after the requests, which must catch up (default 0.1)
   --transport    memory (default) or tcp (on 127.0.0.1)
   --seed         random seed: the same seed builds the same city and requests (default 1)
   --out          where results.json and the plots go (default simulations/out)
@@ -36,9 +37,10 @@ export function parseSimArgs (argv: string[]): SimCliOptions {
         nodes: { type: 'string', default: '1000' },
         agencies: { type: 'string', default: '3' },
         requests: { type: 'string', default: '20' },
+        'request-interval': { type: 'string', default: '1000' },
         adversaries: { type: 'string', default: '0' },
         'attack-rate': { type: 'string', default: '5' },
-        offline: { type: 'string', default: '0' },
+        offline: { type: 'string', default: '0.1' },
         transport: { type: 'string', default: 'memory' },
         seed: { type: 'string', default: '1' },
         out: { type: 'string', default: 'simulations/out' },
@@ -58,6 +60,7 @@ export function parseSimArgs (argv: string[]): SimCliOptions {
     nodes: integer('nodes', values.nodes, 2, 100_000),
     agencies: integer('agencies', values.agencies, 1, 100),
     requests: integer('requests', values.requests, 1, 10_000),
+    requestIntervalMs: integer('request-interval', values['request-interval'], 0, 600_000),
     adversaries,
     attackRate: integer('attack-rate', values['attack-rate'], 1, 1000),
     offline,

@@ -10,6 +10,8 @@ export interface Random {
   int (min: number, max: number): number
   /** A standard normal deviate (Box–Muller). */
   normal (): number
+  /** An exponential deviate with this mean: the gaps between events arriving at random times. */
+  exponential (mean: number): number
   pick<T> (items: readonly T[]): T
   /** `k` distinct items, in random order. */
   sample<T> (items: readonly T[], k: number): T[]
@@ -25,6 +27,9 @@ export function createRandom (seed: number): Random {
     normal () {
       const u = Math.max(next(), Number.EPSILON)
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next())
+    },
+    exponential (mean) {
+      return -mean * Math.log(1 - next())
     },
     pick (items) {
       if (items.length === 0) throw new RangeError('pick from an empty list')

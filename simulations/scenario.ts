@@ -1,7 +1,8 @@
 // One simulation run: a city, its nodes, R requests published by the agencies' request desks on the res-7
 // topics of their areas (Porchlight's design), then the same requests on one global topic every node joins
 // (the flood baseline), on the same nodes and connections; measured alike (measures.ts).
-import { performance } from 'node:perf_hooks'
+import { setMaxListeners } from 'node:events'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { joinTopic, leaveTopic, waitForMeshPeer, TopicValidatorResult, type PorchlightLibp2p } from '../node/p2p/index.js'
 import type { RequestNetwork } from '../node/network/index.js'
 import { areaFromCircle, decodeAnnouncement, encodeAnnouncement, LIMITS, topicCells, topicName, type Category, type RequestAnnouncement } from '../protocol/index.js'
@@ -28,6 +29,8 @@ export interface SimOptions {
   flood?: boolean
   /** Gossipsub heartbeat. @default 1000 */
   heartbeatMs?: number
+  /** Mean gap between two requests' publishes (exponential: random times). @default 1000 */
+  requestIntervalMs?: number
   /** How long a request may take to reach every in-area inbox before it counts as missed. @default 30000 */
   deliveryTimeoutMs?: number
   progress?: (line: string) => void
@@ -47,6 +50,15 @@ export interface Incident {
 export interface DesignResult {
   summary: Summary
   perRequest: RequestMeasure[]
+  /** How busy the one process that runs every node was during this phase (see docs/simulations.md). */
+  process: ProcessLoad
+}
+
+export interface ProcessLoad {
+  /** Share of the phase the event loop was running code (1 = saturated). */
+  eventLoopUtilization: number
+  /** How late the event loop ran a timer, ms: queueing that every node's work waited through. */
+  loopDelayMs: { p50: number, p99: number, max: number }
 }
 
 export interface SimResults {
@@ -122,7 +134,11 @@ async function deliveredTo (world: World, id: string, expected: ReadonlySet<numb
 function measure (world: World, city: City, id: string, t0: number, incident: Incident, online: (i: number) => boolean): RequestMeasure {
   const expected = new Set(incident.inArea.filter(online))
   const got = (world.deliveries.get(id) ?? []).filter((d) => expected.has(d.resident))
-  const latenciesMs = got.map((d) => d.at - t0)
+  const traffic = [...world.meters.values()].map((m) => m.of(id))
+  // The earliest gossip send of the request anywhere is its agency's publish; without one (never sent), the desk call.
+  const sends = traffic.flatMap((t) => t.firstSentAt === undefined ? [] : [t.firstSentAt])
+  const publishedAt = sends.length === 0 ? t0 : Math.min(...sends)
+  const latenciesMs = got.map((d) => d.at - publishedAt)
   const inTopic = new Set(incident.topicCells)
   let exposed = 0
   let reached = 0
@@ -131,7 +147,6 @@ function measure (world: World, city: City, id: string, t0: number, incident: In
     reached++
     if (!inTopic.has(city.residents[i]!.topic)) exposed++
   }
-  const traffic = [...world.meters.values()].map((m) => m.of(id))
   const dups = traffic.flatMap((t) => [...t.received.values()].map((c) => c - 1))
   return {
     id,
@@ -139,6 +154,7 @@ function measure (world: World, city: City, id: string, t0: number, incident: In
     delivered: got.length,
     recall: expected.size === 0 ? 1 : got.length / expected.size,
     latenciesMs,
+    issueMs: sends.length === 0 ? undefined : publishedAt - t0,
     lastMs: latenciesMs.length === 0 ? undefined : Math.max(...latenciesMs),
     exposure: exposed / city.residents.length,
     reach: reached / city.residents.length,
@@ -156,20 +172,29 @@ async function runDesign (world: World, city: City, incidents: Incident[], rando
   const say = opts.progress ?? (() => {})
   const online = (i: number): boolean => world.residents[i] !== undefined
   const published: Array<{ id: string, t0: number, incident: Incident, delivered: Promise<void> }> = []
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
+  const elu = performance.eventLoopUtilization()
   for (const [i, incident] of incidents.entries()) {
     const t0 = performance.now()
     const id = await publish(incident, i)
     published.push({ id, t0, incident, delivered: deliveredTo(world, id, new Set(incident.inArea.filter(online)), opts.deliveryTimeoutMs ?? 30_000) })
     say(`${label}: published ${i + 1}/${incidents.length} (${incident.inArea.filter(online).length} in-area residents)`)
-    await new Promise((resolve) => setTimeout(resolve, random.int(0, 300)))
+    await new Promise((resolve) => setTimeout(resolve, random.exponential(opts.requestIntervalMs ?? 1000)))
   }
   await Promise.all(published.map(async (p) => await p.delivered))
   // Gossip (IHAVE/IWANT) may trail the last delivery by a heartbeat or two: let it land before counting exposure.
   await new Promise((resolve) => setTimeout(resolve, 3 * (opts.heartbeatMs ?? 1000) + 500))
+  delay.disable()
+  const load: ProcessLoad = {
+    eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
+    loopDelayMs: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 }
+  }
   const perRequest = published.map((p) => measure(world, city, p.id, p.t0, p.incident, online))
   const summary = summarize(perRequest)
-  say(`${label}: recall ${(summary.recall * 100).toFixed(2)}%, p99 ${summary.latencyMs.p99.toFixed(0)} ms, exposure ${(summary.exposure.max * 100).toFixed(2)}%`)
-  return { summary, perRequest }
+  say(`${label}: recall ${(summary.recall * 100).toFixed(2)}%, p99 ${summary.latencyMs.p99.toFixed(0)} ms, exposure ${(summary.exposure.max * 100).toFixed(2)}%; ` +
+    `event loop ${(load.eventLoopUtilization * 100).toFixed(0)}% busy, late by p99 ${load.loopDelayMs.p99.toFixed(0)} ms`)
+  return { summary, perRequest, process: load }
 }
 
 /** Joins every node to the one global topic, each validating with its own request network (any cell of the town accepted). */
@@ -190,6 +215,7 @@ async function joinFlood (world: World, city: City): Promise<void> {
   }
   for (const a of world.agencies) join(a.libp2p, a.services.network)
   const signal = AbortSignal.timeout(120_000)
+  setMaxListeners(Infinity, signal) // one deadline shared by every node's wait
   await Promise.all(world.residents.map(async (r) => { if (r !== undefined) await waitForMeshPeer(r.libp2p, FLOOD_TOPIC, { signal }) }))
 }
 
@@ -204,7 +230,6 @@ export async function runSimulation (opts: SimOptions): Promise<SimResults> {
     const startup = (performance.now() - began) / 1000
     say(`startup: ${startup.toFixed(1)} s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`)
     const incidents = pickIncidents(random, city, world.cameraCells, opts.requests)
-
     const geo = await runDesign(world, city, incidents, random, async (incident, i) => {
       return (await world.agencies[incident.agency]!.services.requests.desk.create(draftOf(incident, i, random))).id
     }, opts, 'geo')

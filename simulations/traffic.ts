@@ -2,6 +2,7 @@
 // duplicates), and the bytes of every message and control id sent and received that names a request.
 // Gossipsub has no per-message byte events, so this wraps two router methods (checked at run time, like
 // node/p2p/scoring.ts: an upgrade that moves them fails loudly rather than measuring nothing).
+import { performance } from 'node:perf_hooks'
 import { CID } from 'multiformats/cid'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
@@ -26,6 +27,10 @@ export interface RequestTraffic {
   /** Bytes of messages and control ids naming it. */
   bytesSent: number
   bytesReceived: number
+  /** performance.now() when a gossip message carrying it first arrived here. */
+  firstReceivedAt: number | undefined
+  /** performance.now() when this node first sent a gossip message carrying it (at its agency: the publish). */
+  firstSentAt: number | undefined
 }
 
 /** Names the request an announcement's bytes carry; caches by content hash (the same bytes arrive many times). */
@@ -68,7 +73,7 @@ export class TrafficMeter {
     router.handleReceivedRpc = async (from, rpc) => {
       for (const m of rpc.messages ?? []) {
         const id = m.data === undefined ? undefined : this.#classifier.ofData(m.data)
-        if (id !== undefined) { const t = this.of(id); t.received.set(m.topic, (t.received.get(m.topic) ?? 0) + 1) }
+        if (id !== undefined) { const t = this.of(id); t.received.set(m.topic, (t.received.get(m.topic) ?? 0) + 1); t.firstReceivedAt ??= performance.now() }
       }
       return await receive(from, rpc)
     }
@@ -77,8 +82,11 @@ export class TrafficMeter {
       // Counted after the call: the router piggybacks pending control and gossip onto `rpc` as it sends.
       if (sent) {
         const receiver = peers.get(to.toString())
-        this.#account(rpc, (id, bytes) => {
-          this.of(id).bytesSent += bytes
+        const at = performance.now()
+        this.#account(rpc, (id, bytes, message) => {
+          const t = this.of(id)
+          t.bytesSent += bytes
+          if (message) t.firstSentAt ??= at
           if (receiver !== undefined) receiver.of(id).bytesReceived += bytes
         })
       }
@@ -88,7 +96,7 @@ export class TrafficMeter {
 
   of (id: string): RequestTraffic {
     let t = this.#byRequest.get(id)
-    if (t === undefined) { t = { received: new Map(), bytesSent: 0, bytesReceived: 0 }; this.#byRequest.set(id, t) }
+    if (t === undefined) { t = { received: new Map(), bytesSent: 0, bytesReceived: 0, firstReceivedAt: undefined, firstSentAt: undefined }; this.#byRequest.set(id, t) }
     return t
   }
 
@@ -98,17 +106,17 @@ export class TrafficMeter {
     return t !== undefined && t.received.size > 0
   }
 
-  #account (rpc: Rpc, add: (id: string, bytes: number) => void): void {
+  #account (rpc: Rpc, add: (id: string, bytes: number, message: boolean) => void): void {
     for (const m of rpc.messages ?? []) {
       const id = m.data === undefined ? undefined : this.#classifier.ofData(m.data)
-      if (id !== undefined) add(id, m.data!.byteLength + m.topic.length + MESSAGE_OVERHEAD)
+      if (id !== undefined) add(id, m.data!.byteLength + m.topic.length + MESSAGE_OVERHEAD, true)
     }
     const c = rpc.control
     for (const list of [c?.ihave, c?.iwant, c?.idontwant]) {
       for (const entry of list ?? []) {
         for (const msgId of entry.messageIDs ?? []) {
           const id = this.#classifier.ofMessageId(msgId)
-          if (id !== undefined) add(id, msgId.byteLength + ID_OVERHEAD)
+          if (id !== undefined) add(id, msgId.byteLength + ID_OVERHEAD, false)
         }
       }
     }

@@ -1,6 +1,7 @@
 // The simulated city's nodes: an embedded chain with the agencies registered by the council, K agency nodes
 // and N resident nodes built exactly as `porchlight start` builds them (createNode + roleSetup), in this
 // process, wired by a sim-level rendezvous (see docs/simulations.md: Topology).
+import { setMaxListeners } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -116,8 +117,8 @@ export async function startWorld (init: WorldInit): Promise<World> {
     ...(init.heartbeatMs === undefined ? {} : { heartbeatIntervalMs: init.heartbeatMs }),
     // Every TCP node is 127.0.0.1 here: libp2p's 5 per second per host would refuse the rendezvous dials.
     inboundConnectionThreshold: 100_000,
-    // A thousand nodes share this process's event loop: a late pong is load, not a dead peer.
-    abortConnectionOnPingFailure: false
+    // A thousand nodes share this process's event loop: no ping monitor (see createPorchlightLibp2p).
+    connectionMonitor: false
   }
   const listen = (name: string): string[] => [init.transport === 'memory' ? `/memory/${name}-${crypto.randomUUID()}` : '/ip4/127.0.0.1/tcp/0']
   const meter = (node: PorchlightNode<any>): void => { meters.set(node.peerId.toString(), new TrafficMeter(node.libp2p, classifier, meters)) }
@@ -218,7 +219,8 @@ export async function startWorld (init: WorldInit): Promise<World> {
   // The mesh: every resident with a cell-mate online has a mesh peer on its topic; every agency sees a subscriber on each populated cell.
   const populated = new Map<string, number>()
   for (const i of online) populated.set(city.residents[i]!.topic, (populated.get(city.residents[i]!.topic) ?? 0) + 1)
-  const signal = AbortSignal.timeout(60_000)
+  const signal = AbortSignal.timeout(120_000)
+  setMaxListeners(Infinity, signal) // one deadline shared by every node's wait
   let meshed = 0
   const needMesh = online.filter((i) => populated.get(city.residents[i]!.topic)! > 1)
   const unmeshed: number[] = []

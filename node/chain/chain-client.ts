@@ -353,30 +353,41 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   }
 
   async #syncOnce (): Promise<void> {
-    try {
-      const latest = await this.provider.getBlockNumber()
-      if (this.#syncedBlock === undefined) { this.#syncedBlock = latest; return }
-      if (latest <= this.#syncedBlock) return
-      const logs = await this.provider.getLogs({
-        address: [this.deployment.contracts.AgencyRegistry, this.deployment.contracts.AuditAnchor],
-        fromBlock: this.#syncedBlock + 1,
-        toBlock: latest
-      })
-      for (const log of logs) {
-        const anchored = this.#parseAnchorLog(log)
-        if (anchored !== undefined) {
-          for (const listener of this.#anchoredListeners) listener(anchored)
-          continue
-        }
-        const parsed = this.#parse(log)
-        if (parsed !== null && registryEvents.has(parsed.name)) this.#agencies.delete(getAddress(parsed.args[0] as string))
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#readEvents()
+        return
+      } catch (err) {
+        const error = toChainError(err, this.deployment.rpc)
+        // Reads are safe to repeat, and the usual transport failure is a keep-alive socket the RPC server
+        // closed just as it was reused (ECONNRESET): one immediate retry on a fresh socket.
+        if (attempt === 1 && error instanceof ChainUnavailableError && !this.#abort.signal.aborted) continue
+        this.emit('sync:error', error)
+        throw error
       }
-      this.#syncedBlock = latest
-    } catch (err) {
-      const error = toChainError(err, this.deployment.rpc)
-      this.emit('sync:error', error)
-      throw error
     }
+  }
+
+  /** Reads the events since the last sync. Both reads come before any effect, so a failed one changes nothing. */
+  async #readEvents (): Promise<void> {
+    const latest = await this.provider.getBlockNumber()
+    if (this.#syncedBlock === undefined) { this.#syncedBlock = latest; return }
+    if (latest <= this.#syncedBlock) return
+    const logs = await this.provider.getLogs({
+      address: [this.deployment.contracts.AgencyRegistry, this.deployment.contracts.AuditAnchor],
+      fromBlock: this.#syncedBlock + 1,
+      toBlock: latest
+    })
+    for (const log of logs) {
+      const anchored = this.#parseAnchorLog(log)
+      if (anchored !== undefined) {
+        for (const listener of this.#anchoredListeners) listener(anchored)
+        continue
+      }
+      const parsed = this.#parse(log)
+      if (parsed !== null && registryEvents.has(parsed.name)) this.#agencies.delete(getAddress(parsed.args[0] as string))
+    }
+    this.#syncedBlock = latest
   }
 
   // One sender at a time: it always sends the largest queued checkpoint, which settles every smaller one.

@@ -62,6 +62,8 @@ interface GossipsubRouter {
   score: { params: PeerScoreParams }
   getScore (peerId: string): number
   getMeshPeers (topic: string): string[]
+  /** Peers this node can send to; gossipsub opens these one at a time after each connection. */
+  streamsOutbound: Map<string, unknown>
 }
 
 /** The router behind `pubsub`, checked so that an upgrade that moves these internals fails loudly. */
@@ -70,6 +72,7 @@ export function routerOf (pubsub: GossipSub): GossipsubRouter {
   if (typeof router.getScore !== 'function') throw new GossipsubInternalsError('getScore()')
   if (typeof router.getMeshPeers !== 'function') throw new GossipsubInternalsError('getMeshPeers()')
   if (typeof router.score?.params?.topics !== 'object') throw new GossipsubInternalsError('score.params.topics')
+  if (!(router.streamsOutbound instanceof Map)) throw new GossipsubInternalsError('streamsOutbound')
   return router as GossipsubRouter
 }
 

@@ -52,14 +52,23 @@ export async function waitForMeshPeer (libp2p: PorchlightLibp2p, topic: string, 
 }
 
 /**
- * Resolves with a peer id once some connected peer is subscribed to `topic`: what a publisher that does not
- * itself join the topic (an agency) needs before a publish reaches anyone.
+ * Resolves with a peer id once some connected peer is subscribed to `topic` and this node has its stream to
+ * that peer open: what a publisher that does not itself join the topic (an agency) needs before a publish
+ * reaches anyone. The subscription arrives on the peer's stream; ours is opened separately, one peer at a
+ * time, so on a node with a hundred new connections it can trail by seconds. Its opening has no event: the
+ * heartbeat is when we look again (as the agency's publisher does).
  */
 export async function waitForTopicPeer (libp2p: PorchlightLibp2p, topic: string, options: AbortOptions = {}): Promise<string> {
   const pubsub = libp2p.services.pubsub
-  return await waitFor(options.signal, () => pubsub.getSubscribers(topic)[0]?.toString(), (check) => {
+  const router = routerOf(pubsub)
+  const probe = (): string | undefined => pubsub.getSubscribers(topic).map(String).find((id) => router.streamsOutbound.has(id))
+  return await waitFor(options.signal, probe, (check) => {
     pubsub.addEventListener('subscription-change', check)
-    return () => { pubsub.removeEventListener('subscription-change', check) }
+    pubsub.addEventListener('gossipsub:heartbeat', check)
+    return () => {
+      pubsub.removeEventListener('subscription-change', check)
+      pubsub.removeEventListener('gossipsub:heartbeat', check)
+    }
   })
 }
 

@@ -10,11 +10,16 @@ export interface TcpProxy {
   pause (): Promise<void>
   /** Accepts connections again on the same port. */
   resume (): Promise<void>
+  /** Resets the connection that next sends a request, as a server does to a keep-alive socket it closed as the client reused it. */
+  resetNext (): void
+  /** Connections reset so far by resetNext. */
+  resets: number
   stop (): Promise<void>
 }
 
 export async function startTcpProxy (targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>()
+  let resetPending = false
   const server: Server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1')
     for (const s of [client, upstream]) {
@@ -22,7 +27,15 @@ export async function startTcpProxy (targetPort: number): Promise<TcpProxy> {
       s.on('close', () => sockets.delete(s))
       s.on('error', () => { client.destroy(); upstream.destroy() })
     }
-    client.pipe(upstream).pipe(client)
+    client.on('data', (chunk: Buffer) => {
+      if (!resetPending) { upstream.write(chunk); return }
+      resetPending = false
+      proxy.resets++
+      client.resetAndDestroy()
+      upstream.destroy()
+    })
+    client.on('end', () => { upstream.end() })
+    upstream.pipe(client)
   })
   const listen = async (port: number): Promise<number> => await new Promise((resolve, reject) => {
     server.once('error', reject)
@@ -35,11 +48,14 @@ export async function startTcpProxy (targetPort: number): Promise<TcpProxy> {
     await closed
   }
   const port = await listen(0)
-  return {
+  const proxy: TcpProxy = {
     port,
     url: `http://127.0.0.1:${port}`,
     pause: close,
     resume: async () => { await listen(port) },
+    resetNext: () => { resetPending = true },
+    resets: 0,
     stop: close
   }
+  return proxy
 }

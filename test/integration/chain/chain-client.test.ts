@@ -162,6 +162,35 @@ describe('ChainClient', () => {
       assert.equal((await council.getAnchors(second.address)).length, 1)
     })
 
+    test('a sync repeats its read once on a fresh socket when the server resets one', async () => {
+      const reader = await client({ deployment: { ...deployment, rpc: proxy.url } })
+      const errors: unknown[] = []
+      reader.on('sync:error', (err) => { errors.push(err) })
+      await reader.sync()
+      const agency = Wallet.createRandom().address
+      assert.equal((await reader.agencyInfo(agency)).status, 'none')
+      await council.registerAgency(agency, { name: 'Agency reset', cells, validUntil })
+      proxy.resetNext()
+      await reader.sync()
+      assert.equal(proxy.resets, 1)
+      assert.deepEqual(errors, [])
+      // The sync read the registration's event: the cached "not registered" is gone.
+      assert.equal((await reader.agencyInfo(agency)).name, 'Agency reset')
+    })
+
+    test('a sync that fails twice reports ChainUnavailableError', async () => {
+      const reader = await client({ deployment: { ...deployment, rpc: proxy.url } })
+      const errors: unknown[] = []
+      reader.on('sync:error', (err) => { errors.push(err) })
+      await proxy.pause()
+      try {
+        await rejectsWith(reader.sync(), 'ChainUnavailableError')
+        assert.equal(errors.length, 1)
+      } finally {
+        await proxy.resume()
+      }
+    })
+
     test('registry reads fail with ChainUnavailableError, not a hang', async () => {
       const reader = await client({ deployment: { ...deployment, rpc: proxy.url } })
       await proxy.pause()

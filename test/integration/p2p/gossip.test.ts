@@ -56,6 +56,25 @@ test('a publisher outside the topic waits for a subscribed peer, not a mesh', as
   assert.deepEqual(new Uint8Array((await arrived).data), new Uint8Array([1, 2, 3]))
 })
 
+test('after waitForTopicPeer a publish reaches the peer, even while many new connections open their streams', async (t) => {
+  // Gossipsub opens its outbound streams one peer at a time; a peer's subscription (which comes on the peer's
+  // own stream) can be known well before ours to it is open, and a publish then reaches no one.
+  const opts = { transport: 'memory' as const, memoryLatencyMs: 20 }
+  const pub = await createPorchlightLibp2p(opts)
+  const peers = await Promise.all(Array.from({ length: 24 }, async () => await createPorchlightLibp2p(opts)))
+  t.after(async () => { await Promise.all([pub, ...peers].map(async (n) => { await n.stop() })) })
+  const topics = peers.map((_, i) => `porchlight/1/req/test-${i}`)
+  peers.forEach((p, i) => { joinTopic(p, topics[i]!) })
+  await Promise.all(peers.map(async (p) => await pub.dial(p.getMultiaddrs())))
+  const signal = AbortSignal.timeout(30_000)
+  for (const i of peers.keys()) {
+    const topic = topics[peers.length - 1 - i]!
+    await waitForTopicPeer(pub, topic, { signal })
+    const result = await pub.services.pubsub.publish(topic, new Uint8Array([i]))
+    assert.equal(result.recipients.length, 1, `publish on ${topic} reached no one`)
+  }
+})
+
 test('waitForMeshPeer stops when its signal aborts', async (t) => {
   const lonely = await createPorchlightLibp2p()
   t.after(async () => { await lonely.stop() })

@@ -7,7 +7,7 @@ import { createRandom } from '../../../simulations/random.js'
 
 test('npm run sim defaults: 1,000 nodes, 3 agencies, 20 requests, memory transport, 25 ms, seed 1, simulations/out', () => {
   const o = parseSimArgs([])
-  assert.deepEqual(o, { nodes: 1000, agencies: 3, requests: 20, adversaries: 0, attackRate: 5, offline: 0, transport: 'memory', seed: 1, out: 'simulations/out', latencyMs: 25, heartbeatMs: 1000, flood: true })
+  assert.deepEqual(o, { nodes: 1000, agencies: 3, requests: 20, requestIntervalMs: 1000, adversaries: 0, attackRate: 5, offline: 0.1, transport: 'memory', seed: 1, out: 'simulations/out', latencyMs: 25, heartbeatMs: 1000, flood: true })
   assert.equal(parseSimArgs(['--nodes', '60', '--transport', 'tcp', '--offline', '0.1', '--no-flood']).nodes, 60)
 })
 
@@ -18,7 +18,7 @@ test('--adversaries M and --attack-rate R are taken as given', () => {
 })
 
 test('bad flags are UsageErrors', () => {
-  for (const argv of [['--nodes', 'many'], ['--nodes', '1'], ['--transport', 'udp'], ['--offline', '1'], ['--offline', '-0.1'], ['--bogus'], ['--adversaries', '-1'], ['--adversaries', 'two'], ['--attack-rate', '0'], ['--attack-rate', '1.5']]) {
+  for (const argv of [['--nodes', 'many'], ['--nodes', '1'], ['--transport', 'udp'], ['--offline', '1'], ['--offline', '-0.1'], ['--bogus'], ['--adversaries', '-1'], ['--adversaries', 'two'], ['--attack-rate', '0'], ['--attack-rate', '1.5'], ['--request-interval', '-5'], ['--request-interval', 'soon']]) {
     assert.throws(() => parseSimArgs(argv), { name: 'UsageError' }, argv.join(' '))
   }
 })

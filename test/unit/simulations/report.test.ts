@@ -8,9 +8,11 @@ import { summarize, type RequestMeasure } from '../../../simulations/measures.js
 import type { SimResults } from '../../../simulations/scenario.js'
 
 const measure = (id: string, latenciesMs: number[], exposure: number, bytes: number): RequestMeasure => ({
-  id, inArea: latenciesMs.length, delivered: latenciesMs.length, recall: 1, latenciesMs, lastMs: Math.max(...latenciesMs),
+  id, inArea: latenciesMs.length, delivered: latenciesMs.length, recall: 1, latenciesMs, issueMs: 900, lastMs: Math.max(...latenciesMs),
   exposure, reach: exposure + 0.01, bytesSentPerNode: bytes, bytesReceivedPerNode: bytes, maxBytesPerNode: 4 * bytes, duplicatesPerMessage: 0.5
 })
+
+const load = { eventLoopUtilization: 0.5, loopDelayMs: { p50: 10, p99: 40, max: 80 } }
 
 function results (): SimResults {
   const geo = [measure('a', [120, 80], 0, 150), measure('b', [200], 0, 90)]
@@ -23,8 +25,8 @@ function results (): SimResults {
     wallSeconds: { startup: 1, total: 2 },
     failedDials: 0,
     rssMiB: 100,
-    geo: { summary: summarize(geo), perRequest: geo },
-    flood: { summary: summarize(flood), perRequest: flood }
+    geo: { summary: summarize(geo), perRequest: geo, process: load },
+    flood: { summary: summarize(flood), perRequest: flood, process: load }
   }
 }
 
