@@ -11,6 +11,7 @@ import { addressOfPrivateKey, encodeAnnouncement, signTyped, topicName, type Dom
 import type { City } from './city.js'
 import type { Random } from './random.js'
 import type { World } from './world.js'
+import { pool } from './pool.js'
 
 export const INVALID_KINDS = ['garbage', 'forged-signature', 'unregistered-key', 'bad-proof'] as const
 export type InvalidKind = typeof INVALID_KINDS[number]
@@ -30,6 +31,7 @@ export interface AttackInit {
   template?: RequestAnnouncement
   /** Residents of its cell each adversary dials. @default 3 */
   links?: number
+  progress?: (line: string) => void
 }
 
 export interface AttackCounts {
@@ -81,12 +83,18 @@ export async function startAttack (init: AttackInit): Promise<Attack> {
   }
 
   const online = city.residents.map((_, i) => i).filter((i) => world.residents[i] !== undefined)
-  const peers: PorchlightLibp2p[] = []
-  const cells: string[] = []
-  const neighbors: PorchlightLibp2p[][] = []
-  for (let k = 0; k < init.count; k++) {
+  // Each adversary's cell and its three neighbors are drawn first, in order (the seed fixes them), then the
+  // adversaries start a few at a time: one after another, three dials each at 25 ms took ~1 s apiece.
+  const plans = Array.from({ length: init.count }, () => {
     const cell = city.residents[random.pick(online)]!.topic
     const members = online.filter((i) => city.residents[i]!.topic === cell)
+    return { cell, targets: random.sample(members, init.links ?? 3) }
+  })
+  const peers: PorchlightLibp2p[] = new Array(init.count)
+  const cells = plans.map((p) => p.cell)
+  const neighbors: PorchlightLibp2p[][] = plans.map(() => [])
+  let started = 0
+  await pool(plans, 6, async ({ cell, targets }, k) => {
     const l = await createPorchlightLibp2p({
       transport: init.transport,
       memoryLatencyMs: init.latencyMs,
@@ -97,13 +105,13 @@ export async function startAttack (init: AttackInit): Promise<Attack> {
     advIds.add(l.peerId.toString())
     // It accepts everything: an adversary relays whatever it gets, and never judges its own traffic.
     joinTopic(l, topicName(cell), { validator: async () => TopicValidatorResult.Accept })
-    const mine: PorchlightLibp2p[] = []
-    for (const i of random.sample(members, init.links ?? 3)) {
+    peers[k] = l
+    for (const i of targets) {
       const r = world.residents[i]!.libp2p
-      try { await l.dial(r.getMultiaddrs(), { signal: AbortSignal.timeout(15_000) }); mine.push(r) } catch {}
+      try { await l.dial(r.getMultiaddrs(), { signal: AbortSignal.timeout(15_000) }); neighbors[k]!.push(r) } catch {}
     }
-    peers.push(l); cells.push(cell); neighbors.push(mine)
-  }
+    if (++started % 100 === 0) init.progress?.(`adversaries started: ${started}/${init.count}`)
+  })
   await Promise.all(peers.map(async (l, k) => { try { await waitForMeshPeer(l, topicName(cells[k]!), { signal: AbortSignal.timeout(30_000) }) } catch {} }))
 
   let serial = 0

@@ -243,7 +243,8 @@ export async function runSimulation (opts: SimOptions): Promise<SimResults> {
         world, city, random, count: opts.adversaries!, ratePerSecond, transport: opts.transport, latencyMs: opts.latencyMs,
         ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
         domain: { chainId: deployment.chainId, verifyingContract: deployment.contracts.AgencyRegistry },
-        ...(sample?.kind === 'request' ? { template: sample as RequestAnnouncement } : {})
+        ...(sample?.kind === 'request' ? { template: sample as RequestAnnouncement } : {}),
+        progress: say
       })
       try {
         say(`attack: ${opts.adversaries} adversaries joined, publishing ${ratePerSecond}/s each`)

@@ -16,6 +16,7 @@ import { cameraCell, topicName, type Domain } from '../protocol/index.js'
 import type { City } from './city.js'
 import type { Random } from './random.js'
 import { RequestClassifier, TrafficMeter } from './traffic.js'
+import { pool } from './pool.js'
 
 export type ResidentNode = PorchlightNode<ResidentFootageServices>
 export type AgencyNode = PorchlightNode<AgencyServices>
@@ -62,14 +63,6 @@ export interface World {
 }
 
 const STORE = { cacheSize: 64 * 1024, writeBufferSize: 256 * 1024 }
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function pool<T> (items: readonly T[], limit: number, task: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) { const i = next++; await task(items[i]!, i) }
-  }))
-}
 
 /** Undirected edges between residents: a ring (and one chord each) within every res-7 cell, plus random town-wide peers. */
 export function plannedEdges (city: City, random: Random, randomPeers: number): Array<[number, number]> {
