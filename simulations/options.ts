@@ -10,7 +10,7 @@ export const SIM_USAGE = `npm run sim -- [--nodes N] [--agencies K] [--requests 
   --requests     requests published at random incident sites (default 20)
   --request-interval  mean gap between two publishes, ms; the gaps are exponential (default 1000)
   --adversaries  peers publishing invalid announcements during a second geo run (default 0)
-  --attack-rate  invalid messages per second per adversary (default 5)
+  --attack-rate  invalid messages per second per adversary, a decimal such as 0.25 allowed (default 5)
   --offline      share of residents started after the requests, which must catch up (default 0.1)
   --transport    memory (default) or tcp (on 127.0.0.1)
   --seed         random seed: the same seed builds the same city and requests (default 1)
@@ -24,6 +24,12 @@ export interface SimCliOptions extends Omit<SimOptions, 'progress'> { out: strin
 function integer (name: string, value: string, min: number, max: number): number {
   const n = Number(value)
   if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}`)
+  return n
+}
+
+function positive (name: string, value: string, max: number): number {
+  const n = Number(value)
+  if (!/^\d+(\.\d+)?$/.test(value) || n <= 0 || n > max) throw new UsageError(`--${name} must be a number above 0 and at most ${max}`)
   return n
 }
 
@@ -62,7 +68,7 @@ export function parseSimArgs (argv: string[]): SimCliOptions {
     requests: integer('requests', values.requests, 1, 10_000),
     requestIntervalMs: integer('request-interval', values['request-interval'], 0, 600_000),
     adversaries,
-    attackRate: integer('attack-rate', values['attack-rate'], 1, 1000),
+    attackRate: positive('attack-rate', values['attack-rate'], 1000),
     offline,
     transport: values.transport,
     seed: integer('seed', values.seed, 0, 2 ** 31 - 1),

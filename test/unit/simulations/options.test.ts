@@ -15,10 +15,11 @@ test('--adversaries M and --attack-rate R are taken as given', () => {
   const o = parseSimArgs(['--adversaries', '6', '--attack-rate', '10'])
   assert.equal(o.adversaries, 6)
   assert.equal(o.attackRate, 10)
+  assert.equal(parseSimArgs(['--attack-rate', '0.25']).attackRate, 0.25)
 })
 
 test('bad flags are UsageErrors', () => {
-  for (const argv of [['--nodes', 'many'], ['--nodes', '1'], ['--transport', 'udp'], ['--offline', '1'], ['--offline', '-0.1'], ['--bogus'], ['--adversaries', '-1'], ['--adversaries', 'two'], ['--attack-rate', '0'], ['--attack-rate', '1.5'], ['--request-interval', '-5'], ['--request-interval', 'soon']]) {
+  for (const argv of [['--nodes', 'many'], ['--nodes', '1'], ['--transport', 'udp'], ['--offline', '1'], ['--offline', '-0.1'], ['--bogus'], ['--adversaries', '-1'], ['--adversaries', 'two'], ['--attack-rate', '0'], ['--attack-rate', '0.0'], ['--attack-rate', '-1'], ['--attack-rate', '1e3'], ['--attack-rate', '1001'], ['--request-interval', '-5'], ['--request-interval', 'soon']]) {
     assert.throws(() => parseSimArgs(argv), { name: 'UsageError' }, argv.join(' '))
   }
 })
