@@ -47,7 +47,13 @@ export function plotOptions (results: SimResults): Record<string, PlotOptions> {
             fy: { label: null },
             x: { label: 'adversaries M', grid: true },
             y: { label: null, grid: true },
-            marks: [Plot.line(attack, { x: 'adversaries', y: 'value', fy: 'measure' }), Plot.dot(attack, { x: 'adversaries', y: 'value', fy: 'measure' }), Plot.ruleY([0])]
+            marks: [
+              Plot.line(attack, { x: 'adversaries', y: 'value', fy: 'measure' }),
+              Plot.dot(attack, { x: 'adversaries', y: 'value', fy: 'measure' }),
+              // The panels share one y scale (Plot's facets do): each point's value is written beside it.
+              Plot.text(attack, { x: 'adversaries', y: 'value', fy: 'measure', text: (d: { value: number }) => d.value.toFixed(0), dy: -12 }),
+              Plot.ruleY([0])
+            ]
           }
         }),
     'latency-cdf': {
