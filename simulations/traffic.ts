@@ -27,8 +27,6 @@ export interface RequestTraffic {
   /** Bytes of messages and control ids naming it. */
   bytesSent: number
   bytesReceived: number
-  /** performance.now() when a gossip message carrying it first arrived here. */
-  firstReceivedAt: number | undefined
   /** performance.now() when this node first sent a gossip message carrying it (at its agency: the publish). */
   firstSentAt: number | undefined
 }
@@ -73,7 +71,7 @@ export class TrafficMeter {
     router.handleReceivedRpc = async (from, rpc) => {
       for (const m of rpc.messages ?? []) {
         const id = m.data === undefined ? undefined : this.#classifier.ofData(m.data)
-        if (id !== undefined) { const t = this.of(id); t.received.set(m.topic, (t.received.get(m.topic) ?? 0) + 1); t.firstReceivedAt ??= performance.now() }
+        if (id !== undefined) { const t = this.of(id); t.received.set(m.topic, (t.received.get(m.topic) ?? 0) + 1) }
       }
       return await receive(from, rpc)
     }
@@ -96,7 +94,7 @@ export class TrafficMeter {
 
   of (id: string): RequestTraffic {
     let t = this.#byRequest.get(id)
-    if (t === undefined) { t = { received: new Map(), bytesSent: 0, bytesReceived: 0, firstReceivedAt: undefined, firstSentAt: undefined }; this.#byRequest.set(id, t) }
+    if (t === undefined) { t = { received: new Map(), bytesSent: 0, bytesReceived: 0, firstSentAt: undefined }; this.#byRequest.set(id, t) }
     return t
   }
 
