@@ -11,22 +11,23 @@ import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pIni
 import { createApiServer, type ApiServer } from './api/index.js'
 import { nodeRoutes, nodeRouteErrors } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
-import type { NodeService, NodeServiceFactories, NodeComponents } from './service.js'
+import type { NodeService, ServiceSpecs, NodeComponents } from './service.js'
+import { buildServices, type BuiltService } from './compose.js'
 
 export interface PorchlightNodeEvents {
   'node:started': CustomEvent<NodeInfo>
   'node:stopped': CustomEvent<void>
 }
 
-export interface CreateNodeInit<S extends Record<string, NodeService> = Record<string, NodeService>> {
+export interface CreateNodeInit<S extends Record<string, object> = Record<string, NodeService>> {
   /** The node's directory: config.json, keys/, api-token, db/, node.json. Optional only with `config`. */
   dir?: string
   /** Use this config instead of `<dir>/config.json`. */
   config?: NodeConfig
   /** Use these keys instead of `<dir>/keys` (fresh ones when there is no dir). */
   keys?: NodeKeys
-  /** The role's services, started in this order after libp2p and before the API. */
-  services?: NodeServiceFactories<S>
+  /** The role's services (node/roles.ts), built and started in dependency order after libp2p and before the API. */
+  services?: ServiceSpecs<S>
   /** libp2p options beyond the config (message id, heartbeat, transport, memory latency). */
   libp2p?: Omit<PorchlightLibp2pInit, 'privateKey' | 'listen' | 'announce' | 'bootstrap' | 'mdns' | 'start'>
   /** `false`: routes are registered but no port is opened (simulations). */
@@ -36,7 +37,7 @@ export interface CreateNodeInit<S extends Record<string, NodeService> = Record<s
   store?: StoreOptions
 }
 
-export class PorchlightNode<S extends Record<string, NodeService> = Record<string, NodeService>> extends TypedEventEmitter<PorchlightNodeEvents> {
+export class PorchlightNode<S extends Record<string, object> = Record<string, NodeService>> extends TypedEventEmitter<PorchlightNodeEvents> {
   readonly config: NodeConfig
   readonly dir: string | undefined
   readonly peerId: PeerId
@@ -45,12 +46,14 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
   readonly libp2p: PorchlightLibp2p
   readonly api: ApiServer
   readonly services: S
+  /** The services in dependency order: started in it, stopped in reverse. */
+  private readonly ordered: readonly NodeService[]
   private readonly listenApi: boolean
   private readonly tempDir: string | undefined
   private started = false
   private startedAt = ''
 
-  constructor (components: NodeComponents & { services: S, listenApi: boolean, tempDir: string | undefined }) {
+  constructor (components: NodeComponents & { api: ApiServer, services: readonly BuiltService[], listenApi: boolean, tempDir: string | undefined }) {
     super()
     this.config = components.config
     this.dir = components.dir
@@ -59,7 +62,8 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
     this.store = components.store
     this.libp2p = components.libp2p
     this.api = components.api
-    this.services = components.services
+    this.services = Object.fromEntries(components.services.map((b) => [b.name, b.service])) as S
+    this.ordered = components.services.map((b) => b.service)
     this.listenApi = components.listenApi
     this.tempDir = components.tempDir
   }
@@ -85,7 +89,7 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
     try {
       await this.libp2p.start()
       undo.push(async () => { await this.libp2p.stop() })
-      for (const service of Object.values(this.services)) {
+      for (const service of this.ordered) {
         await service.start?.()
         undo.push(async () => { await service.stop?.() })
       }
@@ -111,7 +115,7 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
     const attempt = async (step: () => Promise<void> | void): Promise<void> => { try { await step() } catch (err) { errors.push(err) } }
     if (this.dir !== undefined) await attempt(async () => { await removeNodeInfo(this.dir!) })
     await attempt(async () => { await this.api.stop() })
-    for (const service of Object.values(this.services).reverse()) await attempt(async () => { await service.stop?.() })
+    for (const service of [...this.ordered].reverse()) await attempt(async () => { await service.stop?.() })
     await attempt(async () => { await this.libp2p.stop() })
     await attempt(async () => { await this.store.close() })
     if (this.tempDir !== undefined) await attempt(async () => { await rm(this.tempDir!, { recursive: true, force: true }) })
@@ -127,7 +131,7 @@ function transportOf (listen: string[]): 'tcp' | 'memory' {
 }
 
 /** Builds a node (not yet started) from its directory, or from a config. */
-export async function createNode<S extends Record<string, NodeService> = Record<string, NodeService>> (init: CreateNodeInit<S>): Promise<PorchlightNode<S>> {
+export async function createNode<S extends Record<string, object> = Record<string, NodeService>> (init: CreateNodeInit<S>): Promise<PorchlightNode<S>> {
   if (init.dir === undefined && init.config === undefined) throw new TypeError('createNode needs a dir or a config')
   const config = init.config ?? await loadConfig(init.dir!)
   const keys = init.keys ?? (init.dir !== undefined ? await loadKeys(init.dir, config.role) : await generateKeys(config.role))
@@ -146,11 +150,12 @@ export async function createNode<S extends Record<string, NodeService> = Record<
     })
     const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined })
     const peerId = peerIdFromPrivateKey(keys.peerKey)
-    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, api }
-    const services = Object.fromEntries(Object.entries(init.services ?? {}).map(([name, factory]) => [name, (factory as (c: NodeComponents) => NodeService)(components)])) as S
-    const node: PorchlightNode<S> = new PorchlightNode({ ...components, services, listenApi: init.listenApi ?? true, tempDir })
+    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p }
+    const services = buildServices(init.services ?? {}, components)
+    const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, services, listenApi: init.listenApi ?? true, tempDir })
     api.mapErrors(nodeRouteErrors)
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
+    for (const { service, spec } of services) if (spec.routes !== undefined) api.addRoutes(spec.routes(service))
     return node
   } catch (err) {
     await store.close()

@@ -1,33 +1,91 @@
-// What each role runs on top of the common node. The request, footage and audit issues add their services
-// here (and the request id as gossip message id); `porchlight start` and the simulator both read it.
+// What each role runs on top of the common node: the one place that wires services. Each service names what
+// it needs; the node builds them in that order, hands each its dependencies by name and mounts their
+// routes (node/compose.ts). `porchlight start`, the demo and the simulator all read this file.
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
-import type { NodeService, NodeServiceFactories } from './service.js'
-import { announcementMessageId, type RequestNetworkInit } from './network/index.js'
-import { agencyServices, type AgencyServicesInit } from './agency/index.js'
-import { auditorService } from './auditor/index.js'
-import { residentFootageServices } from './footage/resident-role.js'
+import { defineService, type NodeService, type ServiceSpecs } from './service.js'
+import { chainService, type ChainComponents, type ChainService } from './chain/chain-service.js'
+import { clips, type ClipsInit, type ClipsService } from './clips/service.js'
+import { clipRoutes } from './clips/routes.js'
+import { announcementMessageId } from './network/message-id.js'
+import { requestNetwork, type RequestNetwork, type RequestNetworkInit } from './network/request-network.js'
+import { residentInbox, type ResidentInbox, type ResidentInboxInit } from './resident/inbox.js'
+import { inboxRoutes } from './resident/routes.js'
+import { residentFootage, type ResidentFootage, type ResidentFootageInit } from './footage/resident-footage.js'
+import { footageRoutes } from './footage/routes.js'
+import { agencyLog, type AgencyLogService, type AgencyLogServiceInit } from './log/service.js'
+import { agencyLogRoutes } from './log/service-routes.js'
+import { agencyRequests, type AgencyRequests, type AgencyRequestsInit } from './agency/requests-service.js'
+import { requestRoutes } from './agency/routes.js'
+import { agencyFootage, type AgencyFootage, type AgencyFootageInit } from './footage/agency-footage.js'
+import { agencyFootageRoutes } from './footage/agency-routes.js'
+import { auditorService, type AuditorService } from './auditor/auditor-service.js'
+import { auditorRoutes } from './auditor/routes.js'
+
+export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage }
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage }
+export type AuditorServices = { chain: ChainService, auditor: AuditorService }
+
+export interface RoleInit {
+  /**
+   * The node's view of the chain. @default chainService() on the config's chain. A simulator hands a thousand
+   * residents one shared view here (`sharedChain`) instead of a client each.
+   */
+  chain?: (components: ChainComponents) => ChainService
+  clips?: ClipsInit
+  network?: RequestNetworkInit
+  inbox?: ResidentInboxInit
+  shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
+  log?: AgencyLogServiceInit
+  requests?: AgencyRequestsInit
+  footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
+}
+
+function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
+  return defineService(init.chain ?? chainService(), { needs: [] })
+}
+
+/** A resident: its clips, the request network, the inbox of matching requests, and its shares. */
+export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
+  return {
+    chain: chainSpec(init),
+    clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
+    network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
+    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips'], routes: inboxRoutes }),
+    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes })
+  }
+}
+
+/**
+ * An agency: its public log (served, anchored), the request network (it relays and validates like every
+ * node, and answers catch-up with the desk's live requests), the request desk, and the footage desk, which
+ * receives deliveries for the desk's requests and logs them, and every use of them, in the same log.
+ */
+export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
+  return {
+    chain: chainSpec(init),
+    log: defineService(agencyLog(init.log), { needs: ['chain'], routes: agencyLogRoutes }),
+    network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
+    requests: defineService(agencyRequests(init.requests), { needs: ['chain', 'log', 'network'], routes: (s) => requestRoutes(s.desk) }),
+    footage: defineService(agencyFootage(init.footage), { needs: ['chain', 'log', 'requests'], routes: (s) => agencyFootageRoutes(() => s.keeper) })
+  }
+}
+
+/** An auditor: audits every agency's log against the chain and publishes its report. */
+export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices> {
+  return {
+    chain: chainSpec(init),
+    auditor: defineService(auditorService(), { needs: ['chain'], routes: auditorRoutes })
+  }
+}
 
 export interface RoleSetup {
-  services: NodeServiceFactories<Record<string, NodeService>>
-  messageId?: MessageIdFn
+  services: ServiceSpecs<Record<string, NodeService>>
+  /** Gossip message ids are request ids, so a request seen twice is one message. */
+  messageId: MessageIdFn
 }
 
-export interface RoleSetupInit {
-  /**
-   * The request network's options (resident and agency roles): a simulator hands a thousand nodes one shared
-   * registry view instead of a chain client each.
-   */
-  network?: RequestNetworkInit
-  /** The agency role's other options (a config-only node names its request-identity folder here). */
-  agency?: Omit<AgencyServicesInit, 'network'>
-}
-
-export function roleSetup (role: Role, init: RoleSetupInit = {}): RoleSetup {
-  const network = init.network === undefined ? {} : { network: init.network }
-  switch (role) {
-    case 'resident': return { services: residentFootageServices(network), messageId: announcementMessageId }
-    case 'agency': return { services: agencyServices({ ...init.agency, ...network }), messageId: announcementMessageId }
-    case 'auditor': return { services: { auditor: auditorService() }, messageId: announcementMessageId }
-  }
+export function roleSetup (role: Role, init: RoleInit = {}): RoleSetup {
+  const services = role === 'resident' ? residentRole(init) : role === 'agency' ? agencyRole(init) : auditorRole(init)
+  return { services, messageId: announcementMessageId }
 }

@@ -5,12 +5,10 @@ import { setMaxListeners } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../node/chain/index.js'
+import { ChainClient, sharedChain, startEmbeddedChain, type EmbeddedChain } from '../node/chain/index.js'
 import { generateKeys, parseConfig, type ChainEndpoint } from '../node/config/index.js'
-import { createNode, roleSetup, type PorchlightNode } from '../node/index.js'
+import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../node/index.js'
 import { waitForMeshPeer, waitForTopicPeer, type PorchlightLibp2p } from '../node/p2p/index.js'
-import type { AgencyServices } from '../node/agency/index.js'
-import type { ResidentFootageServices } from '../node/footage/resident-role.js'
 import type { InboxItem } from '../node/resident/index.js'
 import { cameraCell, topicName, type Domain } from '../protocol/index.js'
 import type { City } from './city.js'
@@ -18,7 +16,7 @@ import type { Random } from './random.js'
 import { RequestClassifier, TrafficMeter } from './traffic.js'
 import { pool } from './pool.js'
 
-export type ResidentNode = PorchlightNode<ResidentFootageServices>
+export type ResidentNode = PorchlightNode<ResidentServices>
 export type AgencyNode = PorchlightNode<AgencyServices>
 
 export interface WorldInit {
@@ -93,6 +91,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
   const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
   // One registry view for every resident (one process, one chain): a thousand pollers would only load the chain.
   const registry = await ChainClient.connect({ deployment })
+  const shared = sharedChain({ registry, domain, endpoint })
   const agencyKeys = city.agencies.map((_, i) => chain.accounts[i + 1]!)
   const validUntil = Math.floor(Date.now() / 1000) + 30 * 86_400
   for (const [i, a] of city.agencies.entries()) {
@@ -129,13 +128,14 @@ export async function startWorld (init: WorldInit): Promise<World> {
     await rm(identityRoot, { recursive: true, force: true })
   }
   for (const [i, a] of city.agencies.entries()) {
-    const setup = roleSetup('agency', { network: { registry, domain }, agency: { requests: { identityDir: join(identityRoot, a.name) } } })
+    // Agencies keep a chain client each (they anchor); the residents share one view.
+    const setup = roleSetup('agency', { requests: { identityDir: join(identityRoot, a.name) } })
     const keys = { ...await generateKeys('agency'), agencyKey: agencyKeys[i]!.privateKey }
     const node = await createNode({
       config: parseConfig({ version: 1, role: 'agency', name: a.name, chain: endpoint, listen: listen(a.name) }),
       keys,
       services: setup.services,
-      libp2p: { ...libp2pInit, ...(setup.messageId === undefined ? {} : { messageId: setup.messageId }) },
+      libp2p: { ...libp2pInit, messageId: setup.messageId },
       listenApi: false,
       staticDir: false,
       store: STORE
@@ -148,11 +148,11 @@ export async function startWorld (init: WorldInit): Promise<World> {
   const cameraCells = city.residents.map((r) => cameraCell(r.lat, r.lng))
   const startResident = async (i: number): Promise<void> => {
     const r = city.residents[i]!
-    const setup = roleSetup('resident', { network: { registry, domain } })
+    const setup = roleSetup('resident', { chain: shared })
     const node = await createNode({
       config: parseConfig({ version: 1, role: 'resident', name: r.name, cameras: [{ name: 'porch', lat: r.lat, lng: r.lng }], listen: listen(r.name) }),
       services: setup.services,
-      libp2p: { ...libp2pInit, ...(setup.messageId === undefined ? {} : { messageId: setup.messageId }) },
+      libp2p: { ...libp2pInit, messageId: setup.messageId },
       listenApi: false,
       staticDir: false,
       store: STORE

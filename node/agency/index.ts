@@ -1,6 +1,5 @@
 // The agency's requests: build, check, sign, log, store, announce and withdraw (issue 5, Agency).
-export { agencyRequests, type AgencyRequestsInit, type AgencyRequests } from './service.js'
-export { agencyServices, type AgencyServicesInit, type AgencyServices } from './services.js'
+export { agencyRequests, type AgencyRequestsInit, type AgencyRequests, type AgencyRequestsComponents } from './requests-service.js'
 export { RequestDesk, type RequestDeskInit, type RequestView, type RequestStatus, type StoredRequest } from './request-desk.js'
 export { AnnouncementPublisher, type PublisherInit, type PublishReport, type PublisherEvents } from './publisher.js'
 export { requestFromDraft, draftArea, requestAddrs, type RequestDraft, type RequestOrigin } from './draft.js'

@@ -1,12 +1,10 @@
-// The auditor role's node service: audits at start, on every Anchored event the chain client sees and on
-// an interval, one pass at a time (events during a pass ask for one more), keeping its state in the node's
-// store. Serves the report at GET /api/report (public: an auditor publishes) and runs a pass on
-// POST /api/audit (token).
+// The auditor role's node service: audits at start, on every Anchored event the node's chain client sees
+// and on an interval, one pass at a time (events during a pass ask for one more), keeping its state in the
+// node's store. Its report and a pass on demand are served by routes.ts.
 import { TypedEventEmitter } from '@libp2p/interface'
 import { PorchlightError } from '../../protocol/errors.js'
-import type { AuditReport as AuditReportView } from '../../protocol/index.js'
-import { ChainClient } from '../chain/index.js'
-import { resolveChain, type AuditConfig } from '../config/index.js'
+import type { AuditConfig } from '../config/index.js'
+import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { levelAuditStateStore, type AuditStateStore } from './audit-state.js'
 import { Auditor } from './auditor.js'
@@ -25,17 +23,12 @@ export class AuditorNoChainError extends PorchlightError {
   }
 }
 
-export interface AuditorServiceInit {
-  /** How often the chain client polls for events, ms. @default 1000 */
-  pollingIntervalMs?: number
-}
+export type AuditorComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & { chain: ChainService }
 
 export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> implements NodeService {
-  readonly #components: NodeComponents
+  readonly #components: AuditorComponents
   readonly #settings: AuditConfig
-  readonly #pollingIntervalMs: number
   readonly #store: AuditStateStore
-  #chain: ChainClient | undefined
   #auditor: Auditor | undefined
   #timer: NodeJS.Timeout | undefined
   #unsubscribe: (() => void) | undefined
@@ -43,33 +36,11 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
   #again = false
   #stopped = false
 
-  constructor (components: NodeComponents, init: AuditorServiceInit = {}) {
+  constructor (components: AuditorComponents) {
     super()
     this.#components = components
     this.#settings = components.config.audit ?? { logs: {}, peers: [], anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 }
-    this.#pollingIntervalMs = init.pollingIntervalMs ?? 1000
-    const store = levelAuditStateStore(components.store.sublevel<string, string>('audit', { valueEncoding: 'utf8' }))
-    components.api.mapErrors({ AUDITOR_NO_CHAIN: 503 })
-    components.api.addRoutes(async (app) => {
-      app.get('/api/report', {
-        config: { public: true },
-        schema: { summary: "The auditor's report: per agency, verified size, request rates and every finding" }
-      }, async (): Promise<AuditReportView> => {
-        if (this.#auditor === undefined) throw new AuditorNoChainError()
-        return await this.#auditor.report()
-      })
-      app.post('/api/audit', {
-        schema: {
-          summary: 'Runs one audit pass now (of one agency, or all) and returns the report',
-          body: { type: 'object', additionalProperties: false, required: [], properties: { agency: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } } }
-        }
-      }, async (request): Promise<AuditReportView> => {
-        if (this.#auditor === undefined) throw new AuditorNoChainError()
-        const { agency } = (request.body ?? {}) as { agency?: string }
-        return await this.#auditor.audit(agency === undefined ? {} : { agency })
-      })
-    })
-    this.#store = store
+    this.#store = levelAuditStateStore(components.store.sublevel<string, string>('audit', { valueEncoding: 'utf8' }))
   }
 
   /** The auditor, once started with a chain. */
@@ -77,19 +48,30 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
     return this.#auditor
   }
 
+  /** The report as of the last pass. */
+  async report (): Promise<AuditReport> {
+    if (this.#auditor === undefined) throw new AuditorNoChainError()
+    return await this.#auditor.report()
+  }
+
+  /** Runs one pass now (of one agency, or all) and returns the report. */
+  async audit (opts: { agency?: string } = {}): Promise<AuditReport> {
+    if (this.#auditor === undefined) throw new AuditorNoChainError()
+    return await this.#auditor.audit(opts)
+  }
+
   async start (): Promise<void> {
-    const endpoint = await resolveChain(this.#components.config, this.#components.dir ?? process.cwd())
-    if (endpoint === undefined) return // nothing to audit against; /api/report answers AUDITOR_NO_CHAIN
-    this.#chain = await ChainClient.connect({ deployment: endpoint, pollingIntervalMs: this.#pollingIntervalMs })
+    const chain = this.#components.chain.client
+    if (chain === undefined) return // nothing to audit against; /api/report answers AUDITOR_NO_CHAIN
     this.#auditor = new Auditor({
-      chain: this.#chain,
+      chain,
       logs: this.#settings.logs,
       peers: this.#settings.peers,
       store: this.#store,
       libp2p: this.#components.libp2p,
       policy: { anchorIntervalSeconds: this.#settings.anchorIntervalSeconds, anchorGraceSeconds: this.#settings.anchorGraceSeconds }
     })
-    this.#unsubscribe = this.#chain.onAnchored(() => { this.#schedule() })
+    this.#unsubscribe = chain.onAnchored(() => { this.#schedule() })
     this.#timer = setInterval(() => { this.#schedule() }, this.#settings.intervalSeconds * 1000)
     this.#timer.unref()
     this.#schedule()
@@ -100,7 +82,6 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
     if (this.#timer !== undefined) clearInterval(this.#timer)
     this.#unsubscribe?.()
     await this.#running
-    await this.#chain?.close()
   }
 
   /** Runs a pass now, or right after the running one. */
@@ -119,6 +100,6 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
 }
 
 /** The auditor service factory for a node's `services`. */
-export function auditorService (init: AuditorServiceInit = {}): (components: NodeComponents) => AuditorService {
-  return (components) => new AuditorService(components, init)
+export function auditorService (): (components: AuditorComponents) => AuditorService {
+  return (components) => new AuditorService(components)
 }

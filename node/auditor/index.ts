@@ -12,5 +12,6 @@ export {
   type LogSource, httpLogSource, p2pLogSource, logSourceFor, LogUnavailableError, AUDIT_PROTOCOL, MAX_LOG_RESOURCE_BYTES
 } from './log-source.js'
 export { type AuditReport, type AgencyReport, type RequestRates, requestRates, activityByDate } from './report.js'
-export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorServiceInit } from './auditor-service.js'
+export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorComponents } from './auditor-service.js'
 export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'
+export { auditorRoutes } from './routes.js'

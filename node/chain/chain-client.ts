@@ -3,6 +3,7 @@
 // persistent AnchorQueue: `anchor()` stores first, then sends, and retries while the RPC is unreachable.
 // Every revert comes back as the contract's custom error (errors.ts); gas figures come from receipts.
 import { EventEmitter } from 'node:events'
+import { LRUCache } from 'lru-cache'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Contract, Wallet, getAddress, type JsonRpcProvider, type Log, type TransactionReceipt, type TypedDataDomain } from 'ethers'
 import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface } from './artifacts.js'
@@ -29,6 +30,11 @@ export interface ChainClientOptions {
   pollingIntervalMs?: number
   /** Retry delays while the RPC is unreachable: doubling from min to max. @default { minDelayMs: 100, maxDelayMs: 5000 } */
   retry?: { minDelayMs?: number, maxDelayMs?: number }
+  /**
+   * How many agencies' records the registry cache keeps (least recently used go first). Announcements name
+   * any address a sender likes: unbounded, the cache would be a way to fill a node's memory. @default 1024
+   */
+  registryCacheSize?: number
 }
 
 /** What a transaction cost and where it landed, from its receipt. */
@@ -117,7 +123,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
 
   readonly #queue: AnchorQueue | undefined
   readonly #waiters = new Map<number, { resolve: (o: AnchorOutcome) => void, reject: (e: PorchlightError) => void }>()
-  readonly #agencies = new Map<string, AgencyInfo>()
+  readonly #agencies: LRUCache<string, AgencyInfo>
   readonly #anchoredListeners = new Set<(event: AnchorEvent) => void>()
   readonly #abort = new AbortController()
   readonly #retry: { minDelayMs: number, maxDelayMs: number }
@@ -136,6 +142,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     this.auditAnchor = new Contract(opts.deployment.contracts.AuditAnchor, auditAnchorArtifact.abi, runner)
     this.anchorDomain = anchorDomain(opts.deployment.chainId, opts.deployment.contracts.AuditAnchor)
     this.#queue = queue
+    this.#agencies = new LRUCache({ max: opts.registryCacheSize ?? 1024 })
     this.#syncedBlock = opts.fromBlock === undefined ? undefined : opts.fromBlock - 1
     this.#retry = { minDelayMs: opts.retry?.minDelayMs ?? 100, maxDelayMs: opts.retry?.maxDelayMs ?? 5000 }
     const every = opts.pollingIntervalMs ?? 1000

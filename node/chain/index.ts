@@ -13,3 +13,4 @@ export { anchorDomain, anchorTypes, hashAnchor, signAnchor, verifyAnchor, toRoot
 export { agencyStatuses, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
 export { agencyRegistryArtifact, auditAnchorArtifact, agencyRegistryInterface, auditAnchorInterface, type ContractArtifact } from './artifacts.js'
 export * from './errors.js'
+export { chainService, sharedChain, openChainClient, chainEndpointOf, domainOf, type ChainService, type ChainServiceInit, type ChainComponents, type RegistryReader } from './chain-service.js'

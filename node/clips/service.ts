@@ -6,10 +6,9 @@ import type { PorchlightError } from '../../protocol/errors.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ClipMeta, ClipRecord } from './clip-meta.js'
 import { openClipStore, type AddedClip, type ClipStore } from './clip-store.js'
-import { ClipsNotStartedError, clipErrorStatuses } from './errors.js'
+import { ClipsNotStartedError } from './errors.js'
 import { ImportFolder } from './import-folder.js'
 import { matchingClips, type RequestArea } from './match.js'
-import { clipRoutes } from './routes.js'
 
 export interface ClipsInit {
   /** Watch `<dir>/import/`. @default true */
@@ -29,7 +28,7 @@ export interface ClipsEvents {
   'import:failed': CustomEvent<{ file: string, error: PorchlightError }>
 }
 
-export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'api'>
+export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store'>
 
 export class ClipsService extends TypedEventEmitter<ClipsEvents> implements NodeService {
   /** The node's directory (for a node without one, its temporary store's). */
@@ -44,8 +43,6 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
     this.components = components
     this.init = init
     this.dir = components.dir ?? dirname(components.store.location)
-    components.api.mapErrors(clipErrorStatuses)
-    components.api.addRoutes(clipRoutes({ store: () => this.store, add: async (source, meta) => await this.add(source, meta) }))
   }
 
   /** The store; available once the service has started. */
@@ -102,6 +99,6 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
 }
 
 /** The clip service for roleSetup('resident'). */
-export function clips (init: ClipsInit = {}): (components: NodeComponents) => ClipsService {
+export function clips (init: ClipsInit = {}): (components: ClipsComponents) => ClipsService {
   return (components) => new ClipsService(components, init)
 }

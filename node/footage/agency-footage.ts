@@ -14,8 +14,10 @@ import {
 import { handleRequests } from '../p2p/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
+import type { ChainService } from '../chain/chain-service.js'
+import type { AgencyRequests } from '../agency/requests-service.js'
+import { requestBookOf } from '../agency/request-book.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
-import { agencyFootageRoutes, agencyFootageRouteErrors } from './agency-routes.js'
 import { InvalidDeletionRequestError, UnknownDeliveryError } from './errors.js'
 import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
 import { FootageKeeper } from './footage-keeper.js'
@@ -43,7 +45,7 @@ export interface AgencyFootageInit {
   timeoutMs?: number
 }
 
-type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys' | 'api'>
+type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys'>
 
 export class AgencyFootage implements NodeService {
   readonly #components: Components
@@ -61,8 +63,6 @@ export class AgencyFootage implements NodeService {
     this.#components = components
     this.#init = init
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
-    components.api.mapErrors(agencyFootageRouteErrors)
-    components.api.addRoutes(agencyFootageRoutes(() => this.keeper))
   }
 
   get receiver (): FootageReceiver {
@@ -186,7 +186,36 @@ export class AgencyFootage implements NodeService {
   }
 }
 
-/** The agency's footage desk as a node service factory. */
-export function agencyFootage (init: AgencyFootageInit): (components: NodeComponents) => AgencyFootage {
-  return (components) => new AgencyFootage(components, init)
+export type AgencyFootageComponents = Components & {
+  chain: ChainService
+  /** The agency log service (a test may give a log of its own). */
+  log: { readonly log: FootageLog | undefined }
+  requests: Pick<AgencyRequests, 'desk' | 'identities' | 'countDeliveriesWith'>
+}
+
+/**
+ * The agency's footage desk as a node service factory: deliveries are for the desk's requests, logged in the
+ * agency's log, checked in the chain's domain; a share to a registered agency needs no legal basis.
+ */
+export function agencyFootage (init: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'> = {}): (components: AgencyFootageComponents) => AgencyFootage {
+  return (components) => {
+    const { chain, log, requests } = components
+    const footage = new AgencyFootage(components, {
+      isActiveAgency: async (address, at) => {
+        const registry = chain.registry
+        if (registry === undefined) return false
+        await registry.sync?.()
+        return await registry.isActive(address, at)
+      },
+      ...init,
+      book: () => requestBookOf(requests.desk, requests.identities),
+      log: () => {
+        if (log.log === undefined) throw new Error('agencyFootage: the log is not open')
+        return log.log
+      },
+      domain: () => chain.domain
+    })
+    requests.countDeliveriesWith(async () => await footage.keeper.deliveryCounts())
+    return footage
+  }
 }

@@ -21,27 +21,12 @@ import { anchorStatus, bytesToHex, type AnchorSource, type ConsistencySource, ty
 import { agencyAddrs, sendFootage } from './sender.js'
 import { DELETION_PROTOCOL } from './wire.js'
 import { auditConsistency } from './log-client.js'
-import { footageRoutes, footageRouteErrors } from './routes.js'
+import type { ChainService } from '../chain/chain-service.js'
+import type { ClipsService } from '../clips/service.js'
+import type { ResidentInbox } from '../resident/inbox.js'
+import { clipSourceOf, inboxReaderOf, type ClipSource, type InboxReader } from './resident-sources.js'
 
-/** A clip in the resident's store (node/clips' ClipRecord has these fields). */
-export interface StoredClip {
-  cid: string
-  size: number
-  camera: string
-  start: number
-  end: number
-}
-
-/** The resident's clip store, as far as sharing needs it. */
-export interface ClipSource {
-  get (cid: string): Promise<StoredClip | undefined>
-  open (cid: string): Promise<ReadableStream<Uint8Array>>
-}
-
-/** The resident's inbox, as far as consenting needs it (node/resident's ResidentInbox). */
-export interface InboxReader {
-  get (id: string): Promise<{ request: SignedRequest, status: string } | undefined>
-}
+export type { ClipSource, InboxReader, StoredClip } from './resident-sources.js'
 
 export type { ShareState, ShareView }
 
@@ -53,8 +38,8 @@ export interface ResidentFootageInit {
   clips: ClipSource
   /** The EIP-712 domain (a function when it is known only once other services started). */
   domain: Domain | (() => Domain)
-  /** The chain, for "publicly anchored" (ChainClient has latestAnchor); closed at stop when it can be. */
-  chain?: AnchorSource & { close?: () => Promise<void> }
+  /** The chain, for "publicly anchored" (ChainClient has latestAnchor). */
+  chain?: AnchorSource
   /** How to get consistency proofs from an agency's log. @default over /porchlight/audit/1.0.0 */
   consistency?: (request: SignedRequest) => ConsistencySource
   terms?: string
@@ -105,7 +90,6 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     this.#stopped = true
     for (const { controller } of this.#running.values()) controller.abort(new Error('node stopping'))
     await Promise.all([...this.#running.values()].map(async (r) => { await r.done }))
-    await this.#init.chain?.close?.()
   }
 
   #domain (): Domain {
@@ -264,12 +248,25 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   }
 }
 
-/** The resident's shares as a node service factory; also adds the consent and share routes. */
-export function residentFootage (init: ResidentFootageInit): (components: NodeComponents) => ResidentFootage {
+export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & {
+  inbox: ResidentInbox
+  clips: ClipsService
+  chain: ChainService
+}
+
+/** The resident's shares as a node service factory (its routes are in routes.ts). */
+export function residentFootage (init: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'> = {}): (components: ResidentFootageComponents) => ResidentFootage {
   return (components) => {
-    const service = new ResidentFootage(components, init)
-    components.api.mapErrors(footageRouteErrors)
-    components.api.addRoutes(footageRoutes(service))
-    return service
+    const { inbox, clips, chain } = components
+    return new ResidentFootage(components, {
+      ...init,
+      inbox: inboxReaderOf(inbox),
+      clips: clipSourceOf(clips),
+      domain: () => {
+        if (chain.domain === undefined) throw new RequestNotConsentableError({ reason: 'no chain is configured' })
+        return chain.domain
+      },
+      chain: { latestAnchor: async (agency) => await chain.client?.latestAnchor(agency) }
+    })
   }
 }

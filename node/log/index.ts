@@ -15,5 +15,6 @@ export {
   Anchorer, type AnchorerInit, type AnchorerEvents, type AnchorRecord, type AnchorChain,
   DEFAULT_ANCHOR_INTERVAL_MS, MIN_ANCHOR_INTERVAL_MS
 } from './anchorer.js'
-export { agencyLog, type AgencyLogService, type AgencyLogServiceInit } from './service.js'
+export { agencyLog, type AgencyLogService, type AgencyLogServiceInit, type AgencyLogComponents } from './service.js'
+export { agencyLogRoutes } from './service-routes.js'
 export { anchorHistory, anchorRoutes, type AnchorView, type AnchorHistory, type AnchorHistorySource } from './anchor-history.js'

@@ -4,22 +4,16 @@
 // what it forwards); a resident adds its inbox on top (node/resident).
 import { EventEmitter } from 'node:events'
 import type { PeerId, Logger } from '@libp2p/interface'
-import { getAddress } from 'ethers'
 import { TOPIC_RESOLUTION, assertCell, topicName, type Domain } from '../../protocol/index.js'
 import { joinTopic, leaveTopic, TopicValidatorResult, type PorchlightLibp2p } from '../p2p/index.js'
-import { resolveChain } from '../config/index.js'
-import { ChainClient } from '../chain/index.js'
+import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
-import { AnnouncementValidator, type AgencyRegistryView, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
+import { AnnouncementValidator, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
 import { LiveRequests, type LiveAnnouncementSource } from './live-requests.js'
 import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp } from './catch-up.js'
 import { RegistryUnavailableError } from './errors.js'
 
 export interface RequestNetworkInit {
-  /** The registry to check agencies against. @default a ChainClient on the config's `chain` */
-  registry?: AgencyRegistryView
-  /** The EIP-712 domain. @default from the config's `chain` (chain id, AgencyRegistry) */
-  domain?: Domain
   /** More sources for catch-up answers (an agency's own live requests). */
   sources?: LiveAnnouncementSource[]
   /** Unix seconds. @default the system clock */
@@ -45,13 +39,10 @@ export interface RequestNetworkEvents {
 
 const resultOf = { accept: TopicValidatorResult.Accept, reject: TopicValidatorResult.Reject, ignore: TopicValidatorResult.Ignore } as const
 
-/** A registry for a node without a chain: it can check nothing, so everything is ignored (never forwarded). */
-const noRegistry: AgencyRegistryView = {
-  agencyInfo: async () => { throw new RegistryUnavailableError(new Error('no chain configured')) }
-}
+export type RequestNetworkComponents = Pick<NodeComponents, 'store' | 'libp2p'> & { chain: ChainService }
 
 export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implements NodeService {
-  readonly #components: NodeComponents
+  readonly #components: RequestNetworkComponents
   readonly #init: RequestNetworkInit
   readonly #cells = new Set<string>()
   readonly #sources: LiveAnnouncementSource[]
@@ -59,15 +50,13 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
   readonly #now: () => number
   #live: LiveRequests | undefined
   #validator: AnnouncementValidator | undefined
-  #chain: ChainClient | undefined
-  #domain: Domain | undefined
   #pruner: NodeJS.Timeout | undefined
   #started = false
   readonly #onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
     if (evt.detail.protocols.includes(CATCH_UP_PROTOCOL)) void this.catchUp(evt.detail.peerId)
   }
 
-  constructor (components: NodeComponents, init: RequestNetworkInit = {}) {
+  constructor (components: RequestNetworkComponents, init: RequestNetworkInit = {}) {
     super()
     this.#components = components
     this.#init = init
@@ -86,15 +75,16 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     return this.#live
   }
 
-  get validator (): AnnouncementValidator {
-    if (this.#validator === undefined) throw new Error('RequestNetwork is not started')
+  /** The validator, once started; undefined on a node without a chain (it can check nothing). */
+  get validator (): AnnouncementValidator | undefined {
     return this.#validator
   }
 
-  /** The EIP-712 domain requests are verified in (available once started). */
+  /** The EIP-712 domain requests are verified in (the chain's, once started). */
   get domain (): Domain {
-    if (this.#domain === undefined) throw new Error('RequestNetwork is not started')
-    return this.#domain
+    const domain = this.#components.chain.domain
+    if (domain === undefined) throw new RegistryUnavailableError(new Error('no chain configured'))
+    return domain
   }
 
   /** The res-7 cells joined. */
@@ -103,31 +93,15 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
   }
 
   async start (): Promise<void> {
-    const { config, dir, store, libp2p } = this.#components
-    let registry = this.#init.registry
-    let domain = this.#init.domain
-    if (registry === undefined || domain === undefined) {
-      const endpoint = dir === undefined ? (typeof config.chain === 'object' ? config.chain : undefined) : await resolveChain(config, dir)
-      if (endpoint !== undefined) {
-        domain ??= { chainId: endpoint.chainId, verifyingContract: getAddress(endpoint.contracts.AgencyRegistry) }
-        if (registry === undefined) {
-          this.#chain = await ChainClient.connect({ deployment: endpoint })
-          registry = this.#chain
-        }
-      } else {
-        this.#log('no chain configured: every announcement is ignored')
-      }
-    }
+    const { store, libp2p, chain } = this.#components
     this.#live = await LiveRequests.open(store.sublevel('live-requests', { valueEncoding: 'json' }))
     this.#live.on('request:live', (v) => this.emit('request:live', v))
     this.#live.on('request:withdrawn', (v) => this.emit('request:withdrawn', v))
-    this.#domain = domain ?? { chainId: 0, verifyingContract: '0x0000000000000000000000000000000000000000' }
-    this.#validator = new AnnouncementValidator({
-      registry: registry ?? noRegistry,
-      domain: this.#domain,
-      state: this.#live,
-      now: this.#now
-    })
+    if (chain.registry !== undefined && chain.domain !== undefined) {
+      this.#validator = new AnnouncementValidator({ registry: chain.registry, domain: chain.domain, state: this.#live, now: this.#now })
+    } else {
+      this.#log('no chain configured: every announcement is ignored')
+    }
     await this.#live.prune(this.#now())
     this.#sources.unshift(this.#live)
     await handleCatchUp(libp2p, this.#sources, this.#now)
@@ -145,7 +119,6 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch {} }
     await libp2p.unhandle(CATCH_UP_PROTOCOL).catch(() => {})
-    await this.#chain?.close()
   }
 
   /** Adds a source of catch-up answers (an agency's request desk), before or after start. */
@@ -167,7 +140,10 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
 
   /** Validates one announcement (from gossip or catch-up) and keeps it when accepted. */
   async ingest (bytes: Uint8Array, arrival: Arrival = {}, from?: string): Promise<ValidationOutcome> {
-    const outcome = await this.validator.validate(bytes, arrival)
+    // Without a chain nothing can be checked: ignored (never forwarded), and the sender is not blamed.
+    const outcome: ValidationOutcome = this.#validator === undefined
+      ? { result: 'ignore', error: new RegistryUnavailableError(new Error('no chain configured')) }
+      : await this.#validator.validate(bytes, arrival)
     if (outcome.result === 'accept') {
       await this.live.add(outcome.announcement)
     } else {
@@ -212,6 +188,6 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
 }
 
 /** The request network as a node service (libp2p's factory-of-factory shape). */
-export function requestNetwork (init: RequestNetworkInit = {}): (components: NodeComponents) => RequestNetwork {
+export function requestNetwork (init: RequestNetworkInit = {}): (components: RequestNetworkComponents) => RequestNetwork {
   return (components) => new RequestNetwork(components, init)
 }

@@ -13,7 +13,6 @@ import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
 import { InboxItemNotFoundError } from './errors.js'
 import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
-import { inboxRoutes, inboxRouteErrors } from './routes.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
 export type { CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
@@ -32,8 +31,6 @@ export interface InboxClipSource {
 export interface ResidentInboxInit {
   /** The clip-window hook (issue 6). @default anyCameraInArea */
   clipMatcher?: ClipMatcher
-  /** The clip store, for each item's matching clips; a function when it is built after the inbox. */
-  clips?: () => InboxClipSource | undefined
   /** Unix seconds. @default the system clock */
   now?: () => number
 }
@@ -46,12 +43,18 @@ export interface ResidentInboxEvents {
 
 const POLICY_KEY = 'api'
 
+export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & {
+  network: RequestNetwork
+  /** The node's clip store, for each item's matching clips. */
+  clips: InboxClipSource
+}
+
 export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements NodeService {
-  readonly #components: NodeComponents
+  readonly #components: ResidentInboxComponents
   readonly #network: RequestNetwork
   readonly #cameras: Camera[]
   readonly #clipMatcher: ClipMatcher
-  readonly #clips: () => InboxClipSource | undefined
+  readonly #clips: InboxClipSource
   readonly #now: () => number
   readonly #configPolicy: InboxPolicy
   #apiPolicy: InboxPolicy = emptyPolicy()
@@ -61,19 +64,18 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   readonly #onLive = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#consider(v) }) }
   readonly #onWithdrawn = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#withdraw(v) }) }
 
-  constructor (components: NodeComponents, network: RequestNetwork, init: ResidentInboxInit = {}) {
+  constructor (components: ResidentInboxComponents, init: ResidentInboxInit = {}) {
     super()
+    const { network } = components
     this.#components = components
     this.#network = network
     this.#cameras = components.config.cameras
     this.#clipMatcher = init.clipMatcher ?? anyCameraInArea
-    this.#clips = init.clips ?? (() => undefined)
+    this.#clips = components.clips
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
     // Joined before the network starts, so its first catch-up already asks for these cells.
     if (this.#cameras.length > 0) network.join(cameraTopicCells(this.#cameras))
-    components.api.mapErrors(inboxRouteErrors)
-    components.api.addRoutes(inboxRoutes(this))
   }
 
   async start (): Promise<void> {
@@ -96,7 +98,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   /** Every item, newest first. */
   async list (): Promise<InboxSummary[]> {
     const now = this.#now()
-    const clips = await this.#clips()?.list()
+    const clips = await this.#clips.list()
     const out: InboxSummary[] = []
     for await (const [, item] of this.#db().iterator()) {
       const r = item.request.message
@@ -111,7 +113,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
 
   async get (id: string): Promise<InboxItemView> {
     const item = await this.#item(id)
-    const clips = await this.#clips()?.list()
+    const clips = await this.#clips.list()
     const view = inboxItemView(await this.#withEvidence(item), this.#network.domain, this.#now())
     return clips === undefined ? view : { ...view, clips: matchingClips(item.request.message, this.#cameras, clips) }
   }
@@ -226,7 +228,7 @@ export function inboxItemView (item: InboxItem, domain: Domain, now: number): In
   }
 }
 
-/** The inbox as a node service; it needs the node's RequestNetwork (see residentServices). */
-export function residentInbox (init: ResidentInboxInit = {}): (components: NodeComponents & { network: RequestNetwork }) => ResidentInbox {
-  return (components) => new ResidentInbox(components, components.network, init)
+/** The inbox as a node service, on the node's request network and clip store (its routes are in routes.ts). */
+export function residentInbox (init: ResidentInboxInit = {}): (components: ResidentInboxComponents) => ResidentInbox {
+  return (components) => new ResidentInbox(components, init)
 }

@@ -6,7 +6,8 @@ import { cellToLatLng, cellToParent } from 'h3-js'
 import { createNode, type PorchlightNode } from '../../node/index.js'
 import { parseConfig } from '../../node/config/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
-import { residentServices, type ResidentServices } from '../../node/resident/index.js'
+import { residentRole, type ResidentServices } from '../../node/index.js'
+import { stubChain } from '../helpers/stub-chain.js'
 import { clips, type ClipsService } from '../../node/clips/index.js'
 import { topicCells } from '../../protocol/index.js'
 import { TestAgency } from '../helpers/announcements.js'
@@ -18,20 +19,14 @@ import { SAMPLE_CID, SAMPLE_CLIP } from './helpers/fixture-nodes.js'
 const agency = new TestAgency(AGENCY_KEY, DOMAIN)
 const [lat, lng] = cellToLatLng(AREA[0]!)
 
-type Node = PorchlightNode<ResidentServices & { clips: ClipsService }>
+type Node = PorchlightNode<ResidentServices>
 
 const suite = browserSuite(async (uiDir): Promise<Node> => {
   const node = await createNode({
     config: parseConfig({ version: 1, role: 'resident', name: 'birch lane', cameras: [{ name: 'porch', lat, lng }] }),
-    services: {
-      clips: clips(),
-      ...residentServices({
-      network: {
-        domain: DOMAIN,
-          registry: { agencyInfo: async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(AREA.map((c) => cellToParent(c, 5)))], validUntil: Math.floor(Date.now() / 1000) + 86400, status: 'active' }) }
-        }
-      })
-    },
+    services: residentRole({
+      chain: stubChain(async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(AREA.map((c) => cellToParent(c, 5)))], validUntil: Math.floor(Date.now() / 1000) + 86400, status: 'active' }))
+    }),
     libp2p: { messageId: announcementMessageId },
     staticDir: uiDir
   })

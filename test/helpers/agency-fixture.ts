@@ -7,8 +7,7 @@ import { join } from 'node:path'
 import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
-import { createNode, type PorchlightNode } from '../../node/index.js'
-import { agencyServices, type AgencyRequestsInit, type AgencyServices } from '../../node/agency/index.js'
+import { agencyRole, createNode, defineService, type AgencyServices, type PorchlightNode } from '../../node/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
 import { MemoryRequestLog } from './memory-log.js'
 
@@ -37,8 +36,8 @@ export interface AgencyFixture {
   stop (): Promise<void>
 }
 
-/** `requests`: more of the request service's options (e.g. `deliveryCounts`). */
-export async function startAgencyFixture (requests: Omit<AgencyRequestsInit, 'log'> = {}): Promise<AgencyFixture> {
+/** `deliveryCounts`: what the request views count as deliveries (instead of the footage desk's). */
+export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise<Map<string, number>> } = {}): Promise<AgencyFixture> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
@@ -50,10 +49,12 @@ export async function startAgencyFixture (requests: Omit<AgencyRequestsInit, 'lo
   const startNode = async (): Promise<PorchlightNode<AgencyServices>> => {
     const node = await createNode({
       dir,
-      services: agencyServices({ requests: { ...requests, log: () => log } }),
+      // The agency role with an in-memory log in place of the log service.
+      services: { ...agencyRole(), log: defineService(() => ({ log }), { needs: [] }) },
       libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
       staticDir: false
-    })
+    }) as unknown as PorchlightNode<AgencyServices>
+    if (opts.deliveryCounts !== undefined) node.services.requests.countDeliveriesWith(opts.deliveryCounts)
     await node.start()
     return node
   }

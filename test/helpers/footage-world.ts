@@ -11,9 +11,7 @@ import { parseEther } from 'ethers'
 import { topicName } from '../../protocol/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
-import { createNode, roleSetup, type PorchlightNode } from '../../node/index.js'
-import type { AgencyServices } from '../../node/agency/index.js'
-import type { ResidentFootageServices } from '../../node/footage/resident-role.js'
+import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../../node/index.js'
 import type { ShareRecord } from '../../node/footage/index.js'
 import { waitForTopicPeer } from '../../node/p2p/index.js'
 import { corner, jurisdiction } from './agency-fixture.js'
@@ -22,7 +20,7 @@ import { inboxAdded } from './resident-network.js'
 export { corner, draft } from './agency-fixture.js'
 
 export type AgencyNode = PorchlightNode<AgencyServices>
-export type ResidentNode = PorchlightNode<ResidentFootageServices>
+export type ResidentNode = PorchlightNode<ResidentServices>
 
 export interface Api { status: number, json: any, headers: Headers, body: Uint8Array }
 
@@ -71,7 +69,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
   const agency = await createNode({
     dir: agencyDir,
     services: roleSetup('agency').services,
-    libp2p: { messageId: roleSetup('agency').messageId!, heartbeatIntervalMs: 200 },
+    libp2p: { messageId: roleSetup('agency').messageId, heartbeatIntervalMs: 200 },
     staticDir: false
   }) as AgencyNode
   await agency.start()
@@ -84,7 +82,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
       const node = await createNode({
         dir,
         services: roleSetup('resident').services,
-        libp2p: { messageId: roleSetup('resident').messageId!, heartbeatIntervalMs: 200 },
+        libp2p: { messageId: roleSetup('resident').messageId, heartbeatIntervalMs: 200 },
         staticDir: false
       }) as ResidentNode
       await node.start()

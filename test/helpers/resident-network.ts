@@ -2,11 +2,11 @@
 // real one (TestAgency), and counters of the gossip each node receives per topic.
 import { once } from 'node:events'
 import { cellToLatLng, cellToParent, gridDisk } from 'h3-js'
-import { createNode, type PorchlightNode } from '../../node/index.js'
+import { createNode, residentRole, type PorchlightNode, type ResidentServices } from '../../node/index.js'
 import { parseConfig, type ChainEndpoint } from '../../node/config/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p } from '../../node/p2p/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
-import { residentServices, type ResidentServices, type InboxItem } from '../../node/resident/index.js'
+import type { InboxItem } from '../../node/resident/index.js'
 import { areaFromCircle, topicCells, topicName } from '../../protocol/index.js'
 import { ChainClient } from '../../node/chain/index.js'
 import { startChainFixture, type ChainFixture } from './chain.js'
@@ -50,7 +50,7 @@ export async function startResident (name: string, cameras: Array<{ lat: number,
   const config = parseConfig({ version: 1, role: 'resident', name, chain, cameras: cameras.map((c, i) => ({ name: `${name}-cam${i}`, ...c })), ...(opts.inboxPolicy === undefined ? {} : { inboxPolicy: opts.inboxPolicy }) })
   const node = await createNode({
     config,
-    services: residentServices(),
+    services: residentRole(),
     libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
     listenApi: opts.listenApi ?? false,
     staticDir: false

@@ -6,9 +6,10 @@ import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createNode, type PorchlightNode } from '../../../node/index.js'
+import { auditorRole, createNode, type AuditorServices, type PorchlightNode } from '../../../node/index.js'
+import { chainService } from '../../../node/chain/index.js'
 import { parseConfig } from '../../../node/config/index.js'
-import { auditorService, entryTime, type AuditorService, type AuditReport } from '../../../node/auditor/index.js'
+import { entryTime, type AuditReport } from '../../../node/auditor/index.js'
 import { decodeLogEntry, encodeLogEntry } from '../../../protocol/messages/index.js'
 import { clipOf } from '../../helpers/audit-log.js'
 import { startAuditChain, type AuditChainFixture, type TestAgency } from '../../helpers/audit-chain.js'
@@ -80,7 +81,7 @@ test('`porchlight audit` refuses a malformed --log with exit 2', async () => {
 test('an auditor node audits at start and again on an Anchored event, and serves /api/report', async () => {
   const endpoint = { rpc: fx.chain.rpcUrl, chainId: fx.chain.chainId, contracts: fx.chain.deployment!.contracts }
   const config = parseConfig({ version: 1, role: 'auditor', name: 'watch', chain: endpoint, audit: { logs: { [clean.address]: clean.url }, intervalSeconds: 3600 } })
-  const node: PorchlightNode<{ auditor: AuditorService }> = await createNode({ config, services: { auditor: auditorService({ pollingIntervalMs: 50 }) }, staticDir: false })
+  const node: PorchlightNode<AuditorServices> = await createNode({ config, services: auditorRole({ chain: chainService({ pollingIntervalMs: 50 }) }), staticDir: false })
   const completed = (): Promise<AuditReport> => new Promise((resolve) => {
     node.services.auditor.addEventListener('audit:completed', (e) => { resolve(e.detail) }, { once: true })
   })
@@ -124,7 +125,7 @@ test('an auditor node audits at start and again on an Anchored event, and serves
 })
 
 test('an auditor node without a chain starts idle: /api/report answers 503 AUDITOR_NO_CHAIN; POST /api/audit needs the token', async () => {
-  const node = await createNode({ config: parseConfig({ version: 1, role: 'auditor', name: 'idle' }), services: { auditor: auditorService() }, staticDir: false })
+  const node = await createNode({ config: parseConfig({ version: 1, role: 'auditor', name: 'idle' }), services: auditorRole(), staticDir: false })
   try {
     await node.start()
     const url = node.api.address()!.url

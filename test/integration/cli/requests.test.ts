@@ -10,7 +10,8 @@ import { cellToLatLng, cellToParent } from 'h3-js'
 import { createNode } from '../../../node/index.js'
 import { initNode } from '../../../node/config/index.js'
 import { announcementMessageId } from '../../../node/network/index.js'
-import { residentServices } from '../../../node/resident/index.js'
+import { residentRole, type ResidentServices } from '../../../node/index.js'
+import { stubChain } from '../../helpers/stub-chain.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN, sampleRequest } from '../../helpers/messages.js'
 
@@ -45,7 +46,7 @@ test('porchlight requests --dir lists the running resident\'s inbox', async (t) 
   const jurisdiction = [...new Set(cells.map((c) => cellToParent(c, 5)))]
   const node = await createNode({
     dir,
-    services: residentServices({ network: { domain: DOMAIN, registry: { agencyInfo: async (a) => ({ address: a, name: 'Seattle PD', cells: jurisdiction, validUntil: now + 86400, status: 'active' }) } } }),
+    services: residentRole({ chain: stubChain(async (a) => ({ address: a, name: 'Seattle PD', cells: jurisdiction, validUntil: now + 86400, status: 'active' })) }),
     libp2p: { messageId: announcementMessageId },
     staticDir: false
   })

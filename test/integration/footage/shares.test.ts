@@ -13,10 +13,12 @@ import {
   RAW_CODE, clipCid, decodeLogEntry, encodeLogEntry, formatIdentityFile, generateIdentity, identityToRecipient, parseCid,
   requestId, signTyped, type SignedRequest
 } from '../../../protocol/index.js'
-import { createNode, type PorchlightNode } from '../../../node/index.js'
+import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
+import { footageRoutes } from '../../../node/footage/routes.js'
+import { agencyFootageRoutes } from '../../../node/footage/agency-routes.js'
 import { generateKeys, parseConfig } from '../../../node/config/index.js'
 import {
-  agencyFootage, residentFootage, type AgencyFootage, type AgencyRequestRecord, type ResidentFootage, type ShareRecord, type StoredClip
+  AgencyFootage, ResidentFootage, type AgencyRequestRecord, type ShareRecord, type StoredClip
 } from '../../../node/footage/index.js'
 import { byteStream, randomClip } from '../../support/byte-streams.js'
 import { MemoryFootageLog, now } from '../../helpers/footage.js'
@@ -76,14 +78,15 @@ async function startResident (name: string): Promise<Resident> {
   const node = await createNode<{ footage: ResidentFootage }>({
     config: parseConfig({ version: 1, role: 'resident', name, cameras: [HERE, FAR] }),
     services: {
-      footage: residentFootage({
+      // The shares service alone, on a stub inbox and clip store.
+      footage: defineService((c: NodeComponents) => new ResidentFootage(c, {
         inbox: { get: async (i) => inbox.get(i) },
         clips,
         domain: DOMAIN,
         now,
         chain: { latestAnchor: async () => ({ treeSize: log.tree.size, root: bytesToHex(log.tree.root()) }) },
         consistency: () => log
-      })
+      }), { needs: [], routes: footageRoutes })
     },
     listenApi: false,
     staticDir: false
@@ -114,7 +117,11 @@ before(async () => {
   agency = await createNode<{ footage: AgencyFootage }>({
     config: parseConfig({ version: 1, role: 'agency', name: 'sheriff' }),
     keys,
-    services: { footage: agencyFootage({ book: { get: async (i) => book.get(i) }, log, domain: DOMAIN, now }) },
+    services: {
+      footage: defineService((c: NodeComponents) => new AgencyFootage(c, { book: { get: async (i) => book.get(i) }, log, domain: DOMAIN, now }), {
+        needs: [], routes: (s) => agencyFootageRoutes(() => s.keeper)
+      })
+    },
     listenApi: false,
     staticDir: false
   })

@@ -75,7 +75,7 @@ describe('an agency node', () => {
 
     assert.deepEqual(await (await get(node.keys.apiToken)).json(), { items: [], source: 'chain' })
 
-    const { log, anchorer, chainClient } = node.services.log
+    const { log, anchorer, chain: { client: chainClient } } = node.services.log
     for (let i = 0; i < 3; i++) await log!.append(entryFor(i))
     const first = (await anchorer!.anchorNow())!
     // A second anchor sent by the chain client alone (as the queue does after a restart): the anchorer has no record.

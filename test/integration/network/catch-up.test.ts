@@ -1,10 +1,10 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { cellToLatLng, cellToParent } from 'h3-js'
-import { createNode, type PorchlightNode } from '../../../node/index.js'
+import { createNode, defineService, residentRole, type PorchlightNode, type ResidentServices } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
 import { announcementMessageId, askForLive, requestNetwork, type RequestNetwork, type RequestNetworkInit, type ValidatedEvent } from '../../../node/network/index.js'
-import { residentServices, type ResidentServices } from '../../../node/resident/index.js'
+import { stubChain } from '../../helpers/stub-chain.js'
 import { topicCells } from '../../../protocol/index.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import { inboxAdded } from '../../helpers/resident-network.js'
@@ -14,17 +14,14 @@ const agency = new TestAgency(AGENCY_KEY, DOMAIN)
 const area = sampleRequest().cells
 const cells7 = topicCells(area)
 // The registry and the clock are stubs: these tests are about the catch-up protocol, not the chain.
-const network: RequestNetworkInit = {
-  domain: DOMAIN,
-  now: () => NOW + 60,
-  registry: { agencyInfo: async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' }) }
-}
+const network: RequestNetworkInit = { now: () => NOW + 60 }
+const chain = stubChain(async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' }), DOMAIN)
 
 async function resident (name: string): Promise<PorchlightNode<ResidentServices>> {
   const [lat, lng] = cellToLatLng(area[0]!)
   const node = await createNode({
     config: parseConfig({ version: 1, role: 'resident', name, cameras: [{ name: 'porch', lat, lng }] }),
-    services: residentServices({ network }),
+    services: residentRole({ chain, network }),
     libp2p: { messageId: announcementMessageId },
     listenApi: false,
     staticDir: false
@@ -36,7 +33,7 @@ async function resident (name: string): Promise<PorchlightNode<ResidentServices>
 test('a late node catches up from a peer\'s extra source (an agency desk) and validates every answer like gossip', async (t) => {
   const desk = await createNode({
     config: parseConfig({ version: 1, role: 'agency', name: 'desk' }),
-    services: { network: requestNetwork(network) },
+    services: { chain: defineService(chain, { needs: [] }), network: defineService(requestNetwork(network), { needs: ['chain'] }) },
     libp2p: { messageId: announcementMessageId },
     listenApi: false,
     staticDir: false

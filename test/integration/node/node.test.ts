@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createNode, readNodeInfo, type PorchlightNode, type NodeComponents } from '../../../node/index.js'
+import { createNode, defineService, readNodeInfo, type PorchlightNode, type NodeComponents, type ServiceRoutes } from '../../../node/index.js'
 import { initNode, parseConfig } from '../../../node/config/index.js'
 import { joinTopic, waitForMeshPeer } from '../../../node/p2p/index.js'
 
@@ -35,33 +35,54 @@ test('nodes made from configs meet through bootstrap and gossip; an agency repor
   assert.deepEqual(new Uint8Array(await got), new Uint8Array([42]))
 })
 
-test('services are built with the components, started in order and stopped in reverse', async (t) => {
+test('services are built in dependency order with what they need, their routes mounted, and stopped in reverse', async () => {
   const log: string[] = []
-  const service = (name: string) => (c: NodeComponents) => {
+  const service = (name: string, c: NodeComponents, needed?: { name: string }): { name: string, start: () => Promise<void>, stop: () => void } => {
     const sub = c.store.sublevel(name)
-    c.api.addRoutes(async (app) => { app.get(`/api/${name}`, async () => ({ name })) })
+    log.push(`build ${name}${needed === undefined ? '' : ` with ${needed.name}`}`)
     return {
+      name,
       start: async () => { await sub.put('started', new Uint8Array([1])); log.push(`start ${name}`) },
       stop: () => { log.push(`stop ${name}`) }
     }
   }
-  const node = await createNode({ config: parseConfig({ version: 1, role: 'auditor', name: 'watch' }), services: { first: service('first'), second: service('second') }, staticDir: false })
+  const routes = (s: { name: string }): ServiceRoutes => async (app) => { app.get(`/api/${s.name}`, async () => ({ name: s.name })) }
+  // Declared second first: the node builds `first` before the service that needs it.
+  const node = await createNode({
+    config: parseConfig({ version: 1, role: 'auditor', name: 'watch' }),
+    services: {
+      second: defineService((c: NodeComponents & { first: { name: string } }) => service('second', c, c.first), { needs: ['first'], routes }),
+      first: defineService((c: NodeComponents) => service('first', c), { needs: [] })
+    },
+    staticDir: false
+  })
   let stopped = false
   node.addEventListener('node:stopped', () => { stopped = true })
   await node.start()
   const token = node.keys.apiToken
   const res = await fetch(`${node.info().api?.url}/api/second`, { headers: { authorization: `Bearer ${token}` } })
   assert.deepEqual(await res.json(), { name: 'second' })
+  // `first` declared no routes: nothing is mounted for it.
+  assert.equal((await fetch(`${node.info().api?.url}/api/first`, { headers: { authorization: `Bearer ${token}` } })).status, 404)
   await node.stop()
-  assert.deepEqual(log, ['start first', 'start second', 'stop second', 'stop first'])
+  assert.deepEqual(log, ['build first', 'build second with first', 'start first', 'start second', 'stop second', 'stop first'])
   assert.equal(stopped, true)
+})
+
+test('a missing or circular service dependency is refused at construction, naming the services', async () => {
+  const config = parseConfig({ version: 1, role: 'auditor', name: 'watch' })
+  const noop = (): object => ({})
+  await assert.rejects(createNode({ config, services: { inbox: { needs: ['network'], create: noop } }, staticDir: false }),
+    (err: Error & { details?: unknown }) => err.name === 'MissingServiceDependencyError' && JSON.stringify(err.details) === JSON.stringify({ service: 'inbox', needs: 'network' }))
+  await assert.rejects(createNode({ config, services: { a: { needs: ['b'], create: noop }, b: { needs: ['a'], create: noop }, c: { needs: [], create: noop } }, staticDir: false }),
+    (err: Error & { details?: unknown }) => err.name === 'ServiceDependencyCycleError' && JSON.stringify(err.details) === JSON.stringify({ services: ['a', 'b'] }))
 })
 
 test('a failing service start undoes what started, leaving the directory reusable', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'porchlight-node-'))
   t.after(async () => { await rm(dir, { recursive: true, force: true }) })
   await initNode(dir, { role: 'resident' })
-  const broken = await createNode({ dir, services: { broken: () => ({ start: () => { throw new Error('no') } }) }, staticDir: false })
+  const broken = await createNode({ dir, services: { broken: defineService(() => ({ start: () => { throw new Error('no') } }), { needs: [] }) }, staticDir: false })
   await assert.rejects(broken.start(), { message: 'no' })
   assert.equal(broken.libp2p.status, 'stopped')
   await broken.stop()

@@ -2,9 +2,9 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { createNode, type PorchlightNode } from '../../../node/index.js'
+import { createNode, residentRole, type PorchlightNode } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
-import { clips, type ClipsEvents, type ClipsService } from '../../../node/clips/index.js'
+import { type ClipsEvents, type ClipsService } from '../../../node/clips/index.js'
 import { clipCid } from '../../../protocol/codec/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 
@@ -13,7 +13,7 @@ const camera = { name: 'porch', lat: 40.712776, lng: -74.005974 }
 
 async function resident (t: { after: (fn: () => Promise<void>) => void }, before?: (folder: string, service: ClipsService) => Promise<void>): Promise<{ node: PorchlightNode<{ clips: ClipsService }>, folder: string }> {
   const config = parseConfig({ version: 1, role: 'resident', name: 'maple', listen: ['/memory/clips-import'], cameras: [camera] })
-  const node = await createNode({ config, services: { clips: clips() }, listenApi: false, staticDir: false })
+  const node = await createNode({ config, services: { clips: residentRole().clips }, listenApi: false, staticDir: false })
   t.after(async () => { await node.stop() })
   const folder = node.services.clips.importFolder
   if (before !== undefined) {

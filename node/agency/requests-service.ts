@@ -1,10 +1,10 @@
-// The agency's requests as a node service: the desk, its routes, its store and the announcement publisher.
-// The log comes from the log service (`log` getter); the registry is a ChainClient on the config's chain
-// unless one is given.
+// The agency's requests as a node service: the desk, its store and the announcement publisher (its HTTP
+// routes are in routes.ts). It signs in the chain's domain and checks the registry before each request,
+// appends each to the agency's log, and answers the request network's catch-up questions with its live ones.
 import { join } from 'node:path'
 import { addressOfPrivateKey, type Domain } from '../../protocol/index.js'
-import { ChainClient } from '../chain/index.js'
-import { resolveChain, type ChainEndpoint } from '../config/index.js'
+import type { ChainService } from '../chain/chain-service.js'
+import type { RequestNetwork } from '../network/request-network.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { Sublevel } from '../storage/index.js'
 import { MissingAgencyKeyError } from './errors.js'
@@ -12,21 +12,12 @@ import { IdentityFolder } from './identity-folder.js'
 import type { RequestLog, RegistryView } from './ports.js'
 import { AnnouncementPublisher, type PublisherInit } from './publisher.js'
 import { RequestDesk, type StoredRequest } from './request-desk.js'
-import { requestErrorStatuses, requestRoutes } from './routes.js'
 import { requestAddrs } from './draft.js'
 
 export interface AgencyRequestsInit {
-  /** The agency log (the log service's, once it has started). */
-  log?: () => RequestLog | undefined
-  /** Read registrations here instead of a ChainClient on the config's chain; needs `domain`. */
-  registry?: RegistryView
-  /** The EIP-712 domain, when `registry` is given. */
-  domain?: Domain
   /** Where request identities are kept. @default <dir>/keys/requests */
   identityDir?: string
   publisher?: PublisherInit
-  /** Deliveries received per request id (the footage desk's), for the views' `deliveries`. */
-  deliveryCounts?: () => Promise<Map<string, number>>
   /** Unix seconds. @default the system clock */
   now?: () => number
 }
@@ -42,20 +33,30 @@ export interface AgencyRequests extends NodeService {
   readonly registry: RegistryView | undefined
   /** The catch-up source (`LiveAnnouncementSource`): live announcements of the given res-7 cells. */
   liveAnnouncements (cells: readonly string[], now: number): Promise<Uint8Array[]>
+  /**
+   * Where the views' `deliveries` come from: the footage desk, which is built on top of this service and
+   * plugs itself in (as this service plugs itself into the network's catch-up sources).
+   */
+  countDeliveriesWith (counts: () => Promise<Map<string, number>>): void
 }
 
-export function agencyRequests (init: AgencyRequestsInit = {}): (components: NodeComponents) => AgencyRequests {
+export type AgencyRequestsComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'peerId' | 'store' | 'libp2p'> & {
+  chain: ChainService
+  /** The log each request is appended to (the agency log service; a test may give a log of its own). */
+  log: { readonly log: RequestLog | undefined }
+  network: Pick<RequestNetwork, 'addSource'>
+}
+
+export function agencyRequests (init: AgencyRequestsInit = {}): (components: AgencyRequestsComponents) => AgencyRequests {
   return (components) => {
-    const { config, dir, keys, peerId, store, libp2p, api } = components
+    const { config, dir, keys, peerId, store, libp2p, chain, log, network } = components
     if (keys.agencyKey === undefined) throw new MissingAgencyKeyError()
     const agencyKey = keys.agencyKey
     const now = init.now ?? (() => Math.floor(Date.now() / 1000))
     const publisher = new AnnouncementPublisher(libp2p, { now, ...init.publisher })
     const identityDir = init.identityDir ?? (dir === undefined ? undefined : join(dir, 'keys', 'requests'))
     const identities = identityDir === undefined ? undefined : new IdentityFolder(identityDir)
-    let registry: RegistryView | undefined = init.registry
-    let domain: Domain | undefined = init.domain
-    let client: ChainClient | undefined
+    let deliveryCounts: () => Promise<Map<string, number>> = async () => new Map()
 
     const desk = new RequestDesk({
       agency: addressOfPrivateKey(agencyKey),
@@ -64,47 +65,27 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
       addrs: () => requestAddrs(config.announce ?? libp2p.getMultiaddrs().map(String)),
       db: store.sublevel('agency-requests', { valueEncoding: 'json' }) as unknown as Sublevel<string, StoredRequest>,
       publisher,
-      log: init.log ?? (() => undefined),
-      registry: () => registry,
-      domain: () => domain,
+      log: (): RequestLog | undefined => log.log,
+      registry: (): RegistryView | undefined => chain.registry,
+      domain: () => chain.domain,
       identities: () => identities,
       now,
-      ...(init.deliveryCounts === undefined ? {} : { deliveryCounts: init.deliveryCounts }),
+      deliveryCounts: async () => await deliveryCounts(),
       onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) }
     })
-    api.mapErrors(requestErrorStatuses)
-    api.addRoutes(requestRoutes(desk))
 
-    async function endpoint (): Promise<ChainEndpoint | undefined> {
-      if (dir !== undefined) return await resolveChain(config, dir)
-      return typeof config.chain === 'object' ? config.chain : undefined
-    }
-
-    return {
+    const service: AgencyRequests = {
       desk,
       publisher,
       identities,
-      get domain () { return domain },
-      get registry () { return registry },
+      get domain (): Domain | undefined { return chain.domain },
+      get registry (): RegistryView | undefined { return chain.registry },
       liveAnnouncements: async (cells, at) => await desk.liveAnnouncements(cells, at),
-      async start () {
-        if (registry === undefined) {
-          const chain = await endpoint()
-          if (chain !== undefined) {
-            // No polling: the desk syncs before each check, the only time it reads the registry.
-            client = await ChainClient.connect({ deployment: chain, pollingIntervalMs: 0 })
-            registry = client
-            domain = { chainId: chain.chainId, verifyingContract: chain.contracts.AgencyRegistry }
-          }
-        }
-        publisher.start()
-      },
-      async stop () {
-        await publisher.stop()
-        await client?.close()
-        if (client !== undefined) registry = undefined
-        client = undefined
-      }
+      countDeliveriesWith (counts) { deliveryCounts = counts },
+      start () { publisher.start() },
+      async stop () { await publisher.stop() }
     }
+    network.addSource(service)
+    return service
   }
 }

@@ -1,0 +1,89 @@
+// The node's one view of the chain, as a service: the endpoint its config names, the EIP-712 domain,
+// registry reads (cached, bounded, kept current by following the registry's events) and, for the agency and
+// the auditor, the client that anchors and reads anchors. Every service that needs the chain depends on
+// this one, so a node holds one provider and one registry cache. A simulator that runs a thousand nodes
+// in one process hands them all one shared view instead (`sharedChain`).
+import { getAddress } from 'ethers'
+import type { Domain } from '../../protocol/index.js'
+import { resolveChain, type ChainEndpoint, type NodeConfig } from '../config/index.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import type { AgencyInfo } from './agency-info.js'
+import type { AnchorQueueStore } from './anchor-queue.js'
+import { ChainClient, type ChainClientOptions } from './chain-client.js'
+
+/** What services read of the registry (ChainClient has it). */
+export interface RegistryReader {
+  agencyInfo (agency: string): Promise<AgencyInfo>
+  isActive (agency: string, atSeconds?: number): Promise<boolean>
+  jurisdictionOf (agency: string): Promise<string[]>
+  /** Brings cached records up to date with the chain now (rather than at the next poll). */
+  sync? (): Promise<void>
+}
+
+export interface ChainService extends NodeService {
+  /** The chain the config names, once started; undefined when it names none. */
+  readonly endpoint: ChainEndpoint | undefined
+  /** The EIP-712 domain requests, consents and receipts are signed in, once started (undefined without a chain). */
+  readonly domain: Domain | undefined
+  /** Registry reads, once started (undefined without a chain). */
+  readonly registry: RegistryReader | undefined
+  /** The client (anchors, anchor reads, events), once started; undefined without a chain or on a shared view. */
+  readonly client: ChainClient | undefined
+}
+
+export interface ChainServiceInit {
+  /** How often registry and anchor events are polled (the cache drops an agency on its events). @default 1000 */
+  pollingIntervalMs?: number
+}
+
+/** The chain endpoint a config names (a deployment file is read relative to the node's directory). */
+export async function chainEndpointOf (config: NodeConfig, dir: string | undefined): Promise<ChainEndpoint | undefined> {
+  return await resolveChain(config, dir ?? process.cwd())
+}
+
+export function domainOf (endpoint: ChainEndpoint): Domain {
+  return { chainId: endpoint.chainId, verifyingContract: getAddress(endpoint.contracts.AgencyRegistry) }
+}
+
+/**
+ * A client on `endpoint`: the one place a ChainClient is made, for node services and CLI commands alike
+ * (each command is a process of its own, with a client of its own).
+ */
+export async function openChainClient (endpoint: ChainEndpoint, opts: Omit<ChainClientOptions, 'deployment'> = {}): Promise<ChainClient> {
+  return await ChainClient.connect({ ...opts, deployment: endpoint })
+}
+
+export type ChainComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'store'>
+
+export function chainService (init: ChainServiceInit = {}): (components: ChainComponents) => ChainService {
+  return ({ config, dir, keys, store }) => {
+    let endpoint: ChainEndpoint | undefined
+    let client: ChainClient | undefined
+    return {
+      get endpoint () { return endpoint },
+      get domain () { return endpoint === undefined ? undefined : domainOf(endpoint) },
+      get registry () { return client },
+      get client () { return client },
+      async start () {
+        endpoint = await chainEndpointOf(config, dir)
+        if (endpoint === undefined) return
+        client = await openChainClient(endpoint, {
+          pollingIntervalMs: init.pollingIntervalMs ?? 1000,
+          // An agency signs its anchors; queued anchors survive a restart in the node's store.
+          ...(keys.agencyKey === undefined
+            ? {}
+            : { privateKey: keys.agencyKey, anchorQueue: store.sublevel('anchor-queue', { valueEncoding: 'utf8' }) as unknown as AnchorQueueStore })
+        })
+      },
+      async stop () {
+        await client?.close()
+        client = undefined
+      }
+    }
+  }
+}
+
+/** One registry view shared by many nodes in one process (a simulation): starting or stopping a node leaves it be. */
+export function sharedChain (view: { registry: RegistryReader, domain: Domain, endpoint?: ChainEndpoint }): () => ChainService {
+  return () => ({ endpoint: view.endpoint, domain: view.domain, registry: view.registry, client: undefined })
+}
