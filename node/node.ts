@@ -13,6 +13,13 @@ import { nodeRoutes, nodeRouteErrors } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
 import type { NodeService, ServiceSpecs, NodeComponents } from './service.js'
 import { buildServices, type BuiltService } from './compose.js'
+// TEMPORARY until error classes carry their status (issue 13, item 3).
+import { logErrorStatuses } from './log/log-routes.js'
+import { clipErrorStatuses } from './clips/errors.js'
+import { footageRouteErrors } from './footage/routes.js'
+import { agencyFootageRouteErrors } from './footage/agency-routes.js'
+import { requestErrorStatuses } from './agency/routes.js'
+import { inboxRouteErrors } from './resident/routes.js'
 
 export interface PorchlightNodeEvents {
   'node:started': CustomEvent<NodeInfo>
@@ -154,6 +161,7 @@ export async function createNode<S extends Record<string, object> = Record<strin
     const services = buildServices(init.services ?? {}, components)
     const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, services, listenApi: init.listenApi ?? true, tempDir })
     api.mapErrors(nodeRouteErrors)
+    for (const table of [logErrorStatuses, clipErrorStatuses, footageRouteErrors, agencyFootageRouteErrors, requestErrorStatuses, inboxRouteErrors, { AUDITOR_NO_CHAIN: 503 }]) api.mapErrors(table)
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
     for (const { service, spec } of services) if (spec.routes !== undefined) api.addRoutes(spec.routes(service))
     return node
