@@ -93,7 +93,13 @@ export class ImportFolder {
     for (const base of this.pending) {
       this.pending.delete(base)
       if (this.stopped) return
-      await this.importPair(base)
+      try {
+        await this.importPair(base)
+      } catch (err) {
+        // The folder itself went away under us (its files' own failures are handled in importPair): nothing
+        // to import now, and the scan at the next start recovers. Never an unhandled rejection.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      }
     }
   }
 
