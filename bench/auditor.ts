@@ -1,6 +1,6 @@
 // The auditor: the time one pass takes to verify a 1,000,000-entry log from its tiles, served over HTTP on
 // loopback (every entry decoded, hashed and checked against its level-0 tile, every higher tile hash
-// checked, the anchored and checkpoint roots compared, consistency proofs, the rules of DESIGN §6). The
+// checked, the anchored and checkpoint roots compared, consistency proofs, the rules of docs/design.md §6). The
 // goal is ≤ 30 s (issue 4). Baseline, same run: fetching the same resources over the same HTTP without
 // checking anything, the floor any auditor reading the log this way pays.
 // The log is a realistic mix: one request per 1,000 entries, a delivery per 10, the rest accesses.

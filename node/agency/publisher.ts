@@ -1,10 +1,10 @@
 // Publishes an agency's announcements on the res-7 topics of their areas, and keeps the ones no peer has
 // received yet: an area may have no subscribed resident when a request is made, and one may join later.
 //
-// One announcement goes out on several topics with one gossip message id (its request's id, DESIGN §5),
-// but gossipsub refuses to publish an id it has seen (`PublishError.Duplicate`) — and it marks an id seen
-// even when a publish reached nobody. So before each publish the publisher removes that id from the
-// router's seen cache (checked at run time, like scoring.ts: an upgrade that moves it fails loudly).
+// One announcement goes out on several topics, its gossip message id its request's id and the topic
+// (docs/design.md §5); gossipsub refuses to publish an id it has seen (`PublishError.Duplicate`) — and it
+// marks an id seen even when a publish reached nobody. So before each publish the publisher removes that
+// id from the router's seen cache (checked at run time, like scoring.ts: an upgrade that moves it fails loudly).
 import type { GossipSub } from '@libp2p/gossipsub'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { GossipsubInternalsError, type PorchlightLibp2p } from '../p2p/index.js'

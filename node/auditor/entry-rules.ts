@@ -1,4 +1,4 @@
-// The rules of DESIGN.md §6 over the entries of one agency's log, applied in log order. The state is plain
+// The rules of docs/design.md §6 over the entries of one agency's log, applied in log order. The state is plain
 // JSON so the next pass carries on from the last verified entry instead of re-reading the log.
 import { isPorchlightError } from '../../protocol/errors.js'
 import { isInsideJurisdiction } from '../../protocol/geo/index.js'

@@ -1,13 +1,13 @@
 // What an audit finds: one finding per broken rule, naming the agency, the entry (when there is one), the
 // rule by a stable code and the evidence (sizes, roots, hashes, transaction hashes) a reader can re-check.
-// Violations break DESIGN.md §6; warnings say the auditor could not check something (no endpoint, log down).
+// Violations break docs/design.md §6; warnings say the auditor could not check something (no endpoint, log down).
 import type { Finding as FindingView, Severity } from '../../protocol/index.js'
 
 export type { Severity }
 
 /** Every rule an auditor checks, by its stable code, with its severity. */
 export const RULES = {
-  // The log itself (DESIGN.md §6, first bullet) and its anchors.
+  // The log itself (docs/design.md §6, first bullet) and its anchors.
   ANCHOR_ROOT_MISMATCH: 'violation',
   ANCHOR_INCONSISTENT: 'violation',
   CHECKPOINT_INVALID: 'violation',

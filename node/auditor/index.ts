@@ -1,4 +1,4 @@
-// The auditor role: verifies agencies' public logs against the chain (DESIGN.md §2 step 9, §6).
+// The auditor role: verifies agencies' public logs against the chain (docs/design.md §2 step 9, §6).
 export { Auditor, type AuditorInit, type AuditPassOptions } from './auditor.js'
 export { auditAgency, type AuditPolicy, type AgencyAuditInput, type AgencyAuditResult } from './audit-agency.js'
 export {

@@ -1,4 +1,4 @@
-// Which of a resident's clips a request asks for (DESIGN.md §2 step 4): computed on the resident's node
+// Which of a resident's clips a request asks for (docs/design.md §2 step 4): computed on the resident's node
 // from its cameras' exact cells, which never leave it.
 import { isCameraInArea } from '../../protocol/geo/index.js'
 import type { Request } from '../../protocol/messages/index.js'

@@ -1,4 +1,4 @@
-// A consent is signed by a key made for it alone (DESIGN §2 step 5), so an agency cannot link one resident's
+// A consent is signed by a key made for it alone (docs/design.md §2 step 5), so an agency cannot link one resident's
 // consents together; the resident keeps that key to sign a later DeletionRequest for the same footage.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { bytesToHex } from '@noble/hashes/utils.js'

@@ -1,4 +1,4 @@
-// Anchoring (DESIGN.md §2 step 8): every `anchorIntervalMs` the agency anchors its latest checkpoint in
+// Anchoring (docs/design.md §2 step 8): every `anchorIntervalMs` the agency anchors its latest checkpoint in
 // AuditAnchor if the log grew since the last anchor. It goes through the chain client's persistent queue,
 // which waits out RPC outages and restarts, so an anchor asked for is never lost; one is in flight at a
 // time (ticks during an outage are skipped, and the next tick after it anchors the then-latest checkpoint).

@@ -1,4 +1,4 @@
-// The gossip topic validator every node runs on the request topics (DESIGN §2 step 3). Checks run cheapest
+// The gossip topic validator every node runs on the request topics (docs/design.md §2 step 3). Checks run cheapest
 // first — size, strict decoding, limits and expiry, what this node already knows, the topic — so most bad
 // messages cost no RPC and no signature recovery; then the registry (cached by the ChainClient), the
 // jurisdiction, the EIP-712 signature, the agency's signed checkpoint and the log inclusion proof.

@@ -1,4 +1,4 @@
-// The gossip message id of an announcement is the id of the request or withdrawal it carries (DESIGN §5)
+// The gossip message id of an announcement is the id of the request or withdrawal it carries (docs/design.md §5)
 // followed by the topic, so a re-announcement with a newer checkpoint is still the same message. The topic
 // is part of it because one request goes out on every res-7 topic its area touches and gossipsub's
 // seen-cache is shared by all topics: with the bare request id, a node in two of them would drop the copy

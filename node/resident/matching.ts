@@ -1,4 +1,4 @@
-// Private matching (DESIGN §2 step 4): only this node ever learns whether a request concerns one of its
+// Private matching (docs/design.md §2 step 4): only this node ever learns whether a request concerns one of its
 // cameras. A request matches when a camera's exact res-9 cell is in the area and the clip matcher agrees.
 import { cameraCell, topicCells, type Request } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'

@@ -1,4 +1,4 @@
-// Auto-ignore rules. A policy can only ever ignore a request, never share anything (DESIGN §2 step 5).
+// Auto-ignore rules. A policy can only ever ignore a request, never share anything (docs/design.md §2 step 5).
 import { getAddress } from 'ethers'
 import { isCategory, type IgnoreReason, type InboxPolicy, type Request } from '../../protocol/index.js'
 import { InvalidInboxPolicyError } from './errors.js'

@@ -1,4 +1,4 @@
-// checkRequestLimits: DESIGN.md §4 applied to one request at time `now`. Cheap checks come first so a
+// checkRequestLimits: docs/design.md §4 applied to one request at time `now`. Cheap checks come first so a
 // relay rejects most bad requests before it computes an area or recovers a signature.
 import { areaKm2 } from '../geo/cells.js'
 import type { Request } from '../messages/types.js'

@@ -1,4 +1,4 @@
-// The protocol limits (DESIGN.md §4) and the size caps of every message, in one table. Every check in
+// The protocol limits (docs/design.md §4) and the size caps of every message, in one table. Every check in
 // protocol/ reads its numbers from here; changing a number here changes the protocol.
 
 const MINUTE = 60

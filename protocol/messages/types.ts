@@ -1,4 +1,4 @@
-// The Porchlight messages (DESIGN.md §2, §5) as plain objects. Ids are strings (CIDv1 base32), times
+// The Porchlight messages (docs/design.md §2, §5) as plain objects. Ids are strings (CIDv1 base32), times
 // are unix seconds, addresses are EIP-55 checksummed, hex is lowercase with 0x: every value has one
 // spelling, so every message has one encoding and one id.
 import type { Category } from '../limits/table.js'

@@ -4,7 +4,7 @@
 export interface TypedField { name: string, type: string }
 export type TypeTable = Record<string, readonly TypedField[]>
 
-/** The EIP-712 domain's fixed name and version (DESIGN.md §5). */
+/** The EIP-712 domain's fixed name and version (docs/design.md §5). */
 export const DOMAIN_NAME = 'Porchlight'
 export const DOMAIN_VERSION = '1'
 

@@ -1,4 +1,4 @@
-// The rules of DESIGN.md §6 over log entries, one rule per test, on a registry history built by hand.
+// The rules of docs/design.md §6 over log entries, one rule per test, on a registry history built by hand.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { AgencyHistory, EntryRules, emptyRulesState, type Finding, type RulesState } from '../../../node/auditor/index.js'

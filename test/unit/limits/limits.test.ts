@@ -9,7 +9,7 @@ import { DOMAIN, NOW, sampleRequest, signedRequest } from '../../helpers/message
 const HOUR = 3600
 const DAY = 24 * HOUR
 
-test('the table holds DESIGN.md §4', () => {
+test('the table holds docs/design.md §4', () => {
   const r = LIMITS.request
   assert.equal(r.maxAreaKm2, 1.3)
   assert.equal(r.minWindowSeconds, 15 * 60)
