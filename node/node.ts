@@ -3,7 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { TypedEventEmitter, type PeerId } from '@libp2p/interface'
+import { EventEmitter } from 'node:events'
+import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { loadConfig, loadKeys, generateKeys, agencyAddress, type NodeConfig, type NodeKeys } from './config/index.js'
 import { openStore, type Store, type StoreOptions } from './storage/index.js'
@@ -22,8 +23,8 @@ import { requestErrorStatuses } from './agency/routes.js'
 import { inboxRouteErrors } from './resident/routes.js'
 
 export interface PorchlightNodeEvents {
-  'node:started': CustomEvent<NodeInfo>
-  'node:stopped': CustomEvent<void>
+  'node:started': [NodeInfo]
+  'node:stopped': []
 }
 
 export interface CreateNodeInit<S extends Record<string, object> = Record<string, NodeService>> {
@@ -44,7 +45,7 @@ export interface CreateNodeInit<S extends Record<string, object> = Record<string
   store?: StoreOptions
 }
 
-export class PorchlightNode<S extends Record<string, object> = Record<string, NodeService>> extends TypedEventEmitter<PorchlightNodeEvents> {
+export class PorchlightNode<S extends Record<string, object> = Record<string, NodeService>> extends EventEmitter<PorchlightNodeEvents> {
   readonly config: NodeConfig
   readonly dir: string | undefined
   readonly peerId: PeerId
@@ -113,7 +114,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
       throw err
     }
     this.started = true
-    this.safeDispatchEvent('node:started', { detail: this.info() })
+    this.emit('node:started', this.info())
   }
 
   /** Stops everything and closes the store; a stopped node is not started again (create a new one). */
@@ -128,7 +129,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
     if (this.tempDir !== undefined) await attempt(async () => { await rm(this.tempDir!, { recursive: true, force: true }) })
     const wasStarted = this.started
     this.started = false
-    if (wasStarted) this.safeDispatchEvent('node:stopped', { detail: undefined })
+    if (wasStarted) this.emit('node:stopped')
     if (errors.length > 0) throw new AggregateError(errors, 'errors while stopping the node')
   }
 }

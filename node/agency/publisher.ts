@@ -6,7 +6,7 @@
 // marks an id seen even when a publish reached nobody. So before each publish the publisher removes that
 // id from the router's seen cache (checked at run time, like scoring.ts: an upgrade that moves it fails loudly).
 import type { GossipSub } from '@libp2p/gossipsub'
-import { TypedEventEmitter } from '@libp2p/interface'
+import { EventEmitter } from 'node:events'
 import { GossipsubInternalsError, type PorchlightLibp2p } from '../p2p/index.js'
 
 export interface PublisherInit {
@@ -27,7 +27,7 @@ export interface PublishReport {
 
 export interface PublisherEvents {
   /** A pending announcement reached a peer on `topic`. */
-  'announcement:published': CustomEvent<{ id: string, topic: string, recipients: number }>
+  'announcement:published': [{ id: string, topic: string, recipients: number }]
 }
 
 interface Pending {
@@ -52,7 +52,7 @@ function seenInternals (pubsub: GossipSub): SeenInternals {
   return p as SeenInternals
 }
 
-export class AnnouncementPublisher extends TypedEventEmitter<PublisherEvents> {
+export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   readonly #libp2p: PorchlightLibp2p
   readonly #pending = new Map<string, Pending>()
   readonly #maxAttempts: number
@@ -148,7 +148,7 @@ export class AnnouncementPublisher extends TypedEventEmitter<PublisherEvents> {
       p.attempts++
       const recipients = await this.#publishOnce(p.topic, p.bytes)
       if (recipients > 0 || p.attempts >= this.#maxAttempts) this.#pending.delete(key)
-      if (recipients > 0) this.safeDispatchEvent('announcement:published', { detail: { id: p.id, topic: p.topic, recipients } })
+      if (recipients > 0) this.emit('announcement:published', { id: p.id, topic: p.topic, recipients })
     }
   }
 }

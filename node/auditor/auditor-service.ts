@@ -1,7 +1,7 @@
 // The auditor role's node service: audits at start, on every Anchored event the node's chain client sees
 // and on an interval, one pass at a time (events during a pass ask for one more), keeping its state in the
 // node's store. Its report and a pass on demand are served by routes.ts.
-import { TypedEventEmitter } from '@libp2p/interface'
+import { EventEmitter } from 'node:events'
 import { PorchlightError } from '../../protocol/errors.js'
 import type { AuditConfig } from '../config/index.js'
 import type { ChainService } from '../chain/chain-service.js'
@@ -11,8 +11,8 @@ import { Auditor } from './auditor.js'
 import type { AuditReport } from './report.js'
 
 export interface AuditorServiceEvents {
-  'audit:completed': CustomEvent<AuditReport>
-  'audit:failed': CustomEvent<Error>
+  'audit:completed': [AuditReport]
+  'audit:failed': [Error]
 }
 
 /** The auditor has no chain to read (config.json names none). */
@@ -25,7 +25,7 @@ export class AuditorNoChainError extends PorchlightError {
 
 export type AuditorComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & { chain: ChainService }
 
-export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> implements NodeService {
+export class AuditorService extends EventEmitter<AuditorServiceEvents> implements NodeService {
   readonly #components: AuditorComponents
   readonly #settings: AuditConfig
   readonly #store: AuditStateStore
@@ -90,8 +90,8 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
     if (this.#running !== undefined) { this.#again = true; return }
     const auditor = this.#auditor
     this.#running = auditor.audit().then(
-      (report) => { this.safeDispatchEvent('audit:completed', { detail: report }) },
-      (err: unknown) => { this.safeDispatchEvent('audit:failed', { detail: err instanceof Error ? err : new Error(String(err)) }) }
+      (report) => { this.emit('audit:completed', report) },
+      (err: unknown) => { this.emit('audit:failed', err instanceof Error ? err : new Error(String(err))) }
     ).finally(() => {
       this.#running = undefined
       if (this.#again) { this.#again = false; this.#schedule() }

@@ -1,7 +1,7 @@
 // The resident's clip service: the store, its HTTP routes and the watched import folder, started and
 // stopped with the node. Other resident services (the inbox) read clips through it.
 import { dirname, join } from 'node:path'
-import { TypedEventEmitter } from '@libp2p/interface'
+import { EventEmitter } from 'node:events'
 import type { PorchlightError } from '../../protocol/errors.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ClipMeta, ClipRecord } from './clip-meta.js'
@@ -21,16 +21,16 @@ export interface ClipsInit {
 
 export interface ClipsEvents {
   /** A clip was stored (not sent again for the same bytes). */
-  'clip:added': CustomEvent<ClipRecord>
+  'clip:added': [ClipRecord]
   /** A pair from the import folder was stored (or was already) and moved to `import/done/`. */
-  'import:imported': CustomEvent<{ file: string, clip: ClipRecord, created: boolean }>
+  'import:imported': [{ file: string, clip: ClipRecord, created: boolean }]
   /** A pair from the import folder was refused and moved to `import/failed/`. */
-  'import:failed': CustomEvent<{ file: string, error: PorchlightError }>
+  'import:failed': [{ file: string, error: PorchlightError }]
 }
 
 export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store'>
 
-export class ClipsService extends TypedEventEmitter<ClipsEvents> implements NodeService {
+export class ClipsService extends EventEmitter<ClipsEvents> implements NodeService {
   /** The node's directory (for a node without one, its temporary store's). */
   readonly dir: string
   private readonly components: ClipsComponents
@@ -68,10 +68,10 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
       folder: this.importFolder,
       store: this.opened,
       onImported: (file, { clip, created }) => {
-        if (created) this.safeDispatchEvent('clip:added', { detail: clip })
-        this.safeDispatchEvent('import:imported', { detail: { file, clip, created } })
+        if (created) this.emit('clip:added', clip)
+        this.emit('import:imported', { file, clip, created })
       },
-      onFailed: (file, error) => { this.safeDispatchEvent('import:failed', { detail: { file, error } }) }
+      onFailed: (file, error) => { this.emit('import:failed', { file, error }) }
     })
     await this.importer.start()
   }
@@ -84,7 +84,7 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
   /** Stores a clip (see ClipStore.add) and announces it. */
   async add (source: AsyncIterable<Uint8Array>, meta: ClipMeta): Promise<AddedClip> {
     const added = await this.store.add(source, meta)
-    if (added.created) this.safeDispatchEvent('clip:added', { detail: added.clip })
+    if (added.created) this.emit('clip:added', added.clip)
     return added
   }
 

@@ -83,7 +83,7 @@ test('an auditor node audits at start and again on an Anchored event, and serves
   const config = parseConfig({ version: 1, role: 'auditor', name: 'watch', chain: endpoint, audit: { logs: { [clean.address]: clean.url }, intervalSeconds: 3600 } })
   const node: PorchlightNode<AuditorServices> = await createNode({ config, services: auditorRole({ chain: chainService({ pollingIntervalMs: 50 }) }), staticDir: false })
   const completed = (): Promise<AuditReport> => new Promise((resolve) => {
-    node.services.auditor.addEventListener('audit:completed', (e) => { resolve(e.detail) }, { once: true })
+    node.services.auditor.once('audit:completed', resolve)
   })
   try {
     const first = completed()

@@ -57,7 +57,7 @@ test('services are built in dependency order with what they need, their routes m
     staticDir: false
   })
   let stopped = false
-  node.addEventListener('node:stopped', () => { stopped = true })
+  node.on('node:stopped', () => { stopped = true })
   await node.start()
   const token = node.keys.apiToken
   const res = await fetch(`${node.info().api?.url}/api/second`, { headers: { authorization: `Bearer ${token}` } })

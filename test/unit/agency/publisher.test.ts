@@ -36,7 +36,7 @@ function setup (init: ConstructorParameters<typeof AnnouncementPublisher>[1] = {
 
 const bytes = new Uint8Array([1, 2, 3])
 const published = (publisher: AnnouncementPublisher): Promise<{ id: string, topic: string }> =>
-  new Promise((resolve) => { publisher.addEventListener('announcement:published', (e) => { resolve(e.detail) }, { once: true }) })
+  new Promise((resolve) => { publisher.once('announcement:published', resolve) })
 
 test('one announcement goes out on each topic with a peer, despite one message id for all', async () => {
   const { pubsub, publisher } = setup()

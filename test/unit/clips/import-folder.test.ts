@@ -1,5 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { once, type EventEmitter } from 'node:events'
 import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createNode, residentRole, type PorchlightNode } from '../../../node/index.js'
@@ -25,11 +26,9 @@ async function resident (t: { after: (fn: () => Promise<void>) => void }, before
 }
 
 /** The next event of that type (the import folder's work is awaited, never slept on). */
-async function next<K extends keyof ClipsEvents> (service: ClipsService, type: K): Promise<ClipsEvents[K]['detail']> {
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`no ${type} within 10 s`)) }, 10_000)
-    service.addEventListener(type, (e) => { clearTimeout(timer); resolve((e as ClipsEvents[K]).detail) }, { once: true })
-  })
+async function next<K extends keyof ClipsEvents> (service: ClipsService, type: K): Promise<ClipsEvents[K][0]> {
+  const [value] = await once(service as EventEmitter, type, { signal: AbortSignal.timeout(10_000) }) as ClipsEvents[K]
+  return value
 }
 
 test('a video and its sidecar are imported and moved to done/', async (t) => {
@@ -119,7 +118,7 @@ test('two videos for one sidecar are ambiguous and fail', async (t) => {
 test('pairs that arrived while the node was down are imported at start; a repeat keeps both in done/', async (t) => {
   const bytes = randomClip(1000)
   const sidecar = JSON.stringify({ camera: 'porch', start, duration: 5 })
-  let imported: Promise<ClipsEvents['import:imported']['detail']> | undefined
+  let imported: Promise<ClipsEvents['import:imported'][0]> | undefined
   const { node, folder } = await resident(t, async (f, service) => {
     await writeFile(join(f, 'early.mp4'), bytes)
     await writeFile(join(f, 'early.json'), sidecar)

@@ -25,7 +25,7 @@ test('POST /api/clips stores the body under its CID (201), again is 200; GET lis
   const bytes = randomClip(20_000)
   const cid = clipCid(bytes).toString()
   const added: ClipRecord[] = []
-  node.services.clips.addEventListener('clip:added', (e) => { added.push(e.detail) })
+  node.services.clips.on('clip:added', (clip) => { added.push(clip) })
   const first = await node.api.app.inject({ method: 'POST', url: upload(`camera=porch&start=${start}&duration=60`), headers: { ...auth, 'content-type': 'video/mp4' }, payload: Buffer.from(bytes) })
   assert.equal(first.statusCode, 201, first.body)
   assert.deepEqual({ ...first.json() as ClipRecord, addedAt: 0 }, { cid, size: 20_000, camera: 'porch', start, end: start + 60, contentType: 'video/mp4', addedAt: 0 })
