@@ -81,6 +81,17 @@ export interface NodeApiRoutes {
 
 export type NodeApiRoute = keyof NodeApiRoutes
 
+/**
+ * The routes whose bodies are not JSON: `POST /api/clips` takes the clip's bytes (camera and span in the
+ * query) and answers a ClipView (201 when new); `GET /api/footage/:cid` answers the decrypted clip.
+ */
+export interface NodeApiRawRoutes {
+  'POST /api/clips': { query: { camera: string, start: number, end?: number, duration?: number }, body: RawBody }
+  'GET /api/footage/:cid': { query: { purpose: string }, body?: undefined }
+}
+
+export type NodeApiRawRoute = keyof NodeApiRawRoutes
+
 /** `'/api/requests/:id/withdraw'` → `{ id: string }`. */
 type ParamsOf<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
   ? { [K in Name]: string } & ParamsOf<`/${Rest}`>
@@ -88,13 +99,18 @@ type ParamsOf<P extends string> = P extends `${string}:${infer Name}/${infer Res
 
 type PathOf<R extends string> = R extends `${string} ${infer P}` ? P : never
 
-type Query = Record<string, string | number>
+type Query = Record<string, string | number | undefined>
 
 /** What `call` takes besides the route: the path's parameters, a query, and the body where the route has one. */
 export type CallOptions<R extends NodeApiRoute> =
   (keyof ParamsOf<PathOf<R>> extends never ? { params?: undefined } : { params: ParamsOf<PathOf<R>> }) &
   (NodeApiRoutes[R] extends { body: infer B } ? { body: B } : { body?: undefined }) &
   { query?: Query }
+
+/** What `fetch` takes besides the route. */
+export type RawCallOptions<R extends NodeApiRawRoute> =
+  (keyof ParamsOf<PathOf<R>> extends never ? { params?: undefined } : { params: ParamsOf<PathOf<R>> }) &
+  NodeApiRawRoutes[R]
 
 /** A raw call's body: bytes, or a stream (a clip straight from disk) with its length when known. */
 export interface RawBody {
@@ -142,11 +158,12 @@ export class NodeApiClient {
   }
 
   /**
-   * Calls `method path` with a raw body and returns the successful response unread (its body may be a
-   * stream: a decrypted clip), or throws the node's refusal. For the routes whose bodies are not JSON.
+   * Calls a route whose body or answer is not JSON (a clip up, a decrypted clip down); returns the
+   * successful response unread, its body possibly a stream, or throws the node's refusal.
    */
-  async fetch (method: string, path: string, body?: RawBody): Promise<Response> {
-    return await this.#fetch(method, path, body)
+  async fetch<R extends NodeApiRawRoute> (route: R, options: RawCallOptions<R>): Promise<Response> {
+    const [method, template] = route.split(' ') as [string, string]
+    return await this.#fetch(method, fillPath(template, options.params as Record<string, string> | undefined, options.query), options.body)
   }
 
   /** Whether the node serves `METHOD path` (path as in OpenAPI: `/api/inbox/{id}`), from its OpenAPI document. */
@@ -189,7 +206,7 @@ export class NodeApiClient {
 function fillPath (template: string, params: Record<string, string> | undefined, query: Query | undefined): string {
   const path = template.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(params![name]!))
   if (query === undefined) return path
-  return `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+  return `${path}?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)])).toString()}`
 }
 
 /** Whether a process lives (EPERM: it does, as another user's). */

@@ -41,9 +41,9 @@ async function add (file: string, o: AddFlags): Promise<void> {
   const info = await stat(file).catch((err: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${err.code ?? 'error'}`) })
   const api = await runningApi(o.dir)
   if (api !== undefined) {
-    const query = new URLSearchParams({ camera: o.camera, start: String(span.start), end: String(span.end) })
     // A FIFO or a device has no size: it goes chunked.
-    const res = await api.fetch('POST', `/api/clips?${query.toString()}`, { data: createReadStream(file), contentType, ...(info.isFile() ? { length: info.size } : {}) })
+    const body = { data: createReadStream(file), contentType, ...(info.isFile() ? { length: info.size } : {}) }
+    const res = await api.fetch('POST /api/clips', { query: { camera: o.camera, ...span }, body })
     console.log(JSON.stringify({ ...await res.json() as ClipView, created: res.status === 201, via: 'api' }))
     return
   }

@@ -16,7 +16,7 @@ async function openClip (dir: string, cid: string, purpose: string, out: string)
   const handle = await open(out, 'wx', 0o600)
   let res: Response
   try {
-    res = await (await NodeApiClient.forDir(dir)).fetch('GET', `/api/footage/${encodeURIComponent(cid)}?${new URLSearchParams({ purpose }).toString()}`)
+    res = await (await NodeApiClient.forDir(dir)).fetch('GET /api/footage/:cid', { params: { cid }, query: { purpose } })
   } catch (err) {
     await handle.close()
     await rm(out, { force: true })

@@ -254,8 +254,7 @@ async function addSampleClips (residents: StartedNode[], mediaDir: string, log: 
       const file = await makeSampleClip(mediaDir, r * sampleClipsPerResident + k)
       const camera = resident.plan.cameras![k % resident.plan.cameras!.length]!.name
       const start = now - 2 * 3600 + k * 1200 + r * 60
-      const query = new URLSearchParams({ camera, start: String(start), duration: String(sampleClipSeconds) })
-      await resident.api.fetch('POST', `/api/clips?${query.toString()}`, { data: new Uint8Array(await readFile(file)), contentType: 'video/mp4' })
+      await resident.api.fetch('POST /api/clips', { query: { camera, start, duration: sampleClipSeconds }, body: { data: new Uint8Array(await readFile(file)), contentType: 'video/mp4' } })
     }
     log(`${resident.info.name}: ${sampleClipsPerResident} sample clips added`)
   }))

@@ -73,9 +73,12 @@ test('a node that does not answer is a NodeUnreachableError', async () => {
 
 test('a streamed body goes out with its content type and length', async (t) => {
   const { url, seen } = await serve(t, (_, res) => { json(res, 201, { cid: 'c' }) })
-  const res = await new NodeApiClient({ url, token: 't' }).fetch('POST', '/api/clips?camera=porch', { data: Readable.from([Buffer.from('abc'), Buffer.from('def')]), contentType: 'video/mp4', length: 6 })
+  const res = await new NodeApiClient({ url, token: 't' }).fetch('POST /api/clips', {
+    query: { camera: 'porch', start: 10, duration: 5 },
+    body: { data: Readable.from([Buffer.from('abc'), Buffer.from('def')]), contentType: 'video/mp4', length: 6 }
+  })
   assert.equal(res.status, 201)
-  assert.deepEqual([seen[0]!.body, seen[0]!.headers['content-type'], seen[0]!.headers['content-length']], ['abcdef', 'video/mp4', '6'])
+  assert.deepEqual([seen[0]!.url, seen[0]!.body, seen[0]!.headers['content-type'], seen[0]!.headers['content-length']], ['/api/clips?camera=porch&start=10&duration=5', 'abcdef', 'video/mp4', '6'])
 })
 
 test('has() reads the routes from the node\'s OpenAPI document', async (t) => {
