@@ -2,7 +2,7 @@
 import { resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings'
 import { UsageError, act, collect, wholeNumber } from './command.js'
-import { initNode, roles, type Camera } from '../config/index.js'
+import { defaults, initNode, roles, type Camera } from '../config/index.js'
 
 function parseCamera (text: string): Camera {
   const match = /^([^:]+):(-?[\d.]+),(-?[\d.]+)$/.exec(text)
@@ -30,11 +30,11 @@ export function addInitCommand (program: Command): void {
     .option('--name <name>', 'a label for people (default: <role>-<end of the peer id>)')
     .option('--camera <name:lat,lng>', 'a resident\'s camera; repeat for more (its position never leaves the node)', (v, prev: Camera[] | undefined) => [...(prev ?? []), parseCamera(v)])
     .option('--bootstrap <multiaddr>', 'a peer to dial at start, with /p2p/<id>; repeat for more', collect)
-    .option('--listen <multiaddr>', 'libp2p listen address; repeat for more (default /ip4/127.0.0.1/tcp/0)', collect)
+    .option('--listen <multiaddr>', `libp2p listen address; repeat for more (default ${defaults.listen.join(' ')})`, collect)
     .option('--chain <file>', 'the deployment file written by `porchlight chain`')
-    .option('--api-port <port>', 'HTTP API port on 127.0.0.1 (default 0: the OS picks; see DIR/node.json)', wholeNumber(0, 65535))
+    .option('--api-port <port>', `HTTP API port on ${defaults.api.host} (default ${defaults.api.port}: the OS picks; see DIR/node.json)`, wholeNumber(0, 65535))
     .option('--mdns', 'discover peers on the local network')
-    .option('--anchor-interval <secs>', 'agencies: how often to anchor the log (default 600); auditors: the interval agencies promise, flagged when exceeded (default 600)', wholeNumber(0))
+    .option('--anchor-interval <secs>', `agencies: how often to anchor the log (default ${defaults.anchorIntervalSeconds}); auditors: the interval agencies promise, flagged when exceeded (default ${defaults.audit.anchorIntervalSeconds})`, wholeNumber(0))
     .option('--log <addr=endpoint>', 'auditors: where an agency\'s log is read (http(s) base URL or multiaddr); repeat', collect)
     .option('--peer <url>', 'auditors: another auditor\'s report URL, for split-view checks; repeat', collect)
     .action(act(async (o) => {
