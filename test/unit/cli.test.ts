@@ -1,22 +1,9 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { CommandUnknownOpts } from '@commander-js/extra-typings'
-import { createProgram, main } from '../../node/cli/main.js'
+import { createProgram } from '../../node/cli/main.js'
+import { cliInProcess } from '../helpers/cli.js'
 import { defaultDemoDir } from '../../node/demo/index.js'
-
-/** Runs the CLI in this process, keeping what it prints. */
-async function quietly (argv: string[]): Promise<{ code: number, out: string, err: string }> {
-  const saved = { log: console.log, error: console.error }
-  const out: string[] = []
-  const err: string[] = []
-  console.log = (line: string) => { out.push(line) }
-  console.error = (line: string) => { err.push(line) }
-  try {
-    return { code: await main(argv), out: out.join('\n'), err: err.join('\n') }
-  } finally {
-    Object.assign(console, saved)
-  }
-}
 
 /** Every command's words (`['council', 'show-agency']`), commander's own `help` left out. */
 function commandPaths (command: CommandUnknownOpts, prefix: string[] = []): string[][] {
@@ -24,12 +11,12 @@ function commandPaths (command: CommandUnknownOpts, prefix: string[] = []): stri
 }
 
 test('an unknown command exits 2', async () => {
-  assert.equal((await quietly(['no-such-command'])).code, 2)
+  assert.equal((await cliInProcess(['no-such-command'])).code, 2)
 })
 
 test('porchlight alone and porchlight help print the list of commands and exit 0', async () => {
   for (const argv of [[], ['help'], ['--help']]) {
-    const { code, out } = await quietly(argv)
+    const { code, out } = await cliInProcess(argv)
     assert.equal(code, 0, argv.join(' '))
     for (const name of ['init', 'start', 'chain', 'council', 'request', 'requests', 'clips', 'consent', 'footage', 'audit', 'demo']) {
       assert.match(out, new RegExp(`^  ${name} `, 'm'), `${argv.join(' ')} lists ${name}`)
@@ -41,7 +28,7 @@ test('every command and action has --help (exit 0, its own usage line)', async (
   const paths = commandPaths(createProgram())
   assert.ok(paths.length >= 20, 'the actions of council, request, clips and footage are commands too')
   for (const words of paths) {
-    const { code, out } = await quietly([...words, '--help'])
+    const { code, out } = await cliInProcess([...words, '--help'])
     assert.equal(code, 0, words.join(' '))
     assert.match(out, new RegExp(`^Usage: porchlight ${words.join(' ')} `), words.join(' '))
   }
@@ -57,12 +44,12 @@ test('a bad option, a missing required one, a bad value or a missing action exit
     ['footage'],
     ['requests', '--dir']
   ]) {
-    assert.equal((await quietly(argv)).code, 2, argv.join(' '))
+    assert.equal((await cliInProcess(argv)).code, 2, argv.join(' '))
   }
 })
 
 test('the help names the defaults the commands use', async () => {
-  assert.match((await quietly(['demo', '--help'])).out, new RegExp(defaultDemoDir.replace(/[.]/g, '\\.')))
+  assert.match((await cliInProcess(['demo', '--help'])).out, new RegExp(defaultDemoDir.replace(/[.]/g, '\\.')))
 })
 
 test('the polyfill provides Promise.withResolvers', async () => {
