@@ -3,13 +3,14 @@
 // involved, so it starts the same from a fresh clone and from any working directory. The accounts are
 // Hardhat's well-known development accounts (mnemonic "test … junk"): never use them on a real chain.
 import type { AddressInfo } from 'node:net'
-import { HDNodeWallet, Mnemonic, Wallet } from 'ethers'
+import { Wallet } from 'ethers'
 import { createHardhatNetworkProvider } from 'hardhat/internal/hardhat-network/provider/provider.js'
 import { JsonRpcServer } from 'hardhat/internal/hardhat-network/jsonrpc/server.js'
-import { defaultHardhatNetworkParams, HARDHAT_NETWORK_MNEMONIC } from 'hardhat/internal/core/config/default-config.js'
+import { defaultHardhatNetworkParams } from 'hardhat/internal/core/config/default-config.js'
 import { connectProvider } from './provider.js'
 import { deployContracts } from './deploy.js'
 import type { ContractAddresses, Deployment } from './deployment.js'
+import { devAccounts, embeddedChainId, type DevAccount } from './dev-accounts.js'
 import { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal } from './chain-journal.js'
 
 export interface EmbeddedChainOptions {
@@ -29,11 +30,6 @@ export interface EmbeddedChainOptions {
   journal?: string
 }
 
-export interface DevAccount {
-  address: string
-  privateKey: string
-}
-
 export interface EmbeddedChain {
   rpcUrl: string
   port: number
@@ -46,17 +42,6 @@ export interface EmbeddedChain {
   contracts: ContractAddresses | undefined
   /** Stops the JSON-RPC server; the chain's state is gone afterwards. */
   stop (): Promise<void>
-}
-
-/** Hardhat's development chain id: the CLI only defaults to the well-known council key on it. */
-export const embeddedChainId = 31337
-
-export function devAccounts (count: number): DevAccount[] {
-  const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_NETWORK_MNEMONIC), "m/44'/60'/0'/0")
-  return Array.from({ length: count }, (_, i) => {
-    const wallet = root.deriveChild(i)
-    return { address: wallet.address, privateKey: wallet.privateKey }
-  })
 }
 
 export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Promise<EmbeddedChain> {

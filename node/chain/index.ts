@@ -1,4 +1,7 @@
-export { startEmbeddedChain, devAccounts, embeddedChainId, type EmbeddedChain, type EmbeddedChainOptions, type DevAccount } from './embedded-chain.js'
+// Hardhat is behind a dynamic import (start-embedded-chain.ts): nothing here may load it statically.
+export { startEmbeddedChain } from './start-embedded-chain.js'
+export type { EmbeddedChain, EmbeddedChainOptions } from './embedded-chain.js'
+export { devAccounts, devMnemonic, embeddedChainId, type DevAccount } from './dev-accounts.js'
 export { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal, type JournalRecord } from './chain-journal.js'
 export { deployContracts, type DeployedContracts } from './deploy.js'
 export { connectProvider, type ProviderOptions } from './provider.js'

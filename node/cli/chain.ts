@@ -3,47 +3,37 @@
 // chain is then gone).
 import { rm } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { parseArgs } from 'node:util'
-import { UsageError, type Command } from './command.js'
+import type { Command } from '@commander-js/extra-typings'
+import { act, wholeNumber } from './command.js'
 import { notifyParentReady, untilStopRequested } from '../parent-link.js'
 import { defaultDeploymentPath, startEmbeddedChain, writeDeployment } from '../chain/index.js'
 
-const usage = `usage: porchlight chain [--port P] [--out FILE] [--journal FILE]
-
-Starts the embedded development chain (Hardhat, in this process) on 127.0.0.1, deploys AgencyRegistry and
-AuditAnchor with development account 0 as the council, writes the deployment file and runs until
-SIGINT or SIGTERM.
-
-  --port P         TCP port; 0 picks a free one (default 8545)
-  --out FILE       deployment file to write (default ${defaultDeploymentPath})
-  --journal FILE   keep the chain across restarts: replay FILE's transactions at start when it holds a
-                   deployed chain, and append every transaction mined to it`
-
-export const chainCommand: Command = {
-  name: 'chain',
-  summary: 'run the embedded development chain with the contracts deployed',
-  usage,
-  async run (argv) {
-    const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, out: { type: 'string' }, journal: { type: 'string' } }, strict: true })
-    const port = Number(values.port ?? '8545')
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got '${values.port}'`)
-    const out = resolve(values.out ?? defaultDeploymentPath)
-
-    const chain = await startEmbeddedChain({ port, ...(values.journal === undefined ? {} : { journal: resolve(values.journal) }) })
-    const deployment = chain.deployment!
-    try {
-      await writeDeployment(out, deployment)
-      console.log(`chain ready: rpc ${chain.rpcUrl}, chain id ${chain.chainId}`)
-      console.log(`  AgencyRegistry ${deployment.contracts.AgencyRegistry}`)
-      console.log(`  AuditAnchor    ${deployment.contracts.AuditAnchor}`)
-      console.log(`  council        ${chain.accounts[0]!.address} (development account 0)`)
-      console.log(`  deployment     ${out}`)
-      notifyParentReady()
-      console.log(`chain stopping (${await untilStopRequested()})`)
-    } finally {
-      await chain.stop()
-      await rm(out, { force: true })
-    }
-    return 0
-  }
+export function addChainCommand (program: Command): void {
+  program.command('chain')
+    .summary('run the embedded development chain with the contracts deployed')
+    .description('Starts the embedded development chain (Hardhat, in this process) on 127.0.0.1, deploys AgencyRegistry and ' +
+      'AuditAnchor with development account 0 as the council, writes the deployment file and runs until SIGINT or SIGTERM.')
+    .option('--port <port>', 'TCP port; 0 picks a free one', wholeNumber(0, 65535), 8545)
+    .option('--out <file>', 'deployment file to write', defaultDeploymentPath)
+    .option('--journal <file>', 'keep the chain across restarts: replay FILE\'s transactions at start when it holds a ' +
+      'deployed chain, and append every transaction mined to it')
+    .action(act(async (o) => {
+      const out = resolve(o.out)
+      const chain = await startEmbeddedChain({ port: o.port, ...(o.journal === undefined ? {} : { journal: resolve(o.journal) }) })
+      const deployment = chain.deployment!
+      try {
+        await writeDeployment(out, deployment)
+        console.log(`chain ready: rpc ${chain.rpcUrl}, chain id ${chain.chainId}`)
+        console.log(`  AgencyRegistry ${deployment.contracts.AgencyRegistry}`)
+        console.log(`  AuditAnchor    ${deployment.contracts.AuditAnchor}`)
+        console.log(`  council        ${chain.accounts[0]!.address} (development account 0)`)
+        console.log(`  deployment     ${out}`)
+        notifyParentReady()
+        console.log(`chain stopping (${await untilStopRequested()})`)
+      } finally {
+        await chain.stop()
+        await rm(out, { force: true })
+      }
+      return 0
+    }))
 }

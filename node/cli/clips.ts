@@ -2,69 +2,24 @@
 // node runs (node.json names a live process) it goes through the node's API with the api-token, since the
 // running node holds the store's lock.
 import { createReadStream } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { parseArgs } from 'node:util'
-import { UsageError, type Command } from './command.js'
-import type { ApiErrorBody } from '../../protocol/index.js'
-import { loadConfig, nodePaths } from '../config/index.js'
+import { Option, type Command } from '@commander-js/extra-typings'
+import { UsageError, act } from './command.js'
+import type { ClipView } from '../../protocol/index.js'
+import { loadConfig } from '../config/index.js'
 import { openStore } from '../storage/index.js'
-import { readNodeInfo } from '../node-info.js'
-import { NodeApiError, contentTypeOf, openClipStore, toClipSpan, type ClipRecord, type ClipStore } from '../clips/index.js'
-
-const usage = `usage: porchlight clips <action> [options]
-
-actions:
-  add FILE --camera NAME --start TIME (--end TIME | --duration SECONDS) [--type MIME] --dir DIR
-  list --dir DIR [--json]
-
-  TIME is unix seconds or an ISO 8601 time with a zone (2026-11-26T14:05:00Z). The camera is one of the
-  node's cameras (config.json). The content type defaults to one guessed from FILE's extension.
-
-add prints the stored clip as one JSON line (created: false when the same clip was already stored).
-Works on a stopped node directly, or on a running one through its API.`
-
-const options = {
-  dir: { type: 'string' },
-  camera: { type: 'string' },
-  start: { type: 'string' },
-  end: { type: 'string' },
-  duration: { type: 'string' },
-  type: { type: 'string' },
-  json: { type: 'boolean' }
-} as const
-
-interface Api { url: string, token: string }
-
-function isAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
+import { NodeApiClient, NodeNotRunningError } from '../api/client.js'
+import { contentTypeOf, openClipStore, toClipSpan, type ClipStore } from '../clips/index.js'
 
 /** The running node's API, or undefined when the node is stopped (no node.json, or one a crash left). */
-async function runningApi (dir: string): Promise<Api | undefined> {
-  const info = await readNodeInfo(dir)
-  if (info?.api === undefined || !isAlive(info.pid)) return undefined
-  return { url: info.api.url, token: (await readFile(nodePaths(dir).apiToken, 'utf8')).trim() }
-}
-
-async function call (api: Api, method: string, path: string, headers: Record<string, string | number> = {}, body?: NodeJS.ReadableStream): Promise<{ status: number, json: unknown }> {
-  const req = httpRequest(`${api.url}${path}`, { method, headers: { authorization: `Bearer ${api.token}`, ...headers } })
-  const response = new Promise<IncomingMessage>((resolve, reject) => { req.once('response', resolve).once('error', reject) })
-  // The node may answer (a refusal) before it has read the whole body: its answer is what counts.
-  const sent = body === undefined ? Promise.resolve(req.end()) : pipeline(body, req)
-  const [res] = await Promise.all([response, sent.catch(() => {})])
-  const chunks: Buffer[] = []
-  for await (const chunk of res) chunks.push(chunk as Buffer)
-  const json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Partial<ApiErrorBody>
-  if (res.statusCode === undefined || res.statusCode >= 300) throw new NodeApiError(res.statusCode ?? 0, json.error?.code ?? 'UNKNOWN', json.error?.message ?? 'request failed')
-  return { status: res.statusCode, json }
+async function runningApi (dir: string): Promise<NodeApiClient | undefined> {
+  try {
+    return await NodeApiClient.forDir(dir)
+  } catch (err) {
+    if (err instanceof NodeNotRunningError) return undefined
+    throw err
+  }
 }
 
 async function withStore<T> (dir: string, use: (store: ClipStore) => Promise<T>): Promise<T> {
@@ -78,25 +33,21 @@ async function withStore<T> (dir: string, use: (store: ClipStore) => Promise<T>)
   }
 }
 
-function required (value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
-  return value
-}
+interface AddFlags { dir: string, camera: string, start: string, end?: string | undefined, duration?: string | undefined, type?: string | undefined }
 
-async function add (dir: string, file: string, values: { camera?: string, start?: string, end?: string, duration?: string, type?: string }): Promise<void> {
-  const camera = required(values.camera, 'camera')
-  const span = toClipSpan({ start: required(values.start, 'start'), end: values.end, duration: values.duration })
-  const contentType = values.type ?? contentTypeOf(file)
+async function add (file: string, o: AddFlags): Promise<void> {
+  const span = toClipSpan({ start: o.start, end: o.end, duration: o.duration })
+  const contentType = o.type ?? contentTypeOf(file)
   const info = await stat(file).catch((err: NodeJS.ErrnoException) => { throw new UsageError(`cannot read ${file}: ${err.code ?? 'error'}`) })
-  const api = await runningApi(dir)
+  const api = await runningApi(o.dir)
   if (api !== undefined) {
-    const query = new URLSearchParams({ camera, start: String(span.start), end: String(span.end) })
-    const headers = { 'content-type': contentType, ...(info.isFile() ? { 'content-length': info.size } : { 'transfer-encoding': 'chunked' }) }
-    const { status, json } = await call(api, 'POST', `/api/clips?${query.toString()}`, headers, createReadStream(file))
-    console.log(JSON.stringify({ ...json as ClipRecord, created: status === 201, via: 'api' }))
+    // A FIFO or a device has no size: it goes chunked.
+    const body = { data: createReadStream(file), contentType, ...(info.isFile() ? { length: info.size } : {}) }
+    const res = await api.fetch('POST /api/clips', { query: { camera: o.camera, ...span }, body })
+    console.log(JSON.stringify({ ...await res.json() as ClipView, created: res.status === 201, via: 'api' }))
     return
   }
-  const { clip, created } = await withStore(dir, async (store) => await store.add(createReadStream(file, { highWaterMark: 256 * 1024 }), { camera, ...span, contentType }))
+  const { clip, created } = await withStore(o.dir, async (store) => await store.add(createReadStream(file, { highWaterMark: 256 * 1024 }), { camera: o.camera, ...span, contentType }))
   console.log(JSON.stringify({ ...clip, created, via: 'store' }))
 }
 
@@ -106,7 +57,7 @@ function iso (seconds: number): string {
 
 async function list (dir: string, json: boolean): Promise<void> {
   const api = await runningApi(dir)
-  const clips = api !== undefined ? (await call(api, 'GET', '/api/clips')).json as ClipRecord[] : await withStore(dir, async (store) => await store.list())
+  const clips = api !== undefined ? await api.call('GET /api/clips') : await withStore(dir, async (store) => await store.list())
   if (json) {
     console.log(JSON.stringify(clips))
     return
@@ -115,26 +66,32 @@ async function list (dir: string, json: boolean): Promise<void> {
   if (clips.length === 0) console.log(`no clips in ${basename(dir)}`)
 }
 
-export const clipsCommand: Command = {
-  name: 'clips',
-  summary: 'add a clip to a resident\'s store, or list the stored clips',
-  usage,
-  async run (argv) {
-    const [action, ...rest] = argv
-    const { values, positionals } = parseArgs({ args: rest, options, strict: true, allowPositionals: true })
-    const dir = required(values.dir, 'dir')
-    switch (action) {
-      case 'add': {
-        if (positionals.length !== 1) throw new UsageError('add takes one FILE')
-        await add(dir, positionals[0]!, values)
-        return 0
-      }
-      case 'list':
-        if (positionals.length !== 0) throw new UsageError('list takes no arguments')
-        await list(dir, values.json === true)
-        return 0
-      default:
-        throw new UsageError(`unknown action '${action ?? ''}'`)
-    }
-  }
+export function addClipsCommand (program: Command): void {
+  const clips = program.command('clips')
+    .summary('add a clip to a resident\'s store, or list the stored clips')
+    .description('The resident\'s clip store: on a stopped node directly, on a running one through its API.')
+  const dirOption = (): Option<'--dir <dir>', undefined, undefined, string, true> =>
+    new Option('--dir <dir>', 'the resident node\'s directory').makeOptionMandatory()
+
+  clips.command('add')
+    .summary('store a clip; prints it as one JSON line (created: false when the same clip was already stored)')
+    .argument('<file>', 'the clip\'s file')
+    .addOption(dirOption())
+    .requiredOption('--camera <name>', 'one of the node\'s cameras (config.json)')
+    .requiredOption('--start <time>', 'when the clip starts: unix seconds or an ISO 8601 time with a zone (2026-11-26T14:05:00Z)')
+    .option('--end <time>', 'when it ends (or --duration)')
+    .option('--duration <seconds>', 'how long it is (or --end)')
+    .option('--type <mime>', 'its content type (default: guessed from the file\'s extension)')
+    .action(act(async (file, o) => {
+      await add(file, o)
+      return 0
+    }))
+  clips.command('list')
+    .summary('the stored clips: one per line, or JSON')
+    .addOption(dirOption())
+    .option('--json', 'print them as JSON')
+    .action(act(async (o) => {
+      await list(o.dir, o.json === true)
+      return 0
+    }))
 }

@@ -2,48 +2,13 @@
 // on the embedded chain (chain id 31337) it defaults to development account 0, the council that
 // `porchlight chain` deployed with. On any other chain --key-file is required.
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
-import { isAddress } from 'ethers'
-import { UsageError, type Command } from './command.js'
+import { InvalidArgumentError, type Command } from '@commander-js/extra-typings'
+import { UsageError, act, address, commaList } from './command.js'
 import { ChainClient, defaultDeploymentPath, devAccounts, embeddedChainId, readDeployment, type TxResult } from '../chain/index.js'
 
-const usage = `usage: porchlight council <action> [options]
-
-actions:
-  register-agency  --address A --name N --cells C1,C2 --valid-until T
-  update-agency    --address A --name N --cells C1,C2 --valid-until T
-  suspend-agency   --address A [--reason R]
-  reinstate-agency --address A
-  revoke-agency    --address A [--reason R]
-  show-agency      --address A
-
-options:
-  --chain FILE       the deployment file that \`porchlight chain\` writes (default ${defaultDeploymentPath})
-  --key-file FILE    file holding the council's private key (0x-hex); defaults to development
-                     account 0 on the embedded chain (chain id ${embeddedChainId}) only
-  --cells            H3 cells of resolution ≤ 7, comma-separated (h3-js hex form)
-  --valid-until      unix seconds or an ISO 8601 date
-
-Prints the result as one JSON line.`
-
-const options = {
-  chain: { type: 'string' },
-  'key-file': { type: 'string' },
-  address: { type: 'string' },
-  name: { type: 'string' },
-  cells: { type: 'string' },
-  'valid-until': { type: 'string' },
-  reason: { type: 'string' }
-} as const
-
-function required (value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`--${flag} is required`)
-  return value
-}
-
-function parseValidUntil (value: string): number {
+function validUntil (value: string): number {
   const seconds = /^\d+$/.test(value) ? Number(value) : Math.floor(Date.parse(value) / 1000)
-  if (!Number.isSafeInteger(seconds)) throw new UsageError(`--valid-until must be unix seconds or an ISO date, got '${value}'`)
+  if (!Number.isSafeInteger(seconds)) throw new InvalidArgumentError('expected unix seconds or an ISO 8601 date')
   return seconds
 }
 
@@ -53,40 +18,50 @@ async function councilKey (keyFile: string | undefined, chainId: number): Promis
   return devAccounts(1)[0]!.privateKey
 }
 
-export const councilCommand: Command = {
-  name: 'council',
-  summary: 'register, update, suspend, reinstate or revoke an agency (the council\'s registrar role)',
-  usage,
-  async run (argv) {
-    const [action, ...rest] = argv
-    const { values } = parseArgs({ args: rest, options, strict: true })
-    const actions = ['register-agency', 'update-agency', 'suspend-agency', 'reinstate-agency', 'revoke-agency', 'show-agency']
-    if (action === undefined || !actions.includes(action)) throw new UsageError(`unknown action '${action ?? ''}'`)
-    const address = required(values.address, 'address')
-    if (!isAddress(address)) throw new UsageError(`--address is not an Ethereum address: '${address}'`)
-    const record = (): { name: string, cells: string[], validUntil: number } => ({
-      name: required(values.name, 'name'),
-      cells: required(values.cells, 'cells').split(',').map((c) => c.trim()).filter((c) => c !== ''),
-      validUntil: parseValidUntil(required(values['valid-until'], 'valid-until'))
-    })
+interface ChainFlags { chain: string, keyFile?: string | undefined }
 
-    const deployment = await readDeployment(values.chain ?? defaultDeploymentPath)
-    const privateKey = action === 'show-agency' ? undefined : await councilKey(values['key-file'], deployment.chainId)
-    const client = await ChainClient.connect({ deployment, pollingIntervalMs: 0, ...(privateKey === undefined ? {} : { privateKey }) })
-    try {
-      let result: TxResult | object
-      switch (action) {
-        case 'register-agency': result = await client.registerAgency(address, record()); break
-        case 'update-agency': result = await client.updateAgency(address, record()); break
-        case 'suspend-agency': result = await client.suspendAgency(address, values.reason ?? ''); break
-        case 'reinstate-agency': result = await client.reinstateAgency(address); break
-        case 'revoke-agency': result = await client.revokeAgency(address, values.reason ?? ''); break
-        default: result = await client.agencyInfo(address)
-      }
-      console.log(JSON.stringify({ action, ...result }))
-      return 0
-    } finally {
-      await client.close()
-    }
+/** Connects with the council's key (none for a read), runs `use`, prints its result as one JSON line. */
+async function withCouncil (action: string, flags: ChainFlags, write: boolean, use: (client: ChainClient) => Promise<TxResult | object>): Promise<number> {
+  const deployment = await readDeployment(flags.chain)
+  const privateKey = write ? await councilKey(flags.keyFile, deployment.chainId) : undefined
+  const client = await ChainClient.connect({ deployment, pollingIntervalMs: 0, ...(privateKey === undefined ? {} : { privateKey }) })
+  try {
+    console.log(JSON.stringify({ action, ...await use(client) }))
+    return 0
+  } finally {
+    await client.close()
   }
+}
+
+export function addCouncilCommand (program: Command): void {
+  const council = program.command('council')
+    .summary('register, update, suspend, reinstate or revoke an agency (the council\'s registrar role)')
+    .description('The council\'s operations on AgencyRegistry. Each prints its result as one JSON line.')
+
+  // Every action takes the chain, the key and the agency's address.
+  const action = (name: string, summary: string) => council.command(name)
+    .summary(summary)
+    .option('--chain <file>', 'the deployment file that `porchlight chain` writes', defaultDeploymentPath)
+    .option('--key-file <file>', `file holding the council's private key (0x-hex); defaults to development account 0 on the embedded chain (chain id ${embeddedChainId}) only`)
+    .requiredOption('--address <address>', 'the agency\'s Ethereum address', address)
+  // …and registering or updating, its record.
+  const record = (name: string, summary: string) => action(name, summary)
+    .requiredOption('--name <name>', 'the agency\'s name')
+    .requiredOption('--cells <cells>', 'its jurisdiction: H3 cells of resolution ≤ 7, comma-separated (h3-js hex form)', commaList)
+    .requiredOption('--valid-until <time>', 'when the registration lapses: unix seconds or an ISO 8601 date', validUntil)
+
+  record('register-agency', 'register an agency with its name, jurisdiction and expiry')
+    .action(act(async (o) => await withCouncil('register-agency', o, true, async (c) => await c.registerAgency(o.address, { name: o.name, cells: o.cells, validUntil: o.validUntil }))))
+  record('update-agency', 'change a registered agency\'s name, jurisdiction or expiry')
+    .action(act(async (o) => await withCouncil('update-agency', o, true, async (c) => await c.updateAgency(o.address, { name: o.name, cells: o.cells, validUntil: o.validUntil }))))
+  action('suspend-agency', 'suspend an agency (its requests are refused until reinstated)')
+    .option('--reason <text>', 'why, recorded on chain', '')
+    .action(act(async (o) => await withCouncil('suspend-agency', o, true, async (c) => await c.suspendAgency(o.address, o.reason))))
+  action('reinstate-agency', 'lift a suspension')
+    .action(act(async (o) => await withCouncil('reinstate-agency', o, true, async (c) => await c.reinstateAgency(o.address))))
+  action('revoke-agency', 'revoke an agency for good')
+    .option('--reason <text>', 'why, recorded on chain', '')
+    .action(act(async (o) => await withCouncil('revoke-agency', o, true, async (c) => await c.revokeAgency(o.address, o.reason))))
+  action('show-agency', 'print an agency\'s record (no key needed)')
+    .action(act(async (o) => await withCouncil('show-agency', o, false, async (c) => await c.agencyInfo(o.address))))
 }

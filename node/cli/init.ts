@@ -1,35 +1,13 @@
-import { parseArgs } from 'node:util'
+// `porchlight init`: creates a node's directory (config, keys, API token).
 import { resolve } from 'node:path'
-import { UsageError, type Command } from './command.js'
-import { initNode, roles, type Camera, type Role } from '../config/index.js'
-
-const usage = `usage: porchlight init --role resident|agency|auditor --dir DIR [options]
-
-Creates a node in DIR: config.json, keys/ (mode 0600) and api-token. Refuses if DIR already holds a node.
-
-options:
-  --name NAME              a label for people (default: <role>-<end of the peer id>)
-  --camera NAME:LAT,LNG    a resident's camera; repeat for more (its position never leaves the node)
-  --bootstrap MULTIADDR    a peer to dial at start, with /p2p/<id>; repeat for more
-  --listen MULTIADDR       libp2p listen address; repeat for more (default /ip4/127.0.0.1/tcp/0)
-  --chain FILE             the deployment file written by \`porchlight chain\`
-  --api-port PORT          HTTP API port on 127.0.0.1 (default 0: the OS picks; see DIR/node.json)
-  --mdns                   discover peers on the local network
-  --anchor-interval SECS   agencies: how often to anchor the log (default 600); auditors: the interval
-                           agencies promise, flagged when exceeded (default 600)
-  --log ADDR=ENDPOINT      auditors: where an agency's log is read (http(s) base URL or multiaddr); repeat
-  --peer URL               auditors: another auditor's report URL, for split-view checks; repeat`
+import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings'
+import { UsageError, act, collect, wholeNumber } from './command.js'
+import { defaults, initNode, roles, type Camera } from '../config/index.js'
 
 function parseCamera (text: string): Camera {
   const match = /^([^:]+):(-?[\d.]+),(-?[\d.]+)$/.exec(text)
-  if (match === null) throw new UsageError(`--camera '${text}': expected NAME:LAT,LNG`)
+  if (match === null) throw new InvalidArgumentError('expected NAME:LAT,LNG')
   return { name: match[1]!, lat: Number(match[2]), lng: Number(match[3]) }
-}
-
-function parseInteger (flag: string, text: string | undefined): number | undefined {
-  if (text === undefined) return undefined
-  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} '${text}': expected a whole number`)
-  return Number(text)
 }
 
 /** `ADDR=ENDPOINT` pairs (the same flag `porchlight audit` takes). */
@@ -43,61 +21,50 @@ export function parseLogEndpoints (pairs: readonly string[]): Record<string, str
   return logs
 }
 
-export const init: Command = {
-  name: 'init',
-  summary: 'create a node (config, keys, API token) in a directory',
-  usage,
-  async run (argv) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        role: { type: 'string' },
-        dir: { type: 'string' },
-        name: { type: 'string' },
-        camera: { type: 'string', multiple: true },
-        bootstrap: { type: 'string', multiple: true },
-        listen: { type: 'string', multiple: true },
-        chain: { type: 'string' },
-        'api-port': { type: 'string' },
-        mdns: { type: 'boolean' },
-        'anchor-interval': { type: 'string' },
-        log: { type: 'string', multiple: true },
-        peer: { type: 'string', multiple: true }
-      }
-    })
-    if (values.role === undefined || !roles.includes(values.role as Role)) throw new UsageError('--role must be resident, agency or auditor')
-    if (values.dir === undefined) throw new UsageError('--dir is required')
-    if (values.camera !== undefined && values.role !== 'resident') throw new UsageError('--camera is for residents only')
-    const apiPort = parseInteger('--api-port', values['api-port'])
-    const anchorIntervalSeconds = parseInteger('--anchor-interval', values['anchor-interval'])
-    if ((values.log !== undefined || values.peer !== undefined) && values.role !== 'auditor') throw new UsageError('--log and --peer are for auditors only')
-    const auditor = values.role === 'auditor'
-    const result = await initNode(values.dir, {
-      role: values.role as Role,
-      ...(values.name === undefined ? {} : { name: values.name }),
-      ...(values.camera === undefined ? {} : { cameras: values.camera.map(parseCamera) }),
-      ...(values.bootstrap === undefined ? {} : { bootstrap: values.bootstrap }),
-      ...(values.listen === undefined ? {} : { listen: values.listen }),
-      // Stored absolute: the config resolves relative paths against the node's directory, not the shell's.
-      ...(values.chain === undefined ? {} : { chain: resolve(values.chain) }),
-      ...(apiPort === undefined ? {} : { apiPort }),
-      ...(values.mdns === true ? { mdns: true } : {}),
-      ...(anchorIntervalSeconds === undefined || auditor ? {} : { anchorIntervalSeconds }),
-      ...(auditor
-        ? {
-            audit: {
-              ...(values.log === undefined ? {} : { logs: parseLogEndpoints(values.log) }),
-              ...(values.peer === undefined ? {} : { peers: values.peer }),
-              ...(anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds })
+export function addInitCommand (program: Command): void {
+  program.command('init')
+    .summary('create a node (config, keys, API token) in a directory')
+    .description('Creates a node in DIR: config.json, keys/ (mode 0600) and api-token. Refuses if DIR already holds a node.')
+    .addOption(new Option('--role <role>', 'what the node is').choices(roles).makeOptionMandatory())
+    .requiredOption('--dir <dir>', 'the node\'s directory')
+    .option('--name <name>', 'a label for people (default: <role>-<end of the peer id>)')
+    .option('--camera <name:lat,lng>', 'a resident\'s camera; repeat for more (its position never leaves the node)', (v, prev: Camera[] | undefined) => [...(prev ?? []), parseCamera(v)])
+    .option('--bootstrap <multiaddr>', 'a peer to dial at start, with /p2p/<id>; repeat for more', collect)
+    .option('--listen <multiaddr>', `libp2p listen address; repeat for more (default ${defaults.listen.join(' ')})`, collect)
+    .option('--chain <file>', 'the deployment file written by `porchlight chain`')
+    .option('--api-port <port>', `HTTP API port on ${defaults.api.host} (default ${defaults.api.port}: the OS picks; see DIR/node.json)`, wholeNumber(0, 65535))
+    .option('--mdns', 'discover peers on the local network')
+    .option('--anchor-interval <secs>', `agencies: how often to anchor the log (default ${defaults.anchorIntervalSeconds}); auditors: the interval agencies promise, flagged when exceeded (default ${defaults.audit.anchorIntervalSeconds})`, wholeNumber(0))
+    .option('--log <addr=endpoint>', 'auditors: where an agency\'s log is read (http(s) base URL or multiaddr); repeat', collect)
+    .option('--peer <url>', 'auditors: another auditor\'s report URL, for split-view checks; repeat', collect)
+    .action(act(async (o) => {
+      if (o.camera !== undefined && o.role !== 'resident') throw new UsageError('--camera is for residents only')
+      if ((o.log !== undefined || o.peer !== undefined) && o.role !== 'auditor') throw new UsageError('--log and --peer are for auditors only')
+      const auditor = o.role === 'auditor'
+      const result = await initNode(o.dir, {
+        role: o.role,
+        ...(o.name === undefined ? {} : { name: o.name }),
+        ...(o.camera === undefined ? {} : { cameras: o.camera }),
+        ...(o.bootstrap === undefined ? {} : { bootstrap: o.bootstrap }),
+        ...(o.listen === undefined ? {} : { listen: o.listen }),
+        // Stored absolute: the config resolves relative paths against the node's directory, not the shell's.
+        ...(o.chain === undefined ? {} : { chain: resolve(o.chain) }),
+        ...(o.apiPort === undefined ? {} : { apiPort: o.apiPort }),
+        ...(o.mdns === true ? { mdns: true } : {}),
+        ...(o.anchorInterval === undefined || auditor ? {} : { anchorIntervalSeconds: o.anchorInterval }),
+        ...(auditor
+          ? {
+              audit: {
+                ...(o.log === undefined ? {} : { logs: parseLogEndpoints(o.log) }),
+                ...(o.peer === undefined ? {} : { peers: o.peer }),
+                ...(o.anchorInterval === undefined ? {} : { anchorIntervalSeconds: o.anchorInterval })
+              }
             }
-          }
-        : {})
-    })
-    console.log(`initialised ${result.config.role} '${result.config.name}' in ${values.dir}`)
-    console.log(`peer id: ${result.peerId}`)
-    if (result.address !== undefined) console.log(`agency address: ${result.address} (register it with the council)`)
-    return 0
-  }
+          : {})
+      })
+      console.log(`initialised ${result.config.role} '${result.config.name}' in ${o.dir}`)
+      console.log(`peer id: ${result.peerId}`)
+      if (result.address !== undefined) console.log(`agency address: ${result.address} (register it with the council)`)
+      return 0
+    }))
 }

@@ -1,44 +1,53 @@
-import { commands } from './commands.js'
-import { UsageError, type Command } from './command.js'
-import { isPorchlightError } from '../../protocol/errors.js'
+// The `porchlight` program: commander parses every command's flags and writes its help (`porchlight help`,
+// `porchlight <command> --help`). Exit codes: 0 done, 1 refused or failed (a typed error, printed by name
+// and code) or what the command says (audit: a violation), 2 bad command-line input.
+import { Command, CommanderError } from '@commander-js/extra-typings'
+import { exitCodeOf } from './command.js'
+import { addInitCommand } from './init.js'
+import { addStartCommand } from './start.js'
+import { addChainCommand } from './chain.js'
+import { addCouncilCommand } from './council.js'
+import { addRequestCommand } from './request.js'
+import { addRequestsCommand } from './requests.js'
+import { addClipsCommand } from './clips.js'
+import { addConsentCommand } from './consent.js'
+import { addFootageCommand } from './footage.js'
+import { addAuditCommand } from './audit.js'
+import { addDemoCommand } from './demo.js'
 
-function help (): string {
-  const width = Math.max(4, ...commands.map((c) => c.name.length))
-  return [
-    'porchlight — consent-first footage requests between neighbors and verified agencies',
-    '',
-    'usage: porchlight <command> [options]',
-    '',
-    'commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
-    `  ${'help'.padEnd(width)}  this text; \`porchlight help <command>\` for one command`
-  ].join('\n')
+/** The program, every command added (in the order `porchlight help` lists them). */
+export function createProgram (): Command {
+  const program = new Command('porchlight')
+    .description('consent-first footage requests between neighbors and verified agencies')
+    // Set before the commands are added: commander copies these settings into each subcommand it makes.
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({
+      // Through console, so that a caller in the same process (the tests) can capture what is printed.
+      writeOut: (text) => { console.log(text.trimEnd()) },
+      writeErr: (text) => { console.error(text.trimEnd()) }
+    })
+  for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
+    addClipsCommand, addConsentCommand, addFootageCommand, addAuditCommand, addDemoCommand]) add(program)
+  return program
 }
 
-/** Runs the CLI and returns the exit code. */
+/** Runs the CLI on `argv` (without node and the script) and returns the exit code. */
 export async function main (argv: string[]): Promise<number> {
-  const [name, ...rest] = argv
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const one = rest[0] === undefined ? undefined : commands.find((c) => c.name === rest[0])
-    console.log(one === undefined ? help() : one.usage)
+  const program = createProgram()
+  if (argv.length === 0) {
+    program.outputHelp()
     return 0
   }
-  const command: Command | undefined = commands.find((c) => c.name === name)
-  if (command === undefined) {
-    console.error(`porchlight: unknown command '${name}'\n\n${help()}`)
-    return 2
-  }
   try {
-    return await command.run(rest)
+    await program.parseAsync(argv, { from: 'user' })
+    return exitCodeOf(program)
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') === true)) {
-      console.error(`porchlight ${name}: ${(err as Error).message}\n\n${command.usage}`)
-      return 2
-    }
-    if (isPorchlightError(err)) {
-      console.error(`porchlight ${name}: ${err.name} (${err.code}): ${err.message}`)
-      return 1
-    }
-    throw err
+    if (!(err instanceof CommanderError)) throw err
+    // `--help` and `help` ask for the help; anything else commander refused is bad input (as is a group
+    // without its subcommand, `porchlight footage`, for which commander shows the help with exit code 1).
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0
+    if (err.code === 'commander.help' && err.exitCode === 0) return 0
+    return 2
   }
 }

@@ -117,14 +117,6 @@ export class ImportFailedError extends PorchlightError {
   }
 }
 
-/** The running node's API refused a request; `code` is the node's error code (`UNKNOWN_CAMERA` …). */
-export class NodeApiError extends PorchlightError {
-  constructor (status: number, code: string, message: string) {
-    super(code, message, { details: { status } })
-    this.name = 'NodeApiError'
-  }
-}
-
 /** The clip store was used before the clips service started (or after a failed start). */
 export class ClipsNotStartedError extends PorchlightError {
   constructor () {

@@ -13,6 +13,6 @@ export type { ClipRoutesSource } from './routes.js'
 export {
   UnknownCameraError, InvalidClipTimeError, UnsupportedClipTypeError, EmptyClipError, ClipTooLargeError,
   ClipConflictError, ClipNotFoundError, RangeNotSatisfiableError, ClipSourceError, InvalidSidecarError,
-  AmbiguousImportError, ImportSizeMismatchError, ImportFailedError, NodeApiError, ClipsNotStartedError,
+  AmbiguousImportError, ImportSizeMismatchError, ImportFailedError, ClipsNotStartedError,
   clipErrorStatuses
 } from './errors.js'

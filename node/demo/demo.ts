@@ -13,9 +13,8 @@ import { ChainClient, devAccounts, readDeployment, type Deployment } from '../ch
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 import { PorchlightError } from '../../protocol/errors.js'
-import type { AgencyRequestView, InboxList } from '../../protocol/index.js'
 import { DemoChildren } from './children.js'
-import { NodeApi, NodeApiError } from './node-api.js'
+import { NodeApiClient, NodeApiError } from '../api/client.js'
 import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
 import { makeSampleClip, sampleClipSeconds } from './sample-clips.js'
 
@@ -223,7 +222,7 @@ async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: 
 
 interface StartedNode extends PreparedNode {
   info: DemoNodeInfo
-  api: NodeApi
+  api: NodeApiClient
   /** Its libp2p addresses, each with /p2p/<id>. */
   addrs: string[]
 }
@@ -242,21 +241,20 @@ async function startNode (children: DemoChildren, node: PreparedNode): Promise<S
     dir: node.dir,
     ...(running.address === undefined ? {} : { address: running.address })
   }
-  return { ...node, info, api: new NodeApi(info.api, token), addrs: running.addrs }
+  return { ...node, info, api: new NodeApiClient({ url: info.api, token }), addrs: running.addrs }
 }
 
 /** Each resident without clips gets a few sample clips, recorded in the hours before now. */
 async function addSampleClips (residents: StartedNode[], mediaDir: string, log: (line: string) => void): Promise<void> {
   await Promise.all(residents.map(async (resident, r) => {
     if (!await resident.api.has('POST', '/api/clips')) return
-    if ((await resident.api.call<unknown[]>('GET', '/api/clips')).length > 0) return
+    if ((await resident.api.call('GET /api/clips')).length > 0) return
     const now = Math.floor(Date.now() / 1000)
     for (let k = 0; k < sampleClipsPerResident; k++) {
       const file = await makeSampleClip(mediaDir, r * sampleClipsPerResident + k)
       const camera = resident.plan.cameras![k % resident.plan.cameras!.length]!.name
       const start = now - 2 * 3600 + k * 1200 + r * 60
-      const query = new URLSearchParams({ camera, start: String(start), duration: String(sampleClipSeconds) })
-      await resident.api.call('POST', `/api/clips?${query.toString()}`, new Uint8Array(await readFile(file)), { 'content-type': 'video/mp4' })
+      await resident.api.fetch('POST /api/clips', { query: { camera, start, duration: sampleClipSeconds }, body: { data: new Uint8Array(await readFile(file)), contentType: 'video/mp4' } })
     }
     log(`${resident.info.name}: ${sampleClipsPerResident} sample clips added`)
   }))
@@ -268,27 +266,29 @@ async function addSampleClips (residents: StartedNode[], mediaDir: string, log: 
  */
 async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (line: string) => void): Promise<boolean> {
   if (!await agency.api.has('POST', '/api/requests')) return false
-  if ((await agency.api.call<AgencyRequestView[]>('GET', '/api/requests')).length > 0) return true
+  if ((await agency.api.call('GET /api/requests')).length > 0) return true
   const now = Date.now()
   const { incident } = plan.town
-  const created = agency.api.call('POST', '/api/requests', {
-    caseCode: 'BNP-2026-0417',
-    title: 'Porch theft on a North Boulder street',
-    details: 'A package and a bicycle were taken from a porch this morning. We are looking for footage of people ' +
-      'on foot or on a bicycle passing between 8 and 11 am. Share only what you are comfortable sharing.',
-    category: 'burglary',
-    center: { lat: incident.lat, lng: incident.lng },
-    radiusMeters: incident.radiusMeters,
-    windowStart: new Date(now - 6 * 3600_000).toISOString(),
-    windowEnd: new Date(now - 10 * 60_000).toISOString(),
-    lifetimeHours: 72,
-    retentionDays: 90
+  const created = agency.api.call('POST /api/requests', {
+    body: {
+      caseCode: 'BNP-2026-0417',
+      title: 'Porch theft on a North Boulder street',
+      details: 'A package and a bicycle were taken from a porch this morning. We are looking for footage of people ' +
+        'on foot or on a bicycle passing between 8 and 11 am. Share only what you are comfortable sharing.',
+      category: 'burglary',
+      center: { lat: incident.lat, lng: incident.lng },
+      radiusMeters: incident.radiusMeters,
+      windowStart: new Date(now - 6 * 3600_000).toISOString(),
+      windowEnd: new Date(now - 10 * 60_000).toISOString(),
+      lifetimeHours: 72,
+      retentionDays: 90
+    }
   })
   try {
     await created
   } catch (err) {
-    if (!(err instanceof NodeApiError) || err.details.status !== 503) throw err
-    log(`${agency.info.name}: no sample request yet (${String(err.details.body)})`)
+    if (!(err instanceof NodeApiError) || err.status !== 503) throw err
+    log(`${agency.info.name}: no sample request yet (${err.code}: ${err.message})`)
     return false
   }
   log(`${agency.info.name}: sample request published (${incident.radiusMeters} m around ${incident.lat}, ${incident.lng})`)
@@ -317,7 +317,7 @@ async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs
 async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   const hub = nodes[0]!
   await pollUntil('mesh', async () => {
-    const edges = await Promise.all(nodes.map(async (n) => (await n.api.call<Array<{ peerId: string }>>('GET', '/api/peers')).map((p) => [n.info.peerId, p.peerId] as const)))
+    const edges = await Promise.all(nodes.map(async (n) => (await n.api.call('GET /api/peers')).map((p) => [n.info.peerId, p.peerId] as const)))
     const reached = new Set([hub.info.peerId])
     for (let grew = true; grew;) {
       grew = false
@@ -327,7 +327,7 @@ async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: Abort
     }
     const outside = nodes.filter((n) => !reached.has(n.info.peerId))
     await Promise.all(outside.slice(0, 2).map(async (n) => {
-      await n.api.call('POST', '/api/peers', { addr: hub.addrs[0]! }).catch(() => {})
+      await n.api.call('POST /api/peers', { body: { addr: hub.addrs[0]! } }).catch(() => {})
     }))
     return outside.length === 0
   }, timeoutMs, signal, 500)
@@ -338,7 +338,7 @@ async function awaitInboxes (residents: StartedNode[], timeoutMs: number, signal
   await Promise.all(residents.map(async (resident) => {
     if (!await resident.api.has('GET', '/api/inbox')) return
     await pollUntil(`inbox of ${resident.plan.slug}`, async () =>
-      (await resident.api.call<InboxList>('GET', '/api/inbox')).items.length > 0, timeoutMs, signal)
+      (await resident.api.call('GET /api/inbox')).items.length > 0, timeoutMs, signal)
   }))
 }
 
@@ -379,7 +379,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     }
     // A fresh audit pass, so that the auditor's first page already covers the sample request.
     const auditor = nodes.find((n) => n.plan.role === 'auditor')
-    if (auditor !== undefined && await auditor.api.has('POST', '/api/audit')) await auditor.api.call('POST', '/api/audit', {})
+    if (auditor !== undefined && await auditor.api.has('POST', '/api/audit')) await auditor.api.call('POST /api/audit', { body: {} })
     const info: DemoInfo = {
       chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts },
       nodes: nodes.map((n) => n.info)
