@@ -10,6 +10,7 @@ import type { NodeComponents, NodeService } from '../service.js'
 import type { AgencyInfo } from './agency-info.js'
 import type { AnchorQueueStore } from './anchor-queue.js'
 import { ChainClient, type ChainClientOptions } from './chain-client.js'
+import type { Deployment } from './deployment.js'
 
 /** What services read of the registry (ChainClient has it). */
 export interface RegistryReader {
@@ -46,11 +47,11 @@ export function domainOf (endpoint: ChainEndpoint): Domain {
 }
 
 /**
- * A client on `endpoint`: the one place a ChainClient is made, for node services and CLI commands alike
+ * A client on `deployment`: the one place a ChainClient is made, for node services and CLI commands alike
  * (each command is a process of its own, with a client of its own).
  */
-export async function openChainClient (endpoint: ChainEndpoint, opts: Omit<ChainClientOptions, 'deployment'> = {}): Promise<ChainClient> {
-  return await ChainClient.connect({ ...opts, deployment: endpoint })
+export async function openChainClient (deployment: Deployment, opts: Omit<ChainClientOptions, 'deployment'> = {}): Promise<ChainClient> {
+  return await ChainClient.connect({ ...opts, deployment })
 }
 
 export type ChainComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'store'>

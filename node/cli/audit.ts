@@ -4,7 +4,7 @@
 import type { Command } from '@commander-js/extra-typings'
 import { UsageError, act, address, collect, wholeNumber } from './command.js'
 import { parseLogEndpoints } from './init.js'
-import { ChainClient, defaultDeploymentPath, readDeployment, type Deployment } from '../chain/index.js'
+import { openChainClient, defaultDeploymentPath, readDeployment, type Deployment } from '../chain/index.js'
 import { loadConfig, resolveChain, defaults } from '../config/index.js'
 import { Auditor, type AuditReport } from '../auditor/index.js'
 
@@ -55,7 +55,7 @@ export function addAuditCommand (program: Command): void {
       anchorIntervalSeconds = o.anchorInterval ?? anchorIntervalSeconds
       anchorGraceSeconds = o.anchorGrace ?? anchorGraceSeconds
 
-      const chain = await ChainClient.connect({ deployment, pollingIntervalMs: 0 })
+      const chain = await openChainClient(deployment, { pollingIntervalMs: 0 })
       try {
         const auditor = new Auditor({ chain, logs, peers, policy: { anchorIntervalSeconds, anchorGraceSeconds } })
         const report = await auditor.audit(o.agency === undefined ? {} : { agency: o.agency })

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings'
 import { UsageError, act, address, commaList } from './command.js'
-import { ChainClient, defaultDeploymentPath, devAccounts, embeddedChainId, readDeployment, type TxResult } from '../chain/index.js'
+import { openChainClient, defaultDeploymentPath, devAccounts, embeddedChainId, readDeployment, type ChainClient, type TxResult } from '../chain/index.js'
 
 function validUntil (value: string): number {
   const seconds = /^\d+$/.test(value) ? Number(value) : Math.floor(Date.parse(value) / 1000)
@@ -24,7 +24,7 @@ interface ChainFlags { chain: string, keyFile?: string | undefined }
 async function withCouncil (action: string, flags: ChainFlags, write: boolean, use: (client: ChainClient) => Promise<TxResult | object>): Promise<number> {
   const deployment = await readDeployment(flags.chain)
   const privateKey = write ? await councilKey(flags.keyFile, deployment.chainId) : undefined
-  const client = await ChainClient.connect({ deployment, pollingIntervalMs: 0, ...(privateKey === undefined ? {} : { privateKey }) })
+  const client = await openChainClient(deployment, { pollingIntervalMs: 0, ...(privateKey === undefined ? {} : { privateKey }) })
   try {
     console.log(JSON.stringify({ action, ...await use(client) }))
     return 0

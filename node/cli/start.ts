@@ -21,7 +21,7 @@ export function addStartCommand (program: Command): void {
         dir,
         config,
         services: setup.services,
-        ...(setup.messageId === undefined ? {} : { libp2p: { messageId: setup.messageId } })
+        libp2p: { messageId: setup.messageId }
       })
       await node.start()
       const info = node.info()

@@ -9,7 +9,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Wallet, formatEther, parseEther } from 'ethers'
-import { ChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
+import { openChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 import { PorchlightError } from '../../protocol/errors.js'
@@ -197,7 +197,7 @@ const agencyGas = parseEther('100')
  * and funds any agency short of gas.
  */
 async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
-  const council = await ChainClient.connect({ deployment, pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
   try {
     for (const node of nodes) {
       if (node.plan.role !== 'agency') continue
