@@ -17,8 +17,8 @@ import { buildServices, type BuiltService } from './compose.js'
 // TEMPORARY until error classes carry their status (issue 13, item 3).
 import { logErrorStatuses } from './log/log-routes.js'
 import { clipErrorStatuses } from './clips/errors.js'
-import { footageRouteErrors } from './footage/routes.js'
-import { agencyFootageRouteErrors } from './footage/agency-routes.js'
+import { footageRouteErrors } from './shares/routes.js'
+import { agencyFootageRouteErrors } from './deliveries/routes.js'
 import { requestErrorStatuses } from './agency/routes.js'
 import { inboxRouteErrors } from './resident/routes.js'
 

@@ -1,7 +1,7 @@
 // The request desk as the footage receiver's RequestBook: what it needs to accept a delivery (the signed
 // request, whether it is logged, its status now) and, only when a clip is to be checked or opened, the
 // request's age identity from its file.
-import type { AgencyRequestRecord, RequestBook } from '../footage/receiver.js'
+import type { AgencyRequestRecord, RequestBook } from '../deliveries/receiver.js'
 import { NoKeyFolderError } from './errors.js'
 import type { IdentityFolder } from './identity-folder.js'
 import type { RequestDesk } from './request-desk.js'

@@ -9,9 +9,8 @@ import {
 } from '../../protocol/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p } from '../../node/p2p/index.js'
 import { nodeEnvelopeCrypto } from '../../node/crypto/index.js'
-import {
-  FOOTAGE_PROTOCOL, FootageReceiver, FootageVault, type AgencyRequestRecord, type DeliveryRecord, type FootageLog
-} from '../../node/footage/index.js'
+import { FOOTAGE_PROTOCOL } from '../../node/footage/index.js'
+import { FootageReceiver, FootageVault, type AgencyRequestRecord, type DeliveryRecord, type FootageLog } from '../../node/deliveries/index.js'
 import { AGENCY, AGENCY_KEY, DOMAIN, NOW, sampleRequest } from './messages.js'
 import { hexToBytes } from '../../node/footage/receipt.js'
 

@@ -14,9 +14,8 @@ import {
 import { createApiServer, type ApiServer } from '../../../node/api/index.js'
 import { ClipNotFoundError, ClipTooLargeError, UnknownCameraError, clipErrorStatuses, matchingClips } from '../../../node/clips/index.js'
 import type { Camera } from '../../../node/config/index.js'
-import {
-  ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, UnknownClipError, createConsent, footageRouteErrors, type ShareRecord
-} from '../../../node/footage/index.js'
+import { ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, UnknownClipError, createConsent } from '../../../node/footage/index.js'
+import { footageRouteErrors, type ShareRecord } from '../../../node/shares/index.js'
 import {
   InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, inboxRouteErrors, mergePolicies, toInboxPolicy, type InboxItem
 } from '../../../node/resident/index.js'

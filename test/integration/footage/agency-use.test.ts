@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { access } from 'node:fs/promises'
 import { decodeLogEntry, type LogEntry } from '../../../protocol/index.js'
-import { RetentionJob } from '../../../node/footage/index.js'
+import { RetentionJob } from '../../../node/deliveries/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 import { addClip, call, draft, issueRequest, shareWhere, startFootageWorld, type FootageWorld, type ResidentNode } from '../../helpers/footage-world.js'
 

@@ -14,12 +14,11 @@ import {
   requestId, signTyped, type SignedRequest
 } from '../../../protocol/index.js'
 import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
-import { footageRoutes } from '../../../node/footage/routes.js'
-import { agencyFootageRoutes } from '../../../node/footage/agency-routes.js'
+import { footageRoutes } from '../../../node/shares/routes.js'
+import { agencyFootageRoutes } from '../../../node/deliveries/routes.js'
 import { generateKeys, parseConfig } from '../../../node/config/index.js'
-import {
-  AgencyFootage, ResidentFootage, type AgencyRequestRecord, type ShareRecord, type StoredClip
-} from '../../../node/footage/index.js'
+import { ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
+import { AgencyFootage, type AgencyRequestRecord } from '../../../node/deliveries/index.js'
 import { byteStream, randomClip } from '../../support/byte-streams.js'
 import { MemoryFootageLog, now } from '../../helpers/footage.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'

@@ -10,9 +10,9 @@ import {
 } from '../../../protocol/index.js'
 import { nodeEnvelopeCrypto } from '../../../node/crypto/index.js'
 import { footageStream as framedFootage } from '../../../node/footage/footage-stream.js'
-import {
-  CREDIT_WINDOW, FOOTAGE_PROTOCOL, agencyAddrs, createConsent, declaredClips, sendFootage, type FootageReceiverEvents
-} from '../../../node/footage/index.js'
+import { CREDIT_WINDOW, FOOTAGE_PROTOCOL, createConsent } from '../../../node/footage/index.js'
+import { agencyAddrs, declaredClips, sendFootage } from '../../../node/shares/index.js'
+import { type FootageReceiverEvents } from '../../../node/deliveries/index.js'
 import { MAX_FOOTAGE_FRAME } from '../../../node/footage/wire.js'
 import { byteStream, randomClip, readAll } from '../../support/byte-streams.js'
 import { startAgency, startPeer, type TestAgency } from '../../helpers/footage.js'

@@ -1,6 +1,6 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { peekStream, sniffMediaType } from '../../../node/footage/index.js'
+import { peekStream, sniffMediaType } from '../../../node/deliveries/index.js'
 import { byteStream, readAll } from '../../support/byte-streams.js'
 
 test('sniffMediaType: mp4 by its ftyp box, webm by EBML, anything else octet-stream', () => {

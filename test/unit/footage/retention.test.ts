@@ -2,7 +2,7 @@
 // delete what is due before the next run (now + interval); a failing run is reported and the next one runs.
 import { test, mock } from 'node:test'
 import assert from 'node:assert/strict'
-import { RetentionJob } from '../../../node/footage/index.js'
+import { RetentionJob } from '../../../node/deliveries/index.js'
 
 test('runs once at start and then every interval, with the horizon one interval ahead of its clock', async (t) => {
   t.mock.timers.enable({ apis: ['setInterval'] })

@@ -18,13 +18,13 @@ import type { ChainService } from '../chain/chain-service.js'
 import type { AgencyRequests } from '../agency/requests-service.js'
 import { requestBookOf } from '../agency/request-book.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
-import { InvalidDeletionRequestError, UnknownDeliveryError } from './errors.js'
+import { InvalidDeletionRequestError, UnknownDeliveryError } from '../footage/errors.js'
 import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
 import { FootageKeeper } from './footage-keeper.js'
 import { FootageReceiver, type DeliveryRecord, type FootageLog, type RequestBook } from './receiver.js'
 import { RetentionJob } from './retention.js'
 import { FootageVault } from './vault.js'
-import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from './wire.js'
+import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../footage/wire.js'
 
 export interface AgencyFootageInit {
   /** The agency's requests (node/agency). A function when it is only available once started. */

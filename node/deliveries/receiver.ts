@@ -14,16 +14,16 @@ import {
   type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { PeerHungUpError } from '../p2p/index.js'
-import { footageStream, type FootageStream } from './footage-stream.js'
+import { footageStream, type FootageStream } from '../footage/footage-stream.js'
 import {
   ClipCidMismatchError, ClipDecryptError, ClipNotMatchingError, ConsentAlreadyDeliveredError, ConsentInProgressError,
   DeclaredSizeMismatchError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
   TransferIncompleteError, UnexpectedDataError, UnknownRequestError
-} from './errors.js'
-import { deliveryEntry, signReceipt } from './receipt.js'
+} from '../footage/errors.js'
+import { deliveryEntry, signReceipt } from '../footage/receipt.js'
 import type { FootageVault } from './vault.js'
-import { ReceiveCredit } from './credit.js'
-import { CREDIT_WINDOW, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from './wire.js'
+import { ReceiveCredit } from '../footage/credit.js'
+import { CREDIT_WINDOW, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from '../footage/wire.js'
 
 /** What the receiver needs to know of one of the agency's requests (node/agency's request desk). */
 export interface AgencyRequestRecord {

@@ -1,7 +1,7 @@
 // The resident's consent and shares over HTTP (every route needs the bearer token).
 import type { FastifyPluginAsync } from 'fastify'
 import { LIMITS, type ShareList, type ShareView } from '../../protocol/index.js'
-import type { ResidentFootage } from './resident-footage.js'
+import type { ResidentFootage } from './resident-shares.js'
 
 export const footageRouteErrors: Record<string, number> = {
   REQUEST_NOT_CONSENTABLE: 409,

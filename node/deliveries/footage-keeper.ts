@@ -9,7 +9,7 @@ import {
   LIMITS, TextTooLongError, decryptClip, encodeLogEntry, textLength, type DeletionReason, type DeliveryView, type EnvelopeCrypto,
   type FootageLogged, type SignedDeletionRequest
 } from '../../protocol/index.js'
-import { BlankFieldError, FootageDeletedError, FootageNotFoundError, LegalBasisRequiredError, UnknownRequestError } from './errors.js'
+import { BlankFieldError, FootageDeletedError, FootageNotFoundError, LegalBasisRequiredError, UnknownRequestError } from '../footage/errors.js'
 import { peekStream, sniffMediaType } from './media-type.js'
 import type { DeliveryRecord, FootageLog, RequestBook } from './receiver.js'
 import type { FootageVault } from './vault.js'

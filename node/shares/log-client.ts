@@ -3,7 +3,7 @@
 // `anchorStatus` checks it against the signed checkpoint and the anchored root.
 import { consistencyProof, TileHashReader, type SignedRequest } from '../../protocol/index.js'
 import { sendRequest, type PorchlightLibp2p } from '../p2p/index.js'
-import type { ConsistencySource } from './receipt.js'
+import type { ConsistencySource } from '../footage/receipt.js'
 import { agencyAddrs } from './sender.js'
 
 /** Fixed by node/log (audit-protocol.ts): one path per stream, the served bytes back. */

@@ -12,14 +12,14 @@ import {
 } from '../../protocol/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
 import { StreamTimeoutError } from '../p2p/index.js'
-import { SendCredit } from './credit.js'
-import { footageStream, type FootageStream } from './footage-stream.js'
-import { ClipCidMismatchError, InvalidReceiptError, TransferRefusedError } from './errors.js'
-import { verifyReceipt, type VerifiedReceipt } from './receipt.js'
+import { SendCredit } from '../footage/credit.js'
+import { footageStream, type FootageStream } from '../footage/footage-stream.js'
+import { ClipCidMismatchError, InvalidReceiptError, TransferRefusedError } from '../footage/errors.js'
+import { verifyReceipt, type VerifiedReceipt } from '../footage/receipt.js'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   DATA_FRAME_TARGET, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, isCredit, type Answer, type DeclaredClip, type Result
-} from './wire.js'
+} from '../footage/wire.js'
 
 export interface FootageDelivery {
   receipt: SignedReceipt
