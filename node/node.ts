@@ -9,7 +9,7 @@ import { loadConfig, loadKeys, generateKeys, agencyAddress, type NodeConfig, typ
 import { openStore, type Store, type StoreOptions } from './storage/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pInit } from './p2p/index.js'
 import { createApiServer, type ApiServer } from './api/index.js'
-import { nodeRoutes, nodeRouteErrors } from './node-routes.js'
+import { nodeRoutes } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
 import type { NodeService, NodeServiceFactories, NodeComponents } from './service.js'
 
@@ -149,7 +149,6 @@ export async function createNode<S extends Record<string, NodeService> = Record<
     const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, api }
     const services = Object.fromEntries(Object.entries(init.services ?? {}).map(([name, factory]) => [name, (factory as (c: NodeComponents) => NodeService)(components)])) as S
     const node: PorchlightNode<S> = new PorchlightNode({ ...components, services, listenApi: init.listenApi ?? true, tempDir })
-    api.mapErrors(nodeRouteErrors)
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
     return node
   } catch (err) {

@@ -174,11 +174,11 @@ export class RequestDesk {
     const registry = this.#init.registry()
     if (registry === undefined) throw new NoChainError()
     await registry.sync?.()
-    if (!await registry.isActive(request.agency, now)) throw new AgencyNotActiveError(request.agency)
+    if (!await registry.isActive(request.agency, now)) throw new AgencyNotActiveError({ agency: request.agency })
     const jurisdiction = await registry.jurisdictionOf(request.agency)
     if (jurisdiction.length === 0 || !isInsideJurisdiction(request.cells, jurisdiction)) {
       const outside = jurisdiction.length === 0 ? request.cells : request.cells.filter((c) => !isInsideJurisdiction([c], jurisdiction))
-      throw new OutsideJurisdictionError(request.agency, outside)
+      throw new OutsideJurisdictionError({ agency: request.agency, value: outside })
     }
   }
 

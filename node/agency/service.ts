@@ -12,7 +12,7 @@ import { IdentityFolder } from './identity-folder.js'
 import type { RequestLog, RegistryView } from './ports.js'
 import { AnnouncementPublisher, type PublisherInit } from './publisher.js'
 import { RequestDesk, type StoredRequest } from './request-desk.js'
-import { requestErrorStatuses, requestRoutes } from './routes.js'
+import { requestRoutes } from './routes.js'
 import { requestAddrs } from './draft.js'
 
 export interface AgencyRequestsInit {
@@ -72,7 +72,6 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
       ...(init.deliveryCounts === undefined ? {} : { deliveryCounts: init.deliveryCounts }),
       onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) }
     })
-    api.mapErrors(requestErrorStatuses)
     api.addRoutes(requestRoutes(desk))
 
     async function endpoint (): Promise<ChainEndpoint | undefined> {

@@ -19,8 +19,10 @@ export interface AuditorServiceEvents {
 
 /** The auditor has no chain to read (config.json names none). */
 export class AuditorNoChainError extends PorchlightError {
+  static override readonly code = 'AUDITOR_NO_CHAIN'
+  static override readonly status = 503
   constructor () {
-    super('AUDITOR_NO_CHAIN', 'this auditor has no chain configured (porchlight init --chain FILE)')
+    super(AuditorNoChainError.code, 'this auditor has no chain configured (porchlight init --chain FILE)')
     this.name = 'AuditorNoChainError'
   }
 }
@@ -49,7 +51,6 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
     this.#settings = components.config.audit ?? { logs: {}, peers: [], anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 }
     this.#pollingIntervalMs = init.pollingIntervalMs ?? 1000
     const store = levelAuditStateStore(components.store.sublevel<string, string>('audit', { valueEncoding: 'utf8' }))
-    components.api.mapErrors({ AUDITOR_NO_CHAIN: 503 })
     components.api.addRoutes(async (app) => {
       app.get('/api/report', {
         config: { public: true },

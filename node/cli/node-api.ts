@@ -8,16 +8,20 @@ import { readNodeInfo } from '../node-info.js'
 
 /** The node in the directory is not running (no node.json), so there is no API to ask. */
 export class NodeNotRunningError extends PorchlightError {
+  static override readonly code = 'NODE_NOT_RUNNING'
+  static override readonly status = 503
   constructor (dir: string) {
-    super('NODE_NOT_RUNNING', `no running node in ${dir} (start it with porchlight start --dir ${dir})`, { details: { dir } })
+    super(NodeNotRunningError.code, `no running node in ${dir} (start it with porchlight start --dir ${dir})`, { details: { dir } })
     this.name = 'NodeNotRunningError'
   }
 }
 
 /** The node refused the call; `details.code` is the API's error code. */
 export class ApiRequestError extends PorchlightError {
+  static override readonly code = 'API_REQUEST_FAILED'
+  static override readonly status = 502
   constructor (status: number, code: string, message: string) {
-    super('API_REQUEST_FAILED', `the node answered ${status} ${code}: ${message}`, { details: { status, code } })
+    super(ApiRequestError.code, `the node answered ${status} ${code}: ${message}`, { details: { status, code } })
     this.name = 'ApiRequestError'
   }
 }

@@ -6,7 +6,7 @@ import type { PorchlightError } from '../../protocol/errors.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ClipMeta, ClipRecord } from './clip-meta.js'
 import { openClipStore, type AddedClip, type ClipStore } from './clip-store.js'
-import { ClipsNotStartedError, clipErrorStatuses } from './errors.js'
+import { ClipsNotStartedError } from './errors.js'
 import { ImportFolder } from './import-folder.js'
 import { matchingClips, type RequestArea } from './match.js'
 import { clipRoutes } from './routes.js'
@@ -44,7 +44,6 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
     this.components = components
     this.init = init
     this.dir = components.dir ?? dirname(components.store.location)
-    components.api.mapErrors(clipErrorStatuses)
     components.api.addRoutes(clipRoutes({ store: () => this.store, add: async (source, meta) => await this.add(source, meta) }))
   }
 

@@ -65,8 +65,10 @@ export const defaultDemoDir = './.porchlight-demo'
 export const sampleClipsPerResident = 3
 
 export class DemoStepError extends PorchlightError {
+  static override readonly code = 'DEMO_STEP_FAILED'
+  static override readonly status = 500
   constructor (step: string, details: Record<string, unknown>) {
-    super('DEMO_STEP_FAILED', `demo step '${step}' did not complete`, { details: { step, ...details } })
+    super(DemoStepError.code, `demo step '${step}' did not complete`, { details: { step, ...details } })
     this.name = 'DemoStepError'
   }
 }

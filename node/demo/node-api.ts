@@ -3,8 +3,10 @@
 import { PorchlightError } from '../../protocol/errors.js'
 
 export class NodeApiError extends PorchlightError {
+  static override readonly code = 'DEMO_NODE_API_FAILED'
+  static override readonly status = 502
   constructor (method: string, url: string, status: number, body: string) {
-    super('DEMO_NODE_API_FAILED', `${method} ${url} answered ${status}`, { details: { method, url, status, body: body.slice(0, 500) } })
+    super(NodeApiError.code, `${method} ${url} answered ${status}`, { details: { method, url, status, body: body.slice(0, 500) } })
     this.name = 'NodeApiError'
   }
 }

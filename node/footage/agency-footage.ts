@@ -15,7 +15,7 @@ import { handleRequests } from '../p2p/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
-import { agencyFootageRoutes, agencyFootageRouteErrors } from './agency-routes.js'
+import { agencyFootageRoutes } from './agency-routes.js'
 import { InvalidDeletionRequestError, UnknownDeliveryError } from './errors.js'
 import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
 import { FootageKeeper } from './footage-keeper.js'
@@ -61,7 +61,6 @@ export class AgencyFootage implements NodeService {
     this.#components = components
     this.#init = init
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
-    components.api.mapErrors(agencyFootageRouteErrors)
     components.api.addRoutes(agencyFootageRoutes(() => this.keeper))
   }
 

@@ -20,10 +20,10 @@ export {
   type ClipSource, type StoredClip, type InboxReader
 } from './resident-footage.js'
 export { AgencyFootage, agencyFootage, type AgencyFootageInit } from './agency-footage.js'
-export { footageRoutes, footageRouteErrors } from './routes.js'
+export { footageRoutes } from './routes.js'
 export { auditConsistency, AUDIT_PROTOCOL } from './log-client.js'
 export { FootageKeeper, type FootageKeeperInit, type DeliveryRecords, type DeliveryView, type OpenedFootage } from './footage-keeper.js'
 export { RetentionJob, DEFAULT_RETENTION_INTERVAL_MS, type RetentionJobInit, type RetentionJobEvents } from './retention.js'
-export { agencyFootageRoutes, agencyFootageRouteErrors } from './agency-routes.js'
+export { agencyFootageRoutes } from './agency-routes.js'
 export { sniffMediaType, peekStream } from './media-type.js'
 export { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'

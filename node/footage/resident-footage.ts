@@ -21,7 +21,7 @@ import { anchorStatus, bytesToHex, type AnchorSource, type ConsistencySource, ty
 import { agencyAddrs, sendFootage } from './sender.js'
 import { DELETION_PROTOCOL } from './wire.js'
 import { auditConsistency } from './log-client.js'
-import { footageRoutes, footageRouteErrors } from './routes.js'
+import { footageRoutes } from './routes.js'
 
 /** A clip in the resident's store (node/clips' ClipRecord has these fields). */
 export interface StoredClip {
@@ -268,7 +268,6 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
 export function residentFootage (init: ResidentFootageInit): (components: NodeComponents) => ResidentFootage {
   return (components) => {
     const service = new ResidentFootage(components, init)
-    components.api.mapErrors(footageRouteErrors)
     components.api.addRoutes(footageRoutes(service))
     return service
   }

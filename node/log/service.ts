@@ -10,7 +10,7 @@ import { Anchorer, type AnchorChain } from './anchorer.js'
 import { AUDIT_PROTOCOL, handleAuditProtocol } from './audit-protocol.js'
 import { InvalidAgencyKeyError } from './errors.js'
 import type { LogDatabase } from './log-database.js'
-import { logErrorStatuses, logRoutes } from './log-routes.js'
+import { logRoutes } from './log-routes.js'
 import { anchorRoutes } from './anchor-history.js'
 
 export interface AgencyLogServiceInit {
@@ -38,7 +38,6 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: NodeCo
     let log: AgencyLog | undefined
     let anchorer: Anchorer | undefined
     let chainClient: ChainClient | undefined
-    api.mapErrors(logErrorStatuses)
     api.addRoutes(logRoutes(() => log))
     api.addRoutes(anchorRoutes({
       records: async () => (await anchorer?.anchors()) ?? [],

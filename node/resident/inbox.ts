@@ -13,7 +13,7 @@ import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
 import { InboxItemNotFoundError } from './errors.js'
 import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
-import { inboxRoutes, inboxRouteErrors } from './routes.js'
+import { inboxRoutes } from './routes.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
 export type { CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
@@ -72,7 +72,6 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
     // Joined before the network starts, so its first catch-up already asks for these cells.
     if (this.#cameras.length > 0) network.join(cameraTopicCells(this.#cameras))
-    components.api.mapErrors(inboxRouteErrors)
     components.api.addRoutes(inboxRoutes(this))
   }
 
