@@ -32,3 +32,13 @@ export class InvalidCidError extends PorchlightError {
     this.name = 'InvalidCidError'
   }
 }
+
+/** A string that is not hex bytes (an odd number of digits, a character that is not a hex digit). */
+export class InvalidHexError extends PorchlightError {
+  static override readonly code = 'INVALID_HEX'
+  static override readonly status = 400
+  constructor (value: string, cause?: unknown) {
+    super(InvalidHexError.code, 'not hex bytes', { cause, details: { value: value.length <= 100 ? value : `${value.slice(0, 100)}…` } })
+    this.name = 'InvalidHexError'
+  }
+}

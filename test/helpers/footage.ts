@@ -13,7 +13,7 @@ import {
   FOOTAGE_PROTOCOL, FootageReceiver, FootageVault, type AgencyRequestRecord, type DeliveryRecord, type FootageLog
 } from '../../node/footage/index.js'
 import { AGENCY, AGENCY_KEY, DOMAIN, NOW, sampleRequest } from './messages.js'
-import { hexToBytes } from '../../node/footage/receipt.js'
+import { fromHex as hexToBytes } from '../../protocol/index.js'
 
 /** An append-only log in memory, checkpoints signed by the agency key, for the receiver. */
 export class MemoryFootageLog implements FootageLog {
