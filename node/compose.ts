@@ -7,16 +7,20 @@ import type { NodeComponents, NodeService, ServiceSpec } from './service.js'
 
 /** A service needs one the role does not run. */
 export class MissingServiceDependencyError extends PorchlightError {
+  static override readonly code = 'MISSING_SERVICE_DEPENDENCY'
+  static override readonly status = 500
   constructor (service: string, needs: string) {
-    super('MISSING_SERVICE_DEPENDENCY', `service "${service}" needs "${needs}", which this node does not run`, { details: { service, needs } })
+    super(MissingServiceDependencyError.code, `service "${service}" needs "${needs}", which this node does not run`, { details: { service, needs } })
     this.name = 'MissingServiceDependencyError'
   }
 }
 
 /** The services' dependencies go round in a circle. */
 export class ServiceDependencyCycleError extends PorchlightError {
+  static override readonly code = 'SERVICE_DEPENDENCY_CYCLE'
+  static override readonly status = 500
   constructor (services: string[]) {
-    super('SERVICE_DEPENDENCY_CYCLE', `services depend on each other in a circle: ${services.join(', ')}`, { details: { services } })
+    super(ServiceDependencyCycleError.code, `services depend on each other in a circle: ${services.join(', ')}`, { details: { services } })
     this.name = 'ServiceDependencyCycleError'
   }
 }

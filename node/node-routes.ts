@@ -8,20 +8,23 @@ import type { PorchlightLibp2p } from './p2p/index.js'
 import type { NodeInfo } from './node-info.js'
 
 export class InvalidMultiaddrError extends PorchlightError {
+  static override readonly code = 'INVALID_MULTIADDR'
+  static override readonly status = 400
   constructor (value: string) {
-    super('INVALID_MULTIADDR', 'not a multiaddr', { details: { field: 'addr', value } })
+    super(InvalidMultiaddrError.code, 'not a multiaddr', { details: { field: 'addr', value } })
     this.name = 'InvalidMultiaddrError'
   }
 }
 
 export class DialFailedError extends PorchlightError {
+  static override readonly code = 'DIAL_FAILED'
+  static override readonly status = 502
   constructor (addr: string, cause: unknown) {
-    super('DIAL_FAILED', `could not connect to ${addr}`, { cause, details: { addr } })
+    super(DialFailedError.code, `could not connect to ${addr}`, { cause, details: { addr } })
     this.name = 'DialFailedError'
   }
 }
 
-export const nodeRouteErrors = { INVALID_MULTIADDR: 400, DIAL_FAILED: 502 }
 
 const nodeInfoSchema = {
   type: 'object',

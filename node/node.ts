@@ -10,17 +10,10 @@ import { loadConfig, loadKeys, generateKeys, agencyAddress, type NodeConfig, typ
 import { openStore, type Store, type StoreOptions } from './storage/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pInit } from './p2p/index.js'
 import { createApiServer, type ApiServer } from './api/index.js'
-import { nodeRoutes, nodeRouteErrors } from './node-routes.js'
+import { nodeRoutes } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
 import type { NodeService, ServiceSpecs, NodeComponents } from './service.js'
 import { buildServices, type BuiltService } from './compose.js'
-// TEMPORARY until error classes carry their status (issue 13, item 3).
-import { logErrorStatuses } from './log/log-routes.js'
-import { clipErrorStatuses } from './clips/errors.js'
-import { footageRouteErrors } from './shares/routes.js'
-import { agencyFootageRouteErrors } from './deliveries/routes.js'
-import { requestErrorStatuses } from './agency/routes.js'
-import { inboxRouteErrors } from './resident/routes.js'
 
 export interface PorchlightNodeEvents {
   'node:started': [NodeInfo]
@@ -161,8 +154,6 @@ export async function createNode<S extends Record<string, object> = Record<strin
     const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p }
     const services = buildServices(init.services ?? {}, components)
     const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, services, listenApi: init.listenApi ?? true, tempDir })
-    api.mapErrors(nodeRouteErrors)
-    for (const table of [logErrorStatuses, clipErrorStatuses, footageRouteErrors, agencyFootageRouteErrors, requestErrorStatuses, inboxRouteErrors, { AUDITOR_NO_CHAIN: 503 }]) api.mapErrors(table)
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
     for (const { service, spec } of services) if (spec.routes !== undefined) api.addRoutes(spec.routes(service))
     return node

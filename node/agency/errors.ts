@@ -2,81 +2,84 @@
 // written or logged, so a refusal changes nothing.
 import { PorchlightError } from '../../protocol/errors.js'
 
-/** The registry does not list this node's agency as active (unregistered, suspended, revoked or lapsed). */
-export class AgencyNotActiveError extends PorchlightError {
-  constructor (agency: string) {
-    super('AGENCY_NOT_ACTIVE', 'the agency is not active in the registry', { details: { agency } })
-    this.name = 'AgencyNotActiveError'
-  }
-}
-
-/** The request's area leaves the agency's registered jurisdiction. */
-export class OutsideJurisdictionError extends PorchlightError {
-  constructor (agency: string, outside: string[]) {
-    super('OUTSIDE_JURISDICTION', 'the area is not inside the agency\'s jurisdiction', { details: { field: 'cells', agency, value: outside } })
-    this.name = 'OutsideJurisdictionError'
-  }
-}
+// A request the desk refuses for its agency or area is what a resident's relay would refuse: the same classes.
+export { AgencyNotActiveError, OutsideJurisdictionError } from '../network/errors.js'
 
 /** The body names no area, or both forms of one (`cells`, or `center` with `radiusMeters`). */
 export class InvalidAreaError extends PorchlightError {
+  static override readonly code = 'INVALID_AREA'
+  static override readonly status = 400
   constructor (reason: string) {
-    super('INVALID_AREA', `invalid area: ${reason}`, { details: { field: 'cells', reason } })
+    super(InvalidAreaError.code, `invalid area: ${reason}`, { details: { field: 'cells', reason } })
     this.name = 'InvalidAreaError'
   }
 }
 
 /** A time in the body is not an ISO 8601 date-time. */
 export class InvalidTimeError extends PorchlightError {
+  static override readonly code = 'INVALID_TIME'
+  static override readonly status = 400
   constructor (field: string, value: unknown) {
-    super('INVALID_TIME', `${field} is not an ISO 8601 date-time`, { details: { field, value } })
+    super(InvalidTimeError.code, `${field} is not an ISO 8601 date-time`, { details: { field, value } })
     this.name = 'InvalidTimeError'
   }
 }
 
 /** The node has no chain configured: it cannot check its registration nor sign for a domain. */
 export class NoChainError extends PorchlightError {
+  static override readonly code = 'NO_CHAIN'
+  static override readonly status = 503
   constructor () {
-    super('NO_CHAIN', 'the node has no chain configured (config.json "chain")')
+    super(NoChainError.code, 'the node has no chain configured (config.json "chain")')
     this.name = 'NoChainError'
   }
 }
 
 /** The agency log is not open (no log service, or the node is stopping). */
 export class LogUnavailableError extends PorchlightError {
+  static override readonly code = 'LOG_UNAVAILABLE'
+  static override readonly status = 503
   constructor () {
-    super('LOG_UNAVAILABLE', 'the agency log is not available')
+    super(LogUnavailableError.code, 'the agency log is not available')
     this.name = 'LogUnavailableError'
   }
 }
 
 /** A node made from a config alone has no directory to keep request identities in. */
 export class NoKeyFolderError extends PorchlightError {
+  static override readonly code = 'NO_KEY_FOLDER'
+  static override readonly status = 503
   constructor () {
-    super('NO_KEY_FOLDER', 'the node has no folder for request identities')
+    super(NoKeyFolderError.code, 'the node has no folder for request identities')
     this.name = 'NoKeyFolderError'
   }
 }
 
 export class RequestNotFoundError extends PorchlightError {
+  static override readonly code = 'REQUEST_NOT_FOUND'
+  static override readonly status = 404
   constructor (id: string) {
-    super('REQUEST_NOT_FOUND', 'no such request', { details: { field: 'id', value: id } })
+    super(RequestNotFoundError.code, 'no such request', { details: { field: 'id', value: id } })
     this.name = 'RequestNotFoundError'
   }
 }
 
 /** Only a live request can be withdrawn: not an expired or an already withdrawn one. */
 export class RequestNotLiveError extends PorchlightError {
+  static override readonly code = 'REQUEST_NOT_LIVE'
+  static override readonly status = 409
   constructor (id: string, status: string) {
-    super('REQUEST_NOT_LIVE', `the request is ${status}`, { details: { field: 'id', value: id, status } })
+    super(RequestNotLiveError.code, `the request is ${status}`, { details: { field: 'id', value: id, status } })
     this.name = 'RequestNotLiveError'
   }
 }
 
 /** The agency service runs on a node without an agency key. */
 export class MissingAgencyKeyError extends PorchlightError {
+  static override readonly code = 'NO_AGENCY_KEY'
+  static override readonly status = 503
   constructor () {
-    super('NO_AGENCY_KEY', 'the node has no agency key (keys/agency.key)')
+    super(MissingAgencyKeyError.code, 'the node has no agency key (keys/agency.key)')
     this.name = 'MissingAgencyKeyError'
   }
 }

@@ -5,7 +5,7 @@ export { AnnouncementPublisher, type PublisherInit, type PublishReport, type Pub
 export { requestFromDraft, draftArea, requestAddrs, type RequestDraft, type RequestOrigin } from './draft.js'
 export { IdentityFolder } from './identity-folder.js'
 export { requestBookOf, type BookedRequest } from './request-book.js'
-export { requestRoutes, requestDraftSchema, requestErrorStatuses } from './routes.js'
+export { requestRoutes, requestDraftSchema } from './routes.js'
 export type { RequestLog, RegistryView } from './ports.js'
 export {
   AgencyNotActiveError, OutsideJurisdictionError, InvalidAreaError, InvalidTimeError, NoChainError, LogUnavailableError,

@@ -11,7 +11,7 @@
 import { cellToParent } from 'h3-js'
 import {
   checkRequestLimits, decodeRequest, encodeAnnouncement, encodeRequest, encodeLogEntry, generateIdentity, identityToRecipient,
-  isInsideJurisdiction, requestId, TOPIC_RESOLUTION, signTyped, toEip712Json, topicCells, topicName, withdrawalId,
+  isInsideJurisdiction, requestId, TOPIC_RESOLUTION, signTyped, toEip712Json, toHex, topicCells, topicName, withdrawalId,
   type AgencyRequestView, type Announcement, type Domain, type Request, type RequestStatus, type SignedRequest, type SignedWithdrawal
 } from '../../protocol/index.js'
 import type { Sublevel } from '../storage/index.js'
@@ -65,7 +65,6 @@ export interface RequestDeskInit {
   onPublishError?: (err: unknown) => void
 }
 
-const toHex = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
 const toBase64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
 const fromBase64 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64'))
 
@@ -174,11 +173,11 @@ export class RequestDesk {
     const registry = this.#init.registry()
     if (registry === undefined) throw new NoChainError()
     await registry.sync?.()
-    if (!await registry.isActive(request.agency, now)) throw new AgencyNotActiveError(request.agency)
+    if (!await registry.isActive(request.agency, now)) throw new AgencyNotActiveError({ agency: request.agency })
     const jurisdiction = await registry.jurisdictionOf(request.agency)
     if (jurisdiction.length === 0 || !isInsideJurisdiction(request.cells, jurisdiction)) {
       const outside = jurisdiction.length === 0 ? request.cells : request.cells.filter((c) => !isInsideJurisdiction([c], jurisdiction))
-      throw new OutsideJurisdictionError(request.agency, outside)
+      throw new OutsideJurisdictionError({ agency: request.agency, value: outside })
     }
   }
 

@@ -6,37 +6,6 @@ import { LIMITS, MAX_RADIUS_METERS, type AgencyRequestView } from '../../protoco
 import type { RequestDraft } from './draft.js'
 import type { RequestDesk } from './request-desk.js'
 
-/** HTTP statuses of the errors a request route can raise. */
-export const requestErrorStatuses: Record<string, number> = {
-  INVALID_AREA: 400,
-  INVALID_CELL: 400,
-  INVALID_COORDINATES: 400,
-  INVALID_TIME: 400,
-  MALFORMED_MESSAGE: 400,
-  NON_CANONICAL_ENCODING: 400,
-  MESSAGE_TOO_LARGE: 422,
-  AREA_TOO_LARGE: 422,
-  WINDOW_TOO_LONG: 422,
-  WINDOW_TOO_SHORT: 422,
-  WINDOW_IN_FUTURE: 422,
-  WINDOW_TOO_OLD: 422,
-  LIFETIME_TOO_LONG: 422,
-  LIFETIME_TOO_SHORT: 422,
-  EXPIRED: 422,
-  NOT_YET_VALID: 422,
-  RETENTION_TOO_LONG: 422,
-  UNKNOWN_CATEGORY: 422,
-  TEXT_TOO_LONG: 422,
-  AGENCY_NOT_ACTIVE: 403,
-  OUTSIDE_JURISDICTION: 403,
-  REQUEST_NOT_FOUND: 404,
-  REQUEST_NOT_LIVE: 409,
-  NO_CHAIN: 503,
-  LOG_UNAVAILABLE: 503,
-  NO_KEY_FOLDER: 503,
-  CHAIN_UNAVAILABLE: 503
-}
-
 const R = LIMITS.request
 // Text bounds at four times the limits: over the limit is the limit check's TEXT_TOO_LONG, with details;
 // far over it is not worth parsing.

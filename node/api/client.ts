@@ -15,38 +15,46 @@ import { readNodeInfo } from '../node-info.js'
 
 /** The node in the directory is not running (no node.json, or one a crashed process left). */
 export class NodeNotRunningError extends PorchlightError {
+  static override readonly code = 'NODE_NOT_RUNNING'
+  static override readonly status = 503
   constructor (dir: string) {
-    super('NODE_NOT_RUNNING', `no running node in ${dir} (start it with porchlight start --dir ${dir})`, { details: { dir } })
+    super(NodeNotRunningError.code, `no running node in ${dir} (start it with porchlight start --dir ${dir})`, { details: { dir } })
     this.name = 'NodeNotRunningError'
   }
 }
 
 /** The node could not be reached at all (refused, reset, no such host): no answer to read. */
 export class NodeUnreachableError extends PorchlightError {
+  static override readonly code = 'NODE_UNREACHABLE'
+  static override readonly status = 502
   constructor (url: string, cause: unknown) {
     const reason = (cause as { cause?: { code?: string } }).cause?.code ?? 'unknown'
-    super('NODE_UNREACHABLE', `the node at ${url} did not answer (${reason})`, { cause, details: { url, reason } })
+    super(NodeUnreachableError.code, `the node at ${url} did not answer (${reason})`, { cause, details: { url, reason } })
     this.name = 'NodeUnreachableError'
   }
 }
 
 /**
  * The node refused the call: `code` is the code of its `{ error: { code, message } }` body
- * (`UNKNOWN_CAMERA`, `FOOTAGE_NOT_FOUND` …), `status` the HTTP status.
+ * (`UNKNOWN_CAMERA`, `FOOTAGE_NOT_FOUND` …), `httpStatus` the status it answered with. The class has no code
+ * of its own (it carries the node's); passed on, it is an upstream's refusal.
  */
 export class NodeApiError extends PorchlightError {
-  readonly status: number
-  constructor (method: string, path: string, status: number, body: ApiErrorBody['error']) {
-    super(body.code, body.message, { details: { method, path, status } })
+  static override readonly status = 502
+  readonly httpStatus: number
+  constructor (method: string, path: string, httpStatus: number, body: ApiErrorBody['error']) {
+    super(body.code, body.message, { details: { method, path, status: httpStatus } })
     this.name = 'NodeApiError'
-    this.status = status
+    this.httpStatus = httpStatus
   }
 }
 
 /** The node answered something that is not the API's JSON (a failure without an error body, or bad JSON). */
 export class UnexpectedAnswerError extends PorchlightError {
+  static override readonly code = 'UNEXPECTED_ANSWER'
+  static override readonly status = 502
   constructor (method: string, path: string, status: number, reason: string) {
-    super('UNEXPECTED_ANSWER', `${method} ${path} answered ${status}: ${reason}`, { details: { method, path, status, reason } })
+    super(UnexpectedAnswerError.code, `${method} ${path} answered ${status}: ${reason}`, { details: { method, path, status, reason } })
     this.name = 'UnexpectedAnswerError'
   }
 }

@@ -1,6 +1,6 @@
 // Every API error is `{ "error": { "code", "message" } }`. A PorchlightError answers with its own code and
-// the status its service mapped it to; fastify's own client errors (validation, bad JSON, size) keep a
-// fitting status; anything else is a 500 that says nothing about internals.
+// its class's status; fastify's own client errors (validation, bad JSON, size) keep a fitting status;
+// anything else, a PorchlightError without a status included, is a 500 that says nothing about internals.
 import { PorchlightError, isPorchlightError } from '../../protocol/errors.js'
 import type { ApiErrorBody } from '../../protocol/index.js'
 import type { ResponseSchemaOf } from './response-schema.js'
@@ -9,27 +9,23 @@ export type ErrorBody = ApiErrorBody
 
 /** No or a wrong bearer token on a route that needs one. */
 export class UnauthorizedError extends PorchlightError {
+  static override readonly code = 'UNAUTHORIZED'
+  static override readonly status = 401
   constructor () {
-    super('UNAUTHORIZED', 'this route needs `Authorization: Bearer <token>` (the node\'s api-token file)')
+    super(UnauthorizedError.code, 'this route needs `Authorization: Bearer <token>` (the node\'s api-token file)')
     this.name = 'UnauthorizedError'
   }
 }
 
 /** A route broke a rule every route must follow (see server.ts `checkRoute`); thrown at registration. */
 export class RouteDefinitionError extends PorchlightError {
+  static override readonly code = 'ROUTE_DEFINITION'
+  static override readonly status = 500
   constructor (route: string, reason: string) {
-    super('ROUTE_DEFINITION', `${route}: ${reason}`, { details: { route, reason } })
+    super(RouteDefinitionError.code, `${route}: ${reason}`, { details: { route, reason } })
     this.name = 'RouteDefinitionError'
   }
 }
-
-/** Statuses for error codes; services add theirs with `api.mapErrors`. */
-export type ErrorStatuses = Map<string, number>
-
-export const baseErrorStatuses: ReadonlyArray<[string, number]> = [
-  ['UNAUTHORIZED', 401],
-  ['NOT_FOUND', 404]
-]
 
 const fastifyCodes: Record<number, string> = {
   400: 'BAD_REQUEST',
@@ -51,7 +47,7 @@ interface FastifyLikeError {
 }
 
 /** The status and body for `err`; `internal` is true when the caller should log it (the body hides it). */
-export function toErrorResponse (err: unknown, statuses: ErrorStatuses): { status: number, body: ErrorBody, internal: boolean } {
+export function toErrorResponse (err: unknown): { status: number, body: ErrorBody, internal: boolean } {
   const e = err as FastifyLikeError
   if (err instanceof Error && e.code?.startsWith('FST_') === true) {
     if (e.validation !== undefined) return { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: e.message } }, internal: false }
@@ -63,8 +59,9 @@ export function toErrorResponse (err: unknown, statuses: ErrorStatuses): { statu
       return { status, body: { error: { code: fastifyCodes[status] ?? 'BAD_REQUEST', message: e.message } }, internal: false }
     }
   } else if (isPorchlightError(err)) {
-    const status = statuses.get(err.code)
-    if (status !== undefined) return { status, body: { error: { code: err.code, message: err.shortMessage ?? err.message } }, internal: status >= 500 }
+    // Read off the instance, not the class: an error from another copy of protocol/ still maps.
+    const status: unknown = err.status
+    if (typeof status === 'number') return { status, body: { error: { code: err.code, message: err.shortMessage ?? err.message } }, internal: status >= 500 }
   }
   return { status: 500, body: { error: { code: 'INTERNAL', message: 'internal error' } }, internal: true }
 }

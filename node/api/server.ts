@@ -8,7 +8,7 @@ import swagger from '@fastify/swagger'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { bearerMatches } from './auth.js'
-import { baseErrorStatuses, errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError, type ErrorStatuses } from './errors.js'
+import { errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError } from './errors.js'
 import { serveStatic } from './static.js'
 
 declare module 'fastify' {
@@ -41,8 +41,6 @@ export interface ApiServer {
   readonly app: FastifyInstance
   /** Adds a service's routes. Call before `start`. */
   addRoutes (plugin: FastifyPluginAsync): void
-  /** Maps a service's error codes to HTTP statuses (unmapped PorchlightErrors answer 500 INTERNAL). */
-  mapErrors (statuses: Record<string, number>): void
   start (): Promise<void>
   stop (): Promise<void>
   /** Where it listens, once started. */
@@ -80,7 +78,6 @@ function checkRoute (route: RouteOptions): void {
 }
 
 export function createApiServer (init: ApiServerInit): ApiServer {
-  const statuses: ErrorStatuses = new Map(baseErrorStatuses)
   const onInternalError = init.onInternalError ?? ((err, route) => { console.error(`api: ${route}:`, err) })
   const app = Fastify({
     logger: false,
@@ -108,7 +105,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     if (!bearerMatches(request.headers.authorization, init.token)) throw new UnauthorizedError()
   })
   app.setErrorHandler(async (err, request, reply) => {
-    const { status, body, internal } = toErrorResponse(err, statuses)
+    const { status, body, internal } = toErrorResponse(err)
     if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? request.url}`)
     if (status === 401) void reply.header('www-authenticate', 'Bearer')
     return await reply.status(status).send(body)
@@ -137,9 +134,6 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     app,
     addRoutes (plugin) {
       void app.register(plugin)
-    },
-    mapErrors (table) {
-      for (const [code, status] of Object.entries(table)) statuses.set(code, status)
     },
     async start () {
       await app.listen({ host: init.host ?? '127.0.0.1', port: init.port ?? 0 })

@@ -4,11 +4,11 @@
 // and every anchored and checkpoint root is compared with the roots computed from the entries and from the
 // tiles. Anchors are checked for consistency with one another and with the served checkpoint by proofs
 // computed from the tiles. The pass resumes where the previous one stopped: only new tiles are read.
-import { getBytes, hexlify } from 'ethers'
 import {
   CompactRange, HASH_SIZE, TILE_HEIGHT, TILE_WIDTH, TileHashReader, checkpointOrigin, consistencyProof,
   decodeHashTile, entryBundlePath, equalHashes, openCheckpoint, rootAt, tilePath, verifyConsistency, type TileId
 } from '../../protocol/tlog/index.js'
+import { fromHex, toHex } from '../../protocol/codec/index.js'
 import { isPorchlightError } from '../../protocol/errors.js'
 import { nodeTreeHasher } from '../crypto/index.js'
 import type { AnchorRecord, ChainView } from './chain-view.js'
@@ -45,8 +45,6 @@ export interface AgencyAuditResult {
   findings: Finding[]
 }
 
-const hex = (b: Uint8Array): string => hexlify(b)
-
 class PassAborted extends Error {}
 
 export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAuditResult> {
@@ -68,7 +66,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
   for (const { note, from } of input.peerNotes ?? []) {
     try {
       const { checkpoint } = openCheckpoint(note, origin)
-      addObservation(state.observations, { size: checkpoint.size, root: hex(checkpoint.root), source: 'peer', from, note })
+      addObservation(state.observations, { size: checkpoint.size, root: toHex(checkpoint.root), source: 'peer', from, note })
     } catch { /* a note the agency did not sign proves nothing about it */ }
   }
   const partial = (): AgencyAuditResult => {
@@ -101,7 +99,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
     return partial()
   }
   const N = served.size
-  const servedRoot = hex(served.root)
+  const servedRoot = toHex(served.root)
   addObservation(state.observations, { size: N, root: servedRoot, source: 'checkpoint', from: source.location, note: noteText })
   state.checkpoint = { size: N, root: servedRoot, note: noteText, fetchedAt: now }
 
@@ -139,7 +137,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
 
   try {
     // Rebuild the tree from the entries, checking each against its level-0 tile hash.
-    const range = V === 0 ? CompactRange.empty(nodeTreeHasher) : CompactRange.fromHashes(V, state.edge.map((h) => getBytes(h)), nodeTreeHasher)
+    const range = V === 0 ? CompactRange.empty(nodeTreeHasher) : CompactRange.fromHashes(V, state.edge.map((h) => fromHex(h)), nodeTreeHasher)
     const computed = new Map<number, Map<number, Uint8Array>>() // tile level ≥ 1 → node index → hash
     const keep = (level: number, index: number, hash: Uint8Array): void => {
       if (level === 0 || level % TILE_HEIGHT !== 0) return
@@ -184,7 +182,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
         const k = b * TILE_WIDTH + i
         const leaf = bundle.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)
         if (!equalHashes(leaf, hashes[i]!)) {
-          flag('ENTRY_MISMATCH', "the entry's hash differs from its hash in the level-0 tile", { level: 0, nodeIndex: k, served: hex(hashes[i]!), computed: hex(leaf) }, k)
+          flag('ENTRY_MISMATCH', "the entry's hash differs from its hash in the level-0 tile", { level: 0, nodeIndex: k, served: toHex(hashes[i]!), computed: toHex(leaf) }, k)
         }
         range.append(leaf, keep)
         const { findings: ruleFindings, time } = rules.applyDecoded(k, bundle.entries[i]!)
@@ -209,7 +207,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
           if (index < first) continue
           const mine = nodes.get(index)!
           if (!equalHashes(mine, hashes[j]!)) {
-            flag('TILE_HASH_MISMATCH', 'a tile hash differs from the hash computed from the entries under it', { level: L, nodeLevel: L * TILE_HEIGHT, nodeIndex: index, path: tilePath(L, t, width), served: hex(hashes[j]!), computed: hex(mine) })
+            flag('TILE_HASH_MISMATCH', 'a tile hash differs from the hash computed from the entries under it', { level: L, nodeLevel: L * TILE_HEIGHT, nodeIndex: index, path: tilePath(L, t, width), served: toHex(hashes[j]!), computed: toHex(mine) })
           }
         }
       }
@@ -218,16 +216,16 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
     // Roots: the served checkpoint's against the entries'; each new anchor's against the tiles' and entries'.
     const entriesRoot = range.root()
     if (!equalHashes(entriesRoot, served.root)) {
-      flag('CHECKPOINT_ROOT_MISMATCH', "the served checkpoint's root is not the root of the served entries", { size: N, checkpointRoot: servedRoot, entriesRoot: hex(entriesRoot), location: source.location })
+      flag('CHECKPOINT_ROOT_MISMATCH', "the served checkpoint's root is not the root of the served entries", { size: N, checkpointRoot: servedRoot, entriesRoot: toHex(entriesRoot), location: source.location })
     }
     let previous = state.lastAnchor
     for (const a of fresh) {
       const tilesRoot = await rootAt(a.treeSize, reader)
       const fromEntries = entriesRoots.get(a.treeSize)
-      const anchored = getBytes(a.root)
+      const anchored = fromHex(a.root)
       if (!equalHashes(tilesRoot, anchored) || (fromEntries !== undefined && !equalHashes(fromEntries, anchored))) {
         flag('ANCHOR_ROOT_MISMATCH', 'an anchored root is not the root of the served log at that size', {
-          treeSize: a.treeSize, anchoredRoot: a.root, tilesRoot: hex(tilesRoot), ...(fromEntries === undefined ? {} : { entriesRoot: hex(fromEntries) }), transactionHash: a.transactionHash
+          treeSize: a.treeSize, anchoredRoot: a.root, tilesRoot: toHex(tilesRoot), ...(fromEntries === undefined ? {} : { entriesRoot: toHex(fromEntries) }), transactionHash: a.transactionHash
         })
       }
       if (previous !== undefined) await checkConsistency(previous, a, reader, flag, 'ANCHOR_INCONSISTENT')
@@ -248,7 +246,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
       state: {
         ...state,
         verifiedSize: N,
-        edge: range.hashes.map(hex),
+        edge: range.hashes.map(toHex),
         anchorsChecked: state.anchorsChecked + fresh.length,
         ...(previous === undefined ? {} : { lastAnchor: previous }),
         ...(pending === undefined ? { unanchored: undefined } : { unanchored: pending }),
@@ -277,9 +275,9 @@ async function checkConsistency (from: AnchorRecord, to: { treeSize: number, roo
   if (to.treeSize < from.treeSize) return
   const proof = await consistencyProof(from.treeSize, to.treeSize, reader)
   try {
-    verifyConsistency(from.treeSize, to.treeSize, proof, getBytes(from.root), getBytes(to.root))
+    verifyConsistency(from.treeSize, to.treeSize, proof, fromHex(from.root), fromHex(to.root))
   } catch {
-    flag(rule, rule === 'ANCHOR_INCONSISTENT' ? 'an anchor is not consistent with the anchor before it' : 'the served checkpoint is not consistent with the latest anchor', { ...evidence, proof: proof.map(hex) })
+    flag(rule, rule === 'ANCHOR_INCONSISTENT' ? 'an anchor is not consistent with the anchor before it' : 'the served checkpoint is not consistent with the latest anchor', { ...evidence, proof: proof.map(toHex) })
   }
 }
 

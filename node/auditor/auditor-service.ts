@@ -17,8 +17,10 @@ export interface AuditorServiceEvents {
 
 /** The auditor has no chain to read (config.json names none). */
 export class AuditorNoChainError extends PorchlightError {
+  static override readonly code = 'AUDITOR_NO_CHAIN'
+  static override readonly status = 503
   constructor () {
-    super('AUDITOR_NO_CHAIN', 'this auditor has no chain configured (porchlight init --chain FILE)')
+    super(AuditorNoChainError.code, 'this auditor has no chain configured (porchlight init --chain FILE)')
     this.name = 'AuditorNoChainError'
   }
 }

@@ -20,8 +20,10 @@ export interface LogSource {
 
 /** The log could not be read (endpoint down, a resource missing or too large). */
 export class LogUnavailableError extends PorchlightError {
+  static override readonly code = 'LOG_SOURCE_UNAVAILABLE'
+  static override readonly status = 502
   constructor (location: string, path: string, reason: string, cause?: unknown) {
-    super('LOG_UNAVAILABLE', `cannot read ${path} from ${location}: ${reason}`, { cause, details: { location, path, reason } })
+    super(LogUnavailableError.code, `cannot read ${path} from ${location}: ${reason}`, { cause, details: { location, path, reason } })
     this.name = 'LogUnavailableError'
   }
 }

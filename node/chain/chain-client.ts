@@ -457,16 +457,20 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
 
 /** The client was used in a way its options do not allow (no key, no queue). */
 export class ChainClientConfigError extends PorchlightError {
+  static override readonly code = 'CHAIN_CLIENT_CONFIG'
+  static override readonly status = 500
   constructor (shortMessage: string) {
-    super('CHAIN_CLIENT_CONFIG', shortMessage)
+    super(ChainClientConfigError.code, shortMessage)
     this.name = 'ChainClientConfigError'
   }
 }
 
 /** The client was closed while an anchor was waiting; the anchor stays queued for the next run. */
 export class ChainClientClosedError extends PorchlightError {
+  static override readonly code = 'CHAIN_CLIENT_CLOSED'
+  static override readonly status = 503
   constructor () {
-    super('CHAIN_CLIENT_CLOSED', 'the chain client was closed; the anchor stays queued')
+    super(ChainClientClosedError.code, 'the chain client was closed; the anchor stays queued')
     this.name = 'ChainClientClosedError'
   }
 }

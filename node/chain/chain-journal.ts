@@ -18,8 +18,10 @@ export type JournalRecord =
   | { kind: 'tx', raw: string, timestamp: number }
 
 export class ChainJournalError extends PorchlightError {
+  static override readonly code = 'CHAIN_JOURNAL_INVALID'
+  static override readonly status = 500
   constructor (shortMessage: string, details: Record<string, unknown>, cause?: unknown) {
-    super('CHAIN_JOURNAL_INVALID', shortMessage, { details, cause })
+    super(ChainJournalError.code, shortMessage, { details, cause })
     this.name = 'ChainJournalError'
   }
 }

@@ -23,8 +23,10 @@ export interface Deployment {
 export const defaultDeploymentPath = '.porchlight/chain.json'
 
 export class InvalidDeploymentError extends PorchlightError {
+  static override readonly code = 'INVALID_DEPLOYMENT'
+  static override readonly status = 500
   constructor (shortMessage: string, details: Record<string, unknown>, cause?: unknown) {
-    super('INVALID_DEPLOYMENT', shortMessage, { details, cause })
+    super(InvalidDeploymentError.code, shortMessage, { details, cause })
     this.name = 'InvalidDeploymentError'
   }
 }

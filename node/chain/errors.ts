@@ -17,6 +17,9 @@ function jsonSafe (value: unknown): unknown {
 
 /** A transaction or call reverted with one of the contracts' custom errors. */
 export class ContractRevertError extends PorchlightError {
+  // The contract refused by its own rules; a subclass says when a revert is a conflict or a missing thing.
+  static override readonly status: number = 422
+
   /** The decoded arguments, as ethers returns them (bigint for uints). */
   readonly args: Record<string, unknown>
 
@@ -31,8 +34,8 @@ export class ContractRevertError extends PorchlightError {
 
 // AgencyRegistry
 export class AgencyRegistryZeroAddress extends ContractRevertError {}
-export class AgencyRegistryAlreadyRegistered extends ContractRevertError {}
-export class AgencyRegistryNotRegistered extends ContractRevertError {}
+export class AgencyRegistryAlreadyRegistered extends ContractRevertError { static override readonly status = 409 }
+export class AgencyRegistryNotRegistered extends ContractRevertError { static override readonly status = 404 }
 export class AgencyRegistryInvalidStatus extends ContractRevertError {}
 export class AgencyRegistryInvalidName extends ContractRevertError {}
 export class AgencyRegistryEmptyJurisdiction extends ContractRevertError {}
@@ -41,17 +44,17 @@ export class AgencyRegistryInvalidCell extends ContractRevertError {}
 export class AgencyRegistryCellsNotAscending extends ContractRevertError {}
 export class AgencyRegistryValidUntilInPast extends ContractRevertError {}
 export class AgencyRegistryAuditAnchorNotBound extends ContractRevertError {}
-export class AgencyRegistryAuditAnchorAlreadyBound extends ContractRevertError {}
+export class AgencyRegistryAuditAnchorAlreadyBound extends ContractRevertError { static override readonly status = 409 }
 export class AgencyRegistryAuditAnchorMismatch extends ContractRevertError {}
 // AuditAnchor
 export class AuditAnchorNotActive extends ContractRevertError {}
-export class AuditAnchorNonMonotonic extends ContractRevertError {}
-export class AuditAnchorFork extends ContractRevertError {}
+export class AuditAnchorNonMonotonic extends ContractRevertError { static override readonly status = 409 }
+export class AuditAnchorFork extends ContractRevertError { static override readonly status = 409 }
 export class AuditAnchorNotRegistry extends ContractRevertError {}
 export class AuditAnchorEmptyBatch extends ContractRevertError {}
 export class AuditAnchorZeroRegistry extends ContractRevertError {}
 // OpenZeppelin, inherited
-export class AccessControlUnauthorizedAccount extends ContractRevertError {}
+export class AccessControlUnauthorizedAccount extends ContractRevertError { static override readonly status = 403 }
 export class AccessControlBadConfirmation extends ContractRevertError {}
 export class InvalidShortString extends ContractRevertError {}
 export class StringTooLong extends ContractRevertError {}
@@ -83,26 +86,36 @@ export const revertErrors: Record<string, new (args?: Record<string, unknown>, o
   StringTooLong
 }
 
+// Each revert's code is its Solidity name in SCREAMING_SNAKE (as the constructor sets it), readable on the
+// class like every other error's.
+for (const [name, Revert] of Object.entries(revertErrors)) Object.defineProperty(Revert, 'code', { value: screamingSnake(name) })
+
 /** A revert whose data matches no known custom error (or carries none). */
 export class ContractRevertedError extends PorchlightError {
+  static override readonly code = 'CONTRACT_REVERTED'
+  static override readonly status = 502
   constructor (data: string | undefined, options: { cause?: unknown } = {}) {
-    super('CONTRACT_REVERTED', 'the contract reverted with no known error', { cause: options.cause, details: { data } })
+    super(ContractRevertedError.code, 'the contract reverted with no known error', { cause: options.cause, details: { data } })
     this.name = 'ContractRevertedError'
   }
 }
 
 /** The JSON-RPC endpoint could not be reached or failed; the operation may be retried. */
 export class ChainUnavailableError extends PorchlightError {
+  static override readonly code = 'CHAIN_UNAVAILABLE'
+  static override readonly status = 503
   constructor (rpc: string | undefined, options: { cause?: unknown } = {}) {
-    super('CHAIN_UNAVAILABLE', 'the chain RPC is unreachable', { cause: options.cause, details: { rpc } })
+    super(ChainUnavailableError.code, 'the chain RPC is unreachable', { cause: options.cause, details: { rpc } })
     this.name = 'ChainUnavailableError'
   }
 }
 
 /** The chain answered, but refused the request for a reason other than a revert (funds, nonce, …). */
 export class ChainRequestError extends PorchlightError {
+  static override readonly code = 'CHAIN_REQUEST_FAILED'
+  static override readonly status = 502
   constructor (reason: string | undefined, options: { cause?: unknown } = {}) {
-    super('CHAIN_REQUEST_FAILED', 'the chain refused the request', { cause: options.cause, details: { reason } })
+    super(ChainRequestError.code, 'the chain refused the request', { cause: options.cause, details: { reason } })
     this.name = 'ChainRequestError'
   }
 }

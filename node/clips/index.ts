@@ -13,6 +13,5 @@ export type { ClipRoutesSource } from './routes.js'
 export {
   UnknownCameraError, InvalidClipTimeError, UnsupportedClipTypeError, EmptyClipError, ClipTooLargeError,
   ClipConflictError, ClipNotFoundError, RangeNotSatisfiableError, ClipSourceError, InvalidSidecarError,
-  AmbiguousImportError, ImportSizeMismatchError, ImportFailedError, ClipsNotStartedError,
-  clipErrorStatuses
+  AmbiguousImportError, ImportSizeMismatchError, ImportFailedError, ClipsNotStartedError
 } from './errors.js'

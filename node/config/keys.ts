@@ -7,7 +7,7 @@ import { generateKeyPair, privateKeyFromProtobuf, privateKeyToProtobuf } from '@
 import type { PrivateKey } from '@libp2p/interface'
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
-import { computeAddress } from 'ethers'
+import { addressOfPrivateKey } from '../../protocol/index.js'
 import { KeyFileError } from './errors.js'
 import { nodePaths } from './paths.js'
 import { writeFileAtomic } from './atomic.js'
@@ -32,7 +32,7 @@ export async function generateKeys (role: Role): Promise<NodeKeys> {
 
 /** The Ethereum address of an agency key. */
 export function agencyAddress (agencyKey: string): string {
-  return computeAddress(agencyKey)
+  return addressOfPrivateKey(agencyKey)
 }
 
 export async function writeKeys (dir: string, keys: NodeKeys): Promise<void> {

@@ -4,15 +4,6 @@ import type { FastifyPluginAsync } from 'fastify'
 import { LIMITS, type DeliveryList, type FootageLogged } from '../../protocol/index.js'
 import type { FootageKeeper } from './footage-keeper.js'
 
-export const agencyFootageRouteErrors: Record<string, number> = {
-  UNKNOWN_REQUEST: 404,
-  FOOTAGE_NOT_FOUND: 404,
-  FOOTAGE_DELETED: 410,
-  BLANK_FIELD: 400,
-  TEXT_TOO_LONG: 422,
-  LEGAL_BASIS_REQUIRED: 422
-}
-
 const E = LIMITS.entry
 const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$', description: 'the clip CID (CIDv1 raw, base32)' } as const
 const cidParams = { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid } } as const

@@ -15,15 +15,19 @@ import type { ReadyMessage } from '../parent-link.js'
 export const porchlightBin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
 
 export class ChildFailedError extends PorchlightError {
+  static override readonly code = 'DEMO_CHILD_FAILED'
+  static override readonly status = 500
   constructor (name: string, details: { exitCode: number | null, signal: string | null, log: string }) {
-    super('DEMO_CHILD_FAILED', `'${name}' exited before it was ready (see ${details.log})`, { details: { name, ...details } })
+    super(ChildFailedError.code, `'${name}' exited before it was ready (see ${details.log})`, { details: { name, ...details } })
     this.name = 'ChildFailedError'
   }
 }
 
 export class ChildTimeoutError extends PorchlightError {
+  static override readonly code = 'DEMO_CHILD_TIMEOUT'
+  static override readonly status = 500
   constructor (name: string, timeoutMs: number, log: string) {
-    super('DEMO_CHILD_TIMEOUT', `'${name}' was not ready within ${timeoutMs} ms (see ${log})`, { details: { name, timeoutMs, log } })
+    super(ChildTimeoutError.code, `'${name}' was not ready within ${timeoutMs} ms (see ${log})`, { details: { name, timeoutMs, log } })
     this.name = 'ChildTimeoutError'
   }
 }
@@ -43,8 +47,10 @@ export interface StartOptions {
 }
 
 export class DemoChildrenClosedError extends PorchlightError {
+  static override readonly code = 'DEMO_CHILDREN_CLOSED'
+  static override readonly status = 500
   constructor (name: string) {
-    super('DEMO_CHILDREN_CLOSED', `not starting '${name}': the demo is stopping`, { details: { name } })
+    super(DemoChildrenClosedError.code, `not starting '${name}': the demo is stopping`, { details: { name } })
     this.name = 'DemoChildrenClosedError'
   }
 }

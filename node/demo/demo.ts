@@ -64,8 +64,10 @@ export const defaultDemoDir = './.porchlight-demo'
 export const sampleClipsPerResident = 3
 
 export class DemoStepError extends PorchlightError {
+  static override readonly code = 'DEMO_STEP_FAILED'
+  static override readonly status = 500
   constructor (step: string, details: Record<string, unknown>) {
-    super('DEMO_STEP_FAILED', `demo step '${step}' did not complete`, { details: { step, ...details } })
+    super(DemoStepError.code, `demo step '${step}' did not complete`, { details: { step, ...details } })
     this.name = 'DemoStepError'
   }
 }
@@ -287,7 +289,7 @@ async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (
   try {
     await created
   } catch (err) {
-    if (!(err instanceof NodeApiError) || err.status !== 503) throw err
+    if (!(err instanceof NodeApiError) || err.httpStatus !== 503) throw err
     log(`${agency.info.name}: no sample request yet (${err.code}: ${err.message})`)
     return false
   }

@@ -20,8 +20,10 @@ const sources = [
 ]
 
 export class SampleClipError extends PorchlightError {
+  static override readonly code = 'DEMO_SAMPLE_CLIP_FAILED'
+  static override readonly status = 500
   constructor (path: string, cause: unknown) {
-    super('DEMO_SAMPLE_CLIP_FAILED', `ffmpeg could not make ${path}`, { details: { path, ffmpeg: ffmpeg.path }, cause })
+    super(SampleClipError.code, `ffmpeg could not make ${path}`, { details: { path, ffmpeg: ffmpeg.path }, cause })
     this.name = 'SampleClipError'
   }
 }

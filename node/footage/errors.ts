@@ -3,8 +3,16 @@ import { PorchlightError } from '../../protocol/errors.js'
 
 type Details = Record<string, unknown>
 
-function kind (name: string, code: string, message: string): new (details?: Details, cause?: unknown) => PorchlightError {
+interface Kind {
+  new (details?: Details, cause?: unknown): PorchlightError
+  readonly code: string
+  readonly status: number
+}
+
+function kind (name: string, code: string, status: number, message: string): Kind {
   const Err = class extends PorchlightError {
+    static override readonly code = code
+    static override readonly status = status
     constructor (details: Details = {}, cause?: unknown) {
       super(code, message, { details, cause })
       this.name = name
@@ -15,52 +23,53 @@ function kind (name: string, code: string, message: string): new (details?: Deta
 }
 
 /** The consent names a request this agency did not issue (or does not know). */
-export class UnknownRequestError extends kind('UnknownRequestError', 'UNKNOWN_REQUEST', 'not a request of this agency') {}
+export class UnknownRequestError extends kind('UnknownRequestError', 'UNKNOWN_REQUEST', 404, 'not a request of this agency') {}
 /** The request is not in the agency's log yet: nothing is accepted for an unlogged request. */
-export class RequestNotLoggedError extends kind('RequestNotLoggedError', 'REQUEST_NOT_LOGGED', 'the request is not logged') {}
-export class RequestExpiredError extends kind('RequestExpiredError', 'REQUEST_EXPIRED', 'the request has expired') {}
-export class RequestWithdrawnError extends kind('RequestWithdrawnError', 'REQUEST_WITHDRAWN', 'the request was withdrawn') {}
+export class RequestNotLoggedError extends kind('RequestNotLoggedError', 'REQUEST_NOT_LOGGED', 409, 'the request is not logged') {}
+export class RequestExpiredError extends kind('RequestExpiredError', 'REQUEST_EXPIRED', 409, 'the request has expired') {}
+// The same refusal as a gossiped replay of a withdrawn request: one class, one code.
+export { RequestWithdrawnError } from '../network/errors.js'
 /** The consent's signature does not recover its `consentKey`, or the consent does not decode. */
-export class InvalidConsentError extends kind('InvalidConsentError', 'INVALID_CONSENT', 'the consent is invalid') {}
+export class InvalidConsentError extends kind('InvalidConsentError', 'INVALID_CONSENT', 400, 'the consent is invalid') {}
 /** A clip's time span does not overlap the request's window, or its camera is not in the area. */
-export class ClipNotMatchingError extends kind('ClipNotMatchingError', 'CLIP_NOT_MATCHING', 'a clip does not match the request') {}
+export class ClipNotMatchingError extends kind('ClipNotMatchingError', 'CLIP_NOT_MATCHING', 422, 'a clip does not match the request') {}
 /** A clip CID the resident's store does not hold. */
-export class UnknownClipError extends kind('UnknownClipError', 'UNKNOWN_CLIP', 'no such clip') {}
+export class UnknownClipError extends kind('UnknownClipError', 'UNKNOWN_CLIP', 404, 'no such clip') {}
 /** The declared sizes disagree with the consent, or with the age format (exact ciphertext size). */
-export class DeclaredSizeMismatchError extends kind('DeclaredSizeMismatchError', 'DECLARED_SIZE_MISMATCH', 'declared sizes do not match the consent') {}
+export class DeclaredSizeMismatchError extends kind('DeclaredSizeMismatchError', 'DECLARED_SIZE_MISMATCH', 422, 'declared sizes do not match the consent') {}
 /** The sender sent bytes after the last clip, or a frame where none belongs. */
-export class UnexpectedDataError extends kind('UnexpectedDataError', 'UNEXPECTED_DATA', 'the sender sent more than it declared') {}
+export class UnexpectedDataError extends kind('UnexpectedDataError', 'UNEXPECTED_DATA', 400, 'the sender sent more than it declared') {}
 /** The stream ended before every declared byte arrived. */
-export class TransferIncompleteError extends kind('TransferIncompleteError', 'TRANSFER_INCOMPLETE', 'the transfer stopped before every declared byte') {}
+export class TransferIncompleteError extends kind('TransferIncompleteError', 'TRANSFER_INCOMPLETE', 400, 'the transfer stopped before every declared byte') {}
 /** The decrypted bytes of a clip do not hash to the CID the consent names. */
-export class ClipCidMismatchError extends kind('ClipCidMismatchError', 'CLIP_CID_MISMATCH', 'a clip does not match its CID') {}
+export class ClipCidMismatchError extends kind('ClipCidMismatchError', 'CLIP_CID_MISMATCH', 422, 'a clip does not match its CID') {}
 /** A clip does not decrypt (flipped byte, wrong key, truncation): the age error is the cause. */
-export class ClipDecryptError extends kind('ClipDecryptError', 'CLIP_DECRYPT_FAILED', 'a clip does not decrypt') {}
+export class ClipDecryptError extends kind('ClipDecryptError', 'CLIP_DECRYPT_FAILED', 422, 'a clip does not decrypt') {}
 /** This consent was already delivered (a receipt exists), or is being delivered right now. */
-export class ConsentAlreadyDeliveredError extends kind('ConsentAlreadyDeliveredError', 'CONSENT_ALREADY_DELIVERED', 'this consent was already delivered') {}
-export class ConsentInProgressError extends kind('ConsentInProgressError', 'CONSENT_IN_PROGRESS', 'this consent is being delivered') {}
+export class ConsentAlreadyDeliveredError extends kind('ConsentAlreadyDeliveredError', 'CONSENT_ALREADY_DELIVERED', 409, 'this consent was already delivered') {}
+export class ConsentInProgressError extends kind('ConsentInProgressError', 'CONSENT_IN_PROGRESS', 409, 'this consent is being delivered') {}
 /** The agency's answer is not a valid receipt for this delivery. */
-export class InvalidReceiptError extends kind('InvalidReceiptError', 'INVALID_RECEIPT', 'the receipt does not verify') {}
+export class InvalidReceiptError extends kind('InvalidReceiptError', 'INVALID_RECEIPT', 502, 'the receipt does not verify') {}
 /** The agency refused the transfer; `details.code` is its error code. */
-export class TransferRefusedError extends kind('TransferRefusedError', 'TRANSFER_REFUSED', 'the agency refused the transfer') {}
+export class TransferRefusedError extends kind('TransferRefusedError', 'TRANSFER_REFUSED', 502, 'the agency refused the transfer') {}
 /** The resident withdrew the consent while it was being delivered. */
-export class ShareWithdrawnError extends kind('ShareWithdrawnError', 'SHARE_WITHDRAWN', 'the share was withdrawn') {}
-export class ShareNotFoundError extends kind('ShareNotFoundError', 'SHARE_NOT_FOUND', 'no such share') {}
+export class ShareWithdrawnError extends kind('ShareWithdrawnError', 'SHARE_WITHDRAWN', 409, 'the share was withdrawn') {}
+export class ShareNotFoundError extends kind('ShareNotFoundError', 'SHARE_NOT_FOUND', 404, 'no such share') {}
 /** The share is in a state that does not allow this (withdraw after delivery, delete before it). */
-export class ShareStateError extends kind('ShareStateError', 'SHARE_STATE', 'not possible in the share\'s state') {}
+export class ShareStateError extends kind('ShareStateError', 'SHARE_STATE', 409, 'not possible in the share\'s state') {}
 /** The inbox item is not a request this resident can consent to (unknown, ignored is fine, withdrawn, expired). */
-export class RequestNotConsentableError extends kind('RequestNotConsentableError', 'REQUEST_NOT_CONSENTABLE', 'the request cannot be consented to') {}
+export class RequestNotConsentableError extends kind('RequestNotConsentableError', 'REQUEST_NOT_CONSENTABLE', 409, 'the request cannot be consented to') {}
 /** A deletion request for a consent or clips the agency did not receive. */
-export class UnknownDeliveryError extends kind('UnknownDeliveryError', 'UNKNOWN_DELIVERY', 'no such delivery') {}
+export class UnknownDeliveryError extends kind('UnknownDeliveryError', 'UNKNOWN_DELIVERY', 404, 'no such delivery') {}
 /** A deletion request that does not decode or is not signed by the consent's key. */
-export class InvalidDeletionRequestError extends kind('InvalidDeletionRequestError', 'INVALID_DELETION_REQUEST', 'the deletion request is invalid') {}
+export class InvalidDeletionRequestError extends kind('InvalidDeletionRequestError', 'INVALID_DELETION_REQUEST', 400, 'the deletion request is invalid') {}
 /** The peer sent more than it was granted (footage flow control, credit.ts): the stream is cut off. */
-export class CreditExceededError extends kind('CreditExceededError', 'CREDIT_EXCEEDED', 'the peer sent more than its credit') {}
+export class CreditExceededError extends kind('CreditExceededError', 'CREDIT_EXCEEDED', 400, 'the peer sent more than its credit') {}
 /** No delivered clip with this CID at this agency. */
-export class FootageNotFoundError extends kind('FootageNotFoundError', 'FOOTAGE_NOT_FOUND', 'no delivered clip with this CID') {}
+export class FootageNotFoundError extends kind('FootageNotFoundError', 'FOOTAGE_NOT_FOUND', 404, 'no delivered clip with this CID') {}
 /** The clip was delivered and since deleted (its `delete` entry is in the log). */
-export class FootageDeletedError extends kind('FootageDeletedError', 'FOOTAGE_DELETED', 'the clip was deleted') {}
+export class FootageDeletedError extends kind('FootageDeletedError', 'FOOTAGE_DELETED', 410, 'the clip was deleted') {}
 /** A text the log entry needs (a purpose, a recipient) is empty or only white space. */
-export class BlankFieldError extends kind('BlankFieldError', 'BLANK_FIELD', 'a required text is empty') {}
+export class BlankFieldError extends kind('BlankFieldError', 'BLANK_FIELD', 400, 'a required text is empty') {}
 /** A share with a body that is not an active registered agency names no legal basis. */
-export class LegalBasisRequiredError extends kind('LegalBasisRequiredError', 'LEGAL_BASIS_REQUIRED', 'a share outside the registered agencies needs a legal basis') {}
+export class LegalBasisRequiredError extends kind('LegalBasisRequiredError', 'LEGAL_BASIS_REQUIRED', 422, 'a share outside the registered agencies needs a legal basis') {}

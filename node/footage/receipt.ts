@@ -3,19 +3,11 @@
 // and that the entry is included in the tree of a checkpoint the agency signed ("logged"). Whether that
 // checkpoint is also anchored on chain is `anchorStatus`.
 import {
-  consentId as idOfConsent, decodeLogEntry, encodeLogEntry, hashLeaf, requestId as idOfRequest, signTyped,
+  consentId as idOfConsent, decodeLogEntry, encodeLogEntry, fromHex, hashLeaf, toHex, requestId as idOfRequest, signTyped,
   verifyCheckpoint, verifyInclusion, verifySigned, verifyConsistency, type Checkpoint, type DeliveryEntry,
   type Domain, type ReceiptStatus, type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { InvalidReceiptError } from './errors.js'
-
-export function hexToBytes (hex: string): Uint8Array {
-  return Uint8Array.from(hex.slice(2).match(/../g) ?? [], (b) => parseInt(b, 16))
-}
-
-export function bytesToHex (bytes: Uint8Array): string {
-  return '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /** The one `delivery` entry of a consent: its clips' CIDs and sizes, at `at` (unix seconds). */
 export function deliveryEntry (consent: SignedConsent, at: number): DeliveryEntry {
@@ -35,7 +27,7 @@ export function signReceipt (init: { consent: SignedConsent, logIndex: number, c
     request: init.consent.message.request,
     logIndex: init.logIndex,
     checkpoint: init.checkpoint,
-    proof: init.proof.map(bytesToHex)
+    proof: init.proof.map(toHex)
   }, init.domain, init.agencyKey)
 }
 
@@ -71,7 +63,7 @@ export function verifyReceipt (init: { receipt: SignedReceipt, entryBytes: Uint8
   let checkpoint: Checkpoint
   try { checkpoint = verifyCheckpoint(r.checkpoint, agency, domain.chainId) } catch (err) { refuse('checkpoint', err) }
   try {
-    verifyInclusion(hashLeaf(init.entryBytes), r.logIndex, checkpoint.size, r.proof.map(hexToBytes), checkpoint.root)
+    verifyInclusion(hashLeaf(init.entryBytes), r.logIndex, checkpoint.size, r.proof.map(fromHex), checkpoint.root)
   } catch (err) { refuse('inclusion proof', err) }
   return { logIndex: r.logIndex, checkpoint }
 }
@@ -97,9 +89,9 @@ export interface ConsistencySource {
 export async function anchorStatus (checkpoint: Checkpoint, agency: string, chain: AnchorSource, log: ConsistencySource): Promise<ReceiptStatus> {
   const anchor = await chain.latestAnchor(agency)
   if (anchor === undefined || anchor.treeSize < checkpoint.size) return 'logged'
-  const anchoredRoot = hexToBytes(anchor.root)
+  const anchoredRoot = fromHex(anchor.root)
   if (anchor.treeSize === checkpoint.size) {
-    if (bytesToHex(anchoredRoot) !== bytesToHex(checkpoint.root)) refuse('split view')
+    if (toHex(anchoredRoot) !== toHex(checkpoint.root)) refuse('split view')
     return 'publicly-anchored'
   }
   const proof = await log.consistency(checkpoint.size, anchor.treeSize)

@@ -10,15 +10,13 @@
 // Checkpoints: the log issues one after a group lands, at most once per `checkpointIntervalMs`, so while
 // entries arrive there is one at least that often, and a lone append gets one at once. Each is stored
 // (fsync) before anyone can see it, so every checkpoint ever served survives a crash.
-import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { secp256k1 } from '@noble/curves/secp256k1.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js'
 import {
   CompactRange, IndexOutOfRangeError, EntryTooLargeError, MAX_ENTRY_SIZE, checkpointOrigin, consistencyProof,
   equalHashes, inclusionProof, openCheckpoint, rootAt, rootNodes, signCheckpoint
 } from '../../protocol/tlog/index.js'
+import { addressOfPrivateKey, fromHex } from '../../protocol/index.js'
+import { nodeTreeHasher } from '../crypto/index.js'
 import { InvalidAgencyKeyError, InvalidEntryError, LogClosedError, LogCorruptedError, LogWriteError } from './errors.js'
 import { CHECKPOINT_END, CHECKPOINT_FIRST, SIZE_KEY, checkpointKey, entryKey, hashKey } from './keys.js'
 import { LevelHashReader, isStoredLevel } from './level-hash-reader.js'
@@ -177,7 +175,7 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
       const ops: PutOperation[] = []
       for (const { entry } of group) {
         ops.push({ type: 'put', key: entryKey(range.size), value: entry, sublevel })
-        range.append(leafHash(entry), (level, index, hash) => {
+        range.append(nodeTreeHasher.leaf(entry), (level, index, hash) => {
           if (isStoredLevel(level)) ops.push({ type: 'put', key: hashKey(level, index), value: hash, sublevel })
         })
       }
@@ -318,23 +316,15 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
   }
 }
 
-const LEAF_PREFIX = new Uint8Array([0])
-
-/** RFC 9162 leaf hash, as protocol's hashLeaf, with Node's native SHA-256 (the append path's main hash). */
-function leafHash (entry: Uint8Array): Uint8Array {
-  const digest = createHash('sha256').update(LEAF_PREFIX).update(entry).digest()
-  return new Uint8Array(digest.buffer, digest.byteOffset, digest.byteLength)
-}
-
 interface AgencyKey { bytes: Uint8Array, agency: string, origin: string }
 
 function agencyKeyOf (agencyKey: string | Uint8Array, chainId: number | bigint): AgencyKey {
   let bytes: Uint8Array
   let agency: string
   try {
-    bytes = typeof agencyKey === 'string' ? hexToBytes(agencyKey.replace(/^0x/, '')) : agencyKey.slice()
-    // The Ethereum address: the last 20 bytes of keccak256 of the uncompressed public key (without 0x04).
-    agency = '0x' + bytesToHex(keccak_256(secp256k1.getPublicKey(bytes, false).subarray(1)).subarray(12))
+    bytes = typeof agencyKey === 'string' ? fromHex(agencyKey) : agencyKey.slice()
+    // Lowercase, as the checkpoint origin names it.
+    agency = addressOfPrivateKey(bytes).toLowerCase()
   } catch (cause) {
     throw new InvalidAgencyKeyError(cause)
   }

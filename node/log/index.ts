@@ -9,7 +9,7 @@ export {
   InvalidAnchorIntervalError, InvalidAgencyKeyError
 } from './errors.js'
 export { readLogResource, type LogResource, MAX_RESOURCE_BYTES, IMMUTABLE, SHORT_LIVED, CHECKPOINT_PATH } from './log-resource.js'
-export { logRoutes, logErrorStatuses, type LogSource } from './log-routes.js'
+export { logRoutes, type LogSource } from './log-routes.js'
 export { AUDIT_PROTOCOL, handleAuditProtocol, fetchAuditResource } from './audit-protocol.js'
 export {
   Anchorer, type AnchorerInit, type AnchorerEvents, type AnchorRecord, type AnchorChain,

@@ -7,14 +7,6 @@ import type { AgencyLog } from './agency-log.js'
 import { LogClosedError } from './errors.js'
 import { CHECKPOINT_PATH, readLogResource } from './log-resource.js'
 
-/** HTTP statuses of the log's error codes (also for `api.mapErrors`). */
-export const logErrorStatuses: Record<string, number> = {
-  INVALID_TILE_PATH: 400,
-  UNKNOWN_LOG_PATH: 400,
-  TILE_NOT_FOUND: 404,
-  LOG_CLOSED: 503
-}
-
 /** The log, or a function that returns it once open (a node registers routes before its services start). */
 export type LogSource = AgencyLog | (() => AgencyLog | undefined)
 
@@ -29,8 +21,10 @@ async function serve (source: LogSource, path: string, reply: FastifyReply): Pro
       .type(resource.contentType)
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength))
   } catch (err) {
-    const status = isPorchlightError(err) ? logErrorStatuses[err.code] : undefined
-    if (status === undefined || !isPorchlightError(err)) throw err
+    // A refusal answers here, uncached (the next checkpoint may cover the tile); a fault of the node goes to
+    // the API's handler, which logs it.
+    const status = isPorchlightError(err) ? err.status : undefined
+    if (!isPorchlightError(err) || status === undefined || (status >= 500 && !(err instanceof LogClosedError))) throw err
     return await reply.status(status).header('cache-control', 'no-cache').send({ error: { code: err.code, message: err.shortMessage } })
   }
 }

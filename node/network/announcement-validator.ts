@@ -3,9 +3,8 @@
 // messages cost no RPC and no signature recovery; then the registry (cached by the ChainClient), the
 // jurisdiction, the EIP-712 signature, the agency's signed checkpoint and the log inclusion proof.
 // Reject lowers the sender's gossipsub score; Ignore (duplicate, stale, registry unreachable) does not.
-import { hexToBytes } from '@noble/hashes/utils.js'
 import {
-  LIMITS, checkRequestLimits, decodeAnnouncement, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
+  LIMITS, checkRequestLimits, decodeAnnouncement, fromHex, toHex, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
   NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
   topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
   type Announcement, type Domain, type LogEntry, type Request, type Verification
@@ -69,10 +68,6 @@ export interface AnnouncementValidatorInit {
 }
 
 const ignorable = new Set(['DuplicateAnnouncementError', 'StaleAnnouncementError', 'RegistryUnavailableError'])
-
-export function toHex (bytes: Uint8Array): string {
-  return '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 export class AnnouncementValidator {
   readonly #registry: AgencyRegistryView
@@ -161,7 +156,7 @@ export class AnnouncementValidator {
     const { checkpoint } = openCheckpoint(a.checkpoint, origin)
     let proof: Uint8Array[]
     try {
-      proof = a.proof.map((h) => hexToBytes(h.slice(2)))
+      proof = a.proof.map(fromHex)
     } catch (cause) {
       throw new InvalidProofError('proof hash is not hex', { field: 'proof', cause })
     }

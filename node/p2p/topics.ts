@@ -13,8 +13,10 @@ export { TopicValidatorResult } from '@libp2p/gossipsub'
 
 /** waitForMeshPeer was asked about a topic this node has not joined (it would never form a mesh). */
 export class TopicNotJoinedError extends PorchlightError {
+  static override readonly code = 'TOPIC_NOT_JOINED'
+  static override readonly status = 500
   constructor (topic: string) {
-    super('TOPIC_NOT_JOINED', `not subscribed to ${topic}`, { details: { topic } })
+    super(TopicNotJoinedError.code, `not subscribed to ${topic}`, { details: { topic } })
     this.name = 'TopicNotJoinedError'
   }
 }

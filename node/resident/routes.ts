@@ -4,7 +4,6 @@ import type { ResponseSchemaOf } from '../api/index.js'
 import { LIMITS, type CameraList, type CameraView, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
 import type { ResidentInbox } from './inbox.js'
 
-export const inboxRouteErrors = { INBOX_ITEM_NOT_FOUND: 404, INVALID_INBOX_POLICY: 400 }
 
 const idParams = {
   type: 'object',

@@ -5,5 +5,5 @@ export {
   ResidentFootage, residentFootage, type ResidentFootageInit, type ResidentFootageEvents, type ShareRecord, type ShareView, type ShareState,
   type ClipSource, type StoredClip, type InboxReader
 } from './resident-shares.js'
-export { footageRoutes, footageRouteErrors } from './routes.js'
+export { footageRoutes } from './routes.js'
 export { auditConsistency, AUDIT_PROTOCOL } from './log-client.js'

@@ -17,7 +17,8 @@ import { createConsent } from '../footage/consent.js'
 import {
   ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, ShareStateError, ShareWithdrawnError, UnknownClipError
 } from '../footage/errors.js'
-import { anchorStatus, bytesToHex, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
+import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
+import { toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
 import { auditConsistency } from './log-client.js'
@@ -204,7 +205,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
           ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
         })
         await this.#update(id, {
-          state: 'delivered', progress, receipt: delivery.receipt, entry: bytesToHex(delivery.entry),
+          state: 'delivered', progress, receipt: delivery.receipt, entry: toHex(delivery.entry),
           logIndex: delivery.verified.logIndex, checkpointSize: delivery.verified.checkpoint.size
         })
       } catch (err) {

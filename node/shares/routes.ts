@@ -3,17 +3,6 @@ import type { FastifyPluginAsync } from 'fastify'
 import { LIMITS, type ShareList, type ShareView } from '../../protocol/index.js'
 import type { ResidentFootage } from './resident-shares.js'
 
-export const footageRouteErrors: Record<string, number> = {
-  REQUEST_NOT_CONSENTABLE: 409,
-  UNKNOWN_CLIP: 404,
-  CLIP_NOT_MATCHING: 422,
-  SHARE_NOT_FOUND: 404,
-  SHARE_STATE: 409,
-  REMOTE_ERROR: 502,
-  PEER_HUNG_UP: 502,
-  STREAM_TIMEOUT: 504
-}
-
 const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } as const
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: cid } } as const
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const

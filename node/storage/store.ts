@@ -7,23 +7,29 @@ import { PorchlightError } from '../../protocol/errors.js'
 
 /** The database is held by another process (another `porchlight start` on the same directory). */
 export class StoreLockedError extends PorchlightError {
+  static override readonly code = 'STORE_LOCKED'
+  static override readonly status = 500
   constructor (location: string, cause: unknown) {
-    super('STORE_LOCKED', `${location} is in use by another process`, { cause, details: { location } })
+    super(StoreLockedError.code, `${location} is in use by another process`, { cause, details: { location } })
     this.name = 'StoreLockedError'
   }
 }
 
 /** Two parts of the node claimed one sublevel name; each concern needs its own. */
 export class SublevelInUseError extends PorchlightError {
+  static override readonly code = 'SUBLEVEL_IN_USE'
+  static override readonly status = 500
   constructor (name: string) {
-    super('SUBLEVEL_IN_USE', `sublevel '${name}' is already claimed`, { details: { name } })
+    super(SublevelInUseError.code, `sublevel '${name}' is already claimed`, { details: { name } })
     this.name = 'SublevelInUseError'
   }
 }
 
 export class InvalidSublevelNameError extends PorchlightError {
+  static override readonly code = 'INVALID_SUBLEVEL_NAME'
+  static override readonly status = 500
   constructor (name: string) {
-    super('INVALID_SUBLEVEL_NAME', `sublevel name '${name}' must match ${sublevelName}`, { details: { name } })
+    super(InvalidSublevelNameError.code, `sublevel name '${name}' must match ${sublevelName}`, { details: { name } })
     this.name = 'InvalidSublevelNameError'
   }
 }

@@ -3,32 +3,40 @@ import { PorchlightError } from '../errors.js'
 
 /** A string that is not an age recipient (`age1…`) the library can encrypt to. */
 export class InvalidRecipientError extends PorchlightError {
+  static override readonly code = 'INVALID_AGE_RECIPIENT'
+  static override readonly status = 400
   constructor (details: Record<string, unknown> = {}, cause?: unknown) {
-    super('INVALID_AGE_RECIPIENT', 'not a valid age recipient', { details, cause })
+    super(InvalidRecipientError.code, 'not a valid age recipient', { details, cause })
     this.name = 'InvalidRecipientError'
   }
 }
 
 /** A string or identity-file line that is not an age identity (`AGE-SECRET-KEY-1…`). */
 export class InvalidIdentityError extends PorchlightError {
+  static override readonly code = 'INVALID_AGE_IDENTITY'
+  static override readonly status = 400
   constructor (details: Record<string, unknown> = {}, cause?: unknown) {
-    super('INVALID_AGE_IDENTITY', 'not a valid age identity', { details, cause })
+    super(InvalidIdentityError.code, 'not a valid age identity', { details, cause })
     this.name = 'InvalidIdentityError'
   }
 }
 
 /** The age header is malformed, too long, or its MAC does not verify. */
 export class EnvelopeHeaderError extends PorchlightError {
+  static override readonly code = 'ENVELOPE_HEADER_INVALID'
+  static override readonly status = 400
   constructor (details: Record<string, unknown> = {}, cause?: unknown) {
-    super('ENVELOPE_HEADER_INVALID', 'invalid age header', { details, cause })
+    super(EnvelopeHeaderError.code, 'invalid age header', { details, cause })
     this.name = 'EnvelopeHeaderError'
   }
 }
 
 /** None of the given identities can unwrap the file key: the clip was encrypted to someone else. */
 export class EnvelopeNoMatchingIdentityError extends PorchlightError {
+  static override readonly code = 'ENVELOPE_NO_MATCHING_IDENTITY'
+  static override readonly status = 422
   constructor (details: Record<string, unknown> = {}) {
-    super('ENVELOPE_NO_MATCHING_IDENTITY', 'no identity matches the age file', { details })
+    super(EnvelopeNoMatchingIdentityError.code, 'no identity matches the age file', { details })
     this.name = 'EnvelopeNoMatchingIdentityError'
   }
 }
@@ -38,8 +46,10 @@ export class EnvelopeNoMatchingIdentityError extends PorchlightError {
  * or breaks the STREAM rules (an empty final chunk after data). No plaintext of that chunk is released.
  */
 export class EnvelopeDecryptError extends PorchlightError {
+  static override readonly code = 'ENVELOPE_DECRYPT_FAILED'
+  static override readonly status = 422
   constructor (details: Record<string, unknown> = {}) {
-    super('ENVELOPE_DECRYPT_FAILED', 'age payload does not authenticate', { details })
+    super(EnvelopeDecryptError.code, 'age payload does not authenticate', { details })
     this.name = 'EnvelopeDecryptError'
   }
 }
@@ -49,24 +59,30 @@ export class EnvelopeDecryptError extends PorchlightError {
  * exactly after a chunk that authenticates as a non-final one (a cut at a chunk boundary).
  */
 export class EnvelopeTruncatedError extends PorchlightError {
+  static override readonly code = 'ENVELOPE_TRUNCATED'
+  static override readonly status = 400
   constructor (details: Record<string, unknown> = {}) {
-    super('ENVELOPE_TRUNCATED', 'age file is truncated', { details })
+    super(EnvelopeTruncatedError.code, 'age file is truncated', { details })
     this.name = 'EnvelopeTruncatedError'
   }
 }
 
 /** The output stream was cancelled by its reader before the clip was complete. */
 export class EnvelopeAbortedError extends PorchlightError {
+  static override readonly code = 'ENVELOPE_ABORTED'
+  static override readonly status = 500
   constructor (details: Record<string, unknown> = {}, cause?: unknown) {
-    super('ENVELOPE_ABORTED', 'envelope stream cancelled before the end', { details, cause })
+    super(EnvelopeAbortedError.code, 'envelope stream cancelled before the end', { details, cause })
     this.name = 'EnvelopeAbortedError'
   }
 }
 
 /** A size that cannot be a clip's or an age file's size (negative, fractional, or impossible for STREAM). */
 export class EnvelopeSizeError extends PorchlightError {
+  static override readonly code = 'ENVELOPE_INVALID_SIZE'
+  static override readonly status = 400
   constructor (details: Record<string, unknown> = {}) {
-    super('ENVELOPE_INVALID_SIZE', 'impossible envelope size', { details })
+    super(EnvelopeSizeError.code, 'impossible envelope size', { details })
     this.name = 'EnvelopeSizeError'
   }
 }

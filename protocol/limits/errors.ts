@@ -9,6 +9,8 @@ export interface LimitDetails {
 
 /** The common base of the limit errors, so a relay can tell "outside the limits" from "malformed". */
 export class LimitExceededError extends PorchlightError {
+  // A well-formed request outside the limits: each subclass has its own code, all share this status.
+  static override readonly status: number = 422
   declare readonly details: LimitDetails & Record<string, unknown>
   constructor (code: string, shortMessage: string, details: LimitDetails) {
     super(code, shortMessage, { details: { ...details } })
@@ -17,38 +19,62 @@ export class LimitExceededError extends PorchlightError {
 }
 
 export class AreaTooLargeError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('AREA_TOO_LARGE', 'incident area is larger than allowed', d); this.name = 'AreaTooLargeError' }
+  static override readonly code = 'AREA_TOO_LARGE'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(AreaTooLargeError.code, 'incident area is larger than allowed', d); this.name = 'AreaTooLargeError' }
 }
 export class WindowTooLongError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('WINDOW_TOO_LONG', 'time window is longer than allowed', d); this.name = 'WindowTooLongError' }
+  static override readonly code = 'WINDOW_TOO_LONG'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(WindowTooLongError.code, 'time window is longer than allowed', d); this.name = 'WindowTooLongError' }
 }
 export class WindowTooShortError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('WINDOW_TOO_SHORT', 'time window is shorter than allowed', d); this.name = 'WindowTooShortError' }
+  static override readonly code = 'WINDOW_TOO_SHORT'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(WindowTooShortError.code, 'time window is shorter than allowed', d); this.name = 'WindowTooShortError' }
 }
 export class WindowInFutureError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('WINDOW_IN_FUTURE', 'time window ends after the request was issued', d); this.name = 'WindowInFutureError' }
+  static override readonly code = 'WINDOW_IN_FUTURE'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(WindowInFutureError.code, 'time window ends after the request was issued', d); this.name = 'WindowInFutureError' }
 }
 export class WindowTooOldError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('WINDOW_TOO_OLD', 'time window starts too long before the request', d); this.name = 'WindowTooOldError' }
+  static override readonly code = 'WINDOW_TOO_OLD'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(WindowTooOldError.code, 'time window starts too long before the request', d); this.name = 'WindowTooOldError' }
 }
 export class LifetimeTooLongError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('LIFETIME_TOO_LONG', 'request lives longer than allowed', d); this.name = 'LifetimeTooLongError' }
+  static override readonly code = 'LIFETIME_TOO_LONG'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(LifetimeTooLongError.code, 'request lives longer than allowed', d); this.name = 'LifetimeTooLongError' }
 }
 export class LifetimeTooShortError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('LIFETIME_TOO_SHORT', 'request expires before it is issued', d); this.name = 'LifetimeTooShortError' }
+  static override readonly code = 'LIFETIME_TOO_SHORT'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(LifetimeTooShortError.code, 'request expires before it is issued', d); this.name = 'LifetimeTooShortError' }
 }
 export class ExpiredError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('EXPIRED', 'request has expired', d); this.name = 'ExpiredError' }
+  static override readonly code = 'EXPIRED'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(ExpiredError.code, 'request has expired', d); this.name = 'ExpiredError' }
 }
 export class NotYetValidError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('NOT_YET_VALID', 'request is issued in the future', d); this.name = 'NotYetValidError' }
+  static override readonly code = 'NOT_YET_VALID'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(NotYetValidError.code, 'request is issued in the future', d); this.name = 'NotYetValidError' }
 }
 export class RetentionTooLongError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('RETENTION_TOO_LONG', 'retention promise is longer than allowed', d); this.name = 'RetentionTooLongError' }
+  static override readonly code = 'RETENTION_TOO_LONG'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(RetentionTooLongError.code, 'retention promise is longer than allowed', d); this.name = 'RetentionTooLongError' }
 }
 export class UnknownCategoryError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('UNKNOWN_CATEGORY', 'category is not in the closed list', d); this.name = 'UnknownCategoryError' }
+  static override readonly code = 'UNKNOWN_CATEGORY'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(UnknownCategoryError.code, 'category is not in the closed list', d); this.name = 'UnknownCategoryError' }
 }
 export class TextTooLongError extends LimitExceededError {
-  constructor (d: LimitDetails) { super('TEXT_TOO_LONG', 'text is longer than allowed', d); this.name = 'TextTooLongError' }
+  static override readonly code = 'TEXT_TOO_LONG'
+  static override readonly status = 422
+  constructor (d: LimitDetails) { super(TextTooLongError.code, 'text is longer than allowed', d); this.name = 'TextTooLongError' }
 }

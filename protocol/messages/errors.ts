@@ -5,8 +5,10 @@ import { PorchlightError } from '../errors.js'
  * number out of range, a bad format. `details.field` names the field (`message.clips[2].size`).
  */
 export class MalformedMessageError extends PorchlightError {
+  static override readonly code = 'MALFORMED_MESSAGE'
+  static override readonly status = 400
   constructor (field: string, reason: string, options: { cause?: unknown, value?: unknown } = {}) {
-    super('MALFORMED_MESSAGE', `malformed message: ${field === '' ? '(root)' : field}: ${reason}`, {
+    super(MalformedMessageError.code, `malformed message: ${field === '' ? '(root)' : field}: ${reason}`, {
       cause: options.cause,
       details: { field, reason, ...(shortValue(options.value) ? { value: options.value } : {}) }
     })
@@ -16,8 +18,10 @@ export class MalformedMessageError extends PorchlightError {
 
 /** Encoded bytes larger than the limit for their kind, rejected before decoding. */
 export class MessageTooLargeError extends PorchlightError {
+  static override readonly code = 'MESSAGE_TOO_LARGE'
+  static override readonly status = 422
   constructor (kind: string, size: number, limit: number) {
-    super('MESSAGE_TOO_LARGE', `${kind} is ${size} bytes, limit ${limit}`, { details: { field: kind, size, limit } })
+    super(MessageTooLargeError.code, `${kind} is ${size} bytes, limit ${limit}`, { details: { field: kind, size, limit } })
     this.name = 'MessageTooLargeError'
   }
 }

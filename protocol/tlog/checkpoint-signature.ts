@@ -5,6 +5,8 @@
 // C2SP reserves for types it has not assigned) followed by the identifier below and the 20-byte address.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
+import { fromHex } from '../codec/hex.js'
+import { addressFromPublicKey } from '../signing/address.js'
 import { formatCheckpoint, parseCheckpoint, parseCheckpointOrigin, type Checkpoint } from './checkpoint.js'
 import {
   InvalidCheckpointError, InvalidCheckpointSignatureError, MissingSignatureError, WrongOriginError, WrongSignerError
@@ -13,14 +15,6 @@ import { formatSignedNote, noteKeyId, parseSignedNote } from './signed-note.js'
 
 const SIGNATURE_TYPE = new Uint8Array([0xff, ...new TextEncoder().encode('porchlight/eip191-secp256k1')])
 const SIGNATURE_LENGTH = 65
-
-function hexToBytes (hex: string): Uint8Array {
-  return Uint8Array.from(hex.slice(2).match(/../g)!, (b) => parseInt(b, 16))
-}
-
-function bytesToHex (bytes: Uint8Array): string {
-  return '0x' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
-}
 
 /** EIP-191 `personal_sign` hash: keccak256("\x19Ethereum Signed Message:\n" ‖ byte length ‖ message). */
 export function hashPersonalMessage (message: string): Uint8Array {
@@ -34,14 +28,13 @@ export function hashPersonalMessage (message: string): Uint8Array {
 
 /** The Ethereum address (lowercase) of an uncompressed or compressed secp256k1 public key. */
 function addressOfPublicKey (publicKey: Uint8Array): string {
-  const uncompressed = secp256k1.Point.fromBytes(publicKey).toBytes(false)
-  return bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12))
+  return addressFromPublicKey(secp256k1.Point.fromBytes(publicKey).toBytes(false)).toLowerCase()
 }
 
 /** The key id of an agency's checkpoint key (name = origin). */
 export function checkpointKeyId (origin: string, agency: string): number {
   if (typeof agency !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(agency)) throw new InvalidCheckpointError('agency', 'not a 20-byte hex address', { value: agency })
-  return noteKeyId(origin, SIGNATURE_TYPE, hexToBytes(agency.toLowerCase()))
+  return noteKeyId(origin, SIGNATURE_TYPE, fromHex(agency.toLowerCase()))
 }
 
 /**

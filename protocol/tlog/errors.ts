@@ -4,104 +4,130 @@ import { PorchlightError } from '../errors.js'
 
 /** A proof does not prove what it claims: wrong length, wrong hash, wrong index or size, bad root. */
 export class InvalidProofError extends PorchlightError {
+  static override readonly code = 'INVALID_PROOF'
+  static override readonly status = 422
   constructor (reason: string, details: Record<string, unknown> = {}) {
-    super('INVALID_PROOF', `invalid proof: ${reason}`, { details: { reason, ...details } })
+    super(InvalidProofError.code, `invalid proof: ${reason}`, { details: { reason, ...details } })
     this.name = 'InvalidProofError'
   }
 }
 
 /** An index or tree size outside what the tree (or the call) allows. */
 export class IndexOutOfRangeError extends PorchlightError {
+  static override readonly code = 'INDEX_OUT_OF_RANGE'
+  static override readonly status = 400
   constructor (field: string, value: unknown, limit: unknown) {
-    super('INDEX_OUT_OF_RANGE', `${field} out of range`, { details: { field, value, limit } })
+    super(IndexOutOfRangeError.code, `${field} out of range`, { details: { field, value, limit } })
     this.name = 'IndexOutOfRangeError'
   }
 }
 
 /** A hash that is not 32 bytes where a SHA-256 hash is required. */
 export class InvalidHashError extends PorchlightError {
+  static override readonly code = 'INVALID_HASH'
+  static override readonly status = 400
   constructor (field: string, length: number) {
-    super('INVALID_HASH', `${field} is not a 32-byte hash`, { details: { field, length, limit: 32 } })
+    super(InvalidHashError.code, `${field} is not a 32-byte hash`, { details: { field, length, limit: 32 } })
     this.name = 'InvalidHashError'
   }
 }
 
 /** A hash reader does not hold a node that a proof or root needs. */
 export class MissingHashError extends PorchlightError {
+  static override readonly code = 'MISSING_HASH'
+  static override readonly status = 500
   constructor (level: number, index: number, options: { cause?: unknown } = {}) {
-    super('MISSING_HASH', `no hash stored for node ${level}/${index}`, { ...options, details: { level, index } })
+    super(MissingHashError.code, `no hash stored for node ${level}/${index}`, { ...options, details: { level, index } })
     this.name = 'MissingHashError'
   }
 }
 
 /** Checkpoint text (or a checkpoint to be formatted) that breaks C2SP tlog-checkpoint. */
 export class InvalidCheckpointError extends PorchlightError {
+  static override readonly code = 'INVALID_CHECKPOINT'
+  static override readonly status = 400
   constructor (field: string, reason: string, details: Record<string, unknown> = {}) {
-    super('INVALID_CHECKPOINT', `invalid checkpoint ${field}: ${reason}`, { details: { field, reason, ...details } })
+    super(InvalidCheckpointError.code, `invalid checkpoint ${field}: ${reason}`, { details: { field, reason, ...details } })
     this.name = 'InvalidCheckpointError'
   }
 }
 
 /** Text that is not a well-formed C2SP signed note. */
 export class InvalidNoteError extends PorchlightError {
+  static override readonly code = 'INVALID_NOTE'
+  static override readonly status = 400
   constructor (reason: string, details: Record<string, unknown> = {}) {
-    super('INVALID_NOTE', `invalid signed note: ${reason}`, { details: { reason, ...details } })
+    super(InvalidNoteError.code, `invalid signed note: ${reason}`, { details: { reason, ...details } })
     this.name = 'InvalidNoteError'
   }
 }
 
 /** A checkpoint from another log than the one expected. */
 export class WrongOriginError extends PorchlightError {
+  static override readonly code = 'WRONG_ORIGIN'
+  static override readonly status = 422
   constructor (expected: string, value: string) {
-    super('WRONG_ORIGIN', 'checkpoint origin is not the expected one', { details: { field: 'origin', expected, value } })
+    super(WrongOriginError.code, 'checkpoint origin is not the expected one', { details: { field: 'origin', expected, value } })
     this.name = 'WrongOriginError'
   }
 }
 
 /** A checkpoint signed by (or for) another key than the agency's. */
 export class WrongSignerError extends PorchlightError {
+  static override readonly code = 'WRONG_SIGNER'
+  static override readonly status = 422
   constructor (expected: string, value: string) {
-    super('WRONG_SIGNER', 'checkpoint is not signed by the expected agency', { details: { field: 'signer', expected, value } })
+    super(WrongSignerError.code, 'checkpoint is not signed by the expected agency', { details: { field: 'signer', expected, value } })
     this.name = 'WrongSignerError'
   }
 }
 
 /** A note carries no signature line by the expected key (name and key id). */
 export class MissingSignatureError extends PorchlightError {
+  static override readonly code = 'MISSING_SIGNATURE'
+  static override readonly status = 422
   constructor (keyName: string, keyId: number) {
-    super('MISSING_SIGNATURE', 'note has no signature by the expected key', { details: { keyName, keyId } })
+    super(MissingSignatureError.code, 'note has no signature by the expected key', { details: { keyName, keyId } })
     this.name = 'MissingSignatureError'
   }
 }
 
 /** A signature line by the expected key whose bytes are not a valid signature. */
 export class InvalidCheckpointSignatureError extends PorchlightError {
+  static override readonly code = 'INVALID_CHECKPOINT_SIGNATURE'
+  static override readonly status = 422
   constructor (reason: string, options: { cause?: unknown } = {}) {
-    super('INVALID_CHECKPOINT_SIGNATURE', `invalid checkpoint signature: ${reason}`, { ...options, details: { reason } })
+    super(InvalidCheckpointSignatureError.code, `invalid checkpoint signature: ${reason}`, { ...options, details: { reason } })
     this.name = 'InvalidCheckpointSignatureError'
   }
 }
 
 /** A path that is not a canonical C2SP tlog-tiles path. */
 export class InvalidTilePathError extends PorchlightError {
+  static override readonly code = 'INVALID_TILE_PATH'
+  static override readonly status = 400
   constructor (path: string, reason: string) {
-    super('INVALID_TILE_PATH', `invalid tile path: ${reason}`, { details: { field: 'path', value: path, reason } })
+    super(InvalidTilePathError.code, `invalid tile path: ${reason}`, { details: { field: 'path', value: path, reason } })
     this.name = 'InvalidTilePathError'
   }
 }
 
 /** Tile or entry-bundle bytes that do not decode to the expected width. */
 export class InvalidTileError extends PorchlightError {
+  static override readonly code = 'INVALID_TILE'
+  static override readonly status = 400
   constructor (reason: string, details: Record<string, unknown> = {}) {
-    super('INVALID_TILE', `invalid tile: ${reason}`, { details: { reason, ...details } })
+    super(InvalidTileError.code, `invalid tile: ${reason}`, { details: { reason, ...details } })
     this.name = 'InvalidTileError'
   }
 }
 
 /** A log entry too long for an entry bundle's uint16 length prefix. */
 export class EntryTooLargeError extends PorchlightError {
+  static override readonly code = 'ENTRY_TOO_LARGE'
+  static override readonly status = 422
   constructor (size: number, limit: number) {
-    super('ENTRY_TOO_LARGE', 'log entry longer than an entry bundle allows', { details: { field: 'entry', value: size, limit } })
+    super(EntryTooLargeError.code, 'log entry longer than an entry bundle allows', { details: { field: 'entry', value: size, limit } })
     this.name = 'EntryTooLargeError'
   }
 }

@@ -2,7 +2,7 @@
 // appends its `request` entry to an in-memory log, signs a checkpoint and attaches the inclusion proof.
 import { hexToBytes } from '@noble/hashes/utils.js'
 import {
-  addressOfPrivateKey, checkpointOrigin, encodeAnnouncement, encodeLogEntry, MemoryTree, requestId, signCheckpoint,
+  addressOfPrivateKey, checkpointOrigin, toHex, encodeAnnouncement, encodeLogEntry, MemoryTree, requestId, signCheckpoint,
   signTyped, type Announcement, type Domain, type LogEntry, type Request, type SignedRequest
 } from '../../protocol/index.js'
 import { sampleRequest } from './messages.js'
@@ -14,7 +14,6 @@ export interface Announced {
   bytes: Uint8Array
 }
 
-const toHex = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
 
 export class TestAgency {
   readonly key: string

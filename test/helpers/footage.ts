@@ -12,7 +12,7 @@ import { nodeEnvelopeCrypto } from '../../node/crypto/index.js'
 import { FOOTAGE_PROTOCOL } from '../../node/footage/index.js'
 import { FootageReceiver, FootageVault, type AgencyRequestRecord, type DeliveryRecord, type FootageLog } from '../../node/deliveries/index.js'
 import { AGENCY, AGENCY_KEY, DOMAIN, NOW, sampleRequest } from './messages.js'
-import { hexToBytes } from '../../node/footage/receipt.js'
+import { fromHex as hexToBytes } from '../../protocol/index.js'
 
 /** An append-only log in memory, checkpoints signed by the agency key, for the receiver. */
 export class MemoryFootageLog implements FootageLog {

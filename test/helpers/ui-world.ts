@@ -3,7 +3,7 @@
 // proofs, a delivery with its signed receipt. Everything a browser verifies is genuinely signed and proven.
 import { hexToBytes } from '@noble/hashes/utils.js'
 import {
-  MemoryTree, areaFromCircle, checkpointOrigin, encodeLogEntry, requestId, signCheckpoint, signTyped,
+  MemoryTree, areaFromCircle, checkpointOrigin, toHex, encodeLogEntry, requestId, signCheckpoint, signTyped,
   type Domain, type LogEntry, type Request, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { AGENCY, AGENCY_KEY, CLIP_CIDS, DOMAIN, ageRecipientOf, peerIdOf } from './messages.js'
@@ -37,8 +37,7 @@ export function liveRequest (overrides: Partial<Request> = {}): Request {
   }
 }
 
-export const toHex = (b: Uint8Array): string => '0x' + Buffer.from(b).toString('hex')
-
+export { toHex }
 /** An agency's log in memory, signing a checkpoint whenever asked. */
 export class FixtureLog {
   readonly tree = new MemoryTree()

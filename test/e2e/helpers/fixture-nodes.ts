@@ -12,12 +12,12 @@ import {
   type PolicyView, type Role, type ShareList, type ShareView, type Verification
 } from '../../../protocol/index.js'
 import { createApiServer, type ApiServer } from '../../../node/api/index.js'
-import { ClipNotFoundError, ClipTooLargeError, UnknownCameraError, clipErrorStatuses, matchingClips } from '../../../node/clips/index.js'
+import { ClipNotFoundError, ClipTooLargeError, UnknownCameraError, matchingClips } from '../../../node/clips/index.js'
 import type { Camera } from '../../../node/config/index.js'
 import { ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, UnknownClipError, createConsent } from '../../../node/footage/index.js'
-import { footageRouteErrors, type ShareRecord } from '../../../node/shares/index.js'
+import type { ShareRecord } from '../../../node/shares/index.js'
 import {
-  InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, inboxRouteErrors, mergePolicies, toInboxPolicy, type InboxItem
+  InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, mergePolicies, toInboxPolicy, type InboxItem
 } from '../../../node/resident/index.js'
 import { AGENCY, CENTER, DOMAIN, FixtureLog, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
 
@@ -111,7 +111,6 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
   const touch = (share: ShareRecord, patch: Partial<ShareRecord>): void => { Object.assign(share, patch, { updatedAt: nowSeconds() }) }
 
   const fixture = await serve(uiDir, 'resident', 'maple street', (api) => {
-    api.mapErrors({ ...inboxRouteErrors, ...footageRouteErrors, ...clipErrorStatuses })
     api.addRoutes(async (app) => {
       const itemOf = (req: { params: unknown }): InboxItem => {
         const id = (req.params as { id: string }).id

@@ -22,7 +22,7 @@ import { AgencyFootage, type AgencyRequestRecord } from '../../../node/deliverie
 import { byteStream, randomClip } from '../../support/byte-streams.js'
 import { MemoryFootageLog, now } from '../../helpers/footage.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
-import { bytesToHex } from '../../../node/footage/receipt.js'
+import { toHex as bytesToHex } from '../../../protocol/index.js'
 
 const HERE = { name: 'porch', lat: 47.6062, lng: -122.3321 }
 const FAR = { name: 'cabin', lat: 47.7, lng: -122.1 }

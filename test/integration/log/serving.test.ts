@@ -11,7 +11,7 @@ import type { PorchlightError } from '../../../protocol/errors.js'
 import { createApiServer } from '../../../node/api/index.js'
 import { createPorchlightLibp2p } from '../../../node/p2p/index.js'
 import {
-  AUDIT_PROTOCOL, AgencyLog, fetchAuditResource, handleAuditProtocol, logErrorStatuses, logRoutes
+  AUDIT_PROTOCOL, AgencyLog, fetchAuditResource, handleAuditProtocol, logRoutes
 } from '../../../node/log/index.js'
 import { AGENCY, AGENCY_KEY, CHAIN_ID, entryFor, tempStore } from '../../helpers/log-store.js'
 
@@ -24,7 +24,6 @@ async function servedLog (t: { after: (fn: () => Promise<void>) => void }): Prom
   await Promise.all(Array.from({ length: SIZE }, async (_, i) => await log.append(entryFor(i, 4 + (i % 40)))))
   await log.checkpointCovering(SIZE - 1)
   const api = createApiServer({ token: 'x'.repeat(32), staticDir: false })
-  api.mapErrors(logErrorStatuses)
   api.addRoutes(logRoutes(log))
   await api.start()
   t.after(async () => { await api.stop(); await log.close(); await store.destroy() })

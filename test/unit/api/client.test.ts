@@ -47,7 +47,7 @@ test('a call sends the token, fills the path, sends JSON and returns the answer'
 test('a refusal is a NodeApiError with the node\'s code and the status', async (t) => {
   const { url } = await serve(t, (_, res) => { json(res, 404, { error: { code: 'FOOTAGE_NOT_FOUND', message: 'no such clip' } }) })
   await assert.rejects(new NodeApiClient({ url, token: 't' }).call('DELETE /api/footage/:cid', { params: { cid: 'x' } }),
-    { name: 'NodeApiError', code: 'FOOTAGE_NOT_FOUND', status: 404 })
+    { name: 'NodeApiError', code: 'FOOTAGE_NOT_FOUND', httpStatus: 404 })
 })
 
 test('an answer that is not the API\'s JSON is an UnexpectedAnswerError', async (t) => {

@@ -10,6 +10,7 @@ const token = 'test-token-0123456789abcdef0123456789abcdef'
 const auth = { authorization: `Bearer ${token}` }
 
 class ThingExistsError extends PorchlightError {
+  static override readonly status = 409
   constructor () { super('THING_EXISTS', 'that thing exists'); this.name = 'ThingExistsError' }
 }
 class SecretFailureError extends PorchlightError {
@@ -20,7 +21,6 @@ function server (t: { after: (fn: () => Promise<void>) => void }, opts: { static
   const internal: unknown[] = []
   const api = createApiServer({ token, staticDir: opts.staticDir ?? false, onInternalError: (err) => { internal.push(err) } })
   const things = new Map<string, string>()
-  api.mapErrors({ THING_EXISTS: 409 })
   api.addRoutes(async (app) => {
     app.get('/api/things/:id', {
       schema: { params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } } }

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { encodeLogEntry, hashLeaf, verifyCheckpoint, signTyped, requestId, type SignedReceipt } from '../../../protocol/index.js'
 import { anchorStatus, createConsent, deliveryEntry, signReceipt, verifyReceipt } from '../../../node/footage/index.js'
-import { bytesToHex } from '../../../node/footage/receipt.js'
+import { toHex as bytesToHex } from '../../../protocol/index.js'
 import { MemoryFootageLog } from '../../helpers/footage.js'
 import { AGENCY, AGENCY_KEY, CLIP_CIDS, DOMAIN, NOW, signedRequest } from '../../helpers/messages.js'
 

@@ -3,8 +3,7 @@
 import type { ApiClient } from '../api/client.js'
 import { ErrorNote, Loading, fmtTime, short, useLoad } from '../components/ui.js'
 import { readLog } from '../verify/log-reader.js'
-import { bytesToHex } from '../verify/hex.js'
-import type { LogEntry } from '../../../protocol/index.js'
+import { toHex, type LogEntry } from '../../../protocol/index.js'
 
 function describe (e: LogEntry): string {
   switch (e.kind) {
@@ -26,7 +25,7 @@ export function Log ({ api, agency }: { api: ApiClient, agency: string }) {
       <h2 id='log-h'>Public log</h2>
       <div class='stats'>
         <div class='stat'><span class='stat-label'>Entries</span><span class='stat-value' data-log-size>{log.data?.checkpoint.size ?? '…'}</span></div>
-        <div class='stat'><span class='stat-label'>Root</span><span class='stat-value'><code>{log.data === undefined ? '…' : short(bytesToHex(log.data.checkpoint.root), 8)}</code></span></div>
+        <div class='stat'><span class='stat-label'>Root</span><span class='stat-value'><code>{log.data === undefined ? '…' : short(toHex(log.data.checkpoint.root), 8)}</code></span></div>
         <div class='stat'><span class='stat-label'>Latest anchor</span><span class='stat-value'>{latest === undefined ? (anchors.error === undefined ? 'none yet' : 'not reported') : `size ${latest.treeSize}, ${fmtTime(Math.floor(latest.recordedAt / 1000))}`}</span></div>
         <div class='stat'><span class='stat-label'>Checked here</span><span class='stat-value'>{log.data === undefined ? '…' : log.data.rootMatches === false ? '✗ root mismatch' : '✓ signature' + (log.data.rootMatches === true ? ', root' : '')}</span></div>
       </div>

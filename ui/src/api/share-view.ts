@@ -1,14 +1,13 @@
 // node/footage answers shares as its ShareView (the signed request and consent, the state, the delivery
 // entry as logged bytes, the receipt status 'logged' | 'publicly-anchored'); the Shares page reads the
 // flatter ShareRow. This maps one to the other at the API's edge; the node's shape is the only one read.
-import { decodeLogEntry, type DeliveryEntry } from '../../../protocol/index.js'
-import { hexToBytes } from '../verify/hex.js'
+import { decodeLogEntry, fromHex, type DeliveryEntry } from '../../../protocol/index.js'
 import type { ShareList, ShareRow, ShareView } from './types.js'
 
 function deliveryEntry (hex: string | undefined): DeliveryEntry | undefined {
   if (hex === undefined) return undefined
   try {
-    const entry = decodeLogEntry(hexToBytes(hex))
+    const entry = decodeLogEntry(fromHex(hex))
     return entry.kind === 'delivery' ? entry : undefined
   } catch {
     // Left out: the receipt check then says nothing rather than checking bytes it could not read.

@@ -4,10 +4,9 @@
 //    signed. Registration and jurisdiction need the registry, which only the node reads: those badges say
 //    "as reported by your node".
 import {
-  encodeLogEntry, hashLeaf, verifyCheckpoint, verifyInclusion, verifySigned, isInsideJurisdiction,
+  encodeLogEntry, hashLeaf, verifyCheckpoint, verifyInclusion, verifySigned, isInsideJurisdiction, fromHex,
   type Domain, type SignedRequest
 } from '../../../protocol/index.js'
-import { hexToBytes } from './hex.js'
 import type { InclusionEvidence, Verification } from '../api/types.js'
 
 export type BadgeState = 'ok' | 'fail' | 'unknown'
@@ -51,7 +50,7 @@ export function inclusionBadge (signed: SignedRequest, evidence: InclusionEviden
   try {
     const checkpoint = verifyCheckpoint(evidence.checkpoint, signed.message.agency, chainId)
     const leaf = hashLeaf(encodeLogEntry({ kind: 'request', request: signed }))
-    verifyInclusion(leaf, evidence.logIndex, checkpoint.size, evidence.proof.map(hexToBytes), checkpoint.root)
+    verifyInclusion(leaf, evidence.logIndex, checkpoint.size, evidence.proof.map(fromHex), checkpoint.root)
     return {
       state: 'ok',
       label: 'In the agency\'s public log',

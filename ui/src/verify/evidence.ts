@@ -3,10 +3,9 @@
 // agency whose signature must be on it comes from the evidence itself; whether that agency is registered is
 // then a question for the registry (the page shows the address to compare).
 import {
-  decodeLogEntry, encodeLogEntry, hashLeaf, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
+  decodeLogEntry, encodeLogEntry, hashLeaf, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote, fromHex,
   verifyInclusion, verifySigned, type Domain, type LogEntry, type SignedReceipt
 } from '../../../protocol/index.js'
-import { hexToBytes } from './hex.js'
 
 export interface Step {
   label: string
@@ -108,8 +107,8 @@ export function checkEvidenceValue (pasted: Evidence, registryDomain?: Domain): 
     const given = pasted.entry
     steps.push(step(`Entry ${logIndex} is in the log`, () => {
       if (root === undefined) throw new Error('no root: the checkpoint did not open')
-      const entry = typeof given === 'string' ? decodeLogEntry(hexToBytes(given)) : given
-      verifyInclusion(hashLeaf(encodeLogEntry(entry)), logIndex, size, proof.map(hexToBytes), root)
+      const entry = typeof given === 'string' ? decodeLogEntry(fromHex(given)) : given
+      verifyInclusion(hashLeaf(encodeLogEntry(entry)), logIndex, size, proof.map(fromHex), root)
       if (receipt !== undefined && entry.kind === 'delivery' && (entry.consent !== receipt.consent || entry.request !== receipt.request)) {
         throw new Error('the entry is about another consent or request than the receipt')
       }
