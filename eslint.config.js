@@ -52,7 +52,9 @@ export default defineConfig(
       '@typescript-eslint/no-import-type-side-effects': 'error',
       // A promise returned from inside `try` without `await` escapes its `catch` and `finally`. Only that case: the
       // code's `return await` elsewhere is harmless and gives better stack traces.
-      '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only']
+      '@typescript-eslint/return-await': ['error', 'error-handling-correctness-only'],
+      // A switch over a union (message kinds, roles) must say what happens to a member added later.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }]
     }
   },
   {
