@@ -57,7 +57,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     }
     const eventOnly = await deploy('EventOnlyAnchor')
     const storedMonotonic = await deploy('StoredMonotonicAnchor')
-    const call = async (c: Contract, size: number): Promise<number> => gas(await (await c.getFunction('anchor')(size, rootOf(`r${size}`))).wait())
+    const call = async (c: Contract, size: number): Promise<number> => gas(await (await c.getFunction('anchor').send(size, rootOf(`r${size}`))).wait())
 
     const transfer = gas(await (await agency.sendTransaction({ to: chain.accounts[3]!.address, value: 1n })).wait())
     const transferBaseline = { label: 'plain transfer', value: transfer }

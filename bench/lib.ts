@@ -52,7 +52,7 @@ export async function opsPerSecond (fn: () => unknown, opts: { rounds?: number, 
   for (let r = 0; r < rounds; r++) {
     let ops = 0
     const start = performance.now()
-    let elapsed = 0
+    let elapsed: number
     do {
       const n = await fn()
       ops += typeof n === 'number' ? n : 1

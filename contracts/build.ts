@@ -9,6 +9,12 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import solc from 'solc'
 
+// solc-js types its whole API as `any`; these are the two calls made here, as its README documents them.
+interface SolcJs {
+  compile: (input: string, callbacks: { import: typeof findImport }) => string
+  version: () => string
+}
+const compiler: SolcJs = solc
 const require = createRequire(import.meta.url)
 const contractsDir = dirname(fileURLToPath(import.meta.url))
 const openZeppelinDir = dirname(require.resolve('@openzeppelin/contracts/package.json'))
@@ -72,10 +78,10 @@ export function compileSources (sources: Record<string, string>): Map<string, Ar
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } }
     }
   }
-  const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as SolcOutput
+  const output = JSON.parse(compiler.compile(JSON.stringify(input), { import: findImport })) as SolcOutput
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error').map((e) => e.formattedMessage)
   if (errors.length > 0) throw new SolidityCompileError(errors)
-  const version = solc.version() as string
+  const version = compiler.version()
   const artifacts = new Map<string, Artifact>()
   for (const [sourceName, contracts] of Object.entries(output.contracts ?? {})) {
     for (const [contractName, c] of Object.entries(contracts)) {

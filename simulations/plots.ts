@@ -16,7 +16,8 @@ function escapeXml (text: string): string {
  * labelled with marks (e.g. Plot.text at the end of each line) rather than an HTML legend.
  */
 export function renderSvg ({ title, ...options }: PlotOptions): string {
-  const { document } = parseHTML('<!doctype html><html><body></body></html>')
+  // linkedom types its result as the DOM's `Window`, which this Node-only project has no lib for.
+  const { document } = parseHTML('<!doctype html><html><body></body></html>') as { document: unknown }
   const node = Plot.plot({
     ...options,
     document: document as never,

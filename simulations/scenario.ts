@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events'
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { joinTopic, leaveTopic, waitForMeshPeer, TopicValidatorResult, type PorchlightLibp2p } from '../node/p2p/index.js'
 import type { RequestNetwork } from '../node/network/index.js'
-import { areaFromCircle, decodeAnnouncement, encodeAnnouncement, LIMITS, topicCells, topicName, type Category, type RequestAnnouncement } from '../protocol/index.js'
+import { areaFromCircle, decodeAnnouncement, encodeAnnouncement, LIMITS, topicCells, topicName, type Category } from '../protocol/index.js'
 import { createCity, incidentSite, type City } from './city.js'
 import { createRandom, type Random } from './random.js'
 import { mean, summarize, type RequestMeasure, type Summary } from './measures.js'
@@ -109,7 +109,7 @@ function draftOf (incident: Incident, i: number, random: Random): Parameters<Wor
     caseCode: `SIM-${i}`,
     title: `Simulated incident ${i}`,
     details: 'Looking for footage of the street between the times given.',
-    category: random.pick(LIMITS.request.categories) as Category,
+    category: random.pick<Category>(LIMITS.request.categories),
     center: { lat: incident.lat, lng: incident.lng },
     radiusMeters: incident.radiusMeters,
     windowStart: new Date(now - 3 * 3600_000).toISOString(),
@@ -243,7 +243,7 @@ export async function runSimulation (opts: SimOptions): Promise<SimResults> {
         world, city, random, count: opts.adversaries!, ratePerSecond, transport: opts.transport, latencyMs: opts.latencyMs,
         ...(opts.heartbeatMs === undefined ? {} : { heartbeatMs: opts.heartbeatMs }),
         domain: { chainId: deployment.chainId, verifyingContract: deployment.contracts.AgencyRegistry },
-        ...(sample?.kind === 'request' ? { template: sample as RequestAnnouncement } : {}),
+        ...(sample?.kind === 'request' ? { template: sample } : {}),
         progress: say
       })
       try {

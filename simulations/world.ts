@@ -113,7 +113,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
     connectionMonitor: false
   }
   const listen = (name: string): string[] => [init.transport === 'memory' ? `/memory/${name}-${crypto.randomUUID()}` : '/ip4/127.0.0.1/tcp/0']
-  const meter = (node: PorchlightNode<any>): void => { meters.set(node.peerId.toString(), new TrafficMeter(node.libp2p, classifier, meters)) }
+  const meter = (node: Pick<PorchlightNode, 'peerId' | 'libp2p'>): void => { meters.set(node.peerId.toString(), new TrafficMeter(node.libp2p, classifier, meters)) }
 
   // The request identities (age keys) go to disk, as on a real agency node. Every wait below tolerates failure (it is
   // reported and shows in the figures), so nothing here throws with nodes left running.

@@ -30,7 +30,9 @@ export async function toApiError (res: Response): Promise<ApiError> {
     // Parsed defensively: a proxy in front of the node may answer anything.
     const { error } = JSON.parse(text) as Partial<ApiErrorBody>
     if (error?.code !== undefined) return new ApiError(res.status, error.code, error.message ?? error.code)
-  } catch {}
+  } catch {
+    // Not JSON: fall through to the status-only error below.
+  }
   return new ApiError(res.status, `HTTP_${res.status}`, text.slice(0, 200) || res.statusText || 'request failed')
 }
 

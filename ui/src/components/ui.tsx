@@ -23,7 +23,9 @@ export function Badge ({ badge }: { badge: BadgeData }) {
 export function ErrorNote ({ error, id }: { error: unknown, id?: string }) {
   if (error === undefined || error === null) return null
   const e = error as { code?: string, message?: string }
-  return <p class='error' role='alert' id={id}><strong>{e.code ?? 'Error'}</strong>{' '}{e.message ?? String(error)}</p>
+  // A thrown value with no message is shown as itself only if it is text; an object would read "[object Object]".
+  const message = e.message ?? (typeof error === 'string' ? error : 'unexpected error')
+  return <p class='error' role='alert' id={id}><strong>{e.code ?? 'Error'}</strong>{' '}{message}</p>
 }
 
 export function Progress ({ value, max, label }: { value: number, max: number, label: string }) {

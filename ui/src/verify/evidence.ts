@@ -59,7 +59,7 @@ function readPasted (text: string): Evidence {
   if (typeof value !== 'object' || value === null) throw new EvidenceFormatError('Expected a JSON object.')
   const v = value as Record<string, unknown>
   if (typeof v.signature === 'string' && typeof v.message === 'object') return { receipt: v as unknown as SignedReceipt }
-  return v as Evidence
+  return v
 }
 
 /**
