@@ -154,7 +154,7 @@ export class NodeApiClient {
   /** Calls a JSON route; resolves with the node's answer, or throws one of this file's errors. */
   async call<R extends NodeApiRoute> (route: R, ...[options]: {} extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>]): Promise<NodeApiRoutes[R]['response']> {
     const [method, template] = route.split(' ') as [string, string]
-    const path = fillPath(template, options?.params as Record<string, string> | undefined, options?.query)
+    const path = fillPath(template, options?.params, options?.query)
     const body = options?.body
     const res = await this.#fetch(method, path, body === undefined ? undefined : { data: new TextEncoder().encode(JSON.stringify(body)), contentType: 'application/json' })
     const text = await res.text()
@@ -171,7 +171,7 @@ export class NodeApiClient {
    */
   async fetch<R extends NodeApiRawRoute> (route: R, options: RawCallOptions<R>): Promise<Response> {
     const [method, template] = route.split(' ') as [string, string]
-    return await this.#fetch(method, fillPath(template, options.params as Record<string, string> | undefined, options.query), options.body)
+    return await this.#fetch(method, fillPath(template, options.params, options.query), options.body)
   }
 
   /** Whether the node serves `METHOD path` (path as in OpenAPI: `/api/inbox/{id}`), from its OpenAPI document. */
@@ -195,7 +195,7 @@ export class NodeApiClient {
         headers,
         // A stream goes out as it is read (`duplex: 'half'` is what undici needs for that).
         ...(body === undefined ? {} : { body: body.data as NonNullable<RequestInit['body']>, duplex: 'half' })
-      } as RequestInit)
+      })
     } catch (err) {
       throw new NodeUnreachableError(this.url, err)
     }

@@ -92,11 +92,11 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   app.addHook('onRoute', (route) => {
     checkRoute(route)
     if (route.config?.public !== true) {
-      route.schema = { ...route.schema, security: [{ bearer: [] }] } as typeof route.schema
+      route.schema = { ...route.schema, security: [{ bearer: [] }] }
     }
     const schema = (route.schema ?? {}) as { response?: Record<string, unknown>, hide?: boolean }
     if (schema.hide !== true) {
-      route.schema = { ...schema, response: { '4xx': { $ref: 'ErrorBody#' }, '5xx': { $ref: 'ErrorBody#' }, ...schema.response } } as typeof route.schema
+      route.schema = { ...schema, response: { '4xx': { $ref: 'ErrorBody#' }, '5xx': { $ref: 'ErrorBody#' }, ...schema.response } }
     }
   })
   app.addHook('onRequest', async (request) => {

@@ -100,7 +100,7 @@ export class FootageKeeper {
       const ciphertext = Readable.toWeb(file.createReadStream({ highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>
       const { plaintext } = await decryptClip(ciphertext, identities, this.#init.crypto === undefined ? {} : { crypto: this.#init.crypto })
       const { head, stream } = await peekStream(plaintext)
-      return { plaintext: Readable.fromWeb(stream as import('node:stream/web').ReadableStream<Uint8Array>), size: clip.size, contentType: sniffMediaType(head), accessIndex }
+      return { plaintext: Readable.fromWeb(stream), size: clip.size, contentType: sniffMediaType(head), accessIndex }
     })
   }
 

@@ -45,7 +45,7 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: Agency
     async function start (): Promise<void> {
       if (keys.agencyKey === undefined) throw new InvalidAgencyKeyError(new Error('the node has no agency key'))
       log = await AgencyLog.open({
-        db: store.sublevel('log') as unknown as LogDatabase,
+        db: store.sublevel('log'),
         agencyKey: keys.agencyKey,
         chainId: chain.endpoint?.chainId ?? embeddedChainId,
         ...(init.checkpointIntervalMs === undefined ? {} : { checkpointIntervalMs: init.checkpointIntervalMs })
@@ -55,7 +55,7 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: Agency
         anchorer = await Anchorer.open({
           log,
           chain: chain.client,
-          db: store.sublevel('anchors') as unknown as LogDatabase,
+          db: store.sublevel('anchors'),
           anchorIntervalMs: init.anchorIntervalMs ?? (config.anchorIntervalSeconds ?? 600) * 1000
         })
         anchorer.start()

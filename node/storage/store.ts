@@ -82,7 +82,7 @@ export async function openStore (dir: string, options: StoreOptions = {}): Promi
       if (!sublevelName.test(name)) throw new InvalidSublevelNameError(name)
       if (claimed.has(name)) throw new SublevelInUseError(name)
       claimed.add(name)
-      return db.sublevel<K, V>(name, { keyEncoding: opts.keyEncoding ?? 'utf8', valueEncoding: opts.valueEncoding ?? 'view' }) as unknown as Sublevel<K, V>
+      return db.sublevel<K, V>(name, { keyEncoding: opts.keyEncoding ?? 'utf8', valueEncoding: opts.valueEncoding ?? 'view' })
     },
     async close () {
       await db.close()

@@ -31,7 +31,7 @@ const suite = browserSuite(async (uiDir): Promise<Node> => {
     staticDir: uiDir
   })
   await node.start()
-  return node as Node
+  return node
 })
 
 test('a real resident node\'s inbox: the request with its signature, registry and jurisdiction badges; ignore through the real route', async () => {

@@ -31,7 +31,7 @@ export async function tempStore (dir?: string): Promise<TempStore> {
     async reopen () {
       store.root = new Level<string, Uint8Array>(join(location, 'db'), { keyEncoding: 'utf8', valueEncoding: 'view' })
       await store.root.open()
-      store.db = store.root.sublevel<string, Uint8Array>('log', { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LogDatabase
+      store.db = store.root.sublevel<string, Uint8Array>('log', { keyEncoding: 'utf8', valueEncoding: 'view' })
     },
     async closeDb () {
       await store.root.close()

@@ -54,7 +54,7 @@ test('porchlight clips add and list: directly on a stopped node, then through th
   const { created: _created, via: _via, ...record } = clip
   assert.deepEqual(JSON.parse(listed.stdout), [record])
   const table = await run(t, ['clips', 'list', '--dir', dir])
-  assert.match(table.stdout, new RegExp(`^${clip.cid as string}  porch  `))
+  assert.match(table.stdout, new RegExp(`^${clip.cid}  porch  `))
 
   const node = porchlight(t, ['start', '--dir', dir])
   const lines = createInterface({ input: node.stdout! })

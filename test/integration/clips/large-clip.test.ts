@@ -6,7 +6,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createNode, residentRole } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
-import { type ClipRecord } from '../../../node/clips/index.js'
+import type { ClipRecord } from '../../../node/clips/index.js'
 import { RAW_CODE, cidFromSha256Digest } from '../../../protocol/codec/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 

@@ -33,9 +33,9 @@ test('a resident node shares a clip with a real agency node: delivered, logged i
   assert.equal(record?.request, id)
   assert.deepEqual(record?.clips.map((c) => c.cid), [cid])
   const log = world.agency.services.log.log!
-  const entry = decodeLogEntry(await log.entry(record!.logIndex))
+  const entry = decodeLogEntry(await log.entry(record.logIndex))
   assert.equal(entry.kind, 'delivery')
   assert.equal((entry as { consent: string }).consent, consent.json.id)
-  assert.equal(share.logIndex, record!.logIndex)
+  assert.equal(share.logIndex, record.logIndex)
   assert.equal((await call(ann, 'GET', `/api/shares/${consent.json.id}`)).json.status, 'logged')
 })

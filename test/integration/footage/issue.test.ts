@@ -22,7 +22,7 @@ import { ChainClient } from '../../../node/chain/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p } from '../../../node/p2p/index.js'
 import { FOOTAGE_PROTOCOL, createConsent } from '../../../node/footage/index.js'
 import { agencyAddrs, declaredClips, sendFootage } from '../../../node/shares/index.js'
-import { type FootageReceiverEvents } from '../../../node/deliveries/index.js'
+import type { FootageReceiverEvents } from '../../../node/deliveries/index.js'
 import { footageStream as framedFootage } from '../../../node/footage/footage-stream.js'
 import { CREDIT_WINDOW, MAX_FOOTAGE_FRAME } from '../../../node/footage/wire.js'
 import { byteStream, randomClip, readAll } from '../../support/byte-streams.js'
@@ -61,7 +61,7 @@ function holdClip (r: ResidentNode, cid: string, at: number): { reached: Promise
       }
     })())
     return { ...opened, stream: gated }
-  }) as typeof store.read
+  })
   return { reached: gate.reached, release }
 }
 

@@ -48,7 +48,7 @@ test('GET /api/inbox/:id sends the announcement\'s proof, and the UI\'s badge ve
   assert.deepEqual(view.announcement, evidence)
   assert.deepEqual({ logIndex: view.logIndex, checkpoint: view.checkpoint, proof: view.proof }, evidence)
 
-  const badges = requestBadges({ request: view.request, domain: view.eip712.domain, verification: view.verification, evidence: view.announcement!, now: Math.floor(Date.now() / 1000) })
+  const badges = requestBadges({ request: view.request, domain: view.eip712.domain, verification: view.verification, evidence: view.announcement, now: Math.floor(Date.now() / 1000) })
   assert.deepEqual([badges.signature.state, badges.registered.state, badges.jurisdiction.state, badges.logged.state], ['ok', 'ok', 'ok', 'ok'])
 
   // Kept in the store: the evidence is still there once the live announcement is gone.

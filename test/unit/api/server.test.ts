@@ -26,7 +26,7 @@ function server (t: { after: (fn: () => Promise<void>) => void }, opts: { static
       schema: { params: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z]+$' } } } }
     }, async (req, reply) => {
       const value = things.get((req.params as { id: string }).id)
-      if (value === undefined) return await reply.callNotFound()
+      if (value === undefined) return reply.callNotFound()
       return { id: (req.params as { id: string }).id, value }
     })
     app.post('/api/things', {

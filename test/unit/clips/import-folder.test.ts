@@ -5,7 +5,7 @@ import { appendFile, mkdir, readFile, readdir, rename, writeFile } from 'node:fs
 import { join } from 'node:path'
 import { createNode, residentRole, type PorchlightNode } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
-import { type ClipsEvents, type ClipsService } from '../../../node/clips/index.js'
+import type { ClipsEvents, ClipsService } from '../../../node/clips/index.js'
 import { clipCid } from '../../../protocol/codec/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 

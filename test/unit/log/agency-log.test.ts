@@ -244,7 +244,7 @@ test('a closed log refuses appends', async () => {
 test('a log works on a root database as well as on a sublevel', async () => {
   const store = await tempStore()
   try {
-    const log = await AgencyLog.open({ db: store.root as unknown as AgencyLogInit['db'], agencyKey: AGENCY_KEY, chainId: CHAIN_ID })
+    const log = await AgencyLog.open({ db: store.root, agencyKey: AGENCY_KEY, chainId: CHAIN_ID })
     await Promise.all([0, 1, 2].map(async (i) => await log.append(entryFor(i))))
     assert.deepEqual(await log.entries(0, 3), [entryFor(0), entryFor(1), entryFor(2)])
     assert.equal(new TextDecoder().decode(await store.root.get('size')), '3')

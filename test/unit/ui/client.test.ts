@@ -10,7 +10,7 @@ function stub (answers: Record<string, { status?: number, body: unknown }>) {
     const a = answers[`${init.method ?? 'GET'} ${String(url)}`] ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } }
     return new Response(typeof a.body === 'string' ? a.body : JSON.stringify(a.body), { status: a.status ?? 200 })
   }
-  return { calls, api: createApiClient({ token: 't0k', base: 'http://n', fetch: fetch as typeof globalThis.fetch }) }
+  return { calls, api: createApiClient({ token: 't0k', base: 'http://n', fetch: fetch }) }
 }
 
 test('every call carries the bearer token; each list is read in the shape its route sends', async () => {

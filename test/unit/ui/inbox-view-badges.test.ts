@@ -47,7 +47,7 @@ test('the inbox view of a real announcement turns all four badges green, from th
   const nested = badges(view)
   assert.deepEqual([nested.signature.state, nested.registered.state, nested.jurisdiction.state, nested.logged.state], ['ok', 'ok', 'ok', 'ok'])
   assert.equal(view.logIndex, 1)
-  const flat = badges(view, { logIndex: view.logIndex!, checkpoint: view.checkpoint!, proof: view.proof! })
+  const flat = badges(view, { logIndex: view.logIndex, checkpoint: view.checkpoint!, proof: view.proof! })
   assert.equal(flat.logged.state, 'ok')
 })
 
