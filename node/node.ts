@@ -11,6 +11,11 @@ import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pIni
 import { createApiServer, type ApiServer } from './api/index.js'
 import { nodeRoutes, nodeRouteErrors } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
+import { Registry } from 'prom-client'
+import { createLogger, getLogLevel, type Logger } from './logging/index.js'
+import { nodeMetrics, metricSourcesOf, metricsRoutes, type NodeMetrics } from './metrics/index.js'
+import { healthRoutes, nodeChecks } from './health/index.js'
+import { resolveChain } from './config/index.js'
 import type { NodeService, NodeServiceFactories, NodeComponents } from './service.js'
 
 export interface PorchlightNodeEvents {
@@ -34,6 +39,8 @@ export interface CreateNodeInit<S extends Record<string, NodeService> = Record<s
   /** The UI folder served at `/`, or false. @default <repo>/ui/dist */
   staticDir?: string | false
   store?: StoreOptions
+  /** Log through this instead of JSON lines on stdout at the config's level (tests, simulations). */
+  logger?: Logger
 }
 
 export class PorchlightNode<S extends Record<string, NodeService> = Record<string, NodeService>> extends TypedEventEmitter<PorchlightNodeEvents> {
@@ -45,12 +52,15 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
   readonly libp2p: PorchlightLibp2p
   readonly api: ApiServer
   readonly services: S
+  readonly logger: Logger
+  /** What `GET /metrics` serves. */
+  readonly metrics: NodeMetrics
   private readonly listenApi: boolean
   private readonly tempDir: string | undefined
   private started = false
   private startedAt = ''
 
-  constructor (components: NodeComponents & { services: S, listenApi: boolean, tempDir: string | undefined }) {
+  constructor (components: NodeComponents & { services: S, metrics: NodeMetrics, listenApi: boolean, tempDir: string | undefined }) {
     super()
     this.config = components.config
     this.dir = components.dir
@@ -60,6 +70,8 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
     this.libp2p = components.libp2p
     this.api = components.api
     this.services = components.services
+    this.logger = components.logger
+    this.metrics = components.metrics
     this.listenApi = components.listenApi
     this.tempDir = components.tempDir
   }
@@ -89,6 +101,8 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
         await service.start?.()
         undo.push(async () => { await service.stop?.() })
       }
+      await this.metrics.start()
+      undo.push(async () => { this.metrics.stop() })
       if (this.listenApi) {
         await this.api.start()
         undo.push(async () => { await this.api.stop() })
@@ -99,9 +113,12 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
       if (this.dir !== undefined) await writeNodeInfo(this.dir, this.info())
     } catch (err) {
       for (const step of undo.reverse()) await step().catch(() => {})
+      this.logger.error({ err }, 'node: start failed')
       throw err
     }
     this.started = true
+    const { peerId, addrs, api } = this.info()
+    this.logger.info({ peerId, addrs, api: api?.url }, 'node: ready')
     this.safeDispatchEvent('node:started', { detail: this.info() })
   }
 
@@ -111,6 +128,7 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
     const attempt = async (step: () => Promise<void> | void): Promise<void> => { try { await step() } catch (err) { errors.push(err) } }
     if (this.dir !== undefined) await attempt(async () => { await removeNodeInfo(this.dir!) })
     await attempt(async () => { await this.api.stop() })
+    this.metrics.stop()
     for (const service of Object.values(this.services).reverse()) await attempt(async () => { await service.stop?.() })
     await attempt(async () => { await this.libp2p.stop() })
     await attempt(async () => { await this.store.close() })
@@ -118,6 +136,8 @@ export class PorchlightNode<S extends Record<string, NodeService> = Record<strin
     const wasStarted = this.started
     this.started = false
     if (wasStarted) this.safeDispatchEvent('node:stopped', { detail: undefined })
+    for (const err of errors) this.logger.error({ err }, 'node: error while stopping')
+    if (wasStarted) this.logger.info('node: stopped')
     if (errors.length > 0) throw new AggregateError(errors, 'errors while stopping the node')
   }
 }
@@ -130,6 +150,7 @@ function transportOf (listen: string[]): 'tcp' | 'memory' {
 export async function createNode<S extends Record<string, NodeService> = Record<string, NodeService>> (init: CreateNodeInit<S>): Promise<PorchlightNode<S>> {
   if (init.dir === undefined && init.config === undefined) throw new TypeError('createNode needs a dir or a config')
   const config = init.config ?? await loadConfig(init.dir!)
+  const logger = init.logger ?? createLogger({ level: getLogLevel(config.log?.level), base: { role: config.role, node: config.name } })
   const keys = init.keys ?? (init.dir !== undefined ? await loadKeys(init.dir, config.role) : await generateKeys(config.role))
   const tempDir = init.dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-node-')) : undefined
   const store = await openStore(init.dir ?? tempDir!, init.store)
@@ -144,13 +165,23 @@ export async function createNode<S extends Record<string, NodeService> = Record<
       mdns: config.mdns,
       start: false
     })
-    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined })
+    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger })
     const peerId = peerIdFromPrivateKey(keys.peerKey)
-    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, api }
+    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, api, logger }
     const services = Object.fromEntries(Object.entries(init.services ?? {}).map(([name, factory]) => [name, (factory as (c: NodeComponents) => NodeService)(components)])) as S
-    const node: PorchlightNode<S> = new PorchlightNode({ ...components, services, listenApi: init.listenApi ?? true, tempDir })
+    const sources = metricSourcesOf(config, services)
+    const metrics = nodeMetrics(new Registry(), sources)
+    const node: PorchlightNode<S> = new PorchlightNode({ ...components, services, metrics, listenApi: init.listenApi ?? true, tempDir })
     api.mapErrors(nodeRouteErrors)
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
+    api.addRoutes(metricsRoutes(metrics.registry, { public: config.metrics?.public ?? false }))
+    const checks = nodeChecks({
+      libp2p,
+      ...(sources.log === undefined ? {} : { log: sources.log }),
+      // A node with a chain configured is not ready without it: resident and agency validate against its registry.
+      ...(config.chain === undefined ? {} : { chainRpc: async () => (init.dir === undefined ? (typeof config.chain === 'object' ? config.chain : undefined) : await resolveChain(config, init.dir))?.rpc })
+    })
+    api.addRoutes(healthRoutes(() => checks))
     return node
   } catch (err) {
     await store.close()

@@ -6,6 +6,7 @@ import type { NodeConfig, NodeKeys } from './config/index.js'
 import type { Store } from './storage/index.js'
 import type { PorchlightLibp2p } from './p2p/index.js'
 import type { ApiServer } from './api/index.js'
+import type { Logger } from './logging/index.js'
 
 export interface NodeService {
   start?: () => void | Promise<void>
@@ -22,6 +23,8 @@ export interface NodeComponents {
   libp2p: PorchlightLibp2p
   /** Add routes with `api.addRoutes` while being constructed (the server starts after the services). */
   api: ApiServer
+  /** The node's logger (JSON lines); a service logs through a child: `logger.child({ component })`. */
+  logger: Logger
 }
 
 export type NodeServiceFactory<S extends NodeService = NodeService> = (components: NodeComponents) => S

@@ -70,7 +70,7 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Nod
       identities: () => identities,
       now,
       ...(init.deliveryCounts === undefined ? {} : { deliveryCounts: init.deliveryCounts }),
-      onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) }
+      onPublishError: (err) => { components.logger.error({ err, component: 'agency' }, 'agency: publishing an announcement failed') }
     })
     api.mapErrors(requestErrorStatuses)
     api.addRoutes(requestRoutes(desk))

@@ -72,6 +72,11 @@ export class AuditorService extends TypedEventEmitter<AuditorServiceEvents> impl
     this.#store = store
   }
 
+  /** The chain client, once started with a chain (for /metrics and /readyz). */
+  get chainClient (): ChainClient | undefined {
+    return this.#chain
+  }
+
   /** The auditor, once started with a chain. */
   get auditor (): Auditor | undefined {
     return this.#auditor

@@ -97,6 +97,11 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     return this.#domain
   }
 
+  /** The chain client this service made for its registry, if it made one (for /metrics and /readyz). */
+  get chainClient (): ChainClient | undefined {
+    return this.#chain
+  }
+
   /** The res-7 cells joined. */
   cells (): string[] {
     return [...this.#cells].sort()
