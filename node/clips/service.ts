@@ -29,7 +29,7 @@ export interface ClipsEvents {
   'import:failed': CustomEvent<{ file: string, error: PorchlightError }>
 }
 
-export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'api'>
+export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'api' | 'logger'>
 
 export class ClipsService extends TypedEventEmitter<ClipsEvents> implements NodeService {
   /** The node's directory (for a node without one, its temporary store's). */
@@ -71,10 +71,15 @@ export class ClipsService extends TypedEventEmitter<ClipsEvents> implements Node
       folder: this.importFolder,
       store: this.opened,
       onImported: (file, { clip, created }) => {
+        // By CID only: a file's name can say where and when it was filmed.
+        this.components.logger.info({ component: 'clips', cid: clip.cid, created }, 'clips: imported')
         if (created) this.safeDispatchEvent('clip:added', { detail: clip })
         this.safeDispatchEvent('import:imported', { detail: { file, clip, created } })
       },
-      onFailed: (file, error) => { this.safeDispatchEvent('import:failed', { detail: { file, error } }) }
+      onFailed: (file, error) => {
+        this.components.logger.warn({ component: 'clips', err: error }, 'clips: import failed')
+        this.safeDispatchEvent('import:failed', { detail: { file, error } })
+      }
     })
     await this.importer.start()
   }

@@ -1,7 +1,9 @@
 // One pino logger per node: JSON lines on stdout (the demo and `porchlight start` send stdout to the node's
 // log file), the level from the config's `log.level` or PORCHLIGHT_LOG_LEVEL. What must never reach a log
-// line (the API token, keys, camera positions, clip and camera names) is censored by field name wherever a
-// caller puts it in a log object; message strings are the caller's to keep clean (they carry ids, never these).
+// line (the API token, keys, camera positions, clip and camera names) is kept out two ways: fields that hold
+// it are censored by name wherever a caller puts them, and errors are logged by name, code and stack frames
+// without their message, because messages quote their input ("'porch' is not a camera", "ENOENT … clip.mp4").
+// Log messages themselves are fixed strings; values go in fields.
 import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino'
 import { PorchlightError } from '../../protocol/errors.js'
 
@@ -55,9 +57,35 @@ export interface LoggerInit {
   base?: Record<string, unknown>
 }
 
+export interface SerializedError {
+  type: string
+  code?: string
+  /** The field a PorchlightError names (`details.field`), never its value. */
+  field?: string
+  /** The stack without its first line (which repeats the message). */
+  stack?: string
+  cause?: SerializedError
+}
+
+/** An error as a log line holds it: what it is and where it came from, never what it quotes. */
+export function serializeError (err: unknown, depth = 0): SerializedError {
+  if (!(err instanceof Error)) return { type: typeof err }
+  const code = (err as { code?: unknown }).code
+  const field = (err as { details?: { field?: unknown } }).details?.field
+  const frames = err.stack?.split('\n').filter((l) => /^\s+at /.test(l)).join('\n')
+  return {
+    type: err.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(typeof field === 'string' ? { field } : {}),
+    ...(frames === undefined || frames === '' ? {} : { stack: frames }),
+    ...(err.cause === undefined || depth >= 4 ? {} : { cause: serializeError(err.cause, depth + 1) })
+  }
+}
+
 export function createLogger (init: LoggerInit = {}): Logger {
   return pino({
     level: init.level ?? 'info',
+    serializers: { err: serializeError, error: serializeError },
     base: { pid: process.pid, ...init.base },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: redactPaths, censor: '[redacted]' }
