@@ -128,7 +128,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body, internal } = toErrorResponse(err, statuses)
-    if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? request.url}`)
+    // The route pattern, not the URL: a query string may carry what a log must not.
+    if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? '(none)'}`)
     if (status === 401) void reply.header('www-authenticate', 'Bearer')
     return await reply.status(status).send(body)
   })
