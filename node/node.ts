@@ -12,6 +12,7 @@ import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pIni
 import { createApiServer, type ApiServer } from './api/index.js'
 import { nodeRoutes } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
+import { createLogger, getLogLevel, type Logger } from './logging/index.js'
 import type { NodeService, ServiceSpecs, NodeComponents } from './service.js'
 import { buildServices, type BuiltService } from './compose.js'
 
@@ -36,6 +37,8 @@ export interface CreateNodeInit<S extends Record<string, object> = Record<string
   /** The UI folder served at `/`, or false. @default <repo>/ui/dist */
   staticDir?: string | false
   store?: StoreOptions
+  /** Log through this instead of JSON lines on stdout at the config's level (tests, simulations). */
+  logger?: Logger
 }
 
 export class PorchlightNode<S extends Record<string, object> = Record<string, NodeService>> extends EventEmitter<PorchlightNodeEvents> {
@@ -47,6 +50,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
   readonly libp2p: PorchlightLibp2p
   readonly api: ApiServer
   readonly services: S
+  readonly logger: Logger
   /** The services in dependency order: started in it, stopped in reverse. */
   private readonly ordered: readonly NodeService[]
   private readonly listenApi: boolean
@@ -65,6 +69,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
     this.api = components.api
     this.services = Object.fromEntries(components.services.map((b) => [b.name, b.service])) as S
     this.ordered = components.services.map((b) => b.service)
+    this.logger = components.logger
     this.listenApi = components.listenApi
     this.tempDir = components.tempDir
   }
@@ -104,9 +109,12 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
       if (this.dir !== undefined) await writeNodeInfo(this.dir, this.info())
     } catch (err) {
       for (const step of undo.reverse()) await step().catch(() => {})
+      this.logger.error({ err }, 'node: start failed')
       throw err
     }
     this.started = true
+    const { peerId, addrs, api } = this.info()
+    this.logger.info({ peerId, addrs, api: api?.url }, 'node: ready')
     this.emit('node:started', this.info())
   }
 
@@ -123,6 +131,8 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
     const wasStarted = this.started
     this.started = false
     if (wasStarted) this.emit('node:stopped')
+    for (const err of errors) this.logger.error({ err }, 'node: error while stopping')
+    if (wasStarted) this.logger.info('node: stopped')
     if (errors.length > 0) throw new AggregateError(errors, 'errors while stopping the node')
   }
 }
@@ -135,6 +145,7 @@ function transportOf (listen: string[]): 'tcp' | 'memory' {
 export async function createNode<S extends Record<string, object> = Record<string, NodeService>> (init: CreateNodeInit<S>): Promise<PorchlightNode<S>> {
   if (init.dir === undefined && init.config === undefined) throw new TypeError('createNode needs a dir or a config')
   const config = init.config ?? await loadConfig(init.dir!)
+  const logger = init.logger ?? createLogger({ level: getLogLevel(config.log?.level), base: { role: config.role, node: config.name } })
   const keys = init.keys ?? (init.dir !== undefined ? await loadKeys(init.dir, config.role) : await generateKeys(config.role))
   const tempDir = init.dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-node-')) : undefined
   const store = await openStore(init.dir ?? tempDir!, init.store)
@@ -149,9 +160,9 @@ export async function createNode<S extends Record<string, object> = Record<strin
       mdns: config.mdns,
       start: false
     })
-    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined })
+    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger })
     const peerId = peerIdFromPrivateKey(keys.peerKey)
-    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p }
+    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, logger }
     const services = buildServices(init.services ?? {}, components)
     const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, services, listenApi: init.listenApi ?? true, tempDir })
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))

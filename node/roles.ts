@@ -21,10 +21,17 @@ import { agencyFootage, type AgencyFootage, type AgencyFootageInit } from './del
 import { agencyFootageRoutes } from './deliveries/routes.js'
 import { auditorService, type AuditorService } from './auditor/auditor-service.js'
 import { auditorRoutes } from './auditor/routes.js'
+import { metricsService, type MetricsService } from './metrics/service.js'
+import { metricsRoutes } from './metrics/routes.js'
+import { healthService, type HealthService } from './health/service.js'
+import { healthRoutes } from './health/routes.js'
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage }
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage }
-export type AuditorServices = { chain: ChainService, auditor: AuditorService }
+/** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
+type Operated = { metrics: MetricsService, health: HealthService }
+
+export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage } & Operated
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage } & Operated
+export type AuditorServices = { chain: ChainService, auditor: AuditorService } & Operated
 
 export interface RoleInit {
   /**
@@ -45,6 +52,15 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
   return defineService(init.chain ?? chainService(), { needs: [] })
 }
 
+/** The metrics and health services, naming the services whose figures and state they report. */
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log'>): ServiceSpecs<Operated> {
+  const needs = ['chain', ...figuresOf] as const
+  return {
+    metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
+    health: defineService(healthService(), { needs: ['chain', ...figuresOf.filter((n) => n === 'log')], routes: (s) => healthRoutes(() => s.checks) })
+  }
+}
+
 /** A resident: its clips, the request network, the inbox of matching requests, and its shares. */
 export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
   return {
@@ -52,7 +68,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips'], routes: inboxRoutes }),
-    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes })
+    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
+    ...operated(['network', 'inbox'])
   }
 }
 
@@ -67,7 +84,8 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     log: defineService(agencyLog(init.log), { needs: ['chain'], routes: agencyLogRoutes }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     requests: defineService(agencyRequests(init.requests), { needs: ['chain', 'log', 'network'], routes: (s) => requestRoutes(s.desk) }),
-    footage: defineService(agencyFootage(init.footage), { needs: ['chain', 'log', 'requests'], routes: (s) => agencyFootageRoutes(() => s.keeper) })
+    footage: defineService(agencyFootage(init.footage), { needs: ['chain', 'log', 'requests'], routes: (s) => agencyFootageRoutes(() => s.keeper) }),
+    ...operated(['network', 'footage', 'log'])
   }
 }
 
@@ -75,7 +93,8 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
 export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices> {
   return {
     chain: chainSpec(init),
-    auditor: defineService(auditorService(), { needs: ['chain'], routes: auditorRoutes })
+    auditor: defineService(auditorService(), { needs: ['chain'], routes: auditorRoutes }),
+    ...operated([])
   }
 }
 

@@ -8,6 +8,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { NodeConfig, NodeKeys } from './config/index.js'
 import type { Store } from './storage/index.js'
 import type { PorchlightLibp2p } from './p2p/index.js'
+import type { Logger } from './logging/index.js'
 
 export interface NodeService {
   start?: () => void | Promise<void>
@@ -23,13 +24,18 @@ export interface NodeComponents {
   peerId: PeerId
   store: Store
   libp2p: PorchlightLibp2p
+  /** The node's logger (JSON lines); a service logs through a child: `logger.child({ component })`. */
+  logger: Logger
 }
 
 /** A service's HTTP routes, as a fastify plug-in the node's API server mounts. */
 export type ServiceRoutes = FastifyPluginAsync
 
-/** The names a service's components hold beyond the node's own parts: the services it needs. */
-export type NeededNames<C> = Exclude<keyof C, keyof NodeComponents> & string
+/** The services a component type may name: what it holds beyond the node's own parts. */
+export type ServiceNames<C> = Exclude<keyof C, keyof NodeComponents> & string
+
+/** The services it must name: those it holds beyond the node's own parts and does not mark optional. */
+export type NeededNames<C> = Exclude<{ [K in keyof C]-?: object extends Pick<C, K> ? never : K }[keyof C], keyof NodeComponents> & string
 
 export interface ServiceSpec<S extends object = NodeService> {
   /** The services this one uses, by name: built and started before it, and handed to it under those names. */
@@ -45,7 +51,7 @@ export type ServiceSpecs<S extends Record<string, object>> = { [K in keyof S]: S
  * Declares a service: its factory, the services it needs (the compiler checks that `needs` names every
  * component the factory's type asks for beyond the node's own parts) and its routes.
  */
-export function defineService<S extends object, C extends Partial<NodeComponents>, const N extends ReadonlyArray<NeededNames<C>>> (
+export function defineService<S extends object, C extends Partial<NodeComponents>, const N extends ReadonlyArray<ServiceNames<C>>> (
   create: (components: C) => S,
   opts: { needs: N & ([NeededNames<C>] extends [N[number]] ? unknown : { missing: Exclude<NeededNames<C>, N[number]> }), routes?: (service: S) => ServiceRoutes }
 ): ServiceSpec<S> {

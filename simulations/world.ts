@@ -15,6 +15,7 @@ import type { City } from './city.js'
 import type { Random } from './random.js'
 import { RequestClassifier, TrafficMeter } from './traffic.js'
 import { pool } from './pool.js'
+import { createLogger, getLogLevel } from '../node/logging/index.js'
 
 export type ResidentNode = PorchlightNode<ResidentServices>
 export type AgencyNode = PorchlightNode<AgencyServices>
@@ -118,6 +119,8 @@ export async function startWorld (init: WorldInit): Promise<World> {
   // The request identities (age keys) go to disk, as on a real agency node. Every wait below tolerates failure (it is
   // reported and shows in the figures), so nothing here throws with nodes left running.
   const identityRoot = await mkdtemp(join(tmpdir(), 'porchlight-sim-'))
+  // One logger for every node, warnings and worse: a thousand nodes' ready lines would bury the run's own.
+  const logger = createLogger({ level: getLogLevel('warn') })
   const agencies: AgencyNode[] = []
   const residents: Array<ResidentNode | undefined> = city.residents.map(() => undefined)
   const stop = async (): Promise<void> => {
@@ -138,7 +141,8 @@ export async function startWorld (init: WorldInit): Promise<World> {
       libp2p: { ...libp2pInit, messageId: setup.messageId },
       listenApi: false,
       staticDir: false,
-      store: STORE
+      store: STORE,
+      logger: logger.child({ node: a.name })
     }) as AgencyNode
     meter(node)
     await node.start()
@@ -155,7 +159,8 @@ export async function startWorld (init: WorldInit): Promise<World> {
       libp2p: { ...libp2pInit, messageId: setup.messageId },
       listenApi: false,
       staticDir: false,
-      store: STORE
+      store: STORE,
+      logger: logger.child({ node: r.name })
     }) as ResidentNode
     meter(node)
     node.services.inbox.on('inbox:added', (item: InboxItem) => {

@@ -40,7 +40,7 @@ export interface AgencyRequests extends NodeService {
   countDeliveriesWith (counts: () => Promise<Map<string, number>>): void
 }
 
-export type AgencyRequestsComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'peerId' | 'store' | 'libp2p'> & {
+export type AgencyRequestsComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'peerId' | 'store' | 'libp2p' | 'logger'> & {
   chain: ChainService
   /** The log each request is appended to (the agency log service; a test may give a log of its own). */
   log: { readonly log: RequestLog | undefined }
@@ -71,7 +71,7 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Age
       identities: () => identities,
       now,
       deliveryCounts: async () => await deliveryCounts(),
-      onPublishError: (err) => { console.error('agency: publishing an announcement failed:', err) }
+      onPublishError: (err) => { components.logger.error({ err, component: 'agency' }, 'agency: publishing an announcement failed') }
     })
 
     const service: AgencyRequests = {

@@ -3,9 +3,10 @@
 //  - it needs the bearer token unless it says `config: { public: true }`, and only GET/HEAD may say so;
 //  - a body is validated by a JSON schema (`schema.body`), unless the route streams it (`config.streamedBody`);
 //  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import type { AddressInfo } from 'node:net'
+import type { Logger } from 'pino'
 import { fileURLToPath } from 'node:url'
 import { bearerMatches } from './auth.js'
 import { errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError } from './errors.js'
@@ -33,7 +34,9 @@ export interface ApiServerInit {
   staticDir?: string | false
   /** For the OpenAPI document. */
   version?: string
-  /** Receives 5xx errors, which the client never sees. @default console.error */
+  /** The node's logger; fastify logs through it, each request at `debug`. @default silent */
+  logger?: Logger
+  /** Receives 5xx errors, which the client never sees. @default logged at `error` */
   onInternalError?: (err: unknown, route: string) => void
 }
 
@@ -77,10 +80,26 @@ function checkRoute (route: RouteOptions): void {
   for (const part of ['body', 'params', 'querystring']) checkObjectSchema(name, part, schema[part])
 }
 
+/**
+ * Fastify's request lines are at `info` and carry the raw URL (with its query); ours are one line per request
+ * at `debug`, naming the route pattern: a path or query may hold what a log must not (docs/node.md).
+ */
+class RouteLogController extends LogController {
+  override incomingRequest (): void {}
+
+  override requestCompleted (error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, route: request.routeOptions.url ?? '(none)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }
+    if (error === null || error === undefined) reply.log.debug(line, 'request')
+    else reply.log.error({ ...line, err: error }, 'request failed')
+  }
+}
+
 export function createApiServer (init: ApiServerInit): ApiServer {
-  const onInternalError = init.onInternalError ?? ((err, route) => { console.error(`api: ${route}:`, err) })
+  const logger = init.logger
+  const onInternalError = init.onInternalError ?? ((err, route) => { logger?.error({ err, route }, 'api: internal error') })
   const app = Fastify({
-    logger: false,
+    ...(logger === undefined ? { logger: false } : { loggerInstance: logger.child({ component: 'api' }) as FastifyBaseLogger }),
+    logController: new RouteLogController(),
     bodyLimit: init.bodyLimit ?? 65536,
     // A stop must not wait for idle keep-alive clients or a long download.
     forceCloseConnections: true,
@@ -106,7 +125,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body, internal } = toErrorResponse(err)
-    if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? request.url}`)
+    // The route pattern, not the URL: a query string may carry what a log must not.
+    if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? '(none)'}`)
     if (status === 401) void reply.header('www-authenticate', 'Bearer')
     return await reply.status(status).send(body)
   })

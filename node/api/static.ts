@@ -19,6 +19,9 @@ const types: Record<string, string> = {
   '.map': 'application/json'
 }
 
+/** Path prefixes that are never the single-page app's: a scraper or a client must see a 404, not a page. */
+const notPages = ['api', 'metrics', 'healthz', 'readyz']
+
 async function isFile (path: string): Promise<boolean> {
   return await stat(path).then((s) => s.isFile(), () => false)
 }
@@ -28,8 +31,8 @@ export async function serveStatic (app: FastifyInstance, root: string): Promise<
   if (!await isFile(index)) return false
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const wanted = (request.params as { '*': string })['*']
-    // The API's unknown routes stay JSON 404s rather than becoming the app's page.
-    if (wanted === 'api' || wanted.startsWith('api/')) return reply.callNotFound()
+    // The API's and the operator endpoints' unknown routes stay JSON 404s rather than becoming the app's page.
+    if (notPages.some((p) => wanted === p || wanted.startsWith(`${p}/`))) return reply.callNotFound()
     const path = normalize(join(root, wanted))
     const file = path.startsWith(root + sep) && await isFile(path) ? path : index
     return await reply.type(types[extname(file)] ?? 'application/octet-stream').send(createReadStream(file))

@@ -97,6 +97,8 @@ export interface ChainClientEvents {
   'anchor:retrying': [{ error: PorchlightError, attempt: number, delayMs: number }]
   'anchor:failed': [{ anchor: QueuedAnchor, error: PorchlightError }]
   'sync:error': [PorchlightError]
+  /** A read or write failed (unreachable RPC, a revert, a refused transaction): what /metrics counts. */
+  'rpc:error': [PorchlightError]
 }
 
 const registryEvents = new Set(['AgencyRegistered', 'AgencyUpdated', 'AgencySuspended', 'AgencyReinstated', 'AgencyRevoked'])
@@ -127,6 +129,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly #anchoredListeners = new Set<(event: AnchorEvent) => void>()
   readonly #abort = new AbortController()
   readonly #retry: { minDelayMs: number, maxDelayMs: number }
+  readonly #rpcErrors = new Map<string, number>()
   #syncedBlock: number | undefined
   #syncing: Promise<void> | undefined
   #draining: Promise<void> | undefined
@@ -158,6 +161,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     const client = new ChainClient(opts, queue)
     if (queue !== undefined && queue.size > 0) client.#drain()
     return client
+  }
+
+  /** Failed reads and writes so far, by error code (also emitted as 'rpc:error' as they happen). */
+  get rpcErrors (): ReadonlyMap<string, number> {
+    return this.#rpcErrors
   }
 
   /** The signing account's address. */
@@ -312,8 +320,16 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     try {
       return await fn()
     } catch (err) {
-      throw toChainError(err, this.deployment.rpc)
+      throw this.#failed(err)
     }
+  }
+
+  /** The typed error of a failed RPC call, counted. */
+  #failed (err: unknown): PorchlightError {
+    const error = toChainError(err, this.deployment.rpc)
+    this.#rpcErrors.set(error.code, (this.#rpcErrors.get(error.code) ?? 0) + 1)
+    this.emit('rpc:error', error)
+    return error
   }
 
   async #transact (contract: Contract, method: string, args: unknown[]): Promise<TransactionReceipt> {
@@ -324,7 +340,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
       if (receipt === null) throw new ChainUnavailableError(this.deployment.rpc)
       return receipt
     } catch (err) {
-      throw toChainError(err, this.deployment.rpc)
+      throw this.#failed(err)
     }
   }
 
@@ -365,7 +381,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
         await this.#readEvents()
         return
       } catch (err) {
-        const error = toChainError(err, this.deployment.rpc)
+        const error = this.#failed(err)
         // Reads are safe to repeat, and the usual transport failure is a keep-alive socket the RPC server
         // closed just as it was reused (ECONNRESET): one immediate retry on a fresh socket.
         if (attempt === 1 && error instanceof ChainUnavailableError && !this.#abort.signal.aborted) continue

@@ -10,8 +10,9 @@ export function addStartCommand (program: Command): void {
   program.command('start')
     .summary('run a node until SIGINT/SIGTERM')
     .description('Runs the node in DIR (libp2p, storage, HTTP API and its role\'s services) until SIGINT or SIGTERM (or, when ' +
-      'started with an IPC channel, until the parent goes), then stops cleanly. Prints one line when ready; DIR/node.json ' +
-      'then holds its peer id, addresses and API URL.')
+      'started with an IPC channel, until the parent goes), then stops cleanly. Logs JSON lines on stdout (level from the ' +
+      'config\'s log.level or PORCHLIGHT_LOG_LEVEL), one with "msg":"node: ready" when ready; DIR/node.json then holds its ' +
+      'peer id, addresses and API URL.')
     .requiredOption('--dir <dir>', 'the node\'s directory (made by porchlight init)')
     .action(act(async ({ dir }) => {
       const stopped = untilStopRequested()
@@ -23,13 +24,12 @@ export function addStartCommand (program: Command): void {
         services: setup.services,
         libp2p: { messageId: setup.messageId }
       })
+      // The node logs its own ready and stopped lines: stdout is its log file under the demo, all JSON lines.
       await node.start()
-      const info = node.info()
-      console.log(`porchlight: ${info.role} '${info.name}' ready; peer ${info.peerId}; api ${info.api?.url ?? 'off'}; listening ${info.addrs.join(' ')}`)
       notifyParentReady()
       const signal = await stopped
+      node.logger.info({ signal }, 'porchlight: stopping')
       await node.stop()
-      console.log(`porchlight: stopped (${signal})`)
       return 0
     }))
 }

@@ -28,7 +28,7 @@ export interface ClipsEvents {
   'import:failed': [{ file: string, error: PorchlightError }]
 }
 
-export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store'>
+export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'logger'>
 
 export class ClipsService extends EventEmitter<ClipsEvents> implements NodeService {
   /** The node's directory (for a node without one, its temporary store's). */
@@ -68,10 +68,15 @@ export class ClipsService extends EventEmitter<ClipsEvents> implements NodeServi
       folder: this.importFolder,
       store: this.opened,
       onImported: (file, { clip, created }) => {
+        // By CID only: a file's name can say where and when it was filmed.
+        this.components.logger.info({ component: 'clips', cid: clip.cid, created }, 'clips: imported')
         if (created) this.emit('clip:added', clip)
         this.emit('import:imported', { file, clip, created })
       },
-      onFailed: (file, error) => { this.emit('import:failed', { file, error }) }
+      onFailed: (file, error) => {
+        this.components.logger.warn({ component: 'clips', err: error }, 'clips: import failed')
+        this.emit('import:failed', { file, error })
+      }
     })
     await this.importer.start()
   }

@@ -44,7 +44,13 @@ export interface NodeConfig {
   inboxPolicy?: InboxPolicyConfig
   /** Auditors only (filled with defaults for them): what to audit and the promises to hold agencies to. */
   audit?: AuditConfig
+  /** The node's JSON log lines (PORCHLIGHT_LOG_LEVEL overrides the level for one run). */
+  log?: { level: LogLevel }
+  /** `GET /metrics`: `public: true` serves it without the API token (to a scraper on a trusted network). */
+  metrics?: { public: boolean }
 }
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
 
 /** Auto-ignore rules of a resident's inbox. */
 export interface InboxPolicyConfig {
@@ -145,6 +151,20 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         ignoreAgencies: { type: 'array', maxItems: 1024, uniqueItems: true, default: [], items: address }
       }
     },
+    log: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: { level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }
+    } as any,
+    metrics: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: { public: { type: 'boolean', default: false } }
+    } as any,
     audit: {
       type: 'object',
       nullable: true,

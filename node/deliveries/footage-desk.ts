@@ -45,7 +45,7 @@ export interface AgencyFootageInit {
   timeoutMs?: number
 }
 
-type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys'>
+type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys' | 'logger'>
 
 export class AgencyFootage implements NodeService {
   readonly #components: Components
@@ -126,6 +126,7 @@ export class AgencyFootage implements NodeService {
     this.#retention = new RetentionJob({
       keeper: this.#keeper,
       now: this.#now,
+      onError: (err) => { this.#components.logger.error({ err, component: 'footage' }, 'footage: the retention job failed') },
       ...(this.#init.retentionIntervalMs === undefined ? {} : { intervalMs: this.#init.retentionIntervalMs })
     })
     await this.#retention.start()

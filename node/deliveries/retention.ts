@@ -11,12 +11,14 @@ export interface RetentionJobInit {
   now: () => number
   /** @default 3_600_000 (an hour) */
   intervalMs?: number
-  /** @default console.error */
+  /** @default emitted as 'retention:failed' */
   onError?: (err: unknown) => void
 }
 
 export interface RetentionJobEvents {
   'retention:swept': [Array<{ cid: string, logIndex: number }>]
+  /** A run failed (without `onError`); the next interval tries again. */
+  'retention:failed': [unknown]
 }
 
 export const DEFAULT_RETENTION_INTERVAL_MS = 3_600_000
@@ -58,6 +60,6 @@ export class RetentionJob extends EventEmitter<RetentionJobEvents> {
   }
 
   #onError (err: unknown): void {
-    (this.#init.onError ?? ((e) => { console.error('footage: the retention job failed:', e) }))(err)
+    (this.#init.onError ?? ((e) => { this.emit('retention:failed', e) }))(err)
   }
 }

@@ -95,6 +95,13 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     await this.#pending
   }
 
+  /** How many items the inbox holds, by status (for /metrics: reads no clips, unlike `list`). */
+  async counts (): Promise<Map<InboxItem['status'], number>> {
+    const counts = new Map<InboxItem['status'], number>()
+    for await (const item of this.#db().values()) counts.set(item.status, (counts.get(item.status) ?? 0) + 1)
+    return counts
+  }
+
   /** Every item, newest first. */
   async list (): Promise<InboxSummary[]> {
     const now = this.#now()

@@ -37,6 +37,8 @@ test('porchlight init, then start: node.json, public and private routes, and a c
   const node = porchlight(t, ['start', '--dir', nodeDir])
   const stderr: string[] = []
   node.stderr?.on('data', (d: Buffer) => { stderr.push(d.toString()) })
+  let stdout = ''
+  node.stdout?.on('data', (d: Buffer) => { stdout += d.toString() })
   await lineMatching(node, /ready/, AbortSignal.timeout(30_000))
   const info = await readNodeInfo(nodeDir)
   assert.ok(info?.api !== undefined)
@@ -78,4 +80,9 @@ test('porchlight init, then start: node.json, public and private routes, and a c
   assert.equal(signal, null)
   assert.equal(code, 0, stderr.join(''))
   assert.equal(await readNodeInfo(nodeDir), undefined)
+  // What the demo writes to a node's log file: JSON lines, from ready to stopped.
+  const logged = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { msg: string, level: number })
+  assert.ok(logged.some((l) => l.msg === 'node: ready'))
+  assert.equal(logged.at(-1)?.msg, 'node: stopped')
+  assert.ok(!stdout.includes(token))
 })

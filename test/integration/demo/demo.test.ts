@@ -1,7 +1,7 @@
 // `porchlight demo` as a user runs it: a child process over a temporary folder, stopped by signals.
 import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import type { ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -14,6 +14,19 @@ import { porchlight } from '../../helpers/cli.js'
 let dir: string
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'porchlight-demo-')) })
 after(async () => { await rm(dir, { recursive: true, force: true }) })
+
+const promtool = spawnSync('promtool', ['--version']).error === undefined
+
+/** `promtool check metrics` (Debian's prometheus package) on `text`: its exit code and what it said. */
+async function promtoolCheck (text: string): Promise<{ code: number | null, output: string }> {
+  const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let output = ''
+  child.stdout.on('data', (d: Buffer) => { output += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { output += d.toString() })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+  child.stdin.end(text)
+  return { code: await exited, output }
+}
 
 interface RunningDemo { process: ChildProcess, info: DemoInfo, children: number[], output: string[] }
 
@@ -105,6 +118,18 @@ test('porchlight demo: every node up with its role, the sample request in an in-
       assert.match(node.token, /^[\w-]{43}$/)
       const peers = await get<unknown[]>(`${node.api}/api/peers`, node.token)
       assert.ok(peers.body.length > 0, `${node.name} is connected over libp2p`)
+      // Operable: ready (chain, log, libp2p), and its figures valid Prometheus text.
+      const ready = await fetch(`${node.api}/readyz`)
+      assert.equal(ready.status, 200, `${node.name}: ${JSON.stringify(await ready.json())}`)
+      const metrics = await fetch(`${node.api}/metrics`, { headers: { authorization: `Bearer ${node.token}` } })
+      assert.equal(metrics.status, 200)
+      const text = await metrics.text()
+      if (promtool) {
+        const checked = await promtoolCheck(text)
+        assert.equal(checked.code, 0, `${node.name}: ${checked.output}`)
+      } else {
+        t.diagnostic('promtool is not installed (Debian package prometheus): /metrics not format-checked')
+      }
     }
     agencies = first.info.nodes.filter((n) => n.role === 'agency').map((n) => n.address!)
     assert.equal(agencies.length, 2)
@@ -163,8 +188,11 @@ test('porchlight demo: every node up with its role, the sample request in an in-
   }
   assert.deepEqual(await allGone(second.children, 30_000), [], 'no orphan when the demo itself is killed')
   for (const node of plan.nodes) {
-    const log = await readFile(join(dir, 'logs', `${node.slug}.log`), 'utf8')
-    assert.match(log, /porchlight: stopped \(parent-exited\)\n$/, `${node.slug} stopped cleanly on its own`)
+    // Each node's log file is JSON lines (both runs), ending with a clean stop it made on its own.
+    const lines = (await readFile(join(dir, 'logs', `${node.slug}.log`), 'utf8')).split('\n').filter((l) => l !== '')
+    const logged = lines.map((l) => { try { return JSON.parse(l) as { msg: string, signal?: string } } catch { assert.fail(`${node.slug}.log: not a JSON line: ${l}`) } })
+    assert.ok(logged.some((l) => l.msg === 'porchlight: stopping' && l.signal === 'parent-exited'), `${node.slug} noticed its parent had gone`)
+    assert.equal(logged.at(-1)?.msg, 'node: stopped', `${node.slug} stopped cleanly on its own`)
   }
   assert.match(await readFile(join(dir, 'logs', 'chain.log'), 'utf8'), /chain stopping \(parent-exited\)\n$/)
 })

@@ -1,0 +1,6 @@
+export { healthRoutes } from './routes.js'
+export { nodeChecks, type NodeCheckSources } from './node-checks.js'
+export { checkReadiness, type ReadinessCheck, type Readiness, type CheckResult } from './readiness.js'
+export { probeChain, type ChainProbeInit } from './chain-probe.js'
+export { NotListeningError, LogNotOpenError } from './errors.js'
+export { healthService, type HealthService, type HealthComponents } from './service.js'

@@ -1,0 +1,59 @@
+// A node's figures for `GET /metrics`, in its own prom-client Registry (never the global one: a simulation
+// runs a thousand nodes in one process). Each concern has its file; they read the services' getters and
+// listen to their events, so the services only expose what they already hold.
+import { Gauge, Registry } from 'prom-client'
+import type { NodeConfig } from '../config/index.js'
+import type { ChainClient } from '../chain/index.js'
+import type { RequestNetwork } from '../network/index.js'
+import type { ResidentInbox } from '../resident/index.js'
+import type { AgencyFootage } from '../deliveries/footage-desk.js'
+import type { AgencyLogService } from '../log/index.js'
+import { gossipMetrics } from './gossip.js'
+import { inboxMetrics } from './inbox.js'
+import { footageMetrics } from './footage.js'
+import { logMetrics } from './log.js'
+import { chainMetrics } from './chain.js'
+import { runtimeMetrics } from './runtime.js'
+
+/** What the figures are read from; each is optional (a role has some of them). */
+export interface MetricSources {
+  config: Pick<NodeConfig, 'role' | 'name'>
+  network?: RequestNetwork
+  inbox?: ResidentInbox
+  footage?: AgencyFootage
+  log?: AgencyLogService
+  /** The node's chain clients, as they are when scraped. */
+  chainClients?: () => Iterable<ChainClient>
+}
+
+export interface NodeMetrics {
+  readonly registry: Registry
+  /** Follows what the services made as they started (the anchorer, the footage receiver). Call after they started. */
+  start (): Promise<void>
+  stop (): void
+}
+
+export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMetrics {
+  const info = new Gauge({ name: 'porchlight_node_info', help: 'Always 1; the node\'s role and name as labels', labelNames: ['role', 'name'] as const, registers: [registry] })
+  info.set({ role: sources.config.role, name: sources.config.name }, 1)
+  const stops: Array<() => void> = []
+  if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
+  if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
+  const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)
+  const log = sources.log === undefined ? undefined : logMetrics(registry, sources.log)
+  chainMetrics(registry, sources.chainClients ?? (() => []))
+  const runtime = runtimeMetrics(registry)
+  return {
+    registry,
+    async start () {
+      footage?.start()
+      await log?.start()
+    },
+    stop () {
+      footage?.stop()
+      log?.stop()
+      runtime.stop()
+      for (const stop of stops) stop()
+    }
+  }
+}

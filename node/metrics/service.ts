@@ -1,0 +1,34 @@
+// The node's figures as a service: a role declares it with the services whose figures it reports (node/roles.ts),
+// it builds them into the node's own Registry and follows them from start to stop. Its route is routes.ts.
+import { Registry } from 'prom-client'
+import type { ChainService } from '../chain/chain-service.js'
+import type { NodeComponents, NodeService } from '../service.js'
+import { nodeMetrics, type MetricSources } from './node-metrics.js'
+
+export interface MetricsService extends NodeService {
+  readonly registry: Registry
+  /** Whether `GET /metrics` is served without the token (config `metrics.public`). */
+  readonly public: boolean
+}
+
+export type MetricsComponents = Pick<NodeComponents, 'config'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'footage' | 'log'>
+
+export function metricsService (): (components: MetricsComponents) => MetricsService {
+  return ({ config, chain, network, inbox, footage, log }) => {
+    const registry = new Registry()
+    const metrics = nodeMetrics(registry, {
+      config,
+      ...(network === undefined ? {} : { network }),
+      ...(inbox === undefined ? {} : { inbox }),
+      ...(footage === undefined ? {} : { footage }),
+      ...(log === undefined ? {} : { log }),
+      chainClients: () => chain.client === undefined ? [] : [chain.client]
+    })
+    return {
+      registry,
+      public: config.metrics?.public ?? false,
+      start: async () => { await metrics.start() },
+      stop: () => { metrics.stop() }
+    }
+  }
+}
