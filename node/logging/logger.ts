@@ -32,8 +32,11 @@ export const redactPaths: string[] = [
 ]
 
 export class InvalidLogLevelError extends PorchlightError {
+  static override readonly code = 'INVALID_LOG_LEVEL'
+  // A node's own configuration: never an API answer.
+  static override readonly status = 500
   constructor (value: string) {
-    super('INVALID_LOG_LEVEL', `not a log level (one of ${logLevels.join(', ')})`, { details: { field: 'PORCHLIGHT_LOG_LEVEL', value } })
+    super(InvalidLogLevelError.code, `not a log level (one of ${logLevels.join(', ')})`, { details: { field: 'PORCHLIGHT_LOG_LEVEL', value } })
     this.name = 'InvalidLogLevelError'
   }
 }
