@@ -6,7 +6,7 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
+import { packagePath } from '../package-root.js'
 import { bearerMatches } from './auth.js'
 import { baseErrorStatuses, errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError, type ErrorStatuses } from './errors.js'
 import { serveStatic } from './static.js'
@@ -129,7 +129,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   void app.register(async (scope) => {
     scope.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
   })
-  const staticDir = init.staticDir ?? fileURLToPath(new URL('../../ui/dist', import.meta.url))
+  const staticDir = init.staticDir ?? packagePath('ui/dist')
   if (staticDir !== false) void app.register(async (scope) => { await serveStatic(scope, staticDir) })
 
   let listening: { host: string, port: number, url: string } | undefined
