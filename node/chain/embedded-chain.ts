@@ -4,9 +4,6 @@
 // Hardhat's well-known development accounts (mnemonic "test … junk"): never use them on a real chain.
 import type { AddressInfo } from 'node:net'
 import { HDNodeWallet, Mnemonic, Wallet } from 'ethers'
-import { createHardhatNetworkProvider } from 'hardhat/internal/hardhat-network/provider/provider.js'
-import { JsonRpcServer } from 'hardhat/internal/hardhat-network/jsonrpc/server.js'
-import { defaultHardhatNetworkParams, HARDHAT_NETWORK_MNEMONIC } from 'hardhat/internal/core/config/default-config.js'
 import { connectProvider } from './provider.js'
 import { deployContracts } from './deploy.js'
 import type { ContractAddresses, Deployment } from './deployment.js'
@@ -48,11 +45,17 @@ export interface EmbeddedChain {
   stop (): Promise<void>
 }
 
+// Hardhat is imported by startEmbeddedChain only, not by this module: every node imports node/chain, and
+// loading Hardhat costs ~70 MiB of RSS that only `porchlight chain` and `porchlight demo` use.
+
+/** Hardhat's development mnemonic (its HARDHAT_NETWORK_MNEMONIC), written here so as not to load Hardhat. */
+const devMnemonic = 'test test test test test test test test test test test junk'
+
 /** Hardhat's development chain id: the CLI only defaults to the well-known council key on it. */
 export const embeddedChainId = 31337
 
 export function devAccounts (count: number): DevAccount[] {
-  const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_NETWORK_MNEMONIC), "m/44'/60'/0'/0")
+  const root = HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(devMnemonic), "m/44'/60'/0'/0")
   return Array.from({ length: count }, (_, i) => {
     const wallet = root.deriveChild(i)
     return { address: wallet.address, privateKey: wallet.privateKey }
@@ -60,6 +63,11 @@ export function devAccounts (count: number): DevAccount[] {
 }
 
 export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Promise<EmbeddedChain> {
+  const [{ createHardhatNetworkProvider }, { JsonRpcServer }, { defaultHardhatNetworkParams }] = await Promise.all([
+    import('hardhat/internal/hardhat-network/provider/provider.js'),
+    import('hardhat/internal/hardhat-network/jsonrpc/server.js'),
+    import('hardhat/internal/core/config/default-config.js')
+  ])
   const chainId = opts.chainId ?? embeddedChainId
   const accounts = devAccounts(opts.accounts ?? 10)
   const params = defaultHardhatNetworkParams
