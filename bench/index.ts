@@ -17,7 +17,8 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>,
   { section: 'contracts', load: () => import('./contracts.js') },
   { section: 'network', load: () => import('./network.js') },
   { section: 'auditor', load: () => import('./auditor.js') },
-  { section: 'footage', load: () => import('./footage.js') }
+  { section: 'footage', load: () => import('./footage.js') },
+  { section: 'idle-resident', load: () => import('./idle-resident.js') }
 ]
 
 const args = process.argv.slice(2)

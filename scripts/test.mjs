@@ -43,5 +43,10 @@ const child = spawn(process.execPath, [
   '--import', 'tsx', '--import', './node/polyfill.ts',
   '--test', '--test-reporter', process.env.TEST_REPORTER ?? 'spec',
   ...files
-], { cwd: root, stdio: 'inherit' })
+], {
+  cwd: root,
+  stdio: 'inherit',
+  // Every `porchlight` process a test starts (bin/porchlight.js) runs the sources under test, not dist/.
+  env: { ...process.env, PORCHLIGHT_FROM_SOURCES: '1' }
+})
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))

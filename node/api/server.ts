@@ -7,7 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type
 import swagger from '@fastify/swagger'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
-import { fileURLToPath } from 'node:url'
+import { packagePath } from '../package-root.js'
 import { bearerMatches } from './auth.js'
 import { errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError } from './errors.js'
 import { serveStatic } from './static.js'
@@ -146,7 +146,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   void app.register(async (scope) => {
     scope.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
   })
-  const staticDir = init.staticDir ?? fileURLToPath(new URL('../../ui/dist', import.meta.url))
+  const staticDir = init.staticDir ?? packagePath('ui/dist')
   if (staticDir !== false) void app.register(async (scope) => { await serveStatic(scope, staticDir) })
 
   let listening: { host: string, port: number, url: string } | undefined

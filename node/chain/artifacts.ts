@@ -1,6 +1,7 @@
 // The compiled contracts, read from contracts/artifacts (written by contracts/build.ts and committed).
 import { readFileSync } from 'node:fs'
 import { Interface, type InterfaceAbi } from 'ethers'
+import { packagePath } from '../package-root.js'
 
 export interface ContractArtifact {
   contractName: string
@@ -9,8 +10,7 @@ export interface ContractArtifact {
 }
 
 function load (name: string): ContractArtifact {
-  const url = new URL(`../../contracts/artifacts/${name}.json`, import.meta.url)
-  return JSON.parse(readFileSync(url, 'utf8')) as ContractArtifact
+  return JSON.parse(readFileSync(packagePath(`contracts/artifacts/${name}.json`), 'utf8')) as ContractArtifact
 }
 
 export const agencyRegistryArtifact: ContractArtifact = load('AgencyRegistry')

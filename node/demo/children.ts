@@ -7,12 +7,12 @@ import { once } from 'node:events'
 import { closeSync, openSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { packagePath } from '../package-root.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import type { ReadyMessage } from '../parent-link.js'
 
 /** The `porchlight` program, run by the same Node as this process. */
-export const porchlightBin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
+export const porchlightBin = packagePath('bin/porchlight.js')
 
 export class ChildFailedError extends PorchlightError {
   static override readonly code = 'DEMO_CHILD_FAILED'
