@@ -18,10 +18,12 @@ export interface MessageCodec<T> {
   /** The limit-table name of this kind, used in errors. */
   readonly kind: string
   readonly maxBytes: number
+  // Function-typed properties, not methods: each is used on its own (`encodeRequest = requestCodec.encode`)
+  // and none reads `this`.
   /** Checks a value already in memory (throws the same typed errors as decode). */
-  check (value: unknown): T
-  encode (value: T): Uint8Array
-  decode (bytes: Uint8Array): T
+  readonly check: (value: unknown) => T
+  readonly encode: (value: T) => Uint8Array
+  readonly decode: (bytes: Uint8Array) => T
 }
 
 function codec<T> (kind: string, maxBytes: number, shape: Check<T>): MessageCodec<T> {
@@ -32,12 +34,12 @@ function codec<T> (kind: string, maxBytes: number, shape: Check<T>): MessageCode
     kind,
     maxBytes,
     check: (value) => shape(value, ''),
-    encode (value) {
+    encode: (value) => {
       const bytes = encode(shape(value, ''))
       sizeCheck(bytes)
       return bytes
     },
-    decode (bytes) {
+    decode: (bytes) => {
       if (!(bytes instanceof Uint8Array)) throw new MalformedMessageError('', 'input must be a Uint8Array')
       sizeCheck(bytes)
       return shape(decodeCanonical(bytes), '')
