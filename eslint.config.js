@@ -15,7 +15,7 @@ const nodeBuiltins = { group: ['node:*', ...builtinModules, ...builtinModules.ma
 const outOf = (folders) => ({ regex: `^(\\.\\./)+(${folders.join('|')})(/|$)` })
 
 export default defineConfig(
-  globalIgnores(['ui/dist/', 'contracts/artifacts/', 'test/artifacts/', 'simulations/out/', '.porchlight-demo/', '.tmp/', 'docs/']),
+  globalIgnores(['dist/', 'ui/dist/', 'contracts/artifacts/', 'test/artifacts/', 'simulations/out/', '.porchlight-demo/', '.tmp/', 'docs/']),
   js.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -103,6 +103,7 @@ export type NodeApiRawRoute = keyof NodeApiRawRoutes
 /** `'/api/requests/:id/withdraw'` → `{ id: string }`. */
 type ParamsOf<P extends string> = P extends `${string}:${infer Name}/${infer Rest}`
   ? { [K in Name]: string } & ParamsOf<`/${Rest}`>
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no parameters: `{}` is the identity of `&`, and its keyof is never
   : P extends `${string}:${infer Name}` ? { [K in Name]: string } : {}
 
 type PathOf<R extends string> = R extends `${string} ${infer P}` ? P : never
@@ -152,6 +153,7 @@ export class NodeApiClient {
   }
 
   /** Calls a JSON route; resolves with the node's answer, or throws one of this file's errors. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends CallOptions<R>`: the options may be left out when none is required
   async call<R extends NodeApiRoute> (route: R, ...[options]: {} extends CallOptions<R> ? [CallOptions<R>?] : [CallOptions<R>]): Promise<NodeApiRoutes[R]['response']> {
     const [method, template] = route.split(' ') as [string, string]
     const path = fillPath(template, options?.params, options?.query)
@@ -205,7 +207,7 @@ export class NodeApiClient {
     try {
       // Parsed defensively: whatever answers on the port may not be a Porchlight node.
       error = (JSON.parse(text) as Partial<ApiErrorBody>).error
-    } catch {}
+    } catch { /* not JSON: left undefined, so the answer is reported as unexpected below */ }
     if (typeof error?.code !== 'string') throw new UnexpectedAnswerError(method, path, res.status, text.slice(0, 200))
     throw new NodeApiError(method, path, res.status, { code: error.code, message: typeof error.message === 'string' ? error.message : '' })
   }

@@ -4,6 +4,7 @@
 // compiler compare the two (every field of T named, no other; `required` only T's required fields).
 
 /** The keys of T that are not optional. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- `{} extends Pick<T, K>` holds exactly when K is optional in T
 export type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T]
 
 export interface ResponseSchemaOf<T> {

@@ -97,8 +97,11 @@ class RouteLogController extends LogController {
 export function createApiServer (init: ApiServerInit): ApiServer {
   const logger = init.logger
   const onInternalError = init.onInternalError ?? ((err, route) => { logger?.error({ err, route }, 'api: internal error') })
+  // Typed as fastify's logger, not pino's: Fastify() takes the app's logger type from it, and the app is a
+  // FastifyInstance with the default logger type.
+  const apiLogger: FastifyBaseLogger | undefined = logger?.child({ component: 'api' })
   const app = Fastify({
-    ...(logger === undefined ? { logger: false } : { loggerInstance: logger.child({ component: 'api' }) as FastifyBaseLogger }),
+    ...(apiLogger === undefined ? { logger: false } : { loggerInstance: apiLogger }),
     logController: new RouteLogController(),
     bodyLimit: init.bodyLimit ?? 65536,
     // A stop must not wait for idle keep-alive clients or a long download.

@@ -114,7 +114,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
 
   const readerFetch = async (tile: TileId, path: string): Promise<Uint8Array> => await readOrAbort(source, path, flag)
   const reader = new TileHashReader(N, readerFetch)
-  const rules = new EntryRules({ agency, domain: { chainId: chain.chainId, verifyingContract: chain.registry }, history: chain.history, now }, state.rules)
+  const rules = new EntryRules({ agency, domain: { chainId: chain.chainId, verifyingContract: chain.registry }, history: (address) => chain.history(address), now }, state.rules)
 
   // Anchors not yet checked and within the served size, in chain (= size) order.
   const fresh = anchors.slice(state.anchorsChecked).filter((a) => a.treeSize <= N)
@@ -143,7 +143,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
       if (level === 0 || level % TILE_HEIGHT !== 0) return
       const L = level / TILE_HEIGHT
       let m = computed.get(L)
-      if (m === undefined) computed.set(L, m = new Map())
+      if (m === undefined) computed.set(L, m = new Map<number, Uint8Array>())
       m.set(index, hash)
     }
     settle(V)

@@ -160,7 +160,7 @@ export class EntryRules {
     if (!history.isActiveAt(m.issuedAt)) {
       flag('REQUEST_AGENCY_INACTIVE', 'the agency was not active in the registry when it issued the request', { request: id, issuedAt: m.issuedAt, status: registered.status, validUntil: registered.validUntil })
     } else {
-      let inside = false
+      let inside: boolean
       try { inside = isInsideJurisdiction(m.cells, registered.cells) } catch { inside = false }
       if (!inside) flag('REQUEST_OUTSIDE_JURISDICTION', "the request's area is not inside the agency's jurisdiction at issue time", { request: id, issuedAt: m.issuedAt, cells: m.cells, jurisdiction: registered.cells })
     }

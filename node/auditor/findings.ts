@@ -58,7 +58,8 @@ const IDENTIFYING = ['size', 'treeSize', 'anchoredSize', 'verifiedSize', 'level'
 
 /** Two findings with one key are the same finding (found again by a later pass). */
 export function findingKey (f: Pick<Finding, 'agency' | 'rule' | 'entryIndex' | 'evidence'>): string {
-  const about = IDENTIFYING.map((k) => String(f.evidence[k] ?? ''))
+  // Every identifying field is a number or a string (sizes, indices, a clip's CID, a tile path).
+  const about = IDENTIFYING.map((k) => String(f.evidence[k] as number | string | undefined ?? ''))
   return [f.agency.toLowerCase(), f.rule, String(f.entryIndex ?? ''), ...about].join('|')
 }
 

@@ -335,8 +335,8 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   async #transact (contract: Contract, method: string, args: unknown[]): Promise<TransactionReceipt> {
     this.#requireWallet()
     try {
-      const tx = await contract.getFunction(method)(...args)
-      const receipt = await tx.wait() as TransactionReceipt | null
+      const tx = await contract.getFunction(method).send(...args)
+      const receipt = await tx.wait()
       if (receipt === null) throw new ChainUnavailableError(this.deployment.rpc)
       return receipt
     } catch (err) {

@@ -102,7 +102,7 @@ export function journaledProvider (provider: EIP1193Provider, journal: ChainJour
     get (target, key, receiver) {
       if (key === 'request') return request
       const value: unknown = Reflect.get(target, key, receiver)
-      return typeof value === 'function' ? value.bind(target) : value
+      return typeof value === 'function' ? value.bind(target) as unknown : value
     }
   })
 }

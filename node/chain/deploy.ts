@@ -24,15 +24,15 @@ export async function deployContracts (council: Signer): Promise<DeployedContrac
   const anchorReceipt = await anchor.deploymentTransaction()!.wait()
   const anchorAddress = await anchor.getAddress()
 
-  const bindTx = await registry.getFunction('bindAuditAnchor')(anchorAddress)
+  const bindTx = await registry.getFunction('bindAuditAnchor').send(anchorAddress)
   const bindReceipt = await bindTx.wait()
   return {
     contracts: { AgencyRegistry: registryAddress, AuditAnchor: anchorAddress },
-    deployBlock: bindReceipt.blockNumber,
+    deployBlock: bindReceipt!.blockNumber,
     gasUsed: {
       AgencyRegistry: Number(registryReceipt!.gasUsed),
       AuditAnchor: Number(anchorReceipt!.gasUsed),
-      bind: Number(bindReceipt.gasUsed)
+      bind: Number(bindReceipt!.gasUsed)
     }
   }
 }

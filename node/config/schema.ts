@@ -105,6 +105,9 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
   type: 'object',
   additionalProperties: false,
   required: ['version', 'role', 'name'],
+  $defs: {
+    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] }
+  },
   properties: {
     version: { type: 'integer', const: 1 },
     role: { type: 'string', enum: [...roles] },
@@ -123,8 +126,9 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port }
       }
     },
-    // JSONSchemaType cannot type a string-or-object union; the shape is checked all the same.
-    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] } as any,
+    // JSONSchemaType wants an optional property's schema `nullable`, and ajv refuses `nullable` without `type`:
+    // the string-or-object union goes in $defs, which JSONSchemaType types as any schema.
+    chain: { $ref: '#/$defs/chain' },
     cameras: {
       type: 'array',
       maxItems: 256,
@@ -157,14 +161,14 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       additionalProperties: false,
       required: [],
       properties: { level: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' } }
-    } as any,
+    },
     metrics: {
       type: 'object',
       nullable: true,
       additionalProperties: false,
       required: [],
       properties: { public: { type: 'boolean', default: false } }
-    } as any,
+    },
     audit: {
       type: 'object',
       nullable: true,
@@ -183,6 +187,6 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         anchorGraceSeconds: { type: 'integer', minimum: 0, maximum: 24 * 3600 },
         intervalSeconds: { type: 'integer', minimum: 1, maximum: 24 * 3600 }
       }
-    } as any
+    }
   }
 }

@@ -9,7 +9,6 @@ import { AgencyLog } from './agency-log.js'
 import { Anchorer } from './anchorer.js'
 import { AUDIT_PROTOCOL, handleAuditProtocol } from './audit-protocol.js'
 import { InvalidAgencyKeyError } from './errors.js'
-import type { LogDatabase } from './log-database.js'
 
 export interface AgencyLogServiceInit {
   /** @default 500 */

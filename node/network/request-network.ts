@@ -117,7 +117,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     if (this.#pruner !== undefined) clearInterval(this.#pruner)
     const { libp2p } = this.#components
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
-    for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch {} }
+    for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch { /* pubsub already stopped (unsubscribe throws then): no topic left to leave */ } }
     await libp2p.unhandle(CATCH_UP_PROTOCOL).catch(() => {})
   }
 

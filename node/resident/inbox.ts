@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events'
 import {
   cameraCell, toEip712Json, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
-  type PolicyView, type Request, type SignedRequest
+  type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'

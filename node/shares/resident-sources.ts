@@ -30,7 +30,7 @@ function toWebStream (readable: Readable): ReadableStream<Uint8Array> {
   const it = readable[Symbol.asyncIterator]()
   return new ReadableStream<Uint8Array>({
     async pull (controller) {
-      const { done, value } = await it.next() as IteratorResult<Buffer>
+      const { done, value } = await it.next() as IteratorResult<Buffer, undefined>
       if (done === true) controller.close()
       else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength))
     },

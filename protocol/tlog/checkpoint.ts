@@ -21,6 +21,7 @@ export interface Checkpoint {
 export const MAX_NOTE_LENGTH = 65536
 
 // Characters no note may hold: ASCII controls other than newline, and lone surrogates (not UTF-8).
+// eslint-disable-next-line no-control-regex -- matching the control characters is the point of this pattern
 const FORBIDDEN = /[\u0000-\u0009\u000b-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/u
 const KEY_NAME_FORBIDDEN = /[\s+]/u
 const DECIMAL = /^(0|[1-9][0-9]*)$/
