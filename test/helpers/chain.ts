@@ -79,7 +79,7 @@ export const cellValues = cells.map((c) => BigInt(`0x${c}`))
 export function eventsOf (receipt: import('ethers').TransactionReceipt, iface: import('ethers').Interface, name: string): unknown[][] {
   const out: unknown[][] = []
   for (const log of receipt.logs) {
-    let parsed = null
+    let parsed: import('ethers').LogDescription | null
     try { parsed = iface.parseLog(log) } catch { parsed = null }
     if (parsed?.name === name) out.push(parsed.args.toArray(true))
   }

@@ -153,7 +153,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<DemoProcess> {
         const [code, signal] = await exited
         clearTimeout(timer)
         const left = await processesNaming(dir)
-        for (const pid of left) { try { process.kill(pid, 'SIGKILL') } catch {} }
+        for (const pid of left) { try { process.kill(pid, 'SIGKILL') } catch { /* already exited: the check below reports it all the same */ } }
         await rm(dir, { recursive: true, force: true })
         if (code !== 0) throw new Error(`porchlight demo exited with ${code ?? signal} at Ctrl-C:\n${output.slice(-30).join('\n')}`)
         if (left.length > 0) throw new Error(`processes of the demo left after it stopped: ${left.join(', ')}`)

@@ -136,7 +136,7 @@ test('one shares two clips, one ignores, one withdraws mid-transfer: the agency 
     assert.deepEqual(new Uint8Array(plain), annBytes[i])
     assert.deepEqual(new Uint8Array(createHash('sha256').update(plain).digest()), parseCid(cid, RAW_CODE).multihash.digest)
   }
-  const accesses = (await entries()).filter((e) => e.kind === 'access') as Array<Extract<LogEntry, { kind: 'access' }>>
+  const accesses = (await entries()).filter<Extract<LogEntry, { kind: 'access' }>>((e) => e.kind === 'access')
   assert.equal(accesses.length, accessesBefore + 2)
   assert.deepEqual(accesses.slice(-2).map((a) => [a.clip, a.purpose, a.actor]), annClips.map((cid, i) => [cid, `review clip ${i}`, world.agency.config.name]))
 

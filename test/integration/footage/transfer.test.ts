@@ -6,7 +6,7 @@ import { readFile, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { once } from 'node:events'
 import {
-  clipCid, decryptClip, encodeSignedConsent, encryptClip, expectedCiphertextSize, signTyped, type ClipRef, type SignedConsent
+  clipCid, decryptClip, encodeSignedConsent, encryptClip, expectedCiphertextSize, type ClipRef, type SignedConsent
 } from '../../../protocol/index.js'
 import { nodeEnvelopeCrypto } from '../../../node/crypto/index.js'
 import { footageStream as framedFootage } from '../../../node/footage/footage-stream.js'

@@ -24,7 +24,7 @@ test('a resident node\'s log lines carry no token, key, camera position or name,
   const node = await createNode({
     config: parseConfig({ version: 1, role: 'resident', name: 'cedar', cameras: [camera] }),
     services: setup.services,
-    libp2p: { messageId: setup.messageId! },
+    libp2p: { messageId: setup.messageId },
     staticDir: false,
     logger: createLogger({ level: 'trace', destination, base: { role: 'resident', node: 'cedar' } })
   })
@@ -48,7 +48,7 @@ test('a resident node\'s log lines carry no token, key, camera position or name,
 
   // Over the API, with the token, and a request that puts it (wrongly) in the query string.
   const query = new URLSearchParams({ camera: camera.name, start: '2026-11-30T22:00:00Z', duration: '5' })
-  const upload = await fetch(`${url}/api/clips?${query}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'video/webm' }, body: new Uint8Array([...bytes, 1]) })
+  const upload = await fetch(`${url}/api/clips?${query.toString()}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'video/webm' }, body: new Uint8Array([...bytes, 1]) })
   assert.equal(upload.status, 201)
   assert.equal((await fetch(`${url}/api/cameras`, { headers: { authorization: `Bearer ${token}` } })).status, 200)
   assert.equal((await fetch(`${url}/api/clips?token=${token}`)).status, 401)

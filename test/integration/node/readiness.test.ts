@@ -38,7 +38,7 @@ test('/readyz turns unready when the chain goes away and ready again when it ret
     chain: { rpc: proxy.url, chainId: fixture.deployment.chainId, contracts: fixture.deployment.contracts },
     cameras: [{ name: 'porch', lat: 47.6062, lng: -122.3321 }]
   })
-  const node = await createNode({ config, services: setup.services, libp2p: { messageId: setup.messageId! }, staticDir: false, logger: createLogger({ level: 'silent' }) })
+  const node = await createNode({ config, services: setup.services, libp2p: { messageId: setup.messageId }, staticDir: false, logger: createLogger({ level: 'silent' }) })
   t.after(async () => { await node.stop() })
   await node.start()
   const url = node.info().api!.url

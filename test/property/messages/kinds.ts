@@ -10,7 +10,7 @@ import * as arb from './arbitraries.js'
 export interface Kind { name: string, codec: MessageCodec<unknown>, valid: fc.Arbitrary<unknown> }
 
 const kind = <T>(name: string, codec: MessageCodec<T>, valid: fc.Arbitrary<T>): Kind =>
-  ({ name, codec: codec, valid })
+  ({ name, codec: codec as MessageCodec<unknown>, valid })
 
 export const KINDS: Kind[] = [
   kind('Request', requestCodec, arb.request),

@@ -28,7 +28,7 @@ test('POST /api/clips stores the body under its CID (201), again is 200; GET lis
   node.services.clips.on('clip:added', (clip) => { added.push(clip) })
   const first = await node.api.app.inject({ method: 'POST', url: upload(`camera=porch&start=${start}&duration=60`), headers: { ...auth, 'content-type': 'video/mp4' }, payload: Buffer.from(bytes) })
   assert.equal(first.statusCode, 201, first.body)
-  assert.deepEqual({ ...first.json() as ClipRecord, addedAt: 0 }, { cid, size: 20_000, camera: 'porch', start, end: start + 60, contentType: 'video/mp4', addedAt: 0 })
+  assert.deepEqual({ ...first.json<ClipRecord>(), addedAt: 0 }, { cid, size: 20_000, camera: 'porch', start, end: start + 60, contentType: 'video/mp4', addedAt: 0 })
   const again = await node.api.app.inject({ method: 'POST', url: upload(`camera=porch&start=${start}&end=${start + 60}`), headers: { ...auth, 'content-type': 'video/mp4' }, payload: Buffer.from(bytes) })
   assert.equal(again.statusCode, 200)
   assert.equal(added.length, 1)
@@ -101,7 +101,7 @@ test('GET /api/clips/:cid: an unknown clip is 404, a malformed id 400', async (t
 
 test('the OpenAPI document lists the clip routes', async (t) => {
   const { node } = await resident(t)
-  const doc = (await node.api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> }
+  const doc = (await node.api.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, unknown> }>()
   assert.ok(doc.paths['/api/clips'] !== undefined)
   assert.ok(doc.paths['/api/clips/{cid}'] !== undefined)
 })

@@ -6,8 +6,9 @@ import { signedRequest } from '../../helpers/messages.js'
 function stub (answers: Record<string, { status?: number, body: unknown }>) {
   const calls: Array<{ url: string, init: RequestInit }> = []
   const fetch = async (url: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    calls.push({ url: String(url), init })
-    const a = answers[`${init.method ?? 'GET'} ${String(url)}`] ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } }
+    const href = url instanceof Request ? url.url : String(url)
+    calls.push({ url: href, init })
+    const a = answers[`${init.method ?? 'GET'} ${href}`] ?? { status: 404, body: { error: { code: 'NOT_FOUND', message: 'no route' } } }
     return new Response(typeof a.body === 'string' ? a.body : JSON.stringify(a.body), { status: a.status ?? 200 })
   }
   return { calls, api: createApiClient({ token: 't0k', base: 'http://n', fetch: fetch }) }
