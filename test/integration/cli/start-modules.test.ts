@@ -23,7 +23,12 @@ test('porchlight start loads no hardhat and no solc module', async (t) => {
   const node = spawn(process.execPath, ['--import', probe, bin, 'start', '--dir', nodeDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, PORCHLIGHT_LOADED_MODULES: out } })
   t.after(() => { if (node.exitCode === null && node.signalCode === null) node.kill('SIGKILL') })
   const exited = once(node, 'exit')
-  for await (const line of createInterface({ input: node.stdout })) if (/ ready; /.test(line)) break
+  // The node logs JSON lines; it is ready at its `node: ready` line (a stream that ends first fails below).
+  let ready = false
+  for await (const line of createInterface({ input: node.stdout })) {
+    if ((JSON.parse(line) as { msg?: string }).msg === 'node: ready') { ready = true; break }
+  }
+  assert.equal(ready, true, 'porchlight start never logged node: ready')
   node.kill('SIGTERM')
   assert.deepEqual(await exited, [0, null])
 
