@@ -1,7 +1,7 @@
 // `porchlight demo` as a user runs it: a child process over a temporary folder, stopped by signals.
 import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -10,23 +10,12 @@ import { createInterface } from 'node:readline'
 import { ChainClient } from '../../../node/chain/index.js'
 import { demoPlan, type DemoInfo } from '../../../node/demo/index.js'
 import { porchlight } from '../../helpers/cli.js'
+import { hasPromtool as promtool, promtoolCheck } from '../../helpers/promtool.js'
 
 let dir: string
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'porchlight-demo-')) })
 after(async () => { await rm(dir, { recursive: true, force: true }) })
 
-const promtool = spawnSync('promtool', ['--version']).error === undefined
-
-/** `promtool check metrics` (Debian's prometheus package) on `text`: its exit code and what it said. */
-async function promtoolCheck (text: string): Promise<{ code: number | null, output: string }> {
-  const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (d: Buffer) => { output += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { output += d.toString() })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-  child.stdin.end(text)
-  return { code: await exited, output }
-}
 
 interface RunningDemo { process: ChildProcess, info: DemoInfo, children: number[], output: string[] }
 

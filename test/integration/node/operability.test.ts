@@ -3,7 +3,7 @@
 // operator and API paths answer 404 JSON even with the UI served.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -12,19 +12,8 @@ import { parseConfig, type ChainEndpoint, type Role } from '../../../node/config
 import { createLogger } from '../../../node/logging/index.js'
 import type { RequestNetwork } from '../../../node/network/index.js'
 import { startChainFixture, type ChainFixture } from '../../helpers/chain.js'
+import { hasPromtool as promtool, promtoolCheck } from '../../helpers/promtool.js'
 
-const promtool = spawnSync('promtool', ['--version']).error === undefined
-
-/** `promtool check metrics` on `text`: its exit code and what it said. */
-async function promtoolCheck (text: string): Promise<{ code: number | null, output: string }> {
-  const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (d: Buffer) => { output += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { output += d.toString() })
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-  child.stdin.end(text)
-  return { code: await exited, output }
-}
 
 /** The value of the sample `name{labels}` in Prometheus text, or undefined. */
 function sample (text: string, name: string, labels: Record<string, string> = {}): number | undefined {
