@@ -21,6 +21,9 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>,
   { section: 'idle-resident', load: () => import('./idle-resident.js') }
 ]
 
+// The nodes a bench starts log only warnings (their info lines would bury the figures); set it to see more.
+process.env.PORCHLIGHT_LOG_LEVEL ??= 'warn'
+
 const args = process.argv.slice(2)
 const quick = args.includes('--quick')
 const only = args.filter((a) => !a.startsWith('--'))
