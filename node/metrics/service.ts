@@ -16,17 +16,20 @@ export type MetricsComponents = Pick<NodeComponents, 'config'> & { chain: ChainS
 export function metricsService (): (components: MetricsComponents) => MetricsService {
   return ({ config, chain, network, inbox, footage, log }) => {
     const registry = new Registry()
+    const isPublic = config.metrics?.public ?? false
     const metrics = nodeMetrics(registry, {
       config,
       ...(network === undefined ? {} : { network }),
-      ...(inbox === undefined ? {} : { inbox }),
+      // How many requests a resident has, and how many it ignored, never leave the node: served only to the
+      // token's holder, never on a public /metrics.
+      ...(inbox === undefined || isPublic ? {} : { inbox }),
       ...(footage === undefined ? {} : { footage }),
       ...(log === undefined ? {} : { log }),
       chainClients: () => chain.client === undefined ? [] : [chain.client]
     })
     return {
       registry,
-      public: config.metrics?.public ?? false,
+      public: isPublic,
       start: async () => { await metrics.start() },
       stop: () => { metrics.stop() }
     }

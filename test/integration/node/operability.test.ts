@@ -110,6 +110,15 @@ test('/metrics needs the token unless metrics.public', async (t) => {
   assert.equal((await getMetrics(open, null)).status, 200)
 })
 
+test('a resident\'s public /metrics leaves out its inbox: what it saw or ignored stays with the token\'s holder', async (t) => {
+  const closed = await startNode(t, 'resident')
+  assert.match(await (await getMetrics(closed, closed.keys.apiToken)).text(), /^# TYPE porchlight_inbox_items gauge$/m)
+  const open = await startNode(t, 'resident', { name: 'resident two', metrics: { public: true } })
+  const text = await (await getMetrics(open, null)).text()
+  assert.match(text, /^# TYPE porchlight_gossip_messages_total counter$/m)
+  assert.doesNotMatch(text, /porchlight_inbox_items/)
+})
+
 test('/healthz and /readyz answer JSON without the token; unknown /api, /metrics and health paths are 404 JSON, never the UI page', async (t) => {
   const node = await startNode(t, 'agency')
   const url = node.info().api!.url
