@@ -4,6 +4,8 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdir, readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
+import { defineService, type NodeComponents } from '../../../node/index.js'
+import type { ChainService } from '../../../node/chain/index.js'
 
 const root = new URL('../../../', import.meta.url).pathname
 
@@ -38,4 +40,13 @@ test('domain services do not import fastify: only route files and the API server
   const importers = await filesMatching(/from 'fastify'/)
   const allowed = (file: string): boolean => file.startsWith('node/api/') || /(^|[-/])routes\.ts$/.test(file) || file === 'node/service.ts' || file === 'node/log/anchor-history.ts'
   assert.deepEqual(importers.filter((f) => !allowed(f)), [])
+})
+
+test('defineService: the compiler refuses a `needs` that leaves out a service the factory uses', () => {
+  const factory = (c: Pick<NodeComponents, 'config'> & { chain: ChainService, log?: object }): { name: string } => ({ name: c.config.name })
+  // @ts-expect-error `chain` is used by the factory but not named (typecheck fails if this stops being an error)
+  defineService(factory, { needs: [] })
+  // An optional component need not be named; a required one must be.
+  assert.deepEqual(defineService(factory, { needs: ['chain'] }).needs, ['chain'])
+  assert.deepEqual(defineService(factory, { needs: ['chain', 'log'] }).needs, ['chain', 'log'])
 })
