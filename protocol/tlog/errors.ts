@@ -131,3 +131,63 @@ export class EntryTooLargeError extends PorchlightError {
     this.name = 'EntryTooLargeError'
   }
 }
+
+/** A cosignature line whose bytes are not a C2SP tlog-cosignature/v1 timestamped Ed25519 signature. */
+export class InvalidCosignatureError extends PorchlightError {
+  static override readonly code = 'INVALID_COSIGNATURE'
+  static override readonly status = 400
+  constructor (reason: string, details: Record<string, unknown> = {}) {
+    super(InvalidCosignatureError.code, `invalid cosignature: ${reason}`, { details: { reason, ...details } })
+    this.name = 'InvalidCosignatureError'
+  }
+}
+
+/** A cosignature signed under another key name than the witness expected. */
+export class WrongCosignerError extends PorchlightError {
+  static override readonly code = 'WRONG_COSIGNER'
+  static override readonly status = 422
+  constructor (expected: string, value: string) {
+    super(WrongCosignerError.code, 'cosignature is not by the expected witness', { details: { field: 'name', expected, value } })
+    this.name = 'WrongCosignerError'
+  }
+}
+
+/** A cosignature whose key id is not that of the witness's key under cosignature/v1. */
+export class WrongCosignerKeyIdError extends PorchlightError {
+  static override readonly code = 'WRONG_COSIGNER_KEY_ID'
+  static override readonly status = 422
+  constructor (expected: number, value: number) {
+    super(WrongCosignerKeyIdError.code, 'cosignature key id is not the expected witness key\'s', { details: { field: 'keyId', expected, value } })
+    this.name = 'WrongCosignerKeyIdError'
+  }
+}
+
+/** A well-formed cosignature by the expected witness key whose Ed25519 signature does not verify. */
+export class ForgedCosignatureError extends PorchlightError {
+  static override readonly code = 'FORGED_COSIGNATURE'
+  static override readonly status = 422
+  constructor (name: string, keyId: number) {
+    super(ForgedCosignatureError.code, 'cosignature does not verify under the witness key', { details: { name, keyId } })
+    this.name = 'ForgedCosignatureError'
+  }
+}
+
+/** A witness key (Ed25519 public or secret key) that is not 32 bytes or not a valid key. */
+export class InvalidWitnessKeyError extends PorchlightError {
+  static override readonly code = 'INVALID_WITNESS_KEY'
+  static override readonly status = 400
+  constructor (field: string, reason: string, options: { cause?: unknown } = {}) {
+    super(InvalidWitnessKeyError.code, `invalid witness ${field}: ${reason}`, { ...options, details: { field, reason } })
+    this.name = 'InvalidWitnessKeyError'
+  }
+}
+
+/** Text that is not a C2SP signed-note verifier key `<name>+<hex key id>+<base64(type ‖ key)>`. */
+export class InvalidVerifierKeyError extends PorchlightError {
+  static override readonly code = 'INVALID_VERIFIER_KEY'
+  static override readonly status = 400
+  constructor (reason: string, details: Record<string, unknown> = {}) {
+    super(InvalidVerifierKeyError.code, `invalid verifier key: ${reason}`, { details: { reason, ...details } })
+    this.name = 'InvalidVerifierKeyError'
+  }
+}

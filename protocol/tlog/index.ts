@@ -1,4 +1,5 @@
-// The transparency-log core: RFC 9162 Merkle hashing and proofs, C2SP checkpoints, signed notes and tiles.
+// The transparency-log core: RFC 9162 Merkle hashing and proofs, C2SP checkpoints, signed notes, witness
+// cosignatures and tiles.
 export { HASH_SIZE, hashLeaf, hashChildren, emptyRoot, equalHashes, pureTreeHasher, type TreeHasher } from './hasher.js'
 export { type NodeId, rangeNodes, rootNodes, nodeRange, splitPoint } from './subtree.js'
 export { CompactRange, merkleRoot, type NodeVisitor } from './compact-range.js'
@@ -12,8 +13,13 @@ export {
   type Checkpoint, formatCheckpoint, parseCheckpoint, checkpointOrigin, parseCheckpointOrigin, MAX_NOTE_LENGTH
 } from './checkpoint.js'
 export {
-  type SignedNote, type NoteSignature, formatSignedNote, parseSignedNote, noteKeyId, MAX_NOTE_SIGNATURES
+  type SignedNote, type NoteSignature, formatSignedNote, parseSignedNote, formatSignatureLine, parseSignatureLine,
+  noteKeyId, MAX_NOTE_SIGNATURES
 } from './signed-note.js'
+export {
+  type Cosignature, type VerifierKey, COSIGNATURE_V1_TYPE, ED25519_NOTE_TYPE, witnessKeyId, cosignedMessage,
+  signCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey
+} from './cosignature.js'
 export {
   signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage
 } from './checkpoint-signature.js'
@@ -26,5 +32,6 @@ export { TileHashReader, type TileFetcher, type TileHashReaderInit } from './til
 export {
   InvalidProofError, IndexOutOfRangeError, InvalidHashError, MissingHashError, InvalidCheckpointError,
   InvalidNoteError, WrongOriginError, WrongSignerError, MissingSignatureError, InvalidCheckpointSignatureError,
-  InvalidTilePathError, InvalidTileError, EntryTooLargeError
+  InvalidTilePathError, InvalidTileError, EntryTooLargeError, InvalidCosignatureError, WrongCosignerError,
+  WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError
 } from './errors.js'

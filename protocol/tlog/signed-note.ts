@@ -46,14 +46,7 @@ export function formatSignedNote (note: SignedNote): string {
   const { text, signatures } = note
   if (typeof text !== 'string' || !text.endsWith('\n') || !isNoteSafe(text)) throw new InvalidNoteError('text must end in a newline and hold no control characters')
   if (signatures.length === 0 || signatures.length > MAX_NOTE_SIGNATURES) throw new InvalidNoteError('needs 1…32 signatures', { value: signatures.length })
-  const lines = signatures.map(({ name, keyId, signature }) => {
-    if (!isKeyName(name)) throw new InvalidNoteError('key name empty or with spaces or plus', { value: name })
-    if (!Number.isInteger(keyId) || keyId < 0 || keyId > 0xffffffff) throw new InvalidNoteError('key id not a uint32', { value: keyId })
-    const bytes = new Uint8Array(4 + signature.length)
-    new DataView(bytes.buffer).setUint32(0, keyId)
-    bytes.set(signature, 4)
-    return `\u2014 ${name} ${encodeBase64(bytes)}\n`
-  })
+  const lines = signatures.map(formatSignatureLine)
   const out = `${text}\n${lines.join('')}`
   if (out.length > MAX_NOTE_LENGTH) throw new InvalidNoteError('note too long', { limit: MAX_NOTE_LENGTH })
   return out
@@ -70,12 +63,25 @@ export function parseSignedNote (note: string): SignedNote {
   const text = note.slice(0, split + 1)
   const lines = note.slice(split + 2, -1).split('\n')
   if (lines.length > MAX_NOTE_SIGNATURES) throw new InvalidNoteError('too many signatures', { value: lines.length, limit: MAX_NOTE_SIGNATURES })
-  const signatures = lines.map((line, i): NoteSignature => {
-    const m = SIGNATURE_LINE.exec(line)
-    if (m === null || !isKeyName(m[1]!)) throw new InvalidNoteError('malformed signature line', { line: i })
-    const bytes = decodeBase64(m[2]!)
-    if (bytes === undefined || bytes.length < 5) throw new InvalidNoteError('signature is not base64 of a key id and signature', { line: i })
-    return { name: m[1]!, keyId: new DataView(bytes.buffer).getUint32(0), signature: bytes.slice(4) }
-  })
+  const signatures = lines.map((line, i) => parseSignatureLine(line, i))
   return { text, signatures }
+}
+
+/** One signature line, `— <name> <base64(key id ‖ signature)>` followed by its newline. */
+export function formatSignatureLine ({ name, keyId, signature }: NoteSignature): string {
+  if (!isKeyName(name)) throw new InvalidNoteError('key name empty or with spaces or plus', { value: name })
+  if (!Number.isInteger(keyId) || keyId < 0 || keyId > 0xffffffff) throw new InvalidNoteError('key id not a uint32', { value: keyId })
+  const bytes = new Uint8Array(4 + signature.length)
+  new DataView(bytes.buffer).setUint32(0, keyId)
+  bytes.set(signature, 4)
+  return `\u2014 ${name} ${encodeBase64(bytes)}\n`
+}
+
+/** One signature line without its newline (`line` is its index in the note, for the error's details). */
+export function parseSignatureLine (text: string, line = 0): NoteSignature {
+  const m = typeof text === 'string' ? SIGNATURE_LINE.exec(text) : null
+  if (m === null || !isKeyName(m[1]!)) throw new InvalidNoteError('malformed signature line', { line })
+  const bytes = decodeBase64(m[2]!)
+  if (bytes === undefined || bytes.length < 5) throw new InvalidNoteError('signature is not base64 of a key id and signature', { line })
+  return { name: m[1]!, keyId: new DataView(bytes.buffer).getUint32(0), signature: bytes.slice(4) }
 }
