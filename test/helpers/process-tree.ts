@@ -2,8 +2,8 @@
 // children run in process groups of their own, so neither the group nor exit events cover them.
 import { readFile, readdir } from 'node:fs/promises'
 
-/** Every process below `pid` (children, their children, …). */
-export async function descendantsOf (pid: number): Promise<number[]> {
+/** Each running process's children, by parent pid. */
+async function childrenByParent (): Promise<Map<number, number[]>> {
   const parents = new Map<number, number[]>()
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue
@@ -13,6 +13,17 @@ export async function descendantsOf (pid: number): Promise<number[]> {
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
     parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)])
   }
+  return parents
+}
+
+/** The processes whose parent is `pid`. */
+export async function childrenOf (pid: number): Promise<number[]> {
+  return (await childrenByParent()).get(pid) ?? []
+}
+
+/** Every process below `pid` (children, their children, …). */
+export async function descendantsOf (pid: number): Promise<number[]> {
+  const parents = await childrenByParent()
   const found: number[] = []
   const walk = (p: number): void => { for (const c of parents.get(p) ?? []) { found.push(c); walk(c) } }
   walk(pid)

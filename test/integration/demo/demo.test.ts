@@ -3,7 +3,7 @@ import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -11,42 +11,13 @@ import { ChainClient } from '../../../node/chain/index.js'
 import { demoPlan, type DemoInfo } from '../../../node/demo/index.js'
 import { porchlight } from '../../helpers/cli.js'
 import { hasPromtool as promtool, promtoolCheck } from '../../helpers/promtool.js'
+import { childrenOf, stillRunning } from '../../helpers/process-tree.js'
 
 let dir: string
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'porchlight-demo-')) })
 after(async () => { await rm(dir, { recursive: true, force: true }) })
 
-
 interface RunningDemo { process: ChildProcess, info: DemoInfo, children: number[], output: string[] }
-
-/** The pids whose parent is `pid` (Linux /proc). */
-async function childrenOf (pid: number): Promise<number[]> {
-  const found: number[] = []
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '')
-    // The command name (2nd field) is in parentheses and may hold spaces: fields after the last ')'.
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
-    if (ppid === pid) found.push(Number(entry))
-  }
-  return found
-}
-
-function alive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** Resolves when none of `pids` runs any more; processes that are not our children give no exit event to await. */
-async function allGone (pids: number[], timeoutMs: number): Promise<number[]> {
-  const deadline = Date.now() + timeoutMs
-  while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-  return pids.filter(alive)
-}
 
 async function startDemo (t: TestContext): Promise<RunningDemo> {
   const child = porchlight(t, ['demo', '--dir', dir, '--residents', '3', '--anchor-interval', '2'])
@@ -146,7 +117,7 @@ test('porchlight demo: every node up with its role, the sample request in an in-
   } finally {
     await stopDemo(first, 'SIGINT')
   }
-  assert.deepEqual(await allGone(first.children, 5_000), [], 'no child outlives the demo')
+  assert.deepEqual(await stillRunning(first.children, 5_000), [], 'no child outlives the demo')
   await assert.rejects(readFile(join(dir, 'demo.json')), { code: 'ENOENT' })
 
   // A node whose bootstrap dials fail (here: it has none) is brought into the mesh by the demo.
@@ -175,7 +146,7 @@ test('porchlight demo: every node up with its role, the sample request in an in-
     // Killed without a chance to clean up: the children notice their parent is gone and stop themselves.
     await stopDemo(second, 'SIGKILL')
   }
-  assert.deepEqual(await allGone(second.children, 30_000), [], 'no orphan when the demo itself is killed')
+  assert.deepEqual(await stillRunning(second.children, 30_000), [], 'no orphan when the demo itself is killed')
   for (const node of plan.nodes) {
     // Each node's log file is JSON lines (both runs), ending with a clean stop it made on its own.
     const lines = (await readFile(join(dir, 'logs', `${node.slug}.log`), 'utf8')).split('\n').filter((l) => l !== '')
