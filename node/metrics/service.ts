@@ -18,7 +18,8 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
     const registry = new Registry()
     const isPublic = config.metrics?.public ?? false
     const metrics = nodeMetrics(registry, {
-      config,
+      // A node's name may say where it is ("birch lane"): a public /metrics gives only its role.
+      config: isPublic ? { role: config.role, name: '' } : config,
       ...(network === undefined ? {} : { network }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.

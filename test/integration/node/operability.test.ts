@@ -48,7 +48,7 @@ async function startNode (t: { after: (fn: () => Promise<void>) => void }, role:
   const node = await createNode({
     config,
     services: setup.services,
-    ...(setup.messageId === undefined ? {} : { libp2p: { messageId: setup.messageId } }),
+    libp2p: { messageId: setup.messageId },
     staticDir: uiDir,
     logger: createLogger({ level: 'silent' })
   })
@@ -110,13 +110,16 @@ test('/metrics needs the token unless metrics.public', async (t) => {
   assert.equal((await getMetrics(open, null)).status, 200)
 })
 
-test('a resident\'s public /metrics leaves out its inbox: what it saw or ignored stays with the token\'s holder', async (t) => {
+test('a resident\'s public /metrics leaves out its inbox and its name: what it saw or ignored, and where it is, stay with the token\'s holder', async (t) => {
   const closed = await startNode(t, 'resident')
   assert.match(await (await getMetrics(closed, closed.keys.apiToken)).text(), /^# TYPE porchlight_inbox_items gauge$/m)
   const open = await startNode(t, 'resident', { name: 'resident two', metrics: { public: true } })
   const text = await (await getMetrics(open, null)).text()
   assert.match(text, /^# TYPE porchlight_gossip_messages_total counter$/m)
   assert.doesNotMatch(text, /porchlight_inbox_items/)
+  // Nor its name, which may say where it is.
+  assert.doesNotMatch(text, /resident two/)
+  assert.match(text, /^porchlight_node_info\{role="resident"/m)
 })
 
 test('/healthz and /readyz answer JSON without the token; unknown /api, /metrics and health paths are 404 JSON, never the UI page', async (t) => {
