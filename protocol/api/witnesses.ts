@@ -9,8 +9,11 @@ export interface RegisteredWitness {
   vkey: string
   /** Its tlog-witness HTTP base URL (`POST <url>/add-checkpoint`); '' when it has none. */
   url: string
-  /** Its libp2p peer id (`/porchlight/witness/1.0.0`); '' when it has none. */
-  peerId: string
+  /**
+   * Its libp2p multiaddr ending in `/p2p/<peer id>` (`/porchlight/witness/1.0.0`); '' when it has none. An
+   * address, not only the peer id: a node has no peer routing to find a bare peer id with.
+   */
+  multiaddr: string
 }
 
 /** The registered witnesses and the quorum k of n a checkpoint needs. */
