@@ -95,7 +95,8 @@ export class WitnessQuorumUnreachedError extends PorchlightError {
   constructor (details: { required: number, cosigned: number, witnesses: WitnessFailure[], index: number }) {
     super(WitnessQuorumUnreachedError.code, details.required === 0
       ? 'the council has set no witness quorum: no checkpoint can be witnessed'
-      : `only ${details.cosigned} of the ${details.required} witness cosignatures needed were collected in time`, { details: { ...details } })
+      : `only ${details.cosigned} of the ${details.required} witness cosignatures needed were collected in time` +
+        (details.witnesses.length === 0 ? '' : ` (${details.witnesses.map((w) => `${w.name}: ${w.error}`).join(', ')})`), { details: { ...details } })
     this.name = 'WitnessQuorumUnreachedError'
   }
 }
