@@ -12,6 +12,7 @@ import { topicName } from '../../protocol/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
 import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../../node/index.js'
+import type { RoleInit } from '../../node/roles.js'
 import type { ShareRecord } from '../../node/shares/index.js'
 import { waitForTopicPeer } from '../../node/p2p/index.js'
 import { corner, jurisdiction } from './agency-fixture.js'
@@ -48,7 +49,8 @@ export interface FootageWorld {
   stop (): Promise<void>
 }
 
-export async function startFootageWorld (opts: { anchorIntervalSeconds?: number } = {}): Promise<FootageWorld> {
+/** `agency`: the agency role's init (its log's witnesses, say). */
+export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit } = {}): Promise<FootageWorld> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
@@ -68,7 +70,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
   if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead))
   const agency = await createNode({
     dir: agencyDir,
-    services: roleSetup('agency').services,
+    services: roleSetup('agency', opts.agency).services,
     libp2p: { messageId: roleSetup('agency').messageId, heartbeatIntervalMs: 200 },
     staticDir: false
   }) as AgencyNode
