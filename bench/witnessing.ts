@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { Level } from 'level'
-import { AgencyLog, Cosigner, type CosignatureStore, type LogDatabase } from '../node/log/index.js'
+import { AgencyLog, Cosigner, type CosignatureStore } from '../node/log/index.js'
 import { witnessDoubles } from '../test/helpers/witness-doubles.js'
 import { percentile, type BenchContext } from './lib.js'
 
@@ -21,7 +21,7 @@ export default async function witnessing (ctx: BenchContext): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'porchlight-bench-witnessing-'))
   const root = new Level<string, Uint8Array>(dir, { keyEncoding: 'utf8', valueEncoding: 'view' })
   await root.open()
-  const log = await AgencyLog.open({ db: root.sublevel<string, Uint8Array>('log', { keyEncoding: 'utf8', valueEncoding: 'view' }) as unknown as LogDatabase, agencyKey: AGENCY_KEY, chainId: 31337, checkpointIntervalMs: 500 })
+  const log = await AgencyLog.open({ db: root.sublevel<string, Uint8Array>('log', { keyEncoding: 'utf8', valueEncoding: 'view' }), agencyKey: AGENCY_KEY, chainId: 31337, checkpointIntervalMs: 500 })
   const { set, client } = witnessDoubles(3, 2)
   const cosigner = await Cosigner.start({ log, witnessSet: async () => set, client, db: root.sublevel('cosignatures', { valueEncoding: 'json' }) as unknown as CosignatureStore })
   const rate = 200

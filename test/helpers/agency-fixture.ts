@@ -60,7 +60,7 @@ export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise
         : agencyRole({ log: { checkpointIntervalMs: 50, witnesses: opts.witnesses } }),
       libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
       staticDir: false
-    }) as unknown as PorchlightNode<AgencyServices>
+    })
     if (opts.deliveryCounts !== undefined) node.services.requests.countDeliveriesWith(opts.deliveryCounts)
     await node.start()
     return node

@@ -7,7 +7,8 @@
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import {
-  encodeVerifierKey, formatSignatureLine, parseCheckpoint, parseSignatureLine, parseSignedNote, signCosignature, verifyConsistency
+  encodeVerifierKey, formatSignatureLine, parseCheckpoint, parseSignatureLine, parseSignedNote, parseVerifierKey,
+  signCosignature, verifyConsistency, verifyCosignature
 } from '../../protocol/tlog/index.js'
 import type { RegisteredWitness, WitnessSet } from '../../protocol/api/witnesses.js'
 import type { AddCheckpoint, AddCheckpointAnswer, WitnessClient } from '../../node/log/index.js'
@@ -110,4 +111,15 @@ export function witnessDoubles (count: number, quorum: number): { doubles: Witne
       return found
     }
   }
+}
+
+/** The names of `witnesses` whose lines on `note` verify under their vkeys (one that does not verify throws). */
+export function verifiedCosigners (note: string, witnesses: readonly RegisteredWitness[]): string[] {
+  const { text, signatures } = parseSignedNote(note)
+  return signatures.flatMap((s) => {
+    const w = witnesses.find((x) => x.name === s.name)
+    if (w === undefined) return []
+    verifyCosignature({ name: w.name, publicKey: parseVerifierKey(w.vkey).publicKey, checkpoint: text, cosignature: s })
+    return [s.name]
+  })
 }

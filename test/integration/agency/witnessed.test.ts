@@ -4,11 +4,9 @@
 // carries the cosignature lines.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import {
-  decodeAnnouncement, openCheckpoint, parseSignedNote, parseVerifierKey, topicCells, verifyCosignature
-} from '../../../protocol/index.js'
+import { decodeAnnouncement, openCheckpoint, topicCells } from '../../../protocol/index.js'
 import { draft, startAgencyFixture, type AgencyFixture } from '../../helpers/agency-fixture.js'
-import { witnessDoubles } from '../../helpers/witness-doubles.js'
+import { verifiedCosigners, witnessDoubles } from '../../helpers/witness-doubles.js'
 
 const { doubles, set, client } = witnessDoubles(3, 2)
 let f: AgencyFixture
@@ -26,15 +24,7 @@ after(async () => {
   await f.stop()
 })
 
-/** The witnesses whose lines on `note` verify under their registered keys. */
-function cosigners (note: string): string[] {
-  const { text, signatures } = parseSignedNote(note)
-  return signatures.filter((s) => set.witnesses.some((w) => w.name === s.name)).map((s) => {
-    const w = set.witnesses.find((x) => x.name === s.name)!
-    verifyCosignature({ name: w.name, publicKey: parseVerifierKey(w.vkey).publicKey, checkpoint: text, cosignature: s })
-    return s.name
-  })
-}
+const cosigners = (note: string): string[] => verifiedCosigners(note, set.witnesses)
 
 function setModes (...modes: Array<typeof doubles[number]['mode']>): void {
   modes.forEach((m, i) => { doubles[i]!.mode = m })

@@ -3,10 +3,9 @@
 // and the resident, which checks the receipt as before, logs the share.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { parseSignedNote, parseVerifierKey, verifyCosignature } from '../../../protocol/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 import { addClip, call, draft, issueRequest, shareWhere, startFootageWorld, type FootageWorld } from '../../helpers/footage-world.js'
-import { witnessDoubles } from '../../helpers/witness-doubles.js'
+import { verifiedCosigners, witnessDoubles } from '../../helpers/witness-doubles.js'
 
 const { doubles, set, client } = witnessDoubles(3, 2)
 let world: FootageWorld
@@ -22,11 +21,6 @@ test('a delivery receipt carries a checkpoint a quorum of witnesses cosigned', {
   assert.equal(consent.status, 202, JSON.stringify(consent.json))
   const share = await shareWhere(ann, consent.json.id, (s) => s.state === 'delivered' || s.state === 'failed')
   assert.equal(share.state, 'delivered', JSON.stringify(share.error))
-  const { text, signatures } = parseSignedNote(share.receipt!.message.checkpoint)
-  const cosigned = signatures.filter((s) => set.witnesses.some((w) => w.name === s.name)).map((s) => {
-    const w = set.witnesses.find((x) => x.name === s.name)!
-    verifyCosignature({ name: w.name, publicKey: parseVerifierKey(w.vkey).publicKey, checkpoint: text, cosignature: s })
-    return s.name
-  })
+  const cosigned = verifiedCosigners(share.receipt!.message.checkpoint, set.witnesses)
   assert.deepEqual(cosigned.sort(), ['w1.example', 'w2.example'])
 })

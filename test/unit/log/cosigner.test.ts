@@ -5,13 +5,13 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import {
-  hashLeaf, openCheckpoint, parseSignedNote, parseVerifierKey, verifyConsistency, verifyCosignature, verifyInclusion
+  hashLeaf, openCheckpoint, verifyConsistency, verifyInclusion
 } from '../../../protocol/tlog/index.js'
 import {
   AgencyLog, Cosigner, type CosignAttempt, type CosignatureStore, type CosignerInit
 } from '../../../node/log/index.js'
 import { AGENCY_KEY, CHAIN_ID, entryFor, tempStore, type TempStore } from '../../helpers/log-store.js'
-import { witnessDoubles, type WitnessDouble } from '../../helpers/witness-doubles.js'
+import { verifiedCosigners, witnessDoubles, type WitnessDouble } from '../../helpers/witness-doubles.js'
 
 interface World {
   store: TempStore
@@ -65,14 +65,7 @@ async function withWorld (fn: (w: World) => Promise<void>, opts: { count?: numbe
 function checkWitnessed (w: World, index: number, proof: { checkpoint: string, proof: Uint8Array[] }): string[] {
   const { checkpoint } = openCheckpoint(proof.checkpoint, w.log.origin)
   verifyInclusion(hashLeaf(entryFor(index)), index, checkpoint.size, proof.proof, checkpoint.root)
-  const note = parseSignedNote(proof.checkpoint)
-  const names: string[] = []
-  for (const sig of note.signatures.filter((s) => s.name !== w.log.origin)) {
-    const double = w.doubles.find((d) => d.witness.name === sig.name)!
-    verifyCosignature({ name: sig.name, publicKey: parseVerifierKey(double.witness.vkey).publicKey, checkpoint: note.text, cosignature: sig })
-    names.push(sig.name)
-  }
-  return names
+  return verifiedCosigners(proof.checkpoint, w.doubles.map((d) => d.witness))
 }
 
 test('all three witnesses up: an entry gets a proof against a checkpoint a quorum cosigned, quickly', async () => {
