@@ -22,7 +22,7 @@ import {
   WitnessTimeoutError, type WitnessFailure
 } from './errors.js'
 import { syncOptions } from './log-database.js'
-import type { RegisteredWitness, WitnessClient, WitnessClientFactory, WitnessSet, WitnessSetSource } from './witness-port.js'
+import type { RegisteredWitness, WitnessClient, WitnessSet, WitnessSetSource } from './witness-port.js'
 
 /** What the cosigner stores: the newest checkpoint that got any cosignature, with its lines by witness key. */
 export interface StoredCosignatures {
@@ -44,7 +44,7 @@ export interface CosignerInit {
   log: AgencyLogView
   witnessSet: WitnessSetSource
   /** A client per witness; without one every attempt fails with NO_WITNESS_TRANSPORT. */
-  client?: WitnessClientFactory
+  client?: (witness: RegisteredWitness) => WitnessClient
   db: CosignatureStore
   logger?: Logger
   /** Longest wait for one add-checkpoint answer. @default 2000 */

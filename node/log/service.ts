@@ -92,7 +92,8 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: Agency
         cosigner = await Cosigner.start({
           log,
           witnessSet,
-          ...(client === undefined ? {} : { client }),
+          // Until node/witness is merged there is no default client: the role passes one, or every attempt fails.
+          ...(client === undefined ? {} : { client: (w) => client(w, libp2p) }),
           db: store.sublevel('cosignatures', { valueEncoding: 'json' }) as unknown as CosignatureStore,
           ...(logger === undefined ? {} : { logger }),
           ...timing

@@ -2,6 +2,7 @@
 // node/witness/client.ts (issue 14's plan); it is declared here so the cosigner can be built and tested
 // before that module lands. When it does, this file re-exports its types instead.
 import type { RegisteredWitness, WitnessSet } from '../../protocol/api/witnesses.js'
+import type { PorchlightLibp2p } from '../p2p/index.js'
 
 export type { RegisteredWitness, WitnessSet }
 
@@ -19,8 +20,11 @@ export interface WitnessClient {
   latest (origin: string, opts?: { signal?: AbortSignal }): Promise<string | undefined>
 }
 
-/** Makes the client for one registered witness (node/witness's `witnessClient` with the node's libp2p). */
-export type WitnessClientFactory = (witness: RegisteredWitness) => WitnessClient
+/**
+ * Makes the client for one registered witness, over the node's libp2p when the witness has a multiaddr:
+ * the shape of node/witness's `witnessClient`, so that function is a factory as it is.
+ */
+export type WitnessClientFactory = (witness: RegisteredWitness, libp2p?: PorchlightLibp2p) => WitnessClient
 
 /** Reads the council's witness set (the chain service's registry once it has `witnessSet`). */
 export type WitnessSetSource = () => Promise<WitnessSet>

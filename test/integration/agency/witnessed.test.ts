@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { decodeAnnouncement, openCheckpoint, topicCells } from '../../../protocol/index.js'
+import { createPorchlightLibp2p } from '../../../node/p2p/index.js'
+import { fetchAuditResource } from '../../../node/log/index.js'
 import { draft, startAgencyFixture, type AgencyFixture } from '../../helpers/agency-fixture.js'
 import { verifiedCosigners, witnessDoubles } from '../../helpers/witness-doubles.js'
 
@@ -30,7 +32,7 @@ function setModes (...modes: Array<typeof doubles[number]['mode']>): void {
   modes.forEach((m, i) => { doubles[i]!.mode = m })
 }
 
-test('all witnesses up: the request is announced with a checkpoint a quorum cosigned, and /checkpoint carries the lines', { timeout: 30_000 }, async () => {
+test('all witnesses up: the request is announced with a checkpoint a quorum cosigned, and /checkpoint carries the lines', { timeout: 30_000 }, async (t) => {
   setModes('up', 'up', 'up')
   const created = await f.api('POST', '/api/requests', draft({ caseCode: 'W-ALL' }))
   assert.equal(created.status, 201, JSON.stringify(created.json))
@@ -47,6 +49,12 @@ test('all witnesses up: the request is announced with a checkpoint a quorum cosi
   const served = await res.text()
   openCheckpoint(served, f.node.services.log.log!.origin)
   assert.ok(cosigners(served).length >= 2, served)
+
+  // The same note over /porchlight/audit/1.0.0, for auditors that reach the agency only by libp2p.
+  const auditor = await createPorchlightLibp2p({ listen: ['/ip4/127.0.0.1/tcp/0'] })
+  t.after(async () => { await auditor.stop() })
+  const overP2p = new TextDecoder().decode(await fetchAuditResource(auditor, f.node.libp2p.getMultiaddrs(), 'checkpoint'))
+  assert.ok(cosigners(overP2p).length >= 2, overP2p)
 })
 
 test('one witness down: the request is still published', { timeout: 30_000 }, async () => {
