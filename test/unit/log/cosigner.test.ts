@@ -10,6 +10,7 @@ import {
 import {
   AgencyLog, Cosigner, type CosignAttempt, type CosignatureStore, type CosignerInit
 } from '../../../node/log/index.js'
+import type { RegisteredWitness, WitnessSet } from '../../../protocol/api/witnesses.js'
 import { AGENCY_KEY, CHAIN_ID, entryFor, tempStore, type TempStore } from '../../helpers/log-store.js'
 import { verifiedCosigners, witnessDoubles, type WitnessDouble } from '../../helpers/witness-doubles.js'
 
@@ -18,6 +19,8 @@ interface World {
   log: AgencyLog
   cosigner: Cosigner
   doubles: WitnessDouble[]
+  /** Changes the council's set as the cosigner reads it. */
+  setWitnesses (set: WitnessSet): void
   attempts: CosignAttempt[]
   /** Stops cosigner and log and opens both again on the same store. */
   restart (init?: Partial<CosignerInit>): Promise<void>
@@ -27,11 +30,12 @@ async function withWorld (fn: (w: World) => Promise<void>, opts: { count?: numbe
   const store = await tempStore()
   const { doubles, set, client } = witnessDoubles(opts.count ?? 3, opts.quorum ?? 2)
   const attempts: CosignAttempt[] = []
+  let current = set
   const open = async (init: Partial<CosignerInit> = {}): Promise<{ log: AgencyLog, cosigner: Cosigner }> => {
     const log = await AgencyLog.open({ db: store.db, agencyKey: AGENCY_KEY, chainId: CHAIN_ID, checkpointIntervalMs: 50 })
     const cosigner = await Cosigner.start({
       log,
-      witnessSet: async () => set,
+      witnessSet: async () => current,
       ...(opts.noClient === true ? {} : { client }),
       db: store.root.sublevel('cosignatures', { valueEncoding: 'json' }) as unknown as CosignatureStore,
       attemptTimeoutMs: 200,
@@ -45,6 +49,7 @@ async function withWorld (fn: (w: World) => Promise<void>, opts: { count?: numbe
   }
   const world: World = {
     store, doubles, attempts, ...await open(),
+    setWitnesses (next) { current = next },
     async restart (init) {
       await world.cosigner.stop()
       await world.log.close()
@@ -74,7 +79,8 @@ test('all three witnesses up: an entry gets a proof against a checkpoint a quoru
     const started = performance.now()
     const proof = await w.cosigner.witnessedProof(index)
     const ms = performance.now() - started
-    assert.ok(ms < 500, `took ${ms} ms`)
+    // The issue's goal (p99 ≤ 1 s); in-process doubles take a few ms, the rest is a shared machine's load.
+    assert.ok(ms < 1000, `took ${ms} ms`)
     const names = checkWitnessed(w, index, proof)
     assert.ok(names.length >= 2, `cosigned by ${names.join(', ')}`)
     // The third arrives too, and /checkpoint's note then carries all three, each verifying.
@@ -184,6 +190,22 @@ test('stored cosignatures of another log are not served', async () => {
     for (const d of w.doubles) d.mode = 'down'
     await w.restart()
     assert.equal(w.cosigner.checkpointNote, w.log.latestCheckpoint.note)
+  })
+})
+
+test('the set is read again: a witness the council adds gets the latest checkpoint, one it removes no longer counts', async () => {
+  await withWorld(async (w) => {
+    const [w0, w1, w2] = w.doubles.map((d) => d.witness) as [RegisteredWitness, RegisteredWitness, RegisteredWitness]
+    w.doubles[0]!.mode = 'down'
+    w.setWitnesses({ quorum: 2, witnesses: [w0, w1] })
+    const index = await w.log.append(entryFor(0))
+    await assert.rejects(w.cosigner.witnessedProof(index), { code: 'WITNESS_QUORUM_UNREACHED' })
+    assert.equal(w.doubles[2]!.requests.length, 0, 'an unregistered witness is not asked')
+    w.setWitnesses({ quorum: 2, witnesses: [w0, w1, w2] })
+    assert.deepEqual(checkWitnessed(w, index, await w.cosigner.witnessedProof(index)).sort(), ['w1.example', 'w2.example'])
+    // Removed, w1's line is no longer one of the quorum's.
+    w.setWitnesses({ quorum: 2, witnesses: [w0, w2] })
+    await assert.rejects(w.cosigner.witnessedProof(index), (err: any) => err.code === 'WITNESS_QUORUM_UNREACHED' && err.details.cosigned === 1)
   })
 })
 
