@@ -40,12 +40,12 @@ function reasonOf (answer: WitnessAnswer): string {
   try {
     const code = (JSON.parse(answer.body) as { error?: { code?: unknown } }).error?.code
     if (typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code)) return code
-  } catch {}
+  } catch { /* not JSON: the status is all it said */ }
   return `HTTP_${answer.status}`
 }
 
 async function readBounded (response: Response): Promise<string> {
-  const reader = response.body?.getReader()
+  const reader = (response.body as ReadableStream<Uint8Array> | null)?.getReader()
   if (reader === undefined) return ''
   const chunks: Uint8Array[] = []
   let total = 0

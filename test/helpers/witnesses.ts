@@ -49,7 +49,7 @@ export async function startWitnesses (count: number, init: WitnessesInit): Promi
     async stopAll () {
       const results = await Promise.allSettled(dirs.map(async (_, i) => { await stop(i) }))
       const failed = results.find((r) => r.status === 'rejected')
-      if (failed !== undefined) throw (failed as PromiseRejectedResult).reason
+      if (failed !== undefined) throw failed.reason
     }
   }
   try {
