@@ -3,11 +3,24 @@
 // `GET /api/witness` (who it is, for the council).
 import type { FastifyReply } from 'fastify'
 import { MAX_ADD_CHECKPOINT_LENGTH } from '../../protocol/tlog/index.js'
+import type { WitnessView } from '../../protocol/index.js'
+import type { ResponseSchemaOf } from '../api/index.js'
 import type { ServiceRoutes } from '../service.js'
 import { answerAddCheckpoint, answerLatest, type WitnessAnswer } from './answer.js'
 import { WitnessNotStartedError } from './errors.js'
 import type { WitnessService } from './service.js'
 import type { Witness } from './witness.js'
+
+const witnessViewSchema = {
+  type: 'object',
+  required: ['name', 'vkey', 'multiaddrs'],
+  properties: {
+    name: { type: 'string' },
+    vkey: { type: 'string' },
+    multiaddrs: { type: 'array', items: { type: 'string' } },
+    url: { type: 'string' }
+  }
+} as const satisfies ResponseSchemaOf<WitnessView>
 
 async function send (reply: FastifyReply, answer: WitnessAnswer): Promise<FastifyReply> {
   return await reply.status(answer.status).header('cache-control', 'no-store').type(answer.contentType).send(answer.body)
@@ -32,7 +45,7 @@ export function witnessRoutes (service: WitnessService): ServiceRoutes {
       config: { public: true },
       schema: { params: { type: 'object', properties: { origin: { type: 'string', minLength: 1, maxLength: 300 } }, required: ['origin'], additionalProperties: false } }
     }, async (request, reply) => await send(reply, await answerLatest(witness(), (request.params as { origin: string }).origin)))
-    app.get('/api/witness', { config: { public: true } }, async () => {
+    app.get('/api/witness', { config: { public: true }, schema: { response: { 200: witnessViewSchema } } }, async () => {
       if (service.view() === undefined) throw new WitnessNotStartedError()
       return service.view()
     })

@@ -14,6 +14,7 @@ import type { RegistryReader } from '../../../node/chain/chain-service.js'
 import type { AgencyInfo } from '../../../node/chain/agency-info.js'
 import { startWitnesses } from '../../helpers/witnesses.js'
 import { TestLog } from '../../helpers/witness-log.js'
+import { hasPromtool, promtoolCheck } from '../../helpers/promtool.js'
 
 const CHAIN_ID = 31337
 const witnesses = await startWitnesses(2, { chainId: CHAIN_ID })
@@ -157,8 +158,15 @@ test('GET /api/witness and GET /witness/checkpoints/<origin>, public', async () 
   const res = await fetch(`${w0.url}/witness/checkpoints/${encodeURIComponent(log.origin)}`)
   assert.equal(res.status, 200)
   assert.equal(openCheckpoint(await res.text(), log.origin).checkpoint.size, 2)
-  const metrics = await fetch(`${w0.url}/metrics`, { headers: { authorization: `Bearer ${target.keys.apiToken}` } })
-  assert.match(await metrics.text(), /^porchlight_witness_origins \d+$/m)
+})
+
+test('/metrics: the witness figures, as valid Prometheus text', async (t) => {
+  const text = await (await fetch(`${w0.url}/metrics`, { headers: { authorization: `Bearer ${target.keys.apiToken}` } })).text()
+  assert.match(text, /^porchlight_witness_origins \d+$/m)
+  assert.match(text, /^porchlight_witness_add_checkpoint_total\{result="cosigned"\} \d+$/m)
+  if (!hasPromtool) { t.skip('promtool is not installed (Debian package prometheus)'); return }
+  const checked = await promtoolCheck(text)
+  assert.equal(checked.code, 0, checked.output)
 })
 
 test('with a registry, only agencies registered on the chain (any status but none) are followed', async () => {

@@ -4,12 +4,14 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { Writable } from 'node:stream'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import {
   cosignedMessage, formatAddCheckpoint, openCheckpoint, parseCosignature, parseSignedNote, parseVerifierKey,
   verifyCosignature
 } from '../../../protocol/tlog/index.js'
 import { Witness, type AddCheckpointAnswered, type WitnessInit } from '../../../node/witness/index.js'
+import { createLogger } from '../../../node/logging/index.js'
 import { TestLog, memoryWitnessDatabase, type MemoryWitnessDatabase } from '../../helpers/witness-log.js'
 
 const CHAIN_ID = 31337
@@ -217,6 +219,23 @@ test('the origin bound: a fresh origin past maxOrigins is refused, also when fre
   known.grow(1)
   await witness.addCheckpoint(known.body(1))
   assert.equal((await Witness.open({ name: 'w', secretKey: SECRET, chainId: CHAIN_ID, db, maxOrigins: 2 })).origins, 2)
+})
+
+test('every refusal is logged with its code; a split view at warn, with the checkpoint as evidence', async () => {
+  const lines: Array<{ level: number, msg: string, code?: string, err?: { code?: string }, checkpoint?: string }> = []
+  const destination = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(...chunk.toString().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as never)); done() } })
+  const { witness } = await openWitness({ logger: createLogger({ level: 'info', destination }) })
+  const log = new TestLog(CHAIN_ID).grow(4)
+  await witness.addCheckpoint(log.body(0))
+  await witness.addCheckpoint('nonsense').catch(() => {})
+  await witness.addCheckpoint(new TestLog(9).grow(1).body(0)).catch(() => {})
+  const fork = log.fork(2, 2)
+  await witness.addCheckpoint(formatAddCheckpoint({ oldSize: 4, proof: [], checkpoint: fork.checkpoint() })).catch(() => {})
+  const codes = lines.map((l) => l.code ?? l.err?.code)
+  assert.deepEqual(codes, ['INVALID_WITNESS_MESSAGE', 'UNKNOWN_ORIGIN', 'CONFLICTING_ROOT'])
+  const split = lines[2]!
+  assert.equal(split.level, 40) // warn
+  assert.equal(split.checkpoint, fork.checkpoint())
 })
 
 test('a write that fails answers nothing and leaves the state and the origin count as they were', async () => {
