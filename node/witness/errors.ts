@@ -88,13 +88,13 @@ export class NoCosignedCheckpointError extends PorchlightError {
   }
 }
 
-/** A witness node without a chain id: no chain in its config and no `witness.chainId`. */
-export class WitnessChainIdError extends PorchlightError {
-  static override readonly code = 'WITNESS_CHAIN_ID'
+/** A witness node that cannot run as configured: no chain id (no chain, no `witness.chainId`), two that differ, or no witness key. */
+export class WitnessConfigError extends PorchlightError {
+  static override readonly code = 'WITNESS_CONFIG'
   static override readonly status = 500
   constructor (reason: string, details: Record<string, unknown> = {}) {
-    super(WitnessChainIdError.code, `witness chain id: ${reason}`, { details: { reason, ...details } })
-    this.name = 'WitnessChainIdError'
+    super(WitnessConfigError.code, `witness config: ${reason}`, { details: { reason, ...details } })
+    this.name = 'WitnessConfigError'
   }
 }
 

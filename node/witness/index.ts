@@ -5,6 +5,6 @@ export { WITNESS_PROTOCOL, handleWitnessProtocol, sendWitnessRequest, type Witne
 export { answerAddCheckpoint, answerLatest, type WitnessAnswer } from './answer.js'
 export {
   UnknownOriginError, TooManyOriginsError, UnverifiedCheckpointError, OldSizeTooLargeError, OldSizeConflictError,
-  ConflictingRootError, InconsistentCheckpointError, NoCosignedCheckpointError, WitnessChainIdError, WitnessRefusedError,
+  ConflictingRootError, InconsistentCheckpointError, NoCosignedCheckpointError, WitnessConfigError, WitnessRefusedError,
   WitnessUnreachableError, WitnessNotStartedError
 } from './errors.js'

@@ -4,7 +4,7 @@
 import type { WitnessView } from '../../protocol/index.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
-import { WitnessChainIdError } from './errors.js'
+import { WitnessConfigError } from './errors.js'
 import { WITNESS_PROTOCOL, handleWitnessProtocol } from './transport.js'
 import { Witness, type WitnessDatabase, type WitnessRecord } from './witness.js'
 
@@ -27,10 +27,10 @@ function chainIdOf (chain: ChainService, configured: number | undefined): number
   const domainId = chain.domain?.chainId
   const fromChain = chain.endpoint?.chainId ?? (domainId === undefined ? undefined : Number(domainId))
   if (fromChain !== undefined && configured !== undefined && fromChain !== configured) {
-    throw new WitnessChainIdError('witness.chainId differs from the chain\'s', { configured, chain: fromChain })
+    throw new WitnessConfigError('witness.chainId differs from the chain\'s', { configured, chain: fromChain })
   }
   const chainId = fromChain ?? configured
-  if (chainId === undefined) throw new WitnessChainIdError('no chain in the config and no witness.chainId')
+  if (chainId === undefined) throw new WitnessConfigError('no chain in the config and no witness.chainId')
   return chainId
 }
 
@@ -47,7 +47,7 @@ export function witnessService (init: WitnessServiceInit = {}): (components: Wit
         return { name: witness.name, vkey: witness.vkey, multiaddrs: libp2p.getMultiaddrs().map(String), ...(url === undefined ? {} : { url }) }
       },
       async start () {
-        if (keys.witnessKey === undefined || config.witness === undefined) throw new WitnessChainIdError('a witness node needs keys/witness.key and a witness section')
+        if (keys.witnessKey === undefined || config.witness === undefined) throw new WitnessConfigError('a witness node needs keys/witness.key and a witness section')
         const registry = chain.registry
         witness = await Witness.open({
           name: config.witness.name,

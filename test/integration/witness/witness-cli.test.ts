@@ -65,6 +65,6 @@ test('config: a witness needs its section, and no other role may have one', () =
 test('a witness node with no chain and no witness.chainId does not start', async () => {
   const config = parseConfig({ version: 1, role: 'witness', name: 'w', witness: { name: 'w' } })
   const node = await createNode({ config, services: roleSetup('witness').services, staticDir: false, logger: createLogger({ level: 'silent' }) })
-  await assert.rejects(node.start(), { name: 'WitnessChainIdError' })
+  await assert.rejects(node.start(), { name: 'WitnessConfigError' })
   await node.stop()
 })
