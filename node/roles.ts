@@ -25,6 +25,8 @@ import { metricsService, type MetricsService } from './metrics/service.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
+import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
+import { witnessRoutes } from './witness/routes.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
@@ -32,6 +34,7 @@ type Operated = { metrics: MetricsService, health: HealthService }
 export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage } & Operated
 export type AuditorServices = { chain: ChainService, auditor: AuditorService } & Operated
+export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 
 export interface RoleInit {
   /**
@@ -46,6 +49,7 @@ export interface RoleInit {
   log?: AgencyLogServiceInit
   requests?: AgencyRequestsInit
   footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
+  witness?: WitnessServiceInit
 }
 
 function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
@@ -53,7 +57,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -98,6 +102,18 @@ export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices>
   }
 }
 
+/**
+ * A witness: cosigns agencies' checkpoints that are consistent with the latest it cosigned (C2SP
+ * tlog-witness over HTTP and libp2p). The chain, when it has one, says which agencies' logs it follows.
+ */
+export function witnessRole (init: RoleInit = {}): ServiceSpecs<WitnessServices> {
+  return {
+    chain: chainSpec(init),
+    witness: defineService(witnessService(init.witness), { needs: ['chain'], routes: witnessRoutes }),
+    ...operated(['witness'])
+  }
+}
+
 export interface RoleSetup {
   services: ServiceSpecs<Record<string, NodeService>>
   /** Gossip message ids are request ids, so a request seen twice is one message. */
@@ -105,6 +121,6 @@ export interface RoleSetup {
 }
 
 export function roleSetup (role: Role, init: RoleInit = {}): RoleSetup {
-  const services = role === 'resident' ? residentRole(init) : role === 'agency' ? agencyRole(init) : auditorRole(init)
+  const services = role === 'resident' ? residentRole(init) : role === 'agency' ? agencyRole(init) : role === 'witness' ? witnessRole(init) : auditorRole(init)
   return { services, messageId: announcementMessageId }
 }

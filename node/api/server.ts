@@ -1,6 +1,8 @@
 // The node's HTTP API: fastify on 127.0.0.1, routes added by services as plug-ins. Rules every route follows
 // (checked when it is registered, so a later plug-in cannot forget one):
-//  - it needs the bearer token unless it says `config: { public: true }`, and only GET/HEAD may say so;
+//  - it needs the bearer token unless it says `config: { public: true }`, and only GET/HEAD may say so, or a
+//    write whose body carries its own authority (`config.signedBody`: a witness's add-checkpoint, which
+//    C2SP leaves open to anyone and which counts only when the log's signature verifies);
 //  - a body is validated by a JSON schema (`schema.body`), unless the route streams it (`config.streamedBody`);
 //  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
@@ -18,6 +20,8 @@ declare module 'fastify' {
     public?: boolean
     /** The route reads its body as a stream (an upload) instead of a JSON document. */
     streamedBody?: boolean
+    /** A public write: its body is signed by whoever may make it, and the handler checks that signature. */
+    signedBody?: boolean
   }
 }
 
@@ -68,8 +72,8 @@ function checkRoute (route: RouteOptions): void {
   const name = `${methodsOf(route).join(',')} ${route.url}`
   const methods = methodsOf(route)
   const schema = (route.schema ?? {}) as Record<string, unknown>
-  if (route.config?.public === true && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
-    throw new RouteDefinitionError(name, 'only GET and HEAD routes may be public')
+  if (route.config?.public === true && route.config.signedBody !== true && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
+    throw new RouteDefinitionError(name, 'only GET and HEAD routes, and writes of signed bodies, may be public')
   }
   if (methods.some((m) => bodyMethods.has(m)) && schema.body === undefined && route.config?.streamedBody !== true) {
     throw new RouteDefinitionError(name, 'a route that takes a body needs schema.body')

@@ -11,6 +11,7 @@ import type { NodeComponents, NodeService } from '../service.js'
 import { AgencyLog, type EntryProof } from './agency-log.js'
 import { Cosigner, type CosignatureStore, type CosignerInit } from './cosigner.js'
 import type { WitnessClientFactory, WitnessSet, WitnessSetSource } from './witness-port.js'
+import { witnessClient } from '../witness/client.js'
 import { Anchorer } from './anchorer.js'
 import { AUDIT_PROTOCOL, handleAuditProtocol } from './audit-protocol.js'
 import { InvalidAgencyKeyError, LogClosedError } from './errors.js'
@@ -92,8 +93,7 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: Agency
         cosigner = await Cosigner.start({
           log,
           witnessSet,
-          // Until node/witness is merged there is no default client: the role passes one, or every attempt fails.
-          ...(client === undefined ? {} : { client: (w) => client(w, libp2p) }),
+          client: (w) => (client ?? witnessClient)(w, libp2p),
           db: store.sublevel('cosignatures', { valueEncoding: 'json' }) as unknown as CosignatureStore,
           ...(logger === undefined ? {} : { logger }),
           ...timing

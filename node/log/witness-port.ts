@@ -1,24 +1,12 @@
-// What the log's cosigner needs of a witness and of the witness set. The client's shape is H2's
-// node/witness/client.ts (issue 14's plan); it is declared here so the cosigner can be built and tested
-// before that module lands. When it does, this file re-exports its types instead.
+// What the log's cosigner needs of a witness (node/witness/client.ts) and of the witness set (the chain's
+// WitnessRegistry), named in one place so tests can hand the cosigner doubles of either.
 import type { RegisteredWitness, WitnessSet } from '../../protocol/api/witnesses.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
+import type { WitnessClient } from '../witness/client.js'
 
 export type { RegisteredWitness, WitnessSet }
 
-/** C2SP tlog-witness add-checkpoint: the size the witness last cosigned, the consistency proof from it, the signed note. */
-export interface AddCheckpoint { oldSize: number, proof: Uint8Array[], checkpoint: string }
-
-export type AddCheckpointAnswer =
-  | { status: 'cosigned', cosignatures: string[] } // note signature lines, each ending '\n'
-  | { status: 'conflict', latestSize: number } // 409: the witness's latest size for the origin
-
-export interface WitnessClient {
-  readonly witness: RegisteredWitness
-  addCheckpoint (req: AddCheckpoint, opts?: { signal?: AbortSignal }): Promise<AddCheckpointAnswer>
-  /** The latest checkpoint it cosigned for `origin` (note text with its cosignature), or undefined. */
-  latest (origin: string, opts?: { signal?: AbortSignal }): Promise<string | undefined>
-}
+export type { AddCheckpoint, AddCheckpointAnswer, WitnessClient } from '../witness/client.js'
 
 /**
  * Makes the client for one registered witness, over the node's libp2p when the witness has a multiaddr:

@@ -11,4 +11,4 @@ export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.j
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
 export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
-export type { RegisteredWitness, WitnessSet } from './witnesses.js'
+export type { RegisteredWitness, WitnessSet, WitnessView } from './witnesses.js'

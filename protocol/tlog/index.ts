@@ -35,3 +35,7 @@ export {
   InvalidTilePathError, InvalidTileError, EntryTooLargeError, InvalidCosignatureError, WrongCosignerError,
   WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError
 } from './errors.js'
+export {
+  type AddCheckpointRequest, type ParsedAddCheckpoint, MAX_PROOF_LINES, MAX_ADD_CHECKPOINT_LENGTH, TREE_SIZE_CONTENT_TYPE,
+  InvalidWitnessMessageError, formatAddCheckpoint, parseAddCheckpoint, formatTreeSize, parseTreeSize, parseCosignatureLines
+} from './witness-protocol.js'
