@@ -1,13 +1,16 @@
 import { after, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { Writable } from 'node:stream'
 import { Contract, Wallet, randomBytes } from 'ethers'
 import { Registry } from 'prom-client'
 import {
-  ChainClient, connectProvider, startEmbeddedChain, witnessRegistryArtifact, deployWitnessRegistry,
+  ChainClient, chainService, connectProvider, startEmbeddedChain, type ChainComponents, witnessRegistryArtifact, deployWitnessRegistry,
   type Deployment, type EmbeddedChain, type IgnoredWitness, type WitnessEvent
 } from '../../../node/chain/index.js'
 import { chainMetrics } from '../../../node/metrics/chain.js'
+import { parseConfig } from '../../../node/config/index.js'
+import { createLogger } from '../../../node/logging/index.js'
 import type { RegisteredWitness } from '../../../protocol/api/witnesses.js'
 import { encodeBase64 } from '../../../protocol/tlog/base64.js'
 import { encodeVerifierKey, parseVerifierKey } from '../../../protocol/tlog/cosignature.js'
@@ -181,5 +184,31 @@ describe('ChainClient and the witness set', () => {
       { kind: 'removed', name: 'b', reason: 'key lost' }
     ])
     assert.deepEqual([events[0]!.blockNumber, events[0]!.transactionHash], [added.blockNumber, added.transactionHash])
+  })
+
+  test('the chain service serves the set to the node\'s services and logs an ignored entry once, at warn', async () => {
+    const good = witness('good')
+    await council.addWitness(good)
+    await send(raw, 'addWitness', 'junk', 'junk+00000000+AAAA', 'http://junk.example', '')
+    const lines: string[] = []
+    const destination = new Writable({ write (chunk: Buffer, _enc, done) { lines.push(...chunk.toString().split('\n').filter((l) => l !== '')); done() } })
+    const { rpc, chainId, contracts } = deployment
+    const components = {
+      config: parseConfig({ version: 1, role: 'resident', name: 'r', chain: { rpc, chainId, contracts } }),
+      dir: undefined,
+      keys: { apiToken: 'x' },
+      logger: createLogger({ level: 'info', destination })
+    } as unknown as ChainComponents // no agency key: the store is never opened
+    const service = chainService({ pollingIntervalMs: 0 })(components)
+    await service.start!()
+    try {
+      assert.deepEqual(await service.registry!.witnessSet(), { quorum: 0, witnesses: [good] })
+      await service.client!.sync() // its first sync drops the cache: the next read is from the chain again
+      assert.deepEqual(await service.registry!.witnessSet(), { quorum: 0, witnesses: [good] })
+    } finally {
+      await service.stop!()
+    }
+    const logged = lines.map((l) => JSON.parse(l) as { level: number, component: string, witness: string, err: { code: string, field: string } })
+    assert.deepEqual(logged.map((l) => [l.level, l.component, l.witness, l.err.code, l.err.field]), [[40, 'chain', 'junk', 'INVALID_WITNESS_RECORD', 'vkey']])
   })
 })
