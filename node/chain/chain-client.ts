@@ -1,7 +1,7 @@
 // The node's view of the contracts, over ethers v6. Registry reads are cached per agency and dropped when
 // the registry emits an event about that agency (followed with eth_getLogs); the witness set is cached whole
-// and dropped on any WitnessRegistry event. Anchors go through the
-// persistent AnchorQueue: `anchor()` stores first, then sends, and retries while the RPC is unreachable.
+// and dropped on any WitnessRegistry event. Anchors go through the persistent AnchorQueue: `anchor()`
+// stores first, then sends, and retries while the RPC is unreachable.
 // Every revert comes back as the contract's custom error (errors.ts); gas figures come from receipts.
 import { EventEmitter } from 'node:events'
 import { LRUCache } from 'lru-cache'
