@@ -39,7 +39,7 @@ function checkMultiaddrs (list: string[] | undefined, field: string, file: strin
 
 function checkEndpoint (endpoint: ChainEndpoint, field: string, file: string | undefined): ChainEndpoint {
   const contracts = { ...endpoint.contracts }
-  for (const name of ['AgencyRegistry', 'AuditAnchor'] as const) {
+  for (const name of ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'] as const) {
     try {
       contracts[name] = getAddress(endpoint.contracts[name])
     } catch {
@@ -142,7 +142,7 @@ export async function resolveChain (config: NodeConfig, dir: string): Promise<Ch
   }
   // A deployment file may carry more than the endpoint (deployer, block numbers); take what we need.
   const { rpc, chainId, contracts } = (json ?? {}) as Partial<ChainEndpoint>
-  const endpoint = { rpc, chainId, contracts: contracts === undefined ? undefined : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor } }
+  const endpoint = { rpc, chainId, contracts: contracts === undefined ? undefined : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor, WitnessRegistry: contracts.WitnessRegistry } }
   if (!validateEndpoint(endpoint)) throw fromAjv(validateEndpoint.errors?.[0], file)
   return checkEndpoint(endpoint, '', file)
 }

@@ -17,7 +17,7 @@ export interface Camera {
 export interface ChainEndpoint {
   rpc: string
   chainId: number
-  contracts: { AgencyRegistry: string, AuditAnchor: string }
+  contracts: { AgencyRegistry: string, AuditAnchor: string, WitnessRegistry: string }
 }
 
 export interface NodeConfig {
@@ -107,8 +107,8 @@ export const chainEndpointSchema: JSONSchemaType<ChainEndpoint> = {
     contracts: {
       type: 'object',
       additionalProperties: false,
-      required: ['AgencyRegistry', 'AuditAnchor'],
-      properties: { AgencyRegistry: address, AuditAnchor: address }
+      required: ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'],
+      properties: { AgencyRegistry: address, AuditAnchor: address, WitnessRegistry: address }
     }
   }
 }

@@ -9,7 +9,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Wallet, formatEther, parseEther } from 'ethers'
-import { openChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
+import { openChainClient, devAccounts, readDeployment, type ContractAddresses, type Deployment } from '../chain/index.js'
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 import { PorchlightError } from '../../protocol/errors.js'
@@ -46,7 +46,7 @@ export interface DemoNodeInfo {
 
 /** `<dir>/demo.json`. */
 export interface DemoInfo {
-  chain: { rpc: string, chainId: number, contracts: { AgencyRegistry: string, AuditAnchor: string } }
+  chain: { rpc: string, chainId: number, contracts: ContractAddresses }
   nodes: DemoNodeInfo[]
 }
 

@@ -10,7 +10,7 @@ import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { AgencyLog, type EntryProof } from './agency-log.js'
 import { Cosigner, type CosignatureStore, type CosignerInit } from './cosigner.js'
-import type { WitnessClientFactory, WitnessSet, WitnessSetSource } from './witness-port.js'
+import type { WitnessClientFactory, WitnessSetSource } from './witness-port.js'
 import { witnessClient } from '../witness/client.js'
 import { Anchorer } from './anchorer.js'
 import { AUDIT_PROTOCOL, handleAuditProtocol } from './audit-protocol.js'
@@ -50,10 +50,10 @@ export interface AgencyLogService extends NodeService {
 
 export type AgencyLogComponents = Pick<NodeComponents, 'config' | 'keys' | 'store' | 'libp2p'> & Partial<Pick<NodeComponents, 'logger'>> & { chain: ChainService }
 
-/** The registry's witness set, once the chain service's reader has one (issue 14's WitnessRegistry). */
+/** The council's witness set on the node's chain (WitnessRegistry); none without a chain. */
 function registryWitnessSet (chain: ChainService): WitnessSetSource | undefined {
-  const registry = chain.registry as { witnessSet?: () => Promise<WitnessSet> } | undefined
-  return typeof registry?.witnessSet === 'function' ? async () => await registry.witnessSet!() : undefined
+  const registry = chain.registry
+  return registry === undefined ? undefined : async () => await registry.witnessSet()
 }
 
 export function agencyLog (init: AgencyLogServiceInit = {}): (components: AgencyLogComponents) => AgencyLogService {
@@ -85,7 +85,7 @@ export function agencyLog (init: AgencyLogServiceInit = {}): (components: Agency
       })
       const witnessSet = init.witnesses?.set ?? registryWitnessSet(chain)
       if (witnessSet === undefined) {
-        // Only a node without a chain, or a chain reader from before witness registries: its proofs are
+        // Only a node without a chain (it has no witness set to read): its proofs are
         // signed by the agency alone, and no relay that requires the quorum accepts what carries them.
         logger?.warn('log: no witness set to read; checkpoints are not witnessed')
       } else {

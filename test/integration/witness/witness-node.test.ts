@@ -176,7 +176,8 @@ test('with a registry, only agencies registered on the chain (any status but non
   const registry = {
     agencyInfo: async (agency: string) => ({ address: agency, name: '', cells: [], validUntil: 0, status: statusOf(agency.toLowerCase()) }),
     isActive: async () => false,
-    jurisdictionOf: async () => []
+    jurisdictionOf: async () => [],
+    witnessSet: async () => ({ quorum: 0, witnesses: [] })
   } satisfies RegistryReader
   const chained = await startWitnesses(1, { chainId: CHAIN_ID, registry, namePrefix: 'chained' })
   try {
