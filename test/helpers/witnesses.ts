@@ -73,3 +73,26 @@ export async function startWitnesses (count: number, init: WitnessesInit): Promi
   }
   return witnesses
 }
+
+/** What a council client needs to register witnesses (ChainClient has it). */
+export interface WitnessCouncil {
+  addWitness (witness: RegisteredWitness): Promise<unknown>
+  setWitnessQuorum (quorum: number): Promise<unknown>
+}
+
+/**
+ * Starts `count` witnesses of `chainId` and has the council register them with quorum `quorum`: what every
+ * test of an agency that publishes needs now (no announcement is accepted without a quorum of cosignatures).
+ */
+export async function startRegisteredWitnesses (council: WitnessCouncil, init: WitnessesInit & { count?: number, quorum?: number }): Promise<Witnesses> {
+  const { count = 1, quorum = count, ...rest } = init
+  const witnesses = await startWitnesses(count, rest)
+  try {
+    for (const w of witnesses.set) await council.addWitness(w)
+    await council.setWitnessQuorum(quorum)
+  } catch (err) {
+    await witnesses.stopAll().catch(() => {})
+    throw err
+  }
+  return witnesses
+}
