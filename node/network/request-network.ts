@@ -24,6 +24,8 @@ export interface RequestNetworkInit {
 
 export interface ValidatedEvent {
   outcome: ValidationOutcome
+  /** The announcement's bytes as received (whatever the outcome: an auditor keeps refused checkpoints as evidence). */
+  bytes: Uint8Array
   /** The gossip peer it came from, or the peer that answered catch-up. */
   from?: string
   /** The gossip topic, or undefined for catch-up. */
@@ -149,7 +151,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     } else {
       this.#log('%s announcement %s from %s: %s %o', outcome.result, outcome.id ?? '(undecodable)', from ?? 'local', outcome.error.code, outcome.error.details)
     }
-    this.emit('announcement:validated', { outcome, ...(from === undefined ? {} : { from }), ...(arrival.topic === undefined ? {} : { topic: arrival.topic }) })
+    this.emit('announcement:validated', { outcome, bytes, ...(from === undefined ? {} : { from }), ...(arrival.topic === undefined ? {} : { topic: arrival.topic }) })
     return outcome
   }
 
