@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { getAddress } from 'ethers'
 import {
-  checkpointOrigin, decodeAnnouncement, isPorchlightError, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
+  checkpointOrigin, decodeAnnouncement, encodeSignedReceipt, isPorchlightError, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
   parseVerifierKey, toHex, verifyCosignature, verifySigned, WrongOriginError, type PorchlightError, type ReceiptAccepted,
   type ReceiptSubmission, type RegisteredWitness, type SignedReceipt
 } from '../../protocol/index.js'
@@ -214,6 +214,12 @@ export class Auditor extends EventEmitter<AuditorEvents> {
    */
   submitReceipt (submission: ReceiptSubmission): ReceiptAccepted {
     const receipt = submission.receipt as SignedReceipt
+    try {
+      encodeSignedReceipt(receipt) // its one strict shape and size, as the resident received it
+    } catch (err) {
+      this.emit('checkpoint:refused', { source: 'receipt', code: ReceiptNotVerifiedError.code })
+      throw new ReceiptNotVerifiedError('shape', err)
+    }
     let agency: string
     try {
       agency = getAddress(parseCheckpointOrigin(parseCheckpoint(parseSignedNote(receipt.message.checkpoint).text).origin).agency)
@@ -264,8 +270,8 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     if (this.#witnessClient === undefined) return out
     const flag = (agency: string, f: Finding): void => { out.set(agency, [...(out.get(agency) ?? []), f]) }
     await Promise.all(set.witnesses.map(async (witness) => {
-      let publicKey: Uint8Array
-      try { publicKey = parseVerifierKey(witness.vkey).publicKey } catch { return } // the chain client leaves such entries out
+      let key: ReturnType<typeof parseVerifierKey>
+      try { key = parseVerifierKey(witness.vkey) } catch { return } // the chain client leaves such entries out
       const client = this.#witnessClient!(witness)
       for (const agency of agencies) {
         const origin = checkpointOrigin(view.chainId, agency)
@@ -288,11 +294,12 @@ export class Auditor extends EventEmitter<AuditorEvents> {
           unavailable((err as PorchlightError).code)
           continue
         }
-        const mine = lines.filter((l) => l.name === witness.name)
+        // Lines of another key id are another key's (C2SP: ignored); one of this key that does not verify is forged.
+        const mine = lines.filter((l) => l.name === witness.name && l.keyId === key.keyId)
         if (mine.length === 0) unavailable('NO_COSIGNATURE')
         for (const line of mine) {
           try {
-            verifyCosignature({ name: witness.name, publicKey, checkpoint: body, cosignature: line })
+            verifyCosignature({ name: witness.name, publicKey: key.publicKey, checkpoint: body, cosignature: line })
           } catch (err) {
             flag(agency, finding(agency, 'FORGED_COSIGNATURE', 'a witness answered with a cosignature in its name that does not verify under its registered key', {
               witness: witness.name, vkey: witness.vkey, code: isPorchlightError(err) ? err.code : 'UNKNOWN', note
