@@ -10,7 +10,7 @@ import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { AnnouncementValidator, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
 import { LiveRequests, type LiveAnnouncementSource } from './live-requests.js'
-import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp } from './catch-up.js'
+import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp, MAX_CATCH_UP_CELLS } from './catch-up.js'
 import { RegistryUnavailableError } from './errors.js'
 
 export interface RequestNetworkInit {
@@ -165,9 +165,10 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     const peers = peer === undefined ? this.libp2p.getPeers() : [peer]
     let accepted = 0
     await Promise.all(peers.map(async (p) => {
-      let answers: Uint8Array[]
+      const answers: Uint8Array[] = []
       try {
-        answers = await askForLive(this.libp2p, p, cells)
+        // A peer answers at most MAX_CATCH_UP_CELLS cells per question; an auditor's jurisdictions join more.
+        for (let i = 0; i < cells.length; i += MAX_CATCH_UP_CELLS) answers.push(...await askForLive(this.libp2p, p, cells.slice(i, i + MAX_CATCH_UP_CELLS)))
       } catch (err) {
         this.#log('catch-up from %p failed: %s', p, (err as Error).name)
         return

@@ -105,6 +105,20 @@ test('an auditor alone finds a gossiped private fork of an agency log (SPLIT_VIE
   assert.deepEqual(seen.map((s) => [s.source, s.root]), [['log', publicRoot], ['gossip', forkRoot]])
   assert.equal(seen[1]!.note, fork.announcement.checkpoint)
 
+  // An auditor that joins later hears of what the relay holds through catch-up, and keeps that checkpoint too.
+  const late: PorchlightNode<AuditorServices> = await createNode({
+    config: parseConfig({ version: 1, role: 'auditor', name: 'late', chain: endpoint, audit: { logs: { [address]: agencyNode.info().api!.url }, intervalSeconds: 3600 } }),
+    services: auditorRole(),
+    libp2p: gossip,
+    listenApi: false,
+    staticDir: false
+  })
+  t.after(async () => { await late.stop() })
+  const caughtUp = sighted(late.services.auditor, (s) => s.source === 'catch-up' && s.root === publicRoot, signal)
+  await late.start()
+  await late.libp2p.dial(relay.libp2p.getMultiaddrs())
+  assert.equal((await caughtUp).from, relay.peerId.toString())
+
   // A resident hands the auditor a receipt, without a token: a forged one is refused (typed, counted), an honest one kept.
   const api = auditorNode.info().api!.url
   const receipt = (checkpoint: string, key: string): string => JSON.stringify({
