@@ -8,7 +8,7 @@ import { getAddress } from 'ethers'
 import {
   checkpointOrigin, decodeAnnouncement, encodeSignedReceipt, isPorchlightError, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
   parseVerifierKey, toHex, verifyCosignature, verifySigned, WrongOriginError, type PorchlightError, type ReceiptAccepted,
-  type ReceiptSubmission, type RegisteredWitness, type SignedReceipt
+  type ReceiptSubmission, type RegisteredWitness, type SignedReceipt, type WitnessReport
 } from '../../protocol/index.js'
 import type { ChainClient } from '../chain/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
@@ -22,7 +22,6 @@ import { logSourceFor, type LogSource } from './log-source.js'
 import { agencyReport, type AuditReport } from './report.js'
 import { SightingBook, type Sighting, type SightingBookInit, type SightingSource } from './sightings.js'
 import type { WitnessCheckpoints, WitnessRegistryView } from './witness-ports.js'
-import type { WitnessReport } from '../../protocol/index.js'
 
 export interface AuditorInit {
   chain: ChainClient
