@@ -9,11 +9,13 @@ import type { ResidentInbox } from '../resident/index.js'
 import type { AgencyFootage } from '../deliveries/footage-desk.js'
 import type { AgencyLogService } from '../log/index.js'
 import type { WitnessService } from '../witness/index.js'
+import type { AuditorService } from '../auditor/auditor-service.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
 import { footageMetrics } from './footage.js'
 import { logMetrics } from './log.js'
 import { witnessMetrics } from './witness.js'
+import { auditorMetrics } from './auditor.js'
 import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 
@@ -25,6 +27,7 @@ export interface MetricSources {
   footage?: AgencyFootage
   log?: AgencyLogService
   witness?: WitnessService
+  auditor?: AuditorService
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -42,6 +45,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   const stops: Array<() => void> = []
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
+  if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)
   const log = sources.log === undefined ? undefined : logMetrics(registry, sources.log)
   const witness = sources.witness === undefined ? undefined : witnessMetrics(registry, sources.witness)

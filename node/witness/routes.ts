@@ -34,9 +34,12 @@ export function witnessRoutes (service: WitnessService): ServiceRoutes {
   return async (app) => {
     // C2SP names no content type for the request: every one is read as text, in this plug-in only.
     app.removeAllContentTypeParsers()
-    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: 3 * MAX_ADD_CHECKPOINT_LENGTH }, (_request, body, done) => { done(null, body) })
+    // Characters are limited, the body in bytes: up to 3 UTF-8 bytes each.
+    const bodyLimit = 3 * MAX_ADD_CHECKPOINT_LENGTH
+    app.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, (_request, body, done) => { done(null, body) })
     app.post('/add-checkpoint', {
-      config: { public: true, signedBody: true },
+      config: { openSubmission: true },
+      bodyLimit,
       // A missing body fails the schema; it is handed on as empty so the witness refuses and counts it like any malformed one.
       attachValidation: true,
       schema: { body: { type: 'string' } }
