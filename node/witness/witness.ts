@@ -4,13 +4,13 @@
 // a quorum of honest witnesses. The check of the stored size and the write of the new one happen under a
 // per-origin lock (C2SP's rollback race), and the write is synced to disk before the cosignature leaves.
 import { EventEmitter } from 'node:events'
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { isPorchlightError } from '../../protocol/errors.js'
 import {
   checkpointKeyId, encodeVerifierKey, equalHashes, formatSignedNote, openCheckpoint, parseAddCheckpoint,
-  parseCheckpointOrigin, parseSignedNote, parseSignatureLine, signCosignature, verifyConsistency
+  parseCheckpointOrigin, parseSignedNote, parseSignatureLine, verifyConsistency
 } from '../../protocol/tlog/index.js'
 import { decodeBase64, encodeBase64 } from '../../protocol/tlog/base64.js'
+import { nodeCosignatureSigner, nodeSignerRecovery, type CosignatureSigner } from '../crypto/index.js'
 import type { Logger } from '../logging/index.js'
 import {
   ConflictingRootError, InconsistentCheckpointError, OldSizeConflictError, OldSizeTooLargeError, TooManyOriginsError,
@@ -89,13 +89,15 @@ export class Witness extends EventEmitter<WitnessEvents> {
   readonly maxOrigins: number
   readonly #init: WitnessInit
   readonly #busy = new Map<string, Promise<unknown>>()
+  readonly #signer: CosignatureSigner
   #origins: number
 
   private constructor (init: WitnessInit, origins: number) {
     super()
     this.#init = init
     this.name = init.name
-    this.publicKey = ed25519.getPublicKey(init.secretKey)
+    this.#signer = nodeCosignatureSigner(init.name, init.secretKey)
+    this.publicKey = this.#signer.publicKey
     this.vkey = encodeVerifierKey(init.name, this.publicKey)
     this.chainId = init.chainId
     this.maxOrigins = init.maxOrigins ?? DEFAULT_MAX_ORIGINS
@@ -148,7 +150,8 @@ export class Witness extends EventEmitter<WitnessEvents> {
     answered.size = size
     const agency = await this.#agencyOf(origin)
     try {
-      openCheckpoint(request.checkpoint, origin)
+      // Native recovery and OpenSSL signing below: the two signatures are most of an answer's cost (docs/witness.md).
+      openCheckpoint(request.checkpoint, origin, nodeSignerRecovery)
     } catch (cause) {
       if (!isPorchlightError(cause)) throw cause
       throw new UnverifiedCheckpointError(origin, { cause })
@@ -169,12 +172,7 @@ export class Witness extends EventEmitter<WitnessEvents> {
           throw new InconsistentCheckpointError(origin, latest.size, size, { cause })
         }
       }
-      const line = signCosignature({
-        name: this.name,
-        secretKey: this.#init.secretKey,
-        checkpoint: request.text,
-        timestamp: Math.floor((this.#init.now ?? Date.now)() / 1000)
-      })
+      const line = this.#signer.sign(request.text, Math.floor((this.#init.now ?? Date.now)() / 1000))
       // What an auditor reads back: the agency's own lines (others' cosignatures are not this witness's to vouch for) and this one.
       const keyId = checkpointKeyId(origin, agency)
       const agencyLines = parseSignedNote(request.checkpoint).signatures.filter((s) => s.name === origin && s.keyId === keyId)
