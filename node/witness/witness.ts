@@ -32,8 +32,15 @@ export interface WitnessRecord {
 /** The store the witness writes (a `json` sublevel of the node's level database). */
 export interface WitnessDatabase {
   get (origin: string): Promise<WitnessRecord | undefined>
-  put (origin: string, record: WitnessRecord, options: { sync: boolean }): Promise<void>
+  batch (operations: Array<{ type: 'put', key: string, value: WitnessRecord }>, options: { sync: boolean }): Promise<void>
   keys (): AsyncIterable<string>
+}
+
+interface QueuedWrite {
+  origin: string
+  record: WitnessRecord
+  resolve: () => void
+  reject: (err: unknown) => void
 }
 
 export interface WitnessInit {
@@ -90,6 +97,9 @@ export class Witness extends EventEmitter<WitnessEvents> {
   readonly #init: WitnessInit
   readonly #busy = new Map<string, Promise<unknown>>()
   readonly #signer: CosignatureSigner
+  /** Records waiting for the synced batch after the one being written. */
+  #queued: QueuedWrite[] = []
+  #writing = false
   #origins: number
 
   private constructor (init: WitnessInit, origins: number) {
@@ -180,7 +190,7 @@ export class Witness extends EventEmitter<WitnessEvents> {
       // Counted before the write, so fresh origins racing each other cannot pass the bound together.
       if (latest === undefined) this.#origins++
       try {
-        await this.#init.db.put(origin, { size, root: encodeBase64(root), note }, { sync: true })
+        await this.#store(origin, { size, root: encodeBase64(root), note })
       } catch (err) {
         if (latest === undefined) this.#origins--
         throw err
@@ -188,6 +198,33 @@ export class Witness extends EventEmitter<WitnessEvents> {
       this.emit('checkpoint:stored', { origin, size })
       return [line]
     })
+  }
+
+  /**
+   * Writes `record` in a synced batch and resolves once it is on disk. Group commit: records that arrive
+   * while a batch is being synced go together in the next one, so concurrent logs share an fsync, where
+   * LevelDB alone grouped only the few writes its worker threads had waiting (656 fsyncs for 1,000 answers
+   * in the bench). Each origin has at most one record in flight (its lock is held until it is written).
+   */
+  async #store (origin: string, record: WitnessRecord): Promise<void> {
+    const written = new Promise<void>((resolve, reject) => { this.#queued.push({ origin, record, resolve, reject }) })
+    if (!this.#writing) void this.#flush()
+    await written
+  }
+
+  async #flush (): Promise<void> {
+    this.#writing = true
+    while (this.#queued.length > 0) {
+      const batch = this.#queued
+      this.#queued = []
+      try {
+        await this.#init.db.batch(batch.map(({ origin, record }) => ({ type: 'put', key: origin, value: record })), { sync: true })
+        for (const { resolve } of batch) resolve()
+      } catch (err) {
+        for (const { reject } of batch) reject(err)
+      }
+    }
+    this.#writing = false
   }
 
   /** The agency of a Porchlight origin this witness follows, or UnknownOriginError. */
