@@ -159,7 +159,8 @@ async function addCheckpointThroughput (ctx: BenchContext): Promise<void> {
   const signing = await rateOf(n, 1, (i) => signer.sign(text, 1_700_000_000 + i))
   const nobleSigning = await rateOf(Math.round(n / 4), 1, (i) => signCosignature({ name, secretKey, checkpoint: text, timestamp: 1_700_000_000 + i }))
   const { origin } = parseCheckpoint(text)
-  const opening = await rateOf(n, 1, () => openCheckpoint(checkpoint, origin, nodeSignerRecovery))
+  const recover = nodeSignerRecovery()
+  const opening = await rateOf(n, 1, () => openCheckpoint(checkpoint, origin, recover))
   const nobleOpening = await rateOf(Math.round(n / 4), 1, () => openCheckpoint(checkpoint, origin))
   const label = `${logs} logs at once × ${rounds} checkpoints`
   ctx.row({

@@ -13,7 +13,15 @@ interface Libsecp256k1 {
 
 // `secp256k1/bindings.js` is the native binding alone: it throws when the prebuild does not load, where the
 // package's main entry would fall back to `elliptic` in silence.
-const native = createRequire(import.meta.url)('secp256k1/bindings.js') as Libsecp256k1
+let native: Libsecp256k1 | undefined
 
-export const nodeSignerRecovery: SignerRecovery = (signature, recovery, digest) =>
-  native.ecdsaRecover(signature, recovery, digest, false)
+/**
+ * The libsecp256k1 recovery. The binding is loaded here, not on import (importing node/crypto for the tree
+ * hasher does not need it) and not on first recovery, where `openCheckpoint` would take a failed load for a
+ * bad signature: a node without it fails when it builds what uses it.
+ */
+export function nodeSignerRecovery (): SignerRecovery {
+  native ??= createRequire(import.meta.url)('secp256k1/bindings.js') as Libsecp256k1
+  const binding = native
+  return (signature, recovery, digest) => binding.ecdsaRecover(signature, recovery, digest, false)
+}

@@ -97,6 +97,7 @@ export class Witness extends EventEmitter<WitnessEvents> {
   readonly #init: WitnessInit
   readonly #busy = new Map<string, Promise<unknown>>()
   readonly #signer: CosignatureSigner
+  readonly #recover = nodeSignerRecovery()
   /** Records waiting for the synced batch after the one being written. */
   #queued: QueuedWrite[] = []
   #writing = false
@@ -161,7 +162,7 @@ export class Witness extends EventEmitter<WitnessEvents> {
     const agency = await this.#agencyOf(origin)
     try {
       // Native recovery and OpenSSL signing below: the two signatures are most of an answer's cost (docs/witness.md).
-      openCheckpoint(request.checkpoint, origin, nodeSignerRecovery)
+      openCheckpoint(request.checkpoint, origin, this.#recover)
     } catch (cause) {
       if (!isPorchlightError(cause)) throw cause
       throw new UnverifiedCheckpointError(origin, { cause })
