@@ -18,10 +18,11 @@ export {
 } from './signed-note.js'
 export {
   type Cosignature, type VerifierKey, COSIGNATURE_V1_TYPE, ED25519_NOTE_TYPE, witnessKeyId, cosignedMessage,
-  signCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey
+  signCosignature, formatCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey
 } from './cosignature.js'
 export {
-  signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage
+  signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage, pureSignerRecovery,
+  type SignerRecovery
 } from './checkpoint-signature.js'
 export { tilePath, entryBundlePath, parseTilePath, type TilePathInfo, MAX_TILE_LEVEL } from './tile-path.js'
 export {
