@@ -4,7 +4,7 @@
 // this one, so a node holds one provider and one registry cache. A simulator that runs a thousand nodes
 // in one process hands them all one shared view instead (`sharedChain`).
 import { getAddress } from 'ethers'
-import type { Domain } from '../../protocol/index.js'
+import type { Domain, WitnessSet } from '../../protocol/index.js'
 import { resolveChain, type ChainEndpoint, type NodeConfig } from '../config/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { AgencyInfo } from './agency-info.js'
@@ -17,6 +17,8 @@ export interface RegistryReader {
   agencyInfo (agency: string): Promise<AgencyInfo>
   isActive (agency: string, atSeconds?: number): Promise<boolean>
   jurisdictionOf (agency: string): Promise<string[]>
+  /** The council's witnesses and quorum; optional until ChainClient reads WitnessRegistry (issue 14, H1). */
+  witnessSet? (): Promise<WitnessSet>
   /** Brings cached records up to date with the chain now (rather than at the next poll). */
   sync? (): Promise<void>
 }

@@ -18,8 +18,10 @@ export {
 } from './signed-note.js'
 export {
   type Cosignature, type VerifierKey, COSIGNATURE_V1_TYPE, ED25519_NOTE_TYPE, witnessKeyId, cosignedMessage,
-  signCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey
+  signCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey, verifyEd25519,
+  type Ed25519Verify
 } from './cosignature.js'
+export { checkWitnessQuorum, type WitnessQuorum, type CosignatureWindow } from './witness-quorum.js'
 export {
   signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage
 } from './checkpoint-signature.js'
@@ -33,5 +35,6 @@ export {
   InvalidProofError, IndexOutOfRangeError, InvalidHashError, MissingHashError, InvalidCheckpointError,
   InvalidNoteError, WrongOriginError, WrongSignerError, MissingSignatureError, InvalidCheckpointSignatureError,
   InvalidTilePathError, InvalidTileError, EntryTooLargeError, InvalidCosignatureError, WrongCosignerError,
-  WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError
+  WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError,
+  WitnessQuorumNotMetError, CosignatureOutOfWindowError, NoWitnessQuorumError, type QuorumDetails
 } from './errors.js'
