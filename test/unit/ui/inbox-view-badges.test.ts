@@ -9,7 +9,7 @@ import { AnnouncementValidator, type ValidatedAnnouncement } from '../../../node
 import { evidenceOf, inboxItemView, type InboxItem } from '../../../node/resident/index.js'
 import { requestBadges } from '../../../ui/src/verify/badges.js'
 import type { InboxItemView } from '../../../ui/src/api/types.js'
-import { TestAgency } from '../../helpers/announcements.js'
+import { TEST_WITNESS_SET, TestAgency } from '../../helpers/announcements.js'
 
 const DOMAIN = { chainId: 31337n, verifyingContract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' }
 
@@ -19,7 +19,7 @@ async function validated (agency: TestAgency): Promise<ValidatedAnnouncement> {
   const jurisdiction = [...new Set(a.signed.message.cells.map((c) => cellToParent(c, 5)))]
   const validator = new AnnouncementValidator({
     domain: DOMAIN,
-    registry: { agencyInfo: async (address) => ({ address, name: 'Seattle PD', cells: jurisdiction, validUntil: now + 86400, status: 'active' }) },
+    registry: { agencyInfo: async (address) => ({ address, name: 'Seattle PD', cells: jurisdiction, validUntil: now + 86400, status: 'active' }), witnessSet: async () => TEST_WITNESS_SET },
     state: { has: () => false, isWithdrawn: () => false, request: () => undefined }
   })
   const outcome = await validator.validate(a.bytes)
