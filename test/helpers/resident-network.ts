@@ -35,7 +35,7 @@ export function placements (): { inside: Array<{ lat: number, lng: number }>, ne
 }
 
 /** Counts every gossip message a node receives per topic, before validation (test-only internals hook). */
-function countReceived (libp2p: PorchlightLibp2p): Map<string, number> {
+export function countReceived (libp2p: PorchlightLibp2p): Map<string, number> {
   const received = new Map<string, number>()
   const pubsub = libp2p.services.pubsub as unknown as { handleReceivedRpc: (from: unknown, rpc: { messages?: Array<{ topic: string }> }) => Promise<void> }
   const original = pubsub.handleReceivedRpc.bind(pubsub)
