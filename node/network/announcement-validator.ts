@@ -9,7 +9,7 @@ import {
   LIMITS, checkRequestLimits, checkWitnessQuorum, cosignatureWindow, decodeAnnouncement, fromHex, toHex, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
   NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
   topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
-  type Announcement, type Domain, type LogEntry, type Request, type Verification, type WitnessSet
+  type Announcement, type Domain, type LogEntry, type Request, type Verification, type WitnessSet, type Ed25519Verify
 } from '../../protocol/index.js'
 import type { AgencyInfo } from '../chain/index.js'
 import {
@@ -73,6 +73,8 @@ export interface AnnouncementValidatorInit {
   state: AnnouncementState
   /** Unix seconds. @default the system clock */
   now?: () => number
+  /** The Ed25519 check of witness cosignatures. @default OpenSSL's (node:crypto), verifyEd25519Native */
+  verifyEd25519?: Ed25519Verify
 }
 
 // NoWitnessQuorumError: the council has set no quorum yet, which is no fault of the sender.
@@ -83,12 +85,14 @@ export class AnnouncementValidator {
   readonly #domain: Domain
   readonly #state: AnnouncementState
   readonly #now: () => number
+  readonly #verify: Ed25519Verify
 
   constructor (init: AnnouncementValidatorInit) {
     this.#registry = init.registry
     this.#domain = init.domain
     this.#state = init.state
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#verify = init.verifyEd25519 ?? verifyEd25519Native
   }
 
   /** Validates one announcement; never throws — every failure is an outcome with its typed error. */
@@ -127,7 +131,7 @@ export class AnnouncementValidator {
     const set = await this.#witnessSet()
     const signer = verifySigned('Request', a.request, this.#domain)
     const log = this.#checkLogged({ kind: 'request', request: a.request }, request.agency, a)
-    const witnesses = checkWitnesses(a.checkpoint, set, request.issuedAt)
+    const witnesses = this.#checkWitnesses(a.checkpoint, set, request.issuedAt)
     return { id, requestId: id, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, witnesses, now) }
   }
 
@@ -151,7 +155,7 @@ export class AnnouncementValidator {
     const set = await this.#witnessSet()
     const signer = verifySigned('Withdrawal', a.withdrawal, this.#domain)
     const log = this.#checkLogged({ kind: 'withdraw', withdrawal: a.withdrawal }, withdrawal.agency, a)
-    const witnesses = checkWitnesses(a.checkpoint, set, withdrawal.issuedAt)
+    const witnesses = this.#checkWitnesses(a.checkpoint, set, withdrawal.issuedAt)
     return { id, requestId: withdrawal.request, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, witnesses, now) }
   }
 
@@ -186,16 +190,17 @@ export class AnnouncementValidator {
     return { origin, logIndex: a.logIndex, treeSize: checkpoint.size, root: toHex(checkpoint.root) }
   }
 
+  /** A quorum of `set` must have cosigned the checkpoint near the message's own `issuedAt`. */
+  #checkWitnesses (checkpoint: string, set: WitnessSet, issuedAt: number): Verification['witnesses'] {
+    const { quorum, total, cosigned } = checkWitnessQuorum(checkpoint, set, cosignatureWindow(issuedAt), { verify: this.#verify })
+    return { quorum, total, cosigned, set: set.witnesses }
+  }
+
   #verification (signer: string, info: AgencyInfo, log: Verification['log'], witnesses: Verification['witnesses'], now: number): Verification {
     return { signer, agency: { name: info.name, status: info.status, validUntil: info.validUntil }, insideJurisdiction: true, log, ...(witnesses === undefined ? {} : { witnesses }), checkedAt: now }
   }
 }
 
-/** A quorum of `set` must have cosigned the checkpoint near the message's own `issuedAt`. */
-function checkWitnesses (checkpoint: string, set: WitnessSet, issuedAt: number): Verification['witnesses'] {
-  const { quorum, total, cosigned } = checkWitnessQuorum(checkpoint, set, cosignatureWindow(issuedAt), { verify: verifyEd25519Native })
-  return { quorum, total, cosigned, set: set.witnesses }
-}
 
 /** The topic a gossip message came on, or the cells a catch-up asked for, must be among the area's topics. */
 function checkArrival (cells: string[], arrival: Arrival): void {
