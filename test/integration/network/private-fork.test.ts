@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { cellToLatLng, cellToParent } from 'h3-js'
-import { createNode, residentRole, type PorchlightNode, type ResidentServices } from '../../../node/index.js'
+import { createNode, residentRole, type ResidentServices } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
 import { joinTopic, peerScore, porchlightScoreThresholds, waitForMeshPeer } from '../../../node/p2p/index.js'
 import { announcementMessageId, type ValidatedEvent } from '../../../node/network/index.js'
@@ -20,13 +20,13 @@ const chain = stubChain(async (address) => ({ address, name: 'North PD', cells: 
 
 async function resident (name: string, cell: string): Promise<Resident> {
   const [lat, lng] = cellToLatLng(cell)
-  const node = await createNode({
+  const node = await createNode<ResidentServices>({
     config: parseConfig({ version: 1, role: 'resident', name, cameras: [{ name: `${name}-porch`, lat, lng }] }),
     services: residentRole({ chain }),
     libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
     listenApi: false,
     staticDir: false
-  }) as PorchlightNode<ResidentServices>
+  })
   const received = countReceived(node.libp2p)
   await node.start()
   return Object.assign(node, { received })
