@@ -9,7 +9,7 @@ import {
   LIMITS, checkRequestLimits, checkWitnessQuorum, cosignatureWindow, decodeAnnouncement, fromHex, toHex, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
   NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
   topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
-  type Announcement, type Domain, type LogEntry, type Request, type Verification, type WitnessSet, type Ed25519Verify
+  type Announcement, type Domain, type LogEntry, type Request, type Verification, type WitnessSet, type WitnessVerification, type Ed25519Verify
 } from '../../protocol/index.js'
 import type { AgencyInfo } from '../chain/index.js'
 import {
@@ -191,16 +191,15 @@ export class AnnouncementValidator {
   }
 
   /** A quorum of `set` must have cosigned the checkpoint near the message's own `issuedAt`. */
-  #checkWitnesses (checkpoint: string, set: WitnessSet, issuedAt: number): Verification['witnesses'] {
+  #checkWitnesses (checkpoint: string, set: WitnessSet, issuedAt: number): WitnessVerification {
     const { quorum, total, cosigned } = checkWitnessQuorum(checkpoint, set, cosignatureWindow(issuedAt), { verify: this.#verify })
     return { quorum, total, cosigned, set: set.witnesses }
   }
 
-  #verification (signer: string, info: AgencyInfo, log: Verification['log'], witnesses: Verification['witnesses'], now: number): Verification {
-    return { signer, agency: { name: info.name, status: info.status, validUntil: info.validUntil }, insideJurisdiction: true, log, ...(witnesses === undefined ? {} : { witnesses }), checkedAt: now }
+  #verification (signer: string, info: AgencyInfo, log: Verification['log'], witnesses: WitnessVerification, now: number): Verification {
+    return { signer, agency: { name: info.name, status: info.status, validUntil: info.validUntil }, insideJurisdiction: true, log, witnesses, checkedAt: now }
   }
 }
-
 
 /** The topic a gossip message came on, or the cells a catch-up asked for, must be among the area's topics. */
 function checkArrival (cells: string[], arrival: Arrival): void {
