@@ -11,6 +11,7 @@ import type { Bench, BenchRow } from './lib.js'
 const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>, explicit?: boolean }> = [
   { section: 'tlog', load: () => import('./tlog.js') },
   { section: 'log', load: () => import('./log.js') },
+  { section: 'witnessing', load: () => import('./witnessing.js') },
   { section: 'envelope', load: () => import('./envelope.js') },
   { section: 'messages', load: () => import('./messages.js') },
   { section: 'p2p', load: () => import('./p2p.js') },

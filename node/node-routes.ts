@@ -30,7 +30,7 @@ const nodeInfoSchema = {
   type: 'object',
   required: ['role', 'name', 'peerId', 'addrs'],
   properties: {
-    role: { type: 'string', enum: ['resident', 'agency', 'auditor'] },
+    role: { type: 'string', enum: ['resident', 'agency', 'auditor', 'witness'] },
     name: { type: 'string' },
     peerId: { type: 'string' },
     addrs: { type: 'array', items: { type: 'string' } },

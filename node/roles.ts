@@ -19,19 +19,22 @@ import { agencyRequests, type AgencyRequests, type AgencyRequestsInit } from './
 import { requestRoutes } from './agency/routes.js'
 import { agencyFootage, type AgencyFootage, type AgencyFootageInit } from './deliveries/footage-desk.js'
 import { agencyFootageRoutes } from './deliveries/routes.js'
-import { auditorService, type AuditorService } from './auditor/auditor-service.js'
+import { auditorService, type AuditorService, type AuditorServiceInit } from './auditor/auditor-service.js'
 import { auditorRoutes } from './auditor/routes.js'
 import { metricsService, type MetricsService } from './metrics/service.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
+import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
+import { witnessRoutes } from './witness/routes.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
 export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage } & Operated
-export type AuditorServices = { chain: ChainService, auditor: AuditorService } & Operated
+export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
+export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 
 export interface RoleInit {
   /**
@@ -46,6 +49,8 @@ export interface RoleInit {
   log?: AgencyLogServiceInit
   requests?: AgencyRequestsInit
   footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
+  witness?: WitnessServiceInit
+  auditor?: AuditorServiceInit
 }
 
 function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
@@ -53,7 +58,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -89,12 +94,29 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
   }
 }
 
-/** An auditor: audits every agency's log against the chain and publishes its report. */
+/**
+ * An auditor: audits every agency's log against the chain and publishes its report. It runs the request
+ * network read-only (it publishes nothing, and validates and relays as every peer does) on the topics of the
+ * jurisdictions it audits, so every checkpoint residents there see reaches it too (docs/auditor.md).
+ */
 export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices> {
   return {
     chain: chainSpec(init),
-    auditor: defineService(auditorService(), { needs: ['chain'], routes: auditorRoutes }),
-    ...operated([])
+    network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
+    auditor: defineService(auditorService(init.auditor), { needs: ['chain', 'network'], routes: auditorRoutes }),
+    ...operated(['network', 'auditor'])
+  }
+}
+
+/**
+ * A witness: cosigns agencies' checkpoints that are consistent with the latest it cosigned (C2SP
+ * tlog-witness over HTTP and libp2p). The chain, when it has one, says which agencies' logs it follows.
+ */
+export function witnessRole (init: RoleInit = {}): ServiceSpecs<WitnessServices> {
+  return {
+    chain: chainSpec(init),
+    witness: defineService(witnessService(init.witness), { needs: ['chain'], routes: witnessRoutes }),
+    ...operated(['witness'])
   }
 }
 
@@ -105,6 +127,6 @@ export interface RoleSetup {
 }
 
 export function roleSetup (role: Role, init: RoleInit = {}): RoleSetup {
-  const services = role === 'resident' ? residentRole(init) : role === 'agency' ? agencyRole(init) : auditorRole(init)
+  const services = role === 'resident' ? residentRole(init) : role === 'agency' ? agencyRole(init) : role === 'witness' ? witnessRole(init) : auditorRole(init)
   return { services, messageId: announcementMessageId }
 }

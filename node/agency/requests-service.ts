@@ -42,8 +42,12 @@ export interface AgencyRequests extends NodeService {
 
 export type AgencyRequestsComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'peerId' | 'store' | 'libp2p' | 'logger'> & {
   chain: ChainService
-  /** The log each request is appended to (the agency log service; a test may give a log of its own). */
-  log: { readonly log: RequestLog | undefined }
+  /**
+   * The log each request is appended to (the agency log service; a test may give a log of its own). The
+   * service's `witnessedProof` is what the desk announces: a proof against a checkpoint a quorum of
+   * witnesses cosigned. A test's own log without it proves against agency-signed checkpoints.
+   */
+  log: { readonly log: RequestLog | undefined, witnessedProof?: RequestLog['proof'] }
   network: Pick<RequestNetwork, 'addSource'>
 }
 
@@ -65,7 +69,7 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Age
       addrs: () => requestAddrs(config.announce ?? libp2p.getMultiaddrs().map(String)),
       db: store.sublevel('agency-requests', { valueEncoding: 'json' }) as unknown as Sublevel<string, StoredRequest>,
       publisher,
-      log: (): RequestLog | undefined => log.log,
+      log: (): RequestLog | undefined => witnessedLog(log),
       registry: (): RegistryView | undefined => chain.registry,
       domain: () => chain.domain,
       identities: () => identities,
@@ -88,4 +92,12 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Age
     network.addSource(service)
     return service
   }
+}
+
+/** The log with the witnessed proof where the log service gives one. */
+function witnessedLog (source: AgencyRequestsComponents['log']): RequestLog | undefined {
+  const log = source.log
+  if (log === undefined) return undefined
+  const proof = source.witnessedProof
+  return proof === undefined ? log : { append: async (entry) => await log.append(entry), proof: async (index) => await proof(index) }
 }

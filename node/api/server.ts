@@ -1,6 +1,9 @@
 // The node's HTTP API: fastify on 127.0.0.1, routes added by services as plug-ins. Rules every route follows
 // (checked when it is registered, so a later plug-in cannot forget one):
-//  - it needs the bearer token unless it says `config: { public: true }`, and only GET/HEAD may say so;
+//  - it needs the bearer token unless it says `config: { public: true }`, and only GET/HEAD may say so; a POST
+//    that anyone may make says `config: { openSubmission: true }` and must bound its own body (`bodyLimit`):
+//    a receipt handed to an auditor, a witness's add-checkpoint (C2SP leaves it open to anyone; it counts only
+//    when the log's signature verifies);
 //  - a body is validated by a JSON schema (`schema.body`), unless the route streams it (`config.streamedBody`);
 //  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
@@ -18,6 +21,8 @@ declare module 'fastify' {
     public?: boolean
     /** The route reads its body as a stream (an upload) instead of a JSON document. */
     streamedBody?: boolean
+    /** A POST anyone may make without the token (evidence submitted to an auditor); it sets its own `bodyLimit`. */
+    openSubmission?: boolean
   }
 }
 
@@ -69,7 +74,10 @@ function checkRoute (route: RouteOptions): void {
   const methods = methodsOf(route)
   const schema = (route.schema ?? {}) as Record<string, unknown>
   if (route.config?.public === true && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
-    throw new RouteDefinitionError(name, 'only GET and HEAD routes may be public')
+    throw new RouteDefinitionError(name, 'only GET and HEAD routes may be public (a POST open to anyone is an openSubmission)')
+  }
+  if (route.config?.openSubmission === true && (methods.some((m) => m !== 'POST') || route.bodyLimit === undefined)) {
+    throw new RouteDefinitionError(name, 'an open submission is a POST with its own bodyLimit')
   }
   if (methods.some((m) => bodyMethods.has(m)) && schema.body === undefined && route.config?.streamedBody !== true) {
     throw new RouteDefinitionError(name, 'a route that takes a body needs schema.body')
@@ -113,7 +121,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   app.addSchema(errorBodySchema)
   app.addHook('onRoute', (route) => {
     checkRoute(route)
-    if (route.config?.public !== true) {
+    if (route.config?.public !== true && route.config?.openSubmission !== true) {
       route.schema = { ...route.schema, security: [{ bearer: [] }] }
     }
     const schema = (route.schema ?? {}) as { response?: Record<string, unknown>, hide?: boolean }
@@ -122,7 +130,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     }
   })
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.public === true) return
+    if (request.routeOptions.config.public === true || request.routeOptions.config.openSubmission === true) return
     if (request.routeOptions.url === undefined) return // unknown route: the 404 handler answers
     if (!bearerMatches(request.headers.authorization, init.token)) throw new UnauthorizedError()
   })

@@ -17,6 +17,7 @@ import { EntryRules } from './entry-rules.js'
 import { finding, type Finding, type Rule } from './findings.js'
 import { LogUnavailableError, type LogSource } from './log-source.js'
 import { addObservation, emptyAgencyState, type AgencyAuditState, type Observation } from './audit-state.js'
+import type { Sighting } from './sightings.js'
 
 export interface AuditPolicy {
   /** The anchoring interval agencies promise, seconds. @default 600 */
@@ -35,6 +36,8 @@ export interface AgencyAuditInput {
   state: AgencyAuditState | undefined
   /** Signed checkpoint notes of this agency's log that other auditors saw, with where they came from. */
   peerNotes?: ReadonlyArray<{ note: string, from: string }>
+  /** Agency-signed checkpoints that reached the auditor as they reach residents, not yet compared with the log. */
+  sightings?: readonly Sighting[]
   policy?: AuditPolicy
 }
 
@@ -43,6 +46,8 @@ export interface AgencyAuditResult {
   state: AgencyAuditState
   /** What this pass found (the caller merges them into the state's findings). */
   findings: Finding[]
+  /** The sightings compared with the public log this pass (those of sizes it covers); the rest wait. */
+  checked: Sighting[]
 }
 
 class PassAborted extends Error {}
@@ -69,9 +74,11 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
       addObservation(state.observations, { size: checkpoint.size, root: toHex(checkpoint.root), source: 'peer', from, note })
     } catch { /* a note the agency did not sign proves nothing about it */ }
   }
+  const sightings = input.sightings ?? []
   const partial = (): AgencyAuditResult => {
     checkSplitView(state.observations, flag)
-    return { state: { ...before, observations: state.observations, auditedAt: now }, findings }
+    checkSightingsAgainstAnchors(sightings, anchors, flag)
+    return { state: { ...before, observations: state.observations, auditedAt: now }, findings, checked: [] }
   }
 
   const latestAnchor = anchors.at(-1)
@@ -242,6 +249,8 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
     }
     findings.push(...rules.finish())
     checkSplitView(state.observations, flag)
+    const checked = sightings.filter((x) => x.size <= N)
+    for (const seen of checked) await checkSighting(seen, { size: N, root: servedRoot, note: noteText, location: source.location }, reader, flag)
     return {
       state: {
         ...state,
@@ -253,7 +262,8 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
         rules: rules.state,
         auditedAt: now
       },
-      findings
+      findings,
+      checked
     }
   } catch (err) {
     if (err instanceof PassAborted) return partial()
@@ -299,6 +309,40 @@ function decodeOrAbort<T> (decode: () => T, path: string, flag: FlagFn): T {
   } catch (err) {
     flag('TILE_INVALID', 'a served tile does not decode at the width the checkpoint implies', { path, code: isPorchlightError(err) ? err.code : 'UNKNOWN' })
     throw new PassAborted()
+  }
+}
+
+/**
+ * A checkpoint seen in gossip, a receipt or at a witness against the public log at its size (the root the
+ * tiles give, every tile already checked against the entries). The evidence lets anyone re-check it without
+ * this auditor: both notes are signed by the agency, and the consistency proof binds the public root at that
+ * size to the served checkpoint, so the agency signed two trees that cannot both be its log.
+ */
+async function checkSighting (seen: Sighting, served: { size: number, root: string, note: string, location: string }, reader: TileHashReader, flag: FlagFn): Promise<void> {
+  const publicRoot = toHex(await rootAt(seen.size, reader))
+  if (publicRoot === seen.root) return
+  const proof = seen.size === 0 || seen.size === served.size ? [] : (await consistencyProof(seen.size, served.size, reader)).map(toHex)
+  flag('SPLIT_VIEW', 'a checkpoint the agency signed differs from its public log at that size', {
+    size: seen.size,
+    seen: [
+      { root: publicRoot, source: 'log', from: served.location, note: served.note, noteSize: served.size, noteRoot: served.root, consistencyProof: proof },
+      { root: seen.root, source: seen.source, from: seen.from, note: seen.note }
+    ]
+  })
+}
+
+/** Without the log (no endpoint, a read failed), a sighting can still contradict an anchor of its size. */
+function checkSightingsAgainstAnchors (sightings: readonly Sighting[], anchors: readonly AnchorRecord[], flag: FlagFn): void {
+  for (const seen of sightings) {
+    const anchor = anchors.find((a) => a.treeSize === seen.size && a.root !== seen.root)
+    if (anchor === undefined) continue
+    flag('SPLIT_VIEW', 'a checkpoint the agency signed differs from the root it anchored at that size', {
+      size: seen.size,
+      seen: [
+        { root: anchor.root, source: 'anchor', from: anchor.transactionHash },
+        { root: seen.root, source: seen.source, from: seen.from, note: seen.note }
+      ]
+    })
   }
 }
 

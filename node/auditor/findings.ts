@@ -14,6 +14,8 @@ export const RULES = {
   CHECKPOINT_ROOT_MISMATCH: 'violation',
   CHECKPOINT_INCONSISTENT: 'violation',
   SPLIT_VIEW: 'violation',
+  // A witness answered a poll with a line in its name that its registered key did not sign.
+  FORGED_COSIGNATURE: 'violation',
   LOG_TRUNCATED: 'violation',
   ENTRY_MISMATCH: 'violation',
   TILE_HASH_MISMATCH: 'violation',
@@ -42,7 +44,9 @@ export const RULES = {
   LOG_NOT_ANCHORING: 'violation',
   // What the auditor could not check.
   LOG_ENDPOINT_UNKNOWN: 'warning',
-  LOG_UNAVAILABLE: 'warning'
+  LOG_UNAVAILABLE: 'warning',
+  WITNESS_UNAVAILABLE: 'warning',
+  GOSSIP_TOPICS_CAPPED: 'warning'
 } as const satisfies Record<string, Severity>
 
 export type Rule = keyof typeof RULES
@@ -54,7 +58,7 @@ export interface Finding extends FindingView {
 
 // The evidence fields that tell one finding of a rule from another (sizes, positions, clips); roots,
 // hashes and times are what the finding shows, not what it is about.
-const IDENTIFYING = ['size', 'treeSize', 'anchoredSize', 'verifiedSize', 'level', 'nodeIndex', 'fromSize', 'toSize', 'clip', 'path'] as const
+const IDENTIFYING = ['size', 'treeSize', 'anchoredSize', 'verifiedSize', 'level', 'nodeIndex', 'fromSize', 'toSize', 'clip', 'path', 'witness'] as const
 
 /** Two findings with one key are the same finding (found again by a later pass). */
 export function findingKey (f: Pick<Finding, 'agency' | 'rule' | 'entryIndex' | 'evidence'>): string {

@@ -1,5 +1,5 @@
 // The auditor role: verifies agencies' public logs against the chain (docs/design.md §2 step 9, §6).
-export { Auditor, type AuditorInit, type AuditPassOptions } from './auditor.js'
+export { Auditor, type AuditorInit, type AuditPassOptions, type AuditorEvents } from './auditor.js'
 export { auditAgency, type AuditPolicy, type AgencyAuditInput, type AgencyAuditResult } from './audit-agency.js'
 export {
   type AgencyAuditState, type Observation, type AuditStateStore, emptyAgencyState, memoryAuditStateStore,
@@ -12,6 +12,12 @@ export {
   type LogSource, httpLogSource, p2pLogSource, logSourceFor, LogUnavailableError, AUDIT_PROTOCOL, MAX_LOG_RESOURCE_BYTES
 } from './log-source.js'
 export { type AuditReport, type AgencyReport, type RequestRates, requestRates, activityByDate } from './report.js'
-export { AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorComponents } from './auditor-service.js'
+export {
+  AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorComponents, type AuditorServiceInit
+} from './auditor-service.js'
+export { SightingBook, type Sighting, type SightingSource, type SightingBookInit } from './sightings.js'
+export { gossipCells, topicCellsOfJurisdiction, MAX_AUDIT_TOPICS, type GossipCells } from './gossip-cells.js'
+export { type WitnessRegistryView, type WitnessCheckpoints, type WitnessChange } from './witness-ports.js'
+export { AgencyNotAuditedError, ReceiptNotVerifiedError } from './errors.js'
 export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'
 export { auditorRoutes } from './routes.js'

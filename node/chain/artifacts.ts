@@ -15,6 +15,8 @@ function load (name: string): ContractArtifact {
 
 export const agencyRegistryArtifact: ContractArtifact = load('AgencyRegistry')
 export const auditAnchorArtifact: ContractArtifact = load('AuditAnchor')
+export const witnessRegistryArtifact: ContractArtifact = load('WitnessRegistry')
 
 export const agencyRegistryInterface = new Interface(agencyRegistryArtifact.abi)
 export const auditAnchorInterface = new Interface(auditAnchorArtifact.abi)
+export const witnessRegistryInterface = new Interface(witnessRegistryArtifact.abi)

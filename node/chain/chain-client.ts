@@ -1,19 +1,22 @@
 // The node's view of the contracts, over ethers v6. Registry reads are cached per agency and dropped when
-// the registry emits an event about that agency (followed with eth_getLogs). Anchors go through the
-// persistent AnchorQueue: `anchor()` stores first, then sends, and retries while the RPC is unreachable.
+// the registry emits an event about that agency (followed with eth_getLogs); the witness set is cached whole
+// and dropped on any WitnessRegistry event. Anchors go through the persistent AnchorQueue: `anchor()`
+// stores first, then sends, and retries while the RPC is unreachable.
 // Every revert comes back as the contract's custom error (errors.ts); gas figures come from receipts.
 import { EventEmitter } from 'node:events'
 import { LRUCache } from 'lru-cache'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Contract, Wallet, getAddress, type JsonRpcProvider, type Log, type TransactionReceipt, type TypedDataDomain } from 'ethers'
-import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface } from './artifacts.js'
+import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface, witnessRegistryArtifact, witnessRegistryInterface } from './artifacts.js'
 import { anchorDomain, signAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
 import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 import { agencyStatuses, cellsToUint64, uint64ToCell, type AgencyInfo } from './agency-info.js'
 import type { Deployment } from './deployment.js'
 import { AuditAnchorNonMonotonic, ChainUnavailableError, toChainError } from './errors.js'
 import { connectProvider } from './provider.js'
+import { checkWitnessEndpoints, checkWitnessRecord, toWitnessSet, type IgnoredWitness } from './witness-set.js'
 import { PorchlightError } from '../../protocol/errors.js'
+import type { RegisteredWitness, WitnessSet } from '../../protocol/api/witnesses.js'
 
 export interface ChainClientOptions {
   deployment: Deployment
@@ -91,6 +94,24 @@ export type AnchorOutcome =
   | ({ status: 'anchored', treeSize: number, root: string } & TxResult)
   | { status: 'superseded' | 'already-anchored', treeSize: number, root: string, anchoredTreeSize: number }
 
+/** A change of the witness set, from WitnessRegistry's events (what an auditor reports). */
+export interface WitnessEvent {
+  kind: 'added' | 'updated' | 'removed' | 'quorum'
+  /** The witness's name (all but `quorum`). */
+  name?: string
+  /** The new quorum (`quorum` only). */
+  quorum?: number
+  /** `added`: its verifier key. */
+  vkey?: string
+  /** `added` and `updated`: how it is reached ('' = none). */
+  url?: string
+  multiaddr?: string
+  /** `removed`: the council's reason. */
+  reason?: string
+  blockNumber: number
+  transactionHash: string
+}
+
 export interface ChainClientEvents {
   'anchor:queued': [QueuedAnchor]
   'anchor:anchored': [AnchorOutcome]
@@ -99,6 +120,10 @@ export interface ChainClientEvents {
   'sync:error': [PorchlightError]
   /** A read or write failed (unreachable RPC, a revert, a refused transaction): what /metrics counts. */
   'rpc:error': [PorchlightError]
+  /** The event follower saw the witness set change (the cached set is dropped first). */
+  'witnesses:changed': [WitnessEvent[]]
+  /** A registered witness no node may trust was left out of the set; once per entry and client. */
+  'witness:ignored': [IgnoredWitness]
 }
 
 const registryEvents = new Set(['AgencyRegistered', 'AgencyUpdated', 'AgencySuspended', 'AgencyReinstated', 'AgencyRevoked'])
@@ -122,6 +147,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly anchorDomain: TypedDataDomain
   readonly registry: Contract
   readonly auditAnchor: Contract
+  readonly witnessRegistry: Contract
 
   readonly #queue: AnchorQueue | undefined
   readonly #waiters = new Map<number, { resolve: (o: AnchorOutcome) => void, reject: (e: PorchlightError) => void }>()
@@ -130,6 +156,8 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly #abort = new AbortController()
   readonly #retry: { minDelayMs: number, maxDelayMs: number }
   readonly #rpcErrors = new Map<string, number>()
+  #witnessSet: Promise<WitnessSet> | undefined
+  readonly #ignoredWitnesses = new Set<string>()
   #syncedBlock: number | undefined
   #syncing: Promise<void> | undefined
   #draining: Promise<void> | undefined
@@ -143,6 +171,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     const runner = this.wallet ?? this.provider
     this.registry = new Contract(opts.deployment.contracts.AgencyRegistry, agencyRegistryArtifact.abi, runner)
     this.auditAnchor = new Contract(opts.deployment.contracts.AuditAnchor, auditAnchorArtifact.abi, runner)
+    this.witnessRegistry = new Contract(opts.deployment.contracts.WitnessRegistry, witnessRegistryArtifact.abi, runner)
     this.anchorDomain = anchorDomain(opts.deployment.chainId, opts.deployment.contracts.AuditAnchor)
     this.#queue = queue
     this.#agencies = new LRUCache({ max: opts.registryCacheSize ?? 1024 })
@@ -166,6 +195,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   /** Failed reads and writes so far, by error code (also emitted as 'rpc:error' as they happen). */
   get rpcErrors (): ReadonlyMap<string, number> {
     return this.#rpcErrors
+  }
+
+  /** Registered witnesses left out of the set because no node may trust them (each counted once). */
+  get ignoredWitnessEntries (): number {
+    return this.#ignoredWitnesses.size
   }
 
   /** The signing account's address. */
@@ -222,6 +256,106 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
 
   async revokeAgency (agency: string, reason = ''): Promise<TxResult> {
     return await this.#council(agency, 'revoke', [getAddress(agency), reason])
+  }
+
+  // ---- the witness set ----
+
+  /**
+   * The witness set every node trusts, from the cache or the chain: WitnessRegistry's entries in registration
+   * order, less those whose vkey is not a cosignature/v1 key of their own name or repeats an earlier entry's
+   * key (each reported once as 'witness:ignored'), and the quorum (0 until the council sets it).
+   */
+  async witnessSet (): Promise<WitnessSet> {
+    const cached = this.#witnessSet
+    if (cached !== undefined) return await cached
+    const loading = this.#loadWitnessSet()
+    this.#witnessSet = loading
+    // A failed read is not cached: the next call asks the chain again.
+    loading.catch(() => { if (this.#witnessSet === loading) this.#witnessSet = undefined })
+    return await loading
+  }
+
+  async #loadWitnessSet (): Promise<WitnessSet> {
+    const { quorum, entries } = await this.#readWitnessRegistry()
+    const { set, ignored } = toWitnessSet(quorum, entries)
+    for (const entry of ignored) {
+      const key = `${entry.witness.name}\n${entry.witness.vkey}`
+      if (this.#ignoredWitnesses.has(key)) continue
+      this.#ignoredWitnesses.add(key)
+      this.emit('witness:ignored', entry)
+    }
+    return set
+  }
+
+  // Both views are read at one block: a set read around a change must never pair one state's witnesses with
+  // another state's quorum.
+  async #readWitnessRegistry (): Promise<{ quorum: number, entries: RegisteredWitness[] }> {
+    return await this.#read(async () => {
+      const blockTag = await this.provider.getBlockNumber()
+      const [entries, quorum] = await Promise.all([
+        this.witnessRegistry.getFunction('witnesses')({ blockTag }) as Promise<Array<{ name: string, vkey: string, url: string, multiaddr: string }>>,
+        this.witnessRegistry.getFunction('quorum')({ blockTag }) as Promise<bigint>
+      ])
+      return { quorum: Number(quorum), entries: entries.map((w) => ({ name: w.name, vkey: w.vkey, url: w.url, multiaddr: w.multiaddr })) }
+    })
+  }
+
+  /** Registers a witness (the council). A record no node would trust is refused before any transaction. */
+  async addWitness (witness: RegisteredWitness): Promise<TxResult> {
+    checkWitnessRecord(witness)
+    return await this.#witnessTx('addWitness', [witness.name, witness.vkey, witness.url, witness.multiaddr])
+  }
+
+  /** Changes how a witness is reached; a field left out keeps its value on chain ('' clears it). */
+  async updateWitness (name: string, endpoints: { url?: string, multiaddr?: string }): Promise<TxResult> {
+    let { url, multiaddr } = endpoints
+    if (url === undefined || multiaddr === undefined) {
+      // An unknown name goes to the contract as it is, to revert with WitnessRegistryNotRegistered.
+      const current = (await this.#readWitnessRegistry()).entries.find((w) => w.name === name)
+      url ??= current?.url ?? ''
+      multiaddr ??= current?.multiaddr ?? ''
+    }
+    checkWitnessEndpoints(name, { url, multiaddr })
+    return await this.#witnessTx('updateWitness', [name, url, multiaddr])
+  }
+
+  async removeWitness (name: string, reason = ''): Promise<TxResult> {
+    return await this.#witnessTx('removeWitness', [name, reason])
+  }
+
+  /** Sets the quorum k (1 ≤ k ≤ the number of witnesses, as the contract enforces). */
+  async setWitnessQuorum (quorum: number): Promise<TxResult> {
+    if (!Number.isSafeInteger(quorum) || quorum < 0 || quorum > 255) throw new RangeError('quorum must be an integer 0..255')
+    return await this.#witnessTx('setQuorum', [quorum])
+  }
+
+  /** Every change of the witness set since deployment, oldest first. */
+  async witnessEvents (): Promise<WitnessEvent[]> {
+    const logs = await this.#read(() => this.provider.getLogs({ address: this.deployment.contracts.WitnessRegistry, fromBlock: this.deployment.deployBlock ?? 0, toBlock: 'latest' }))
+    return logs.map((log) => this.#parseWitnessLog(log)).filter((e) => e !== undefined)
+  }
+
+  async #witnessTx (method: string, args: unknown[]): Promise<TxResult> {
+    try {
+      return this.#txResult(await this.#transact(this.witnessRegistry, method, args))
+    } finally {
+      this.#witnessSet = undefined
+    }
+  }
+
+  #parseWitnessLog (log: Log): WitnessEvent | undefined {
+    if (log.address.toLowerCase() !== this.deployment.contracts.WitnessRegistry.toLowerCase()) return undefined
+    let parsed
+    try { parsed = witnessRegistryInterface.parseLog(log) } catch { return undefined }
+    const at = { blockNumber: log.blockNumber, transactionHash: log.transactionHash }
+    const a = parsed?.args
+    switch (parsed?.name) {
+      case 'WitnessAdded': return { kind: 'added', name: a![0] as string, vkey: a![1] as string, url: a![2] as string, multiaddr: a![3] as string, ...at }
+      case 'WitnessUpdated': return { kind: 'updated', name: a![0] as string, url: a![1] as string, multiaddr: a![2] as string, ...at }
+      case 'WitnessRemoved': return { kind: 'removed', name: a![0] as string, reason: a![1] as string, ...at }
+      case 'WitnessQuorumSet': return { kind: 'quorum', quorum: Number(a![0]), ...at }
+      default: return undefined
+    }
   }
 
   // ---- anchoring ----
@@ -394,14 +528,23 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   /** Reads the events since the last sync. Both reads come before any effect, so a failed one changes nothing. */
   async #readEvents (): Promise<void> {
     const latest = await this.provider.getBlockNumber()
-    if (this.#syncedBlock === undefined) { this.#syncedBlock = latest; return }
+    if (this.#syncedBlock === undefined) {
+      // Following starts here: what was cached before may predate a change the follower will never see.
+      this.#agencies.clear()
+      this.#witnessSet = undefined
+      this.#syncedBlock = latest
+      return
+    }
     if (latest <= this.#syncedBlock) return
     const logs = await this.provider.getLogs({
-      address: [this.deployment.contracts.AgencyRegistry, this.deployment.contracts.AuditAnchor],
+      address: [this.deployment.contracts.AgencyRegistry, this.deployment.contracts.AuditAnchor, this.deployment.contracts.WitnessRegistry],
       fromBlock: this.#syncedBlock + 1,
       toBlock: latest
     })
+    const witnessChanges: WitnessEvent[] = []
     for (const log of logs) {
+      const witnessChange = this.#parseWitnessLog(log)
+      if (witnessChange !== undefined) { witnessChanges.push(witnessChange); continue }
       const anchored = this.#parseAnchorLog(log)
       if (anchored !== undefined) {
         for (const listener of this.#anchoredListeners) listener(anchored)
@@ -411,6 +554,10 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
       if (parsed !== null && registryEvents.has(parsed.name)) this.#agencies.delete(getAddress(parsed.args[0] as string))
     }
     this.#syncedBlock = latest
+    if (witnessChanges.length > 0) {
+      this.#witnessSet = undefined
+      this.emit('witnesses:changed', witnessChanges)
+    }
   }
 
   // One sender at a time: it always sends the largest queued checkpoint, which settles every smaller one.

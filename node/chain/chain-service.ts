@@ -4,7 +4,8 @@
 // this one, so a node holds one provider and one registry cache. A simulator that runs a thousand nodes
 // in one process hands them all one shared view instead (`sharedChain`).
 import { getAddress } from 'ethers'
-import type { Domain, WitnessSet } from '../../protocol/index.js'
+import type { Domain } from '../../protocol/index.js'
+import type { WitnessSet } from '../../protocol/api/witnesses.js'
 import { resolveChain, type ChainEndpoint, type NodeConfig } from '../config/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { AgencyInfo } from './agency-info.js'
@@ -17,8 +18,8 @@ export interface RegistryReader {
   agencyInfo (agency: string): Promise<AgencyInfo>
   isActive (agency: string, atSeconds?: number): Promise<boolean>
   jurisdictionOf (agency: string): Promise<string[]>
-  /** The council's witnesses and quorum; optional until ChainClient reads WitnessRegistry (issue 14, H1). */
-  witnessSet? (): Promise<WitnessSet>
+  /** The council's witness set and quorum, as every node trusts it (malformed entries left out). */
+  witnessSet (): Promise<WitnessSet>
   /** Brings cached records up to date with the chain now (rather than at the next poll). */
   sync? (): Promise<void>
 }
@@ -56,10 +57,11 @@ export async function openChainClient (deployment: Deployment, opts: Omit<ChainC
   return await ChainClient.connect({ ...opts, deployment })
 }
 
-export type ChainComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'store'>
+export type ChainComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys' | 'store' | 'logger'>
 
 export function chainService (init: ChainServiceInit = {}): (components: ChainComponents) => ChainService {
-  return ({ config, dir, keys, store }) => {
+  return ({ config, dir, keys, store, logger }) => {
+    const log = logger.child({ component: 'chain' })
     let endpoint: ChainEndpoint | undefined
     let client: ChainClient | undefined
     return {
@@ -76,6 +78,11 @@ export function chainService (init: ChainServiceInit = {}): (components: ChainCo
           ...(keys.agencyKey === undefined
             ? {}
             : { privateKey: keys.agencyKey, anchorQueue: store.sublevel('anchor-queue', { valueEncoding: 'utf8' }) as unknown as AnchorQueueStore })
+        })
+        // The council registered a witness this node will not trust: say so, once, so an operator can see why
+        // the set is smaller than the registry (counted in /metrics as well).
+        client.on('witness:ignored', ({ witness, error }) => {
+          log.warn({ witness: witness.name, vkey: witness.vkey, err: error }, 'registered witness ignored')
         })
       },
       async stop () {

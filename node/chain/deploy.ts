@@ -1,7 +1,7 @@
-// Deploys AgencyRegistry and AuditAnchor and binds them. The signer becomes the council: admin and
-// registrar of the registry.
+// Deploys AgencyRegistry and AuditAnchor and binds them, then WitnessRegistry. The signer becomes the
+// council: admin and registrar of both registries.
 import { ContractFactory, type Signer } from 'ethers'
-import { agencyRegistryArtifact, auditAnchorArtifact } from './artifacts.js'
+import { agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact } from './artifacts.js'
 import type { ContractAddresses } from './deployment.js'
 
 export interface DeployedContracts {
@@ -9,7 +9,15 @@ export interface DeployedContracts {
   /** The block of the last deployment transaction. */
   deployBlock: number
   /** Gas used by each step, from the receipts. */
-  gasUsed: { AgencyRegistry: number, AuditAnchor: number, bind: number }
+  gasUsed: { AgencyRegistry: number, AuditAnchor: number, bind: number, WitnessRegistry: number }
+}
+
+/** Deploys a WitnessRegistry governed by `council`'s address (also how an older chain gets one). */
+export async function deployWitnessRegistry (council: Signer): Promise<{ address: string, blockNumber: number, gasUsed: number }> {
+  const factory = new ContractFactory(witnessRegistryArtifact.abi, witnessRegistryArtifact.bytecode, council)
+  const witnessRegistry = await factory.deploy(await council.getAddress())
+  const receipt = await witnessRegistry.deploymentTransaction()!.wait()
+  return { address: await witnessRegistry.getAddress(), blockNumber: receipt!.blockNumber, gasUsed: Number(receipt!.gasUsed) }
 }
 
 export async function deployContracts (council: Signer): Promise<DeployedContracts> {
@@ -26,13 +34,16 @@ export async function deployContracts (council: Signer): Promise<DeployedContrac
 
   const bindTx = await registry.getFunction('bindAuditAnchor').send(anchorAddress)
   const bindReceipt = await bindTx.wait()
+
+  const witnesses = await deployWitnessRegistry(council)
   return {
-    contracts: { AgencyRegistry: registryAddress, AuditAnchor: anchorAddress },
-    deployBlock: bindReceipt!.blockNumber,
+    contracts: { AgencyRegistry: registryAddress, AuditAnchor: anchorAddress, WitnessRegistry: witnesses.address },
+    deployBlock: witnesses.blockNumber,
     gasUsed: {
       AgencyRegistry: Number(registryReceipt!.gasUsed),
       AuditAnchor: Number(anchorReceipt!.gasUsed),
-      bind: Number(bindReceipt!.gasUsed)
+      bind: Number(bindReceipt!.gasUsed),
+      WitnessRegistry: witnesses.gasUsed
     }
   }
 }

@@ -8,6 +8,7 @@ import { PorchlightError } from '../../protocol/errors.js'
 export interface ContractAddresses {
   AgencyRegistry: string
   AuditAnchor: string
+  WitnessRegistry: string
 }
 
 export interface Deployment {
@@ -18,6 +19,9 @@ export interface Deployment {
   /** The block the contracts were deployed in; event queries start there. */
   deployBlock?: number
 }
+
+/** The contracts a deployment names, all required. */
+export const contractKeys = ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'] as const satisfies ReadonlyArray<keyof ContractAddresses>
 
 /** The default deployment file, relative to the working directory. */
 export const defaultDeploymentPath = '.porchlight/chain.json'
@@ -38,7 +42,7 @@ export function toDeployment (value: unknown): Deployment {
   if (typeof v.rpc !== 'string' || !/^https?:\/\//.test(v.rpc)) throw new InvalidDeploymentError('rpc must be an http(s) URL', { field: 'rpc', value: v.rpc })
   if (!Number.isSafeInteger(v.chainId) || (v.chainId as number) <= 0) throw new InvalidDeploymentError('chainId must be a positive integer', { field: 'chainId', value: v.chainId })
   const contracts = v.contracts as Partial<ContractAddresses> | undefined
-  for (const name of ['AgencyRegistry', 'AuditAnchor'] as const) {
+  for (const name of contractKeys) {
     const address = contracts?.[name]
     if (typeof address !== 'string' || !isAddress(address)) throw new InvalidDeploymentError(`contracts.${name} must be an address`, { field: `contracts.${name}`, value: address })
   }
@@ -46,7 +50,7 @@ export function toDeployment (value: unknown): Deployment {
   return {
     rpc: v.rpc,
     chainId: v.chainId as number,
-    contracts: { AgencyRegistry: getAddress(contracts!.AgencyRegistry!), AuditAnchor: getAddress(contracts!.AuditAnchor!) },
+    contracts: { AgencyRegistry: getAddress(contracts!.AgencyRegistry!), AuditAnchor: getAddress(contracts!.AuditAnchor!), WitnessRegistry: getAddress(contracts!.WitnessRegistry!) },
     ...(v.deployBlock === undefined ? {} : { deployBlock: v.deployBlock })
   }
 }

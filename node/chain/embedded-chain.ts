@@ -8,7 +8,7 @@ import { createHardhatNetworkProvider } from 'hardhat/internal/hardhat-network/p
 import { JsonRpcServer } from 'hardhat/internal/hardhat-network/jsonrpc/server.js'
 import { defaultHardhatNetworkParams } from 'hardhat/internal/core/config/default-config.js'
 import { connectProvider } from './provider.js'
-import { deployContracts } from './deploy.js'
+import { deployContracts, deployWitnessRegistry } from './deploy.js'
 import type { ContractAddresses, Deployment } from './deployment.js'
 import { devAccounts, embeddedChainId, type DevAccount } from './dev-accounts.js'
 import { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal } from './chain-journal.js'
@@ -20,7 +20,7 @@ export interface EmbeddedChainOptions {
   chainId?: number
   /** How many funded development accounts. @default 10 */
   accounts?: number
-  /** Deploy AgencyRegistry and AuditAnchor, with account 0 as the council. @default true */
+  /** Deploy AgencyRegistry, AuditAnchor and WitnessRegistry, with account 0 as the council. @default true */
   deploy?: boolean
   /**
    * A journal file (see chain-journal.ts) that makes the chain survive a restart: when it holds a deployed
@@ -50,7 +50,8 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Prom
   const params = defaultHardhatNetworkParams
   const saved = opts.journal === undefined ? [] : await readChainJournal(opts.journal)
   const genesis = saved.find((r) => r.kind === 'genesis')
-  const deployed = saved.find((r) => r.kind === 'deployment')
+  // The last deployment record counts: a journal from before WitnessRegistry gets a second one when it is added.
+  const deployed = saved.findLast((r) => r.kind === 'deployment')
   const resume = genesis !== undefined && deployed !== undefined
   if (resume && genesis.chainId !== chainId) throw new ChainJournalError('the journal is of another chain id', { path: opts.journal, chainId: genesis.chainId, expected: chainId })
   const inner = await createHardhatNetworkProvider({
@@ -97,13 +98,18 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Prom
   }
 
   let deployment: Deployment | undefined
-  if (resume) {
+  // A journal written before issue 14 names no WitnessRegistry: its chain (the demo's, kept across runs) gets
+  // one now, journaled like any transaction, rather than being thrown away.
+  const upgrade = resume && (deployed.contracts as Partial<ContractAddresses>).WitnessRegistry === undefined
+  if (resume && !upgrade) {
     deployment = { rpc: rpcUrl, chainId, contracts: deployed.contracts, deployBlock: deployed.deployBlock }
-  } else if (opts.deploy ?? true) {
+  } else if (resume || (opts.deploy ?? true)) {
     const rpc = connectProvider(rpcUrl, chainId)
     try {
       const council = new Wallet(accounts[0]!.privateKey, rpc)
-      const { contracts, deployBlock } = await deployContracts(council)
+      const { contracts, deployBlock } = upgrade
+        ? { contracts: { ...deployed.contracts, WitnessRegistry: (await deployWitnessRegistry(council)).address }, deployBlock: deployed.deployBlock }
+        : await deployContracts(council)
       deployment = { rpc: rpcUrl, chainId, contracts, deployBlock }
       await journal?.append({ kind: 'deployment', contracts, deployBlock })
     } catch (err) {

@@ -3,7 +3,7 @@
 // decoded arguments in `details` (uint values as decimal strings, so details stay JSON-safe).
 import { ErrorDescription, type Interface } from 'ethers'
 import { PorchlightError } from '../../protocol/errors.js'
-import { agencyRegistryInterface, auditAnchorInterface } from './artifacts.js'
+import { agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface } from './artifacts.js'
 
 function screamingSnake (name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
@@ -53,6 +53,17 @@ export class AuditAnchorFork extends ContractRevertError { static override reado
 export class AuditAnchorNotRegistry extends ContractRevertError {}
 export class AuditAnchorEmptyBatch extends ContractRevertError {}
 export class AuditAnchorZeroRegistry extends ContractRevertError {}
+// WitnessRegistry
+export class WitnessRegistryInvalidName extends ContractRevertError {}
+export class WitnessRegistryInvalidKey extends ContractRevertError {}
+export class WitnessRegistryKeyNameMismatch extends ContractRevertError {}
+export class WitnessRegistryEndpointTooLong extends ContractRevertError {}
+export class WitnessRegistryNoEndpoint extends ContractRevertError {}
+export class WitnessRegistryAlreadyRegistered extends ContractRevertError { static override readonly status = 409 }
+export class WitnessRegistryNotRegistered extends ContractRevertError { static override readonly status = 404 }
+export class WitnessRegistryFull extends ContractRevertError { static override readonly status = 409 }
+export class WitnessRegistryInvalidQuorum extends ContractRevertError {}
+export class WitnessRegistryBelowQuorum extends ContractRevertError { static override readonly status = 409 }
 // OpenZeppelin, inherited
 export class AccessControlUnauthorizedAccount extends ContractRevertError { static override readonly status = 403 }
 export class AccessControlBadConfirmation extends ContractRevertError {}
@@ -80,6 +91,16 @@ export const revertErrors: Record<string, new (args?: Record<string, unknown>, o
   AuditAnchorNotRegistry,
   AuditAnchorEmptyBatch,
   AuditAnchorZeroRegistry,
+  WitnessRegistryInvalidName,
+  WitnessRegistryInvalidKey,
+  WitnessRegistryKeyNameMismatch,
+  WitnessRegistryEndpointTooLong,
+  WitnessRegistryNoEndpoint,
+  WitnessRegistryAlreadyRegistered,
+  WitnessRegistryNotRegistered,
+  WitnessRegistryFull,
+  WitnessRegistryInvalidQuorum,
+  WitnessRegistryBelowQuorum,
   AccessControlUnauthorizedAccount,
   AccessControlBadConfirmation,
   InvalidShortString,
@@ -120,7 +141,7 @@ export class ChainRequestError extends PorchlightError {
   }
 }
 
-const interfaces: Interface[] = [auditAnchorInterface, agencyRegistryInterface]
+const interfaces: Interface[] = [auditAnchorInterface, agencyRegistryInterface, witnessRegistryInterface]
 
 // ethers puts revert data on the error itself for calls and gas estimates, and deeper (info.error, error)
 // for some providers; look in each place.

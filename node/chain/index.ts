@@ -3,17 +3,21 @@ export { startEmbeddedChain } from './start-embedded-chain.js'
 export type { EmbeddedChain, EmbeddedChainOptions } from './embedded-chain.js'
 export { devAccounts, devMnemonic, embeddedChainId, type DevAccount } from './dev-accounts.js'
 export { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal, type JournalRecord } from './chain-journal.js'
-export { deployContracts, type DeployedContracts } from './deploy.js'
+export { deployContracts, deployWitnessRegistry, type DeployedContracts } from './deploy.js'
 export { connectProvider, type ProviderOptions } from './provider.js'
-export { readDeployment, writeDeployment, toDeployment, defaultDeploymentPath, InvalidDeploymentError, type Deployment, type ContractAddresses } from './deployment.js'
+export { readDeployment, writeDeployment, toDeployment, defaultDeploymentPath, InvalidDeploymentError, contractKeys, type Deployment, type ContractAddresses } from './deployment.js'
 export {
   ChainClient, ChainClientConfigError, ChainClientClosedError,
   type ChainClientOptions, type ChainClientEvents, type TxResult, type AgencyRecordInput, type AnchorEvent, type SkipReason,
-  type SkippedAnchor, type BatchResult, type LatestAnchor, type AnchorOutcome
+  type SkippedAnchor, type BatchResult, type LatestAnchor, type AnchorOutcome, type WitnessEvent
 } from './chain-client.js'
+export { InvalidWitnessRecordError, toWitnessSet, checkWitnessRecord, checkWitnessEndpoints, type IgnoredWitness } from './witness-set.js'
 export { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 export { anchorDomain, anchorTypes, hashAnchor, signAnchor, verifyAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
 export { agencyStatuses, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
-export { agencyRegistryArtifact, auditAnchorArtifact, agencyRegistryInterface, auditAnchorInterface, type ContractArtifact } from './artifacts.js'
+export {
+  agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface,
+  type ContractArtifact
+} from './artifacts.js'
 export * from './errors.js'
 export { chainService, sharedChain, openChainClient, chainEndpointOf, domainOf, type ChainService, type ChainServiceInit, type ChainComponents, type RegistryReader } from './chain-service.js'

@@ -11,8 +11,8 @@ import { defaultDeploymentPath, startEmbeddedChain, writeDeployment } from '../c
 export function addChainCommand (program: Command): void {
   program.command('chain')
     .summary('run the embedded development chain with the contracts deployed')
-    .description('Starts the embedded development chain (Hardhat, in this process) on 127.0.0.1, deploys AgencyRegistry and ' +
-      'AuditAnchor with development account 0 as the council, writes the deployment file and runs until SIGINT or SIGTERM.')
+    .description('Starts the embedded development chain (Hardhat, in this process) on 127.0.0.1, deploys AgencyRegistry, ' +
+      'AuditAnchor and WitnessRegistry with development account 0 as the council, writes the deployment file and runs until SIGINT or SIGTERM.')
     .option('--port <port>', 'TCP port; 0 picks a free one', wholeNumber(0, 65535), 8545)
     .option('--out <file>', 'deployment file to write', defaultDeploymentPath)
     .option('--journal <file>', 'keep the chain across restarts: replay FILE\'s transactions at start when it holds a ' +
@@ -24,10 +24,11 @@ export function addChainCommand (program: Command): void {
       try {
         await writeDeployment(out, deployment)
         console.log(`chain ready: rpc ${chain.rpcUrl}, chain id ${chain.chainId}`)
-        console.log(`  AgencyRegistry ${deployment.contracts.AgencyRegistry}`)
-        console.log(`  AuditAnchor    ${deployment.contracts.AuditAnchor}`)
-        console.log(`  council        ${chain.accounts[0]!.address} (development account 0)`)
-        console.log(`  deployment     ${out}`)
+        console.log(`  AgencyRegistry  ${deployment.contracts.AgencyRegistry}`)
+        console.log(`  AuditAnchor     ${deployment.contracts.AuditAnchor}`)
+        console.log(`  WitnessRegistry ${deployment.contracts.WitnessRegistry}`)
+        console.log(`  council         ${chain.accounts[0]!.address} (development account 0)`)
+        console.log(`  deployment      ${out}`)
         notifyParentReady()
         console.log(`chain stopping (${await untilStopRequested()})`)
       } finally {

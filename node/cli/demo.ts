@@ -7,10 +7,10 @@ import { untilStopRequested } from '../parent-link.js'
 
 export function addDemoCommand (program: Command): void {
   program.command('demo')
-    .summary('run a whole neighborhood (chain, council, agencies, residents, auditor) on this machine')
+    .summary('run a whole neighborhood (chain, council, agencies, residents, auditor, witnesses) on this machine')
     .description('Brings up a neighborhood on 127.0.0.1, every part its own process: the embedded chain, a council that ' +
       'registers two agencies of Boulder, Colorado, N residents with cameras and sample clips over both jurisdictions, and ' +
-      'an auditor. One agency publishes a sample request. Prints each node\'s UI address and writes DIR/demo.json once ' +
+      'an auditor, and three witnesses of which the council asks two to cosign each checkpoint. One agency publishes a sample request. Prints each node\'s UI address and writes DIR/demo.json once ' +
       'everything is ready; Ctrl-C stops it all. A second run over the same DIR starts again from the saved state (nodes, ' +
       'clips, requests and the chain).')
     .option('--dir <dir>', 'where the demo keeps everything (default ./.porchlight-demo)')

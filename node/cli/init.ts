@@ -37,9 +37,15 @@ export function addInitCommand (program: Command): void {
     .option('--anchor-interval <secs>', `agencies: how often to anchor the log (default ${defaults.anchorIntervalSeconds}); auditors: the interval agencies promise, flagged when exceeded (default ${defaults.audit.anchorIntervalSeconds})`, wholeNumber(0))
     .option('--log <addr=endpoint>', 'auditors: where an agency\'s log is read (http(s) base URL or multiaddr); repeat', collect)
     .option('--peer <url>', 'auditors: another auditor\'s report URL, for split-view checks; repeat', collect)
+    .option('--chain-id <id>', 'witnesses without --chain: the chain whose agencies\' logs it cosigns', wholeNumber(1))
+    .option('--url <url>', 'witnesses: the public HTTP base URL GET /api/witness gives out')
     .action(act(async (o) => {
       if (o.camera !== undefined && o.role !== 'resident') throw new UsageError('--camera is for residents only')
       if ((o.log !== undefined || o.peer !== undefined) && o.role !== 'auditor') throw new UsageError('--log and --peer are for auditors only')
+      if ((o.chainId !== undefined || o.url !== undefined) && o.role !== 'witness') throw new UsageError('--chain-id and --url are for witnesses only')
+      if (o.role === 'witness' && o.chain === undefined && o.chainId === undefined) throw new UsageError('a witness needs --chain or --chain-id (the chain whose agencies it witnesses)')
+      // Its name is its signed-note key name: no spaces or plus (C2SP).
+      if (o.role === 'witness' && o.name !== undefined && !/^[^\s+]+$/u.test(o.name)) throw new UsageError('--name: a witness name has no spaces or plus (it is its key name)')
       const auditor = o.role === 'auditor'
       const result = await initNode(o.dir, {
         role: o.role,
@@ -60,11 +66,15 @@ export function addInitCommand (program: Command): void {
                 ...(o.anchorInterval === undefined ? {} : { anchorIntervalSeconds: o.anchorInterval })
               }
             }
+          : {}),
+        ...(o.role === 'witness'
+          ? { witness: { ...(o.chainId === undefined ? {} : { chainId: o.chainId }), ...(o.url === undefined ? {} : { url: o.url }) } }
           : {})
       })
       console.log(`initialised ${result.config.role} '${result.config.name}' in ${o.dir}`)
       console.log(`peer id: ${result.peerId}`)
       if (result.address !== undefined) console.log(`agency address: ${result.address} (register it with the council)`)
+      if (result.vkey !== undefined) console.log(`witness vkey: ${result.vkey} (register it with the council)`)
       return 0
     }))
 }

@@ -39,7 +39,7 @@ function checkMultiaddrs (list: string[] | undefined, field: string, file: strin
 
 function checkEndpoint (endpoint: ChainEndpoint, field: string, file: string | undefined): ChainEndpoint {
   const contracts = { ...endpoint.contracts }
-  for (const name of ['AgencyRegistry', 'AuditAnchor'] as const) {
+  for (const name of ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'] as const) {
     try {
       contracts[name] = getAddress(endpoint.contracts[name])
     } catch {
@@ -70,7 +70,7 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   const config = structuredClone(value)
   if (!validateConfig(config)) throw fromAjv(validateConfig.errors?.[0], file)
   // JSON Schema spells "optional" as nullable; an explicit null means the same as leaving the key out.
-  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit'] as const) if (config[key] === null) delete config[key]
+  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit', 'witness'] as const) if (config[key] === null) delete config[key]
   const at = (field: string, reason: string, v?: unknown): InvalidConfigError =>
     new InvalidConfigError({ field, reason, ...(v === undefined ? {} : { value: v }), ...(file === undefined ? {} : { file }) })
   checkMultiaddrs(config.listen, '/listen', file)
@@ -86,6 +86,8 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   else if (config.anchorIntervalSeconds !== undefined) throw at('/anchorIntervalSeconds', 'is for agencies only')
   if (config.role === 'auditor') config.audit = checkAudit(config.audit, file)
   else if (config.audit !== undefined) throw at('/audit', 'is for auditors only')
+  if (config.role === 'witness' && config.witness === undefined) throw at('/witness', 'is required for witnesses (its key name)')
+  if (config.role !== 'witness' && config.witness !== undefined) throw at('/witness', 'is for witnesses only')
   if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
   if (config.inboxPolicy !== undefined) {
     if (config.role !== 'resident') throw at('/inboxPolicy', 'is for residents only')
@@ -122,7 +124,7 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
   // The documented order, whatever order defaults were filled in (keys not listed here follow).
-  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'audit'] as const
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'audit', 'witness'] as const
   const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
   await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }
@@ -140,7 +142,7 @@ export async function resolveChain (config: NodeConfig, dir: string): Promise<Ch
   }
   // A deployment file may carry more than the endpoint (deployer, block numbers); take what we need.
   const { rpc, chainId, contracts } = (json ?? {}) as Partial<ChainEndpoint>
-  const endpoint = { rpc, chainId, contracts: contracts === undefined ? undefined : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor } }
+  const endpoint = { rpc, chainId, contracts: contracts === undefined ? undefined : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor, WitnessRegistry: contracts.WitnessRegistry } }
   if (!validateEndpoint(endpoint)) throw fromAjv(validateEndpoint.errors?.[0], file)
   return checkEndpoint(endpoint, '', file)
 }

@@ -2,11 +2,13 @@
 // existing node's keys are its identity (and, for an agency, its registration on chain).
 import { access, mkdir } from 'node:fs/promises'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { encodeVerifierKey } from '../../protocol/tlog/index.js'
 import { parseConfig, saveConfig } from './config.js'
 import { generateKeys, writeKeys, agencyAddress, type NodeKeys } from './keys.js'
 import { NodeExistsError } from './errors.js'
 import { nodePaths } from './paths.js'
-import type { AuditConfig, Camera, ChainEndpoint, NodeConfig, Role } from './schema.js'
+import type { AuditConfig, Camera, ChainEndpoint, NodeConfig, Role, WitnessConfig } from './schema.js'
 
 export interface InitOptions {
   role: Role
@@ -22,6 +24,8 @@ export interface InitOptions {
   anchorIntervalSeconds?: number
   /** Auditors: log endpoints, peers and the promised anchoring interval. */
   audit?: Partial<AuditConfig>
+  /** Witnesses: the chain id without a chain, the origin bound, the public URL (the key name is the node's name). */
+  witness?: Omit<WitnessConfig, 'name'>
 }
 
 export interface InitResult {
@@ -30,6 +34,8 @@ export interface InitResult {
   peerId: string
   /** Agencies: the Ethereum address the council registers. */
   address?: string
+  /** Witnesses: the verifier key the council registers. */
+  vkey?: string
 }
 
 async function exists (path: string): Promise<boolean> {
@@ -42,10 +48,11 @@ export async function initNode (dir: string, options: InitOptions): Promise<Init
   const keys = await generateKeys(options.role)
   const peerId = peerIdFromPrivateKey(keys.peerKey).toString()
   // Validate everything before writing anything, so a bad flag leaves no half-made node behind.
+  const name = options.name ?? `${options.role}-${peerId.slice(-6)}`
   const config = parseConfig({
     version: 1,
     role: options.role,
-    name: options.name ?? `${options.role}-${peerId.slice(-6)}`,
+    name,
     ...(options.listen === undefined ? {} : { listen: options.listen }),
     bootstrap: options.bootstrap ?? [],
     mdns: options.mdns ?? false,
@@ -53,11 +60,19 @@ export async function initNode (dir: string, options: InitOptions): Promise<Init
     ...(options.chain === undefined ? {} : { chain: options.chain }),
     ...(options.role === 'resident' ? { cameras: options.cameras ?? [] } : options.cameras === undefined ? {} : { cameras: options.cameras }),
     ...(options.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: options.anchorIntervalSeconds }),
-    ...(options.audit === undefined ? {} : { audit: options.audit })
+    ...(options.audit === undefined ? {} : { audit: options.audit }),
+    // A witness's key name is its node name, so the vkey says which node it is.
+    ...(options.role === 'witness' ? { witness: { name, ...options.witness } } : options.witness === undefined ? {} : { witness: options.witness })
   })
   await mkdir(dir, { recursive: true })
   // Keys first, config last: config.json is what marks a finished node.
   await writeKeys(dir, keys)
   await saveConfig(dir, config)
-  return { config, keys, peerId, ...(keys.agencyKey === undefined ? {} : { address: agencyAddress(keys.agencyKey) }) }
+  return {
+    config,
+    keys,
+    peerId,
+    ...(keys.agencyKey === undefined ? {} : { address: agencyAddress(keys.agencyKey) }),
+    ...(keys.witnessKey === undefined ? {} : { vkey: encodeVerifierKey(name, ed25519.getPublicKey(keys.witnessKey)) })
+  }
 }

@@ -7,6 +7,8 @@ export interface NodePaths {
   keys: string
   peerKey: string
   agencyKey: string
+  /** Witnesses only: the Ed25519 cosigning key, 64 hex digits. */
+  witnessKey: string
   apiToken: string
   db: string
   nodeInfo: string
@@ -20,6 +22,7 @@ export function nodePaths (dir: string): NodePaths {
     keys,
     peerKey: join(keys, 'peer.key'),
     agencyKey: join(keys, 'agency.key'),
+    witnessKey: join(keys, 'witness.key'),
     apiToken: join(dir, 'api-token'),
     db: join(dir, 'db'),
     nodeInfo: join(dir, 'node.json')

@@ -4,7 +4,7 @@ import type { JSONSchemaType } from 'ajv'
 import type { Role } from '../../protocol/index.js'
 
 export type { Role }
-export const roles: readonly Role[] = ['resident', 'agency', 'auditor']
+export const roles: readonly Role[] = ['resident', 'agency', 'auditor', 'witness']
 
 /** A resident's camera. Its coordinates never leave the node: only its res-7 cell is ever published. */
 export interface Camera {
@@ -17,7 +17,7 @@ export interface Camera {
 export interface ChainEndpoint {
   rpc: string
   chainId: number
-  contracts: { AgencyRegistry: string, AuditAnchor: string }
+  contracts: { AgencyRegistry: string, AuditAnchor: string, WitnessRegistry: string }
 }
 
 export interface NodeConfig {
@@ -48,6 +48,20 @@ export interface NodeConfig {
   log?: { level: LogLevel }
   /** `GET /metrics`: `public: true` serves it without the API token (to a scraper on a trusted network). */
   metrics?: { public: boolean }
+  /** Witnesses only (docs/witness.md). */
+  witness?: WitnessConfig
+}
+
+/** A witness's settings. */
+export interface WitnessConfig {
+  /** Its signed-note key name (no spaces or plus), in its vkey and every cosignature line. */
+  name: string
+  /** The chain whose agencies it witnesses, when the config names no chain (it must agree with one that does). */
+  chainId?: number
+  /** Most logs it keeps state for; a fresh origin beyond them is refused. @default 10000 */
+  maxOrigins?: number
+  /** Its public HTTP base URL, given out by `GET /api/witness`. */
+  url?: string
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
@@ -93,8 +107,8 @@ export const chainEndpointSchema: JSONSchemaType<ChainEndpoint> = {
     contracts: {
       type: 'object',
       additionalProperties: false,
-      required: ['AgencyRegistry', 'AuditAnchor'],
-      properties: { AgencyRegistry: address, AuditAnchor: address }
+      required: ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'],
+      properties: { AgencyRegistry: address, AuditAnchor: address, WitnessRegistry: address }
     }
   }
 }
@@ -168,6 +182,18 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       additionalProperties: false,
       required: [],
       properties: { public: { type: 'boolean', default: false } }
+    },
+    witness: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: ['name'],
+      properties: {
+        name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\s+\\u0000-\\u001f]+$' },
+        chainId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
+        maxOrigins: { type: 'integer', minimum: 1, maximum: 1_000_000, nullable: true },
+        url: { type: 'string', pattern: '^https?://', maxLength: 256, nullable: true }
+      }
     },
     audit: {
       type: 'object',

@@ -31,6 +31,8 @@ export interface AgencyFootageInit {
   book: RequestBook | (() => RequestBook)
   /** The agency's log (node/log's AgencyLog). */
   log: FootageLog | (() => FootageLog)
+  /** The proof a receipt carries. @default the log's own (agency-signed) proof */
+  receiptProof?: FootageLog['proof']
   /** The EIP-712 domain; a function when it is known only once the chain is (the request desk's). */
   domain: Domain | (() => Domain | undefined)
   /** Whether an address is an active registered agency (a share to one needs no legal basis). */
@@ -112,7 +114,8 @@ export class AgencyFootage implements NodeService {
     await records.recover(this.#vault)
     this.#receiver = new FootageReceiver({
       book: { get: async (id) => await this.#book().get(id) },
-      log: { append: async (e) => await this.#log().append(e), proof: async (i) => await this.#log().proof(i) },
+      // A receipt carries a witnessed proof where the log service gives one: the resident checks it as relays check requests.
+      log: { append: async (e) => await this.#log().append(e), proof: async (i) => await (this.#init.receiptProof ?? (async (n) => await this.#log().proof(n)))(i) },
       vault: this.#vault,
       deliveries: records,
       domain,
@@ -189,8 +192,8 @@ export class AgencyFootage implements NodeService {
 
 export type AgencyFootageComponents = Components & {
   chain: ChainService
-  /** The agency log service (a test may give a log of its own). */
-  log: { readonly log: FootageLog | undefined }
+  /** The agency log service (a test may give a log of its own); receipts take `witnessedProof` where it has one. */
+  log: { readonly log: FootageLog | undefined, witnessedProof?: FootageLog['proof'] }
   requests: Pick<AgencyRequests, 'desk' | 'identities' | 'countDeliveriesWith'>
 }
 
@@ -214,7 +217,8 @@ export function agencyFootage (init: Omit<AgencyFootageInit, 'book' | 'log' | 'd
         if (log.log === undefined) throw new Error('agencyFootage: the log is not open')
         return log.log
       },
-      domain: () => chain.domain
+      domain: () => chain.domain,
+      ...(log.witnessedProof === undefined ? {} : { receiptProof: async (index: number) => await log.witnessedProof!(index) })
     })
     requests.countDeliveriesWith(async () => await footage.keeper.deliveryCounts())
     return footage

@@ -9,10 +9,13 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Wallet, formatEther, parseEther } from 'ethers'
-import { openChainClient, devAccounts, readDeployment, type Deployment } from '../chain/index.js'
+import { openChainClient, devAccounts, readDeployment, type ContractAddresses, type Deployment } from '../chain/index.js'
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
+import { ed25519 } from '@noble/curves/ed25519.js'
 import { PorchlightError } from '../../protocol/errors.js'
+import { encodeVerifierKey } from '../../protocol/tlog/index.js'
+import type { RegisteredWitness } from '../../protocol/api/witnesses.js'
 import { DemoChildren } from './children.js'
 import { NodeApiClient, NodeApiError } from '../api/client.js'
 import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
@@ -42,12 +45,25 @@ export interface DemoNodeInfo {
   dir: string
   /** Agencies: their Ethereum address. */
   address?: string
+  /** Witnesses: the verifier key the council registered. */
+  vkey?: string
+}
+
+/** A witness as demo.json lists it: what an outsider needs to check its cosignatures and ask it. */
+export interface DemoWitnessInfo {
+  name: string
+  /** Its HTTP base URL (`POST <url>/add-checkpoint`, `GET <url>/witness/checkpoints/<origin>`). */
+  url: string
+  vkey: string
 }
 
 /** `<dir>/demo.json`. */
 export interface DemoInfo {
-  chain: { rpc: string, chainId: number, contracts: { AgencyRegistry: string, AuditAnchor: string } }
+  chain: { rpc: string, chainId: number, contracts: ContractAddresses }
   nodes: DemoNodeInfo[]
+  /** The witnesses the council registered, and the quorum it set. */
+  witnesses: DemoWitnessInfo[]
+  witnessQuorum: number
 }
 
 export interface RunningDemo {
@@ -116,6 +132,7 @@ interface PreparedNode {
   dir: string
   peerId: string
   address?: string
+  vkey?: string
 }
 
 /**
@@ -135,15 +152,17 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
     const agencies = prepared.filter((p) => p.plan.role === 'agency')
     let peerId: string
     let address: string | undefined
+    let vkey: string | undefined
     const existing = await access(nodePaths(dir).config).then(() => true, () => false)
     if (existing) {
       const keys = await loadKeys(dir, node.role)
       peerId = peerIdFromPrivateKey(keys.peerKey).toString()
       address = keys.agencyKey === undefined ? undefined : agencyAddress(keys.agencyKey)
+      vkey = keys.witnessKey === undefined ? undefined : encodeVerifierKey(node.name, ed25519.getPublicKey(keys.witnessKey))
     } else {
       const previous = prepared.at(-1)
       const bootstrap = await Promise.all([
-        ...(node.role === 'agency' ? agencies.slice(0, 1) : agencies),
+        ...(node.role === 'agency' || node.role === 'witness' ? agencies.slice(0, 1) : agencies),
         ...(node.role === 'resident' && previous?.plan.role === 'resident' ? [previous] : [])
       ].map(bootstrapOf))
       const [p2pPort, apiPort] = await freePorts(2)
@@ -159,8 +178,9 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
       })
       peerId = result.peerId
       address = result.address
+      vkey = result.vkey
     }
-    prepared.push({ plan: node, dir, peerId, ...(address === undefined ? {} : { address }) })
+    prepared.push({ plan: node, dir, peerId, ...(address === undefined ? {} : { address }), ...(vkey === undefined ? {} : { vkey }) })
   }
   return prepared
 }
@@ -222,6 +242,33 @@ async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: 
   }
 }
 
+/** What the council registers for a demo witness: its HTTP API (which serves add-checkpoint) and its libp2p address. */
+async function witnessRecord (node: PreparedNode): Promise<RegisteredWitness> {
+  const config = await loadConfig(node.dir)
+  return { name: node.plan.name, vkey: node.vkey!, url: `http://${config.api.host}:${config.api.port}`, multiaddr: `${config.listen[0]!}/p2p/${node.peerId}` }
+}
+
+/**
+ * The council registers each witness not yet registered and sets the quorum: without both, no agency's
+ * request can be announced (a checkpoint counts only once a quorum of registered witnesses cosigned it).
+ */
+async function registerWitnesses (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
+  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+  try {
+    const registered = new Set((await council.witnessSet()).witnesses.map((w) => w.name))
+    for (const node of nodes.filter((n) => n.plan.role === 'witness' && !registered.has(n.plan.name))) {
+      await council.addWitness(await witnessRecord(node))
+      log(`council registered witness '${node.plan.name}'`)
+    }
+    if ((await council.witnessSet()).quorum !== plan.witnessQuorum) {
+      await council.setWitnessQuorum(plan.witnessQuorum)
+      log(`council set the witness quorum: ${plan.witnessQuorum} of ${nodes.filter((n) => n.plan.role === 'witness').length}`)
+    }
+  } finally {
+    await council.close()
+  }
+}
+
 interface StartedNode extends PreparedNode {
   info: DemoNodeInfo
   api: NodeApiClient
@@ -241,7 +288,8 @@ async function startNode (children: DemoChildren, node: PreparedNode): Promise<S
     token,
     peerId: running.peerId,
     dir: node.dir,
-    ...(running.address === undefined ? {} : { address: running.address })
+    ...(running.address === undefined ? {} : { address: running.address }),
+    ...(node.vkey === undefined ? {} : { vkey: node.vkey })
   }
   return { ...node, info, api: new NodeApiClient({ url: info.api, token }), addrs: running.addrs }
 }
@@ -367,6 +415,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     const prepared = await prepareNodes(plan, paths.nodes, paths.deployment, opts.anchorIntervalSeconds ?? 30)
     await configureAuditor(prepared)
     await registerAgencies(plan, deployment, prepared, log)
+    await registerWitnesses(plan, deployment, prepared, log)
     // The first agency first: every other node bootstraps from it, and a bootstrap dial to a node not yet
     // listening is not retried. The rest together.
     const first = await startNode(children, prepared[0]!)
@@ -384,7 +433,12 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     if (auditor !== undefined && await auditor.api.has('POST', '/api/audit')) await auditor.api.call('POST /api/audit', { body: {} })
     const info: DemoInfo = {
       chain: { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts },
-      nodes: nodes.map((n) => n.info)
+      nodes: nodes.map((n) => n.info),
+      witnesses: await Promise.all(nodes.filter((n) => n.plan.role === 'witness').map(async (n) => {
+        const { name, url, vkey } = await witnessRecord(n)
+        return { name, url, vkey }
+      })),
+      witnessQuorum: plan.witnessQuorum
     }
     await writeFileAtomic(paths.demoFile, JSON.stringify(info, null, 2) + '\n')
     return { info, file: paths.demoFile, pids: children.pids, stop }

@@ -250,6 +250,13 @@ export class AgencyLog extends EventEmitter<AgencyLogEvents> {
     return { index, checkpoint: checkpoint.note, proof: await inclusionProof(index, checkpoint.size, this.#reader) }
   }
 
+  /** The inclusion proof of entry `index` in the tree of size `size` (index < size ≤ the durable size). */
+  async inclusion (index: number, size: number): Promise<Uint8Array[]> {
+    if (!Number.isSafeInteger(size) || size < 1 || size > this.size) throw new IndexOutOfRangeError('size', size, this.size)
+    if (!Number.isSafeInteger(index) || index < 0 || index >= size) throw new IndexOutOfRangeError('index', index, size - 1)
+    return await inclusionProof(index, size, this.#reader)
+  }
+
   /** The consistency proof from size `m` to size `n` (m ≤ n ≤ size). */
   async consistency (m: number, n: number): Promise<Uint8Array[]> {
     if (!Number.isSafeInteger(n) || n < 0 || n > this.size) throw new IndexOutOfRangeError('n', n, this.size)

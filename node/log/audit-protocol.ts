@@ -7,7 +7,7 @@ import { handleRequests, sendRequest, type PorchlightLibp2p, type ProtocolOption
 import type { AgencyLog } from './agency-log.js'
 import { MalformedFrameError } from '../p2p/index.js'
 import { UnknownLogPathError } from './errors.js'
-import { MAX_RESOURCE_BYTES, readLogResource } from './log-resource.js'
+import { MAX_RESOURCE_BYTES, readLogResource, type CheckpointNoteSource } from './log-resource.js'
 
 export const AUDIT_PROTOCOL = '/porchlight/audit/1.0.0'
 
@@ -16,10 +16,10 @@ const MAX_FRAME_BYTES = MAX_RESOURCE_BYTES + 64
 const MAX_PATH_LENGTH = 200
 
 /** Serves `log` on AUDIT_PROTOCOL until `libp2p.unhandle(AUDIT_PROTOCOL)`. */
-export async function handleAuditProtocol (libp2p: PorchlightLibp2p, log: AgencyLog, options: ProtocolOptions = {}): Promise<void> {
+export async function handleAuditProtocol (libp2p: PorchlightLibp2p, log: AgencyLog, options: ProtocolOptions = {}, checkpointNote?: CheckpointNoteSource): Promise<void> {
   await handleRequests<unknown, Uint8Array>(libp2p, AUDIT_PROTOCOL, async (path) => {
     if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH) throw new UnknownLogPathError(typeof path === 'string' ? path.slice(0, MAX_PATH_LENGTH) : typeof path)
-    return (await readLogResource(log, path)).bytes
+    return (await readLogResource(log, path, checkpointNote)).bytes
   }, { maxFrameBytes: MAX_FRAME_BYTES, ...options })
 }
 

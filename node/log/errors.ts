@@ -80,3 +80,66 @@ export class InvalidAgencyKeyError extends PorchlightError {
     this.name = 'InvalidAgencyKeyError'
   }
 }
+
+/** One registered witness's part in a failed quorum: its name and why it has not cosigned (an error code). */
+export interface WitnessFailure { name: string, error: string }
+
+/**
+ * No checkpoint covering the entry reached the council's quorum of cosignatures in time: the entry is in the
+ * log, but nothing that carries it may be announced or handed out (no relay would accept it). 503: the
+ * witnesses, not the caller, are at fault; the same call may succeed once they answer again.
+ */
+export class WitnessQuorumUnreachedError extends PorchlightError {
+  static override readonly code = 'WITNESS_QUORUM_UNREACHED'
+  static override readonly status = 503
+  constructor (details: { required: number, cosigned: number, witnesses: WitnessFailure[], index: number }) {
+    super(WitnessQuorumUnreachedError.code, details.required === 0
+      ? 'the council has set no witness quorum: no checkpoint can be witnessed'
+      : `only ${details.cosigned} of the ${details.required} witness cosignatures needed were collected in time` +
+        (details.witnesses.length === 0 ? '' : ` (${details.witnesses.map((w) => `${w.name}: ${w.error}`).join(', ')})`), { details: { ...details } })
+    this.name = 'WitnessQuorumUnreachedError'
+  }
+}
+
+/** A witness did not answer one add-checkpoint attempt within its time (it may be hanging or slow). */
+export class WitnessTimeoutError extends PorchlightError {
+  static override readonly code = 'WITNESS_TIMEOUT'
+  static override readonly status = 504
+  constructor (witness: string, timeoutMs: number) {
+    super(WitnessTimeoutError.code, 'the witness did not answer in time', { details: { witness, timeoutMs } })
+    this.name = 'WitnessTimeoutError'
+  }
+}
+
+/** A witness answered, but with nothing that counts: no line, or lines that do not verify under its key. */
+export class InvalidWitnessAnswerError extends PorchlightError {
+  static override readonly code = 'INVALID_WITNESS_ANSWER'
+  static override readonly status = 502
+  constructor (witness: string, reason: string, details: Record<string, unknown> = {}) {
+    super(InvalidWitnessAnswerError.code, `the witness's answer does not count: ${reason}`, { details: { witness, reason, ...details } })
+    this.name = 'InvalidWitnessAnswerError'
+  }
+}
+
+/**
+ * A witness says it cosigned a larger tree of this log than the log holds: no consistency proof can be
+ * made for it. Either the log lost entries or someone else signed with the agency's key (a fork to report).
+ */
+export class WitnessAheadError extends PorchlightError {
+  static override readonly code = 'WITNESS_AHEAD'
+  static override readonly status = 502
+  constructor (witness: string, latestSize: number, size: number) {
+    super(WitnessAheadError.code, 'the witness has cosigned a larger tree of this log than the log holds', { details: { witness, latestSize, size } })
+    this.name = 'WitnessAheadError'
+  }
+}
+
+/** The log service was given no way to reach witnesses (no witness client configured). */
+export class NoWitnessTransportError extends PorchlightError {
+  static override readonly code = 'NO_WITNESS_TRANSPORT'
+  static override readonly status = 503
+  constructor (witness: string) {
+    super(NoWitnessTransportError.code, 'the node has no witness client to reach this witness with', { details: { witness } })
+    this.name = 'NoWitnessTransportError'
+  }
+}

@@ -21,14 +21,17 @@ export const CHECKPOINT_PATH = 'checkpoint'
 /** Largest resource: a full entry bundle of 256 maximal entries (each a uint16 length and 65,535 bytes). */
 export const MAX_RESOURCE_BYTES = TILE_WIDTH * (2 + 0xffff)
 
+/** The latest checkpoint note as served, with its cosignatures (the cosigner's); undefined: the log's own. */
+export type CheckpointNoteSource = () => string | undefined
+
 /**
  * The resource at `path` (no leading slash): `checkpoint`, `tile/<L>/<N>[.p/<W>]` or
  * `tile/entries/<N>[.p/<W>]`. A malformed path is InvalidTilePathError (or UnknownLogPathError), a tile
  * the latest checkpoint does not cover TileNotFoundError.
  */
-export async function readLogResource (log: AgencyLog, path: string): Promise<LogResource> {
+export async function readLogResource (log: AgencyLog, path: string, checkpointNote?: CheckpointNoteSource): Promise<LogResource> {
   if (path === CHECKPOINT_PATH) {
-    return { bytes: new TextEncoder().encode(log.latestCheckpoint.note), contentType: 'text/plain; charset=utf-8', cacheControl: 'no-cache' }
+    return { bytes: new TextEncoder().encode(checkpointNote?.() ?? log.latestCheckpoint.note), contentType: 'text/plain; charset=utf-8', cacheControl: 'no-cache' }
   }
   if (typeof path !== 'string' || !path.startsWith('tile/')) throw new UnknownLogPathError(String(path))
   const tile = parseTilePath(path)

@@ -7,7 +7,7 @@ import type { AgencyLogService } from './service.js'
 
 export function agencyLogRoutes (service: AgencyLogService): ServiceRoutes {
   return async (app) => {
-    await app.register(logRoutes(() => service.log))
+    await app.register(logRoutes(() => service.log, () => service.checkpointNote()))
     await app.register(anchorRoutes({
       records: async () => (await service.anchorer?.anchors()) ?? [],
       onChain: async () => {

@@ -24,5 +24,19 @@ export function chainMetrics (registry: Registry, clients: () => Iterable<ChainC
       }
     }
   })
+  // Registered witnesses the clients leave out of the set (a malformed or duplicated key): refused entries.
+  const ignored = new WeakMap<ChainClient, number>()
+  new Counter({
+    name: 'porchlight_chain_witness_entries_ignored_total',
+    help: 'Registered witnesses left out of the trusted set (vkey malformed, of another name, or a repeated key)',
+    registers: [registry],
+    collect () {
+      for (const client of clients()) {
+        const delta = client.ignoredWitnessEntries - (ignored.get(client) ?? 0)
+        if (delta > 0) this.inc(delta)
+        ignored.set(client, client.ignoredWitnessEntries)
+      }
+    }
+  })
   return errors
 }

@@ -8,10 +8,14 @@ import type { RequestNetwork } from '../network/index.js'
 import type { ResidentInbox } from '../resident/index.js'
 import type { AgencyFootage } from '../deliveries/footage-desk.js'
 import type { AgencyLogService } from '../log/index.js'
+import type { WitnessService } from '../witness/index.js'
+import type { AuditorService } from '../auditor/auditor-service.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
 import { footageMetrics } from './footage.js'
 import { logMetrics } from './log.js'
+import { witnessMetrics } from './witness.js'
+import { auditorMetrics } from './auditor.js'
 import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 
@@ -22,6 +26,8 @@ export interface MetricSources {
   inbox?: ResidentInbox
   footage?: AgencyFootage
   log?: AgencyLogService
+  witness?: WitnessService
+  auditor?: AuditorService
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -39,8 +45,10 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   const stops: Array<() => void> = []
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
+  if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)
   const log = sources.log === undefined ? undefined : logMetrics(registry, sources.log)
+  const witness = sources.witness === undefined ? undefined : witnessMetrics(registry, sources.witness)
   chainMetrics(registry, sources.chainClients ?? (() => []))
   const runtime = runtimeMetrics(registry)
   return {
@@ -48,10 +56,12 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
     async start () {
       footage?.start()
       await log?.start()
+      witness?.start()
     },
     stop () {
       footage?.stop()
       log?.stop()
+      witness?.stop()
       runtime.stop()
       for (const stop of stops) stop()
     }

@@ -11,10 +11,10 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'footage' | 'log'>
+export type MetricsComponents = Pick<NodeComponents, 'config'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor'>
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, chain, network, inbox, footage, log }) => {
+  return ({ config, chain, network, inbox, footage, log, witness, auditor }) => {
     const registry = new Registry()
     const isPublic = config.metrics?.public ?? false
     const metrics = nodeMetrics(registry, {
@@ -26,6 +26,8 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       ...(inbox === undefined || isPublic ? {} : { inbox }),
       ...(footage === undefined ? {} : { footage }),
       ...(log === undefined ? {} : { log }),
+      ...(witness === undefined ? {} : { witness }),
+      ...(auditor === undefined ? {} : { auditor }),
       chainClients: () => chain.client === undefined ? [] : [chain.client]
     })
     return {

@@ -10,7 +10,7 @@ import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { AnnouncementValidator, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
 import { LiveRequests, type LiveAnnouncementSource } from './live-requests.js'
-import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp } from './catch-up.js'
+import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp, MAX_CATCH_UP_CELLS } from './catch-up.js'
 import { RegistryUnavailableError } from './errors.js'
 
 export interface RequestNetworkInit {
@@ -24,6 +24,8 @@ export interface RequestNetworkInit {
 
 export interface ValidatedEvent {
   outcome: ValidationOutcome
+  /** The announcement's bytes as received (whatever the outcome: an auditor keeps refused checkpoints as evidence). */
+  bytes: Uint8Array
   /** The gossip peer it came from, or the peer that answered catch-up. */
   from?: string
   /** The gossip topic, or undefined for catch-up. */
@@ -149,7 +151,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     } else {
       this.#log('%s announcement %s from %s: %s %o', outcome.result, outcome.id ?? '(undecodable)', from ?? 'local', outcome.error.code, outcome.error.details)
     }
-    this.emit('announcement:validated', { outcome, ...(from === undefined ? {} : { from }), ...(arrival.topic === undefined ? {} : { topic: arrival.topic }) })
+    this.emit('announcement:validated', { outcome, bytes, ...(from === undefined ? {} : { from }), ...(arrival.topic === undefined ? {} : { topic: arrival.topic }) })
     return outcome
   }
 
@@ -163,9 +165,10 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     const peers = peer === undefined ? this.libp2p.getPeers() : [peer]
     let accepted = 0
     await Promise.all(peers.map(async (p) => {
-      let answers: Uint8Array[]
+      const answers: Uint8Array[] = []
       try {
-        answers = await askForLive(this.libp2p, p, cells)
+        // A peer answers at most MAX_CATCH_UP_CELLS cells per question; an auditor's jurisdictions join more.
+        for (let i = 0; i < cells.length; i += MAX_CATCH_UP_CELLS) answers.push(...await askForLive(this.libp2p, p, cells.slice(i, i + MAX_CATCH_UP_CELLS)))
       } catch (err) {
         this.#log('catch-up from %p failed: %s', p, (err as Error).name)
         return

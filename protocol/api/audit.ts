@@ -1,4 +1,5 @@
 // The auditor's published report, as GET /api/report and POST /api/audit send it.
+import type { RegisteredWitness } from './witnesses.js'
 
 export type Severity = 'violation' | 'warning'
 
@@ -62,4 +63,38 @@ export interface AuditReport {
   violations: number
   /** Every agency-signed checkpoint this auditor fetched (for other auditors' split-view checks). */
   checkpoints: Array<{ agency: string, note: string, from: string }>
+  /** The council's witnesses as of the latest pass, and every change to them; absent when the chain has no WitnessRegistry. */
+  witnesses?: WitnessReport
+  /** Agency-signed checkpoints seen in gossip, receipts and at witnesses, held until a pass compares them with the log. */
+  pendingCheckpoints: number
+}
+
+/** One WitnessRegistry event: a witness added, updated or removed, or the quorum set. */
+export interface WitnessChange {
+  kind: 'added' | 'updated' | 'removed' | 'quorum'
+  name?: string
+  quorum?: number
+  blockNumber: number
+  transactionHash: string
+}
+
+export interface WitnessReport {
+  quorum: number
+  set: RegisteredWitness[]
+  /** Oldest first. */
+  changes: WitnessChange[]
+}
+
+/** What a resident submits to an auditor (POST /api/receipts): a receipt the agency signed, as the share API shows it. */
+export interface ReceiptSubmission {
+  receipt: { message: { consent: string, request: string, logIndex: number, checkpoint: string, proof: string[] }, signature: string }
+}
+
+/** The auditor's answer: the checkpoint the receipt carries, now held for the next pass. */
+export interface ReceiptAccepted {
+  agency: string
+  size: number
+  root: string
+  /** False when this (size, root) was already held. */
+  fresh: boolean
 }

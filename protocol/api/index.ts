@@ -9,6 +9,6 @@ export type {
 export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
-export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport } from './audit.js'
+export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
-export type { RegisteredWitness, WitnessSet } from './witnesses.js'
+export type { RegisteredWitness, WitnessSet, WitnessView } from './witnesses.js'

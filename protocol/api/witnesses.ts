@@ -22,3 +22,15 @@ export interface WitnessSet {
   quorum: number
   witnesses: RegisteredWitness[]
 }
+
+/** `GET /api/witness` (public): who a witness node is, for the council to register it. */
+export interface WitnessView {
+  /** Its signed-note key name. */
+  name: string
+  /** Its verifier key (`RegisteredWitness.vkey`). */
+  vkey: string
+  /** Its libp2p multiaddrs, each with `/p2p/<peer id>`. */
+  multiaddrs: string[]
+  /** Its public HTTP base URL, when its config gives one. */
+  url?: string
+}

@@ -38,3 +38,7 @@ export {
   WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError,
   WitnessQuorumNotMetError, CosignatureOutOfWindowError, NoWitnessQuorumError, type QuorumDetails
 } from './errors.js'
+export {
+  type AddCheckpointRequest, type ParsedAddCheckpoint, MAX_PROOF_LINES, MAX_ADD_CHECKPOINT_LENGTH, TREE_SIZE_CONTENT_TYPE,
+  InvalidWitnessMessageError, formatAddCheckpoint, parseAddCheckpoint, formatTreeSize, parseTreeSize, parseCosignatureLines
+} from './witness-protocol.js'

@@ -8,7 +8,9 @@ import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
 import { agencyRole, createNode, defineService, type AgencyServices, type PorchlightNode } from '../../node/index.js'
+import type { ServiceSpecs } from '../../node/service.js'
 import { announcementMessageId } from '../../node/network/index.js'
+import type { AgencyWitnessingInit } from '../../node/log/index.js'
 import { MemoryRequestLog } from './memory-log.js'
 
 export { announcementMessageId }
@@ -36,8 +38,11 @@ export interface AgencyFixture {
   stop (): Promise<void>
 }
 
-/** `deliveryCounts`: what the request views count as deliveries (instead of the footage desk's). */
-export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise<Map<string, number>> } = {}): Promise<AgencyFixture> {
+/**
+ * `deliveryCounts`: what the request views count as deliveries (instead of the footage desk's).
+ * `witnesses`: run the real log service, witnessed through these (in place of the in-memory log).
+ */
+export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise<Map<string, number>>, witnesses?: AgencyWitnessingInit } = {}): Promise<AgencyFixture> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
@@ -49,11 +54,13 @@ export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise
   const startNode = async (): Promise<PorchlightNode<AgencyServices>> => {
     const node = await createNode({
       dir,
-      // The agency role with an in-memory log in place of the log service.
-      services: { ...agencyRole(), log: defineService(() => ({ log }), { needs: [] }) },
+      // The agency role with an in-memory log in place of the log service, unless witnessed.
+      services: opts.witnesses === undefined
+        ? { ...agencyRole(), log: defineService(() => ({ log }), { needs: [] }) } as unknown as ServiceSpecs<AgencyServices>
+        : agencyRole({ log: { checkpointIntervalMs: 50, witnesses: opts.witnesses } }),
       libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
       staticDir: false
-    }) as unknown as PorchlightNode<AgencyServices>
+    })
     if (opts.deliveryCounts !== undefined) node.services.requests.countDeliveriesWith(opts.deliveryCounts)
     await node.start()
     return node

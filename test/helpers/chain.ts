@@ -1,9 +1,9 @@
 // Shared fixture for the contract and chain tests: one embedded chain per test file, wallets on it, the
-// two contracts, and an assertion that a promise fails with a given Porchlight error name.
+// contracts, and an assertion that a promise fails with a given Porchlight error name.
 import assert from 'node:assert/strict'
 import { Contract, Wallet, type JsonRpcProvider } from 'ethers'
 import {
-  agencyRegistryArtifact, auditAnchorArtifact, connectProvider, startEmbeddedChain, toChainError,
+  agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, connectProvider, startEmbeddedChain, toChainError,
   type Deployment, type EmbeddedChain
 } from '../../node/chain/index.js'
 
@@ -16,6 +16,7 @@ export interface ChainFixture {
   accounts: Wallet[]
   registryAs (signer: Wallet): Contract
   anchorAs (signer: Wallet): Contract
+  witnessesAs (signer: Wallet): Contract
   /** Seconds since the epoch on the chain's latest block. */
   now (): Promise<number>
   /** Moves the chain's clock forward and mines a block. */
@@ -36,6 +37,7 @@ export async function startChainFixture (): Promise<ChainFixture> {
     accounts: wallets.slice(1),
     registryAs: (signer) => new Contract(deployment.contracts.AgencyRegistry, agencyRegistryArtifact.abi, signer),
     anchorAs: (signer) => new Contract(deployment.contracts.AuditAnchor, auditAnchorArtifact.abi, signer),
+    witnessesAs: (signer) => new Contract(deployment.contracts.WitnessRegistry, witnessRegistryArtifact.abi, signer),
     now: async () => (await provider.getBlock('latest'))!.timestamp,
     advance: async (seconds) => {
       await provider.send('evm_increaseTime', [seconds])

@@ -1,4 +1,5 @@
-// Real role nodes for footage tests: the embedded chain with its contracts, an agency node running
+// Real role nodes for footage tests: the embedded chain with its contracts, real witness nodes the council
+// registered (one by default, quorum 1: no checkpoint counts without them), an agency node running
 // roleSetup('agency') (its own persistent log, request desk and footage desk) registered by the council,
 // and resident nodes running roleSetup('resident') with a camera on the incident corner — all over TCP on
 // 127.0.0.1, every API on port 0.
@@ -12,10 +13,12 @@ import { topicName } from '../../protocol/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
 import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../../node/index.js'
+import type { RoleInit } from '../../node/roles.js'
 import type { ShareRecord } from '../../node/shares/index.js'
 import { waitForTopicPeer } from '../../node/p2p/index.js'
 import { corner, jurisdiction } from './agency-fixture.js'
 import { inboxAdded } from './resident-network.js'
+import { startRegisteredWitnesses, type Witnesses } from './witnesses.js'
 
 export { corner, draft } from './agency-fixture.js'
 
@@ -40,6 +43,8 @@ export interface FootageWorld {
   chain: EmbeddedChain
   endpoint: ChainEndpoint
   council: ChainClient
+  /** The registered witnesses, running. */
+  witnesses: Witnesses
   agency: AgencyNode
   address: string
   residents: ResidentNode[]
@@ -48,7 +53,8 @@ export interface FootageWorld {
   stop (): Promise<void>
 }
 
-export async function startFootageWorld (opts: { anchorIntervalSeconds?: number } = {}): Promise<FootageWorld> {
+/** `agency`: the agency role's init (its log's witnesses, say); `witnesses`: how many run, and the quorum. @default 1 of 1 */
+export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, witnesses?: { count: number, quorum: number } } = {}): Promise<FootageWorld> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
@@ -61,6 +67,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
   // The agency pays its own anchoring gas.
   await (await council.wallet!.sendTransaction({ to: address!, value: parseEther('1') })).wait()
   await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
+  const witnesses = await startRegisteredWitnesses(council, { chainId: deployment.chainId, ...(opts.witnesses ?? { count: 1, quorum: 1 }) })
   // Chain time is in whole seconds: a request issued (by our clock) within the registration block's second
   // could be, to the auditor, issued by an agency not yet registered. Wait until the next second.
   const registeredAt = (await council.provider.getBlock('latest'))!.timestamp
@@ -68,14 +75,14 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
   if (ahead > 0) await new Promise((resolve) => setTimeout(resolve, ahead))
   const agency = await createNode({
     dir: agencyDir,
-    services: roleSetup('agency').services,
+    services: roleSetup('agency', opts.agency).services,
     libp2p: { messageId: roleSetup('agency').messageId, heartbeatIntervalMs: 200 },
     staticDir: false
   }) as AgencyNode
   await agency.start()
 
   const world: FootageWorld = {
-    chain, endpoint, council, agency, address: address!, residents: [],
+    chain, endpoint, council, witnesses, agency, address: address!, residents: [],
     async resident (name, extra = []) {
       const dir = await tempDir(`porchlight-${name}-`)
       await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
@@ -94,6 +101,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number 
     async stop () {
       for (const r of world.residents) await r.stop().catch(() => {})
       await agency.stop().catch(() => {})
+      await witnesses.stopAll().catch(() => {})
       await council.close()
       await chain.stop()
       for (const d of dirs) await rm(d, { recursive: true, force: true })

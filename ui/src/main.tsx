@@ -11,7 +11,7 @@ import { AgencyApp } from './agency/AgencyApp.js'
 import { AuditorApp } from './auditor/AuditorApp.js'
 import './styles.css'
 
-const roleTitle = { resident: 'Resident', agency: 'Agency console', auditor: 'Auditor' }
+const roleTitle = { resident: 'Resident', agency: 'Agency console', auditor: 'Auditor', witness: 'Witness' }
 
 function TokenForm ({ onToken }: { onToken: (token: string) => void }) {
   const [value, setValue] = useState('')

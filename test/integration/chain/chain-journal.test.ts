@@ -1,10 +1,10 @@
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hexlify, randomBytes } from 'ethers'
-import { ChainClient, readChainJournal, startEmbeddedChain, type EmbeddedChain } from '../../../node/chain/index.js'
+import { ChainClient, readChainJournal, startEmbeddedChain, type EmbeddedChain, type JournalRecord } from '../../../node/chain/index.js'
 
 const cells = ['87283082effffff', '872830828ffffff']
 
@@ -62,7 +62,7 @@ test('a journaled chain comes back after a restart with its contracts, records, 
     // The chain keeps journaling after a replay.
     await withClient(second, agencyKey, async (a) => { await a.anchor(7, hexlify(randomBytes(32))) })
     const records = await readChainJournal(journal)
-    assert.deepEqual(records.map((r) => r.kind), ['genesis', 'tx', 'tx', 'tx', 'deployment', 'tx', 'tx', 'tx'])
+    assert.deepEqual(records.map((r) => r.kind), ['genesis', 'tx', 'tx', 'tx', 'tx', 'deployment', 'tx', 'tx', 'tx'])
   } finally {
     await second.stop()
   }
@@ -78,5 +78,41 @@ test('a chain without a journal file starts fresh and creates it', async () => {
     assert.equal(records.at(-1)?.kind, 'deployment')
   } finally {
     await chain.stop()
+  }
+})
+
+test('a journal from before WitnessRegistry gets one on resume, journaled, and keeps it on the next', async () => {
+  const journal = join(dir, 'old.journal')
+  const fresh = await startEmbeddedChain({ journal })
+  await fresh.stop()
+  // What an older version wrote: the three deployment transactions, and a deployment without WitnessRegistry.
+  const records = await readChainJournal(journal)
+  assert.deepEqual(records.map((r) => r.kind), ['genesis', 'tx', 'tx', 'tx', 'tx', 'deployment'])
+  const old = records.slice(0, 4).concat(records.slice(5).map((r) => {
+    if (r.kind !== 'deployment') return r
+    const { WitnessRegistry, ...contracts } = r.contracts
+    return { ...r, contracts } as unknown as JournalRecord
+  }))
+  await writeFile(journal, old.map((r) => JSON.stringify(r) + '\n').join(''))
+
+  const upgraded = await startEmbeddedChain({ journal })
+  let address: string
+  try {
+    address = upgraded.deployment!.contracts.WitnessRegistry
+    assert.equal(upgraded.deployment!.contracts.AgencyRegistry, fresh.deployment!.contracts.AgencyRegistry)
+    await withClient(upgraded, undefined, async (c) => {
+      assert.notEqual(await c.provider.getCode(address), '0x')
+      assert.deepEqual(await c.witnessSet(), { quorum: 0, witnesses: [] })
+    })
+    assert.deepEqual((await readChainJournal(journal)).map((r) => r.kind), ['genesis', 'tx', 'tx', 'tx', 'deployment', 'tx', 'deployment'])
+  } finally {
+    await upgraded.stop()
+  }
+  const again = await startEmbeddedChain({ journal })
+  try {
+    assert.deepEqual(again.deployment!.contracts, upgraded.deployment!.contracts, 'resumed, not deployed again')
+    assert.equal((await readChainJournal(journal)).length, 7)
+  } finally {
+    await again.stop()
   }
 })

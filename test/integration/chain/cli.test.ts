@@ -7,8 +7,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { Wallet } from 'ethers'
+import { Wallet, randomBytes } from 'ethers'
 import { devAccounts, toDeployment } from '../../../node/chain/index.js'
+import { encodeVerifierKey } from '../../../protocol/tlog/cosignature.js'
 
 const bin = new URL('../../../bin/porchlight.js', import.meta.url).pathname
 
@@ -38,9 +39,10 @@ describe('porchlight chain and council, as processes', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  test('`chain` writes a deployment file with the RPC, chain id and both contracts', async () => {
+  test('`chain` writes a deployment file with the RPC, chain id and the three contracts', async () => {
     const deployment = toDeployment(JSON.parse(await readFile(deploymentPath, 'utf8')))
     assert.equal(deployment.chainId, 31337)
+    assert.equal(deployment.contracts.WitnessRegistry, '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9', 'deployed after the other two and the bind')
     assert.match(deployment.rpc, /^http:\/\/127\.0\.0\.1:\d+$/)
   })
 
@@ -61,6 +63,36 @@ describe('porchlight chain and council, as processes', () => {
     assert.match(twice.stderr, /AgencyRegistryInvalidStatus/)
     assert.equal((await porchlight(['council', 'reinstate-agency', ...d], dir)).code, 0)
     assert.equal(JSON.parse((await porchlight(['council', 'show-agency', ...d], dir)).stdout).status, 'active')
+  })
+
+  test('`council` manages the witness set and its quorum; `witnesses` prints it as nodes trust it', async () => {
+    const c = ['--chain', deploymentPath]
+    const vkey = (name: string): string => encodeVerifierKey(name, randomBytes(32))
+    const [a, b] = [vkey('witness.a'), vkey('witness.b')]
+    const peer = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
+    const added = await porchlight(['council', 'add-witness', ...c, '--name', 'witness.a', '--vkey', a, '--url', 'http://a.example'], dir)
+    assert.equal(added.code, 0, added.stderr)
+    assert.equal(JSON.parse(added.stdout).action, 'add-witness')
+    assert.equal((await porchlight(['council', 'add-witness', ...c, '--name', 'witness.b', '--vkey', b, '--multiaddr', peer], dir)).code, 0)
+    assert.equal((await porchlight(['council', 'set-witness-quorum', ...c, '--quorum', '2'], dir)).code, 0)
+    assert.equal((await porchlight(['council', 'update-witness', ...c, '--name', 'witness.b', '--url', 'http://b.example'], dir)).code, 0)
+    const shown = JSON.parse((await porchlight(['council', 'witnesses', ...c], dir)).stdout)
+    assert.deepEqual(shown, {
+      action: 'witnesses',
+      quorum: 2,
+      witnesses: [{ name: 'witness.a', vkey: a, url: 'http://a.example', multiaddr: '' }, { name: 'witness.b', vkey: b, url: 'http://b.example', multiaddr: peer }],
+      ignored: []
+    })
+    const below = await porchlight(['council', 'remove-witness', ...c, '--name', 'witness.a'], dir)
+    assert.equal(below.code, 1)
+    assert.match(below.stderr, /WitnessRegistryBelowQuorum/)
+    assert.equal((await porchlight(['council', 'set-witness-quorum', ...c, '--quorum', '1'], dir)).code, 0)
+    assert.equal((await porchlight(['council', 'remove-witness', ...c, '--name', 'witness.a', '--reason', 'retired'], dir)).code, 0)
+    assert.deepEqual(JSON.parse((await porchlight(['council', 'witnesses', ...c], dir)).stdout).witnesses.map((w: { name: string }) => w.name), ['witness.b'])
+    const mismatched = await porchlight(['council', 'add-witness', ...c, '--name', 'witness.c', '--vkey', a, '--url', 'http://c.example'], dir)
+    assert.equal(mismatched.code, 1)
+    assert.match(mismatched.stderr, /INVALID_WITNESS_RECORD/)
+    assert.equal((await porchlight(['council', 'update-witness', ...c, '--name', 'witness.b'], dir)).code, 2, 'nothing to update')
   })
 
   test('`council --key-file` signs with that key: a key without the registrar role is refused', async () => {

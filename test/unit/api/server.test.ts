@@ -137,7 +137,9 @@ test('routes that would break the rules are refused when added', async (t) => {
     ['public write', (app) => { app.post('/api/x', { config: { public: true }, schema: { body: { type: 'object', additionalProperties: false } } }, async () => ({})) }],
     ['body without schema', (app) => { app.post('/api/x', async () => ({})) }],
     ['params without schema', (app) => { app.get('/api/x/:id', async () => ({})) }],
-    ['open object schema', (app) => { app.post('/api/x', { schema: { body: { type: 'object' } } }, async () => ({})) }]
+    ['open object schema', (app) => { app.post('/api/x', { schema: { body: { type: 'object' } } }, async () => ({})) }],
+    ['open submission without its own body limit', (app) => { app.post('/api/x', { config: { openSubmission: true }, schema: { body: { type: 'object', additionalProperties: false } } }, async () => ({})) }],
+    ['open submission that is not a POST', (app) => { app.put('/api/x', { config: { openSubmission: true }, bodyLimit: 10, schema: { body: { type: 'object', additionalProperties: false } } }, async () => ({})) }]
   ]
   for (const [label, add] of cases) {
     const api = createApiServer({ token, staticDir: false })
@@ -145,6 +147,23 @@ test('routes that would break the rules are refused when added', async (t) => {
     api.addRoutes(async (app) => { add(app) })
     await assert.rejects(async () => { await api.app.ready() }, { name: 'RouteDefinitionError' }, label)
   }
+})
+
+test('an open submission takes a POST without the token, within its own body limit', async (t) => {
+  const api = createApiServer({ token, staticDir: false })
+  t.after(async () => { await api.stop() })
+  const taken: string[] = []
+  api.addRoutes(async (app) => {
+    app.post('/api/evidence', {
+      config: { openSubmission: true },
+      bodyLimit: 64,
+      schema: { body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string' } } } }
+    }, async (req) => { taken.push((req.body as { note: string }).note); return { ok: true } })
+  })
+  const post = async (note: string): Promise<number> => (await api.app.inject({ method: 'POST', url: '/api/evidence', payload: { note } })).statusCode
+  assert.equal(await post('seen'), 200)
+  assert.equal(await post('x'.repeat(100)), 413)
+  assert.deepEqual(taken, ['seen'])
 })
 
 test('it listens on 127.0.0.1 by default and serves the UI folder when there is one', async (t) => {

@@ -59,8 +59,10 @@ test('each broken rule names its field', () => {
   rejects({ ...base, role: 'agency', cameras: [{ name: 'porch', lat: 1, lng: 2 }] }, '/cameras')
   rejects({ ...base, anchorIntervalSeconds: 60 }, '/anchorIntervalSeconds')
   rejects({ ...base, role: 'agency', anchorIntervalSeconds: 0 }, '/anchorIntervalSeconds')
-  const contracts = { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' }
+  const contracts = { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', WitnessRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' }
   rejects({ ...base, chain: { rpc: 'ftp://x', chainId: 1, contracts } }, '/chain')
+  rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor } } }, '/chain')
+  rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { ...contracts, WitnessRegistry: '0xcf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' } } }, '/chain/contracts/WitnessRegistry')
   rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { ...contracts, AuditAnchor: '0xE7f1725E7734CE288F8367e1Bb143E90bb3F0512' } } }, '/chain/contracts/AuditAnchor')
 })
 
@@ -117,10 +119,10 @@ test('loading refuses missing nodes, bad JSON and keys other users can read', as
 
 test('a chain deployment file is read relative to the node directory', async (t) => {
   const dir = await tempDir(t)
-  const deployment = { rpc: 'http://127.0.0.1:8545', chainId: 31337, deployer: '0x0', contracts: { AgencyRegistry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', AuditAnchor: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512' } }
+  const deployment = { rpc: 'http://127.0.0.1:8545', chainId: 31337, deployer: '0x0', contracts: { AgencyRegistry: '0x5fbdb2315678afecb367f032d93f642f64180aa3', AuditAnchor: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512', WitnessRegistry: '0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9' } }
   await writeFile(join(dir, 'chain.json'), JSON.stringify(deployment))
   const endpoint = await resolveChain(parseConfig({ ...base, chain: 'chain.json' }), dir)
-  assert.deepEqual(endpoint, { rpc: deployment.rpc, chainId: 31337, contracts: { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' } })
+  assert.deepEqual(endpoint, { rpc: deployment.rpc, chainId: 31337, contracts: { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', WitnessRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' } })
   await assert.rejects(resolveChain(parseConfig({ ...base, chain: 'missing.json' }), dir), { name: 'InvalidConfigError' })
   assert.equal(await resolveChain(parseConfig(base), dir), undefined)
 })

@@ -36,9 +36,10 @@ test('residents alternate jurisdictions; exactly the first two northern ones are
   assert.equal(new Set(demoResidents(town, 40).map((r) => r.name)).size, 40, 'names stay unique past the street list')
 })
 
-test('the plan: two agencies, N residents, one auditor, distinct folders', () => {
+test('the plan: two agencies, N residents, one auditor, three witnesses with quorum 2, distinct folders', () => {
   const plan = demoPlan(3)
-  assert.deepEqual(plan.nodes.map((n) => n.role), ['agency', 'agency', 'resident', 'resident', 'resident', 'auditor'])
+  assert.deepEqual(plan.nodes.map((n) => n.role), ['agency', 'agency', 'resident', 'resident', 'resident', 'auditor', 'witness', 'witness', 'witness'])
+  assert.equal(plan.witnessQuorum, 2)
   assert.equal(new Set(plan.nodes.map((n) => n.slug)).size, plan.nodes.length)
 })
 

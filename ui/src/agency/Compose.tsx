@@ -132,7 +132,13 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
         {submitted && problems.length > 0 && <span class='error' role='alert'>Not sent: fix the {problems.length} problem{problems.length === 1 ? '' : 's'} above.</span>}
       </div>
       <ErrorNote error={apiError} />
-      <p class='muted'>Publishing signs the request with this agency's key, appends it to the agency's public log and sends it to the nodes of the area. Residents see it only if it is within these limits.</p>
+      {(apiError as { code?: string } | undefined)?.code === 'WITNESS_QUORUM_UNREACHED' &&
+        <p class='error' role='alert' data-code='WITNESS_QUORUM_UNREACHED'>
+          Not published: too few of the council's witnesses confirmed the agency's log in time, and relays show no request
+          the witnesses have not seen. Nothing was sent to residents. The signed request stays in the public log (it cannot
+          be taken out); try again when the witnesses answer.
+        </p>}
+      <p class='muted'>Publishing signs the request with this agency's key, appends it to the agency's public log, has the log's checkpoint cosigned by the council's witnesses and sends it to the nodes of the area. Residents see it only if it is within these limits.</p>
     </form>
   )
 }

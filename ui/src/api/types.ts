@@ -5,7 +5,7 @@ import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } f
 export type {
   AgencyReport, AgencyRequestView, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraList, CameraView, ClipView, DeliveryList,
   DeliveryView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PolicyView,
-  RequestDraftBody, Role, ShareList, ShareView, Verification
+  RequestDraftBody, Role, ShareList, ShareView, Verification, WitnessReport
 } from '../../../protocol/index.js'
 
 /**

@@ -7,8 +7,9 @@ import { ErrorNote, Loading, Panel, Tabs, fmtTime, short, useLoad } from '../com
 import { Charts } from './Charts.js'
 import { Check } from './Check.js'
 import { agencyStatus } from './status.js'
+import { Witnesses } from './Witnesses.js'
 
-const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'check', label: 'Check evidence' }]
+const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'witnesses', label: 'Witnesses' }, { id: 'check', label: 'Check evidence' }]
 
 export function AuditorApp ({ api }: { api: ApiClient }) {
   const [tab, setTab] = useState('agencies')
@@ -35,6 +36,7 @@ export function AuditorApp ({ api }: { api: ApiClient }) {
         <ErrorNote error={report.error} />
         {r !== undefined && tab === 'agencies' && <><Agencies report={r} /><Charts agencies={r.agencies} /></>}
         {r !== undefined && tab === 'findings' && <Findings report={r} />}
+        {r !== undefined && tab === 'witnesses' && <Witnesses report={r.witnesses} />}
         {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r === undefined ? {} : { chainId: r.chainId })} />}
       </Panel>
     </>
@@ -45,7 +47,7 @@ function Agencies ({ report }: { report: AuditReport }) {
   return (
     <section aria-labelledby='agencies-h'>
       <h2 id='agencies-h'>Registered agencies</h2>
-      <p class='muted'>{report.agencies.length} agencies · {report.violations} violation{report.violations === 1 ? '' : 's'} · last pass {fmtTime(report.auditedAt)} (chain {report.chainId})</p>
+      <p class='muted'>{report.agencies.length} agencies · {report.violations} violation{report.violations === 1 ? '' : 's'} · last pass {fmtTime(report.auditedAt)} (chain {report.chainId}) · {report.pendingCheckpoints} checkpoint{report.pendingCheckpoints === 1 ? '' : 's'} seen in gossip, receipts and at witnesses waiting for the next pass</p>
       <table class='table' data-agencies={report.agencies.length}>
         <caption class='sr-only'>Registered agencies and the state of their logs</caption>
         <thead><tr><th scope='col'>Agency</th><th scope='col'>Status</th><th scope='col'>Log size</th><th scope='col'>Last anchor</th><th scope='col'>Requests (30 d)</th><th scope='col'>Verification</th></tr></thead>
