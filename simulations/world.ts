@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ChainClient, sharedChain, startEmbeddedChain, type EmbeddedChain } from '../node/chain/index.js'
 import { generateKeys, parseConfig, type ChainEndpoint } from '../node/config/index.js'
-import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../node/index.js'
+import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices, type WitnessServices } from '../node/index.js'
 import { waitForMeshPeer, waitForTopicPeer, type PorchlightLibp2p } from '../node/p2p/index.js'
 import type { InboxItem } from '../node/resident/index.js'
 import { cameraCell, topicName, type Domain } from '../protocol/index.js'
@@ -19,6 +19,7 @@ import { createLogger, getLogLevel } from '../node/logging/index.js'
 
 export type ResidentNode = PorchlightNode<ResidentServices>
 export type AgencyNode = PorchlightNode<AgencyServices>
+type WitnessNode = PorchlightNode<WitnessServices>
 
 export interface WorldInit {
   city: City
@@ -62,6 +63,9 @@ export interface World {
 }
 
 const STORE = { cacheSize: 64 * 1024, writeBufferSize: 256 * 1024 }
+/** The council's witnesses, as in the demo: one may be down and every checkpoint still counts. */
+const WITNESSES = 3
+const WITNESS_QUORUM = 2
 
 /** Undirected edges between residents: a ring (and one chord each) within every res-7 cell, plus random town-wide peers. */
 export function plannedEdges (city: City, random: Random, randomPeers: number): Array<[number, number]> {
@@ -98,7 +102,6 @@ export async function startWorld (init: WorldInit): Promise<World> {
   for (const [i, a] of city.agencies.entries()) {
     await council.registerAgency(agencyKeys[i]!.address, { name: a.name, cells: a.jurisdiction, validUntil })
   }
-  await council.close()
   say(`chain: ${city.agencies.length} agencies registered`)
 
   const classifier = new RequestClassifier()
@@ -122,14 +125,38 @@ export async function startWorld (init: WorldInit): Promise<World> {
   // One logger for every node, warnings and worse: a thousand nodes' ready lines would bury the run's own.
   const logger = createLogger({ level: getLogLevel('warn') })
   const agencies: AgencyNode[] = []
+  const witnesses: WitnessNode[] = []
   const residents: Array<ResidentNode | undefined> = city.residents.map(() => undefined)
   const stop = async (): Promise<void> => {
     say('stopping')
-    await pool([...agencies, ...residents.filter((r) => r !== undefined)], 32, async (n) => { await n.stop().catch(() => {}) })
+    await pool([...agencies, ...witnesses, ...residents.filter((r) => r !== undefined)], 32, async (n) => { await n.stop().catch(() => {}) })
     await registry.close()
     await chain.stop()
     await rm(identityRoot, { recursive: true, force: true })
   }
+  // The council's witnesses (no announcement counts without a quorum of their cosignatures), reached over libp2p
+  // on the simulation's transport; they join no gossip, so they are not metered.
+  for (let i = 0; i < WITNESSES; i++) {
+    const name = `sim-witness-${i}`
+    const node = await createNode({
+      config: parseConfig({ version: 1, role: 'witness', name, witness: { name, chainId: deployment.chainId }, listen: listen(name) }),
+      keys: await generateKeys('witness'),
+      services: roleSetup('witness', { chain: shared }).services,
+      libp2p: libp2pInit,
+      listenApi: false,
+      staticDir: false,
+      store: STORE,
+      logger: logger.child({ node: name })
+    }) as WitnessNode
+    await node.start()
+    witnesses.push(node)
+    const view = node.services.witness.view()!
+    await council.addWitness({ name, vkey: view.vkey, url: '', multiaddr: view.multiaddrs[0]! })
+  }
+  await council.setWitnessQuorum(WITNESS_QUORUM)
+  await council.close()
+  say(`chain: ${WITNESSES} witnesses registered, quorum ${WITNESS_QUORUM}`)
+
   for (const [i, a] of city.agencies.entries()) {
     // Agencies keep a chain client each (they anchor); the residents share one view.
     const setup = roleSetup('agency', { requests: { identityDir: join(identityRoot, a.name) } })

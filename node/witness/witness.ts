@@ -4,13 +4,13 @@
 // a quorum of honest witnesses. The check of the stored size and the write of the new one happen under a
 // per-origin lock (C2SP's rollback race), and the write is synced to disk before the cosignature leaves.
 import { EventEmitter } from 'node:events'
-import { ed25519 } from '@noble/curves/ed25519.js'
 import { isPorchlightError } from '../../protocol/errors.js'
 import {
   checkpointKeyId, encodeVerifierKey, equalHashes, formatSignedNote, openCheckpoint, parseAddCheckpoint,
-  parseCheckpointOrigin, parseSignedNote, parseSignatureLine, signCosignature, verifyConsistency
+  parseCheckpointOrigin, parseSignedNote, parseSignatureLine, verifyConsistency
 } from '../../protocol/tlog/index.js'
 import { decodeBase64, encodeBase64 } from '../../protocol/tlog/base64.js'
+import { nodeCosignatureSigner, nodeSignerRecovery, type CosignatureSigner } from '../crypto/index.js'
 import type { Logger } from '../logging/index.js'
 import {
   ConflictingRootError, InconsistentCheckpointError, OldSizeConflictError, OldSizeTooLargeError, TooManyOriginsError,
@@ -32,8 +32,15 @@ export interface WitnessRecord {
 /** The store the witness writes (a `json` sublevel of the node's level database). */
 export interface WitnessDatabase {
   get (origin: string): Promise<WitnessRecord | undefined>
-  put (origin: string, record: WitnessRecord, options: { sync: boolean }): Promise<void>
+  batch (operations: Array<{ type: 'put', key: string, value: WitnessRecord }>, options: { sync: boolean }): Promise<void>
   keys (): AsyncIterable<string>
+}
+
+interface QueuedWrite {
+  origin: string
+  record: WitnessRecord
+  resolve: () => void
+  reject: (err: unknown) => void
 }
 
 export interface WitnessInit {
@@ -89,13 +96,19 @@ export class Witness extends EventEmitter<WitnessEvents> {
   readonly maxOrigins: number
   readonly #init: WitnessInit
   readonly #busy = new Map<string, Promise<unknown>>()
+  readonly #signer: CosignatureSigner
+  readonly #recover = nodeSignerRecovery()
+  /** Records waiting for the synced batch after the one being written. */
+  #queued: QueuedWrite[] = []
+  #writing = false
   #origins: number
 
   private constructor (init: WitnessInit, origins: number) {
     super()
     this.#init = init
     this.name = init.name
-    this.publicKey = ed25519.getPublicKey(init.secretKey)
+    this.#signer = nodeCosignatureSigner(init.name, init.secretKey)
+    this.publicKey = this.#signer.publicKey
     this.vkey = encodeVerifierKey(init.name, this.publicKey)
     this.chainId = init.chainId
     this.maxOrigins = init.maxOrigins ?? DEFAULT_MAX_ORIGINS
@@ -148,7 +161,8 @@ export class Witness extends EventEmitter<WitnessEvents> {
     answered.size = size
     const agency = await this.#agencyOf(origin)
     try {
-      openCheckpoint(request.checkpoint, origin)
+      // Native recovery and OpenSSL signing below: the two signatures are most of an answer's cost (docs/witness.md).
+      openCheckpoint(request.checkpoint, origin, this.#recover)
     } catch (cause) {
       if (!isPorchlightError(cause)) throw cause
       throw new UnverifiedCheckpointError(origin, { cause })
@@ -169,12 +183,7 @@ export class Witness extends EventEmitter<WitnessEvents> {
           throw new InconsistentCheckpointError(origin, latest.size, size, { cause })
         }
       }
-      const line = signCosignature({
-        name: this.name,
-        secretKey: this.#init.secretKey,
-        checkpoint: request.text,
-        timestamp: Math.floor((this.#init.now ?? Date.now)() / 1000)
-      })
+      const line = this.#signer.sign(request.text, Math.floor((this.#init.now ?? Date.now)() / 1000))
       // What an auditor reads back: the agency's own lines (others' cosignatures are not this witness's to vouch for) and this one.
       const keyId = checkpointKeyId(origin, agency)
       const agencyLines = parseSignedNote(request.checkpoint).signatures.filter((s) => s.name === origin && s.keyId === keyId)
@@ -182,7 +191,7 @@ export class Witness extends EventEmitter<WitnessEvents> {
       // Counted before the write, so fresh origins racing each other cannot pass the bound together.
       if (latest === undefined) this.#origins++
       try {
-        await this.#init.db.put(origin, { size, root: encodeBase64(root), note }, { sync: true })
+        await this.#store(origin, { size, root: encodeBase64(root), note })
       } catch (err) {
         if (latest === undefined) this.#origins--
         throw err
@@ -190,6 +199,33 @@ export class Witness extends EventEmitter<WitnessEvents> {
       this.emit('checkpoint:stored', { origin, size })
       return [line]
     })
+  }
+
+  /**
+   * Writes `record` in a synced batch and resolves once it is on disk. Group commit: records that arrive
+   * while a batch is being synced go together in the next one, so concurrent logs share an fsync, where
+   * LevelDB alone grouped only the few writes its worker threads had waiting (656 fsyncs for 1,000 answers
+   * in the bench). Each origin has at most one record in flight (its lock is held until it is written).
+   */
+  async #store (origin: string, record: WitnessRecord): Promise<void> {
+    const written = new Promise<void>((resolve, reject) => { this.#queued.push({ origin, record, resolve, reject }) })
+    if (!this.#writing) void this.#flush()
+    await written
+  }
+
+  async #flush (): Promise<void> {
+    this.#writing = true
+    while (this.#queued.length > 0) {
+      const batch = this.#queued
+      this.#queued = []
+      try {
+        await this.#init.db.batch(batch.map(({ origin, record }) => ({ type: 'put', key: origin, value: record })), { sync: true })
+        for (const { resolve } of batch) resolve()
+      } catch (err) {
+        for (const { reject } of batch) reject(err)
+      }
+    }
+    this.#writing = false
   }
 
   /** The agency of a Porchlight origin this witness follows, or UnknownOriginError. */

@@ -13,6 +13,18 @@ import {
 } from './errors.js'
 import { formatSignedNote, noteKeyId, parseSignedNote } from './signed-note.js'
 
+/**
+ * Recovers the uncompressed (65-byte) secp256k1 public key that made the compact signature r ‖ s (64 bytes)
+ * with recovery bit `recovery` (0 or 1) over a 32-byte digest, or throws. The checks around it (length, v,
+ * low s, the signer's address) stay in `openCheckpoint`, so an implementation only does the curve work:
+ * protocol's own is noble's (pure, for the browser); a node may pass a native one (node/crypto).
+ */
+export type SignerRecovery = (signature: Uint8Array, recovery: number, digest: Uint8Array) => Uint8Array
+
+/** noble's secp256k1 recovery, the one `openCheckpoint` uses unless given another. */
+export const pureSignerRecovery: SignerRecovery = (signature, recovery, digest) =>
+  secp256k1.Signature.fromBytes(signature, 'compact').addRecoveryBit(recovery).recoverPublicKey(digest).toBytes(false)
+
 const SIGNATURE_TYPE = new Uint8Array([0xff, ...new TextEncoder().encode('porchlight/eip191-secp256k1')])
 const SIGNATURE_LENGTH = 65
 
@@ -58,17 +70,16 @@ export function signCheckpoint (checkpoint: Checkpoint, privateKey: Uint8Array):
 }
 
 /** The address (lowercase) that made a 65-byte r ‖ s ‖ v signature over `text`; rejects high-s and bad v. */
-function recoverSigner (text: string, signature: Uint8Array): string {
+function recoverSigner (text: string, signature: Uint8Array, recover: SignerRecovery): string {
   if (signature.length !== SIGNATURE_LENGTH) throw new InvalidCheckpointSignatureError('not 65 bytes')
   const v = signature[64]!
   if (v !== 27 && v !== 28) throw new InvalidCheckpointSignatureError('v is not 27 or 28')
-  const recovered = new Uint8Array(SIGNATURE_LENGTH)
-  recovered[0] = v - 27
-  recovered.set(signature.subarray(0, 64), 1)
+  const compact = signature.subarray(0, 64)
   try {
     // A high-s twin of a valid signature recovers the same key: refuse it so each checkpoint has one signature.
-    if (secp256k1.Signature.fromBytes(recovered, 'recovered').hasHighS()) throw new Error('high s')
-    return addressOfPublicKey(secp256k1.recoverPublicKey(recovered, hashPersonalMessage(text), { prehash: false }))
+    // Parsing also refuses r or s of 0 or not below the group order, whatever `recover` would do with them.
+    if (secp256k1.Signature.fromBytes(compact, 'compact').hasHighS()) throw new Error('high s')
+    return addressOfPublicKey(recover(compact, v - 27, hashPersonalMessage(text)))
   } catch (cause) {
     throw new InvalidCheckpointSignatureError('does not recover a public key', { cause })
   }
@@ -78,9 +89,9 @@ function recoverSigner (text: string, signature: Uint8Array): string {
  * Opens a signed checkpoint from the log `expectedOrigin`: the note must be well formed, the checkpoint's
  * origin must be `expectedOrigin`, and every signature line by the origin's agency key (name and key id)
  * must verify — at least one must be present. Other signatures (witnesses) are ignored, as C2SP requires.
- * Returns the checkpoint and the signer's address (lowercase).
+ * Returns the checkpoint and the signer's address (lowercase). `recover` does the curve work (@default noble's).
  */
-export function openCheckpoint (noteText: string, expectedOrigin: string): { checkpoint: Checkpoint, signer: string } {
+export function openCheckpoint (noteText: string, expectedOrigin: string, recover: SignerRecovery = pureSignerRecovery): { checkpoint: Checkpoint, signer: string } {
   const note = parseSignedNote(noteText)
   const checkpoint = parseCheckpoint(note.text)
   if (checkpoint.origin !== expectedOrigin) throw new WrongOriginError(expectedOrigin, checkpoint.origin)
@@ -89,7 +100,7 @@ export function openCheckpoint (noteText: string, expectedOrigin: string): { che
   const known = note.signatures.filter((s) => s.name === expectedOrigin && s.keyId === keyId)
   if (known.length === 0) throw new MissingSignatureError(expectedOrigin, keyId)
   for (const { signature } of known) {
-    const signer = recoverSigner(note.text, signature)
+    const signer = recoverSigner(note.text, signature, recover)
     if (signer !== agency) throw new WrongSignerError(agency, signer)
   }
   return { checkpoint, signer: agency }

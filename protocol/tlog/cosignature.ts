@@ -79,10 +79,23 @@ export function signCosignature (init: { name: string, secretKey: Uint8Array, ch
   if (!(secretKey instanceof Uint8Array) || secretKey.length !== KEY_SIZE) throw new InvalidWitnessKeyError('secretKey', 'not 32 bytes')
   const message = cosignedMessage(checkpoint, timestamp)
   const publicKey = ed25519.getPublicKey(secretKey)
-  const signature = new Uint8Array(8 + ED25519_SIGNATURE_SIZE)
-  new DataView(signature.buffer).setBigUint64(0, BigInt(timestamp))
-  signature.set(ed25519.sign(message, secretKey), 8)
-  return formatSignatureLine({ name, keyId: witnessKeyId(name, publicKey), signature })
+  return formatCosignature({ name, keyId: witnessKeyId(name, publicKey), timestamp, signature: ed25519.sign(message, secretKey) })
+}
+
+/**
+ * The cosignature/v1 note signature line (ending in a newline) of witness `name` (key id `keyId`) for the
+ * 64-byte Ed25519 `signature` of `cosignedMessage(checkpoint, timestamp)`. `signCosignature` uses it; so can a
+ * signer that is not noble (a node's OpenSSL, an HSM), with the message from `cosignedMessage`.
+ */
+export function formatCosignature (init: { name: string, keyId: number, timestamp: number, signature: Uint8Array }): string {
+  const { name, keyId, timestamp, signature } = init
+  checkName(name)
+  checkTimestamp(timestamp)
+  if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_SIZE) throw new InvalidCosignatureError('not a 64-byte signature', { value: signature?.length })
+  const bytes = new Uint8Array(8 + ED25519_SIGNATURE_SIZE)
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(timestamp))
+  bytes.set(signature, 8)
+  return formatSignatureLine({ name, keyId, signature: bytes })
 }
 
 /**

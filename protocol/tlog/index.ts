@@ -18,12 +18,13 @@ export {
 } from './signed-note.js'
 export {
   type Cosignature, type VerifierKey, COSIGNATURE_V1_TYPE, ED25519_NOTE_TYPE, witnessKeyId, cosignedMessage,
-  signCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey, verifyEd25519,
+  signCosignature, formatCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey, verifyEd25519,
   type Ed25519Verify
 } from './cosignature.js'
 export { checkWitnessQuorum, type WitnessQuorum, type CosignatureWindow } from './witness-quorum.js'
 export {
-  signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage
+  signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage, pureSignerRecovery,
+  type SignerRecovery
 } from './checkpoint-signature.js'
 export { tilePath, entryBundlePath, parseTilePath, type TilePathInfo, MAX_TILE_LEVEL } from './tile-path.js'
 export {

@@ -45,14 +45,16 @@ export class TestLog {
 
 export interface MemoryWitnessDatabase extends WitnessDatabase {
   readonly records: Map<string, WitnessRecord>
-  /** Puts that asked for a synced write. */
+  /** Records written in a batch that asked for a synced write. */
   syncedPuts: number
+  /** Synced batches written. */
+  syncedBatches: number
   /**
-   * Holds every put until `release`: `reached` resolves when the first one waits, so a test knows a request
+   * Holds every write until `release`: `reached` resolves when the first one waits, so a test knows a request
    * sits between its check and its write while it sends another.
    */
   holdPuts (): { reached: Promise<void>, release: () => void }
-  /** The next put throws. */
+  /** The next write throws, and writes nothing. */
   failNext: boolean
 }
 
@@ -62,6 +64,7 @@ export function memoryWitnessDatabase (): MemoryWitnessDatabase {
   const db: MemoryWitnessDatabase = {
     records,
     syncedPuts: 0,
+    syncedBatches: 0,
     failNext: false,
     holdPuts () {
       const reached = Promise.withResolvers<void>()
@@ -70,11 +73,11 @@ export function memoryWitnessDatabase (): MemoryWitnessDatabase {
       return { reached: reached.promise, release: () => { held = undefined; gate.resolve() } }
     },
     async get (origin) { return structuredClone(records.get(origin)) },
-    async put (origin, record, options) {
+    async batch (operations, options) {
       if (held !== undefined) { held.reached(); await held.gate }
       if (db.failNext) { db.failNext = false; throw new Error('disk full (on purpose)') }
-      if (options.sync) db.syncedPuts++
-      records.set(origin, structuredClone(record))
+      if (options.sync) { db.syncedPuts += operations.length; db.syncedBatches++ }
+      for (const { key, value } of operations) records.set(key, structuredClone(value))
     },
     async * keys () { yield * [...records.keys()] }
   }

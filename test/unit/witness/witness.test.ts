@@ -250,6 +250,40 @@ test('a write that fails answers nothing and leaves the state and the origin cou
   assert.equal(witness.origins, 1)
 })
 
+test('concurrent logs share a synced batch: none is answered before its batch is written, and a failed batch fails them all', async () => {
+  const { witness, db, answers } = await openWitness()
+  const logs = Array.from({ length: 4 }, () => new TestLog(CHAIN_ID).grow(3))
+  const hold = db.holdPuts()
+  const first = witness.addCheckpoint(logs[0]!.body(0))
+  await hold.reached
+  const rest = logs.slice(1).map(async (l) => await witness.addCheckpoint(l.body(0)))
+  await settle()
+  // The first is being written, the other three wait for the next batch: nothing answered, nothing stored.
+  assert.equal(answers.length, 0)
+  assert.equal(db.records.size, 0)
+  hold.release()
+  await Promise.all([first, ...rest])
+  assert.deepEqual([db.syncedBatches, db.syncedPuts], [2, 4])
+  assert.deepEqual(answers.map((a) => a.result), ['cosigned', 'cosigned', 'cosigned', 'cosigned'])
+  // Again, and the second batch fails: its three answers fail, their origins keep their state.
+  for (const l of logs) l.grow(1)
+  const hold1 = db.holdPuts()
+  const a = witness.addCheckpoint(logs[0]!.body(3))
+  await hold1.reached
+  const others = logs.slice(1).map(async (l) => await witness.addCheckpoint(l.body(3)).then(() => 'cosigned', () => 'refused'))
+  await settle()
+  hold1.release()
+  const hold2 = db.holdPuts()
+  await a
+  await hold2.reached
+  db.failNext = true
+  hold2.release()
+  assert.deepEqual(await Promise.all(others), ['refused', 'refused', 'refused'])
+  assert.deepEqual(logs.map((l) => db.records.get(l.origin)?.size), [4, 3, 3, 3])
+  assert.deepEqual(answers.slice(4).map((x) => x.result).sort(), ['cosigned', 'failed', 'failed', 'failed'])
+  assert.equal(witness.origins, 4)
+})
+
 // Python 3 with `cryptography` (Debian python3-cryptography) rebuilds the signed message from C2SP's
 // definition (cosignature/v1 header, time line, checkpoint text), the key id from the vkey's name and key,
 // and verifies the witness's line with OpenSSL's Ed25519.
