@@ -3,8 +3,8 @@
 // proof, three witness cosignatures of a quorum of two), one that fails a cheap check, one whose signature is
 // forged — beside ethers.verifyTypedData on the same request (the signature alone); the valid one again beside
 // the same validator with the cosignatures' Ed25519 checks stubbed out (what the quorum costs, issue 14), with
-// OpenSSL's Ed25519 (what relays run) and noble's (what a browser runs); and the announcement's size with and
-// without the cosignature lines. (2) Publish → last in-area inbox for the eight-resident setup of
+// OpenSSL's Ed25519 (what relays run) and noble's (what a browser runs); the announcement's size with
+// cosignatures is in bench/witnessing.ts. (2) Publish → last in-area inbox for the eight-resident setup of
 // the integration test (real TCP on loopback, embedded chain), p50/p99 over repeated requests, beside the
 // libp2p ping round trip between the publisher and a resident in the same run.
 import { performance } from 'node:perf_hooks'
@@ -76,9 +76,6 @@ export async function validatorThroughput (ctx: BenchContext): Promise<void> {
   const quorumRow = { section: 'network', unit: 'msg/s', baseline: { label: 'same validator, cosignature Ed25519 checks stubbed out', value: unchecked }, better: 'higher' as const, note: '3 cosignatures, quorum 2; every registered line is verified' }
   ctx.row({ ...quorumRow, figure: 'gossip validator: valid announcements with cosignature checks (OpenSSL Ed25519, as relays run it)', value: native, goal: '≥ 0.8× baseline', met: native >= 0.8 * unchecked })
   ctx.row({ ...quorumRow, figure: 'gossip validator: valid announcements with cosignature checks (noble Ed25519, as a browser checks)', value: noble })
-  const bare = agency.request({}, { witnesses: [] })
-  const sizeBaseline = { label: 'announcement with the agency\'s signature only', value: bare.bytes.length }
-  ctx.row({ section: 'network', unit: 'bytes', baseline: sizeBaseline, better: 'lower', figure: 'announcement size with 3 cosignature lines', value: valid.bytes.length })
 }
 
 async function publishToInbox (ctx: BenchContext): Promise<void> {
