@@ -1,17 +1,20 @@
 // The request network's costs. (1) Validations per second at the gossip validator — a valid announcement
 // (decode, limits, registry from cache, jurisdiction, EIP-712 signature, checkpoint signature, inclusion
-// proof), one that fails a cheap check, one whose signature is forged — beside ethers.verifyTypedData on
-// the same request (the signature alone). (2) Publish → last in-area inbox for the eight-resident setup of
+// proof, three witness cosignatures of a quorum of two), one that fails a cheap check, one whose signature is
+// forged — beside ethers.verifyTypedData on the same request (the signature alone); the valid one again beside
+// the same validator with the cosignatures' Ed25519 checks stubbed out (what the quorum costs, issue 14), with
+// OpenSSL's Ed25519 (what relays run) and noble's (what a browser runs); the announcement's size with
+// cosignatures is in bench/witnessing.ts. (2) Publish → last in-area inbox for the eight-resident setup of
 // the integration test (real TCP on loopback, embedded chain), p50/p99 over repeated requests, beside the
 // libp2p ping round trip between the publisher and a resident in the same run.
 import { performance } from 'node:perf_hooks'
 import { cellToParent } from 'h3-js'
 import { verifyTypedData } from 'ethers'
-import { encodeAnnouncement, toEip712Json, topicName, type RequestAnnouncement } from '../protocol/index.js'
+import { encodeAnnouncement, toEip712Json, topicName, verifyEd25519, type Ed25519Verify, type RequestAnnouncement } from '../protocol/index.js'
 import { AnnouncementValidator } from '../node/network/index.js'
 import { ChainClient } from '../node/chain/index.js'
 import { startChainFixture } from '../test/helpers/chain.js'
-import { TestAgency } from '../test/helpers/announcements.js'
+import { TEST_WITNESS_SET, TestAgency } from '../test/helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../test/helpers/messages.js'
 import {
   AREA_TOPIC_CELLS, JURISDICTION, connectRing, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
@@ -19,25 +22,36 @@ import {
 } from '../test/helpers/resident-network.js'
 import { median, opsPerSecond, percentile, type BenchContext } from './lib.js'
 
-async function validatorThroughput (ctx: BenchContext): Promise<void> {
+/** The median rate of each of `fns`, measured one round of each in turn. */
+async function interleaved (fns: Array<() => unknown>, opts: { rounds: number, minMs: number }): Promise<number[]> {
+  const rates: number[][] = fns.map(() => [])
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const [i, fn] of fns.entries()) rates[i]!.push(await opsPerSecond(fn, { rounds: 1, minMs: opts.minMs }))
+  }
+  return rates.map(median)
+}
+
+export async function validatorThroughput (ctx: BenchContext): Promise<void> {
   const opts = { rounds: ctx.quick ? 3 : 7, minMs: ctx.quick ? 100 : 300 }
   const agency = new TestAgency(AGENCY_KEY, DOMAIN)
   const area = sampleRequest().cells
   const info = { address: agency.address, name: 'PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' as const }
   // A node that has seen nothing: every message takes the whole path (no duplicate short-cut).
-  const validator = new AnnouncementValidator({
-    registry: { agencyInfo: async () => info },
+  const validatorWith = (verifyEd25519?: Ed25519Verify): AnnouncementValidator => new AnnouncementValidator({
+    registry: { agencyInfo: async () => info, witnessSet: async () => TEST_WITNESS_SET },
     domain: DOMAIN,
     state: { has: () => false, isWithdrawn: () => false, request: () => undefined },
-    now: () => NOW + 60
+    now: () => NOW + 60,
+    ...(verifyEd25519 === undefined ? {} : { verifyEd25519 })
   })
+  const validator = validatorWith()
   const topic = topicName(cellToParent(area[0]!, 7))
   const valid = agency.request()
   const longWindow = agency.request({ windowStart: NOW - 14 * 3600 })
   const a = valid.announcement as RequestAnnouncement
   const forged = encodeAnnouncement({ ...a, request: { ...a.request, message: { ...a.request.message, title: 'Forged' } } })
-  const expect = (bytes: Uint8Array, result: string) => async () => {
-    const outcome = await validator.validate(bytes, { topic })
+  const expect = (bytes: Uint8Array, result: string, v = validator) => async () => {
+    const outcome = await v.validate(bytes, { topic })
     if (outcome.result !== result) throw new Error(`expected ${result}, got ${outcome.result}`)
   }
   const json = toEip712Json('Request', valid.signed.message, DOMAIN)
@@ -45,11 +59,23 @@ async function validatorThroughput (ctx: BenchContext): Promise<void> {
   const baseline = { label: 'ethers.verifyTypedData (signature only)', value: await opsPerSecond(() => { verifyTypedData(json.domain, types, json.message, valid.signed.signature) }, opts) }
   const row = { section: 'network', unit: 'msg/s', baseline, better: 'higher' as const }
   const full = await opsPerSecond(expect(valid.bytes, 'accept'), opts)
-  ctx.row({ ...row, figure: 'gossip validator: valid announcements (all checks incl. checkpoint and proof)', value: full, goal: '≥ 0.5× baseline', met: full >= 0.5 * baseline.value })
+  ctx.row({ ...row, figure: 'gossip validator: valid announcements (all checks incl. checkpoint, proof and 3 cosignatures)', value: full, goal: '≥ 0.5× baseline', met: full >= 0.5 * baseline.value })
   const cheap = await opsPerSecond(expect(longWindow.bytes, 'reject'), opts)
   ctx.row({ ...row, figure: 'gossip validator: rejected by a cheap check (window too long)', value: cheap, goal: '≥ 5× baseline', met: cheap >= 5 * baseline.value })
   const sig = await opsPerSecond(expect(forged, 'reject'), opts)
   ctx.row({ ...row, figure: 'gossip validator: rejected by signature (forged)', value: sig, goal: '≥ 0.5× baseline', met: sig >= 0.5 * baseline.value })
+
+  // What checking the quorum costs: the same path with every Ed25519 check answering yes at once (parsing,
+  // key ids and the signed bytes are still built, so this baseline is a little slower than no check at all).
+  // The three run in turns, round by round, so a shared machine's load weighs on them alike.
+  const [unchecked, native, noble] = await interleaved([
+    expect(valid.bytes, 'accept', validatorWith(() => true)),
+    expect(valid.bytes, 'accept', validator),
+    expect(valid.bytes, 'accept', validatorWith(verifyEd25519))
+  ], opts) as [number, number, number]
+  const quorumRow = { section: 'network', unit: 'msg/s', baseline: { label: 'same validator, cosignature Ed25519 checks stubbed out', value: unchecked }, better: 'higher' as const, note: '3 cosignatures, quorum 2; every registered line is verified' }
+  ctx.row({ ...quorumRow, figure: 'gossip validator: valid announcements with cosignature checks (OpenSSL Ed25519, as relays run it)', value: native, goal: '≥ 0.8× baseline', met: native >= 0.8 * unchecked })
+  ctx.row({ ...quorumRow, figure: 'gossip validator: valid announcements with cosignature checks (noble Ed25519, as a browser checks)', value: noble })
 }
 
 async function publishToInbox (ctx: BenchContext): Promise<void> {

@@ -1,23 +1,31 @@
 // The gossip topic validator every node runs on the request topics (docs/design.md §2 step 3). Checks run cheapest
 // first — size, strict decoding, limits and expiry, what this node already knows, the topic — so most bad
-// messages cost no RPC and no signature recovery; then the registry (cached by the ChainClient), the
-// jurisdiction, the EIP-712 signature, the agency's signed checkpoint and the log inclusion proof.
-// Reject lowers the sender's gossipsub score; Ignore (duplicate, stale, registry unreachable) does not.
+// messages cost no RPC and no signature recovery; then the registry and the witness set (both cached by the
+// ChainClient), the jurisdiction, the EIP-712 signature, the agency's signed checkpoint, the log inclusion
+// proof and last the witnesses' cosignatures on that checkpoint (a quorum of the set, made near `issuedAt`).
+// Reject lowers the sender's gossipsub score; Ignore (duplicate, stale, registry or witness set unreachable,
+// no quorum set by the council) does not.
 import {
-  LIMITS, checkRequestLimits, decodeAnnouncement, fromHex, toHex, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
+  LIMITS, checkRequestLimits, checkWitnessQuorum, cosignatureWindow, decodeAnnouncement, fromHex, toHex, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
   NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
   topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
-  type Announcement, type Domain, type LogEntry, type Request, type Verification
+  type Announcement, type Domain, type LogEntry, type Request, type Verification, type WitnessSet, type WitnessVerification, type Ed25519Verify
 } from '../../protocol/index.js'
 import type { AgencyInfo } from '../chain/index.js'
 import {
   AgencyNotActiveError, DuplicateAnnouncementError, OutsideJurisdictionError, RegistryUnavailableError,
-  RequestWithdrawnError, StaleAnnouncementError, WithdrawalMismatchError, WrongTopicError
+  RequestWithdrawnError, StaleAnnouncementError, WithdrawalMismatchError, WitnessSetUnavailableError, WrongTopicError
 } from './errors.js'
+import { verifyEd25519Native } from './ed25519.js'
 
 /** What the validator reads from the registry; ChainClient has it (and caches it per agency). */
 export interface AgencyRegistryView {
   agencyInfo (agency: string): Promise<AgencyInfo>
+  /**
+   * The council's witnesses and quorum (WitnessRegistry). A registry without it can vouch for no checkpoint:
+   * every announcement is then ignored.
+   */
+  witnessSet? (): Promise<WitnessSet>
 }
 
 /** What the validator reads of this node's state (LiveRequests has it). */
@@ -65,21 +73,26 @@ export interface AnnouncementValidatorInit {
   state: AnnouncementState
   /** Unix seconds. @default the system clock */
   now?: () => number
+  /** The Ed25519 check of witness cosignatures. @default OpenSSL's (node:crypto), verifyEd25519Native */
+  verifyEd25519?: Ed25519Verify
 }
 
-const ignorable = new Set(['DuplicateAnnouncementError', 'StaleAnnouncementError', 'RegistryUnavailableError'])
+// NoWitnessQuorumError: the council has set no quorum yet, which is no fault of the sender.
+const ignorable = new Set(['DuplicateAnnouncementError', 'StaleAnnouncementError', 'RegistryUnavailableError', 'WitnessSetUnavailableError', 'NoWitnessQuorumError'])
 
 export class AnnouncementValidator {
   readonly #registry: AgencyRegistryView
   readonly #domain: Domain
   readonly #state: AnnouncementState
   readonly #now: () => number
+  readonly #verify: Ed25519Verify
 
   constructor (init: AnnouncementValidatorInit) {
     this.#registry = init.registry
     this.#domain = init.domain
     this.#state = init.state
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#verify = init.verifyEd25519 ?? verifyEd25519Native
   }
 
   /** Validates one announcement; never throws — every failure is an outcome with its typed error. */
@@ -115,9 +128,11 @@ export class AnnouncementValidator {
     const info = await this.#agencyInfo(request.agency)
     if (info.status !== 'active' || now > info.validUntil) throw new AgencyNotActiveError({ agency: request.agency, status: info.status, validUntil: info.validUntil })
     if (!isInsideJurisdiction(request.cells, info.cells)) throw new OutsideJurisdictionError({ agency: request.agency })
+    const set = await this.#witnessSet()
     const signer = verifySigned('Request', a.request, this.#domain)
     const log = this.#checkLogged({ kind: 'request', request: a.request }, request.agency, a)
-    return { id, requestId: id, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, now) }
+    const witnesses = this.#checkWitnesses(a.checkpoint, set, request.issuedAt)
+    return { id, requestId: id, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, witnesses, now) }
   }
 
   async #validateWithdrawal (a: Extract<Announcement, { kind: 'withdraw' }>, id: string, bytes: Uint8Array, arrival: Arrival): Promise<ValidatedAnnouncement> {
@@ -137,9 +152,11 @@ export class AnnouncementValidator {
     // A suspended or revoked agency may still take a request back: withdrawing only narrows what it asked.
     const info = await this.#agencyInfo(withdrawal.agency)
     if (info.status === 'none') throw new AgencyNotActiveError({ agency: withdrawal.agency, status: info.status })
+    const set = await this.#witnessSet()
     const signer = verifySigned('Withdrawal', a.withdrawal, this.#domain)
     const log = this.#checkLogged({ kind: 'withdraw', withdrawal: a.withdrawal }, withdrawal.agency, a)
-    return { id, requestId: withdrawal.request, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, now) }
+    const witnesses = this.#checkWitnesses(a.checkpoint, set, withdrawal.issuedAt)
+    return { id, requestId: withdrawal.request, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, witnesses, now) }
   }
 
   async #agencyInfo (agency: string): Promise<AgencyInfo> {
@@ -147,6 +164,15 @@ export class AnnouncementValidator {
       return await this.#registry.agencyInfo(agency)
     } catch (err) {
       throw new RegistryUnavailableError(err)
+    }
+  }
+
+  async #witnessSet (): Promise<WitnessSet> {
+    if (this.#registry.witnessSet === undefined) throw new WitnessSetUnavailableError(new Error('the registry reads no witness set'))
+    try {
+      return await this.#registry.witnessSet()
+    } catch (err) {
+      throw new WitnessSetUnavailableError(err)
     }
   }
 
@@ -164,8 +190,14 @@ export class AnnouncementValidator {
     return { origin, logIndex: a.logIndex, treeSize: checkpoint.size, root: toHex(checkpoint.root) }
   }
 
-  #verification (signer: string, info: AgencyInfo, log: Verification['log'], now: number): Verification {
-    return { signer, agency: { name: info.name, status: info.status, validUntil: info.validUntil }, insideJurisdiction: true, log, checkedAt: now }
+  /** A quorum of `set` must have cosigned the checkpoint near the message's own `issuedAt`. */
+  #checkWitnesses (checkpoint: string, set: WitnessSet, issuedAt: number): WitnessVerification {
+    const { quorum, total, cosigned } = checkWitnessQuorum(checkpoint, set, cosignatureWindow(issuedAt), { verify: this.#verify })
+    return { quorum, total, cosigned, set: set.witnesses }
+  }
+
+  #verification (signer: string, info: AgencyInfo, log: Verification['log'], witnesses: WitnessVerification, now: number): Verification {
+    return { signer, agency: { name: info.name, status: info.status, validUntil: info.validUntil }, insideJurisdiction: true, log, witnesses, checkedAt: now }
   }
 }
 

@@ -81,6 +81,16 @@ export class RegistryUnavailableError extends PorchlightError {
   }
 }
 
+/** Ignored, not rejected: the witness set could not be read, so no checkpoint can be judged (no fault of the sender). */
+export class WitnessSetUnavailableError extends PorchlightError {
+  static override readonly code = 'WITNESS_SET_UNAVAILABLE'
+  static override readonly status = 503
+  constructor (cause: unknown) {
+    super(WitnessSetUnavailableError.code, 'the witness set could not be read', { cause })
+    this.name = 'WitnessSetUnavailableError'
+  }
+}
+
 /** A catch-up request that is not `{ cells: [res-7 cells] }` within the limits. */
 export class InvalidCatchUpRequestError extends PorchlightError {
   static override readonly code = 'INVALID_CATCH_UP_REQUEST'

@@ -2,6 +2,7 @@
 import type { Eip712Json } from '../signing/index.js'
 import type { SignedRequest } from '../messages/index.js'
 import type { ClipView } from './clips.js'
+import type { RegisteredWitness } from './witnesses.js'
 
 /** A share does not change an inbox item (the shares are their own list): there is no 'shared'. */
 export type InboxStatus = 'new' | 'ignored' | 'withdrawn'
@@ -15,14 +16,28 @@ export interface Verification {
   agency: { name: string, status: string, validUntil: number }
   insideJurisdiction: boolean
   log: { origin: string, logIndex: number, treeSize: number, root: string }
+  /**
+   * The witness quorum the checkpoint met: k, n, the witnesses whose cosignatures counted, and the set as the
+   * node read it from WitnessRegistry (so the browser can check the cosignatures itself). Absent on items
+   * validated before witnessed checkpoints (issue 14).
+   */
+  witnesses?: WitnessVerification
   /** Unix seconds when the node checked it. */
   checkedAt: number
+}
+
+/** Verification.witnesses. */
+export interface WitnessVerification {
+  quorum: number
+  total: number
+  cosigned: Array<{ name: string, timestamp: number }>
+  set: RegisteredWitness[]
 }
 
 /** The log evidence a request was announced with (the announcement's own fields). */
 export interface InclusionEvidence {
   logIndex: number
-  /** The agency-signed C2SP checkpoint note text. */
+  /** The agency-signed C2SP checkpoint note text, with the witnesses' cosignature lines after the agency's. */
   checkpoint: string
   /** 0x-hex 32-byte hashes. */
   proof: string[]

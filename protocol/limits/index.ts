@@ -1,4 +1,4 @@
-export { LIMITS, isCategory, textLength } from './table.js'
+export { LIMITS, isCategory, textLength, cosignatureWindow } from './table.js'
 export type { Category } from './table.js'
 export { checkRequestLimits } from './check-request.js'
 export { validateSignedRequest } from './validate-request.js'

@@ -62,6 +62,16 @@ export const LIMITS = {
     /** A gossip message: a whole signed request beside its checkpoint and inclusion proof. */
     announcement: 24 * KiB
   },
+  witness: {
+    /** Registered witnesses at most (WitnessRegistry.MAX_WITNESSES): a bound on a checkpoint's verification work. */
+    maxWitnesses: 16,
+    /**
+     * How long after a request's (or withdrawal's) `issuedAt` a cosignature may be made and still count. The
+     * agency has its checkpoint cosigned within seconds of logging; a cosignature made much later is of a
+     * checkpoint the witnesses never saw when the request went out (a fork shown to them afterwards).
+     */
+    maxCosignatureDelaySeconds: 10 * MINUTE
+  },
   /** How far in the future a message's `issuedAt` may be, against clocks that disagree. */
   clockSkewSeconds: 5 * MINUTE
 } as const
@@ -70,6 +80,14 @@ export type Category = typeof LIMITS.request.categories[number]
 
 export function isCategory (value: unknown): value is Category {
   return (LIMITS.request.categories as readonly unknown[]).includes(value)
+}
+
+/**
+ * The cosignature timestamps that count for a message issued at `issuedAt` (unix seconds): from the clock-skew
+ * allowance before it (a witness's clock may run behind the agency's) to the cosignature delay after it.
+ */
+export function cosignatureWindow (issuedAt: number): { notBefore: number, notAfter: number } {
+  return { notBefore: issuedAt - LIMITS.clockSkewSeconds, notAfter: issuedAt + LIMITS.witness.maxCosignatureDelaySeconds }
 }
 
 /** Length in Unicode code points (what a person counts as characters, near enough). */

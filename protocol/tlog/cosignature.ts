@@ -114,6 +114,17 @@ export function parseCosignature (cosignature: string | NoteSignature): Cosignat
 }
 
 /**
+ * An Ed25519 signature check: true when `signature` over `message` verifies under the 32-byte `publicKey`.
+ * A node may pass a faster one than noble's (node/network passes OpenSSL's); the browser keeps the default.
+ */
+export type Ed25519Verify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean
+
+/** noble's Ed25519 verification, RFC 8032 strict (not ZIP 215): the default everywhere protocol/ runs. */
+export function verifyEd25519 (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return ed25519.verify(signature, message, publicKey, { zip215: false })
+}
+
+/**
  * Verifies witness `name`'s cosignature/v1 (a line or a parsed note signature) of `checkpoint` (the note
  * text) under its 32-byte Ed25519 `publicKey`. Another name is WrongCosignerError, another key id
  * WrongCosignerKeyIdError, a signature that does not verify (RFC 8032 strict, not ZIP 215) ForgedCosignatureError.
@@ -123,15 +134,17 @@ export function verifyCosignature (init: {
   publicKey: Uint8Array
   checkpoint: string
   cosignature: string | NoteSignature
+  /** The Ed25519 check itself. @default noble's, RFC 8032 strict */
+  verify?: Ed25519Verify
 }): Cosignature {
-  const { name, publicKey, checkpoint } = init
+  const { name, publicKey, checkpoint, verify = verifyEd25519 } = init
   const expectedId = witnessKeyId(name, publicKey)
   const parsed = parseCosignature(init.cosignature)
   if (parsed.name !== name) throw new WrongCosignerError(name, parsed.name)
   if (parsed.keyId !== expectedId) throw new WrongCosignerKeyIdError(expectedId, parsed.keyId)
   const message = cosignedMessage(checkpoint, parsed.timestamp)
   let valid: boolean
-  try { valid = ed25519.verify(parsed.signature, message, publicKey, { zip215: false }) } catch { valid = false }
+  try { valid = verify(parsed.signature, message, publicKey) } catch { valid = false }
   if (!valid) throw new ForgedCosignatureError(name, parsed.keyId)
   return { name, keyId: parsed.keyId, timestamp: parsed.timestamp }
 }

@@ -191,3 +191,45 @@ export class InvalidVerifierKeyError extends PorchlightError {
     this.name = 'InvalidVerifierKeyError'
   }
 }
+
+/** What a failed quorum check reports: cosignatures needed, valid ones in the window, valid ones outside it. */
+export interface QuorumDetails {
+  required: number
+  valid: number
+  outsideWindow: number
+}
+
+/** A checkpoint without enough valid cosignatures from distinct registered witnesses. */
+export class WitnessQuorumNotMetError extends PorchlightError {
+  static override readonly code = 'WITNESS_QUORUM_NOT_MET'
+  static override readonly status = 422
+  declare readonly details: QuorumDetails & Record<string, unknown>
+  constructor (details: QuorumDetails) {
+    super(WitnessQuorumNotMetError.code, 'checkpoint lacks a quorum of witness cosignatures', { details: { ...details } })
+    this.name = 'WitnessQuorumNotMetError'
+  }
+}
+
+/**
+ * Enough valid cosignatures, but too few made within the window of the message's `issuedAt`: the witnesses
+ * cosigned this checkpoint too early or too late for it to vouch for this message.
+ */
+export class CosignatureOutOfWindowError extends PorchlightError {
+  static override readonly code = 'COSIGNATURE_OUT_OF_WINDOW'
+  static override readonly status = 422
+  declare readonly details: QuorumDetails & { notBefore: number, notAfter: number } & Record<string, unknown>
+  constructor (details: QuorumDetails & { notBefore: number, notAfter: number }) {
+    super(CosignatureOutOfWindowError.code, 'witness cosignatures were made outside the allowed window', { details: { ...details } })
+    this.name = 'CosignatureOutOfWindowError'
+  }
+}
+
+/** The council has not set a quorum (k = 0): no checkpoint can count, through no fault of whoever sent it. */
+export class NoWitnessQuorumError extends PorchlightError {
+  static override readonly code = 'NO_WITNESS_QUORUM'
+  static override readonly status = 503
+  constructor () {
+    super(NoWitnessQuorumError.code, 'no witness quorum is set')
+    this.name = 'NoWitnessQuorumError'
+  }
+}

@@ -18,8 +18,10 @@ export {
 } from './signed-note.js'
 export {
   type Cosignature, type VerifierKey, COSIGNATURE_V1_TYPE, ED25519_NOTE_TYPE, witnessKeyId, cosignedMessage,
-  signCosignature, formatCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey
+  signCosignature, formatCosignature, parseCosignature, verifyCosignature, encodeVerifierKey, parseVerifierKey, verifyEd25519,
+  type Ed25519Verify
 } from './cosignature.js'
+export { checkWitnessQuorum, type WitnessQuorum, type CosignatureWindow } from './witness-quorum.js'
 export {
   signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage, pureSignerRecovery,
   type SignerRecovery
@@ -34,7 +36,8 @@ export {
   InvalidProofError, IndexOutOfRangeError, InvalidHashError, MissingHashError, InvalidCheckpointError,
   InvalidNoteError, WrongOriginError, WrongSignerError, MissingSignatureError, InvalidCheckpointSignatureError,
   InvalidTilePathError, InvalidTileError, EntryTooLargeError, InvalidCosignatureError, WrongCosignerError,
-  WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError
+  WrongCosignerKeyIdError, ForgedCosignatureError, InvalidWitnessKeyError, InvalidVerifierKeyError,
+  WitnessQuorumNotMetError, CosignatureOutOfWindowError, NoWitnessQuorumError, type QuorumDetails
 } from './errors.js'
 export {
   type AddCheckpointRequest, type ParsedAddCheckpoint, MAX_PROOF_LINES, MAX_ADD_CHECKPOINT_LENGTH, TREE_SIZE_CONTENT_TYPE,

@@ -58,10 +58,10 @@ test('a resident in the area sees the sample request with every badge green, pla
   const page = await open(resident)
   await page.getByRole('heading', { level: 2, name: request.title }).waitFor()
   const badges = page.getByRole('list', { name: 'Verification' }).locator('li')
-  // Each badge is worked out in the browser as the item renders: all four are there at once, settled.
-  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li').length === 4, undefined, { timeout: 15_000 })
+  // Each badge is worked out in the browser as the item renders: all five are there at once, settled.
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li').length === 5, undefined, { timeout: 15_000 })
   const states = await badges.evaluateAll((els) => els.map((e) => `${e.getAttribute('data-state')}: ${e.textContent}`))
-  assert.deepEqual(states.map((s) => s.split(':')[0]), ['ok', 'ok', 'ok', 'ok'], states.join('; '))
+  assert.deepEqual(states.map((s) => s.split(':')[0]), ['ok', 'ok', 'ok', 'ok', 'ok'], states.join('; '))
   const map = page.getByRole('img', { name: /Request area: \d+ hexagons?/ })
   assert.equal(await map.locator('polygon.cell-on').count(), request.cells.length)
 

@@ -16,8 +16,8 @@ test('the inbox shows the request with every badge verified in the browser, its 
   assert.equal(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('porchlight.token')), node().token)
 
   const badges = page.getByRole('list', { name: 'Verification' }).locator('li')
-  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li').length === 4)
-  assert.deepEqual(await badges.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), ['ok', 'ok', 'ok', 'ok'])
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('.badges li').length === 5)
+  assert.deepEqual(await badges.evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))), ['ok', 'ok', 'ok', 'ok', 'ok'])
   assert.match(await badges.nth(3).getAttribute('title') ?? '', /checked in this browser/)
 
   const map = page.getByRole('img', { name: /Request area: \d+ hexagons, with your cameras porch/ })

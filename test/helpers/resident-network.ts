@@ -10,7 +10,7 @@ import type { InboxItem } from '../../node/resident/index.js'
 import { areaFromCircle, topicCells, topicName } from '../../protocol/index.js'
 import { ChainClient } from '../../node/chain/index.js'
 import { startChainFixture, type ChainFixture } from './chain.js'
-import { TestAgency } from './announcements.js'
+import { TEST_WITNESS_SET, TestAgency } from './announcements.js'
 
 export type Resident = PorchlightNode<ResidentServices> & { received: Map<string, number> }
 
@@ -35,7 +35,7 @@ export function placements (): { inside: Array<{ lat: number, lng: number }>, ne
 }
 
 /** Counts every gossip message a node receives per topic, before validation (test-only internals hook). */
-function countReceived (libp2p: PorchlightLibp2p): Map<string, number> {
+export function countReceived (libp2p: PorchlightLibp2p): Map<string, number> {
   const received = new Map<string, number>()
   const pubsub = libp2p.services.pubsub as unknown as { handleReceivedRpc: (from: unknown, rpc: { messages?: Array<{ topic: string }> }) => Promise<void> }
   const original = pubsub.handleReceivedRpc.bind(pubsub)
@@ -110,7 +110,10 @@ export async function publish (publisher: PorchlightLibp2p, bytes: Uint8Array, c
   for (const cell of topicCells(cells)) await publisher.services.pubsub.publish(topicName(cell), bytes)
 }
 
-/** The embedded chain with one agency (TestAgency, account 1) registered by the council over JURISDICTION. */
+/**
+ * The embedded chain with one agency (TestAgency, account 1) registered by the council over JURISDICTION, and
+ * TestAgency's witnesses (TEST_WITNESS_SET: three, quorum 2) registered, so what it announces is witnessed.
+ */
 export async function startRegisteredAgency (): Promise<{ fixture: ChainFixture, endpoint: ChainEndpoint, agency: TestAgency }> {
   const fixture = await startChainFixture()
   const d = fixture.deployment
@@ -118,6 +121,8 @@ export async function startRegisteredAgency (): Promise<{ fixture: ChainFixture,
   const agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
   const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
   await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
+  for (const w of TEST_WITNESS_SET.witnesses) await council.addWitness(w)
+  await council.setWitnessQuorum(TEST_WITNESS_SET.quorum)
   await council.close()
   return { fixture, endpoint, agency }
 }

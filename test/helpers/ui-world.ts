@@ -1,12 +1,14 @@
 // A small, real Porchlight world for the UI's tests: an agency key, signed requests dated from the real
 // clock (the UI reads Date.now()), the agency's log as a MemoryTree with a signed checkpoint, inclusion
-// proofs, a delivery with its signed receipt. Everything a browser verifies is genuinely signed and proven.
+// proofs cosigned by the test witnesses (TEST_WITNESS_SET), a delivery with its signed receipt. Everything a
+// browser verifies is genuinely signed and proven.
 import { hexToBytes } from '@noble/hashes/utils.js'
 import {
   MemoryTree, areaFromCircle, checkpointOrigin, toHex, encodeLogEntry, requestId, signCheckpoint, signTyped,
   type Domain, type LogEntry, type Request, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { AGENCY, AGENCY_KEY, CLIP_CIDS, DOMAIN, ageRecipientOf, peerIdOf } from './messages.js'
+import { TEST_WITNESSES, cosign } from './announcements.js'
 
 export { AGENCY, AGENCY_KEY, DOMAIN }
 
@@ -53,8 +55,11 @@ export class FixtureLog {
     return signCheckpoint({ origin: checkpointOrigin(this.domain.chainId, this.agency), size: this.tree.size, root: this.tree.root() }, hexToBytes(this.key.slice(2)))
   }
 
+  /** Entry `index`'s proof against the checkpoint now, cosigned by every test witness when the entry was made. */
   evidence (index: number): { logIndex: number, checkpoint: string, proof: string[] } {
-    return { logIndex: index, checkpoint: this.checkpoint(), proof: this.tree.inclusionProof(index).map(toHex) }
+    const entry = this.entries[index]
+    const at = entry === undefined ? nowSeconds() : entry.kind === 'request' ? entry.request.message.issuedAt : entry.kind === 'withdraw' ? entry.withdrawal.message.issuedAt : entry.at
+    return { logIndex: index, checkpoint: cosign(this.checkpoint(), TEST_WITNESSES, at), proof: this.tree.inclusionProof(index).map(toHex) }
   }
 }
 

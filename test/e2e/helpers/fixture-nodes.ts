@@ -20,6 +20,7 @@ import {
   InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, mergePolicies, toInboxPolicy, type InboxItem
 } from '../../../node/resident/index.js'
 import { AGENCY, CENTER, DOMAIN, FixtureLog, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
+import { TEST_WITNESS_SET } from '../../helpers/announcements.js'
 
 export const SAMPLE_CLIP = await readFile(new URL('../../fixtures/sample-clip.webm', import.meta.url))
 export const SAMPLE_CID = clipCid(SAMPLE_CLIP).toString()
@@ -68,6 +69,12 @@ function verificationOf (log: FixtureLog, logged: LoggedRequest): Verification {
     agency: { name: AGENCY_NAME, status: 'active', validUntil: nowSeconds() + 365 * 86400 },
     insideJurisdiction: true,
     log: { origin: checkpointOrigin(DOMAIN.chainId, AGENCY), logIndex: logged.logIndex, treeSize: log.tree.size, root: toHex(log.tree.root()) },
+    witnesses: {
+      quorum: TEST_WITNESS_SET.quorum,
+      total: TEST_WITNESS_SET.witnesses.length,
+      cosigned: TEST_WITNESS_SET.witnesses.map((w) => ({ name: w.name, timestamp: logged.signed.message.issuedAt })),
+      set: TEST_WITNESS_SET.witnesses
+    },
     checkedAt: nowSeconds()
   }
 }

@@ -6,11 +6,19 @@ import { topicName } from '../../../protocol/index.js'
 import { waitForTopicPeer } from '../../../node/p2p/index.js'
 import { inboxAdded, startResident, type Resident } from '../../helpers/resident-network.js'
 import { corner, draft, startAgencyFixture, type AgencyFixture } from '../../helpers/agency-fixture.js'
+import { witnessDoubles } from '../../helpers/witness-doubles.js'
 import { latLngToCell } from 'h3-js'
 
 let f: AgencyFixture
 const residents: Resident[] = []
-before(async () => { f = await startAgencyFixture() })
+// Residents accept only witnessed checkpoints (issue 14): the desk is cosigned by in-test witnesses, which the
+// council registers on the chain the residents read.
+const { set, client } = witnessDoubles(3, 2)
+before(async () => {
+  f = await startAgencyFixture({ witnesses: { set: async () => set, client } })
+  for (const w of set.witnesses) await f.council.addWitness(w)
+  await f.council.setWitnessQuorum(set.quorum)
+})
 after(async () => {
   await Promise.all(residents.map(async (r) => { await r.stop() }))
   await f.stop()

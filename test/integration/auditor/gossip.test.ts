@@ -12,7 +12,7 @@ import type { AgencyLogService } from '../../../node/log/index.js'
 import { parseConfig } from '../../../node/config/index.js'
 import { announcementMessageId } from '../../../node/network/index.js'
 import { encodeAnnouncement, encodeLogEntry, signTyped, toHex, topicName, messageId } from '../../../protocol/index.js'
-import { TestAgency } from '../../helpers/announcements.js'
+import { TEST_WITNESSES, TEST_WITNESS_SET, TestAgency, cosign } from '../../helpers/announcements.js'
 import { ChainClient } from '../../../node/chain/index.js'
 import { startChainFixture } from '../../helpers/chain.js'
 import { AREA_TOPIC_CELLS, JURISDICTION, liveFields, placements, startResident, waitForSubscribers } from '../../helpers/resident-network.js'
@@ -52,6 +52,9 @@ test('an auditor alone finds a gossiped private fork of an agency log (SPLIT_VIE
   const address = agencyNode.info().address!
   const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
   await council.registerAgency(address, { name: 'North PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
+  // The witnesses the honest announcement is cosigned by: relays hold (and answer catch-up with) only witnessed ones.
+  for (const w of TEST_WITNESS_SET.witnesses) await council.addWitness(w)
+  await council.setWitnessQuorum(TEST_WITNESS_SET.quorum)
   await council.close()
 
   const relay = await startResident('relay', [placements().inside[0]!], endpoint)
@@ -79,17 +82,20 @@ test('an auditor alone finds a gossiped private fork of an agency log (SPLIT_VIE
   }
 
   // Honest: logged in the agency's public log, with its own checkpoint.
-  const agency = new TestAgency(agencyNode.keys.agencyKey!, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
+  // Its fork is cosigned by no witness (none would cosign a tree inconsistent with the public one).
+  const agency = new TestAgency(agencyNode.keys.agencyKey!, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry }, { witnesses: [] })
   const log = agencyNode.services.log.log!
   const signed = agency.sign(liveFields())
   const index = await log.append(encodeLogEntry({ kind: 'request', request: signed }))
   const proof = await log.proof(index)
   const publicRoot = toHex(await log.rootAt(1))
   const honestSeen = sighted(auditor, (s) => s.source === 'gossip' && s.size === 1 && s.root === publicRoot, signal)
-  await publish(encodeAnnouncement({ kind: 'request', request: signed, logIndex: index, checkpoint: proof.checkpoint, proof: proof.proof.map(toHex) }))
+  const witnessed = cosign(proof.checkpoint, TEST_WITNESSES, signed.message.issuedAt)
+  await publish(encodeAnnouncement({ kind: 'request', request: signed, logIndex: index, checkpoint: witnessed, proof: proof.proof.map(toHex) }))
   await honestSeen
   const afterHonest = await reportWhere(auditor, (r) => r.pendingCheckpoints === 0, signal)
-  assert.deepEqual(afterHonest.findings.filter((f) => f.agency === address), [])
+  // The test witnesses are keys only, with no node to poll: WITNESS_UNAVAILABLE is expected and beside the point.
+  assert.deepEqual(afterHonest.findings.filter((f) => f.agency === address && f.rule !== 'WITNESS_UNAVAILABLE'), [])
 
   // The fork: a request "logged" in a private tree of size 1 that was never published, signed by the agency.
   const fork = agency.request(liveFields())

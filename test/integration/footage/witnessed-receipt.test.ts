@@ -9,7 +9,12 @@ import { verifiedCosigners, witnessDoubles } from '../../helpers/witness-doubles
 
 const { doubles, set, client } = witnessDoubles(3, 2)
 let world: FootageWorld
-before(async () => { world = await startFootageWorld({ agency: { log: { witnesses: { set: async () => set, client, quorumTimeoutMs: 2000 } } } }) })
+before(async () => {
+  world = await startFootageWorld({ agency: { log: { witnesses: { set: async () => set, client, quorumTimeoutMs: 2000 } } } })
+  // The resident accepts the request only if the witnesses that cosigned it are registered (issue 14).
+  for (const w of set.witnesses) await world.council.addWitness(w)
+  await world.council.setWitnessQuorum(set.quorum)
+})
 after(async () => { await world.stop() })
 
 test('a delivery receipt carries a checkpoint a quorum of witnesses cosigned', { timeout: 60_000 }, async () => {

@@ -4,11 +4,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cellToParent } from 'h3-js'
-import { areaFromCircle, encodeAnnouncement, topicCells, topicName, LIMITS } from '../../../protocol/index.js'
+import { areaFromCircle, encodeAnnouncement, formatSignatureLine, parseSignatureLine, topicCells, topicName, LIMITS, type WitnessSet } from '../../../protocol/index.js'
 import { openStore, type Store } from '../../../node/storage/index.js'
 import { AnnouncementValidator, LiveRequests, type ValidationOutcome } from '../../../node/network/index.js'
 import type { AgencyInfo } from '../../../node/chain/index.js'
-import { TestAgency } from '../../helpers/announcements.js'
+import { TEST_WITNESSES, TEST_WITNESS_SET, TestAgency, cosign, testWitness } from '../../helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
 
 const agency = new TestAgency(AGENCY_KEY, DOMAIN)
@@ -16,7 +16,7 @@ const area = sampleRequest().cells
 const jurisdiction = [...new Set(area.map((c) => cellToParent(c, 5)))].sort()
 const topic = topicName(topicCells(area)[0]!)
 
-interface Setup { validator: AnnouncementValidator, live: LiveRequests, store: Store, registryCalls: string[], info: Map<string, AgencyInfo>, now: { t: number } }
+interface Setup { validator: AnnouncementValidator, live: LiveRequests, store: Store, registryCalls: string[], info: Map<string, AgencyInfo>, now: { t: number }, witnesses: { set: WitnessSet | Error } }
 
 async function setup (t: { after: (fn: () => Promise<void>) => void }): Promise<Setup> {
   const dir = await mkdtemp(join(tmpdir(), 'validator-'))
@@ -26,13 +26,17 @@ async function setup (t: { after: (fn: () => Promise<void>) => void }): Promise<
   const registryCalls: string[] = []
   const info = new Map<string, AgencyInfo>([[agency.address, { address: agency.address, name: 'Seattle PD', cells: jurisdiction, validUntil: NOW + 365 * 86400, status: 'active' }]])
   const now = { t: NOW + 60 }
+  const witnesses: { set: WitnessSet | Error } = { set: TEST_WITNESS_SET }
   const validator = new AnnouncementValidator({
-    registry: { agencyInfo: async (a) => { registryCalls.push(a); return info.get(a) ?? { address: a, name: '', cells: [], validUntil: 0, status: 'none' } } },
+    registry: {
+      agencyInfo: async (a) => { registryCalls.push(a); return info.get(a) ?? { address: a, name: '', cells: [], validUntil: 0, status: 'none' } },
+      witnessSet: async () => { if (witnesses.set instanceof Error) throw witnesses.set; return witnesses.set }
+    },
     domain: DOMAIN,
     state: live,
     now: () => now.t
   })
-  return { validator, live, store, registryCalls, info, now }
+  return { validator, live, store, registryCalls, info, now, witnesses }
 }
 
 function rejected (outcome: ValidationOutcome, name: string, result: 'reject' | 'ignore' = 'reject'): void {
@@ -53,6 +57,9 @@ test('a logged, signed request of an active agency inside its jurisdiction is ac
   assert.equal(outcome.announcement.verification.agency.name, 'Seattle PD')
   assert.equal(outcome.announcement.verification.log.treeSize, agency.tree.size)
   assert.equal(outcome.announcement.verification.log.origin, `porchlight.31337/${agency.address.toLowerCase()}`)
+  const w = outcome.announcement.verification.witnesses!
+  assert.deepEqual([w.quorum, w.total, w.cosigned.map((c) => c.name)], [2, 3, TEST_WITNESSES.map((x) => x.name)])
+  assert.deepEqual(w.set, TEST_WITNESS_SET.witnesses)
 })
 
 test('cheap checks reject before the registry is read', async (t) => {
@@ -143,4 +150,57 @@ test('catch-up answers must touch the cells asked for', async (t) => {
   const { validator } = await setup(t)
   rejected(await validator.validate(agency.request().bytes, { cells: ['872830828ffffff'] }), 'WrongTopicError')
   assert.equal((await validator.validate(agency.request().bytes, { cells: topicCells(area) })).result, 'accept')
+})
+
+test('the checkpoint needs a quorum of registered witnesses\' cosignatures made near issuedAt', async (t) => {
+  const { validator } = await setup(t)
+  const [a, b] = TEST_WITNESSES as [typeof TEST_WITNESSES[0], typeof TEST_WITNESSES[0]]
+  // Two of three: the quorum.
+  assert.equal((await validator.validate(agency.request({}, { witnesses: [a, b] }).bytes, { topic })).result, 'accept')
+  // The private fork of issue 14: signed by the agency, logged in a tree no witness saw.
+  rejected(await validator.validate(agency.request({}, { witnesses: [] }).bytes, { topic }), 'WitnessQuorumNotMetError')
+  rejected(await validator.validate(agency.request({}, { witnesses: [a] }).bytes, { topic }), 'WitnessQuorumNotMetError')
+  // Witnesses the council never registered count for nothing, however many.
+  const strangers = [testWitness('stranger-1.test', 1), testWitness('stranger-2.test', 2), testWitness('stranger-3.test', 3)]
+  rejected(await validator.validate(agency.request({}, { witnesses: strangers }).bytes, { topic }), 'WitnessQuorumNotMetError')
+  // Cosigned long after the request was issued: the witnesses saw this checkpoint too late to vouch for it.
+  const late = agency.request({}, { timestamp: NOW + LIMITS.witness.maxCosignatureDelaySeconds + 1 })
+  const outcome = await validator.validate(late.bytes, { topic })
+  rejected(outcome, 'CosignatureOutOfWindowError')
+  if (outcome.result !== 'accept') assert.deepEqual([outcome.error.code, outcome.error.details.required, outcome.error.details.valid, outcome.error.details.outsideWindow], ['COSIGNATURE_OUT_OF_WINDOW', 2, 0, 3])
+})
+
+test('a registered witness\'s cosignature that does not verify is rejected, even beside a quorum', async (t) => {
+  const { validator } = await setup(t)
+  const entry = agency.request({}, { witnesses: [] })
+  const note = entry.announcement.checkpoint
+  const quorum = cosign(note, TEST_WITNESSES.slice(0, 2), NOW)
+  // Witness c's line with one signature bit flipped, beside valid lines of a and b.
+  const line = parseSignatureLine(cosign(note, TEST_WITNESSES.slice(2), NOW).slice(note.length, -1))
+  const flipped = line.signature.slice()
+  flipped[20]! ^= 1
+  const forged = quorum + formatSignatureLine({ ...line, signature: flipped })
+  rejected(await validator.validate(encodeAnnouncement({ ...entry.announcement, checkpoint: forged }), { topic }), 'ForgedCosignatureError')
+  // Another key under c's name has another key id: a line of an unknown key, ignored as C2SP says.
+  const unknownKey = cosign(quorum, [testWitness('witness-c.test', 0x99)], NOW)
+  assert.equal((await validator.validate(encodeAnnouncement({ ...entry.announcement, checkpoint: unknownKey }), { topic })).result, 'accept')
+})
+
+test('a withdrawal needs the quorum too', async (t) => {
+  const { validator, live } = await setup(t)
+  const a = agency.request()
+  const first = await validator.validate(a.bytes, { topic })
+  if (first.result === 'accept') await live.add(first.announcement)
+  rejected(await validator.validate(agency.withdraw(a.id, NOW + 30, { witnesses: TEST_WITNESSES.slice(0, 1) }).bytes, { topic }), 'WitnessQuorumNotMetError')
+  assert.equal((await validator.validate(agency.withdraw(a.id, NOW + 30).bytes, { topic })).result, 'accept')
+})
+
+test('no quorum set by the council, or a witness set that cannot be read: ignored, not rejected', async (t) => {
+  const { validator, witnesses } = await setup(t)
+  witnesses.set = { quorum: 0, witnesses: TEST_WITNESS_SET.witnesses }
+  rejected(await validator.validate(agency.request().bytes, { topic }), 'NoWitnessQuorumError', 'ignore')
+  witnesses.set = new Error('rpc down')
+  rejected(await validator.validate(agency.request().bytes, { topic }), 'WitnessSetUnavailableError', 'ignore')
+  const noSet = new AnnouncementValidator({ registry: { agencyInfo: async (a) => ({ address: a, name: 'PD', cells: jurisdiction, validUntil: NOW + 86400, status: 'active' }) }, domain: DOMAIN, state: { has: () => false, isWithdrawn: () => false, request: () => undefined }, now: () => NOW + 60 })
+  rejected(await noSet.validate(agency.request().bytes, { topic }), 'WitnessSetUnavailableError', 'ignore')
 })

@@ -7,7 +7,7 @@ import { cellToParent } from 'h3-js'
 import { topicCells } from '../../../protocol/index.js'
 import { openStore } from '../../../node/storage/index.js'
 import { AnnouncementValidator, LiveRequests, checkCatchUpRequest, type ValidatedAnnouncement } from '../../../node/network/index.js'
-import { TestAgency } from '../../helpers/announcements.js'
+import { TEST_WITNESS_SET, TestAgency } from '../../helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
 
 const agency = new TestAgency(AGENCY_KEY, DOMAIN)
@@ -16,7 +16,7 @@ const cells7 = topicCells(area)
 
 async function accepted (live: LiveRequests, bytes: Uint8Array): Promise<ValidatedAnnouncement> {
   const validator = new AnnouncementValidator({
-    registry: { agencyInfo: async (a) => ({ address: a, name: 'PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' }) },
+    registry: { agencyInfo: async (a) => ({ address: a, name: 'PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' }), witnessSet: async () => TEST_WITNESS_SET },
     domain: DOMAIN,
     state: live,
     now: () => NOW + 60

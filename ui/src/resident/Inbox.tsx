@@ -96,7 +96,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
         <h2 id='req-title'>{r.title}</h2>
         <p class='agency-line'><strong>{view.verification.agency.name}</strong> <code title={r.agency}>{short(r.agency)}</code></p>
         <ul class='badges' aria-label='Verification'>
-          <Badge badge={badges.signature} /><Badge badge={badges.registered} /><Badge badge={badges.jurisdiction} /><Badge badge={badges.logged} />
+          <Badge badge={badges.signature} /><Badge badge={badges.registered} /><Badge badge={badges.jurisdiction} /><Badge badge={badges.logged} /><Badge badge={badges.witnessed} />
         </ul>
       </header>
       <div class='req-body'>

@@ -1,11 +1,15 @@
 // Verification badges computed in the browser with protocol/, rather than taking the node's word:
 //  - the EIP-712 signature must recover the agency the request names (in the domain of its chain);
 //  - the inclusion proof must lead from the request's log entry to the root of a checkpoint the agency
-//    signed. Registration and jurisdiction need the registry, which only the node reads: those badges say
-//    "as reported by your node".
+//    signed;
+//  - that checkpoint must carry cosignatures of a quorum of the registered witnesses, made near the request's
+//    `issuedAt` (checkWitnessQuorum, the relays' own check). Which witnesses are registered, and k, are read
+//    from the chain by the node: the set is the node's word, every cosignature is checked here.
+// Registration and jurisdiction need the registry, which only the node reads: those badges say "as reported
+// by your node".
 import {
-  encodeLogEntry, hashLeaf, verifyCheckpoint, verifyInclusion, verifySigned, isInsideJurisdiction, fromHex,
-  type Domain, type SignedRequest
+  checkWitnessQuorum, cosignatureWindow, encodeLogEntry, hashLeaf, verifyCheckpoint, verifyInclusion, verifySigned, isInsideJurisdiction,
+  fromHex, type Domain, type SignedRequest
 } from '../../../protocol/index.js'
 import type { InclusionEvidence, Verification } from '../api/types.js'
 
@@ -23,6 +27,7 @@ export interface RequestBadges {
   registered: Badge
   jurisdiction: Badge
   logged: Badge
+  witnessed: Badge
 }
 
 function reason (err: unknown): string {
@@ -58,6 +63,26 @@ export function inclusionBadge (signed: SignedRequest, evidence: InclusionEviden
     }
   } catch (err) {
     return { state: 'fail', label: 'Not proven to be in the log', detail: reason(err) }
+  }
+}
+
+/**
+ * Checks, in this browser, that the evidence checkpoint carries cosignatures from a quorum of the witness set
+ * the node read from WitnessRegistry, each made within cosignatureWindow(issuedAt).
+ */
+export function witnessBadge (signed: SignedRequest, evidence: InclusionEvidence | undefined, verification: Verification | undefined): Badge {
+  const set = verification?.witnesses
+  if (evidence === undefined) return { state: 'unknown', label: 'Witnesses not checked', detail: 'the node did not send the checkpoint' }
+  if (set === undefined) return { state: 'unknown', label: 'Witnesses not reported', detail: 'the node did not report the registered witnesses' }
+  try {
+    const q = checkWitnessQuorum(evidence.checkpoint, { quorum: set.quorum, witnesses: set.set }, cosignatureWindow(signed.message.issuedAt))
+    return {
+      state: 'ok',
+      label: `Witnessed by ${q.cosigned.length} of ${q.total}`,
+      detail: `cosigned by ${q.cosigned.map((c) => c.name).join(', ')} (quorum ${q.quorum}), checked in this browser against the witnesses registered on chain (as read by your node)`
+    }
+  } catch (err) {
+    return { state: 'fail', label: 'Not witnessed', detail: reason(err) }
   }
 }
 
@@ -99,6 +124,7 @@ export function requestBadges (input: BadgeInput): RequestBadges {
     signature: signatureBadge(input.request, domain),
     registered: registeredBadge(input.verification, input.now),
     jurisdiction: jurisdictionBadge(input.verification, input.request.message.cells),
-    logged: inclusionBadge(input.request, input.evidence, domain.chainId)
+    logged: inclusionBadge(input.request, input.evidence, domain.chainId),
+    witnessed: witnessBadge(input.request, input.evidence, input.verification)
   }
 }
