@@ -16,7 +16,7 @@ import {
   AgencyNotActiveError, DuplicateAnnouncementError, OutsideJurisdictionError, RegistryUnavailableError,
   RequestWithdrawnError, StaleAnnouncementError, WithdrawalMismatchError, WitnessSetUnavailableError, WrongTopicError
 } from './errors.js'
-import { verifyEd25519Native } from './ed25519.js'
+import { verifyEd25519Native } from '../crypto/index.js'
 
 /** What the validator reads from the registry; ChainClient has it (and caches it per agency). */
 export interface AgencyRegistryView {

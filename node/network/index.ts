@@ -10,7 +10,6 @@ export type { CatchUpRequest, CatchUpResponse } from './catch-up.js'
 export { RequestNetwork, requestNetwork } from './request-network.js'
 export type { RequestNetworkInit, RequestNetworkEvents, ValidatedEvent } from './request-network.js'
 export { announcementMessageId } from './message-id.js'
-export { verifyEd25519Native } from './ed25519.js'
 export {
   WrongTopicError, AgencyNotActiveError, OutsideJurisdictionError, RequestWithdrawnError, WithdrawalMismatchError,
   DuplicateAnnouncementError, StaleAnnouncementError, RegistryUnavailableError, WitnessSetUnavailableError, InvalidCatchUpRequestError

@@ -6,7 +6,7 @@ import {
   addressOfPrivateKey, checkpointOrigin, checkWitnessQuorum, cosignatureWindow, encodeVerifierKey, formatSignatureLine, LIMITS, parseSignatureLine,
   signCheckpoint, type WitnessSet
 } from '../../../protocol/index.js'
-import { verifyEd25519Native } from '../../../node/network/index.js'
+import { verifyEd25519Native } from '../../../node/crypto/index.js'
 import { TEST_WITNESSES, TEST_WITNESS_SET, cosign, testWitness } from '../../helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN } from '../../helpers/messages.js'
 

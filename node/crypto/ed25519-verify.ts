@@ -3,6 +3,7 @@
 // budget (bench/network.ts). OpenSSL, like noble with zip215 off, refuses non-canonical S and compares R by
 // its encoding; the two can differ only on signatures crafted with small-order components, which only the
 // key's owner can make (docs/decisions.md, "Checking cosignatures on relays").
+// The witness's signer is beside it (cosignature-signer.ts).
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { toHex, type Ed25519Verify } from '../../protocol/index.js'
 
