@@ -78,7 +78,7 @@ export function witnessClient (witness: RegisteredWitness, libp2p?: PorchlightLi
         : await fetch(`${base}/witness/checkpoints/${encodeURIComponent(frame.checkpoint)}`, { signal: deadline })
       return { status: response.status, contentType: response.headers.get('content-type') ?? '', body: await readBounded(response) }
     } catch (cause) {
-      const code = isPorchlightError(cause) ? (cause.details.code as string | undefined) ?? cause.code : (cause as Error).name
+      const code = isPorchlightError(cause) ? (cause.details?.code as string | undefined) ?? cause.code : (cause as Error | undefined)?.name
       throw new WitnessUnreachableError({ witness: witness.name, reason: deadline.aborted ? 'TIMEOUT' : String(code) }, { cause })
     }
   }
