@@ -5,6 +5,13 @@
 // (docs/design.md §5); gossipsub refuses to publish an id it has seen (`PublishError.Duplicate`) — and it
 // marks an id seen even when a publish reached nobody. So before each publish the publisher removes that
 // id from the router's seen cache (checked at run time, like scoring.ts: an upgrade that moves it fails loudly).
+//
+// A publish that reached some peer may still miss one whose subscription the router had not yet processed
+// (a resident that connected a moment before): gossipsub does not replay to a peer that joins a mesh, and
+// that peer's catch-up ran when it connected, before the request existed. So for a while after each publish
+// the publisher remembers who received it, and sends it again when another peer subscribes to its topic;
+// peers that have it drop the copy by its message id, unvalidated. (Found when the auditor, which listens on
+// every topic, made "some peer received it" true before the residents' subscriptions arrived.)
 import type { GossipSub } from '@libp2p/gossipsub'
 import { EventEmitter } from 'node:events'
 import { GossipsubInternalsError, type PorchlightLibp2p } from '../p2p/index.js'
@@ -16,6 +23,8 @@ export interface PublisherInit {
   maxPending?: number
   /** Unix seconds. */
   now?: () => number
+  /** How long after a publish a peer that subscribes to its topic is sent it too, in ms. @default 60000 */
+  lateSubscriberWindowMs?: number
 }
 
 export interface PublishReport {
@@ -38,6 +47,23 @@ interface Pending {
   attempts: number
 }
 
+/** A publish that reached peers: who, so a peer subscribing just after gets it too. */
+interface Recent {
+  id: string
+  topic: string
+  bytes: Uint8Array
+  expiresAt: number
+  /** performance.now() of the publish. */
+  at: number
+  recipients: Set<string>
+}
+
+/** gossipsub's `subscription-change` detail. */
+interface SubscriptionChange {
+  peerId: { toString: () => string }
+  subscriptions: Array<{ topic: string, subscribe: boolean }>
+}
+
 interface SeenInternals {
   msgIdFn: (msg: { type: 'unsigned', topic: string, data: Uint8Array }) => Uint8Array | Promise<Uint8Array>
   msgIdToStrFn: (id: Uint8Array) => string
@@ -55,12 +81,18 @@ function seenInternals (pubsub: GossipSub): SeenInternals {
 export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   readonly #libp2p: PorchlightLibp2p
   readonly #pending = new Map<string, Pending>()
+  readonly #recent = new Map<string, Recent>()
+  readonly #lateWindowMs: number
   readonly #maxAttempts: number
   readonly #maxPending: number
   readonly #now: () => number
   #retrying: Promise<void> | undefined
   #started = false
   readonly #onChange = (): void => { this.#retry() }
+  readonly #onSubscription = (event: Event): void => {
+    const detail = (event as CustomEvent<SubscriptionChange | undefined>).detail
+    if (detail !== undefined) this.#sendToLateSubscriber(detail)
+  }
 
   constructor (libp2p: PorchlightLibp2p, init: PublisherInit = {}) {
     super()
@@ -68,6 +100,7 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
     this.#maxAttempts = init.maxAttempts ?? 10
     this.#maxPending = init.maxPending ?? 1024
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#lateWindowMs = init.lateSubscriberWindowMs ?? 60_000
   }
 
   start (): void {
@@ -77,6 +110,7 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
     // A peer subscribing is the moment to publish; the heartbeat covers a subscription seen before the
     // outbound stream to that peer was open (the publish then reached nobody).
     pubsub.addEventListener('subscription-change', this.#onChange)
+    pubsub.addEventListener('subscription-change', this.#onSubscription)
     pubsub.addEventListener('gossipsub:heartbeat', this.#onChange)
     this.#started = true
   }
@@ -84,10 +118,12 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   async stop (): Promise<void> {
     const pubsub = this.#libp2p.services.pubsub
     pubsub.removeEventListener('subscription-change', this.#onChange)
+    pubsub.removeEventListener('subscription-change', this.#onSubscription)
     pubsub.removeEventListener('gossipsub:heartbeat', this.#onChange)
     this.#started = false
     await this.#retrying
     this.#pending.clear()
+    this.#recent.clear()
   }
 
   /** Topics with announcements still waiting for a peer. */
@@ -102,7 +138,7 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
       const key = `${topic} ${id}`
       this.#pending.delete(key)
       const recipients = await this.#publishOnce(topic, bytes)
-      if (recipients > 0) { report.sent.push(topic); continue }
+      if (recipients.length > 0) { this.#remember(key, { id, topic, bytes, expiresAt }, recipients); report.sent.push(topic); continue }
       report.pending.push(topic)
       this.#keep(key, { id, topic, bytes, expiresAt, attempts: 0 })
     }
@@ -112,6 +148,35 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   /** Drops what is pending for `id` (its request was withdrawn: the withdrawal replaces it). */
   forget (id: string): void {
     for (const [key, p] of this.#pending) if (p.id === id) this.#pending.delete(key)
+    for (const [key, r] of this.#recent) if (r.id === id) this.#recent.delete(key)
+  }
+
+  #remember (key: string, a: Pick<Recent, 'id' | 'topic' | 'bytes' | 'expiresAt'>, recipients: readonly string[]): void {
+    const known = this.#recent.get(key)
+    if (known !== undefined) { for (const r of recipients) known.recipients.add(r); return }
+    if (this.#recent.size >= this.#maxPending) {
+      const oldest = this.#recent.keys().next().value
+      if (oldest !== undefined) this.#recent.delete(oldest)
+    }
+    this.#recent.set(key, { ...a, at: performance.now(), recipients: new Set(recipients) })
+  }
+
+  /** A peer subscribed: the announcements it missed on those topics in the last window go out again. */
+  #sendToLateSubscriber ({ peerId, subscriptions }: SubscriptionChange): void {
+    if (!this.#started) return
+    const peer = peerId.toString()
+    const topics = new Set(subscriptions.filter((s) => s.subscribe).map((s) => s.topic))
+    const now = this.#now()
+    const cutoff = performance.now() - this.#lateWindowMs
+    for (const [key, r] of this.#recent) {
+      if (r.at < cutoff || r.expiresAt <= now) { this.#recent.delete(key); continue }
+      if (!topics.has(r.topic) || r.recipients.has(peer)) continue
+      r.recipients.add(peer)
+      this.#publishOnce(r.topic, r.bytes).then((recipients) => {
+        for (const p of recipients) r.recipients.add(p)
+        if (recipients.includes(peer)) this.emit('announcement:published', { id: r.id, topic: r.topic, recipients: recipients.length })
+      }, () => {})
+    }
   }
 
   #keep (key: string, pending: Pending): void {
@@ -123,14 +188,15 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
     this.#pending.set(key, pending)
   }
 
-  async #publishOnce (topic: string, bytes: Uint8Array): Promise<number> {
+  /** Publishes once; returns the peers it reached (as strings). */
+  async #publishOnce (topic: string, bytes: Uint8Array): Promise<string[]> {
     const pubsub = this.#libp2p.services.pubsub
-    if (pubsub.getSubscribers(topic).length === 0) return 0
+    if (pubsub.getSubscribers(topic).length === 0) return []
     const seen = seenInternals(pubsub)
     const msgId = await seen.msgIdFn({ type: 'unsigned', topic, data: bytes })
     seen.seenCache.entries.delete(seen.msgIdToStrFn(msgId))
     const { recipients } = await pubsub.publish(topic, bytes)
-    return recipients.length
+    return recipients.map((p) => p.toString())
   }
 
   #retry (): void {
@@ -147,8 +213,11 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
       if (pubsub.getSubscribers(p.topic).length === 0) continue
       p.attempts++
       const recipients = await this.#publishOnce(p.topic, p.bytes)
-      if (recipients > 0 || p.attempts >= this.#maxAttempts) this.#pending.delete(key)
-      if (recipients > 0) this.emit('announcement:published', { id: p.id, topic: p.topic, recipients })
+      if (recipients.length > 0 || p.attempts >= this.#maxAttempts) this.#pending.delete(key)
+      if (recipients.length > 0) {
+        this.#remember(key, p, recipients)
+        this.emit('announcement:published', { id: p.id, topic: p.topic, recipients: recipients.length })
+      }
     }
   }
 }

@@ -3,7 +3,7 @@ import { after, before, test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -25,7 +25,9 @@ async function startDemo (t: TestContext): Promise<RunningDemo> {
   child.stderr!.on('data', (chunk: Buffer) => { output.push(chunk.toString()) })
   const lines = createInterface({ input: child.stdout! })
   await new Promise<void>((resolve, reject) => {
-    const onExit = (code: number | null): void => { reject(new Error(`demo exited with ${code} before it was ready:\n${output.join('\n')}`)) }
+    const onExit = (code: number | null): void => {
+      void nodeWarnings().then((warnings) => { reject(new Error(`demo exited with ${code} before it was ready:\n${output.join('\n')}\nwarnings in node logs:\n${warnings}`)) })
+    }
     child.once('exit', onExit)
     lines.on('line', (line) => {
       output.push(line)
@@ -34,6 +36,15 @@ async function startDemo (t: TestContext): Promise<RunningDemo> {
   })
   const info = JSON.parse(await readFile(join(dir, 'demo.json'), 'utf8')) as DemoInfo
   return { process: child, info, children: await childrenOf(child.pid!), output }
+}
+
+/** The warning and error lines of every node's log (the demo keeps them in <dir>/logs), to say why a step failed. */
+async function nodeWarnings (): Promise<string> {
+  const logs = join(dir, 'logs')
+  const files = await readdir(logs).catch(() => [] as string[])
+  const lines = await Promise.all(files.map(async (f) => (await readFile(join(logs, f), 'utf8').catch(() => ''))
+    .split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(-8).map((l) => `${f}: ${l.slice(0, 600)}`)))
+  return lines.flat().join('\n')
 }
 
 async function stopDemo (demo: RunningDemo, signal: NodeJS.Signals): Promise<void> {

@@ -23,7 +23,7 @@ class StubPubsub extends EventTarget {
 
   subscribe (topic: string, peer: string): void {
     this.subscribers.set(topic, [...this.getSubscribers(topic), peer])
-    this.dispatchEvent(new CustomEvent('subscription-change'))
+    this.dispatchEvent(new CustomEvent('subscription-change', { detail: { peerId: peer, subscriptions: [{ topic, subscribe: true }] } }))
   }
 }
 
@@ -56,6 +56,29 @@ test('a pending announcement is published when a peer subscribes to its topic', 
   assert.deepEqual(await done, { id: 'id1', topic: 'c', recipients: 1 })
   assert.deepEqual(publisher.pending(), [])
   assert.deepEqual(pubsub.published.map((p) => p.topic), ['c'])
+})
+
+test('a peer that subscribes just after a publish reached others gets it too, once; a later one or an expired announcement does not', { timeout: 5000 }, async () => {
+  let clock = 1000
+  const { pubsub, publisher } = setup({ now: () => clock, lateSubscriberWindowMs: 60_000 })
+  pubsub.subscribers.set('a', ['auditor'])
+  await publisher.publish('id1', bytes, ['a'], 2000)
+  assert.equal(pubsub.published.length, 1)
+  // The resident's subscription arrives after the publish: it is sent again, and reaches it.
+  const done = published(publisher)
+  pubsub.subscribe('a', 'resident')
+  assert.deepEqual(await done, { id: 'id1', topic: 'a', recipients: 2 })
+  assert.equal(pubsub.published.length, 2)
+  // Subscribing to another topic, or again once it has it, sends nothing more.
+  pubsub.subscribe('b', 'other')
+  pubsub.subscribe('a', 'resident')
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(pubsub.published.length, 2)
+  // Past its expiry it is forgotten.
+  clock = 2000
+  pubsub.subscribe('a', 'late')
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.equal(pubsub.published.length, 2)
 })
 
 test('re-publishing is bounded: attempts that reach nobody stop after maxAttempts', async () => {
