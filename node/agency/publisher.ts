@@ -6,12 +6,13 @@
 // marks an id seen even when a publish reached nobody. So before each publish the publisher removes that
 // id from the router's seen cache (checked at run time, like scoring.ts: an upgrade that moves it fails loudly).
 //
-// A publish that reached some peer may still miss one whose subscription the router had not yet processed
-// (a resident that connected a moment before): gossipsub does not replay to a peer that joins a mesh, and
-// that peer's catch-up ran when it connected, before the request existed. So for a while after each publish
-// the publisher remembers who received it, and sends it again when another peer subscribes to its topic;
-// peers that have it drop the copy by its message id, unvalidated. (Found when the auditor, which listens on
-// every topic, made "some peer received it" true before the residents' subscriptions arrived.)
+// A publish that reached some peer may still miss another subscribed one: its subscription not yet processed,
+// or no outbound stream to it open yet (a resident that connected a moment before). gossipsub does not replay
+// to a peer that joins later, and that peer's catch-up ran when it connected, before the request existed.
+// So for a while after each publish the publisher remembers who received it and, at each heartbeat or
+// subscription change, sends it again while a subscriber of its topic is missing (at most `maxAttempts`
+// times); peers that have it drop the copy by its message id, unvalidated. (Found when the auditor, which
+// listens on every topic, made "some peer received it" true before the residents' streams were open.)
 import type { GossipSub } from '@libp2p/gossipsub'
 import { EventEmitter } from 'node:events'
 import { GossipsubInternalsError, type PorchlightLibp2p } from '../p2p/index.js'
@@ -23,7 +24,7 @@ export interface PublisherInit {
   maxPending?: number
   /** Unix seconds. */
   now?: () => number
-  /** How long after a publish a peer that subscribes to its topic is sent it too, in ms. @default 60000 */
+  /** How long after a publish a subscriber it missed is sent it again, in ms. @default 60000 */
   lateSubscriberWindowMs?: number
 }
 
@@ -56,12 +57,7 @@ interface Recent {
   /** performance.now() of the publish. */
   at: number
   recipients: Set<string>
-}
-
-/** gossipsub's `subscription-change` detail. */
-interface SubscriptionChange {
-  peerId: { toString: () => string }
-  subscriptions: Array<{ topic: string, subscribe: boolean }>
+  attempts: number
 }
 
 interface SeenInternals {
@@ -88,11 +84,7 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   readonly #now: () => number
   #retrying: Promise<void> | undefined
   #started = false
-  readonly #onChange = (): void => { this.#retry() }
-  readonly #onSubscription = (event: Event): void => {
-    const detail = (event as CustomEvent<SubscriptionChange | undefined>).detail
-    if (detail !== undefined) this.#sendToLateSubscriber(detail)
-  }
+  readonly #onChange = (): void => { this.#retry(); this.#sendToMissed() }
 
   constructor (libp2p: PorchlightLibp2p, init: PublisherInit = {}) {
     super()
@@ -110,7 +102,6 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
     // A peer subscribing is the moment to publish; the heartbeat covers a subscription seen before the
     // outbound stream to that peer was open (the publish then reached nobody).
     pubsub.addEventListener('subscription-change', this.#onChange)
-    pubsub.addEventListener('subscription-change', this.#onSubscription)
     pubsub.addEventListener('gossipsub:heartbeat', this.#onChange)
     this.#started = true
   }
@@ -118,7 +109,6 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   async stop (): Promise<void> {
     const pubsub = this.#libp2p.services.pubsub
     pubsub.removeEventListener('subscription-change', this.#onChange)
-    pubsub.removeEventListener('subscription-change', this.#onSubscription)
     pubsub.removeEventListener('gossipsub:heartbeat', this.#onChange)
     this.#started = false
     await this.#retrying
@@ -158,23 +148,23 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
       const oldest = this.#recent.keys().next().value
       if (oldest !== undefined) this.#recent.delete(oldest)
     }
-    this.#recent.set(key, { ...a, at: performance.now(), recipients: new Set(recipients) })
+    this.#recent.set(key, { ...a, at: performance.now(), recipients: new Set(recipients), attempts: 0 })
   }
 
-  /** A peer subscribed: the announcements it missed on those topics in the last window go out again. */
-  #sendToLateSubscriber ({ peerId, subscriptions }: SubscriptionChange): void {
-    if (!this.#started) return
-    const peer = peerId.toString()
-    const topics = new Set(subscriptions.filter((s) => s.subscribe).map((s) => s.topic))
+  /** Recent announcements that a subscriber of their topic has not received go out again. */
+  #sendToMissed (): void {
+    if (!this.#started || this.#recent.size === 0) return
+    const pubsub = this.#libp2p.services.pubsub
     const now = this.#now()
     const cutoff = performance.now() - this.#lateWindowMs
     for (const [key, r] of this.#recent) {
-      if (r.at < cutoff || r.expiresAt <= now) { this.#recent.delete(key); continue }
-      if (!topics.has(r.topic) || r.recipients.has(peer)) continue
-      r.recipients.add(peer)
+      if (r.at < cutoff || r.expiresAt <= now || r.attempts >= this.#maxAttempts) { this.#recent.delete(key); continue }
+      const missed = pubsub.getSubscribers(r.topic).map(String).filter((p) => !r.recipients.has(p))
+      if (missed.length === 0) continue
+      r.attempts++
       this.#publishOnce(r.topic, r.bytes).then((recipients) => {
         for (const p of recipients) r.recipients.add(p)
-        if (recipients.includes(peer)) this.emit('announcement:published', { id: r.id, topic: r.topic, recipients: recipients.length })
+        if (missed.some((p) => r.recipients.has(p))) this.emit('announcement:published', { id: r.id, topic: r.topic, recipients: recipients.length })
       }, () => {})
     }
   }

@@ -9,6 +9,8 @@ class StubPubsub extends EventTarget {
   published: Array<{ topic: string, data: Uint8Array }> = []
   seenCache = { entries: new Map<string, number>() }
   reachable = true
+  /** Subscribers it cannot send to (no outbound stream yet). */
+  unreachable = new Set<string>()
   msgIdFn = (msg: { data: Uint8Array }): Uint8Array => msg.data
   msgIdToStrFn = (id: Uint8Array): string => Buffer.from(id).toString('hex')
   getSubscribers (topic: string): string[] { return this.subscribers.get(topic) ?? [] }
@@ -16,7 +18,7 @@ class StubPubsub extends EventTarget {
     const key = this.msgIdToStrFn(data)
     if (this.seenCache.entries.has(key)) throw new Error('PublishError.Duplicate')
     this.seenCache.entries.set(key, 0)
-    const recipients = this.reachable ? this.getSubscribers(topic) : []
+    const recipients = this.reachable ? this.getSubscribers(topic).filter((p) => !this.unreachable.has(p)) : []
     if (recipients.length > 0) this.published.push({ topic, data })
     return { recipients }
   }
@@ -58,9 +60,9 @@ test('a pending announcement is published when a peer subscribes to its topic', 
   assert.deepEqual(pubsub.published.map((p) => p.topic), ['c'])
 })
 
-test('a peer that subscribes just after a publish reached others gets it too, once; a later one or an expired announcement does not', { timeout: 5000 }, async () => {
+test('a subscriber a publish missed (subscribed late, or no stream yet) gets it at the next change, a bounded number of times', { timeout: 5000 }, async () => {
   let clock = 1000
-  const { pubsub, publisher } = setup({ now: () => clock, lateSubscriberWindowMs: 60_000 })
+  const { pubsub, publisher } = setup({ now: () => clock, maxAttempts: 3 })
   pubsub.subscribers.set('a', ['auditor'])
   await publisher.publish('id1', bytes, ['a'], 2000)
   assert.equal(pubsub.published.length, 1)
@@ -69,16 +71,25 @@ test('a peer that subscribes just after a publish reached others gets it too, on
   pubsub.subscribe('a', 'resident')
   assert.deepEqual(await done, { id: 'id1', topic: 'a', recipients: 2 })
   assert.equal(pubsub.published.length, 2)
-  // Subscribing to another topic, or again once it has it, sends nothing more.
+  // Nobody missing: a change on another topic, or a heartbeat, sends nothing more.
   pubsub.subscribe('b', 'other')
-  pubsub.subscribe('a', 'resident')
+  pubsub.dispatchEvent(new CustomEvent('gossipsub:heartbeat'))
   await new Promise((resolve) => setImmediate(resolve))
   assert.equal(pubsub.published.length, 2)
+  // A subscriber the router cannot send to: retried at each heartbeat, at most maxAttempts times in all.
+  pubsub.unreachable.add('stuck')
+  pubsub.subscribe('a', 'stuck')
+  for (let i = 0; i < 5; i++) {
+    pubsub.dispatchEvent(new CustomEvent('gossipsub:heartbeat'))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  assert.equal(pubsub.published.length, 2 + 2, 'two attempts left of three (the first went to the resident)')
   // Past its expiry it is forgotten.
   clock = 2000
+  pubsub.unreachable.clear()
   pubsub.subscribe('a', 'late')
   await new Promise((resolve) => setImmediate(resolve))
-  assert.equal(pubsub.published.length, 2)
+  assert.equal(pubsub.published.length, 4)
 })
 
 test('re-publishing is bounded: attempts that reach nobody stop after maxAttempts', async () => {
