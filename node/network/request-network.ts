@@ -4,14 +4,14 @@
 // what it forwards); a resident adds its inbox on top (node/resident).
 import { EventEmitter } from 'node:events'
 import type { PeerId, Logger } from '@libp2p/interface'
-import { TOPIC_RESOLUTION, assertCell, topicName, type Domain } from '../../protocol/index.js'
+import { NoWitnessQuorumError, TOPIC_RESOLUTION, assertCell, topicName, type Domain } from '../../protocol/index.js'
 import { joinTopic, leaveTopic, TopicValidatorResult, type PorchlightLibp2p } from '../p2p/index.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { AnnouncementValidator, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
 import { LiveRequests, type LiveAnnouncementSource } from './live-requests.js'
 import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp, MAX_CATCH_UP_CELLS } from './catch-up.js'
-import { RegistryUnavailableError } from './errors.js'
+import { DuplicateAnnouncementError, RegistryUnavailableError, WitnessSetUnavailableError } from './errors.js'
 
 export interface RequestNetworkInit {
   /** More sources for catch-up answers (an agency's own live requests). */
@@ -41,7 +41,9 @@ export interface RequestNetworkEvents {
 
 const resultOf = { accept: TopicValidatorResult.Accept, reject: TopicValidatorResult.Reject, ignore: TopicValidatorResult.Ignore } as const
 
-export type RequestNetworkComponents = Pick<NodeComponents, 'store' | 'libp2p'> & { chain: ChainService }
+const uncheckable = new Set([RegistryUnavailableError.code, WitnessSetUnavailableError.code, NoWitnessQuorumError.code])
+
+export type RequestNetworkComponents = Pick<NodeComponents, 'store' | 'libp2p'> & Partial<Pick<NodeComponents, 'logger'>> & { chain: ChainService }
 
 export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implements NodeService {
   readonly #components: RequestNetworkComponents
@@ -150,6 +152,12 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
       await this.live.add(outcome.announcement)
     } else {
       this.#log('%s announcement %s from %s: %s %o', outcome.result, outcome.id ?? '(undecodable)', from ?? 'local', outcome.error.code, outcome.error.details)
+      // A refusal is the sender's doing (info). An ignore because this node could not check (its chain or the
+      // witness set unreachable, no quorum set) is a warning: the announcement is not retried, so an operator
+      // should see it. Duplicates are the normal case of gossip and go unlogged.
+      const line = { err: outcome.error, id: outcome.id, from, via: arrival.topic === undefined ? 'catch-up' : 'gossip' }
+      if (uncheckable.has(outcome.error.code)) this.#components.logger?.warn(line, 'network: announcement ignored, not checkable now')
+      else if (outcome.error.code !== DuplicateAnnouncementError.code) this.#components.logger?.info(line, `network: announcement ${outcome.result === 'reject' ? 'refused' : 'ignored'}`)
     }
     this.emit('announcement:validated', { outcome, bytes, ...(from === undefined ? {} : { from }), ...(arrival.topic === undefined ? {} : { topic: arrival.topic }) })
     return outcome
