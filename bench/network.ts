@@ -12,12 +12,10 @@ import { cellToParent } from 'h3-js'
 import { verifyTypedData } from 'ethers'
 import { encodeAnnouncement, toEip712Json, topicName, verifyEd25519, type Ed25519Verify, type RequestAnnouncement } from '../protocol/index.js'
 import { AnnouncementValidator } from '../node/network/index.js'
-import { ChainClient } from '../node/chain/index.js'
-import { startChainFixture } from '../test/helpers/chain.js'
 import { TEST_WITNESS_SET, TestAgency } from '../test/helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../test/helpers/messages.js'
 import {
-  AREA_TOPIC_CELLS, JURISDICTION, connectRing, inboxAdded, liveFields, placements, publish, startPublisher, startResident,
+  AREA_TOPIC_CELLS, connectRing, inboxAdded, liveFields, placements, publish, startPublisher, startRegisteredAgency, startResident,
   waitForSubscribers, type Resident
 } from '../test/helpers/resident-network.js'
 import { median, opsPerSecond, percentile, type BenchContext } from './lib.js'
@@ -80,13 +78,8 @@ export async function validatorThroughput (ctx: BenchContext): Promise<void> {
 
 async function publishToInbox (ctx: BenchContext): Promise<void> {
   const rounds = ctx.quick ? 10 : 40
-  const fixture = await startChainFixture()
-  const d = fixture.deployment
-  const endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
-  const agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
-  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
-  await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 86400 })
-  await council.close()
+  // The agency and its witnesses registered: without a witness quorum every resident ignores every announcement.
+  const { fixture, endpoint, agency } = await startRegisteredAgency()
   const where = placements()
   const residents: Resident[] = []
   const publisher = await startPublisher()
