@@ -139,7 +139,8 @@ interface PreparedNode {
  * Makes the folder of every node that has none yet. Ports are fixed at this point (free ones, chosen now)
  * so that the bootstrap addresses written into other nodes' configs and the UI addresses stay valid on
  * every later run. The second agency bootstraps from the first, the auditor from both agencies, each
- * resident from both agencies and from the resident before it: one connected mesh.
+ * resident from both agencies and from the resident before it: one connected mesh. Witnesses bootstrap from
+ * nobody (below).
  */
 async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: string, anchorIntervalSeconds: number): Promise<PreparedNode[]> {
   const prepared: PreparedNode[] = []
@@ -161,8 +162,11 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
       vkey = keys.witnessKey === undefined ? undefined : encodeVerifierKey(node.name, ed25519.getPublicKey(keys.witnessKey))
     } else {
       const previous = prepared.at(-1)
-      const bootstrap = await Promise.all([
-        ...(node.role === 'agency' || node.role === 'witness' ? agencies.slice(0, 1) : agencies),
+      // Witnesses join no gossip and dial nobody: agencies and auditors reach them by their registered
+      // address. (Bootstrapping them from the first agency spent its inbound-connection rate, 5 a second from
+      // one host, so an in-area resident's own dial to it could be refused, leaving it off the request's topic.)
+      const bootstrap = node.role === 'witness' ? [] : await Promise.all([
+        ...(node.role === 'agency' ? agencies.slice(0, 1) : agencies),
         ...(node.role === 'resident' && previous?.plan.role === 'resident' ? [previous] : [])
       ].map(bootstrapOf))
       const [p2pPort, apiPort] = await freePorts(2)
@@ -420,7 +424,8 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     // listening is not retried. The rest together.
     const first = await startNode(children, prepared[0]!)
     const nodes = [first, ...await Promise.all(prepared.slice(1).map(async (node) => await startNode(children, node)))]
-    await awaitMesh(nodes, 60_000, opts.signal)
+    // The gossip mesh: witnesses are not in it (see prepareNodes).
+    await awaitMesh(nodes.filter((n) => n.plan.role !== 'witness'), 60_000, opts.signal)
     log(`${nodes.length} nodes ready and connected`)
     await clipsMade
     const residents = nodes.filter((n) => n.plan.role === 'resident')
