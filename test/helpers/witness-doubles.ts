@@ -5,7 +5,7 @@
 // return a line its registered key did not make. Until the real witness role's test helper is merged,
 // the log's tests run against these.
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { PorchlightError } from '../../protocol/errors.js'
+import { WitnessRefusedError, WitnessUnreachableError } from '../../node/witness/errors.js'
 import {
   encodeVerifierKey, formatSignatureLine, parseCheckpoint, parseSignatureLine, parseSignedNote, parseVerifierKey,
   signCosignature, verifyConsistency, verifyCosignature
@@ -26,25 +26,6 @@ function forged (line: string): string {
   const bytes = sig.signature.slice()
   bytes[7]! ^= 1
   return formatSignatureLine({ ...sig, signature: bytes })
-}
-
-/** The error a real client throws for a witness it cannot reach. */
-export class DoubleUnreachableError extends PorchlightError {
-  static override readonly code = 'WITNESS_UNREACHABLE'
-  static override readonly status = 502
-  constructor (witness: string) {
-    super(DoubleUnreachableError.code, 'connection refused', { details: { witness } })
-    this.name = 'WitnessUnreachableError'
-  }
-}
-
-export class DoubleRefusedError extends PorchlightError {
-  static override readonly code = 'WITNESS_REFUSED'
-  static override readonly status = 502
-  constructor (witness: string, status: number, reason: string) {
-    super(DoubleRefusedError.code, 'the witness refused', { details: { witness, status, reason } })
-    this.name = 'WitnessRefusedError'
-  }
 }
 
 export interface WitnessDouble extends WitnessClient {
@@ -71,21 +52,21 @@ export function witnessDouble (name: string, opts: { now?: () => number } = {}):
     releaseHung () { for (const r of hung) r(); hung.clear() },
     async addCheckpoint (req: AddCheckpoint): Promise<AddCheckpointAnswer> {
       double.requests.push(req)
-      if (double.mode === 'down') throw new DoubleUnreachableError(name)
+      if (double.mode === 'down') throw new WitnessUnreachableError({ witness: name, reason: 'ECONNREFUSED' })
       if (double.mode === 'hang') {
         await new Promise<void>((resolve) => { hung.add(resolve) })
-        throw new DoubleUnreachableError(name)
+        throw new WitnessUnreachableError({ witness: name, reason: 'ECONNREFUSED' })
       }
       const text = parseSignedNote(req.checkpoint).text
       const cp = parseCheckpoint(text)
       const known = double.state.get(cp.origin) ?? { size: 0, root: new Uint8Array(32), note: '' }
       if (req.oldSize !== known.size) return { status: 'conflict', latestSize: known.size }
-      if (cp.size < known.size) throw new DoubleRefusedError(name, 409, 'smaller than the latest')
+      if (cp.size < known.size) throw new WitnessRefusedError({ witness: name, status: 409, reason: 'smaller than the latest' })
       if (known.size > 0) {
         try { verifyConsistency(known.size, cp.size, req.proof, known.root, cp.root) } catch {
-          throw new DoubleRefusedError(name, 422, 'inconsistent')
+          throw new WitnessRefusedError({ witness: name, status: 422, reason: 'inconsistent' })
         }
-      } else if (req.proof.length !== 0) throw new DoubleRefusedError(name, 422, 'proof from size 0')
+      } else if (req.proof.length !== 0) throw new WitnessRefusedError({ witness: name, status: 422, reason: 'proof from size 0' })
       const line = signCosignature({ name, secretKey, checkpoint: text, timestamp: now() })
       if (double.mode === 'forge') return { status: 'cosigned', cosignatures: [forged(line)] }
       if (double.mode === 'wrong-key') return { status: 'cosigned', cosignatures: [signCosignature({ name, secretKey: otherKey, checkpoint: text, timestamp: now() })] }
