@@ -18,7 +18,7 @@ import { isPorchlightError } from '../../protocol/errors.js'
 import type { Logger } from '../logging/index.js'
 import type { AgencyLog, EntryProof, IssuedCheckpoint } from './agency-log.js'
 import {
-  InvalidWitnessAnswerError, NoWitnessTransportError, WitnessAheadError, WitnessQuorumUnreachedError,
+  InvalidWitnessAnswerError, WitnessAheadError, WitnessQuorumUnreachedError,
   WitnessTimeoutError, type WitnessFailure
 } from './errors.js'
 import { syncOptions } from './log-database.js'
@@ -43,8 +43,8 @@ export type AgencyLogView = Pick<AgencyLog, 'origin' | 'size' | 'latestCheckpoin
 export interface CosignerInit {
   log: AgencyLogView
   witnessSet: WitnessSetSource
-  /** A client per witness; without one every attempt fails with NO_WITNESS_TRANSPORT. */
-  client?: (witness: RegisteredWitness) => WitnessClient
+  /** A client per witness (node/witness's `witnessClient` on the node's libp2p). */
+  client: (witness: RegisteredWitness) => WitnessClient
   db: CosignatureStore
   logger?: Logger
   /** Longest wait for one add-checkpoint answer. @default 2000 */
@@ -102,7 +102,7 @@ const resultOf = (err: unknown): CosignResult => {
   const code = isPorchlightError(err) ? err.code : ''
   switch (code) {
     case 'WITNESS_TIMEOUT': return 'timeout'
-    case 'WITNESS_UNREACHABLE': case 'NO_WITNESS_TRANSPORT': return 'unreachable'
+    case 'WITNESS_UNREACHABLE': return 'unreachable'
     case 'WITNESS_REFUSED': return 'refused'
     case 'INVALID_WITNESS_ANSWER': return 'invalid'
     case 'WITNESS_AHEAD': return 'ahead'
@@ -325,7 +325,7 @@ class WitnessQueue {
   readonly witness: RegisteredWitness
   readonly #publicKey: Uint8Array
   readonly #cosigner: Cosigner
-  readonly #client: WitnessClient | undefined
+  readonly #client: WitnessClient
   readonly #stop = new AbortController()
   /** The size the witness last confirmed: one it cosigned, or the one it named in a 409. */
   confirmedSize = 0
@@ -340,7 +340,7 @@ class WitnessQueue {
     this.#cosigner = cosigner
     this.witness = witness
     this.#publicKey = publicKey
-    this.#client = cosigner.init.client?.(witness)
+    this.#client = cosigner.init.client(witness)
   }
 
   offer (cp: IssuedCheckpoint): void {
@@ -391,7 +391,6 @@ class WitnessQueue {
   }
 
   async #attempt (cp: IssuedCheckpoint): Promise<{ status: 'cosigned', cosignatures: string[] } | { status: 'conflict', latestSize: number }> {
-    if (this.#client === undefined) throw new NoWitnessTransportError(this.witness.name)
     const oldSize = this.confirmedSize
     const proof = oldSize === 0 ? [] : await this.#cosigner.log.consistency(oldSize, cp.size)
     const timeoutMs = this.#cosigner.init.attemptTimeoutMs ?? 2000

@@ -133,13 +133,3 @@ export class WitnessAheadError extends PorchlightError {
     this.name = 'WitnessAheadError'
   }
 }
-
-/** The log service was given no way to reach witnesses (no witness client configured). */
-export class NoWitnessTransportError extends PorchlightError {
-  static override readonly code = 'NO_WITNESS_TRANSPORT'
-  static override readonly status = 503
-  constructor (witness: string) {
-    super(NoWitnessTransportError.code, 'the node has no witness client to reach this witness with', { details: { witness } })
-    this.name = 'NoWitnessTransportError'
-  }
-}

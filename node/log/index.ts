@@ -7,7 +7,7 @@ export { LevelHashReader, STORED_LEVEL_STEP, isStoredLevel } from './level-hash-
 export {
   LogClosedError, InvalidEntryError, LogWriteError, LogCorruptedError, TileNotFoundError, UnknownLogPathError,
   InvalidAnchorIntervalError, InvalidAgencyKeyError, WitnessQuorumUnreachedError, WitnessTimeoutError,
-  InvalidWitnessAnswerError, WitnessAheadError, NoWitnessTransportError, type WitnessFailure
+  InvalidWitnessAnswerError, WitnessAheadError, type WitnessFailure
 } from './errors.js'
 export {
   Cosigner, type CosignerInit, type CosignerEvents, type CosignAttempt, type CosignResult, type WitnessedCheckpoint,

@@ -26,7 +26,7 @@ interface World {
   restart (init?: Partial<CosignerInit>): Promise<void>
 }
 
-async function withWorld (fn: (w: World) => Promise<void>, opts: { count?: number, quorum?: number, noClient?: boolean } = {}): Promise<void> {
+async function withWorld (fn: (w: World) => Promise<void>, opts: { count?: number, quorum?: number } = {}): Promise<void> {
   const store = await tempStore()
   const { doubles, set, client } = witnessDoubles(opts.count ?? 3, opts.quorum ?? 2)
   const attempts: CosignAttempt[] = []
@@ -36,7 +36,7 @@ async function withWorld (fn: (w: World) => Promise<void>, opts: { count?: numbe
     const cosigner = await Cosigner.start({
       log,
       witnessSet: async () => current,
-      ...(opts.noClient === true ? {} : { client }),
+      client,
       db: store.root.sublevel('cosignatures', { valueEncoding: 'json' }) as unknown as CosignatureStore,
       attemptTimeoutMs: 200,
       quorumTimeoutMs: 1000,
@@ -214,15 +214,4 @@ test('with no quorum set by the council, no proof is witnessed: at once, require
     const index = await w.log.append(entryFor(0))
     await assert.rejects(w.cosigner.witnessedProof(index), (err: any) => err.code === 'WITNESS_QUORUM_UNREACHED' && err.details.required === 0)
   }, { quorum: 0 })
-})
-
-test('without a witness client every attempt fails as unreachable and nothing is witnessed', async () => {
-  await withWorld(async (w) => {
-    const index = await w.log.append(entryFor(0))
-    await assert.rejects(w.cosigner.witnessedProof(index), (err: any) => {
-      assert.equal(err.code, 'WITNESS_QUORUM_UNREACHED')
-      assert.deepEqual(err.details.witnesses.map((f: { error: string }) => f.error), ['NO_WITNESS_TRANSPORT', 'NO_WITNESS_TRANSPORT', 'NO_WITNESS_TRANSPORT'])
-      return true
-    })
-  }, { noClient: true })
 })
