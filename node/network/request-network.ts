@@ -56,8 +56,18 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
   #validator: AnnouncementValidator | undefined
   #pruner: NodeJS.Timeout | undefined
   #started = false
+  /** Catch-ups under way, by peer (at most one per connected peer). */
+  readonly #asking = new Map<string, { again: boolean }>()
   readonly #onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
-    if (evt.detail.protocols.includes(CATCH_UP_PROTOCOL)) void this.catchUp(evt.detail.peerId)
+    if (evt.detail.protocols.includes(CATCH_UP_PROTOCOL)) this.#ask(evt.detail.peerId)
+  }
+
+  // A peer that subscribes to one of our topics is a cell-mate we may not have asked yet: it connected
+  // before it joined (its network started after identify), or it joined the topic later. gossipsub never
+  // replays to it what was published before, so ask it (issue 15, item 8).
+  readonly #onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    const topics = new Set(this.cells().map(topicName))
+    if (evt.detail.subscriptions.some((s) => s.subscribe && topics.has(s.topic))) this.#ask(evt.detail.peerId)
   }
 
   constructor (components: RequestNetworkComponents, init: RequestNetworkInit = {}) {
@@ -110,10 +120,16 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     this.#sources.unshift(this.#live)
     await handleCatchUp(libp2p, this.#sources, this.#now)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
+    libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscriptionChange)
     this.#pruner = setInterval(() => { this.#live?.prune(this.#now()).catch((err) => { this.#log.error('prune: %s', err) }) }, this.#init.pruneIntervalMs ?? 60_000)
     this.#pruner.unref()
     this.#started = true
     for (const cell of this.#cells) this.#subscribe(cell)
+    // libp2p starts before the services, so a bootstrap peer may be connected and identified already: its
+    // peer:identify has passed, and without this a rebooted home node asked nobody (issue 15, item 7). Every
+    // connected peer is asked, whatever protocols it listed: one whose own network had not started when it
+    // was identified listed none, and a peer that does not serve catch-up costs one refused stream.
+    for (const peer of libp2p.getPeers()) this.#ask(peer)
   }
 
   async stop (): Promise<void> {
@@ -121,6 +137,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     if (this.#pruner !== undefined) clearInterval(this.#pruner)
     const { libp2p } = this.#components
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
+    libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscriptionChange)
     for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch { /* pubsub already stopped (unsubscribe throws then): no topic left to leave */ } }
     await libp2p.unhandle(CATCH_UP_PROTOCOL).catch(() => {})
   }
@@ -140,6 +157,25 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     if (this.#started && fresh.length > 0) {
       for (const peer of this.libp2p.getPeers()) void this.catchUp(peer)
     }
+  }
+
+  /**
+   * Asks `peer` for live requests. A trigger while a catch-up from it runs asks once more after it, not in
+   * parallel: the running one may have opened its stream before the peer served catch-up or held the request.
+   */
+  #ask (peer: PeerId): void {
+    const key = peer.toString()
+    const running = this.#asking.get(key)
+    if (running !== undefined) { running.again = true; return }
+    const state = { again: false }
+    this.#asking.set(key, state)
+    const run = async (): Promise<void> => {
+      do {
+        state.again = false
+        await this.catchUp(peer)
+      } while (state.again && this.#started)
+    }
+    run().catch((err) => { this.#log.error('catch-up from %p: %s', peer, err) }).finally(() => { this.#asking.delete(key) })
   }
 
   /** Validates one announcement (from gossip or catch-up) and keeps it when accepted. */
