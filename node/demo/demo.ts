@@ -19,6 +19,7 @@ import type { RegisteredWitness } from '../../protocol/api/witnesses.js'
 import { DemoChildren } from './children.js'
 import { NodeApiClient, NodeApiError } from '../api/client.js'
 import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
+import { missingLinks, type MeshNode } from './mesh.js'
 import { makeSampleClip, sampleClipSeconds } from './sample-clips.js'
 
 export interface DemoOptions {
@@ -82,8 +83,9 @@ export const sampleClipsPerResident = 3
 export class DemoStepError extends PorchlightError {
   static override readonly code = 'DEMO_STEP_FAILED'
   static override readonly status = 500
-  constructor (step: string, details: Record<string, unknown>) {
-    super(DemoStepError.code, `demo step '${step}' did not complete`, { details: { step, ...details } })
+  /** `why`: what the demo saw, for the one line `porchlight demo` prints (it prints no details). */
+  constructor (step: string, details: Record<string, unknown>, why?: string) {
+    super(DemoStepError.code, `demo step '${step}' did not complete${why === undefined ? '' : ` (${why})`}`, { details: { step, ...details } })
     this.name = 'DemoStepError'
   }
 }
@@ -139,8 +141,8 @@ interface PreparedNode {
  * Makes the folder of every node that has none yet. Ports are fixed at this point (free ones, chosen now)
  * so that the bootstrap addresses written into other nodes' configs and the UI addresses stay valid on
  * every later run. The second agency bootstraps from the first, the auditor from both agencies, each
- * resident from both agencies and from the resident before it: one connected mesh. Witnesses bootstrap from
- * nobody (below).
+ * resident from both agencies and from the resident before it in its jurisdiction: one connected mesh.
+ * Witnesses bootstrap from nobody (below).
  */
 async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: string, anchorIntervalSeconds: number): Promise<PreparedNode[]> {
   const prepared: PreparedNode[] = []
@@ -161,13 +163,15 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
       address = keys.agencyKey === undefined ? undefined : agencyAddress(keys.agencyKey)
       vkey = keys.witnessKey === undefined ? undefined : encodeVerifierKey(node.name, ed25519.getPublicKey(keys.witnessKey))
     } else {
-      const previous = prepared.at(-1)
+      // A resident's neighbour is the resident made before it in its own jurisdiction: the two in-area ones
+      // are linked on their topic directly, so the request reaches both while one is linked to the agency.
+      const previous = prepared.findLast((p) => p.plan.role === 'resident' && p.plan.agency === node.agency)
       // Witnesses join no gossip and dial nobody: agencies and auditors reach them by their registered
       // address. (Bootstrapping them from the first agency spent its inbound-connection rate, 5 a second from
       // one host, so an in-area resident's own dial to it could be refused, leaving it off the request's topic.)
       const bootstrap = node.role === 'witness' ? [] : await Promise.all([
         ...(node.role === 'agency' ? agencies.slice(0, 1) : agencies),
-        ...(node.role === 'resident' && previous?.plan.role === 'resident' ? [previous] : [])
+        ...(node.role === 'resident' && previous !== undefined ? [previous] : [])
       ].map(bootstrapOf))
       const [p2pPort, apiPort] = await freePorts(2)
       const result = await initNode(dir, {
@@ -363,36 +367,47 @@ async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs
 }
 
 /**
- * Waits until the nodes' connections join them all into one mesh. A bootstrap dial that failed is not
- * retried, and libp2p refuses more than 5 inbound connections a second from one host — which ten nodes
- * starting on 127.0.0.1 can exceed — so a node left outside is asked (`POST /api/peers`) to dial the first
- * agency, two at a time to stay under that rate.
+ * Waits until the nodes' connections are the mesh their configs ask for (node/demo/mesh.ts): each node
+ * linked to every peer it bootstraps from, and none outside the first agency's component. A bootstrap dial
+ * that failed is not retried, and libp2p refuses more than 5 inbound connections a second from one host —
+ * which ten nodes starting on 127.0.0.1 can exceed — so each missing link is dialled by the node that should
+ * have (`POST /api/peers`), two at a time to stay under that rate.
  */
 async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   const hub = nodes[0]!
+  const meshNodes: MeshNode[] = await Promise.all(nodes.map(async (n) => ({
+    peerId: n.info.peerId,
+    bootstrap: (await loadConfig(n.dir)).bootstrap.map((addr) => ({ peerId: addr.split('/p2p/').at(-1)!, addr }))
+  })))
+  const byPeer = new Map(nodes.map((n) => [n.info.peerId, n]))
   await pollUntil('mesh', async () => {
     const edges = await Promise.all(nodes.map(async (n) => (await n.api.call('GET /api/peers')).map((p) => [n.info.peerId, p.peerId] as const)))
-    const reached = new Set([hub.info.peerId])
-    for (let grew = true; grew;) {
-      grew = false
-      for (const [a, b] of edges.flat()) {
-        if (reached.has(a) !== reached.has(b)) { reached.add(a); reached.add(b); grew = true }
-      }
-    }
-    const outside = nodes.filter((n) => !reached.has(n.info.peerId))
-    await Promise.all(outside.slice(0, 2).map(async (n) => {
-      await n.api.call('POST /api/peers', { body: { addr: hub.addrs[0]! } }).catch(() => {})
+    const missing = missingLinks(meshNodes, edges.flat(), { peerId: hub.info.peerId, addr: hub.addrs[0]! })
+    await Promise.all(missing.slice(0, 2).map(async (link) => {
+      await byPeer.get(link.from)!.api.call('POST /api/peers', { body: { addr: link.addr } }).catch(() => {})
     }))
-    return outside.length === 0
+    return missing.length === 0
   }, timeoutMs, signal, 500)
 }
 
-/** Waits until each in-area resident's inbox holds a request, so that the first look finds it. */
-async function awaitInboxes (residents: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Waits until each in-area resident's inbox holds a request, so that the first look finds it. A miss names
+ * whether the resident was connected to the publishing agency, and to whom: what tells a gossip miss from
+ * a resident no topic peer could reach.
+ */
+async function awaitInboxes (residents: StartedNode[], publisher: StartedNode, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   await Promise.all(residents.map(async (resident) => {
     if (!await resident.api.has('GET', '/api/inbox')) return
-    await pollUntil(`inbox of ${resident.plan.slug}`, async () =>
-      (await resident.api.call('GET /api/inbox')).items.length > 0, timeoutMs, signal)
+    try {
+      await pollUntil(`inbox of ${resident.plan.slug}`, async () =>
+        (await resident.api.call('GET /api/inbox')).items.length > 0, timeoutMs, signal)
+    } catch (err) {
+      if (!(err instanceof DemoStepError)) throw err
+      const peers = (await resident.api.call('GET /api/peers').catch(() => [])).map((p) => p.peerId)
+      const connectedToPublisher = peers.includes(publisher.info.peerId)
+      throw new DemoStepError(`inbox of ${resident.plan.slug}`, { timeoutMs, connectedToPublisher, peers },
+        `${connectedToPublisher ? 'connected' : 'not connected'} to ${publisher.plan.slug}; ${peers.length} peers`)
+    }
   }))
 }
 
@@ -430,8 +445,9 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     await clipsMade
     const residents = nodes.filter((n) => n.plan.role === 'resident')
     await addSampleClips(residents, paths.media, log)
-    if (await publishSampleRequest(plan, nodes.find((n) => n.plan.agency === 0 && n.plan.role === 'agency')!, log)) {
-      await awaitInboxes(residents.filter((r) => r.plan.inArea === true), 60_000, opts.signal)
+    const publisher = nodes.find((n) => n.plan.agency === 0 && n.plan.role === 'agency')!
+    if (await publishSampleRequest(plan, publisher, log)) {
+      await awaitInboxes(residents.filter((r) => r.plan.inArea === true), publisher, 60_000, opts.signal)
     }
     // A fresh audit pass, so that the auditor's first page already covers the sample request.
     const auditor = nodes.find((n) => n.plan.role === 'auditor')

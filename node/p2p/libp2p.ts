@@ -125,6 +125,10 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
         // Peer exchange would let a graylisted peer steer our connections; bootstrap + mDNS suffice.
         doPX: false,
         emitSelf: false,
+        // An own publish goes to every subscriber of the topic we know, not only the mesh: an agency is in no
+        // topic's mesh (it subscribes to none), and a resident that just connected is not in one yet
+        // (gossipsub's default, made explicit: the demo's in-area residents depend on it, issue 15).
+        floodPublish: true,
         allowPublishToZeroTopicPeers: true,
         ...(init.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: init.heartbeatIntervalMs }),
         scoreParams: { ...porchlightScoreParams(), ...init.scoreParams },
