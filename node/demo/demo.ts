@@ -373,7 +373,7 @@ async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs
  * which ten nodes starting on 127.0.0.1 can exceed — so each missing link is dialled by the node that should
  * have (`POST /api/peers`), two at a time to stay under that rate.
  */
-async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined, log: (line: string) => void): Promise<void> {
   const hub = nodes[0]!
   const meshNodes: MeshNode[] = await Promise.all(nodes.map(async (n) => ({
     peerId: n.info.peerId,
@@ -384,7 +384,9 @@ async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: Abort
     const edges = await Promise.all(nodes.map(async (n) => (await n.api.call('GET /api/peers')).map((p) => [n.info.peerId, p.peerId] as const)))
     const missing = missingLinks(meshNodes, edges.flat(), { peerId: hub.info.peerId, addr: hub.addrs[0]! })
     await Promise.all(missing.slice(0, 2).map(async (link) => {
-      await byPeer.get(link.from)!.api.call('POST /api/peers', { body: { addr: link.addr } }).catch(() => {})
+      const from = byPeer.get(link.from)!
+      log(`${from.plan.slug} is not connected to ${byPeer.get(link.to)!.plan.slug}: dialling`)
+      await from.api.call('POST /api/peers', { body: { addr: link.addr } }).catch(() => {})
     }))
     return missing.length === 0
   }, timeoutMs, signal, 500)
@@ -440,7 +442,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     const first = await startNode(children, prepared[0]!)
     const nodes = [first, ...await Promise.all(prepared.slice(1).map(async (node) => await startNode(children, node)))]
     // The gossip mesh: witnesses are not in it (see prepareNodes).
-    await awaitMesh(nodes.filter((n) => n.plan.role !== 'witness'), 60_000, opts.signal)
+    await awaitMesh(nodes.filter((n) => n.plan.role !== 'witness'), 60_000, opts.signal, log)
     log(`${nodes.length} nodes ready and connected`)
     await clipsMade
     const residents = nodes.filter((n) => n.plan.role === 'resident')
