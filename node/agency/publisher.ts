@@ -14,7 +14,6 @@
 // times); peers that have it drop the copy by its message id, unvalidated. (Found when the auditor, which
 // listens on every topic, made "some peer received it" true before the residents' streams were open.)
 import type { GossipSub } from '@libp2p/gossipsub'
-import type { Logger } from '@libp2p/interface'
 import { EventEmitter } from 'node:events'
 import { GossipsubInternalsError, type PorchlightLibp2p } from '../p2p/index.js'
 
@@ -77,7 +76,6 @@ function seenInternals (pubsub: GossipSub): SeenInternals {
 
 export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   readonly #libp2p: PorchlightLibp2p
-  readonly #log: Logger
   readonly #pending = new Map<string, Pending>()
   readonly #recent = new Map<string, Recent>()
   readonly #lateWindowMs: number
@@ -91,7 +89,6 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
   constructor (libp2p: PorchlightLibp2p, init: PublisherInit = {}) {
     super()
     this.#libp2p = libp2p
-    this.#log = libp2p.logger.forComponent('porchlight:publisher')
     this.#maxAttempts = init.maxAttempts ?? 10
     this.#maxPending = init.maxPending ?? 1024
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
@@ -189,7 +186,6 @@ export class AnnouncementPublisher extends EventEmitter<PublisherEvents> {
     const msgId = await seen.msgIdFn({ type: 'unsigned', topic, data: bytes })
     seen.seenCache.entries.delete(seen.msgIdToStrFn(msgId))
     const { recipients } = await pubsub.publish(topic, bytes)
-    this.#log('published on %s to %d of %d subscribers', topic, recipients.length, pubsub.getSubscribers(topic).length)
     return recipients.map((p) => p.toString())
   }
 
