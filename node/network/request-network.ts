@@ -70,20 +70,6 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     if (evt.detail.subscriptions.some((s) => s.subscribe && topics.has(s.topic))) this.#ask(evt.detail.peerId)
   }
 
-  // What a catch-up answer taught us goes on to our topic peers, as gossip would have carried it: a cell-mate
-  // that is connected to us but not to the agency (its dial refused, or it joined after the publish) and
-  // that asked us before we had it would otherwise never get it (issue 15, item 8). Only an accepted one,
-  // so each node sends each request on at most once more, and peers that have it drop it by its id.
-  readonly #onValidated = (e: ValidatedEvent): void => {
-    if (e.topic !== undefined || e.outcome.result !== 'accept' || !this.#started) return
-    const pubsub = this.libp2p.services.pubsub
-    const { id, topicCells } = e.outcome.announcement
-    for (const cell of topicCells.filter((c) => this.#cells.has(c))) {
-      // A copy already seen through gossip throws PublishError.Duplicate: nothing to forward then.
-      pubsub.publish(topicName(cell), e.bytes).catch((err) => { this.#log('not forwarding %s on %s: %s', id, cell, err) })
-    }
-  }
-
   constructor (components: RequestNetworkComponents, init: RequestNetworkInit = {}) {
     super()
     this.#components = components
@@ -135,7 +121,6 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     await handleCatchUp(libp2p, this.#sources, this.#now)
     libp2p.addEventListener('peer:identify', this.#onIdentify)
     libp2p.services.pubsub.addEventListener('subscription-change', this.#onSubscriptionChange)
-    this.on('announcement:validated', this.#onValidated)
     this.#pruner = setInterval(() => { this.#live?.prune(this.#now()).catch((err) => { this.#log.error('prune: %s', err) }) }, this.#init.pruneIntervalMs ?? 60_000)
     this.#pruner.unref()
     this.#started = true
@@ -153,7 +138,6 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     const { libp2p } = this.#components
     libp2p.removeEventListener('peer:identify', this.#onIdentify)
     libp2p.services.pubsub.removeEventListener('subscription-change', this.#onSubscriptionChange)
-    this.off('announcement:validated', this.#onValidated)
     for (const cell of this.#cells) { try { leaveTopic(libp2p, topicName(cell)) } catch { /* pubsub already stopped (unsubscribe throws then): no topic left to leave */ } }
     await libp2p.unhandle(CATCH_UP_PROTOCOL).catch(() => {})
   }

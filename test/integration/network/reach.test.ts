@@ -67,27 +67,3 @@ test('item 7: a resident whose bootstrap agency was connected and identified bef
   const item = await inboxAdded(home as never, a.id, AbortSignal.timeout(15_000))
   assert.equal(item.id, a.id)
 })
-
-test('item 8: a cell-mate cut off from the agency gets the request from a resident that learnt it by catch-up (forwarded as gossip would)', async (t) => {
-  const a = agency.request()
-  const agencyNode = await desk([a.bytes])
-  // Pearl St in the demo: in the area, connected to a cell-mate, but its own dial to the agency was refused.
-  const cutOff = await resident('cut off')
-  await cutOff.start()
-  const mate = await resident('cell-mate')
-  t.after(async () => { await Promise.all([agencyNode.stop(), cutOff.stop(), mate.stop()]) })
-
-  // The cell-mate reboots: its libp2p connects to both before its request network starts, so the cut-off
-  // resident's catch-up (at identify, or when the mate subscribes) finds nothing there yet.
-  await mate.libp2p.start()
-  const both = Promise.all([identified(mate, cutOff.peerId, AbortSignal.timeout(15_000)), identified(mate, agencyNode.peerId, AbortSignal.timeout(15_000))])
-  await cutOff.libp2p.dial(mate.libp2p.getMultiaddrs())
-  await mate.libp2p.dial(agencyNode.libp2p.getMultiaddrs())
-  await both
-  await mate.start()
-
-  await inboxAdded(mate as never, a.id, AbortSignal.timeout(15_000))
-  const item = await inboxAdded(cutOff as never, a.id, AbortSignal.timeout(15_000))
-  assert.equal(item.id, a.id)
-  assert.equal(cutOff.libp2p.getConnections(agencyNode.peerId).length, 0, 'the cut-off resident never talked to the agency')
-})
