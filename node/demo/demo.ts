@@ -117,16 +117,39 @@ function abortable<T> (promise: Promise<T>, signal: AbortSignal | undefined): Pr
   })
 }
 
-/** Free TCP ports on 127.0.0.1, all distinct (each held open until every one is chosen). */
+/** The ports the kernel hands out for port 0 (Linux's ip_local_port_range); elsewhere the IANA dynamic range. */
+async function ephemeralPortRange (): Promise<[number, number]> {
+  const text = await readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '')
+  const [low, high] = text.trim().split(/\s+/).map(Number)
+  return low !== undefined && high !== undefined && Number.isInteger(low) && Number.isInteger(high) && low > 1024 ? [low, high] : [49152, 65535]
+}
+
+/** Where the demo picks its fixed ports: below the ephemeral range, above the well-known ports. */
+const demoPortFloor = 10_000
+
+/**
+ * Free TCP ports on 127.0.0.1, all distinct (each held open until every one is chosen), below the ephemeral
+ * range: a node's ports are chosen when it is made and bound when it starts, seconds later, and on a busy
+ * machine a port from the ephemeral range is soon handed to some other program's port-0 socket in between
+ * (a witness failed to start with EADDRINUSE in `npm run demo:trials`). Nothing gets a port below that
+ * range without asking for it by number.
+ */
 async function freePorts (count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, async () => {
-    const server = createServer()
-    await new Promise<void>((resolve, reject) => { server.once('error', reject).listen(0, '127.0.0.1', resolve) })
-    return server
-  }))
-  const ports = servers.map((s) => (s.address() as { port: number }).port)
-  await Promise.all(servers.map(async (s) => { await new Promise((resolve) => s.close(resolve)) }))
-  return ports
+  const [ephemeralLow] = await ephemeralPortRange()
+  const high = Math.max(demoPortFloor + 1000, ephemeralLow)
+  const servers: Array<ReturnType<typeof createServer>> = []
+  try {
+    for (let tries = 0; servers.length < count; tries++) {
+      if (tries >= 200) throw new DemoStepError('ports', { count, range: [demoPortFloor, high] }, `no free port between ${demoPortFloor} and ${high}`)
+      const port = demoPortFloor + Math.floor(Math.random() * (high - demoPortFloor))
+      const server = createServer()
+      const bound = await new Promise<boolean>((resolve) => { server.once('error', () => { resolve(false) }).listen(port, '127.0.0.1', () => { resolve(true) }) })
+      if (bound) servers.push(server)
+    }
+    return servers.map((s) => (s.address() as { port: number }).port)
+  } finally {
+    await Promise.all(servers.map(async (s) => { await new Promise((resolve) => s.close(resolve)) }))
+  }
 }
 
 interface PreparedNode {
