@@ -3,10 +3,13 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { cellToLatLng, cellToParent } from 'h3-js'
 import type { PeerId } from '@libp2p/interface'
 import { createNode, defineService, residentRole, type PorchlightNode, type ResidentServices } from '../../../node/index.js'
-import { parseConfig } from '../../../node/config/index.js'
+import { generateKeys, parseConfig, type NodeKeys } from '../../../node/config/index.js'
 import { announcementMessageId, requestNetwork, type RequestNetwork, type RequestNetworkInit } from '../../../node/network/index.js'
 import { stubChain } from '../../helpers/stub-chain.js'
 import { TestAgency } from '../../helpers/announcements.js'
@@ -19,10 +22,15 @@ const area = sampleRequest().cells
 const network: RequestNetworkInit = { now: () => NOW + 60 }
 const chain = stubChain(async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(area.map((c) => cellToParent(c, 5)))], validUntil: NOW + 86400, status: 'active' }), DOMAIN)
 
-/** A resident node, built but not started (so a test can connect its libp2p before its services start). */
-async function resident (name: string): Promise<PorchlightNode<ResidentServices>> {
+/**
+ * A resident node, built but not started (so a test can connect its libp2p before its services start). With
+ * `home` (its folder and keys) it keeps its database there, so a second node made from it is the same
+ * resident after a reboot.
+ */
+async function resident (name: string, home?: { dir: string, keys: NodeKeys }): Promise<PorchlightNode<ResidentServices>> {
   const [lat, lng] = cellToLatLng(area[0]!)
   return await createNode({
+    ...home,
     config: parseConfig({ version: 1, role: 'resident', name, cameras: [{ name: 'porch', lat, lng }] }),
     services: residentRole({ chain, network }),
     libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
@@ -65,5 +73,33 @@ test('item 7: a resident whose bootstrap agency was connected and identified bef
   await home.start()
 
   const item = await inboxAdded(home as never, a.id, AbortSignal.timeout(15_000))
+  assert.equal(item.id, a.id)
+})
+
+test('item 8: a cell-mate that reboots holding a live request is asked for it when it subscribes, by a neighbour that connected to it before its network started', async (t) => {
+  const a = agency.request()
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-reach-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  const home = { dir, keys: await generateKeys('resident') }
+  // Its last run: it learnt the request (from whoever; here a catch-up answer) and kept it in its database.
+  const before = await resident('cell-mate', home)
+  await before.start()
+  assert.equal((await before.services.network.ingest(a.bytes, { cells: before.services.network.cells() })).result, 'accept')
+  await before.stop()
+
+  // Pearl St in the demo: in the area, but its dial to the agency was refused, so only cell-mates can tell it.
+  const neighbour = await resident('neighbour')
+  await neighbour.start()
+  const mate = await resident('cell-mate', home)
+  t.after(async () => { await Promise.all([neighbour.stop(), mate.stop()]) })
+  // The reboot: the cell-mate's libp2p connects, and is identified, while its request network is not
+  // running, so its identify lists no catch-up protocol and the neighbour does not ask it then.
+  await mate.libp2p.start()
+  const seen = identified(neighbour, mate.peerId, AbortSignal.timeout(15_000))
+  await mate.libp2p.dial(neighbour.libp2p.getMultiaddrs())
+  await seen
+  await mate.start()
+
+  const item = await inboxAdded(neighbour as never, a.id, AbortSignal.timeout(15_000))
   assert.equal(item.id, a.id)
 })
