@@ -59,18 +59,26 @@ async function identified (node: PorchlightNode<any>, peer: PeerId, signal: Abor
   }
 }
 
+/**
+ * What a reboot does: `node`'s libp2p starts and connects to `peer` (its bootstrap peer dials as libp2p
+ * starts), both identify each other, and only then do `node`'s services start.
+ */
+async function startConnectedTo (node: PorchlightNode<any>, peer: PorchlightNode<any>): Promise<void> {
+  await node.libp2p.start()
+  const signal = AbortSignal.timeout(15_000)
+  const seen = Promise.all([identified(node, peer.peerId, signal), identified(peer, node.peerId, signal)])
+  await node.libp2p.dial(peer.libp2p.getMultiaddrs())
+  await seen
+  await node.start()
+}
+
 test('item 7: a resident whose bootstrap agency was connected and identified before its services started gets the agency\'s live request', async (t) => {
   const a = agency.request()
   const agencyNode = await desk([a.bytes])
   const home = await resident('rebooted home')
   t.after(async () => { await Promise.all([agencyNode.stop(), home.stop()]) })
 
-  // What a reboot does: libp2p starts (and dials its bootstrap peer) before the node's services start.
-  await home.libp2p.start()
-  const seen = identified(home, agencyNode.peerId, AbortSignal.timeout(15_000))
-  await home.libp2p.dial(agencyNode.libp2p.getMultiaddrs())
-  await seen
-  await home.start()
+  await startConnectedTo(home, agencyNode)
 
   const item = await inboxAdded(home as never, a.id, AbortSignal.timeout(15_000))
   assert.equal(item.id, a.id)
@@ -92,13 +100,9 @@ test('item 8: a cell-mate that reboots holding a live request is asked for it wh
   await neighbour.start()
   const mate = await resident('cell-mate', home)
   t.after(async () => { await Promise.all([neighbour.stop(), mate.stop()]) })
-  // The reboot: the cell-mate's libp2p connects, and is identified, while its request network is not
-  // running, so its identify lists no catch-up protocol and the neighbour does not ask it then.
-  await mate.libp2p.start()
-  const seen = identified(neighbour, mate.peerId, AbortSignal.timeout(15_000))
-  await mate.libp2p.dial(neighbour.libp2p.getMultiaddrs())
-  await seen
-  await mate.start()
+  // The cell-mate is identified while its request network is not running, so its identify lists no
+  // catch-up protocol and the neighbour does not ask it then.
+  await startConnectedTo(mate, neighbour)
 
   const item = await inboxAdded(neighbour as never, a.id, AbortSignal.timeout(15_000))
   assert.equal(item.id, a.id)
