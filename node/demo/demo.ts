@@ -134,7 +134,7 @@ const demoPortFloor = 10_000
  * (a witness failed to start with EADDRINUSE in `npm run demo:trials`). Nothing gets a port below that
  * range without asking for it by number.
  */
-async function freePorts (count: number): Promise<number[]> {
+async function freePorts (count: number, taken: ReadonlySet<number>): Promise<number[]> {
   const [ephemeralLow] = await ephemeralPortRange()
   const high = Math.max(demoPortFloor + 1000, ephemeralLow)
   const servers: Array<ReturnType<typeof createServer>> = []
@@ -142,6 +142,9 @@ async function freePorts (count: number): Promise<number[]> {
     for (let tries = 0; servers.length < count; tries++) {
       if (tries >= 200) throw new DemoStepError('ports', { count, range: [demoPortFloor, high] }, `no free port between ${demoPortFloor} and ${high}`)
       const port = demoPortFloor + Math.floor(Math.random() * (high - demoPortFloor))
+      // Another node's port, free now because that node has not started yet (a resident and a witness once
+      // drew the same one).
+      if (taken.has(port)) continue
       const server = createServer()
       const bound = await new Promise<boolean>((resolve) => { server.once('error', () => { resolve(false) }).listen(port, '127.0.0.1', () => { resolve(true) }) })
       if (bound) servers.push(server)
@@ -169,6 +172,16 @@ interface PreparedNode {
  */
 async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: string, anchorIntervalSeconds: number): Promise<PreparedNode[]> {
   const prepared: PreparedNode[] = []
+  /** Every node's ports, made now or on an earlier run: free until that node starts, and not to be drawn twice. */
+  const taken = new Set<number>()
+  const portsOf = async (dir: string): Promise<number[]> => {
+    const config = await loadConfig(dir)
+    return [config.api.port, ...config.listen.map((a) => Number(/\/tcp\/(\d+)/.exec(a)?.[1] ?? 0))]
+  }
+  for (const node of plan.nodes) {
+    const dir = join(nodesDir, node.slug)
+    if (await access(nodePaths(dir).config).then(() => true, () => false)) for (const port of await portsOf(dir)) taken.add(port)
+  }
   const bootstrapOf = async (node: PreparedNode): Promise<string> => {
     const config = await loadConfig(node.dir)
     return `${config.listen[0]!}/p2p/${node.peerId}`
@@ -196,7 +209,7 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
         ...(node.role === 'agency' ? agencies.slice(0, 1) : agencies),
         ...(node.role === 'resident' && previous !== undefined ? [previous] : [])
       ].map(bootstrapOf))
-      const [p2pPort, apiPort] = await freePorts(2)
+      const [p2pPort, apiPort] = await freePorts(2, taken)
       const result = await initNode(dir, {
         role: node.role,
         name: node.name,
@@ -210,6 +223,7 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
       peerId = result.peerId
       address = result.address
       vkey = result.vkey
+      taken.add(p2pPort!).add(apiPort!)
     }
     prepared.push({ plan: node, dir, peerId, ...(address === undefined ? {} : { address }), ...(vkey === undefined ? {} : { vkey }) })
   }
