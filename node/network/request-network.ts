@@ -62,12 +62,17 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
     if (evt.detail.protocols.includes(CATCH_UP_PROTOCOL)) this.#ask(evt.detail.peerId)
   }
 
-  // A peer that subscribes to one of our topics is a cell-mate we may not have asked yet: it connected
-  // before it joined (its network started after identify), or it joined the topic later. gossipsub never
-  // replays to it what was published before, so ask it (issue 15, item 8).
+  // A peer that subscribes to one of our topics may be a cell-mate we could not ask yet: identified before
+  // its own network started, it listed no catch-up protocol (and we run no identify-push), and it may hold
+  // requests from its last run that gossip never replays (issue 15, item 8). A peer whose identify listed the
+  // protocol was asked then, or at our start: not again, so a connection costs one catch-up, not two.
   readonly #onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
     const topics = new Set(this.cells().map(topicName))
-    if (evt.detail.subscriptions.some((s) => s.subscribe && topics.has(s.topic))) this.#ask(evt.detail.peerId)
+    if (!evt.detail.subscriptions.some((s) => s.subscribe && topics.has(s.topic))) return
+    const peer = evt.detail.peerId
+    this.libp2p.peerStore.get(peer).then((p) => p.protocols.includes(CATCH_UP_PROTOCOL), () => false).then((asked) => {
+      if (!asked) this.#ask(peer)
+    }, () => {})
   }
 
   constructor (components: RequestNetworkComponents, init: RequestNetworkInit = {}) {
