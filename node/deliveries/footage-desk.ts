@@ -15,6 +15,7 @@ import { handleRequests } from '../p2p/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ChainService } from '../chain/chain-service.js'
+import { defaults } from '../config/index.js'
 import type { AgencyRequests } from '../agency/requests-service.js'
 import { requestBookOf } from '../agency/request-book.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
@@ -22,6 +23,7 @@ import { InvalidDeletionRequestError, UnknownDeliveryError } from '../footage/er
 import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
 import { FootageKeeper } from './footage-keeper.js'
 import { FootageReceiver, type DeliveryRecord, type FootageLog, type RequestBook } from './receiver.js'
+import type { Statfs } from './delivery-limits.js'
 import { RetentionJob } from './retention.js'
 import { FootageVault } from './vault.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../footage/wire.js'
@@ -45,6 +47,8 @@ export interface AgencyFootageInit {
   /** Unix seconds. @default the system clock */
   now?: () => number
   timeoutMs?: number
+  /** The footage folder's free space (a test makes the disk full). @default node:fs/promises statfs */
+  statfs?: Statfs
 }
 
 type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys' | 'logger'>
@@ -122,9 +126,12 @@ export class AgencyFootage implements NodeService {
       agencyKey: keys.agencyKey,
       crypto,
       now: this.#now,
+      limits: config.footage ?? defaults.footage,
+      logger: this.#components.logger.child({ component: 'footage' }),
+      ...(this.#init.statfs === undefined ? {} : { statfs: this.#init.statfs }),
       ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     })
-    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream) => { await this.#receiver!.handle(stream) })
+    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream, connection) => { await this.#receiver!.handle(stream, connection) })
     await handleRequests<Uint8Array, { entries: number[] }>(libp2p, DELETION_PROTOCOL, async (bytes) => await this.deleteOnRequest(bytes))
     this.#retention = new RetentionJob({
       keeper: this.#keeper,

@@ -5,8 +5,12 @@
 // twice, nothing is held whole) to check its bytes against its CID. Only when every clip verified and
 // the sender said "end" are the files moved into place, ONE `delivery` entry appended and a signed receipt
 // sent back. Any failure before that discards the files: nothing is recorded as delivered.
+// What a transfer may cost (issue 15) is bounded before the answer and while data flows: a sender's
+// concurrent transfers from the moment its stream opens, the offer's deliveries and bytes against the
+// request's and the sender's quotas and the disk's free-space floor before it is accepted, and the whole
+// transfer by a deadline from its declared size (delivery-limits.ts).
 import { EventEmitter } from 'node:events'
-import type { Stream } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
   LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
@@ -18,8 +22,11 @@ import { footageStream, type FootageStream } from '../footage/footage-stream.js'
 import {
   ClipCidMismatchError, ClipDecryptError, ClipNotMatchingError, ConsentAlreadyDeliveredError, ConsentInProgressError,
   DeclaredSizeMismatchError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
-  TransferIncompleteError, UnexpectedDataError, UnknownRequestError
+  TransferDeadlineError, TransferIncompleteError, UnexpectedDataError, UnknownRequestError
 } from '../footage/errors.js'
+import { defaults, type FootageLimits } from '../config/index.js'
+import type { Logger } from '../logging/index.js'
+import { DeliveryLimiter, senderOf, type Sender, type Statfs, type TransferSlot } from './delivery-limits.js'
 import { deliveryEntry, signReceipt } from '../footage/receipt.js'
 import type { FootageVault } from './vault.js'
 import { ReceiveCredit } from '../footage/credit.js'
@@ -74,6 +81,8 @@ export interface DeliveryStore {
    * tell after a crash whether the append happened (then `put` never came). Optional.
    */
   intend? (pending: PendingDelivery, entry: Uint8Array): Promise<void>
+  /** Every delivery on record (DeliveryJournal has it): each request's quota counts start from them. */
+  all? (): Promise<DeliveryRecord[]>
 }
 
 export interface FootageReceiverInit {
@@ -91,11 +100,17 @@ export interface FootageReceiverInit {
   timeoutMs?: number
   /** Data bytes a sender may have in flight or queued unread (flow control, credit.ts). @default CREDIT_WINDOW */
   creditWindow?: number
+  /** Deadlines, quotas and the free-disk floor (config `footage`, docs/agency.md). @default defaults.footage */
+  limits?: FootageLimits
+  /** The footage folder's free space. @default node:fs/promises statfs */
+  statfs?: Statfs
+  /** Where refusals are logged (with the sender's peer id and address: an operator may block it). */
+  logger?: Logger
 }
 
 export interface FootageReceiverEvents {
   'footage:delivered': [DeliveryRecord]
-  'footage:refused': [{ consent?: string, error: Error }]
+  'footage:refused': [{ consent?: string, error: Error, sender: Sender }]
 }
 
 export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
@@ -103,6 +118,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
   readonly #now: () => number
   readonly #inProgress = new Set<string>()
   readonly #window: number
+  readonly #limiter: DeliveryLimiter
   #peakBuffered = 0
 
   constructor (init: FootageReceiverInit) {
@@ -110,7 +126,16 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
     this.#init = init
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#window = Math.max(init.creditWindow ?? CREDIT_WINDOW, MAX_DATA_FRAME)
+    this.#limiter = new DeliveryLimiter({
+      limits: init.limits ?? defaults.footage,
+      root: init.vault.root,
+      ...(init.statfs === undefined ? {} : { statfs: init.statfs }),
+      ...(init.deliveries.all === undefined ? {} : { recorded: async () => await init.deliveries.all!() })
+    })
   }
+
+  /** Transfers running now. */
+  get active (): number { return this.#limiter.active }
 
   /**
    * The most bytes any transfer so far had received and not yet read (its memory), at most the credit
@@ -118,8 +143,11 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
    */
   get peakBuffered (): number { return this.#peakBuffered }
 
-  /** Handles one incoming footage stream to its end; never throws (failures are answered and emitted). */
-  async handle (stream: Stream): Promise<void> {
+  /**
+   * Handles one incoming footage stream to its end; never throws (failures are answered and emitted).
+   * `connection` says who sends (its peer id and address, for the sender's quotas).
+   */
+  async handle (stream: Stream, connection?: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Promise<void> {
     // Every data byte costs at least one prefix byte (empty frames are refused): twice the window and two
     // whole frames (the offer or `end` beside data) hold whatever a sender within its credit can send.
     const frames = footageStream(stream, {
@@ -129,7 +157,13 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
     let consent: string | undefined
     let claimed = false
     const temp: string[] = []
+    const sender = senderOf(connection)
+    let slot: TransferSlot | undefined
+    // One timer for the whole transfer, set again once the declared size is known; a per-frame timeout
+    // alone let a sender keep a stream and its temp file for hours at a byte a frame.
+    const deadline = transferDeadline(stream, this.#limiter.deadlineMs(0))
     try {
+      slot = this.#limiter.open(sender)
       const offer = asOffer(await frames.read())
       if (offer === undefined) throw new InvalidConsentError({ reason: 'not an offer' })
       const { signed, record } = await this.#check(offer)
@@ -138,6 +172,9 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       this.#inProgress.add(consent)
       claimed = true
       if (await this.#init.deliveries.get(consent) !== undefined) throw new ConsentAlreadyDeliveredError({ consent })
+      const bytes = offer.clips.reduce((n, c) => n + c.ciphertextSize, 0)
+      await slot.reserve(signed.message.request, bytes)
+      deadline.extend(this.#limiter.deadlineMs(bytes))
       const identities = await record.identities()
       const credit = new ReceiveCredit(this.#window)
       await frames.write({ accept: true, credit: credit.window })
@@ -156,6 +193,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       }
       const last = await frames.read().catch((err: unknown) => { throw isPorchlightError(err, 'MalformedFrameError') ? new UnexpectedDataError({ after: 'last clip' }, err) : err })
       if (!isEnd(last)) throw new UnexpectedDataError({ after: 'last clip' })
+      // Every byte is in: from here the delivery is committed and logged, never cut halfway.
+      deadline.clear()
 
       await this.#init.vault.commit(consent, files)
       temp.length = 0
@@ -171,6 +210,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       }
       await this.#init.deliveries.intend?.(pending, entryBytes)
       const logIndex = await this.#init.log.append(entryBytes)
+      // Logged is delivered: its counts stay whatever happens next.
+      slot.commit()
       const delivered: DeliveryRecord = { ...pending, logIndex }
       await this.#init.deliveries.put(delivered)
       const proof = await this.#init.log.proof(logIndex)
@@ -179,9 +220,11 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       await frames.write({ receipt: encodeSignedReceipt(receipt), entry: entryBytes }).catch(() => {})
       await frames.close().catch(() => {})
     } catch (err) {
-      const error = this.#translate(err)
+      const error = deadline.expired ?? this.#translate(err)
+      deadline.clear()
       await this.#init.vault.discard(temp).catch(() => {})
-      this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error })
+      this.#init.logger?.warn({ err: error, consent, peer: sender.peer, address: sender.address }, 'footage: transfer refused')
+      this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error, sender })
       if (stream.status === 'open') {
         const message = isPorchlightError(error) ? { code: error.code, message: error.shortMessage } : { code: 'INTERNAL', message: 'internal error' }
         await frames.write({ error: message }).catch(() => {})
@@ -190,6 +233,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         stream.abort(error)
       }
     } finally {
+      deadline.clear()
+      slot?.release()
       this.#peakBuffered = Math.max(this.#peakBuffered, frames.peakBuffered)
       if (claimed && consent !== undefined) this.#inProgress.delete(consent)
     }
@@ -275,5 +320,28 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
   #translate (err: unknown): Error {
     if (err instanceof PeerHungUpError) return new TransferIncompleteError({}, err)
     return err instanceof Error ? err : new Error(String(err))
+  }
+}
+
+/**
+ * Aborts `stream` with TransferDeadlineError `ms` after now; `extend` moves the deadline to `ms` after the
+ * stream opened. `expired` is the error once it fired (the failure a read then reports is only its echo).
+ */
+function transferDeadline (stream: Stream, ms: number): { extend: (ms: number) => void, clear: () => void, readonly expired: TransferDeadlineError | undefined } {
+  const opened = Date.now()
+  let expired: TransferDeadlineError | undefined
+  let timer: NodeJS.Timeout | undefined
+  const arm = (total: number): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => {
+      expired = new TransferDeadlineError({ deadlineMs: total })
+      stream.abort(expired)
+    }, Math.max(0, opened + total - Date.now()))
+  }
+  arm(ms)
+  return {
+    extend: arm,
+    clear: () => { clearTimeout(timer) },
+    get expired () { return expired }
   }
 }
