@@ -21,7 +21,7 @@ import { PeerHungUpError } from '../p2p/index.js'
 import { footageStream, type FootageStream } from '../footage/footage-stream.js'
 import {
   ClipCidMismatchError, ClipDecryptError, ClipNotMatchingError, ConsentAlreadyDeliveredError, ConsentInProgressError,
-  DeclaredSizeMismatchError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
+  DeclaredSizeMismatchError, InsufficientStorageError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
   TransferDeadlineError, TransferIncompleteError, UnexpectedDataError, UnknownRequestError
 } from '../footage/errors.js'
 import { defaults, type FootageLimits } from '../config/index.js'
@@ -223,7 +223,9 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       const error = deadline.expired ?? this.#translate(err)
       deadline.clear()
       await this.#init.vault.discard(temp).catch(() => {})
-      this.#init.logger?.warn({ err: error, consent, peer: sender.peer, address: sender.address }, 'footage: transfer refused')
+      // A refusal is the sender's doing (info); a full disk or a failure of ours is the operator's (warn).
+      const ours = !isPorchlightError(error) || error instanceof InsufficientStorageError
+      this.#init.logger?.[ours ? 'warn' : 'info']({ err: error, consent, peer: sender.peer, address: sender.address }, 'footage: transfer refused')
       this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error, sender })
       if (stream.status === 'open') {
         const message = isPorchlightError(error) ? { code: error.code, message: error.shortMessage } : { code: 'INTERNAL', message: 'internal error' }
