@@ -91,6 +91,9 @@ export class DeliveryLimiter {
     return n
   }
 
+  /** (sender, request) pairs with counts kept: at most SENDER_TALLIES. */
+  get tallied (): number { return this.#senders.size }
+
   /** Takes a sender's slot as its stream opens; throws TooManyTransfersError past `perSender.concurrent`. */
   open (sender: Sender): TransferSlot {
     const keys = senderKeys(sender)
