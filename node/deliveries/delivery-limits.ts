@@ -117,7 +117,7 @@ export class DeliveryLimiter {
         const needed = this.#inFlight + bytes
         if (free - needed < this.limits.minFreeBytes) throw new InsufficientStorageError({ free, needed, floor: this.limits.minFreeBytes })
         this.#requests.set(request, requestTally)
-        keys.forEach((k, i) => { this.#senders.set(`${k.active}|${request}`, senderTallies[i]!) })
+        keys.forEach((k, i) => { this.#senders.set(`${k.active}|${request}`, senderTallies[i]) })
         const tallies = [requestTally, ...senderTallies]
         for (const t of tallies) { t.deliveries++; t.bytes += bytes }
         this.#inFlight += bytes
