@@ -69,7 +69,7 @@ export interface DeliveryQuota {
 export interface FootageLimits {
   /** Seconds any transfer gets on top of its size at `minBytesPerSecond` (the offer, the checks, the receipt). */
   deadlineBaseSeconds: number
-  /** The slowest a sender may be on average: a transfer's deadline is base + declared bytes / this rate. */
+  /** The slowest a sender may be on average: a transfer may be open base + bytes received / this rate (at most its declared size's). */
   minBytesPerSecond: number
   /** Per request of the agency's. */
   perRequest: DeliveryQuota

@@ -6,9 +6,10 @@
 // the sender said "end" are the files moved into place, ONE `delivery` entry appended and a signed receipt
 // sent back. Any failure before that discards the files: nothing is recorded as delivered.
 // What a transfer may cost (issue 15) is bounded before the answer and while data flows: a sender's
-// concurrent transfers from the moment its stream opens, the offer's deliveries and bytes against the
+// concurrent transfers once its offer is read, the offer's deliveries and bytes against the
 // request's and the sender's quotas and the disk's free-space floor before it is accepted, and the whole
-// transfer by a deadline from its declared size (delivery-limits.ts).
+// transfer by a deadline that grows with the bytes received (delivery-limits.ts), so at most its declared
+// size at the slowest accepted rate.
 import { EventEmitter } from 'node:events'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -148,10 +149,9 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
    * `connection` says who sends (its peer id and address, for the sender's quotas).
    */
   async handle (stream: Stream, connection?: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Promise<void> {
-    // Every data byte costs at least one prefix byte (empty frames are refused): twice the window and two
-    // whole frames (the offer or `end` beside data) hold whatever a sender within its credit can send.
+    // Until the answer a sender may send its offer only: two frames' room. The answer's credit raises it.
     const frames = footageStream(stream, {
-      maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, maxBuffered: 2 * this.#window + 2 * MAX_FOOTAGE_FRAME,
+      maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, maxBuffered: 2 * MAX_FOOTAGE_FRAME,
       ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     })
     let consent: string | undefined
@@ -159,13 +159,13 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
     const temp: string[] = []
     const sender = senderOf(connection)
     let slot: TransferSlot | undefined
-    // One timer for the whole transfer, set again once the declared size is known; a per-frame timeout
-    // alone let a sender keep a stream and its temp file for hours at a byte a frame.
-    const deadline = transferDeadline(stream, this.#limiter.deadlineMs(0))
+    // A per-frame timeout alone let a sender keep a stream and its temp file for hours at a byte a frame.
+    const deadline = transferDeadline(stream, (bytes) => this.#limiter.deadlineMs(bytes))
     try {
-      slot = this.#limiter.open(sender)
       const offer = asOffer(await frames.read())
       if (offer === undefined) throw new InvalidConsentError({ reason: 'not an offer' })
+      // After the offer (so the sender reads the refusal rather than a reset) and before its signature is checked.
+      slot = this.#limiter.open(sender)
       const { signed, record } = await this.#check(offer)
       consent = idOfConsent(signed)
       if (this.#inProgress.has(consent)) throw new ConsentInProgressError({ consent })
@@ -174,9 +174,11 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       if (await this.#init.deliveries.get(consent) !== undefined) throw new ConsentAlreadyDeliveredError({ consent })
       const bytes = offer.clips.reduce((n, c) => n + c.ciphertextSize, 0)
       await slot.reserve(signed.message.request, bytes)
-      deadline.extend(this.#limiter.deadlineMs(bytes))
       const identities = await record.identities()
       const credit = new ReceiveCredit(this.#window)
+      // Every data byte costs at least one prefix byte (empty frames are refused): twice the window and two
+      // whole frames (`end` beside data) hold whatever a sender within its credit can send.
+      frames.maxBuffered = 2 * this.#window + 2 * MAX_FOOTAGE_FRAME
       await frames.write({ accept: true, credit: credit.window })
 
       const files: Array<{ cid: string, path: string }> = []
@@ -184,7 +186,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         const { path, file } = await this.#init.vault.incoming()
         temp.push(path)
         try {
-          await this.#receiveClip(frames, credit, clip, identities, file)
+          await this.#receiveClip(frames, credit, clip, identities, file, deadline.progress)
           await file.sync()
         } finally {
           await file.close()
@@ -277,7 +279,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
    * decryption, which pulls the next frame only when it wants more; the bytes of the frame before are
    * then written and decrypted, so they are granted again as credit to the sender.
    */
-  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { writev: (pieces: Uint8Array[]) => Promise<unknown> }): Promise<ClipDigest> {
+  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { writev: (pieces: Uint8Array[]) => Promise<unknown> }, onData: (bytes: number) => void): Promise<ClipDigest> {
     let received = 0
     let handedOver = 0
     let writing: Promise<unknown> = Promise.resolve()
@@ -294,6 +296,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         if (frame.byteLength === 0) throw new UnexpectedDataError({ cid: clip.cid, reason: 'empty frame' })
         if (received + frame.byteLength > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + frame.byteLength })
         received += frame.byteLength
+        onData(frame.byteLength)
         handedOver = frame.byteLength
         // The frame's pieces as they arrived, never joined: the disk writes them while they are decrypted
         // and the next frame is read (one write in flight).
@@ -326,23 +329,26 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
 }
 
 /**
- * Aborts `stream` with TransferDeadlineError `ms` after now; `extend` moves the deadline to `ms` after the
- * stream opened. `expired` is the error once it fired (the failure a read then reports is only its echo).
+ * Aborts `stream` with TransferDeadlineError once it has been open `msFor(bytes received)` ms: a base, plus
+ * the bytes at the slowest accepted rate. A sender must keep that average (after the base's grace), so one
+ * that trickles is cut within the base whatever size it declared, and no transfer outlives its declared
+ * size's deadline. `expired` is the error once it fired (the failure a read then reports is its echo).
  */
-function transferDeadline (stream: Stream, ms: number): { extend: (ms: number) => void, clear: () => void, readonly expired: TransferDeadlineError | undefined } {
+function transferDeadline (stream: Stream, msFor: (bytes: number) => number): { progress: (bytes: number) => void, clear: () => void, readonly expired: TransferDeadlineError | undefined } {
   const opened = Date.now()
+  let received = 0
   let expired: TransferDeadlineError | undefined
   let timer: NodeJS.Timeout | undefined
-  const arm = (total: number): void => {
-    clearTimeout(timer)
-    timer = setTimeout(() => {
-      expired = new TransferDeadlineError({ deadlineMs: total })
-      stream.abort(expired)
-    }, Math.max(0, opened + total - Date.now()))
+  // Progress only moves a number; the timer, when it fires early, waits again for what is left.
+  const arm = (): void => {
+    const left = opened + msFor(received) - Date.now()
+    if (left > 0) { timer = setTimeout(arm, left); return }
+    expired = new TransferDeadlineError({ deadlineMs: msFor(received), received })
+    stream.abort(expired)
   }
-  arm(ms)
+  timer = setTimeout(arm, msFor(0))
   return {
-    extend: arm,
+    progress: (bytes) => { received += bytes },
     clear: () => { clearTimeout(timer) },
     get expired () { return expired }
   }
