@@ -194,7 +194,7 @@ test('only a Host this server is known by is answered: any other is 421 before a
   const port = api.address()!.port
   const post = async (host: string): Promise<{ statusCode: number, json: () => unknown }> =>
     await api.app.inject({ method: 'POST', url: '/api/things', headers: { ...auth, host }, payload: { id: 'a', value: 'x' } })
-  for (const host of [`evil.example.com:${port}`, 'evil.example.com', `localhost.evil.example.com:${port}`, `127.0.0.1.nip.io:${port}`, `localhost:${port + 1}`, 'user@localhost', 'localhost/x']) {
+  for (const host of [`evil.example.com:${port}`, 'evil.example.com', `localhost.evil.example.com:${port}`, `127.0.0.1.nip.io:${port}`, `localhost:${port + 1}`, `192.168.1.5:${port}`, 'user@localhost', 'localhost/x']) {
     const res = await post(host)
     assert.equal(res.statusCode, 421, host)
     assert.equal(errorOf(res).code, 'MISDIRECTED_REQUEST', host)
@@ -204,7 +204,7 @@ test('only a Host this server is known by is answered: any other is 421 before a
   }
   assert.equal(things.size, 0)
   assert.ok(refused.length > 0 && refused.every((c) => c === 'MISDIRECTED_REQUEST'))
-  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST', 'localhost']) {
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `127.1:${port}`, `[0:0::1]:${port}`, 'LOCALHOST', 'localhost']) {
     assert.equal((await api.app.inject({ method: 'GET', url: '/api/public', headers: { host } })).statusCode, 200, host)
   }
   assert.equal((await post(`localhost:${port}`)).statusCode, 201)
