@@ -33,7 +33,8 @@ export interface NodeConfig {
   /** Peers to dial at start, each with a /p2p/ peer id. */
   bootstrap: string[]
   mdns: boolean
-  api: { host: string, port: number }
+  /** `allowedHosts`: names it is reached by besides loopback, `host` and `announce` (a reverse proxy's); docs/node.md. */
+  api: { host: string, port: number, allowedHosts?: string[] }
   /** A deployment file's path (relative to the node's directory) or the endpoint itself. */
   chain?: string | ChainEndpoint
   /** Residents only. */
@@ -189,7 +190,8 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       default: { ...defaults.api },
       properties: {
         host: { type: 'string', minLength: 1, maxLength: 255, default: defaults.api.host },
-        port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port }
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port },
+        allowedHosts: { type: 'array', nullable: true, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s/?#@]+$' } }
       }
     },
     // JSONSchemaType wants an optional property's schema `nullable`, and ajv refuses `nullable` without `type`:

@@ -18,6 +18,8 @@ import { witnessMetrics } from './witness.js'
 import { auditorMetrics } from './auditor.js'
 import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
+import { apiMetrics } from './api.js'
+import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
 export interface MetricSources {
@@ -28,6 +30,8 @@ export interface MetricSources {
   log?: AgencyLogService
   witness?: WitnessService
   auditor?: AuditorService
+  /** The HTTP API's refusals. */
+  api?: Pick<ApiServer, 'on' | 'off'>
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -43,6 +47,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   const info = new Gauge({ name: 'porchlight_node_info', help: 'Always 1; the node\'s role and name as labels', labelNames: ['role', 'name'] as const, registers: [registry] })
   info.set({ role: sources.config.role, name: sources.config.name }, 1)
   const stops: Array<() => void> = []
+  if (sources.api !== undefined) stops.push(apiMetrics(registry, sources.api))
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))

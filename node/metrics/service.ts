@@ -11,15 +11,16 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor'>
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor'>
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, chain, network, inbox, footage, log, witness, auditor }) => {
+  return ({ config, api, chain, network, inbox, footage, log, witness, auditor }) => {
     const registry = new Registry()
     const isPublic = config.metrics?.public ?? false
     const metrics = nodeMetrics(registry, {
       // A node's name may say where it is ("birch lane"): a public /metrics gives only its role.
       config: isPublic ? { role: config.role, name: '' } : config,
+      api,
       ...(network === undefined ? {} : { network }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.
