@@ -122,7 +122,7 @@ test('a suspended agency gets nothing: the inbox says so, consent and retry are 
   const refusal = once(world.agency.services.footage.receiver, 'footage:refused') as Promise<[FootageReceiverEvents['footage:refused'][0]]>
   const frames = footageStream(await raw.dialProtocol(agencyAddrs(signed), FOOTAGE_PROTOCOL), { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL })
   await frames.write({ consent: encodeSignedConsent(direct), clips: declaredClips(direct) })
-  const answer = await frames.read() as { error?: { code: string } }
+  const answer = await frames.read<{ error?: { code: string } }>()
   assert.equal(answer.error?.code, 'AGENCY_NOT_ACTIVE')
   assert.equal((await refusal)[0].error.name, 'AgencyNotActiveError')
   assert.equal(await metric(world.agency, 'porchlight_footage_deliveries_total', 'result="refused"'), refusedAtAgency + 2)
