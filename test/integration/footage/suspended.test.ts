@@ -126,6 +126,7 @@ test('a suspended agency gets nothing: the inbox says so, consent and retry are 
   assert.equal(answer.error?.code, 'AGENCY_NOT_ACTIVE')
   assert.equal((await refusal)[0].error.name, 'AgencyNotActiveError')
   assert.equal(await metric(world.agency, 'porchlight_footage_deliveries_total', 'result="refused"'), refusedAtAgency + 2)
+  assert.equal(await metric(world.agency, 'porchlight_footage_refusals_total', 'code="AGENCY_NOT_ACTIVE"'), 2)
   assert.equal(await deliveryEntries(), 0)
 
   // Reinstated: the inbox follows, and the same share is delivered on retry.
