@@ -29,6 +29,8 @@ import { defaults, type FootageLimits } from '../config/index.js'
 import type { Logger } from '../logging/index.js'
 import { DeliveryLimiter, senderOf, type Sender, type Statfs, type TransferSlot } from './delivery-limits.js'
 import { deliveryEntry, signReceipt } from '../footage/receipt.js'
+import { AgencyNotActiveError } from '../network/errors.js'
+import { isActiveRecord, type AgencyInfo } from '../chain/agency-info.js'
 import type { FootageVault } from './vault.js'
 import { ReceiveCredit } from '../footage/credit.js'
 import { CREDIT_WINDOW, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from '../footage/wire.js'
@@ -107,6 +109,13 @@ export interface FootageReceiverInit {
   statfs?: Statfs
   /** Where refusals are logged (with the sender's peer id and address: an operator may block it). */
   logger?: Logger
+  /**
+   * This agency's own registry record as the node's registry cache holds it (kept current by the chain
+   * client's event follower, so no peer can make the agency call its RPC). Offers are refused while it is
+   * not active, and a transfer that was under way when it stopped being active is not logged. The role
+   * always gives it; without it (a test on stubs) nothing is checked.
+   */
+  ownRecord?: () => Promise<Pick<AgencyInfo, 'address' | 'status' | 'validUntil'>>
 }
 
 export interface FootageReceiverEvents {
@@ -164,6 +173,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
     try {
       const offer = asOffer(await frames.read())
       if (offer === undefined) throw new InvalidConsentError({ reason: 'not an offer' })
+      await this.#checkActive()
       // After the offer (so the sender reads the refusal rather than a reset) and before its signature is checked.
       slot = this.#limiter.open(sender)
       const { signed, record } = await this.#check(offer)
@@ -195,6 +205,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       }
       const last = await frames.read().catch((err: unknown) => { throw isPorchlightError(err, 'MalformedFrameError') ? new UnexpectedDataError({ after: 'last clip' }, err) : err })
       if (!isEnd(last)) throw new UnexpectedDataError({ after: 'last clip' })
+      // Suspended while the clips came in: nothing is logged as delivered (the files are discarded).
+      await this.#checkActive()
       // Every byte is in: from here the delivery is committed and logged, never cut halfway.
       deadline.clear()
 
@@ -242,6 +254,13 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       this.#peakBuffered = Math.max(this.#peakBuffered, frames.peakBuffered)
       if (claimed && consent !== undefined) this.#inProgress.delete(consent)
     }
+  }
+
+  /** Throws AgencyNotActiveError while this agency is not active (by its cached registry record). */
+  async #checkActive (): Promise<void> {
+    if (this.#init.ownRecord === undefined) return
+    const own = await this.#init.ownRecord()
+    if (!isActiveRecord(own, this.#now())) throw new AgencyNotActiveError({ agency: own.address, status: own.status, validUntil: own.validUntil })
   }
 
   /** Everything that can be known before footage flows; throws the first failure. */

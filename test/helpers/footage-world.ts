@@ -7,6 +7,7 @@ import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { latLngToCell } from 'h3-js'
 import { parseEther } from 'ethers'
 import { topicName } from '../../protocol/index.js'
@@ -141,4 +142,28 @@ export async function shareWhere (r: ResidentNode, shareId: string, predicate: (
     next = once(footage, 'share:changed')
     if (s.id === shareId && predicate(s)) return s
   }
+}
+
+/** Holds the clip `cid`'s bytes on `r` after `at` bytes, until `release` (the clip store's stream, gated). */
+export function holdClip (r: ResidentNode, cid: string, at: number): { reached: Promise<void>, release: () => void } {
+  const store = r.services.clips.store
+  const read = store.read.bind(store)
+  let reached!: () => void
+  let release!: () => void
+  const gate = { reached: new Promise<void>((resolve) => { reached = resolve }), released: new Promise<void>((resolve) => { release = resolve }) }
+  store.read = (async (c: string, ...rest: unknown[]) => {
+    const opened = await (read as (c: string, ...rest: unknown[]) => ReturnType<typeof read>)(c, ...rest)
+    if (c !== cid) return opened
+    const source = opened.stream
+    const gated = Readable.from((async function * () {
+      let served = 0
+      for await (const chunk of source) {
+        if (served >= at) { reached(); await gate.released }
+        served += (chunk as Buffer).length
+        yield chunk
+      }
+    })())
+    return { ...opened, stream: gated }
+  })
+  return { reached: gate.reached, release }
 }
