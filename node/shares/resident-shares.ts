@@ -11,7 +11,7 @@ import {
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
-import { sendRequest, type PorchlightLibp2p } from '../p2p/index.js'
+import { sendRequest } from '../p2p/index.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
 import { createConsent } from '../footage/consent.js'
 import {
@@ -20,6 +20,7 @@ import {
 import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
 import { toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
+import { withDeliveryIdentity } from './delivery-identity.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
 import { auditConsistency } from './log-client.js'
 import type { ChainService } from '../chain/chain-service.js'
@@ -58,7 +59,6 @@ export interface ResidentFootageEvents {
 
 export class ResidentFootage extends EventEmitter<ResidentFootageEvents> implements NodeService {
   readonly #init: ResidentFootageInit
-  readonly #libp2p: PorchlightLibp2p
   readonly #cameras: Camera[]
   readonly #store: NodeComponents['store']
   readonly #now: () => number
@@ -69,10 +69,11 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   #keys: Sublevel<string, string> | undefined
   #stopped = false
 
-  constructor (components: Pick<NodeComponents, 'config' | 'store' | 'libp2p'>, init: ResidentFootageInit) {
+  // No libp2p among the components: everything this service sends names a consent, so it all goes from
+  // single-use identities (delivery-identity.ts), never from the node's own peer id.
+  constructor (components: Pick<NodeComponents, 'config' | 'store'>, init: ResidentFootageInit) {
     super()
     this.#init = init
-    this.#libp2p = components.libp2p
     this.#cameras = components.config.cameras
     this.#store = components.store
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
@@ -168,7 +169,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const key = await this.#keys!.get(id)
     if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
     const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
-    const answer = await sendRequest<Uint8Array, { entries: number[] }>(this.#libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+    const answer = await withDeliveryIdentity(async (libp2p) => await sendRequest<Uint8Array, { entries: number[] }>(
+      libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }))
     return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
   }
 
@@ -176,7 +178,10 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   async receiptStatus (share: ShareRecord): Promise<ReceiptStatus> {
     if (this.#init.chain === undefined || share.checkpointSize === undefined || share.receipt === undefined) return 'logged'
     const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#domain().chainId)
-    const source = (this.#init.consistency ?? ((request) => auditConsistency(this.#libp2p, request)))(share.request)
+    // The tiles a proof needs point at the receipt's checkpoint size, so they are read from a single-use identity too.
+    const source = (this.#init.consistency ?? ((request) => ({
+      consistency: async (m: number, n: number) => await withDeliveryIdentity(async (libp2p) => await auditConsistency(libp2p, request).consistency(m, n))
+    })))(share.request)
     return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
   }
 
@@ -189,8 +194,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
       try {
         if ((await this.#share(id)).state === 'withdrawn') return
         await this.#update(id, { state: 'sending' })
+        // No libp2p passed: each attempt dials from a fresh single-use identity, never this node's own.
         const delivery = await sendFootage({
-          libp2p: this.#libp2p,
           request: share.request,
           consent: share.consent,
           domain: this.#domain(),
@@ -249,7 +254,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   }
 }
 
-export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & {
+export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store'> & {
   inbox: ResidentInbox
   clips: ClipsService
   chain: ChainService

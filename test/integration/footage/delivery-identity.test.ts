@@ -1,0 +1,150 @@
+// Issue 15, item 4: a resident's deliveries must not reveal its node's long-term identity. Real nodes over
+// TCP: an agency (the footage desk) and one resident (the shares service on a stub inbox and clip store).
+// The agency watches, in front of its own handlers, which peer each footage and deletion stream comes
+// from: every attempt arrives under a peer id of its own, never the resident's gossip peer id.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import type { Connection } from '@libp2p/interface'
+import { clipCid, encodeLogEntry, generateIdentity, identityToRecipient, requestId, signTyped, type SignedRequest } from '../../../protocol/index.js'
+import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
+import { generateKeys, parseConfig } from '../../../node/config/index.js'
+import { ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
+import { AgencyFootage, type AgencyRequestRecord } from '../../../node/deliveries/index.js'
+import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../../../node/footage/index.js'
+import { byteStream, randomClip } from '../../support/byte-streams.js'
+import { MemoryFootageLog, now } from '../../helpers/footage.js'
+import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
+
+const PORCH = { name: 'porch', lat: 47.6062, lng: -122.3321 }
+
+let agency: PorchlightNode<{ footage: AgencyFootage }>
+let resident: PorchlightNode<{ footage: ResidentFootage }>
+let request: SignedRequest
+let record: AgencyRequestRecord
+let id: string
+const clips = new Map<string, StoredClip & { bytes: Uint8Array }>()
+/** The remote peer of every stream the agency was opened, per protocol, in arrival order. */
+const seen: Record<string, string[]> = { [FOOTAGE_PROTOCOL]: [], [DELETION_PROTOCOL]: [] }
+/** Connections the agency saw close, by remote peer. */
+const closed = new Map<string, Connection>()
+
+function addClip (bytes: Uint8Array): StoredClip {
+  const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera: PORCH.name, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }
+  clips.set(clip.cid, { ...clip, bytes })
+  return clip
+}
+
+async function settled (shareId: string): Promise<ShareRecord> {
+  const footage = resident.services.footage
+  const current = await footage.get(shareId)
+  if (current.state === 'delivered' || current.state === 'failed') return current
+  for (;;) {
+    const [s] = await once(footage, 'share:changed') as [ShareRecord]
+    if (s.id === shareId && (s.state === 'delivered' || s.state === 'failed')) return s
+  }
+}
+
+/** Resolves once the agency saw the connection from `peer` close (the single-use node was stopped). */
+async function closedFrom (peer: string): Promise<void> {
+  while (!closed.has(peer)) await once(agency.libp2p, 'connection:close')
+}
+
+before(async () => {
+  const log = new MemoryFootageLog()
+  const identity = await generateIdentity()
+  agency = await createNode<{ footage: AgencyFootage }>({
+    config: parseConfig({ version: 1, role: 'agency', name: 'sheriff' }),
+    keys: { ...(await generateKeys('agency')), agencyKey: AGENCY_KEY },
+    services: {
+      footage: defineService((c: NodeComponents) => new AgencyFootage(c, { book: { get: async (i) => i === id ? record : undefined }, log, domain: DOMAIN, now }), { needs: [] })
+    },
+    listenApi: false,
+    staticDir: false
+  })
+  await agency.start()
+  for (const protocol of Object.keys(seen)) {
+    agency.libp2p.use(protocol, (stream, connection, next) => { seen[protocol]!.push(connection.remotePeer.toString()); next(stream, connection) })
+  }
+  agency.libp2p.addEventListener('connection:close', (e) => { closed.set(e.detail.remotePeer.toString(), e.detail) })
+  request = signTyped('Request', sampleRequest({
+    recipient: await identityToRecipient(identity),
+    peerId: agency.peerId.toString(),
+    addrs: agency.libp2p.getMultiaddrs().map((a) => a.decapsulateCode(421).toString())
+  }), DOMAIN, AGENCY_KEY)
+  id = requestId(request)
+  await log.append(encodeLogEntry({ kind: 'request', request }))
+  record = { signed: request, status: 'live', logged: true, identities: async () => [identity] }
+
+  resident = await createNode<{ footage: ResidentFootage }>({
+    config: parseConfig({ version: 1, role: 'resident', name: 'ann', cameras: [PORCH] }),
+    services: {
+      footage: defineService((c: NodeComponents) => new ResidentFootage(c, {
+        inbox: { get: async (i) => i === id ? { request, status: 'new' } : undefined },
+        clips: {
+          get: async (cid) => { const c = clips.get(cid); return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end } },
+          open: async (cid) => byteStream(clips.get(cid)!.bytes, 64 * 1024)
+        },
+        domain: DOMAIN,
+        now
+      }), { needs: [] })
+    },
+    listenApi: false,
+    staticDir: false
+  })
+  await resident.start()
+})
+
+after(async () => {
+  await resident?.stop()
+  await agency?.stop()
+})
+
+test('two consents from one resident arrive under two peer ids, neither its gossip peer id, each node stopped after', async () => {
+  const footage = resident.services.footage
+  const first = await footage.consent(id, [addClip(randomClip(300_000)).cid])
+  assert.equal((await settled(first.id)).state, 'delivered')
+  const second = await footage.consent(id, [addClip(randomClip(5_000)).cid])
+  assert.equal((await settled(second.id)).state, 'delivered')
+
+  const deliveries = await agency.services.footage.deliveries()
+  assert.deepEqual(deliveries.map((d) => d.consent).sort(), [first.id, second.id].sort())
+  const peers = seen[FOOTAGE_PROTOCOL]!
+  assert.equal(peers.length, 2)
+  assert.notEqual(peers[0], peers[1])
+  const gossipId = resident.peerId.toString()
+  assert.ok(!peers.includes(gossipId))
+  // The household's own node never even connected to the agency.
+  assert.equal(agency.libp2p.getConnections(resident.peerId).length, 0)
+  assert.equal(closed.has(gossipId), false)
+  // Each single-use node was stopped once its delivery ended: the agency saw its connection go.
+  for (const peer of peers) await closedFrom(peer)
+})
+
+test('a retry after a refusal comes from a fresh identity again, not the failed attempt\'s', async () => {
+  const footage = resident.services.footage
+  const before = seen[FOOTAGE_PROTOCOL]!.length
+  record = { ...record, status: 'expired' }
+  const share = await footage.consent(id, [addClip(randomClip(2_000)).cid])
+  const failed = await settled(share.id)
+  assert.equal(failed.state, 'failed')
+  assert.equal(failed.error?.code, 'REQUEST_EXPIRED')
+  record = { ...record, status: 'live' }
+  await footage.retry(share.id)
+  assert.equal((await settled(share.id)).state, 'delivered')
+
+  const attempts = seen[FOOTAGE_PROTOCOL]!.slice(before)
+  assert.equal(attempts.length, 2)
+  assert.equal(new Set([...attempts, ...seen[FOOTAGE_PROTOCOL]!.slice(0, before), resident.peerId.toString()]).size, before + 3)
+})
+
+test('a deletion request, signed by the consent key, comes from a fresh identity too', async () => {
+  const footage = resident.services.footage
+  const [share] = (await footage.list()).filter((s) => s.state === 'delivered')
+  const asked = await footage.requestDeletion(share!.id)
+  assert.equal(asked.deletion?.entries.length, 1)
+  const [peer] = seen[DELETION_PROTOCOL]!
+  assert.equal(seen[DELETION_PROTOCOL]!.length, 1)
+  assert.ok(peer !== resident.peerId.toString() && !seen[FOOTAGE_PROTOCOL]!.includes(peer!))
+  await closedFrom(peer!)
+})
