@@ -6,6 +6,7 @@
 // no protocol list, no listen addresses sent), no gossip, no ping, no discovery; stopped when it is done.
 // What it does not hide is the IP address, the same as the gossip node's (relays: issue 16).
 import { createLibp2p, type Libp2p } from 'libp2p'
+import PQueue from 'p-queue'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -36,5 +37,33 @@ export async function withDeliveryIdentity<T> (use: (libp2p: Libp2p) => Promise<
     return await use(libp2p)
   } finally {
     await libp2p.stop()
+  }
+}
+
+/** How many single-use nodes may start per second: below libp2p's inbound limit per host (5 a second). */
+export const DELIVERY_IDENTITIES_PER_SECOND = 4
+
+export interface DeliveryIdentitiesInit {
+  /** @default DELIVERY_IDENTITIES_PER_SECOND */
+  perSecond?: number
+}
+
+/**
+ * One resident's single-use identities. Each is a new connection to the agency, and an agency refuses more
+ * than 5 new connections a second from one host (libp2p's `inboundConnectionThreshold`): a node restarting
+ * with many pending shares, or a household consenting to several requests at once, would see the sixth
+ * refused. So new identities start at most `perSecond` a second (a rolling window); a transfer, once
+ * started, runs as long as it needs.
+ */
+export class DeliveryIdentities {
+  readonly #queue: PQueue
+
+  constructor (init: DeliveryIdentitiesInit = {}) {
+    this.#queue = new PQueue({ intervalCap: init.perSecond ?? DELIVERY_IDENTITIES_PER_SECOND, interval: 1000, strict: true })
+  }
+
+  /** `withDeliveryIdentity`, once a start is free; an abort while waiting takes it out of the line. */
+  async use<T> (use: (libp2p: Libp2p) => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    return await this.#queue.add(async () => await withDeliveryIdentity(use), options.signal === undefined ? {} : { signal: options.signal })
   }
 }

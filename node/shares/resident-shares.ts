@@ -20,7 +20,7 @@ import {
 import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
 import { toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
-import { withDeliveryIdentity } from './delivery-identity.js'
+import { DeliveryIdentities } from './delivery-identity.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
 import { auditConsistency } from './log-client.js'
 import type { ChainService } from '../chain/chain-service.js'
@@ -65,6 +65,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   readonly #running = new Map<string, { controller: AbortController, done: Promise<void> }>()
   /** Live progress of running deliveries (written to the store only when one ends). */
   readonly #progress = new Map<string, { sent: number, total: number }>()
+  readonly #identities = new DeliveryIdentities()
   #shares: Sublevel<string, ShareRecord> | undefined
   #keys: Sublevel<string, string> | undefined
   #stopped = false
@@ -169,7 +170,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const key = await this.#keys!.get(id)
     if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
     const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
-    const answer = await withDeliveryIdentity(async (libp2p) => await sendRequest<Uint8Array, { entries: number[] }>(
+    const answer = await this.#identities.use(async (libp2p) => await sendRequest<Uint8Array, { entries: number[] }>(
       libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }))
     return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
   }
@@ -180,7 +181,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#domain().chainId)
     // The tiles a proof needs point at the receipt's checkpoint size, so they are read from a single-use identity too.
     const source = (this.#init.consistency ?? ((request) => ({
-      consistency: async (m: number, n: number) => await withDeliveryIdentity(async (libp2p) => await auditConsistency(libp2p, request).consistency(m, n))
+      consistency: async (m: number, n: number) => await this.#identities.use(async (libp2p) => await auditConsistency(libp2p, request).consistency(m, n))
     })))(share.request)
     return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
   }
@@ -194,8 +195,9 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
       try {
         if ((await this.#share(id)).state === 'withdrawn') return
         await this.#update(id, { state: 'sending' })
-        // No libp2p passed: each attempt dials from a fresh single-use identity, never this node's own.
-        const delivery = await sendFootage({
+        // Each attempt dials from a fresh single-use identity, never this node's own.
+        const delivery = await this.#identities.use(async (libp2p) => await sendFootage({
+          libp2p,
           request: share.request,
           consent: share.consent,
           domain: this.#domain(),
@@ -208,7 +210,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
             this.emit('share:progress', { id, sent, total })
           },
           ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
-        })
+        }), { signal: controller.signal })
         await this.#update(id, {
           state: 'delivered', progress, receipt: delivery.receipt, entry: toHex(delivery.entry),
           logIndex: delivery.verified.logIndex, checkpointSize: delivery.verified.checkpoint.size

@@ -148,3 +148,13 @@ test('a deletion request, signed by the consent key, comes from a fresh identity
   assert.ok(peer !== resident.peerId.toString() && !seen[FOOTAGE_PROTOCOL]!.includes(peer!))
   await closedFrom(peer!)
 })
+
+test('eight consents at once all arrive, each from its own identity: new identities are paced under the agency\'s limit per host', async () => {
+  // libp2p refuses a sixth new connection a second from one host; unpaced, three of these eight failed.
+  const footage = resident.services.footage
+  const before = seen[FOOTAGE_PROTOCOL]!.length
+  const shares = await Promise.all(Array.from({ length: 8 }, async () => await footage.consent(id, [addClip(randomClip(2_000)).cid])))
+  const outcomes = await Promise.all(shares.map(async (s) => await settled(s.id)))
+  assert.deepEqual(outcomes.map((s) => s.state), Array(8).fill('delivered'))
+  assert.equal(new Set(seen[FOOTAGE_PROTOCOL]!.slice(before)).size, 8)
+})
