@@ -9,9 +9,11 @@ import type { Connection } from '@libp2p/interface'
 import { clipCid, encodeLogEntry, generateIdentity, identityToRecipient, requestId, signTyped, type SignedRequest } from '../../../protocol/index.js'
 import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
 import { generateKeys, parseConfig } from '../../../node/config/index.js'
-import { ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
+import { AUDIT_PROTOCOL, ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
 import { AgencyFootage, type AgencyRequestRecord } from '../../../node/deliveries/index.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../../../node/footage/index.js'
+import { handleRequests } from '../../../node/p2p/index.js'
+import { UnknownLogPathError } from '../../../node/log/errors.js'
 import { byteStream, randomClip } from '../../support/byte-streams.js'
 import { MemoryFootageLog, now } from '../../helpers/footage.js'
 import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
@@ -25,7 +27,9 @@ let record: AgencyRequestRecord
 let id: string
 const clips = new Map<string, StoredClip & { bytes: Uint8Array }>()
 /** The remote peer of every stream the agency was opened, per protocol, in arrival order. */
-const seen: Record<string, string[]> = { [FOOTAGE_PROTOCOL]: [], [DELETION_PROTOCOL]: [] }
+const seen: Record<string, string[]> = { [FOOTAGE_PROTOCOL]: [], [DELETION_PROTOCOL]: [], [AUDIT_PROTOCOL]: [] }
+/** The anchor the resident's stub chain reports (none until a test sets one). */
+let anchor: { treeSize: number, root: string } | undefined
 /** Connections the agency saw close, by remote peer. */
 const closed = new Map<string, Connection>()
 
@@ -63,6 +67,8 @@ before(async () => {
     staticDir: false
   })
   await agency.start()
+  // The log service is not running here: its tiles are asked for only to see from whom; the answer is a refusal.
+  await handleRequests<unknown, Uint8Array>(agency.libp2p, AUDIT_PROTOCOL, async (path) => { throw new UnknownLogPathError(String(path)) })
   for (const protocol of Object.keys(seen)) {
     agency.libp2p.use(protocol, (stream, connection, next) => { seen[protocol]!.push(connection.remotePeer.toString()); next(stream, connection) })
   }
@@ -86,7 +92,8 @@ before(async () => {
           open: async (cid) => byteStream(clips.get(cid)!.bytes, 64 * 1024)
         },
         domain: DOMAIN,
-        now
+        now,
+        chain: { latestAnchor: async () => anchor }
       }), { needs: [] })
     },
     listenApi: false,
@@ -147,6 +154,20 @@ test('a deletion request, signed by the consent key, comes from a fresh identity
   assert.equal(seen[DELETION_PROTOCOL]!.length, 1)
   assert.ok(peer !== resident.peerId.toString() && !seen[FOOTAGE_PROTOCOL]!.includes(peer!))
   await closedFrom(peer!)
+})
+
+test('a receipt\'s status check reads the agency\'s tiles from a fresh identity, not the node\'s own', async () => {
+  const footage = resident.services.footage
+  const [share] = (await footage.list()).filter((s) => s.state === 'delivered')
+  assert.equal((await footage.get(share!.id)).status, 'logged')
+  assert.equal(seen[AUDIT_PROTOCOL]!.length, 0)
+  // An anchor past the receipt's checkpoint: the status needs a consistency proof, so tiles are read.
+  anchor = { treeSize: share!.checkpointSize! + 300, root: '0x' + '11'.repeat(32) }
+  await assert.rejects(footage.get(share!.id), (err: Error & { details?: { code?: string } }) => err.name === 'RemoteError' && err.details?.code === 'UNKNOWN_LOG_PATH')
+  anchor = undefined
+  const [peer] = seen[AUDIT_PROTOCOL]!
+  assert.ok(peer !== undefined && peer !== resident.peerId.toString() && !seen[FOOTAGE_PROTOCOL]!.includes(peer))
+  await closedFrom(peer)
 })
 
 test('eight consents at once all arrive, each from its own identity: new identities are paced under the agency\'s limit per host', async () => {
