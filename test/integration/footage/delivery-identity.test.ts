@@ -1,32 +1,30 @@
 // Issue 15, item 4: a resident's deliveries must not reveal its node's long-term identity. Real nodes over
-// TCP: an agency (the footage desk) and one resident (the shares service on a stub inbox and clip store).
-// The agency watches, in front of its own handlers, which peer each footage and deletion stream comes
-// from: every attempt arrives under a peer id of its own, never the resident's gossip peer id.
+// TCP: an agency (its footage receiver) and one resident (the shares service on a stub inbox and clip
+// store). The agency watches, in front of its handlers, which peer each footage, deletion and tile stream
+// comes from: every attempt arrives under a peer id of its own, never the resident's gossip peer id.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import type { Connection } from '@libp2p/interface'
-import { clipCid, encodeLogEntry, generateIdentity, identityToRecipient, requestId, signTyped, type SignedRequest } from '../../../protocol/index.js'
+import { clipCid, type SignedRequest } from '../../../protocol/index.js'
 import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
-import { generateKeys, parseConfig } from '../../../node/config/index.js'
+import { parseConfig } from '../../../node/config/index.js'
 import { AUDIT_PROTOCOL, ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
-import { AgencyFootage, type AgencyRequestRecord } from '../../../node/deliveries/index.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../../../node/footage/index.js'
 import { handleRequests } from '../../../node/p2p/index.js'
 import { UnknownLogPathError } from '../../../node/log/errors.js'
 import { byteStream, randomClip } from '../../support/byte-streams.js'
-import { MemoryFootageLog, now } from '../../helpers/footage.js'
-import { AGENCY_KEY, DOMAIN, NOW, sampleRequest } from '../../helpers/messages.js'
+import { now, startAgency, type TestAgency } from '../../helpers/footage.js'
+import { DOMAIN, NOW } from '../../helpers/messages.js'
 
 const PORCH = { name: 'porch', lat: 47.6062, lng: -122.3321 }
 
-let agency: PorchlightNode<{ footage: AgencyFootage }>
+let agency: TestAgency
 let resident: PorchlightNode<{ footage: ResidentFootage }>
 let request: SignedRequest
-let record: AgencyRequestRecord
 let id: string
 const clips = new Map<string, StoredClip & { bytes: Uint8Array }>()
-/** The remote peer of every stream the agency was opened, per protocol, in arrival order. */
+/** The remote peer of every stream opened to the agency, per protocol, in arrival order. */
 const seen: Record<string, string[]> = { [FOOTAGE_PROTOCOL]: [], [DELETION_PROTOCOL]: [], [AUDIT_PROTOCOL]: [] }
 /** The anchor the resident's stub chain reports (none until a test sets one). */
 let anchor: { treeSize: number, root: string } | undefined
@@ -55,32 +53,17 @@ async function closedFrom (peer: string): Promise<void> {
 }
 
 before(async () => {
-  const log = new MemoryFootageLog()
-  const identity = await generateIdentity()
-  agency = await createNode<{ footage: AgencyFootage }>({
-    config: parseConfig({ version: 1, role: 'agency', name: 'sheriff' }),
-    keys: { ...(await generateKeys('agency')), agencyKey: AGENCY_KEY },
-    services: {
-      footage: defineService((c: NodeComponents) => new AgencyFootage(c, { book: { get: async (i) => i === id ? record : undefined }, log, domain: DOMAIN, now }), { needs: [] })
-    },
-    listenApi: false,
-    staticDir: false
-  })
-  await agency.start()
-  // The log service is not running here: its tiles are asked for only to see from whom; the answer is a refusal.
+  agency = await startAgency()
+  // Only the footage receiver is real here; a deletion request and a tile read are answered just to see from whom.
+  await handleRequests<unknown, { entries: number[] }>(agency.libp2p, DELETION_PROTOCOL, async () => ({ entries: [agency.log.entries.length - 1] }))
   await handleRequests<unknown, Uint8Array>(agency.libp2p, AUDIT_PROTOCOL, async (path) => { throw new UnknownLogPathError(String(path)) })
   for (const protocol of Object.keys(seen)) {
     agency.libp2p.use(protocol, (stream, connection, next) => { seen[protocol]!.push(connection.remotePeer.toString()); next(stream, connection) })
   }
   agency.libp2p.addEventListener('connection:close', (e) => { closed.set(e.detail.remotePeer.toString(), e.detail) })
-  request = signTyped('Request', sampleRequest({
-    recipient: await identityToRecipient(identity),
-    peerId: agency.peerId.toString(),
-    addrs: agency.libp2p.getMultiaddrs().map((a) => a.decapsulateCode(421).toString())
-  }), DOMAIN, AGENCY_KEY)
-  id = requestId(request)
-  await log.append(encodeLogEntry({ kind: 'request', request }))
-  record = { signed: request, status: 'live', logged: true, identities: async () => [identity] }
+  const issued = await agency.issue()
+  request = issued.signed
+  id = issued.id
 
   resident = await createNode<{ footage: ResidentFootage }>({
     config: parseConfig({ version: 1, role: 'resident', name: 'ann', cameras: [PORCH] }),
@@ -114,8 +97,7 @@ test('two consents from one resident arrive under two peer ids, neither its goss
   const second = await footage.consent(id, [addClip(randomClip(5_000)).cid])
   assert.equal((await settled(second.id)).state, 'delivered')
 
-  const deliveries = await agency.services.footage.deliveries()
-  assert.deepEqual(deliveries.map((d) => d.consent).sort(), [first.id, second.id].sort())
+  assert.deepEqual([...agency.deliveries.keys()].sort(), [first.id, second.id].sort())
   const peers = seen[FOOTAGE_PROTOCOL]!
   assert.equal(peers.length, 2)
   assert.notEqual(peers[0], peers[1])
@@ -131,12 +113,13 @@ test('two consents from one resident arrive under two peer ids, neither its goss
 test('a retry after a refusal comes from a fresh identity again, not the failed attempt\'s', async () => {
   const footage = resident.services.footage
   const before = seen[FOOTAGE_PROTOCOL]!.length
-  record = { ...record, status: 'expired' }
+  const record = agency.requests.get(id)!
+  record.status = 'expired'
   const share = await footage.consent(id, [addClip(randomClip(2_000)).cid])
   const failed = await settled(share.id)
   assert.equal(failed.state, 'failed')
   assert.equal(failed.error?.code, 'REQUEST_EXPIRED')
-  record = { ...record, status: 'live' }
+  record.status = 'live'
   await footage.retry(share.id)
   assert.equal((await settled(share.id)).state, 'delivered')
 
@@ -145,7 +128,7 @@ test('a retry after a refusal comes from a fresh identity again, not the failed 
   assert.equal(new Set([...attempts, ...seen[FOOTAGE_PROTOCOL]!.slice(0, before), resident.peerId.toString()]).size, before + 3)
 })
 
-test('a deletion request, signed by the consent key, comes from a fresh identity too', async () => {
+test('a deletion request (signed by the consent key, so it names the consent) comes from a fresh identity too', async () => {
   const footage = resident.services.footage
   const [share] = (await footage.list()).filter((s) => s.state === 'delivered')
   const asked = await footage.requestDeletion(share!.id)
