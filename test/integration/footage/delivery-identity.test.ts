@@ -10,6 +10,7 @@ import { clipCid, type SignedRequest } from '../../../protocol/index.js'
 import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
 import { AUDIT_PROTOCOL, ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
+import { createDeliveryLibp2p } from '../../../node/shares/delivery-identity.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../../../node/footage/index.js'
 import { handleRequests } from '../../../node/p2p/index.js'
 import { UnknownLogPathError } from '../../../node/log/errors.js'
@@ -161,4 +162,13 @@ test('eight consents at once all arrive, each from its own identity: new identit
   const outcomes = await Promise.all(shares.map(async (s) => await settled(s.id)))
   assert.deepEqual(outcomes.map((s) => s.state), Array(8).fill('delivered'))
   assert.equal(new Set(seen[FOOTAGE_PROTOCOL]!.slice(before)).size, 8)
+})
+
+test('a single-use node listens nowhere and answers no protocol: no identify, gossip or ping to tell it by', async () => {
+  const node = await createDeliveryLibp2p()
+  try {
+    assert.deepEqual(node.getMultiaddrs(), [])
+    assert.deepEqual(node.getProtocols(), [])
+    assert.notEqual(node.peerId.toString(), resident.peerId.toString())
+  } finally { await node.stop() }
 })
