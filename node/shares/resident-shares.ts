@@ -14,7 +14,7 @@ import {
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
-import { sendRequest, type PorchlightLibp2p } from '../p2p/index.js'
+import { sendRequest } from '../p2p/index.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
 import { createConsent } from '../footage/consent.js'
 import {
@@ -23,6 +23,7 @@ import {
 import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
 import { toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
+import { DeliveryIdentities } from './delivery-identity.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
 import { auditConsistency } from './log-client.js'
 import type { ChainService } from '../chain/chain-service.js'
@@ -76,7 +77,6 @@ export interface ResidentFootageEvents {
 
 export class ResidentFootage extends EventEmitter<ResidentFootageEvents> implements NodeService {
   readonly #init: ResidentFootageInit
-  readonly #libp2p: PorchlightLibp2p
   readonly #cameras: Camera[]
   readonly #store: NodeComponents['store']
   readonly #log: Logger | undefined
@@ -84,15 +84,17 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   readonly #running = new Map<string, { controller: AbortController, done: Promise<void> }>()
   /** Live progress of running deliveries (written to the store only when one ends). */
   readonly #progress = new Map<string, { sent: number, total: number }>()
+  readonly #identities = new DeliveryIdentities()
   #shares: Sublevel<string, ShareRecord> | undefined
   #keys: Sublevel<string, string> | undefined
   #stopped = false
 
-  constructor (components: Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & Partial<Pick<NodeComponents, 'logger'>>, init: ResidentFootageInit) {
+  // No libp2p among the components: everything this service sends names a consent, so it all goes from
+  // single-use identities (delivery-identity.ts), never from the node's own peer id.
+  constructor (components: Pick<NodeComponents, 'config' | 'store'> & Partial<Pick<NodeComponents, 'logger'>>, init: ResidentFootageInit) {
     super()
     this.#init = init
     this.#log = components.logger?.child({ component: 'shares' })
-    this.#libp2p = components.libp2p
     this.#cameras = components.config.cameras
     this.#store = components.store
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
@@ -190,7 +192,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const key = await this.#keys!.get(id)
     if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
     const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
-    const answer = await sendRequest<Uint8Array, { entries: number[] }>(this.#libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+    const answer = await this.#identities.use(async (libp2p) => await sendRequest<Uint8Array, { entries: number[] }>(
+      libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }))
     return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
   }
 
@@ -198,7 +201,10 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   async receiptStatus (share: ShareRecord): Promise<ReceiptStatus> {
     if (this.#init.chain === undefined || share.checkpointSize === undefined || share.receipt === undefined) return 'logged'
     const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#domain().chainId)
-    const source = (this.#init.consistency ?? ((request) => auditConsistency(this.#libp2p, request)))(share.request)
+    // The tiles a proof needs point at the receipt's checkpoint size, so they are read from a single-use identity too.
+    const source = (this.#init.consistency ?? ((request) => ({
+      consistency: async (m: number, n: number) => await this.#identities.use(async (libp2p) => await auditConsistency(libp2p, request).consistency(m, n))
+    })))(share.request)
     return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
   }
 
@@ -213,8 +219,9 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
         // Also on a restart's resumed delivery: the agency may have been suspended while the node was down.
         await this.#checkAgency(share.request, id)
         await this.#update(id, { state: 'sending' })
-        const delivery = await sendFootage({
-          libp2p: this.#libp2p,
+        // Each attempt dials from a fresh single-use identity, never this node's own.
+        const delivery = await this.#identities.use(async (libp2p) => await sendFootage({
+          libp2p,
           request: share.request,
           consent: share.consent,
           domain: this.#domain(),
@@ -227,7 +234,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
             this.emit('share:progress', { id, sent, total })
           },
           ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
-        })
+        }), { signal: controller.signal })
         await this.#update(id, {
           state: 'delivered', progress, receipt: delivery.receipt, entry: toHex(delivery.entry),
           logIndex: delivery.verified.logIndex, checkpointSize: delivery.verified.checkpoint.size
@@ -297,7 +304,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   }
 }
 
-export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p' | 'logger'> & {
+export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' | 'logger'> & {
   inbox: ResidentInbox
   clips: ClipsService
   chain: ChainService
