@@ -155,4 +155,12 @@ test('a catch-up answer of 878 junk items costs no chain read, is cut after a fe
   assert.equal(validated, before, 'a graylisted peer is not read')
   assert.equal(refusals.at(-1)!.error.name, 'CatchUpPeerGraylistedError')
   assert.equal(chainCalls, 0)
+
+  // Counted in /metrics: every refusal by its code, and the items left unread.
+  const metrics = await victim.services.metrics.registry.metrics()
+  const sample = (name: string): number => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN)
+  for (const code of ['CATCH_UP_TOO_MANY_ITEMS', 'CATCH_UP_TOO_MANY_INVALID', 'CATCH_UP_PEER_GRAYLISTED']) {
+    assert.equal(sample(`porchlight_network_catch_up_refused_total\\{reason="${code}"\\}`), refusals.filter((r) => r.error.code === code).length, code)
+  }
+  assert.equal(sample('porchlight_network_catch_up_unread_items_total'), refusals.reduce((n, r) => n + r.unread, 0))
 })
