@@ -2,7 +2,7 @@
 // for the honest relay and the attacker. (1) A corrupted first copy of a request can no longer censor the
 // honest one, nor cost its relay its score. (6) A catch-up answer of 878 junk items costs no chain read, is
 // cut after a few refused items, and costs its sender its score.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { encodeAnnouncement, topicName, type RequestAnnouncement } from '../../../protocol/index.js'
@@ -11,19 +11,13 @@ import { handleRequests, peerScore, porchlightScoreThresholds, type PorchlightLi
 import {
   CATCH_UP_PROTOCOL, MAX_CATCH_UP_BYTES, MAX_CATCH_UP_ITEMS, MAX_INVALID_CATCH_UP_ITEMS, type CatchUpRefusal, type ValidatedEvent
 } from '../../../node/network/index.js'
-import type { ChainEndpoint } from '../../../node/config/index.js'
-import type { ChainFixture } from '../../helpers/chain.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import {
-  AREA, connect, inboxAdded, liveFields, placements, publish, startPublisher, startRegisteredAgency, startResident, waitForSubscribers, type Resident
+  AREA, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident, waitForSubscribers, type Resident
 } from '../../helpers/resident-network.js'
+import { registeredAgencyPerFile } from '../../helpers/registered-agency.js'
 
-let fixture: ChainFixture
-let endpoint: ChainEndpoint
-let agency: TestAgency
-
-before(async () => { ({ fixture, endpoint, agency } = await startRegisteredAgency()) })
-after(async () => { await fixture.stop() })
+const world = registeredAgencyPerFile()
 
 /** Resolves after the next gossipsub heartbeat of `node` (scores are cached for one). */
 async function heartbeat (node: PorchlightLibp2p, signal: AbortSignal): Promise<void> {
@@ -44,7 +38,7 @@ async function validatedFrom (victim: Resident, peer: PorchlightLibp2p, signal: 
 }
 
 test('a corrupted first copy (same request id, bad bytes) neither stops the honest copy nor costs the honest relay its score', async (t) => {
-  const victim = await startResident('victim', [placements().inside[0]!], endpoint)
+  const victim = await startResident('victim', [placements().inside[0]!], world.endpoint)
   const relay = await startPublisher()
   const attacker = await startPublisher()
   t.after(async () => { await Promise.all([victim.stop(), relay.stop(), attacker.stop()]) })
@@ -58,7 +52,7 @@ test('a corrupted first copy (same request id, bad bytes) neither stops the hone
 
   // Two rounds, as in the issue (after two the honest relay's score was −89.4, past the graylist).
   for (let round = 0; round < 2; round++) {
-    const honest = agency.request(liveFields())
+    const honest = world.agency.request(liveFields())
     // The same signed request (so the same request id) with a log index that its proof does not lead to.
     const corrupted = encodeAnnouncement({ ...honest.announcement as RequestAnnouncement, logIndex: honest.announcement.logIndex + 1 })
     const attackerOutcome = validatedFrom(victim, attacker, signal)
@@ -80,7 +74,7 @@ test('a corrupted first copy (same request id, bad bytes) neither stops the hone
 })
 
 test('a catch-up answer of 878 junk items costs no chain read, is cut after a few refused items, and lowers its sender\'s score', async (t) => {
-  const victim = await startResident('victim-catch-up', [placements().inside[0]!], endpoint)
+  const victim = await startResident('victim-catch-up', [placements().inside[0]!], world.endpoint)
   const attacker = await startPublisher()
   t.after(async () => { await Promise.all([victim.stop(), attacker.stop()]) })
   const client = victim.services.chain.client!
@@ -99,8 +93,8 @@ test('a catch-up answer of 878 junk items costs no chain read, is cut after a fe
   const now = Math.floor(Date.now() / 1000)
   // Short texts and no cosignatures, so that 878 fit one answer frame as in the issue's attack.
   const fields = { ...liveFields(now), title: 'Junk', details: '' }
-  const selfMade = Array.from({ length: 8 }, (_, i) => new TestAgency('0x' + (0x70 + i).toString(16).repeat(32), agency.domain, { witnesses: [] }).request(fields).bytes)
-  const template = new TestAgency(agency.key, agency.domain, { witnesses: [] }).request(fields)
+  const selfMade = Array.from({ length: 8 }, (_, i) => new TestAgency('0x' + (0x70 + i).toString(16).repeat(32), world.agency.domain, { witnesses: [] }).request(fields).bytes)
+  const template = new TestAgency(world.agency.key, world.agency.domain, { witnesses: [] }).request(fields)
   const renamed = Array.from({ length: 878 - selfMade.length }, (_, i) => {
     const address = getAddress('0x' + (i + 1).toString(16).padStart(40, '0'))
     const signed = { ...template.signed, message: { ...template.signed.message, agency: address } }
