@@ -5,15 +5,16 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { cellToLatLng, cellToParent } from 'h3-js'
 import { encodeAnnouncement, topicName, type RequestAnnouncement } from '../../../protocol/index.js'
 import { getAddress } from 'ethers'
-import { handleRequests, peerScore, porchlightScoreThresholds, type PorchlightLibp2p } from '../../../node/p2p/index.js'
+import { handleRequests, peerScore, porchlightScoreThresholds, waitForMeshPeer, type PorchlightLibp2p } from '../../../node/p2p/index.js'
 import {
   CATCH_UP_PROTOCOL, MAX_CATCH_UP_BYTES, MAX_CATCH_UP_ITEMS, MAX_INVALID_CATCH_UP_ITEMS, type CatchUpRefusal, type ValidatedEvent
 } from '../../../node/network/index.js'
 import { TestAgency } from '../../helpers/announcements.js'
 import {
-  AREA, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident, waitForSubscribers, type Resident
+  AREA, AREA_TOPIC_CELLS, connect, inboxAdded, liveFields, placements, publish, startPublisher, startResident, waitForSubscribers, type Resident
 } from '../../helpers/resident-network.js'
 import { registeredAgencyPerFile } from '../../helpers/registered-agency.js'
 
@@ -157,4 +158,35 @@ test('a catch-up answer of 878 junk items costs no chain read, is cut after a fe
     assert.equal(sample(`porchlight_network_catch_up_refused_total\\{reason="${code}"\\}`), refusals.filter((r) => r.error.code === code).length, code)
   }
   assert.equal(sample('porchlight_network_catch_up_unread_items_total'), refusals.reduce((n, r) => n + r.unread, 0))
+})
+
+test('a relay in two of a request\'s topics forwards it on both (the second copy is not an application duplicate)', async (t) => {
+  // A camera in an area cell under each of the area's two res-7 topics.
+  const [topicA, topicB] = AREA_TOPIC_CELLS as [string, string]
+  const at = (topic: string): { lat: number, lng: number } => {
+    const [lat, lng] = cellToLatLng(AREA.find((c) => cellToParent(c, 7) === topic)!)
+    return { lat, lng }
+  }
+  const relay = await startResident('two-topics', [at(topicA), at(topicB)], world.endpoint)
+  const onlyB = await startResident('only-b', [at(topicB)], world.endpoint)
+  const publisher = await startPublisher()
+  t.after(async () => { await Promise.all([relay.stop(), onlyB.stop(), publisher.stop()]) })
+  assert.deepEqual(relay.services.network.cells(), [topicA, topicB].sort())
+  assert.deepEqual(onlyB.services.network.cells(), [topicB])
+  // The publisher reaches only the relay; the resident in B only through it.
+  await connect(publisher, relay.libp2p)
+  await connect(onlyB.libp2p, relay.libp2p)
+  const signal = AbortSignal.timeout(30_000)
+  for (const topic of [topicA, topicB]) await waitForSubscribers(publisher, topicName(topic), [relay.libp2p], signal)
+  await waitForMeshPeer(onlyB.libp2p, topicName(topicB), { signal })
+
+  const a = world.agency.request(liveFields())
+  const arrived = inboxAdded(onlyB, a.id, signal)
+  const held = once(relay.services.network, 'request:live', { signal })
+  // Topic A first, so the relay holds the request when topic B's copy comes.
+  await publisher.services.pubsub.publish(topicName(topicA), a.bytes)
+  await held
+  await publisher.services.pubsub.publish(topicName(topicB), a.bytes)
+  assert.equal((await arrived).id, a.id)
+  assert.equal(onlyB.received.get(topicName(topicB)), 1)
 })
