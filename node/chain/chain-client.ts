@@ -202,6 +202,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     return this.#rpcErrors
   }
 
+  /** Agency records the registry cache holds now (at most `registryCacheSize`). */
+  get registryCacheEntries (): number {
+    return this.#agencies.size
+  }
+
   /** Registered witnesses left out of the set because no node may trust them (each counted once). */
   get ignoredWitnessEntries (): number {
     return this.#ignoredWitnesses.size
