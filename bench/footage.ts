@@ -23,6 +23,10 @@ import { median, type BenchContext } from './lib.js'
 const MiB = 1024 * 1024
 /** RSS sampling period: reading RSS costs ~0.2 ms, a few % of a core at 5 ms (on both sides, both transfers). */
 const SAMPLE_MS = 20
+/** The clip for the identity-cost figure: small, so the figure is the connection's cost, not the transfer's. */
+const SMALL_CLIP = 64 * 1024
+/** Paired rounds for that figure (each ~0.3 s; the same in --quick: the figure is noisy and cheap). */
+const IDENTITY_ROUNDS = 21
 
 async function writeRandomFile (path: string, bytes: number): Promise<string> {
   const file = await open(path, 'w')
@@ -127,6 +131,38 @@ export default async function (ctx: BenchContext): Promise<void> {
     ctx.row({ section: 'footage', figure: 'agency peak RSS growth during a delivery (max over rounds)', value: agencyPeak, unit: 'MiB', better: 'lower', goal: '≤ 100 MiB', met: agencyPeak <= 100 })
     const buffered = Math.max(...e2e.map((m) => m.agencyBuffered)) / MiB
     ctx.row({ section: 'footage', figure: 'agency bytes received and not yet written/decrypted, peak (flow control bound: credit window 4 MiB + 2 frames)', value: buffered, unit: 'MiB', better: 'lower' })
+
+    // What a single-use identity costs a delivery (issue 15): a fresh key, a libp2p node, a TCP dial and a
+    // Noise handshake before the first byte, and the node's stop after — beside the same small delivery from
+    // the resident's long-lived node, already connected (what it cost before). Rounds are spaced so the
+    // agency's limit of 5 new connections a second from one host is never what is measured.
+    const smallPath = join(dir, 'small.bin')
+    const smallCid = await writeRandomFile(smallPath, SMALL_CLIP)
+    const deliverSmall = async (libp2p?: typeof resident): Promise<number> => {
+      const consent = createConsent({ request: id, clips: [{ cid: smallCid, size: SMALL_CLIP, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }], domain: DOMAIN, issuedAt: NOW + 500 })
+      const start = performance.now()
+      await sendFootage({ ...(libp2p === undefined ? {} : { libp2p }), request, consent: consent.signed, domain: DOMAIN, openClip: () => fileSource(smallPath), crypto: nodeEnvelopeCrypto, timeoutMs: 60_000 })
+      return performance.now() - start
+    }
+    await deliverSmall(resident)
+    await deliverSmall()
+    const own: number[] = []
+    const fresh: number[] = []
+    for (let r = 0; r < IDENTITY_ROUNDS; r++) {
+      own.push(await deliverSmall(resident))
+      fresh.push(await deliverSmall())
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+    ctx.row({
+      section: 'footage',
+      figure: `delivery of a ${SMALL_CLIP / 1024} KiB clip from a single-use identity (new key and node, dial, Noise, stop), ${IDENTITY_ROUNDS} rounds`,
+      value: median(fresh),
+      unit: 'ms',
+      better: 'lower',
+      baseline: { label: "the resident's own libp2p, already connected", value: median(own) }
+    })
+    // Paired per round, so a slow moment of the machine weighs on both sides of a difference.
+    ctx.row({ section: 'footage', figure: 'extra time per delivery for a single-use identity (median of the paired differences)', value: median(fresh.map((f, i) => f - own[i]!)), unit: 'ms', better: 'lower' })
   } finally {
     child.stdin.end()
     await new Promise((resolve) => child.once('exit', resolve))

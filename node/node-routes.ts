@@ -1,4 +1,4 @@
-// The routes every node has: who it is (public) and its peers (token).
+// The routes every node has: who it is (public, and in full to the token's holder) and its peers (token).
 import type { FastifyPluginAsync } from 'fastify'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { PorchlightError } from '../protocol/errors.js'
@@ -28,10 +28,10 @@ export class DialFailedError extends PorchlightError {
 
 const nodeInfoSchema = {
   type: 'object',
-  required: ['role', 'name', 'peerId', 'addrs'],
+  required: ['role', 'peerId', 'addrs'],
   properties: {
     role: { type: 'string', enum: ['resident', 'agency', 'auditor', 'witness'] },
-    name: { type: 'string' },
+    name: { type: 'string', description: 'not on a resident\'s public answer: a name a household chose says where it lives' },
     peerId: { type: 'string' },
     addrs: { type: 'array', items: { type: 'string' } },
     address: { type: 'string', description: 'agencies: the Ethereum address the council registers' }
@@ -46,14 +46,19 @@ const peerSchema = {
 
 export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLibp2p }): FastifyPluginAsync {
   return async (app) => {
+    // An explicit pick: whatever NodeInfo grows, only these fields are ever served.
+    const view = (withName: boolean): NodeView => {
+      const { role, name, peerId, addrs, address } = source.info()
+      return { role, ...(withName ? { name } : {}), peerId, addrs, ...(address === undefined ? {} : { address }) }
+    }
     app.get('/api/node', {
       config: { public: true },
-      schema: { summary: 'This node: role, name, peer id and addresses (never a resident\'s cameras)', response: { 200: nodeInfoSchema } }
-    }, async (): Promise<NodeView> => {
-      // An explicit pick: whatever NodeInfo grows, only these fields are public.
-      const { role, name, peerId, addrs, address } = source.info()
-      return { role, name, peerId, addrs, ...(address === undefined ? {} : { address }) }
-    })
+      schema: { summary: 'This node: role, peer id, addresses, and the name of an agency, auditor or witness (never a resident\'s name or cameras)', response: { 200: nodeInfoSchema } }
+    }, async (): Promise<NodeView> => view(source.info().role !== 'resident'))
+
+    app.get('/api/node/self', {
+      schema: { summary: 'This node with its name, for its own UI', response: { 200: { ...nodeInfoSchema, required: [...nodeInfoSchema.required, 'name'] } } }
+    }, async (): Promise<NodeView> => view(true))
 
     app.get('/api/peers', {
       schema: { summary: 'Connected peers', response: { 200: { type: 'array', items: peerSchema } } }

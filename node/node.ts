@@ -9,7 +9,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { loadConfig, loadKeys, generateKeys, agencyAddress, type NodeConfig, type NodeKeys } from './config/index.js'
 import { openStore, type Store, type StoreOptions } from './storage/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pInit } from './p2p/index.js'
-import { createApiServer, type ApiServer } from './api/index.js'
+import { createApiServer, hostAllowList, type ApiServer } from './api/index.js'
 import { nodeRoutes } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
 import { createLogger, getLogLevel, type Logger } from './logging/index.js'
@@ -160,9 +160,15 @@ export async function createNode<S extends Record<string, object> = Record<strin
       mdns: config.mdns,
       start: false
     })
-    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger })
+    const allowedHosts = hostAllowList({
+      host: config.api.host,
+      ...(config.announce === undefined ? {} : { announce: config.announce }),
+      ...(config.witness?.url === undefined ? {} : { urls: [config.witness.url] }),
+      ...(config.api.allowedHosts === undefined ? {} : { names: config.api.allowedHosts })
+    })
+    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger, allowedHosts })
     const peerId = peerIdFromPrivateKey(keys.peerKey)
-    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, logger }
+    const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, logger, api }
     const services = buildServices(init.services ?? {}, components)
     const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, services, listenApi: init.listenApi ?? true, tempDir })
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))

@@ -72,9 +72,9 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     chain: chainSpec(init),
     clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
-    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips'], routes: inboxRoutes }),
+    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
-    ...operated(['network', 'inbox'])
+    ...operated(['network', 'inbox', 'footage'])
   }
 }
 

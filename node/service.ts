@@ -9,6 +9,7 @@ import type { NodeConfig, NodeKeys } from './config/index.js'
 import type { Store } from './storage/index.js'
 import type { PorchlightLibp2p } from './p2p/index.js'
 import type { Logger } from './logging/index.js'
+import type { ApiServer } from './api/index.js'
 
 export interface NodeService {
   start?: () => void | Promise<void>
@@ -26,6 +27,8 @@ export interface NodeComponents {
   libp2p: PorchlightLibp2p
   /** The node's logger (JSON lines); a service logs through a child: `logger.child({ component })`. */
   logger: Logger
+  /** What the HTTP API refuses before any route runs (for the node's figures); never its routes or server. */
+  api: Pick<ApiServer, 'on' | 'off'>
 }
 
 /** A service's HTTP routes, as a fastify plug-in the node's API server mounts. */

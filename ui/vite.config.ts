@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 // `PORCHLIGHT_API=http://127.0.0.1:PORT npx vite --config ui/vite.config.ts` serves the sources with hot
-// reload and passes the API and the log's routes to that node.
+// reload and passes the API and the log's routes to that node, under the node's own Host (`changeOrigin`):
+// the node answers only the names it is known by, and localhost:5173 is the dev server's.
 const api = process.env.PORCHLIGHT_API
+const toNode = api === undefined ? undefined : { target: api, changeOrigin: true }
 
 export default defineConfig({
   root,
@@ -21,6 +23,6 @@ export default defineConfig({
   },
   server: {
     fs: { allow: [fileURLToPath(new URL('..', import.meta.url))] },
-    ...(api === undefined ? {} : { proxy: { '/api': api, '/checkpoint': api, '/tile': api } })
+    ...(toNode === undefined ? {} : { proxy: { '/api': toNode, '/checkpoint': toNode, '/tile': toNode } })
   }
 })

@@ -69,6 +69,7 @@ type Empty = Record<string, never>
  */
 export interface NodeApiRoutes {
   'GET /api/node': { response: NodeView }
+  'GET /api/node/self': { response: NodeView }
   'GET /api/peers': { response: PeerView[] }
   'POST /api/peers': { body: { addr: string }, response: PeerView }
   'GET /api/inbox': { response: InboxList }

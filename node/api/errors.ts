@@ -17,6 +17,19 @@ export class UnauthorizedError extends PorchlightError {
   }
 }
 
+/**
+ * The `Host` header names no name this node is known by (DNS rebinding: a page whose name resolves to
+ * 127.0.0.1); RFC 9110 §15.5.20: the request was directed at a server that will not answer for that origin.
+ */
+export class MisdirectedRequestError extends PorchlightError {
+  static override readonly code = 'MISDIRECTED_REQUEST'
+  static override readonly status = 421
+  constructor () {
+    super(MisdirectedRequestError.code, 'this node does not answer to that Host (see api.allowedHosts in docs/node.md)')
+    this.name = 'MisdirectedRequestError'
+  }
+}
+
 /** A route broke a rule every route must follow (see server.ts `checkRoute`); thrown at registration. */
 export class RouteDefinitionError extends PorchlightError {
   static override readonly code = 'ROUTE_DEFINITION'

@@ -6,13 +6,17 @@
 //    when the log's signature verifies);
 //  - a body is validated by a JSON schema (`schema.body`), unless the route streams it (`config.streamedBody`);
 //  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
+// And every request, to any route, a file of the UI or none, must name this node in its `Host` header
+// (allowed-hosts.ts: DNS rebinding), else 421 before anything else runs.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
+import { EventEmitter } from 'node:events'
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import { packagePath } from '../package-root.js'
 import { bearerMatches } from './auth.js'
-import { errorBodySchema, toErrorResponse, RouteDefinitionError, UnauthorizedError } from './errors.js'
+import { errorBodySchema, toErrorResponse, MisdirectedRequestError, RouteDefinitionError, UnauthorizedError } from './errors.js'
+import { hostAllowList, isAllowedHost, type HostAllowList } from './allowed-hosts.js'
 import { serveStatic } from './static.js'
 
 declare module 'fastify' {
@@ -43,9 +47,22 @@ export interface ApiServerInit {
   logger?: Logger
   /** Receives 5xx errors, which the client never sees. @default logged at `error` */
   onInternalError?: (err: unknown, route: string) => void
+  /** The `Host` names it answers to. @default the loopback names and `host` */
+  allowedHosts?: HostAllowList
 }
 
-export interface ApiServer {
+/** A request refused before any route ran: a wrong Host (421) or a missing/wrong token (401). */
+export interface RefusedRequest {
+  code: 'MISDIRECTED_REQUEST' | 'UNAUTHORIZED'
+  /** The route pattern ('(none)' for no route): never the URL, whose query may carry what must not be kept. */
+  route: string
+}
+
+export interface ApiServerEvents {
+  'request:refused': [RefusedRequest]
+}
+
+export interface ApiServer extends Pick<EventEmitter<ApiServerEvents>, 'on' | 'off'> {
   readonly app: FastifyInstance
   /** Adds a service's routes. Call before `start`. */
   addRoutes (plugin: FastifyPluginAsync): void
@@ -129,10 +146,29 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       route.schema = { ...schema, response: { '4xx': { $ref: 'ErrorBody#' }, '5xx': { $ref: 'ErrorBody#' }, ...schema.response } }
     }
   })
+  const events = new EventEmitter<ApiServerEvents>()
+  const allowedHosts = init.allowedHosts ?? hostAllowList({ host: init.host ?? '127.0.0.1' })
+  let listening: { host: string, port: number, url: string } | undefined
+  const refuse = (request: FastifyRequest, code: RefusedRequest['code']): void => {
+    const route = request.routeOptions.url ?? '(none)'
+    events.emit('request:refused', { code, route })
+    // The Host a browser sent is the attacking page's name: worth keeping (bounded), and not the user's.
+    if (code === 'MISDIRECTED_REQUEST') request.log.warn({ host: String(request.headers.host ?? '').slice(0, 255), route }, 'api: request for another host refused')
+  }
+  // Registered first, so it runs before the token check, a public route or the UI's files.
+  app.addHook('onRequest', async (request) => {
+    if (!isAllowedHost(request.headers.host, allowedHosts, listening?.port)) {
+      refuse(request, 'MISDIRECTED_REQUEST')
+      throw new MisdirectedRequestError()
+    }
+  })
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public === true || request.routeOptions.config.openSubmission === true) return
     if (request.routeOptions.url === undefined) return // unknown route: the 404 handler answers
-    if (!bearerMatches(request.headers.authorization, init.token)) throw new UnauthorizedError()
+    if (!bearerMatches(request.headers.authorization, init.token)) {
+      refuse(request, 'UNAUTHORIZED')
+      throw new UnauthorizedError()
+    }
   })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body, internal } = toErrorResponse(err)
@@ -160,9 +196,10 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const staticDir = init.staticDir ?? packagePath('ui/dist')
   if (staticDir !== false) void app.register(async (scope) => { await serveStatic(scope, staticDir) })
 
-  let listening: { host: string, port: number, url: string } | undefined
   return {
     app,
+    on: (event, listener) => { events.on(event, listener); return events },
+    off: (event, listener) => { events.off(event, listener); return events },
     addRoutes (plugin) {
       void app.register(plugin)
     },

@@ -39,6 +39,13 @@ export interface AgencyAuditInput {
   /** Agency-signed checkpoints that reached the auditor as they reach residents, not yet compared with the log. */
   sightings?: readonly Sighting[]
   policy?: AuditPolicy
+  /**
+   * The auditor's wall clock for this pass, unix seconds. The pass's clock (cadence, retention, `foundAt`) is
+   * the later of it and the chain head's time: a chain that mines no block (an idle dev chain, an L2 that
+   * makes no empty blocks) must not stop time for the interval rules, and a clock running behind the chain
+   * must not hide what the chain already shows. @default the chain head's time alone
+   */
+  clock?: number
 }
 
 export interface AgencyAuditResult {
@@ -57,7 +64,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
   const interval = input.policy?.anchorIntervalSeconds ?? 600
   const grace = input.policy?.anchorGraceSeconds ?? 60
   const concurrency = input.policy?.concurrency ?? 16
-  const now = chain.now
+  const now = Math.max(chain.now, input.clock ?? chain.now)
   const before = input.state ?? emptyAgencyState()
   // Work on a copy; on a failed read only the findings and observations are kept.
   const state: AgencyAuditState = structuredClone(before)

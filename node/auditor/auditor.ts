@@ -46,6 +46,8 @@ export interface AuditorInit {
   sightings?: SightingBookInit
   /** Most request topics to join. @default MAX_AUDIT_TOPICS */
   maxTopics?: number
+  /** The wall clock, unix seconds; a pass runs at the later of it and the chain head's time. @default the system clock */
+  clock?: () => number
 }
 
 export interface AuditorEvents {
@@ -75,6 +77,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
   readonly #witnessClient: ((witness: RegisteredWitness) => WitnessCheckpoints) | undefined
   readonly #witnessTimeoutMs: number
   readonly #maxTopics: number
+  readonly #clock: () => number
   #witnessReport: WitnessReport | undefined
   #gossip: GossipCells = { cells: [], capped: [] }
   #view: ChainView | undefined
@@ -88,6 +91,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     this.#witnessClient = init.witnessClient
     this.#witnessTimeoutMs = init.witnessTimeoutMs ?? 5000
     this.#maxTopics = init.maxTopics ?? MAX_AUDIT_TOPICS
+    this.#clock = init.clock ?? (() => Math.floor(Date.now() / 1000))
     this.#chain = init.chain
     this.#follower = new ChainFollower(init.chain)
     this.#logs = new Map(Object.entries(init.logs ?? {}).map(([a, e]) => [getAddress(a), e]))
@@ -117,7 +121,8 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     await this.#fetchPeers()
     const view = await this.#follower.load()
     this.#view = view
-    this.#lastPass = view.now
+    const clock = this.#clock()
+    this.#lastPass = Math.max(view.now, clock)
     this.#gossip = gossipCells(new Map([...this.#logs.keys()].map((a) => [a, view.history(a).at(view.now).cells])), this.#maxTopics)
     const agencies = new Set<string>([...view.agencies.keys(), ...view.anchors.keys(), ...this.#logs.keys()])
     const only = options.agency === undefined ? undefined : getAddress(options.agency)
@@ -135,7 +140,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
       let source: LogSource | undefined
       if (endpoint !== undefined) source = this.#sourceFor(endpoint)
       const result = await auditAgency({
-        agency, source, chain: view, state: before, policy: this.#policy,
+        agency, source, chain: view, state: before, policy: this.#policy, clock,
         peerNotes: this.#peerNotes.filter((p) => p.agency === agency),
         sightings: this.#sightings.pending(agency)
       })

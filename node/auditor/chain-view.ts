@@ -3,7 +3,7 @@
 // its block time and transaction. The agency's own words about itself are never an input here.
 import { getAddress, type Log } from 'ethers'
 import type { ChainClient } from '../chain/index.js'
-import { agencyRegistryInterface, auditAnchorInterface, uint64ToCell, type AgencyStatus } from '../chain/index.js'
+import { agencyRegistryInterface, auditAnchorInterface, isActiveRecord, uint64ToCell, type AgencyStatus } from '../chain/index.js'
 
 export interface AnchorRecord {
   treeSize: number
@@ -51,8 +51,7 @@ export class AgencyHistory {
 
   /** Active and within its validity at `t`. */
   isActiveAt (t: number): boolean {
-    const s = this.at(t)
-    return s.status === 'active' && t <= s.validUntil
+    return isActiveRecord(this.at(t), t)
   }
 }
 
@@ -60,7 +59,7 @@ export interface ChainView {
   chainId: number
   /** The AgencyRegistry address: the EIP-712 domain's verifying contract. */
   registry: string
-  /** Unix seconds of the latest block (the audit's clock for cadence and retention). */
+  /** Unix seconds of the latest block. A pass's clock is the later of this and the wall clock (audit-agency.ts). */
   now: number
   anchors: Map<string, AnchorRecord[]>
   agencies: Map<string, AgencyHistory>

@@ -198,6 +198,12 @@ export class EntryRules {
     } else if (entry.at >= request.expiresAt) {
       flag('DELIVERY_AFTER_EXPIRY', 'a delivery for an expired request', { request: entry.request, at: entry.at, expiresAt: request.expiresAt, requestIndex: request.index })
     }
+    // Beside the request's own window: a live request does not make a suspended agency a recipient.
+    const history = this.#ctx.history(this.#ctx.agency)
+    if (!history.isActiveAt(entry.at)) {
+      const registered = history.at(entry.at)
+      flag('DELIVERY_AGENCY_INACTIVE', 'a delivery logged while the agency was not active in the registry', { request: entry.request, consent: entry.consent, at: entry.at, status: registered.status, validUntil: registered.validUntil })
+    }
     for (const clip of entry.clips) {
       if (this.state.clips[clip.cid] !== undefined) continue // delivered before: the first delivery starts the retention clock
       this.state.clips[clip.cid] = {

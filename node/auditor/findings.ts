@@ -33,6 +33,8 @@ export const RULES = {
   DELIVERY_BEFORE_REQUEST: 'violation',
   DELIVERY_AFTER_WITHDRAWAL: 'violation',
   DELIVERY_AFTER_EXPIRY: 'violation',
+  // A suspended, revoked or lapsed agency receives nothing (its own receiver refuses; a resident does not send).
+  DELIVERY_AGENCY_INACTIVE: 'violation',
   CLIP_UNKNOWN: 'violation',
   ACCESS_AFTER_DELETE: 'violation',
   SHARE_AFTER_DELETE: 'violation',

@@ -19,6 +19,11 @@ export interface AgencyInfo {
   status: AgencyStatus
 }
 
+/** Active and within its validity at unix second `at`: the one reading of a record every check shares. */
+export function isActiveRecord (record: Pick<AgencyInfo, 'status' | 'validUntil'>, at: number): boolean {
+  return record.status === 'active' && at <= record.validUntil
+}
+
 /** The finest H3 resolution a jurisdiction cell may have (AgencyRegistry.MAX_CELL_RESOLUTION). */
 export const maxCellResolution = 7
 

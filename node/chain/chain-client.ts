@@ -10,7 +10,7 @@ import { Contract, Wallet, getAddress, type JsonRpcProvider, type Log, type Tran
 import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface, witnessRegistryArtifact, witnessRegistryInterface } from './artifacts.js'
 import { anchorDomain, signAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
 import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
-import { agencyStatuses, cellsToUint64, uint64ToCell, type AgencyInfo } from './agency-info.js'
+import { agencyStatuses, cellsToUint64, isActiveRecord, uint64ToCell, type AgencyInfo } from './agency-info.js'
 import type { Deployment } from './deployment.js'
 import { AuditAnchorNonMonotonic, ChainUnavailableError, toChainError } from './errors.js'
 import { connectProvider } from './provider.js'
@@ -120,6 +120,11 @@ export interface ChainClientEvents {
   'sync:error': [PorchlightError]
   /** A read or write failed (unreachable RPC, a revert, a refused transaction): what /metrics counts. */
   'rpc:error': [PorchlightError]
+  /**
+   * The event follower saw a registry event about this agency (registered, updated, suspended, reinstated,
+   * revoked): its cached record is dropped first, so `agencyInfo` reads it anew. Once per agency and sync.
+   */
+  'agency:changed': [string]
   /** The event follower saw the witness set change (the cached set is dropped first). */
   'witnesses:changed': [WitnessEvent[]]
   /** A registered witness no node may trust was left out of the set; once per entry and client. */
@@ -197,6 +202,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     return this.#rpcErrors
   }
 
+  /** Agency records the registry cache holds now (at most `registryCacheSize`). */
+  get registryCacheEntries (): number {
+    return this.#agencies.size
+  }
+
   /** Registered witnesses left out of the set because no node may trust them (each counted once). */
   get ignoredWitnessEntries (): number {
     return this.#ignoredWitnesses.size
@@ -228,8 +238,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
 
   /** Active and within its validity at `atSeconds` (default: now), per the cached record. */
   async isActive (agency: string, atSeconds = Math.floor(Date.now() / 1000)): Promise<boolean> {
-    const info = await this.agencyInfo(agency)
-    return info.status === 'active' && atSeconds <= info.validUntil
+    return isActiveRecord(await this.agencyInfo(agency), atSeconds)
   }
 
   async jurisdictionOf (agency: string): Promise<string[]> {
@@ -542,6 +551,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
       toBlock: latest
     })
     const witnessChanges: WitnessEvent[] = []
+    const changedAgencies = new Set<string>()
     for (const log of logs) {
       const witnessChange = this.#parseWitnessLog(log)
       if (witnessChange !== undefined) { witnessChanges.push(witnessChange); continue }
@@ -551,9 +561,14 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
         continue
       }
       const parsed = this.#parse(log)
-      if (parsed !== null && registryEvents.has(parsed.name)) this.#agencies.delete(getAddress(parsed.args[0] as string))
+      if (parsed !== null && registryEvents.has(parsed.name)) {
+        const agency = getAddress(parsed.args[0] as string)
+        this.#agencies.delete(agency)
+        changedAgencies.add(agency)
+      }
     }
     this.#syncedBlock = latest
+    for (const agency of changedAgencies) this.emit('agency:changed', agency)
     if (witnessChanges.length > 0) {
       this.#witnessSet = undefined
       this.emit('witnesses:changed', witnessChanges)

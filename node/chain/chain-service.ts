@@ -22,6 +22,12 @@ export interface RegistryReader {
   witnessSet (): Promise<WitnessSet>
   /** Brings cached records up to date with the chain now (rather than at the next poll). */
   sync? (): Promise<void>
+  /**
+   * Follows changes of agencies' records (ChainClient's event follower emits `agency:changed` with the
+   * address, after dropping its cached record). A view without it (a simulator's) never says a record changed.
+   */
+  on? (event: 'agency:changed', listener: (agency: string) => void): unknown
+  off? (event: 'agency:changed', listener: (agency: string) => void): unknown
 }
 
 export interface ChainService extends NodeService {

@@ -14,7 +14,7 @@ export {
 export { InvalidWitnessRecordError, toWitnessSet, checkWitnessRecord, checkWitnessEndpoints, type IgnoredWitness } from './witness-set.js'
 export { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 export { anchorDomain, anchorTypes, hashAnchor, signAnchor, verifyAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
-export { agencyStatuses, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
+export { agencyStatuses, isActiveRecord, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
 export {
   agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface,
   type ContractArtifact

@@ -1,6 +1,6 @@
 export { parseConfig, loadConfig, saveConfig, resolveChain } from './config.js'
 export { configSchema, chainEndpointSchema, defaults, roles } from './schema.js'
-export type { NodeConfig, Role, Camera, ChainEndpoint, InboxPolicyConfig, AuditConfig, WitnessConfig, LogLevel } from './schema.js'
+export type { NodeConfig, Role, Camera, ChainEndpoint, InboxPolicyConfig, AuditConfig, WitnessConfig, LogLevel, FootageLimits, DeliveryQuota } from './schema.js'
 export { generateKeys, writeKeys, loadKeys, agencyAddress } from './keys.js'
 export type { NodeKeys } from './keys.js'
 export { initNode } from './init.js'

@@ -33,7 +33,8 @@ export interface NodeConfig {
   /** Peers to dial at start, each with a /p2p/ peer id. */
   bootstrap: string[]
   mdns: boolean
-  api: { host: string, port: number }
+  /** `allowedHosts`: names it is reached by besides loopback, `host` and `announce` (a reverse proxy's); docs/node.md. */
+  api: { host: string, port: number, allowedHosts?: string[] }
   /** A deployment file's path (relative to the node's directory) or the endpoint itself. */
   chain?: string | ChainEndpoint
   /** Residents only. */
@@ -50,6 +51,33 @@ export interface NodeConfig {
   metrics?: { public: boolean }
   /** Witnesses only (docs/witness.md). */
   witness?: WitnessConfig
+  /** Agencies only: what deliveries may cost the agency (docs/agency.md). @default defaults.footage */
+  footage?: FootageLimits
+}
+
+/** One scope's share of an agency's deliveries: accepted deliveries, their bytes, transfers at once. */
+export interface DeliveryQuota {
+  deliveries: number
+  /** Ciphertext bytes, as declared and then received. */
+  bytes: number
+  concurrent: number
+}
+
+/**
+ * What footage deliveries may cost an agency. A sender is counted by its peer id and by its IP address (an
+ * IPv6 address by its /64): a peer id is free to mint, and every honest delivery comes from a fresh one.
+ */
+export interface FootageLimits {
+  /** Seconds any transfer gets on top of its size at `minBytesPerSecond` (the offer, the checks, the receipt). */
+  deadlineBaseSeconds: number
+  /** The slowest a sender may be on average: a transfer may be open base + bytes received / this rate (at most its declared size's). */
+  minBytesPerSecond: number
+  /** Per request of the agency's. */
+  perRequest: DeliveryQuota
+  /** Per sender (peer id, and IP address) and request. */
+  perSender: DeliveryQuota
+  /** Free bytes the footage folder's disk keeps after every transfer in flight: an offer that would cut into it is refused. */
+  minFreeBytes: number
 }
 
 /** A witness's settings. */
@@ -88,11 +116,22 @@ export interface AuditConfig {
   intervalSeconds: number
 }
 
+const GiB = 1024 ** 3
+
 export const defaults = {
   listen: ['/ip4/127.0.0.1/tcp/0'],
   api: { host: '127.0.0.1', port: 0 },
   anchorIntervalSeconds: 600,
-  audit: { anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 }
+  audit: { anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 },
+  // Axon's public evidence uploads (16 files, 60 GB a file) as the upper reference for one sender; the
+  // reasons for each figure are in docs/agency.md.
+  footage: {
+    deadlineBaseSeconds: 10,
+    minBytesPerSecond: 64 * 1024,
+    perRequest: { deliveries: 256, bytes: 256 * GiB, concurrent: 16 },
+    perSender: { deliveries: 16, bytes: 64 * GiB, concurrent: 4 },
+    minFreeBytes: 2 * GiB
+  } satisfies FootageLimits
 } as const
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
@@ -109,6 +148,20 @@ export const chainEndpointSchema: JSONSchemaType<ChainEndpoint> = {
       additionalProperties: false,
       required: ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'],
       properties: { AgencyRegistry: address, AuditAnchor: address, WitnessRegistry: address }
+    }
+  }
+}
+
+function quotaSchema (of: DeliveryQuota): JSONSchemaType<DeliveryQuota> {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [],
+    default: { ...of },
+    properties: {
+      deliveries: { type: 'integer', minimum: 1, maximum: 1_000_000, default: of.deliveries },
+      bytes: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: of.bytes },
+      concurrent: { type: 'integer', minimum: 1, maximum: 1024, default: of.concurrent }
     }
   }
 }
@@ -137,7 +190,8 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       default: { ...defaults.api },
       properties: {
         host: { type: 'string', minLength: 1, maxLength: 255, default: defaults.api.host },
-        port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port }
+        port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port },
+        allowedHosts: { type: 'array', nullable: true, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s/?#@]+$' } }
       }
     },
     // JSONSchemaType wants an optional property's schema `nullable`, and ajv refuses `nullable` without `type`:
@@ -193,6 +247,19 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         chainId: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, nullable: true },
         maxOrigins: { type: 'integer', minimum: 1, maximum: 1_000_000, nullable: true },
         url: { type: 'string', pattern: '^https?://', maxLength: 256, nullable: true }
+      }
+    },
+    footage: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        deadlineBaseSeconds: { type: 'number', exclusiveMinimum: 0, maximum: 3600, default: defaults.footage.deadlineBaseSeconds },
+        minBytesPerSecond: { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: defaults.footage.minBytesPerSecond },
+        perRequest: quotaSchema(defaults.footage.perRequest),
+        perSender: quotaSchema(defaults.footage.perSender),
+        minFreeBytes: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: defaults.footage.minFreeBytes }
       }
     },
     audit: {

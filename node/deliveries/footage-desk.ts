@@ -9,19 +9,22 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  decodeSignedDeletionRequest, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto
+  addressOfPrivateKey, decodeSignedDeletionRequest, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto
 } from '../../protocol/index.js'
 import { handleRequests } from '../p2p/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ChainService } from '../chain/chain-service.js'
+import { defaults } from '../config/index.js'
 import type { AgencyRequests } from '../agency/requests-service.js'
 import { requestBookOf } from '../agency/request-book.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
 import { InvalidDeletionRequestError, UnknownDeliveryError } from '../footage/errors.js'
+import { AgencyNotActiveError } from '../network/errors.js'
 import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
 import { FootageKeeper } from './footage-keeper.js'
-import { FootageReceiver, type DeliveryRecord, type FootageLog, type RequestBook } from './receiver.js'
+import { FootageReceiver, type DeliveryRecord, type FootageLog, type FootageReceiverInit, type RequestBook } from './receiver.js'
+import type { Statfs } from './delivery-limits.js'
 import { RetentionJob } from './retention.js'
 import { FootageVault } from './vault.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../footage/wire.js'
@@ -37,6 +40,8 @@ export interface AgencyFootageInit {
   domain: Domain | (() => Domain | undefined)
   /** Whether an address is an active registered agency (a share to one needs no legal basis). */
   isActiveAgency?: (address: string, at: number) => Promise<boolean>
+  /** This agency's own registry record, cached (the receiver refuses while it is not active). */
+  ownRecord?: FootageReceiverInit['ownRecord']
   /** Whom `access` entries name. @default the node's name */
   actor?: string
   /** How often the retention job runs. @default 3_600_000 (an hour) */
@@ -45,6 +50,8 @@ export interface AgencyFootageInit {
   /** Unix seconds. @default the system clock */
   now?: () => number
   timeoutMs?: number
+  /** The footage folder's free space (a test makes the disk full). @default node:fs/promises statfs */
+  statfs?: Statfs
 }
 
 type Components = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'libp2p' | 'keys' | 'logger'>
@@ -122,9 +129,13 @@ export class AgencyFootage implements NodeService {
       agencyKey: keys.agencyKey,
       crypto,
       now: this.#now,
+      limits: config.footage ?? defaults.footage,
+      logger: this.#components.logger.child({ component: 'footage' }),
+      ...(this.#init.statfs === undefined ? {} : { statfs: this.#init.statfs }),
+      ...(this.#init.ownRecord === undefined ? {} : { ownRecord: this.#init.ownRecord }),
       ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     })
-    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream) => { await this.#receiver!.handle(stream) })
+    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream, connection) => { await this.#receiver!.handle(stream, connection) })
     await handleRequests<Uint8Array, { entries: number[] }>(libp2p, DELETION_PROTOCOL, async (bytes) => await this.deleteOnRequest(bytes))
     this.#retention = new RetentionJob({
       keeper: this.#keeper,
@@ -203,13 +214,21 @@ export type AgencyFootageComponents = Components & {
  */
 export function agencyFootage (init: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'> = {}): (components: AgencyFootageComponents) => AgencyFootage {
   return (components) => {
-    const { chain, log, requests } = components
+    const { chain, log, requests, keys } = components
+    let ownAddress: string | undefined
     const footage = new AgencyFootage(components, {
       isActiveAgency: async (address, at) => {
         const registry = chain.registry
         if (registry === undefined) return false
         await registry.sync?.()
         return await registry.isActive(address, at)
+      },
+      // Only called once started, and the desk does not start without the agency key.
+      ownRecord: async () => {
+        const agency = ownAddress ??= addressOfPrivateKey(keys.agencyKey!)
+        const registry = chain.registry
+        if (registry === undefined) throw new AgencyNotActiveError({ agency, status: 'none' })
+        return await registry.agencyInfo(agency)
       },
       ...init,
       book: () => requestBookOf(requests.desk, requests.identities),

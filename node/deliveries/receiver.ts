@@ -5,8 +5,13 @@
 // twice, nothing is held whole) to check its bytes against its CID. Only when every clip verified and
 // the sender said "end" are the files moved into place, ONE `delivery` entry appended and a signed receipt
 // sent back. Any failure before that discards the files: nothing is recorded as delivered.
+// What a transfer may cost (issue 15) is bounded before the answer and while data flows: a sender's
+// concurrent transfers once its offer is read, the offer's deliveries and bytes against the
+// request's and the sender's quotas and the disk's free-space floor before it is accepted, and the whole
+// transfer by a deadline that grows with the bytes received (delivery-limits.ts), so at most its declared
+// size at the slowest accepted rate.
 import { EventEmitter } from 'node:events'
-import type { Stream } from '@libp2p/interface'
+import type { Connection, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
   LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
@@ -17,10 +22,15 @@ import { PeerHungUpError } from '../p2p/index.js'
 import { footageStream, type FootageStream } from '../footage/footage-stream.js'
 import {
   ClipCidMismatchError, ClipDecryptError, ClipNotMatchingError, ConsentAlreadyDeliveredError, ConsentInProgressError,
-  DeclaredSizeMismatchError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
-  TransferIncompleteError, UnexpectedDataError, UnknownRequestError
+  DeclaredSizeMismatchError, InsufficientStorageError, InvalidConsentError, RequestExpiredError, RequestNotLoggedError, RequestWithdrawnError,
+  TransferDeadlineError, TransferIncompleteError, UnexpectedDataError, UnknownRequestError
 } from '../footage/errors.js'
+import { defaults, type FootageLimits } from '../config/index.js'
+import type { Logger } from '../logging/index.js'
+import { DeliveryLimiter, senderOf, type Sender, type Statfs, type TransferSlot } from './delivery-limits.js'
 import { deliveryEntry, signReceipt } from '../footage/receipt.js'
+import { AgencyNotActiveError } from '../network/errors.js'
+import { isActiveRecord, type AgencyInfo } from '../chain/agency-info.js'
 import type { FootageVault } from './vault.js'
 import { ReceiveCredit } from '../footage/credit.js'
 import { CREDIT_WINDOW, FOOTAGE_PROTOCOL, MAX_DATA_FRAME, MAX_FOOTAGE_FRAME, asOffer, isEnd, type DeclaredClip, type Offer } from '../footage/wire.js'
@@ -74,6 +84,8 @@ export interface DeliveryStore {
    * tell after a crash whether the append happened (then `put` never came). Optional.
    */
   intend? (pending: PendingDelivery, entry: Uint8Array): Promise<void>
+  /** Every delivery on record (DeliveryJournal has it): each request's quota counts start from them. */
+  all? (): Promise<DeliveryRecord[]>
 }
 
 export interface FootageReceiverInit {
@@ -91,11 +103,24 @@ export interface FootageReceiverInit {
   timeoutMs?: number
   /** Data bytes a sender may have in flight or queued unread (flow control, credit.ts). @default CREDIT_WINDOW */
   creditWindow?: number
+  /** Deadlines, quotas and the free-disk floor (config `footage`, docs/agency.md). @default defaults.footage */
+  limits?: FootageLimits
+  /** The footage folder's free space. @default node:fs/promises statfs */
+  statfs?: Statfs
+  /** Where refusals are logged (with the sender's peer id and address: an operator may block it). */
+  logger?: Logger
+  /**
+   * This agency's own registry record as the node's registry cache holds it (kept current by the chain
+   * client's event follower, so no peer can make the agency call its RPC). Offers are refused while it is
+   * not active, and a transfer that was under way when it stopped being active is not logged. The role
+   * always gives it; without it (a test on stubs) nothing is checked.
+   */
+  ownRecord?: () => Promise<Pick<AgencyInfo, 'address' | 'status' | 'validUntil'>>
 }
 
 export interface FootageReceiverEvents {
   'footage:delivered': [DeliveryRecord]
-  'footage:refused': [{ consent?: string, error: Error }]
+  'footage:refused': [{ consent?: string, error: Error, sender: Sender }]
 }
 
 export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
@@ -103,6 +128,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
   readonly #now: () => number
   readonly #inProgress = new Set<string>()
   readonly #window: number
+  readonly #limiter: DeliveryLimiter
   #peakBuffered = 0
 
   constructor (init: FootageReceiverInit) {
@@ -110,7 +136,16 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
     this.#init = init
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#window = Math.max(init.creditWindow ?? CREDIT_WINDOW, MAX_DATA_FRAME)
+    this.#limiter = new DeliveryLimiter({
+      limits: init.limits ?? defaults.footage,
+      root: init.vault.root,
+      ...(init.statfs === undefined ? {} : { statfs: init.statfs }),
+      ...(init.deliveries.all === undefined ? {} : { recorded: async () => await init.deliveries.all!() })
+    })
   }
+
+  /** Transfers running now. */
+  get active (): number { return this.#limiter.active }
 
   /**
    * The most bytes any transfer so far had received and not yet read (its memory), at most the credit
@@ -118,28 +153,42 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
    */
   get peakBuffered (): number { return this.#peakBuffered }
 
-  /** Handles one incoming footage stream to its end; never throws (failures are answered and emitted). */
-  async handle (stream: Stream): Promise<void> {
-    // Every data byte costs at least one prefix byte (empty frames are refused): twice the window and two
-    // whole frames (the offer or `end` beside data) hold whatever a sender within its credit can send.
+  /**
+   * Handles one incoming footage stream to its end; never throws (failures are answered and emitted).
+   * `connection` says who sends (its peer id and address, for the sender's quotas).
+   */
+  async handle (stream: Stream, connection?: Pick<Connection, 'remotePeer' | 'remoteAddr'>): Promise<void> {
+    // Until the answer a sender may send its offer only: two frames' room. The answer's credit raises it.
     const frames = footageStream(stream, {
-      maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, maxBuffered: 2 * this.#window + 2 * MAX_FOOTAGE_FRAME,
+      maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL, maxBuffered: 2 * MAX_FOOTAGE_FRAME,
       ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     })
     let consent: string | undefined
     let claimed = false
     const temp: string[] = []
+    const sender = senderOf(connection)
+    let slot: TransferSlot | undefined
+    // A per-frame timeout alone let a sender keep a stream and its temp file for hours at a byte a frame.
+    const deadline = transferDeadline(stream, (bytes) => this.#limiter.deadlineMs(bytes))
     try {
       const offer = asOffer(await frames.read())
       if (offer === undefined) throw new InvalidConsentError({ reason: 'not an offer' })
+      await this.#checkActive()
+      // After the offer (so the sender reads the refusal rather than a reset) and before its signature is checked.
+      slot = this.#limiter.open(sender)
       const { signed, record } = await this.#check(offer)
       consent = idOfConsent(signed)
       if (this.#inProgress.has(consent)) throw new ConsentInProgressError({ consent })
       this.#inProgress.add(consent)
       claimed = true
       if (await this.#init.deliveries.get(consent) !== undefined) throw new ConsentAlreadyDeliveredError({ consent })
+      const bytes = offer.clips.reduce((n, c) => n + c.ciphertextSize, 0)
+      await slot.reserve(signed.message.request, bytes)
       const identities = await record.identities()
       const credit = new ReceiveCredit(this.#window)
+      // Every data byte costs at least one prefix byte (empty frames are refused): twice the window and two
+      // whole frames (`end` beside data) hold whatever a sender within its credit can send.
+      frames.maxBuffered = 2 * this.#window + 2 * MAX_FOOTAGE_FRAME
       await frames.write({ accept: true, credit: credit.window })
 
       const files: Array<{ cid: string, path: string }> = []
@@ -147,7 +196,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         const { path, file } = await this.#init.vault.incoming()
         temp.push(path)
         try {
-          await this.#receiveClip(frames, credit, clip, identities, file)
+          await this.#receiveClip(frames, credit, clip, identities, file, deadline.progress)
           await file.sync()
         } finally {
           await file.close()
@@ -156,6 +205,10 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       }
       const last = await frames.read().catch((err: unknown) => { throw isPorchlightError(err, 'MalformedFrameError') ? new UnexpectedDataError({ after: 'last clip' }, err) : err })
       if (!isEnd(last)) throw new UnexpectedDataError({ after: 'last clip' })
+      // Suspended while the clips came in: nothing is logged as delivered (the files are discarded).
+      await this.#checkActive()
+      // Every byte is in: from here the delivery is committed and logged, never cut halfway.
+      deadline.clear()
 
       await this.#init.vault.commit(consent, files)
       temp.length = 0
@@ -171,6 +224,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       }
       await this.#init.deliveries.intend?.(pending, entryBytes)
       const logIndex = await this.#init.log.append(entryBytes)
+      // Logged is delivered: its counts stay whatever happens next.
+      slot.commit()
       const delivered: DeliveryRecord = { ...pending, logIndex }
       await this.#init.deliveries.put(delivered)
       const proof = await this.#init.log.proof(logIndex)
@@ -179,9 +234,13 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       await frames.write({ receipt: encodeSignedReceipt(receipt), entry: entryBytes }).catch(() => {})
       await frames.close().catch(() => {})
     } catch (err) {
-      const error = this.#translate(err)
+      const error = deadline.expired ?? this.#translate(err)
+      deadline.clear()
       await this.#init.vault.discard(temp).catch(() => {})
-      this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error })
+      // A refusal is the sender's doing (info); a full disk or a failure of ours is the operator's (warn).
+      const ours = !isPorchlightError(error) || error instanceof InsufficientStorageError
+      this.#init.logger?.[ours ? 'warn' : 'info']({ err: error, consent, peer: sender.peer, address: sender.address }, 'footage: transfer refused')
+      this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error, sender })
       if (stream.status === 'open') {
         const message = isPorchlightError(error) ? { code: error.code, message: error.shortMessage } : { code: 'INTERNAL', message: 'internal error' }
         await frames.write({ error: message }).catch(() => {})
@@ -190,9 +249,18 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         stream.abort(error)
       }
     } finally {
+      deadline.clear()
+      slot?.release()
       this.#peakBuffered = Math.max(this.#peakBuffered, frames.peakBuffered)
       if (claimed && consent !== undefined) this.#inProgress.delete(consent)
     }
+  }
+
+  /** Throws AgencyNotActiveError while this agency is not active (by its cached registry record). */
+  async #checkActive (): Promise<void> {
+    if (this.#init.ownRecord === undefined) return
+    const own = await this.#init.ownRecord()
+    if (!isActiveRecord(own, this.#now())) throw new AgencyNotActiveError({ agency: own.address, status: own.status, validUntil: own.validUntil })
   }
 
   /** Everything that can be known before footage flows; throws the first failure. */
@@ -230,7 +298,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
    * decryption, which pulls the next frame only when it wants more; the bytes of the frame before are
    * then written and decrypted, so they are granted again as credit to the sender.
    */
-  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { writev: (pieces: Uint8Array[]) => Promise<unknown> }): Promise<ClipDigest> {
+  async #receiveClip (frames: FootageStream, credit: ReceiveCredit, clip: DeclaredClip, identities: string[], file: { writev: (pieces: Uint8Array[]) => Promise<unknown> }, onData: (bytes: number) => void): Promise<ClipDigest> {
     let received = 0
     let handedOver = 0
     let writing: Promise<unknown> = Promise.resolve()
@@ -247,6 +315,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         if (frame.byteLength === 0) throw new UnexpectedDataError({ cid: clip.cid, reason: 'empty frame' })
         if (received + frame.byteLength > clip.ciphertextSize) throw new UnexpectedDataError({ cid: clip.cid, declared: clip.ciphertextSize, received: received + frame.byteLength })
         received += frame.byteLength
+        onData(frame.byteLength)
         handedOver = frame.byteLength
         // The frame's pieces as they arrived, never joined: the disk writes them while they are decrypted
         // and the next frame is read (one write in flight).
@@ -275,5 +344,31 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
   #translate (err: unknown): Error {
     if (err instanceof PeerHungUpError) return new TransferIncompleteError({}, err)
     return err instanceof Error ? err : new Error(String(err))
+  }
+}
+
+/**
+ * Aborts `stream` with TransferDeadlineError once it has been open `msFor(bytes received)` ms: a base, plus
+ * the bytes at the slowest accepted rate. A sender must keep that average (after the base's grace), so one
+ * that trickles is cut within the base whatever size it declared, and no transfer outlives its declared
+ * size's deadline. `expired` is the error once it fired (the failure a read then reports is its echo).
+ */
+function transferDeadline (stream: Stream, msFor: (bytes: number) => number): { progress: (bytes: number) => void, clear: () => void, readonly expired: TransferDeadlineError | undefined } {
+  const opened = Date.now()
+  let received = 0
+  let expired: TransferDeadlineError | undefined
+  let timer: NodeJS.Timeout | undefined
+  // Progress only moves a number; the timer, when it fires early, waits again for what is left.
+  const arm = (): void => {
+    const left = opened + msFor(received) - Date.now()
+    if (left > 0) { timer = setTimeout(arm, left); return }
+    expired = new TransferDeadlineError({ deadlineMs: msFor(received), received })
+    stream.abort(expired)
+  }
+  timer = setTimeout(arm, msFor(0))
+  return {
+    progress: (bytes) => { received += bytes },
+    clear: () => { clearTimeout(timer) },
+    get expired () { return expired }
   }
 }

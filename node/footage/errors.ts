@@ -73,3 +73,14 @@ export class FootageDeletedError extends kind('FootageDeletedError', 'FOOTAGE_DE
 export class BlankFieldError extends kind('BlankFieldError', 'BLANK_FIELD', 400, 'a required text is empty') {}
 /** A share with a body that is not an active registered agency names no legal basis. */
 export class LegalBasisRequiredError extends kind('LegalBasisRequiredError', 'LEGAL_BASIS_REQUIRED', 422, 'a share outside the registered agencies needs a legal basis') {}
+/**
+ * A delivery would pass a quota of the agency's (`details.scope`: `request`, `peer` or `address`;
+ * `details.unit`: `deliveries` or `bytes`). Refused before any footage is accepted.
+ */
+export class DeliveryQuotaExceededError extends kind('DeliveryQuotaExceededError', 'DELIVERY_QUOTA_EXCEEDED', 429, 'a delivery quota of the agency is used up') {}
+/** As many transfers as the agency allows at once run already for this sender or request (`details.scope`). */
+export class TooManyTransfersError extends kind('TooManyTransfersError', 'TOO_MANY_TRANSFERS', 429, 'too many transfers at once') {}
+/** The transfer outlived its deadline (declared size at the agency's slowest accepted rate, plus a base). */
+export class TransferDeadlineError extends kind('TransferDeadlineError', 'TRANSFER_DEADLINE', 408, 'the transfer took longer than its deadline') {}
+/** Accepting the transfer would leave less free disk than the agency keeps (`details.floor`). */
+export class InsufficientStorageError extends kind('InsufficientStorageError', 'INSUFFICIENT_STORAGE', 507, 'the agency has no room for this delivery') {}

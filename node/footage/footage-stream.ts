@@ -42,7 +42,8 @@ function prefixLength (n: number): number {
 export class FootageStream {
   readonly stream: Stream
   readonly timeoutMs: number
-  readonly maxBuffered: number
+  /** May be raised once a peer is allowed to send more (the agency's answer grants credit). */
+  maxBuffered: number
   readonly #opts: FootageStreamOptions
   readonly #frames: AsyncIterator<Uint8ArrayList>
   #received = 0

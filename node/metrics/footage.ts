@@ -1,6 +1,7 @@
 // An agency's footage deliveries: counted as the receiver reports them, and the total it holds.
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { AgencyFootage } from '../deliveries/footage-desk.js'
+import { isPorchlightError } from '../../protocol/index.js'
 
 export interface FootageMetrics {
   stored: Gauge
@@ -28,8 +29,18 @@ export function footageMetrics (registry: Registry, footage: AgencyFootage): Foo
       this.set([...counts.values()].reduce((a, b) => a + b, 0))
     }
   })
+  // By code, so an operator tells a flood (quotas, deadlines, a full disk) from residents' own mistakes.
+  const refusals = new Counter({
+    name: 'porchlight_footage_refusals_total',
+    help: 'Footage transfers refused since start, by error code',
+    labelNames: ['code'] as const,
+    registers: [registry]
+  })
   const onDelivered = (): void => { transfers.inc({ result: 'delivered' }) }
-  const onRefused = (): void => { transfers.inc({ result: 'refused' }) }
+  const onRefused = ({ error }: { error: Error }): void => {
+    transfers.inc({ result: 'refused' })
+    refusals.inc({ code: isPorchlightError(error) ? error.code : 'INTERNAL' })
+  }
   let followed: AgencyFootage['receiver'] | undefined
   return {
     stored,

@@ -7,27 +7,35 @@ import type { ChainClient } from '../chain/index.js'
 import type { RequestNetwork } from '../network/index.js'
 import type { ResidentInbox } from '../resident/index.js'
 import type { AgencyFootage } from '../deliveries/footage-desk.js'
+import type { ResidentFootage } from '../shares/resident-shares.js'
 import type { AgencyLogService } from '../log/index.js'
 import type { WitnessService } from '../witness/index.js'
 import type { AuditorService } from '../auditor/auditor-service.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
+import { sharesMetrics } from './shares.js'
 import { footageMetrics } from './footage.js'
 import { logMetrics } from './log.js'
 import { witnessMetrics } from './witness.js'
 import { auditorMetrics } from './auditor.js'
 import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
+import { apiMetrics } from './api.js'
+import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
 export interface MetricSources {
   config: Pick<NodeConfig, 'role' | 'name'>
   network?: RequestNetwork
   inbox?: ResidentInbox
+  /** A resident's shares (private figures, like the inbox's). */
+  shares?: ResidentFootage
   footage?: AgencyFootage
   log?: AgencyLogService
   witness?: WitnessService
   auditor?: AuditorService
+  /** The HTTP API's refusals. */
+  api?: Pick<ApiServer, 'on' | 'off'>
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -43,8 +51,10 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   const info = new Gauge({ name: 'porchlight_node_info', help: 'Always 1; the node\'s role and name as labels', labelNames: ['role', 'name'] as const, registers: [registry] })
   info.set({ role: sources.config.role, name: sources.config.name }, 1)
   const stops: Array<() => void> = []
+  if (sources.api !== undefined) stops.push(apiMetrics(registry, sources.api))
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
+  if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)
   const log = sources.log === undefined ? undefined : logMetrics(registry, sources.log)

@@ -3,6 +3,8 @@
 import { Registry } from 'prom-client'
 import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
+import { ResidentFootage } from '../shares/resident-shares.js'
+import type { AgencyFootage } from '../deliveries/footage-desk.js'
 import { nodeMetrics, type MetricSources } from './node-metrics.js'
 
 export interface MetricsService extends NodeService {
@@ -11,19 +13,26 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor'>
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'log' | 'witness' | 'auditor'> & {
+  /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
+  footage?: AgencyFootage | ResidentFootage
+}
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, chain, network, inbox, footage, log, witness, auditor }) => {
+  return ({ config, api, chain, network, inbox, footage: anyFootage, log, witness, auditor }) => {
+    const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
+    const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
     const isPublic = config.metrics?.public ?? false
     const metrics = nodeMetrics(registry, {
       // A node's name may say where it is ("birch lane"): a public /metrics gives only its role.
       config: isPublic ? { role: config.role, name: '' } : config,
+      api,
       ...(network === undefined ? {} : { network }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.
       ...(inbox === undefined || isPublic ? {} : { inbox }),
+      ...(shares === undefined || isPublic ? {} : { shares }),
       ...(footage === undefined ? {} : { footage }),
       ...(log === undefined ? {} : { log }),
       ...(witness === undefined ? {} : { witness }),

@@ -1,8 +1,10 @@
 // The gossip topic validator every node runs on the request topics (docs/design.md §2 step 3). Checks run cheapest
 // first — size, strict decoding, limits and expiry, what this node already knows, the topic — so most bad
-// messages cost no RPC and no signature recovery; then the registry and the witness set (both cached by the
-// ChainClient), the jurisdiction, the EIP-712 signature, the agency's signed checkpoint, the log inclusion
-// proof and last the witnesses' cosignatures on that checkpoint (a quorum of the set, made near `issuedAt`).
+// messages cost no RPC and no signature recovery; then the witness set (read whole, cached by the ChainClient),
+// the EIP-712 signature, the agency's signed checkpoint, the log inclusion proof and the witnesses'
+// cosignatures on that checkpoint (a quorum of the set, made near `issuedAt`); last the agency's registry
+// record and its jurisdiction. The record is last because it is the one read per address: an announcement
+// may name any agency, so a record read before the signatures let junk cost one chain call per item (issue 15).
 // Reject lowers the sender's gossipsub score; Ignore (duplicate, stale, registry or witness set unreachable,
 // no quorum set by the council) does not.
 import {
@@ -30,8 +32,12 @@ export interface AgencyRegistryView {
 
 /** What the validator reads of this node's state (LiveRequests has it). */
 export interface AnnouncementState {
-  /** Whether an accepted announcement (request or withdrawal) with this id is held. */
-  has (id: string): boolean
+  /**
+   * Whether an accepted announcement (request or withdrawal) with this id is held; given a gossip topic,
+   * whether it was accepted on that topic (one request travels on each of its topics and must be forwarded
+   * on each: a copy on a topic not yet seen is validated and forwarded again).
+   */
+  has (id: string, topic?: string): boolean
   /** Whether the request with this id has been withdrawn. */
   isWithdrawn (requestId: string): boolean
   /** A live request by id. */
@@ -122,16 +128,16 @@ export class AnnouncementValidator {
       throw err
     }
     if (this.#state.isWithdrawn(id)) throw new RequestWithdrawnError({ request: id })
-    if (this.#state.has(id)) throw new DuplicateAnnouncementError({ id })
+    if (this.#state.has(id, arrival.topic)) throw new DuplicateAnnouncementError({ id })
     const cells = topicCells(request.cells)
     checkArrival(cells, arrival)
-    const info = await this.#agencyInfo(request.agency)
-    if (info.status !== 'active' || now > info.validUntil) throw new AgencyNotActiveError({ agency: request.agency, status: info.status, validUntil: info.validUntil })
-    if (!isInsideJurisdiction(request.cells, info.cells)) throw new OutsideJurisdictionError({ agency: request.agency })
     const set = await this.#witnessSet()
     const signer = verifySigned('Request', a.request, this.#domain)
     const log = this.#checkLogged({ kind: 'request', request: a.request }, request.agency, a)
     const witnesses = this.#checkWitnesses(a.checkpoint, set, request.issuedAt)
+    const info = await this.#agencyInfo(request.agency)
+    if (info.status !== 'active' || now > info.validUntil) throw new AgencyNotActiveError({ agency: request.agency, status: info.status, validUntil: info.validUntil })
+    if (!isInsideJurisdiction(request.cells, info.cells)) throw new OutsideJurisdictionError({ agency: request.agency })
     return { id, requestId: id, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, witnesses, now) }
   }
 
@@ -141,7 +147,8 @@ export class AnnouncementValidator {
     if (withdrawal.issuedAt > now + LIMITS.clockSkewSeconds) {
       throw new NotYetValidError({ field: 'withdrawal.issuedAt', limit: now + LIMITS.clockSkewSeconds, value: withdrawal.issuedAt })
     }
-    if (this.#state.has(id) || this.#state.isWithdrawn(withdrawal.request)) throw new DuplicateAnnouncementError({ id })
+    // Another withdrawal of a request already withdrawn adds nothing: a duplicate too.
+    if (this.#state.has(id, arrival.topic) || (!this.#state.has(id) && this.#state.isWithdrawn(withdrawal.request))) throw new DuplicateAnnouncementError({ id })
     const request = this.#state.request(withdrawal.request)
     let cells: string[] = []
     if (request !== undefined) {
@@ -149,13 +156,13 @@ export class AnnouncementValidator {
       cells = topicCells(request.cells)
       checkArrival(cells, arrival)
     }
-    // A suspended or revoked agency may still take a request back: withdrawing only narrows what it asked.
-    const info = await this.#agencyInfo(withdrawal.agency)
-    if (info.status === 'none') throw new AgencyNotActiveError({ agency: withdrawal.agency, status: info.status })
     const set = await this.#witnessSet()
     const signer = verifySigned('Withdrawal', a.withdrawal, this.#domain)
     const log = this.#checkLogged({ kind: 'withdraw', withdrawal: a.withdrawal }, withdrawal.agency, a)
     const witnesses = this.#checkWitnesses(a.checkpoint, set, withdrawal.issuedAt)
+    // A suspended or revoked agency may still take a request back: withdrawing only narrows what it asked.
+    const info = await this.#agencyInfo(withdrawal.agency)
+    if (info.status === 'none') throw new AgencyNotActiveError({ agency: withdrawal.agency, status: info.status })
     return { id, requestId: withdrawal.request, bytes, announcement: a, topicCells: cells, verification: this.#verification(signer, info, log, witnesses, now) }
   }
 

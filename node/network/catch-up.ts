@@ -12,6 +12,18 @@ export const CATCH_UP_PROTOCOL = '/porchlight/requests/1.0.0'
 export const MAX_CATCH_UP_CELLS = 64
 /** Largest answer frame; the announcements past it are left out (each is at most 24 KiB). */
 export const MAX_CATCH_UP_BYTES = 1024 * 1024
+/**
+ * Items per answer, sent and read. A neighbourhood holds a handful of live requests; 128 is room for every
+ * request a busy agency could have live in 64 cells over their 72 h, with their withdrawals. An answer with
+ * more is not an honest one (answerers stop here): the asker reads the first 128 and penalises the rest.
+ * Without it a 1 MiB frame carried ~880 small junk items, each a registry read (issue 15).
+ */
+export const MAX_CATCH_UP_ITEMS = 128
+/**
+ * Refused items after which the asker stops reading an answer. An honest answerer can hold a few that this
+ * node refuses (an agency suspended since it took them); eight is one junk answer's worth of penalty.
+ */
+export const MAX_INVALID_CATCH_UP_ITEMS = 8
 
 export interface CatchUpRequest { cells: string[] }
 export interface CatchUpResponse { announcements: Uint8Array[] }
@@ -41,6 +53,7 @@ export async function handleCatchUp (libp2p: PorchlightLibp2p, sources: readonly
     for (const source of sources) {
       for (const bytes of await source.liveAnnouncements(cells, now())) {
         const key = Buffer.from(bytes).toString('base64')
+        if (announcements.length >= MAX_CATCH_UP_ITEMS) return { announcements }
         if (seen.has(key) || bytes.byteLength + 8 > budget) continue
         seen.add(key)
         budget -= bytes.byteLength + 8

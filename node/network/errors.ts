@@ -100,3 +100,33 @@ export class InvalidCatchUpRequestError extends PorchlightError {
     this.name = 'InvalidCatchUpRequestError'
   }
 }
+
+/** A catch-up answer held more items than any honest answerer sends (MAX_CATCH_UP_ITEMS); the rest went unread. */
+export class CatchUpTooManyItemsError extends PorchlightError {
+  static override readonly code = 'CATCH_UP_TOO_MANY_ITEMS'
+  static override readonly status = 502
+  constructor (details: { peer: string, items: number, limit: number }) {
+    super(CatchUpTooManyItemsError.code, `catch-up answer of more than ${details.limit} items`, { details })
+    this.name = 'CatchUpTooManyItemsError'
+  }
+}
+
+/** A catch-up answer reached MAX_INVALID_CATCH_UP_ITEMS refused items; reading it stopped there. */
+export class CatchUpTooManyInvalidError extends PorchlightError {
+  static override readonly code = 'CATCH_UP_TOO_MANY_INVALID'
+  static override readonly status = 502
+  constructor (details: { peer: string, invalid: number, unread: number }) {
+    super(CatchUpTooManyInvalidError.code, `catch-up answer with ${details.invalid} invalid items`, { details })
+    this.name = 'CatchUpTooManyInvalidError'
+  }
+}
+
+/** Not asked for catch-up: the peer's gossipsub score is below the graylist threshold. */
+export class CatchUpPeerGraylistedError extends PorchlightError {
+  static override readonly code = 'CATCH_UP_PEER_GRAYLISTED'
+  static override readonly status = 403
+  constructor (details: { peer: string, score: number }) {
+    super(CatchUpPeerGraylistedError.code, 'peer is graylisted: not asked for catch-up', { details })
+    this.name = 'CatchUpPeerGraylistedError'
+  }
+}

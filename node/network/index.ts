@@ -5,12 +5,13 @@ export type {
 } from './announcement-validator.js'
 export { LiveRequests } from './live-requests.js'
 export type { LiveAnnouncementSource, LiveRequestsEvents } from './live-requests.js'
-export { CATCH_UP_PROTOCOL, MAX_CATCH_UP_CELLS, MAX_CATCH_UP_BYTES, handleCatchUp, askForLive, checkCatchUpRequest } from './catch-up.js'
+export { CATCH_UP_PROTOCOL, MAX_CATCH_UP_CELLS, MAX_CATCH_UP_BYTES, MAX_CATCH_UP_ITEMS, MAX_INVALID_CATCH_UP_ITEMS, handleCatchUp, askForLive, checkCatchUpRequest } from './catch-up.js'
 export type { CatchUpRequest, CatchUpResponse } from './catch-up.js'
 export { RequestNetwork, requestNetwork } from './request-network.js'
-export type { RequestNetworkInit, RequestNetworkEvents, ValidatedEvent } from './request-network.js'
+export type { RequestNetworkInit, RequestNetworkEvents, ValidatedEvent, CatchUpRefusal } from './request-network.js'
 export { announcementMessageId } from './message-id.js'
 export {
   WrongTopicError, AgencyNotActiveError, OutsideJurisdictionError, RequestWithdrawnError, WithdrawalMismatchError,
-  DuplicateAnnouncementError, StaleAnnouncementError, RegistryUnavailableError, WitnessSetUnavailableError, InvalidCatchUpRequestError
+  DuplicateAnnouncementError, StaleAnnouncementError, RegistryUnavailableError, WitnessSetUnavailableError, InvalidCatchUpRequestError,
+  CatchUpTooManyItemsError, CatchUpTooManyInvalidError, CatchUpPeerGraylistedError
 } from './errors.js'

@@ -39,6 +39,11 @@ export class LiveRequests extends EventEmitter<LiveRequestsEvents> implements An
   readonly #requests = new Map<string, StoredAnnouncement>()
   readonly #withdrawals = new Map<string, StoredAnnouncement>()
   readonly #ids = new Set<string>()
+  /**
+   * The gossip topics each held announcement was accepted on, in memory only (a restarted node's seen-cache
+   * is empty too). Keys are accepted ids and values topics their area touches, so it is as bounded as the rest.
+   */
+  readonly #topics = new Map<string, Set<string>>()
 
   private constructor (db: Sublevel<string, StoredAnnouncement>) {
     super()
@@ -52,8 +57,8 @@ export class LiveRequests extends EventEmitter<LiveRequestsEvents> implements An
     return live
   }
 
-  has (id: string): boolean {
-    return this.#ids.has(id)
+  has (id: string, topic?: string): boolean {
+    return this.#ids.has(id) && (topic === undefined || this.#topics.get(id)?.has(topic) === true)
   }
 
   isWithdrawn (requestId: string): boolean {
@@ -74,10 +79,17 @@ export class LiveRequests extends EventEmitter<LiveRequestsEvents> implements An
 
   /**
    * Keeps a validated announcement: a request becomes live, a withdrawal retires its request. Returns false
-   * (and changes nothing) when it was already known, so gossip and catch-up racing store it once.
+   * (and stores nothing) when it was already known, so gossip and catch-up racing store it once; the gossip
+   * `topic` it was accepted on is noted either way.
    */
-  async add (v: ValidatedAnnouncement): Promise<boolean> {
-    if (this.#ids.has(v.id) || this.#withdrawals.has(v.requestId)) return false
+  async add (v: ValidatedAnnouncement, topic?: string): Promise<boolean> {
+    const known = this.#ids.has(v.id) || this.#withdrawals.has(v.requestId)
+    if (topic !== undefined && (!known || this.#ids.has(v.id))) {
+      let topics = this.#topics.get(v.id)
+      if (topics === undefined) this.#topics.set(v.id, topics = new Set())
+      topics.add(topic)
+    }
+    if (known) return false
     const bytes = Buffer.from(v.bytes).toString('base64')
     if (v.announcement.kind === 'request') {
       const request = v.announcement.request.message
@@ -113,7 +125,8 @@ export class LiveRequests extends EventEmitter<LiveRequestsEvents> implements An
         if (record.expiresAt > now) continue
         map.delete(requestId)
         this.#ids.delete(record.id)
-        if (record.kind === 'withdraw') this.#ids.delete(requestId)
+        this.#topics.delete(record.id)
+        if (record.kind === 'withdraw') { this.#ids.delete(requestId); this.#topics.delete(requestId) }
         gone.push(`${key}!${requestId}`)
       }
     }

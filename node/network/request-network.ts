@@ -5,13 +5,17 @@
 import { EventEmitter } from 'node:events'
 import type { PeerId, Logger } from '@libp2p/interface'
 import { NoWitnessQuorumError, TOPIC_RESOLUTION, assertCell, topicName, type Domain } from '../../protocol/index.js'
-import { joinTopic, leaveTopic, TopicValidatorResult, type PorchlightLibp2p } from '../p2p/index.js'
+import { joinTopic, leaveTopic, penalizePeer, peerScore, porchlightScoreThresholds, TopicValidatorResult, type PorchlightLibp2p } from '../p2p/index.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { AnnouncementValidator, type Arrival, type ValidatedAnnouncement, type ValidationOutcome } from './announcement-validator.js'
 import { LiveRequests, type LiveAnnouncementSource } from './live-requests.js'
-import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp, MAX_CATCH_UP_CELLS } from './catch-up.js'
-import { DuplicateAnnouncementError, RegistryUnavailableError, WitnessSetUnavailableError } from './errors.js'
+import { askForLive, CATCH_UP_PROTOCOL, handleCatchUp, MAX_CATCH_UP_CELLS, MAX_CATCH_UP_ITEMS, MAX_INVALID_CATCH_UP_ITEMS } from './catch-up.js'
+import {
+  CatchUpPeerGraylistedError, CatchUpTooManyInvalidError, CatchUpTooManyItemsError, DuplicateAnnouncementError, RegistryUnavailableError,
+  WitnessSetUnavailableError
+} from './errors.js'
+import type { PorchlightError } from '../../protocol/index.js'
 
 export interface RequestNetworkInit {
   /** More sources for catch-up answers (an agency's own live requests). */
@@ -32,7 +36,18 @@ export interface ValidatedEvent {
   topic?: string
 }
 
+/** A catch-up answer (or a peer) this node stopped reading, and why. */
+export interface CatchUpRefusal {
+  peer: string
+  /** CatchUpTooManyItemsError, CatchUpTooManyInvalidError or CatchUpPeerGraylistedError. */
+  error: PorchlightError
+  /** Items left unread (0 when the peer was not asked). */
+  unread: number
+}
+
 export interface RequestNetworkEvents {
+  /** A catch-up answer cut short, or a graylisted peer not asked (counted in /metrics). */
+  'catch-up:refused': [CatchUpRefusal]
   /** Every validation, whatever its result (tests and metrics count them; nothing leaves the node). */
   'announcement:validated': [ValidatedEvent]
   'request:live': [ValidatedAnnouncement]
@@ -190,7 +205,7 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
       ? { result: 'ignore', error: new RegistryUnavailableError(new Error('no chain configured')) }
       : await this.#validator.validate(bytes, arrival)
     if (outcome.result === 'accept') {
-      await this.live.add(outcome.announcement)
+      await this.live.add(outcome.announcement, arrival.topic)
     } else {
       this.#log('%s announcement %s from %s: %s %o', outcome.result, outcome.id ?? '(undecodable)', from ?? 'local', outcome.error.code, outcome.error.details)
       // A refusal is the sender's doing (info). An ignore because this node could not check (its chain or the
@@ -206,29 +221,59 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
 
   /**
    * Asks `peer` (or every connected peer) for the live announcements of the joined cells and ingests each
-   * answer like gossip. Returns how many were accepted; a peer that fails to answer is skipped.
+   * answer like gossip. Returns how many were accepted; a peer that fails to answer is skipped. An answer is
+   * read up to MAX_CATCH_UP_ITEMS items and until MAX_INVALID_CATCH_UP_ITEMS of them were refused; every
+   * refused item costs the peer 1/MAX_INVALID_CATCH_UP_ITEMS penalty point in its gossipsub score (an answer
+   * over the item cap a whole point), and a graylisted peer is not asked at all.
    */
   async catchUp (peer?: PeerId): Promise<number> {
     const cells = this.cells()
     if (!this.#started || cells.length === 0) return 0
     const peers = peer === undefined ? this.libp2p.getPeers() : [peer]
+    const pubsub = this.libp2p.services.pubsub
     let accepted = 0
     await Promise.all(peers.map(async (p) => {
-      const answers: Uint8Array[] = []
+      const from = p.toString()
+      const score = peerScore(pubsub, p)
+      if (score < porchlightScoreThresholds.graylistThreshold) {
+        this.#refuse({ peer: from, error: new CatchUpPeerGraylistedError({ peer: from, score }), unread: 0 })
+        return
+      }
+      const answers: Uint8Array[][] = []
       try {
         // A peer answers at most MAX_CATCH_UP_CELLS cells per question; an auditor's jurisdictions join more.
-        for (let i = 0; i < cells.length; i += MAX_CATCH_UP_CELLS) answers.push(...await askForLive(this.libp2p, p, cells.slice(i, i + MAX_CATCH_UP_CELLS)))
+        for (let i = 0; i < cells.length; i += MAX_CATCH_UP_CELLS) answers.push(await askForLive(this.libp2p, p, cells.slice(i, i + MAX_CATCH_UP_CELLS)))
       } catch (err) {
         this.#log('catch-up from %p failed: %s', p, (err as Error).name)
         return
       }
-      // Requests before withdrawals, so a withdrawal finds the request it retires.
-      for (const bytes of answers) {
-        const outcome = await this.ingest(bytes, { cells }, p.toString())
-        if (outcome.result === 'accept') accepted++
+      let points = 0
+      for (const answer of answers) {
+        if (answer.length > MAX_CATCH_UP_ITEMS) {
+          points += 1
+          this.#refuse({ peer: from, error: new CatchUpTooManyItemsError({ peer: from, items: answer.length, limit: MAX_CATCH_UP_ITEMS }), unread: answer.length - MAX_CATCH_UP_ITEMS })
+        }
+        const items = answer.slice(0, MAX_CATCH_UP_ITEMS)
+        let invalid = 0
+        // In the answer's order: requests before withdrawals, so a withdrawal finds the request it retires.
+        for (const [i, bytes] of items.entries()) {
+          const outcome = await this.ingest(bytes, { cells }, from)
+          if (outcome.result === 'accept') accepted++
+          if (outcome.result !== 'reject') continue
+          points += 1 / MAX_INVALID_CATCH_UP_ITEMS
+          if (++invalid < MAX_INVALID_CATCH_UP_ITEMS) continue
+          this.#refuse({ peer: from, error: new CatchUpTooManyInvalidError({ peer: from, invalid, unread: items.length - i - 1 }), unread: items.length - i - 1 })
+          break
+        }
       }
+      penalizePeer(pubsub, p, points)
     }))
     return accepted
+  }
+
+  #refuse (refusal: CatchUpRefusal): void {
+    this.#components.logger?.warn({ err: refusal.error, from: refusal.peer, unread: refusal.unread }, 'network: catch-up answer refused')
+    this.emit('catch-up:refused', refusal)
   }
 
   #subscribe (cell: string): void {

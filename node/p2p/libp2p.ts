@@ -27,8 +27,9 @@ export type PorchlightServices = {
 export type PorchlightLibp2p = Libp2p<PorchlightServices>
 
 /**
- * Computes a gossip message's id from its data and topic; Porchlight passes the request CID's bytes with the
- * topic (one request goes out on every topic its area touches, and the seen-cache is shared by all topics).
+ * Computes a gossip message's id from its data and topic; Porchlight hashes the whole bytes and appends the
+ * topic (node/network/message-id.ts): an id that names less than the bytes lets a corrupted first copy make
+ * the honest one a "duplicate" of a rejected message (issue 15).
  */
 export type MessageIdFn = (data: Uint8Array, topic: string) => Uint8Array
 

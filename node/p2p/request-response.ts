@@ -1,7 +1,7 @@
 // One request, one response, over a fresh stream: the shape of /porchlight/requests/1.0.0 and
 // /porchlight/audit/1.0.0. The response frame is `{ ok: value }` or `{ error: { code, message } }`, so a
 // handler's typed error reaches the caller as a RemoteError carrying the same code.
-import type { Connection, PeerId, AbortOptions, StreamHandlerOptions } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, AbortOptions, StreamHandlerOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { isPorchlightError } from '../../protocol/errors.js'
 import { framed, type FrameOptions } from './framing.js'
@@ -21,8 +21,11 @@ export type ProtocolOptions = Omit<FrameOptions, 'protocol'>
 
 type ResponseFrame<Res> = { ok: Res } | { error: { code: string, message: string } }
 
-/** Sends `request` to `peer` on `protocol` and returns its response; a handler's error → RemoteError. */
-export async function sendRequest<Req, Res> (libp2p: PorchlightLibp2p, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, request: Req, options: ProtocolOptions & AbortOptions = {}): Promise<Res> {
+/**
+ * Sends `request` to `peer` on `protocol` and returns its response; a handler's error → RemoteError. Any
+ * node that can dial will do (a resident's messages about a delivery go from a single-use one).
+ */
+export async function sendRequest<Req, Res> (libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, request: Req, options: ProtocolOptions & AbortOptions = {}): Promise<Res> {
   const timeoutMs = options.timeoutMs ?? 10_000
   const dialSignal = options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal])
   const stream = await libp2p.dialProtocol(peer, protocol, { signal: dialSignal })

@@ -1,21 +1,26 @@
 // A resident's inbox: the live requests whose area holds one of this node's cameras (matched privately,
 // see matching.ts), with what was verified about each, and the resident's "ignore". Nothing here sends
-// anything: what a resident saw, matched or ignored never leaves the node.
+// anything: what a resident saw, matched or ignored never leaves the node. An item keeps what was verified
+// when it arrived; the agency's status is read as it is now, from the registry cache the chain client keeps
+// current by following the registry's events (a suspension shows at the next poll, within a second).
 import { EventEmitter } from 'node:events'
 import {
-  cameraCell, toEip712Json, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
+  cameraCell, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
   type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
+import type { ChainService } from '../chain/chain-service.js'
+import { isActiveRecord } from '../chain/agency-info.js'
+import type { Logger } from '../logging/index.js'
 import { InboxItemNotFoundError } from './errors.js'
 import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
-export type { CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
+export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
 
 /**
  * An item as the inbox stores it: the view's own fields, without what is worked out as it is sent (the
@@ -39,12 +44,16 @@ export interface ResidentInboxEvents {
   /** A matching request entered the inbox (with status `new`, or `ignored` by a policy). */
   'inbox:added': [InboxItem]
   'inbox:changed': [InboxItem]
+  /** The registry changed the record of an agency that has requests in the inbox: its status as read now. */
+  'agency:changed': [{ agency: string, status: AgencyStanding | undefined }]
 }
 
 const POLICY_KEY = 'api'
 
-export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & {
+export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p' | 'logger'> & {
   network: RequestNetwork
+  /** The registry, for each agency's status now. */
+  chain: ChainService
   /** The node's clip store, for each item's matching clips. */
   clips: InboxClipSource
 }
@@ -57,12 +66,14 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   readonly #clips: InboxClipSource
   readonly #now: () => number
   readonly #configPolicy: InboxPolicy
+  readonly #log: Logger
   #apiPolicy: InboxPolicy = emptyPolicy()
   #items: Sublevel<string, InboxItem> | undefined
   #policies: Sublevel<string, InboxPolicy> | undefined
   #pending = Promise.resolve()
   readonly #onLive = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#consider(v) }) }
   readonly #onWithdrawn = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#withdraw(v) }) }
+  readonly #onAgencyChanged = (agency: string): void => { this.#serially(async () => { await this.#agencyChanged(agency) }) }
 
   constructor (components: ResidentInboxComponents, init: ResidentInboxInit = {}) {
     super()
@@ -73,6 +84,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#clipMatcher = init.clipMatcher ?? anyCameraInArea
     this.#clips = components.clips
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
+    this.#log = components.logger.child({ component: 'inbox' })
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
     // Joined before the network starts, so its first catch-up already asks for these cells.
     if (this.#cameras.length > 0) network.join(cameraTopicCells(this.#cameras))
@@ -85,6 +97,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#apiPolicy = (await this.#policies.get(POLICY_KEY)) ?? emptyPolicy()
     this.#network.on('request:live', this.#onLive)
     this.#network.on('request:withdrawn', this.#onWithdrawn)
+    this.#components.chain.registry?.on?.('agency:changed', this.#onAgencyChanged)
     // Requests that became live while this service was not listening (a previous run, an early catch-up).
     for (const v of this.#network.live.requests()) this.#onLive(v)
   }
@@ -92,6 +105,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   async stop (): Promise<void> {
     this.#network.off('request:live', this.#onLive)
     this.#network.off('request:withdrawn', this.#onWithdrawn)
+    this.#components.chain.registry?.off?.('agency:changed', this.#onAgencyChanged)
     await this.#pending
   }
 
@@ -106,12 +120,17 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   async list (): Promise<InboxSummary[]> {
     const now = this.#now()
     const clips = await this.#clips.list()
+    // One registry read per agency, not per item (a cached record costs nothing; a dropped one, one call).
+    const standings = new Map<string, Promise<AgencyStanding | undefined>>()
     const out: InboxSummary[] = []
     for await (const [, item] of this.#db().iterator()) {
       const r = item.request.message
+      if (!standings.has(r.agency)) standings.set(r.agency, this.agencyStatus(r.agency, now))
+      const agencyStatus = await standings.get(r.agency)
       out.push({
         id: item.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: item.verification.agency.name,
         issuedAt: r.issuedAt, expiresAt: r.expiresAt, status: item.status, expired: r.expiresAt <= now, receivedAt: item.receivedAt,
+        ...(agencyStatus === undefined ? {} : { agencyStatus }),
         ...(clips === undefined ? {} : { clips: matchingClips(r, this.#cameras, clips).length })
       })
     }
@@ -121,8 +140,26 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   async get (id: string): Promise<InboxItemView> {
     const item = await this.#item(id)
     const clips = await this.#clips.list()
-    const view = inboxItemView(await this.#withEvidence(item), this.#network.domain, this.#now())
+    const now = this.#now()
+    const agencyStatus = await this.agencyStatus(item.request.message.agency, now)
+    const view = { ...inboxItemView(await this.#withEvidence(item), this.#network.domain, now), ...(agencyStatus === undefined ? {} : { agencyStatus }) }
     return clips === undefined ? view : { ...view, clips: matchingClips(item.request.message, this.#cameras, clips) }
+  }
+
+  /**
+   * The agency's registry record as the node's registry cache holds it now; undefined without a chain or
+   * when the registry cannot be read (the inbox still lists: a consent is checked again, and refused then).
+   */
+  async agencyStatus (agency: string, now = this.#now()): Promise<AgencyStanding | undefined> {
+    const registry = this.#components.chain.registry
+    if (registry === undefined) return undefined
+    try {
+      const info = await registry.agencyInfo(agency)
+      return { status: info.status, validUntil: info.validUntil, active: isActiveRecord(info, now), checkedAt: now }
+    } catch (err) {
+      this.#log.warn({ err, agency }, 'inbox: the registry could not be read for an agency\'s status')
+      return undefined
+    }
   }
 
   /** This node's cameras with their positions and res-9 cells: for the resident's own browser only. */
@@ -202,6 +239,16 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     }
     await this.#db().put(v.id, item)
     this.emit('inbox:added', item)
+  }
+
+  /** Says so (event, log line) when an agency with requests in the inbox changed in the registry. */
+  async #agencyChanged (agency: string): Promise<void> {
+    let held = 0
+    for await (const item of this.#db().values()) if (item.request.message.agency === agency) held++
+    if (held === 0) return
+    const status = await this.agencyStatus(agency)
+    this.#log.info({ agency, status: status?.status, active: status?.active, items: held }, 'inbox: an agency with requests in the inbox changed in the registry')
+    this.emit('agency:changed', { agency, status })
   }
 
   async #withdraw (v: ValidatedAnnouncement): Promise<void> {

@@ -2,14 +2,15 @@
 // the hashes are read from its tiles, so the proof is only as good as the roots it is checked against —
 // `anchorStatus` checks it against the signed checkpoint and the anchored root.
 import { consistencyProof, TileHashReader, type SignedRequest } from '../../protocol/index.js'
-import { sendRequest, type PorchlightLibp2p } from '../p2p/index.js'
+import { sendRequest } from '../p2p/index.js'
+import type { FootageDialer } from './delivery-identity.js'
 import type { ConsistencySource } from '../footage/receipt.js'
 import { agencyAddrs } from './sender.js'
 
 /** Fixed by node/log (audit-protocol.ts): one path per stream, the served bytes back. */
 export const AUDIT_PROTOCOL = '/porchlight/audit/1.0.0'
 
-export function auditConsistency (libp2p: PorchlightLibp2p, request: SignedRequest): ConsistencySource {
+export function auditConsistency (libp2p: FootageDialer, request: SignedRequest): ConsistencySource {
   return {
     async consistency (m, n) {
       const reader = new TileHashReader(n, async (_tile, path) => {

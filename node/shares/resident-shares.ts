@@ -3,15 +3,18 @@
 // (kept in the store, never reused: it signs deletion requests later), and starts the delivery in the
 // background. A share is pending → sending → delivered | failed | withdrawn. A delivery cut off by a stop
 // or crash restarts from the first byte when the node starts again (the agency kept nothing of it).
+// The agency must be active in the registry, as it is now, for a consent, for a retry and before every
+// delivery attempt (the agency's receiver checks its own status as well): a suspension stops what is not
+// yet delivered.
 import { EventEmitter } from 'node:events'
 import {
-  encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
+  PorchlightError, encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
   type ShareState, type ShareView, type SignedRequest
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
-import { sendRequest, type PorchlightLibp2p } from '../p2p/index.js'
+import { sendRequest } from '../p2p/index.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
 import { createConsent } from '../footage/consent.js'
 import {
@@ -20,11 +23,16 @@ import {
 import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
 import { toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
+import { DeliveryIdentities } from './delivery-identity.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
 import { auditConsistency } from './log-client.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { ClipsService } from '../clips/service.js'
 import type { ResidentInbox } from '../resident/inbox.js'
+import type { RegistryReader } from '../chain/chain-service.js'
+import { isActiveRecord } from '../chain/agency-info.js'
+import { AgencyNotActiveError } from '../network/errors.js'
+import type { Logger } from '../logging/index.js'
 import { clipSourceOf, inboxReaderOf, type ClipSource, type InboxReader } from './resident-sources.js'
 
 export type { ClipSource, InboxReader, StoredClip } from './resident-sources.js'
@@ -34,8 +42,17 @@ export type { ShareState, ShareView }
 /** A share as the store keeps it; the API sends it as a ShareView, with the receipt's status once delivered. */
 export type ShareRecord = Omit<ShareView, 'status'>
 
+/** The registry as sharing reads it (ChainClient has it): an agency's record, brought up to date first. */
+export type AgencyRecords = Pick<RegistryReader, 'agencyInfo' | 'sync'>
+
 export interface ResidentFootageInit {
   inbox: InboxReader
+  /**
+   * The registry, for the agency's status at consent and before every delivery attempt (a function when it
+   * exists only once the chain service started). The role always gives it; without it nothing is checked
+   * here (a test on stubs), and the agency's receiver still refuses while it is not active.
+   */
+  agencies?: AgencyRecords | (() => AgencyRecords | undefined)
   clips: ClipSource
   /** The EIP-712 domain (a function when it is known only once other services started). */
   domain: Domain | (() => Domain)
@@ -54,25 +71,30 @@ export interface ResidentFootageEvents {
   'share:changed': [ShareRecord]
   /** Ciphertext bytes sent so far in a running delivery. */
   'share:progress': [{ id: string, sent: number, total: number }]
+  /** A consent, a retry or a delivery attempt was refused before anything was sent (what /metrics counts). */
+  'share:refused': [{ agency: string, share?: string, error: PorchlightError }]
 }
 
 export class ResidentFootage extends EventEmitter<ResidentFootageEvents> implements NodeService {
   readonly #init: ResidentFootageInit
-  readonly #libp2p: PorchlightLibp2p
   readonly #cameras: Camera[]
   readonly #store: NodeComponents['store']
+  readonly #log: Logger | undefined
   readonly #now: () => number
   readonly #running = new Map<string, { controller: AbortController, done: Promise<void> }>()
   /** Live progress of running deliveries (written to the store only when one ends). */
   readonly #progress = new Map<string, { sent: number, total: number }>()
+  readonly #identities = new DeliveryIdentities()
   #shares: Sublevel<string, ShareRecord> | undefined
   #keys: Sublevel<string, string> | undefined
   #stopped = false
 
-  constructor (components: Pick<NodeComponents, 'config' | 'store' | 'libp2p'>, init: ResidentFootageInit) {
+  // No libp2p among the components: everything this service sends names a consent, so it all goes from
+  // single-use identities (delivery-identity.ts), never from the node's own peer id.
+  constructor (components: Pick<NodeComponents, 'config' | 'store'> & Partial<Pick<NodeComponents, 'logger'>>, init: ResidentFootageInit) {
     super()
     this.#init = init
-    this.#libp2p = components.libp2p
+    this.#log = components.logger?.child({ component: 'shares' })
     this.#cameras = components.config.cameras
     this.#store = components.store
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
@@ -106,6 +128,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     if (item.status === 'withdrawn') throw new RequestNotConsentableError({ request: requestId, reason: 'withdrawn' })
     if (this.#now() >= r.expiresAt) throw new RequestNotConsentableError({ request: requestId, reason: 'expired' })
     if (cids.length === 0 || new Set(cids).size !== cids.length) throw new RequestNotConsentableError({ request: requestId, reason: 'clips must be unique and at least one' })
+    await this.#checkAgency(item.request)
     const refs: ClipRef[] = []
     for (const cid of cids) {
       const clip = await this.#init.clips.get(cid)
@@ -156,6 +179,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   async retry (id: string): Promise<ShareView> {
     const share = await this.#share(id)
     if (share.state !== 'failed') throw new ShareStateError({ id, state: share.state, reason: 'only a failed share is retried' })
+    await this.#checkAgency(share.request, id)
     const next = await this.#update(id, { state: 'pending', error: undefined, progress: { sent: 0, total: 0 } })
     this.#deliver(next)
     return next
@@ -168,7 +192,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const key = await this.#keys!.get(id)
     if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
     const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
-    const answer = await sendRequest<Uint8Array, { entries: number[] }>(this.#libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
+    const answer = await this.#identities.use(async (libp2p) => await sendRequest<Uint8Array, { entries: number[] }>(
+      libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }))
     return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
   }
 
@@ -176,7 +201,10 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   async receiptStatus (share: ShareRecord): Promise<ReceiptStatus> {
     if (this.#init.chain === undefined || share.checkpointSize === undefined || share.receipt === undefined) return 'logged'
     const checkpoint = verifyCheckpoint(share.receipt.message.checkpoint, share.request.message.agency, this.#domain().chainId)
-    const source = (this.#init.consistency ?? ((request) => auditConsistency(this.#libp2p, request)))(share.request)
+    // The tiles a proof needs point at the receipt's checkpoint size, so they are read from a single-use identity too.
+    const source = (this.#init.consistency ?? ((request) => ({
+      consistency: async (m: number, n: number) => await this.#identities.use(async (libp2p) => await auditConsistency(libp2p, request).consistency(m, n))
+    })))(share.request)
     return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
   }
 
@@ -188,9 +216,12 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const done = (async () => {
       try {
         if ((await this.#share(id)).state === 'withdrawn') return
+        // Also on a restart's resumed delivery: the agency may have been suspended while the node was down.
+        await this.#checkAgency(share.request, id)
         await this.#update(id, { state: 'sending' })
-        const delivery = await sendFootage({
-          libp2p: this.#libp2p,
+        // Each attempt dials from a fresh single-use identity, never this node's own.
+        const delivery = await this.#identities.use(async (libp2p) => await sendFootage({
+          libp2p,
           request: share.request,
           consent: share.consent,
           domain: this.#domain(),
@@ -203,7 +234,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
             this.emit('share:progress', { id, sent, total })
           },
           ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
-        })
+        }), { signal: controller.signal })
         await this.#update(id, {
           state: 'delivered', progress, receipt: delivery.receipt, entry: toHex(delivery.entry),
           logIndex: delivery.verified.logIndex, checkpointSize: delivery.verified.checkpoint.size
@@ -221,6 +252,30 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
       }
     })()
     this.#running.set(id, { controller, done })
+  }
+
+  /**
+   * Throws AgencyNotActiveError unless the request's agency is active and valid now, by the registry brought
+   * up to date first (a suspension a second ago counts). An unreadable registry refuses too: nothing is sent
+   * to an agency whose status is unknown. Each refusal is logged and emitted (counted in /metrics).
+   */
+  async #checkAgency (request: SignedRequest, share?: string): Promise<void> {
+    const a = this.#init.agencies
+    const agencies = typeof a === 'function' ? a() : a
+    if (agencies === undefined) return
+    const agency = request.message.agency
+    let error: PorchlightError | undefined
+    try {
+      await agencies.sync?.()
+      const info = await agencies.agencyInfo(agency)
+      if (!isActiveRecord(info, this.#now())) error = new AgencyNotActiveError({ agency, status: info.status, validUntil: info.validUntil })
+    } catch (err) {
+      error = err instanceof PorchlightError ? err : new AgencyNotActiveError({ agency })
+    }
+    if (error === undefined) return
+    this.#log?.warn({ agency, share, code: error.code }, 'shares: not sent, the agency is not active (or its status is unknown)')
+    this.emit('share:refused', { agency, ...(share === undefined ? {} : { share }), error })
+    throw error
   }
 
   #live (share: ShareRecord): ShareView {
@@ -249,7 +304,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   }
 }
 
-export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' | 'libp2p'> & {
+export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' | 'logger'> & {
   inbox: ResidentInbox
   clips: ClipsService
   chain: ChainService
@@ -261,6 +316,7 @@ export function residentFootage (init: Omit<ResidentFootageInit, 'inbox' | 'clip
     const { inbox, clips, chain } = components
     return new ResidentFootage(components, {
       ...init,
+      agencies: () => chain.registry,
       inbox: inboxReaderOf(inbox),
       clips: clipSourceOf(clips),
       domain: () => {

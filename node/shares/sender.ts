@@ -2,7 +2,8 @@
 // the signed consent with the exact sizes, and once accepted stream each clip as an age file encrypted to
 // the request's recipient — read, encrypted and written a chunk at a time, each write waiting for the
 // stream to drain (backpressure), so a clip of any size costs a few chunks of memory. The receipt that
-// comes back is verified before it is believed.
+// comes back is verified before it is believed. Each call dials from a fresh single-use identity
+// (delivery-identity.ts), never the node's own, so the agency cannot tie a consent to the household's node.
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { pipe } from 'it-pipe'
@@ -10,8 +11,8 @@ import {
   decodeSignedReceipt, encodeSignedConsent, encryptClip, expectedCiphertextSize, type Domain, type EnvelopeCrypto,
   type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
-import type { PorchlightLibp2p } from '../p2p/index.js'
 import { StreamTimeoutError } from '../p2p/index.js'
+import { withDeliveryIdentity, type FootageDialer } from './delivery-identity.js'
 import { SendCredit } from '../footage/credit.js'
 import { footageStream, type FootageStream } from '../footage/footage-stream.js'
 import { ClipCidMismatchError, InvalidReceiptError, TransferRefusedError } from '../footage/errors.js'
@@ -29,7 +30,11 @@ export interface FootageDelivery {
 }
 
 export interface SendFootageInit {
-  libp2p: PorchlightLibp2p
+  /**
+   * The node to dial from. Only tests and the bench pass one (to watch or compare the transfer itself):
+   * a resident's deliveries leave it out. @default a fresh single-use identity for this attempt, stopped after
+   */
+  libp2p?: FootageDialer
   request: SignedRequest
   consent: SignedConsent
   domain: Domain
@@ -59,8 +64,14 @@ export function declaredClips (consent: SignedConsent): DeclaredClip[] {
 
 /** Delivers the consented clips; resolves with the verified receipt, or rejects with a typed error. */
 export async function sendFootage (init: SendFootageInit): Promise<FootageDelivery> {
-  const { libp2p, request, consent, signal } = init
-  peerIdFromString(request.message.peerId)
+  peerIdFromString(init.request.message.peerId)
+  init.signal?.throwIfAborted()
+  if (init.libp2p !== undefined) return await deliver(init.libp2p, init)
+  return await withDeliveryIdentity(async (libp2p) => await deliver(libp2p, init))
+}
+
+async function deliver (libp2p: FootageDialer, init: SendFootageInit): Promise<FootageDelivery> {
+  const { request, consent, signal } = init
   const timeoutMs = init.timeoutMs ?? 10_000
   const dialSignal = signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
   const stream = await libp2p.dialProtocol(agencyAddrs(request), FOOTAGE_PROTOCOL, { signal: dialSignal })

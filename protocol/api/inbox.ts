@@ -9,6 +9,22 @@ export type InboxStatus = 'new' | 'ignored' | 'withdrawn'
 
 export type IgnoreReason = 'category' | 'agency'
 
+/**
+ * The agency's registry record as the node reads it now (its registry cache follows the registry's events),
+ * not as it was when the request arrived (that is `Verification.agency`). A resident can consent only while
+ * `active`; absent when the node could not read the registry.
+ */
+export interface AgencyStanding {
+  /** 'active' | 'suspended' | 'revoked' | 'none' (AgencyRegistry's status). */
+  status: string
+  /** Unix seconds; the agency is valid through this second. */
+  validUntil: number
+  /** Active and within its validity now. */
+  active: boolean
+  /** Unix seconds when the node read it. */
+  checkedAt: number
+}
+
 /** What the node's validator checked about a request (it reads the registry; a browser cannot). */
 export interface Verification {
   /** The recovered EIP-712 signer (checksummed). */
@@ -56,6 +72,8 @@ export interface InboxSummary {
   status: InboxStatus
   expired: boolean
   receivedAt: number
+  /** The agency's status now (the registry's, not as at arrival). */
+  agencyStatus?: AgencyStanding
   /** How many of this node's clips match (camera in the area, span in the window), when it has a clip store. */
   clips?: number
 }
@@ -78,6 +96,8 @@ export interface InboxItemView extends Partial<InclusionEvidence> {
   /** Names of this node's cameras in the area (never their positions). */
   cameras: string[]
   verification: Verification
+  /** The agency's status now (the registry's); `verification.agency` is what it was when the request arrived. */
+  agencyStatus?: AgencyStanding
   /** Unix seconds. */
   receivedAt: number
   withdrawnAt?: number

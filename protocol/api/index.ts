@@ -3,7 +3,7 @@
 // booleans, arrays, objects.
 export type { Role, NodeView, PeerView, ApiErrorBody } from './node.js'
 export type {
-  InboxStatus, IgnoreReason, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
+  InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
   CameraView, CameraList
 } from './inbox.js'
 export type { ClipView } from './clips.js'

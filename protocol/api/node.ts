@@ -2,10 +2,13 @@
 
 export type Role = 'resident' | 'agency' | 'auditor' | 'witness'
 
-/** GET /api/node: an explicit pick, never a resident's cameras. */
+/**
+ * GET /api/node: an explicit pick, never a resident's cameras, nor a resident's name (a household's chosen
+ * label, "Mapleton Ave household", says where it lives); GET /api/node/self, behind the token, has the name.
+ */
 export interface NodeView {
   role: Role
-  name: string
+  name?: string
   peerId: string
   /** libp2p addresses, each ending in /p2p/<peerId>. */
   addrs: string[]

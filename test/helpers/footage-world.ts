@@ -7,11 +7,12 @@ import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { latLngToCell } from 'h3-js'
 import { parseEther } from 'ethers'
 import { topicName } from '../../protocol/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
-import { initNode, type ChainEndpoint } from '../../node/config/index.js'
+import { initNode, loadConfig, saveConfig, type ChainEndpoint, type NodeConfig } from '../../node/config/index.js'
 import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../../node/index.js'
 import type { RoleInit } from '../../node/roles.js'
 import type { ShareRecord } from '../../node/shares/index.js'
@@ -53,8 +54,11 @@ export interface FootageWorld {
   stop (): Promise<void>
 }
 
-/** `agency`: the agency role's init (its log's witnesses, say); `witnesses`: how many run, and the quorum. @default 1 of 1 */
-export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, witnesses?: { count: number, quorum: number } } = {}): Promise<FootageWorld> {
+/**
+ * `agency`: the agency role's init (its log's witnesses, say); `footage`: its config's delivery limits;
+ * `witnesses`: how many run, and the quorum. @default 1 of 1
+ */
+export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, footage?: NodeConfig['footage'], witnesses?: { count: number, quorum: number } } = {}): Promise<FootageWorld> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
@@ -64,6 +68,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
 
   const agencyDir = await tempDir('porchlight-agency-')
   const { address } = await initNode(agencyDir, { role: 'agency', chain: endpoint, ...(opts.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: opts.anchorIntervalSeconds }) })
+  if (opts.footage !== undefined) await saveConfig(agencyDir, { ...await loadConfig(agencyDir), footage: opts.footage })
   // The agency pays its own anchoring gas.
   await (await council.wallet!.sendTransaction({ to: address!, value: parseEther('1') })).wait()
   await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
@@ -137,4 +142,28 @@ export async function shareWhere (r: ResidentNode, shareId: string, predicate: (
     next = once(footage, 'share:changed')
     if (s.id === shareId && predicate(s)) return s
   }
+}
+
+/** Holds the clip `cid`'s bytes on `r` after `at` bytes, until `release` (the clip store's stream, gated). */
+export function holdClip (r: ResidentNode, cid: string, at: number): { reached: Promise<void>, release: () => void } {
+  const store = r.services.clips.store
+  const read = store.read.bind(store)
+  let reached!: () => void
+  let release!: () => void
+  const gate = { reached: new Promise<void>((resolve) => { reached = resolve }), released: new Promise<void>((resolve) => { release = resolve }) }
+  store.read = (async (c: string, ...rest: unknown[]) => {
+    const opened = await (read as (c: string, ...rest: unknown[]) => ReturnType<typeof read>)(c, ...rest)
+    if (c !== cid) return opened
+    const source = opened.stream
+    const gated = Readable.from((async function * () {
+      let served = 0
+      for await (const chunk of source) {
+        if (served >= at) { reached(); await gate.released }
+        served += (chunk as Buffer).length
+        yield chunk
+      }
+    })())
+    return { ...opened, stream: gated }
+  })
+  return { reached: gate.reached, release }
 }

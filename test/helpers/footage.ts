@@ -10,7 +10,9 @@ import {
 import { createPorchlightLibp2p, type PorchlightLibp2p } from '../../node/p2p/index.js'
 import { nodeEnvelopeCrypto } from '../../node/crypto/index.js'
 import { FOOTAGE_PROTOCOL } from '../../node/footage/index.js'
-import { FootageReceiver, FootageVault, type AgencyRequestRecord, type DeliveryRecord, type FootageLog } from '../../node/deliveries/index.js'
+import { FootageReceiver, FootageVault, type AgencyRequestRecord, type DeliveryRecord, type FootageLog, type Statfs } from '../../node/deliveries/index.js'
+import { defaults, type FootageLimits } from '../../node/config/index.js'
+import type { Logger } from '../../node/logging/index.js'
 import { AGENCY, AGENCY_KEY, DOMAIN, NOW, sampleRequest } from './messages.js'
 import { fromHex as hexToBytes } from '../../protocol/index.js'
 
@@ -62,6 +64,11 @@ export interface StartAgencyInit {
    * this file and the frame's size: a test makes the agency's write path slow, failing or crashing here.
    */
   beforeWrite?: (written: number, bytes: number) => Promise<void> | void
+  /** Overrides of the agency's delivery limits (config `footage`). */
+  limits?: Partial<FootageLimits>
+  /** The footage folder's free space. @default the real disk's */
+  statfs?: Statfs
+  logger?: Logger
 }
 
 export async function startAgency (init: StartAgencyInit = {}): Promise<TestAgency> {
@@ -100,9 +107,12 @@ export async function startAgency (init: StartAgencyInit = {}): Promise<TestAgen
     agencyKey: AGENCY_KEY,
     crypto: nodeEnvelopeCrypto,
     now,
+    limits: { ...defaults.footage, ...init.limits },
+    ...(init.statfs === undefined ? {} : { statfs: init.statfs }),
+    ...(init.logger === undefined ? {} : { logger: init.logger }),
     ...(init.timeoutMs === undefined ? {} : { timeoutMs: init.timeoutMs })
   })
-  await libp2p.handle(FOOTAGE_PROTOCOL, async (stream) => { await receiver.handle(stream) })
+  await libp2p.handle(FOOTAGE_PROTOCOL, async (stream, connection) => { await receiver.handle(stream, connection) })
   const issue = async (overrides: Partial<Request> = {}, status: AgencyRequestRecord['status'] = 'live'): Promise<{ signed: SignedRequest, id: string }> => {
     const signed = signTyped('Request', sampleRequest({
       recipient, peerId: libp2p.peerId.toString(), addrs: libp2p.getMultiaddrs().map((a) => a.decapsulateCode(421).toString()), nonce: '0x' + Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex'), ...overrides

@@ -31,13 +31,23 @@ function App () {
   const [error, setError] = useState<unknown>()
   const api: ApiClient | undefined = token === undefined ? undefined : createApiClient({ token })
   useEffect(() => {
-    createApiClient({ token: '' }).node().then((n) => { setNode(n); document.title = `Porchlight · ${roleTitle[n.role]} · ${n.name}` }, setError)
+    createApiClient({ token: '' }).node().then(setNode, setError)
   }, [])
+  // A resident's name is not public (GET /api/node leaves it out): once signed in, ask for it with the token.
+  const [self, setSelf] = useState<NodeView | undefined>()
+  useEffect(() => {
+    if (node === undefined || api === undefined || node.name !== undefined) return
+    api.self().then(setSelf, setError)
+  }, [node, token])
+  const name = node?.name ?? self?.name
+  useEffect(() => {
+    if (node !== undefined) document.title = ['Porchlight', roleTitle[node.role], ...(name === undefined ? [] : [name])].join(' · ')
+  }, [node, name])
   return (
     <>
       <header class='top'>
         <div class='brand'><span class='logo' aria-hidden='true'>◆</span> Porchlight</div>
-        {node !== undefined && <div class='who'><span class={`role role-${node.role}`}>{roleTitle[node.role]}</span> <span data-node-name>{node.name}</span></div>}
+        {node !== undefined && <div class='who'><span class={`role role-${node.role}`}>{roleTitle[node.role]}</span> {name !== undefined && <span data-node-name>{name}</span>}</div>}
       </header>
       <main id='main'>
         <ErrorNote error={error} />

@@ -55,7 +55,10 @@ async function serve (uiDir: string, role: Role, name: string, routes: (api: Api
   const token = `tok-${role}-${Math.random().toString(36).slice(2)}`
   const api = createApiServer({ token, staticDir: uiDir, onInternalError: (err) => { console.error(err) } })
   api.addRoutes(async (app) => {
-    app.get('/api/node', { config: { public: true } }, async (): Promise<NodeView> => ({ role, name, peerId: '12D3KooWFixture', addrs: [], ...(role === 'agency' ? { address: AGENCY } : {}) }))
+    // As node-routes.ts: a resident's name only behind the token.
+    const view = (withName: boolean): NodeView => ({ role, ...(withName ? { name } : {}), peerId: '12D3KooWFixture', addrs: [], ...(role === 'agency' ? { address: AGENCY } : {}) })
+    app.get('/api/node', { config: { public: true } }, async (): Promise<NodeView> => view(role !== 'resident'))
+    app.get('/api/node/self', async (): Promise<NodeView> => view(true))
   })
   routes(api)
   await api.start()

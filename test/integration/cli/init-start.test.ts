@@ -2,12 +2,27 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { request } from 'node:http'
 import { mkdtemp, rm, readFile, access } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { readNodeInfo } from '../../../node/index.js'
 import { exitOf, porchlight } from '../../helpers/cli.js'
+
+/** GET over a socket to 127.0.0.1:`port` with the given Host header (fetch always sends the URL's). */
+async function getWithHost (port: number, path: string, host: string, headers: Record<string, string> = {}): Promise<{ status: number, body: string }> {
+  return await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { ...headers, host } }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d: string) => { body += d })
+      res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }) })
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
 
 /** Resolves with the first stdout line matching `pattern` (the node's ready line). */
 async function lineMatching (child: ChildProcess, pattern: RegExp, signal: AbortSignal): Promise<string> {
@@ -50,11 +65,27 @@ test('porchlight init, then start: node.json, public and private routes, and a c
   const self = await fetch(`${api.url}/api/node`)
   assert.equal(self.status, 200)
   const body = await self.json() as Record<string, unknown>
-  assert.deepEqual(Object.keys(body).sort(), ['addrs', 'name', 'peerId', 'role'])
+  assert.deepEqual(Object.keys(body).sort(), ['addrs', 'peerId', 'role'])
   assert.equal(body.peerId, info.peerId)
-  // A resident's cameras and coordinates are never in what the node serves.
+  // A resident's cameras, coordinates and the name the household chose are never in what the node serves.
   const text = JSON.stringify(body)
-  for (const secret of ['porch', 'garage', '40.71', '-74.00', 'camera']) assert.equal(text.includes(secret), false, secret)
+  for (const secret of ['porch', 'garage', '40.71', '-74.00', 'camera', 'maple']) assert.equal(text.includes(secret), false, secret)
+  // Its own UI reads the name with the token.
+  assert.equal((await fetch(`${api.url}/api/node/self`)).status, 401)
+  const own = await fetch(`${api.url}/api/node/self`, { headers: { authorization: `Bearer ${token}` } })
+  assert.equal((await own.json() as { name: string }).name, 'maple street')
+
+  // DNS rebinding: a page whose name resolves to 127.0.0.1 reaches the port, but not under its own name,
+  // on a public route, with the token, or for a file of the UI.
+  for (const [path, headers] of [['/api/node', {}], ['/api/node/self', { authorization: `Bearer ${token}` }], ['/', {}]] as const) {
+    const misdirected = await getWithHost(api.port, path, `evil.example.com:${api.port}`, headers)
+    assert.equal(misdirected.status, 421, path)
+    assert.equal((JSON.parse(misdirected.body) as { error: { code: string } }).error.code, 'MISDIRECTED_REQUEST')
+  }
+  for (const host of [`localhost:${api.port}`, `127.0.0.1:${api.port}`]) assert.equal((await getWithHost(api.port, '/api/node', host)).status, 200, host)
+  assert.equal((await getWithHost(api.port, '/api/node', 'localhost:1')).status, 421, 'a loopback name with another port')
+  const figures = await (await fetch(`${api.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()
+  assert.match(figures, /^porchlight_api_requests_refused_total\{code="MISDIRECTED_REQUEST"\} 4$/m)
 
   const openapi = await fetch(`${api.url}/api/openapi.json`)
   assert.equal(openapi.status, 200)
@@ -83,6 +114,7 @@ test('porchlight init, then start: node.json, public and private routes, and a c
   // What the demo writes to a node's log file: JSON lines, from ready to stopped.
   const logged = stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { msg: string, level: number })
   assert.ok(logged.some((l) => l.msg === 'node: ready'))
+  assert.ok(logged.some((l) => l.msg === 'api: request for another host refused' && (l as { host?: string }).host === `evil.example.com:${api.port}`))
   assert.equal(logged.at(-1)?.msg, 'node: stopped')
   assert.ok(!stdout.includes(token))
 })

@@ -12,7 +12,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import { once } from 'node:events'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import {
   RAW_CODE, addressOfPrivateKey, clipCid, decodeLogEntry, parseCid, encodeSignedConsent, encryptClip, requestId as idOfRequest, signTyped,
   type ClipRef, type Domain, type LogEntry, type SignedConsent, type SignedRequest
@@ -26,7 +25,7 @@ import type { FootageReceiverEvents } from '../../../node/deliveries/index.js'
 import { footageStream as framedFootage } from '../../../node/footage/footage-stream.js'
 import { CREDIT_WINDOW, MAX_FOOTAGE_FRAME } from '../../../node/footage/wire.js'
 import { byteStream, randomClip, readAll } from '../../support/byte-streams.js'
-import { addClip, call, draft, issueRequest, shareWhere, startFootageWorld, type FootageWorld, type ResidentNode } from '../../helpers/footage-world.js'
+import { addClip, call, draft, holdClip, issueRequest, shareWhere, startFootageWorld, type FootageWorld, type ResidentNode } from '../../helpers/footage-world.js'
 
 let world: FootageWorld
 let ann: ResidentNode
@@ -39,30 +38,6 @@ const now = Math.floor(Date.now() / 1000)
 const log = () => world.agency.services.log.log!
 async function entries (): Promise<LogEntry[]> {
   return (await log().entries(0, log().size)).map((e) => decodeLogEntry(e))
-}
-
-/** Holds the clip `cid`'s bytes on `r` after `at` bytes, until `release` (the clip store's stream, gated). */
-function holdClip (r: ResidentNode, cid: string, at: number): { reached: Promise<void>, release: () => void } {
-  const store = r.services.clips.store
-  const read = store.read.bind(store)
-  let reached!: () => void
-  let release!: () => void
-  const gate = { reached: new Promise<void>((resolve) => { reached = resolve }), released: new Promise<void>((resolve) => { release = resolve }) }
-  store.read = (async (c: string, ...rest: unknown[]) => {
-    const opened = await (read as (c: string, ...rest: unknown[]) => ReturnType<typeof read>)(c, ...rest)
-    if (c !== cid) return opened
-    const source = opened.stream
-    const gated = Readable.from((async function * () {
-      let served = 0
-      for await (const chunk of source) {
-        if (served >= at) { reached(); await gate.released }
-        served += (chunk as Buffer).length
-        yield chunk
-      }
-    })())
-    return { ...opened, stream: gated }
-  })
-  return { reached: gate.reached, release }
 }
 
 before(async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createApiServer, type ApiServer } from '../../../node/api/index.js'
+import { createApiServer, hostAllowList, isAllowedHost, type ApiServer } from '../../../node/api/index.js'
 import { PorchlightError } from '../../../protocol/errors.js'
 
 const token = 'test-token-0123456789abcdef0123456789abcdef'
@@ -184,4 +184,43 @@ test('it listens on 127.0.0.1 by default and serves the UI folder when there is 
   const apiMiss = await fetch(`${addr?.url}/api/nowhere`)
   assert.equal(apiMiss.status, 404)
   assert.equal((await apiMiss.json() as { error: { code: string } }).error.code, 'NOT_FOUND')
+})
+
+test('only a Host this server is known by is answered: any other is 421 before a route, the token or a file', async (t) => {
+  const { api, things } = server(t)
+  const refused: string[] = []
+  api.on('request:refused', ({ code }) => { refused.push(code) })
+  await api.start()
+  const port = api.address()!.port
+  const post = async (host: string): Promise<{ statusCode: number, json: () => unknown }> =>
+    await api.app.inject({ method: 'POST', url: '/api/things', headers: { ...auth, host }, payload: { id: 'a', value: 'x' } })
+  for (const host of [`evil.example.com:${port}`, 'evil.example.com', `localhost.evil.example.com:${port}`, `127.0.0.1.nip.io:${port}`, `localhost:${port + 1}`, `192.168.1.5:${port}`, 'user@localhost', 'localhost/x']) {
+    const res = await post(host)
+    assert.equal(res.statusCode, 421, host)
+    assert.equal(errorOf(res).code, 'MISDIRECTED_REQUEST', host)
+    for (const url of ['/api/public', '/api/nowhere', '/']) {
+      assert.equal((await api.app.inject({ method: 'GET', url, headers: { host } })).statusCode, 421, `${host} ${url}`)
+    }
+  }
+  assert.equal(things.size, 0)
+  assert.ok(refused.length > 0 && refused.every((c) => c === 'MISDIRECTED_REQUEST'))
+  for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `127.1:${port}`, `[0:0::1]:${port}`, 'LOCALHOST', 'localhost']) {
+    assert.equal((await api.app.inject({ method: 'GET', url: '/api/public', headers: { host } })).statusCode, 200, host)
+  }
+  assert.equal((await post(`localhost:${port}`)).statusCode, 201)
+  // inject always sends one; a client may send none (HTTP/1.0) or an empty one.
+  for (const header of [undefined, '']) assert.equal(isAllowedHost(header, hostAllowList(), port), false)
+})
+
+test('the names it is configured with are answered too: announced, listened on, a URL with its port', async (t) => {
+  const allowedHosts = hostAllowList({ host: '0.0.0.0', announce: ['/dns4/node.example.org/tcp/4001', '/ip4/203.0.113.7/tcp/4001'], urls: ['https://witness.example.net:8443'], names: ['Porch.Example.COM'] })
+  const api = createApiServer({ token, staticDir: false, allowedHosts })
+  t.after(async () => { await api.stop() })
+  api.addRoutes(async (app) => { app.get('/api/public', { config: { public: true } }, async () => ({})) })
+  await api.start()
+  const port = api.address()!.port
+  const status = async (host: string): Promise<number> => (await api.app.inject({ method: 'GET', url: '/api/public', headers: { host } })).statusCode
+  for (const host of [`node.example.org:${port}`, `203.0.113.7:${port}`, 'witness.example.net:8443', 'witness.example.net', `porch.example.com:${port}`, `localhost:${port}`]) assert.equal(await status(host), 200, host)
+  // A wildcard listen address is not a name, and a URL's port does not carry over to the other names.
+  for (const host of [`0.0.0.0:${port}`, 'node.example.org:8443', `evil.example.com:${port}`]) assert.equal(await status(host), 421, host)
 })

@@ -113,6 +113,14 @@ test('deliveries only for live logged requests', () => {
   assert.deepEqual(codes(run([r.entry, delivery(r.id, NOW + 48 * 3600)])), ['DELIVERY_AFTER_EXPIRY@1'])
 })
 
+test('a delivery logged while the agency was suspended is DELIVERY_AGENCY_INACTIVE, for a request still live', () => {
+  const r = request()
+  const found = run([r.entry, delivery(r.id, NOW + 60)], { suspendedAt: NOW + 30 })
+  assert.deepEqual(codes(found), ['DELIVERY_AGENCY_INACTIVE@1'])
+  assert.equal(found[0]!.evidence.status, 'suspended')
+  assert.deepEqual(codes(run([r.entry, delivery(r.id, NOW + 20)], { suspendedAt: NOW + 30 })), [], 'delivered before the suspension')
+})
+
 test('a clip used, shared or deleted without a logged delivery is CLIP_UNKNOWN', () => {
   const clip = clipOf(9)
   assert.deepEqual(codes(run([

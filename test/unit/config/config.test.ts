@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, readFile, writeFile, chmod, stat, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseConfig, loadConfig, initNode, loadKeys, resolveChain, nodePaths, type NodeConfig } from '../../../node/config/index.js'
+import { defaults, parseConfig, loadConfig, initNode, loadKeys, resolveChain, nodePaths, type NodeConfig } from '../../../node/config/index.js'
 
 const peer = '12D3KooWLtFqtv8bG6wRPaVxn2K5oH2FoYVqNa6CcPBuW7TaNJGP'
 const base = { version: 1, role: 'resident', name: 'maple street' }
@@ -32,6 +32,20 @@ test('a minimal config gets its defaults', () => {
   assert.deepEqual(config.cameras, [])
   assert.equal(config.anchorIntervalSeconds, undefined)
   assert.equal(parseConfig({ ...base, role: 'agency' }).anchorIntervalSeconds, 600)
+})
+
+test('an agency\'s footage limits: each key left out takes its default; other roles may not set them', () => {
+  assert.equal(parseConfig({ ...base, role: 'agency' }).footage, undefined) // the receiver takes defaults.footage
+  const footage = parseConfig({ ...base, role: 'agency', footage: { deadlineBaseSeconds: 0.5, perSender: { deliveries: 3 } } }).footage!
+  assert.equal(footage.deadlineBaseSeconds, 0.5)
+  assert.equal(footage.minBytesPerSecond, defaults.footage.minBytesPerSecond)
+  assert.deepEqual(footage.perSender, { ...defaults.footage.perSender, deliveries: 3 })
+  assert.deepEqual(footage.perRequest, defaults.footage.perRequest)
+  assert.equal(footage.minFreeBytes, defaults.footage.minFreeBytes)
+  rejects({ ...base, footage: {} }, '/footage')
+  rejects({ ...base, role: 'agency', footage: { deadlineBaseSeconds: 0 } }, '/footage/deadlineBaseSeconds')
+  rejects({ ...base, role: 'agency', footage: { perRequest: { deliveries: 0 } } }, '/footage/perRequest/deliveries')
+  rejects({ ...base, role: 'agency', footage: { perSender: { files: 16 } } }, '/footage/perSender/files')
 })
 
 test('parseConfig leaves its input untouched', () => {

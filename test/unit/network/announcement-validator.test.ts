@@ -73,6 +73,18 @@ test('cheap checks reject before the registry is read', async (t) => {
   assert.deepEqual(registryCalls, [])
 })
 
+test('junk that names any agency is refused before its registry record is read: forged, unwitnessed, self-signed', async (t) => {
+  const { validator, registryCalls } = await setup(t)
+  const a = agency.request()
+  // Another agency's address on a signed request: the signature no longer recovers it.
+  const renamed = encodeAnnouncement({ ...a.announcement, request: { ...a.signed, message: { ...a.signed.message, agency: '0x' + '12'.repeat(20) } } } as typeof a.announcement)
+  rejected(await validator.validate(renamed, { topic }), 'InvalidSignatureError')
+  // A key of its own, its own log, no witness: no quorum.
+  const selfMade = new TestAgency('0x' + '6e'.repeat(32), DOMAIN, { witnesses: [] })
+  rejected(await validator.validate(selfMade.request().bytes, { topic }), 'WitnessQuorumNotMetError')
+  assert.deepEqual(registryCalls, [])
+})
+
 test('a request that expired within the clock-skew allowance is ignored, not rejected', async (t) => {
   const { validator, now } = await setup(t)
   const a = agency.request()
@@ -88,7 +100,7 @@ test('registry: unregistered, suspended and expired agencies are rejected; an un
   rejected(await validator.validate(agency.request().bytes, { topic }), 'AgencyNotActiveError')
   info.set(agency.address, { ...info.get(agency.address)!, status: 'active', validUntil: NOW })
   rejected(await validator.validate(agency.request().bytes, { topic }), 'AgencyNotActiveError')
-  const broken = new AnnouncementValidator({ registry: { agencyInfo: async () => { throw new Error('rpc down') } }, domain: DOMAIN, state: { has: () => false, isWithdrawn: () => false, request: () => undefined }, now: () => NOW + 60 })
+  const broken = new AnnouncementValidator({ registry: { agencyInfo: async () => { throw new Error('rpc down') }, witnessSet: async () => TEST_WITNESS_SET }, domain: DOMAIN, state: { has: () => false, isWithdrawn: () => false, request: () => undefined }, now: () => NOW + 60 })
   rejected(await broken.validate(agency.request().bytes, { topic }), 'RegistryUnavailableError', 'ignore')
 })
 
@@ -120,15 +132,22 @@ test('duplicates are ignored; a withdrawal retires its request and a replay of i
   const a = agency.request()
   const first = await validator.validate(a.bytes, { topic })
   assert.equal(first.result, 'accept')
-  if (first.result === 'accept') await live.add(first.announcement)
+  if (first.result === 'accept') await live.add(first.announcement, topic)
   rejected(await validator.validate(a.bytes, { topic }), 'DuplicateAnnouncementError', 'ignore')
+  // Held, but accepted on another of its topics: the copy of this one is validated again, to be forwarded here too.
+  const second = topicName(topicCells(area)[1]!)
+  const again = await validator.validate(a.bytes, { topic: second })
+  assert.equal(again.result, 'accept')
+  if (again.result === 'accept') assert.equal(await live.add(again.announcement, second), false)
+  rejected(await validator.validate(a.bytes, { topic: second }), 'DuplicateAnnouncementError', 'ignore')
+  rejected(await validator.validate(a.bytes, { cells: topicCells(area) }), 'DuplicateAnnouncementError', 'ignore')
 
   const w = agency.withdraw(a.id, NOW + 30)
   const withdrawal = await validator.validate(w.bytes, { topic })
   assert.equal(withdrawal.result, 'accept')
   if (withdrawal.result === 'accept') {
     assert.equal(withdrawal.announcement.requestId, a.id)
-    assert.equal(await live.add(withdrawal.announcement), true)
+    assert.equal(await live.add(withdrawal.announcement, topic), true)
   }
   assert.equal(live.isWithdrawn(a.id), true)
   rejected(await validator.validate(a.bytes, { topic }), 'RequestWithdrawnError')

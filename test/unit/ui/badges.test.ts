@@ -37,6 +37,18 @@ test('a changed field breaks the signature badge; a suspended agency or an outsi
   assert.equal(b.logged.state, 'fail', 'the forged request is not the logged entry')
 })
 
+test('the registration badge follows the agency\'s status now: red once suspended, though it was active at arrival', () => {
+  const { log, req, domain } = setup()
+  const at = nowSeconds()
+  const badge = (agencyStatus?: { status: string, validUntil: number, active: boolean, checkedAt: number }) =>
+    requestBadges({ request: req.signed, domain, verification: verification(), ...(agencyStatus === undefined ? {} : { agencyStatus }), evidence: log.evidence(req.logIndex), now: at }).registered
+  assert.equal(badge().state, 'ok', 'without the status now, the verification at arrival')
+  assert.equal(badge({ status: 'active', validUntil: at + 86400, active: true, checkedAt: at }).state, 'ok')
+  const suspended = badge({ status: 'suspended', validUntil: at + 86400, active: false, checkedAt: at })
+  assert.equal(suspended.state, 'fail')
+  assert.equal(badge({ status: 'active', validUntil: at - 1, active: false, checkedAt: at }).state, 'fail', 'past its validity')
+})
+
 test('the log badge fails for a wrong index, a flipped proof bit or another agency\'s checkpoint; unknown without proof', () => {
   const { log, req, domain } = setup()
   const ev = log.evidence(req.logIndex)

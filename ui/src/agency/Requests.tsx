@@ -5,7 +5,7 @@ import type { ApiClient } from '../api/client.js'
 import type { DeliveryView, SignedRequestView } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 import { HexMap } from '../map/HexMap.js'
-import { domainOf, inclusionBadge, signatureBadge } from '../verify/badges.js'
+import { domainOf, inclusionBadge, signatureBadge, type Badge as BadgeData } from '../verify/badges.js'
 
 export function Requests ({ api, selected, onSelect }: { api: ApiClient, selected?: string, onSelect: (id: string | undefined) => void }) {
   const list = useLoad(async () => await api.requests(), [], 3000)
@@ -72,7 +72,7 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
       <HexMap cells={m.cells} label={`Request area: ${m.cells.length} hexagons`} />
       </div>
       <h3>Deliveries</h3>
-      <p class='muted'>Residents who shared. Who saw or ignored the request is never known to anyone.</p>
+      <p class='muted' id='deliveries-note'>Anyone who can read the request can deliver for it: a delivery shows that its files are the ones its consent names, signed with a one-time key. It does not show who sent them, that they live in the area, or that a camera there recorded them. Who saw or ignored the request is never known to anyone.</p>
       {deliveries.loading && <Loading what='deliveries' />}
       <ErrorNote error={deliveries.error} />
       {deliveries.data !== undefined && deliveries.data.length === 0 && <p class='muted'>No delivery yet.</p>}
@@ -93,10 +93,17 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
   )
 }
 
+// What the receiver checked, and what nothing checks: the protocol proves no camera's place (docs/agency.md).
+const deliveryBadges: BadgeData[] = [
+  { state: 'ok', label: 'Files match the consent', detail: 'Checked on arrival: each clip decrypted with this request\'s key and hashed to the CID the consent signed.' },
+  { state: 'unknown', label: 'Sender not verified', detail: 'The consent is signed by a one-time key. Nothing proves the sender lives in the area, has a camera there, or recorded this footage at the times it gives.' }
+]
+
 function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }) {
   return (
-    <li class='delivery'>
-      <p>Consent <code>{short(delivery.consentId)}</code> · {fmtTime(delivery.deliveredAt)} · log entry {delivery.logIndex}</p>
+    <li class='delivery' aria-describedby='deliveries-note'>
+      <p>Delivery under consent <code>{short(delivery.consentId)}</code> · {fmtTime(delivery.deliveredAt)} · log entry {delivery.logIndex}</p>
+      <ul class='badges' aria-label='What is known of this delivery'>{deliveryBadges.map((b) => <Badge key={b.label} badge={b} />)}</ul>
       <ul>{delivery.clips.map((c) => c.deleted
         ? <li key={c.cid} class='muted'>Clip <code>{short(c.cid)}</code> · deleted (logged)</li>
         : <FootageClip key={c.cid} api={api} cid={c.cid} size={c.size} />)}</ul>

@@ -71,6 +71,8 @@ export function createApiClient (init: ApiClientInit) {
     /** For the upload module, which cannot use fetch (see upload.ts). */
     credentials: { base, token: init.token },
     node: async () => await json<NodeView>('GET', '/api/node'),
+    /** This node with its name (a resident's public answer has none). */
+    self: async () => await json<NodeView>('GET', '/api/node/self'),
 
     // resident
     inbox: async () => (await json<InboxList>('GET', '/api/inbox')).items,

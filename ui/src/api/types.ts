@@ -3,7 +3,7 @@
 import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
 
 export type {
-  AgencyReport, AgencyRequestView, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraList, CameraView, ClipView, DeliveryList,
+  AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraList, CameraView, ClipView, DeliveryList,
   DeliveryView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PolicyView,
   RequestDraftBody, Role, ShareList, ShareView, Verification, WitnessReport
 } from '../../../protocol/index.js'

@@ -41,6 +41,7 @@ function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boo
         <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
         <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
         {item.status !== 'new' && <span class={`pill pill-${item.status}`}>{item.status}</span>}
+        {item.agencyStatus !== undefined && !item.agencyStatus.active && <span class='card-meta agency-inactive'>agency {item.agencyStatus.status === 'active' ? 'registration expired' : item.agencyStatus.status}: nothing can be shared</span>}
       </button>
     </li>
   )
@@ -66,6 +67,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
     request: view.request,
     domain: view.eip712.domain,
     verification: view.verification,
+    ...(view.agencyStatus === undefined ? {} : { agencyStatus: view.agencyStatus }),
     ...(evidenceOf(view) === undefined ? {} : { evidence: evidenceOf(view)! }),
     now: now()
   })
@@ -73,7 +75,9 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   const matching = view.clips ?? (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
   const chosen = matching.filter((c) => picked.has(c.cid))
   const myCameras = cameras.filter((c) => view.cameras.includes(c.name))
-  const open = view.status === 'new' && !view.expired
+  // The node refuses a consent to an agency that is not active now; the buttons say so before it has to.
+  const agencyInactive = view.agencyStatus !== undefined && !view.agencyStatus.active
+  const open = view.status === 'new' && !view.expired && !agencyInactive
 
   async function act (kind: 'share' | 'ignore'): Promise<void> {
     setBusy(true); setActionError(undefined)
@@ -125,11 +129,12 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
             onCheck={(on) => { const next = new Set(picked); if (on) next.add(c.cid); else next.delete(c.cid); setPicked(next) }} />
         ))}
       </ul>
+      {agencyInactive && <p class='error' role='status'>{view.verification.agency.name} is {view.agencyStatus!.status === 'active' ? 'past its registration' : `${view.agencyStatus!.status} in the registry`} now: nothing can be shared with it. Ignoring is still possible.</p>}
       <div class='actions'>
         <button type='button' class='primary' disabled={!open || chosen.length === 0} onClick={() => { setConfirm('share') }}>
           Share selected ({chosen.length})
         </button>
-        <button type='button' disabled={!open} onClick={() => { setConfirm('ignore') }}>Ignore</button>
+        <button type='button' disabled={view.status !== 'new' || view.expired} onClick={() => { setConfirm('ignore') }}>Ignore</button>
       </div>
       <ErrorNote error={actionError} />
       {done !== undefined && <p class='ok' role='status'>{done}</p>}

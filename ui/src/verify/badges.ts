@@ -6,12 +6,13 @@
 //    `issuedAt` (checkWitnessQuorum, the relays' own check). Which witnesses are registered, and k, are read
 //    from the chain by the node: the set is the node's word, every cosignature is checked here.
 // Registration and jurisdiction need the registry, which only the node reads: those badges say "as reported
-// by your node".
+// by your node". Registration is the agency's status now (the node follows the registry) where the node sends
+// it, so a suspension turns the badge red on requests that arrived before it.
 import {
   checkWitnessQuorum, cosignatureWindow, encodeLogEntry, hashLeaf, verifyCheckpoint, verifyInclusion, verifySigned, isInsideJurisdiction,
   fromHex, type Domain, type SignedRequest
 } from '../../../protocol/index.js'
-import type { InclusionEvidence, Verification } from '../api/types.js'
+import type { AgencyStanding, InclusionEvidence, Verification } from '../api/types.js'
 
 export type BadgeState = 'ok' | 'fail' | 'unknown'
 
@@ -86,7 +87,16 @@ export function witnessBadge (signed: SignedRequest, evidence: InclusionEvidence
   }
 }
 
-export function registeredBadge (verification: Verification | undefined, now: number): Badge {
+export function registeredBadge (verification: Verification | undefined, now: number, current?: AgencyStanding): Badge {
+  if (current !== undefined) {
+    const name = verification?.agency.name ?? 'the agency'
+    return {
+      state: current.active ? 'ok' : 'fail',
+      label: current.active ? 'Registered agency' : `Agency ${current.status === 'active' ? 'registration expired' : current.status}`,
+      detail: `${name}: ${current.status} in the registry now, valid until ${new Date(current.validUntil * 1000).toISOString().slice(0, 10)} (as read by your node)` +
+        (current.active || verification?.agency.status !== 'active' ? '' : '; it was active when the request arrived')
+    }
+  }
   if (verification === undefined) return { state: 'unknown', label: 'Registration not reported', detail: 'the node did not report the registry' }
   const { name, status, validUntil } = verification.agency
   const active = status === 'active' && (validUntil === 0 || validUntil > now)
@@ -114,6 +124,8 @@ export interface BadgeInput {
   request: SignedRequest
   domain: { chainId: number | string, verifyingContract: string }
   verification?: Verification
+  /** The agency's status now, as the node reads the registry (InboxItemView.agencyStatus). */
+  agencyStatus?: AgencyStanding
   evidence?: InclusionEvidence
   now: number
 }
@@ -122,7 +134,7 @@ export function requestBadges (input: BadgeInput): RequestBadges {
   const domain = domainOf(input.domain)
   return {
     signature: signatureBadge(input.request, domain),
-    registered: registeredBadge(input.verification, input.now),
+    registered: registeredBadge(input.verification, input.now, input.agencyStatus),
     jurisdiction: jurisdictionBadge(input.verification, input.request.message.cells),
     logged: inclusionBadge(input.request, input.evidence, domain.chainId),
     witnessed: witnessBadge(input.request, input.evidence, input.verification)

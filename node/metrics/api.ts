@@ -1,0 +1,16 @@
+// Requests the HTTP API refused before any route ran, by code: MISDIRECTED_REQUEST (a Host that names
+// another site: a DNS-rebinding page, docs/node.md) and UNAUTHORIZED (no or a wrong token).
+import { Counter, type Registry } from 'prom-client'
+import type { ApiServer, RefusedRequest } from '../api/index.js'
+
+export function apiMetrics (registry: Registry, api: Pick<ApiServer, 'on' | 'off'>): () => void {
+  const refused = new Counter({
+    name: 'porchlight_api_requests_refused_total',
+    help: 'HTTP requests refused before any route ran, by code (MISDIRECTED_REQUEST, UNAUTHORIZED)',
+    labelNames: ['code'] as const,
+    registers: [registry]
+  })
+  const onRefused = ({ code }: RefusedRequest): void => { refused.inc({ code }) }
+  api.on('request:refused', onRefused)
+  return () => { api.off('request:refused', onRefused) }
+}
