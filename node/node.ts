@@ -153,6 +153,7 @@ export async function createNode<S extends Record<string, object> = Record<strin
     const libp2p = await createPorchlightLibp2p({
       transport: transportOf(config.listen),
       ...init.libp2p,
+      bootstrapKeeper: { log: logger.child({ component: 'bootstrap' }), ...init.libp2p?.bootstrapKeeper },
       privateKey: keys.peerKey,
       listen: config.listen,
       ...(config.announce === undefined ? {} : { announce: config.announce }),

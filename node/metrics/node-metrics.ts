@@ -11,6 +11,7 @@ import type { ResidentFootage } from '../shares/resident-shares.js'
 import type { AgencyLogService } from '../log/index.js'
 import type { WitnessService } from '../witness/index.js'
 import type { AuditorService } from '../auditor/auditor-service.js'
+import type { BootstrapKeeper } from '../p2p/index.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
 import { sharesMetrics } from './shares.js'
@@ -21,6 +22,7 @@ import { auditorMetrics } from './auditor.js'
 import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
+import { bootstrapMetrics } from './bootstrap.js'
 import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
@@ -36,6 +38,8 @@ export interface MetricSources {
   auditor?: AuditorService
   /** The HTTP API's refusals. */
   api?: Pick<ApiServer, 'on' | 'off'>
+  /** The libp2p service that redials bootstrap peers. */
+  bootstrap?: BootstrapKeeper
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -53,6 +57,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   const stops: Array<() => void> = []
   if (sources.api !== undefined) stops.push(apiMetrics(registry, sources.api))
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
+  if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))

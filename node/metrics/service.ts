@@ -13,13 +13,13 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config' | 'api'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'log' | 'witness' | 'auditor'> & {
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'log' | 'witness' | 'auditor'> & {
   /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
   footage?: AgencyFootage | ResidentFootage
 }
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, api, chain, network, inbox, footage: anyFootage, log, witness, auditor }) => {
+  return ({ config, api, libp2p, chain, network, inbox, footage: anyFootage, log, witness, auditor }) => {
     const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
     const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
@@ -28,6 +28,7 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       // A node's name may say where it is ("birch lane"): a public /metrics gives only its role.
       config: isPublic ? { role: config.role, name: '' } : config,
       api,
+      bootstrap: libp2p.services.bootstrapKeeper,
       ...(network === undefined ? {} : { network }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.

@@ -59,3 +59,13 @@ export class GossipsubInternalsError extends PorchlightError {
     this.name = 'GossipsubInternalsError'
   }
 }
+
+/** A dial to a bootstrap peer failed (refused, unreachable, timed out); the keeper dials again after a backoff. */
+export class BootstrapDialFailedError extends PorchlightError {
+  static override readonly code = 'BOOTSTRAP_DIAL_FAILED'
+  static override readonly status = 502
+  constructor (details: { peer: string, attempt: number }, options: { cause?: unknown } = {}) {
+    super(BootstrapDialFailedError.code, `dial ${details.attempt} to bootstrap peer ${details.peer} failed`, { cause: options.cause, details })
+    this.name = 'BootstrapDialFailedError'
+  }
+}

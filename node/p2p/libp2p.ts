@@ -16,12 +16,15 @@ import type { PeerScoreParams, PeerScoreThresholds } from '@libp2p/gossipsub/sco
 import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { porchlightScoreParams, porchlightScoreThresholds } from './scoring.js'
+import { bootstrapKeeper, BOOTSTRAP_TAG, type BootstrapKeeper, type BootstrapKeeperInit } from './bootstrap-keeper.js'
 
 // A type alias, not an interface: libp2p's ServiceMap needs an index signature.
 export type PorchlightServices = {
   identify: Identify
   ping: Ping
   pubsub: GossipSub
+  /** Redials bootstrap peers that are not connected (bootstrap-keeper.ts); idle without a bootstrap list. */
+  bootstrapKeeper: BootstrapKeeper
 }
 
 export type PorchlightLibp2p = Libp2p<PorchlightServices>
@@ -40,8 +43,13 @@ export interface PorchlightLibp2pInit {
   listen?: string[]
   /** Addresses to announce instead of the listen addresses (e.g. a public address behind NAT). */
   announce?: string[]
-  /** Multiaddrs with a /p2p/ peer id, dialled at start and redialled when they drop. @default [] */
+  /**
+   * Multiaddrs with a /p2p/ peer id, dialled at start and, while one is not connected, again with backoff
+   * (bootstrap-keeper.ts). @default []
+   */
   bootstrap?: string[]
+  /** The bootstrap keeper's delays and logger (its list is `bootstrap`). */
+  bootstrapKeeper?: Omit<BootstrapKeeperInit, 'list'>
   /** Discover peers on the local network. @default false */
   mdns?: boolean
   /** @default 'tcp' */
@@ -100,8 +108,9 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
   const listen = init.listen ?? [transport === 'memory' ? `/memory/${crypto.randomUUID()}` : '/ip4/127.0.0.1/tcp/0']
   const peerDiscovery: NonNullable<Libp2pOptions['peerDiscovery']> = []
   if ((init.bootstrap ?? []).length > 0) {
-    // 'keep-alive-…' makes libp2p redial a bootstrap peer whenever the connection drops.
-    peerDiscovery.push(bootstrap({ list: init.bootstrap!, timeout: 0, tagName: 'keep-alive-bootstrap' }))
+    // 'keep-alive-…' makes libp2p redial a bootstrap peer whenever the connection drops; the keeper covers
+    // the rest (a first dial that failed, and libp2p's reconnects giving up).
+    peerDiscovery.push(bootstrap({ list: init.bootstrap!, timeout: 0, tagName: BOOTSTRAP_TAG }))
   }
   if (init.mdns === true) peerDiscovery.push(mdns())
 
@@ -119,6 +128,7 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
     services: {
       identify: identify(),
       ping: ping(),
+      bootstrapKeeper: bootstrapKeeper({ ...init.bootstrapKeeper, list: init.bootstrap ?? [] }),
       pubsub: gossipsub({
         globalSignaturePolicy: StrictNoSign,
         msgIdFn: toGossipMessageId(init.messageId ?? ((data) => sha256(data))),
