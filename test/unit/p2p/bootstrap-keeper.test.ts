@@ -116,35 +116,28 @@ test('stop() while waiting to redial clears the backoff timer, and the failure i
   assert.equal(w.dials.length, 1)
 })
 
-test('a connected bootstrap peer is not dialled; once libp2p\'s own reconnects give up, it is', async (t) => {
-  const w = await world(hanging)
-  t.after(async () => { await w.keeper.stop() })
-  w.connected.now = true
-  w.keeper.start()
-  w.keeper.afterStart()
-  assert.equal(w.dials.length, 0)
-  assert.equal(w.keeper.redialling(), false)
+const losses = [
+  ['peer:reconnect-failure', 'once libp2p\'s own reconnects give up'],
+  ['peer:disconnect', 'when it drops without the keep-alive tag (libp2p will not redial it)']
+] as const
 
-  w.connected.now = false
-  const attempted = once(w.keeper, 'dial:attempted')
-  w.events.dispatchEvent(new CustomEvent('peer:reconnect-failure', { detail: w.peer }))
-  await attempted
-  assert.equal(w.dials.length, 1)
-})
+for (const [event, when] of losses) {
+  test(`a connected bootstrap peer is not dialled; ${when}, it is`, async (t) => {
+    const w = await world(hanging)
+    t.after(async () => { await w.keeper.stop() })
+    w.connected.now = true
+    w.keeper.start()
+    w.keeper.afterStart()
+    assert.equal(w.dials.length, 0)
+    assert.equal(w.keeper.redialling(), false)
 
-test('a bootstrap peer that drops without the keep-alive tag (libp2p will not redial it) is dialled at once', async (t) => {
-  const w = await world(hanging)
-  t.after(async () => { await w.keeper.stop() })
-  w.connected.now = true
-  w.keeper.start()
-  w.keeper.afterStart()
-
-  w.connected.now = false
-  const attempted = once(w.keeper, 'dial:attempted')
-  w.events.dispatchEvent(new CustomEvent('peer:disconnect', { detail: w.peer }))
-  await attempted
-  assert.equal(w.dials.length, 1)
-})
+    w.connected.now = false
+    const attempted = once(w.keeper, 'dial:attempted')
+    w.events.dispatchEvent(new CustomEvent(event, { detail: w.peer }))
+    await attempted
+    assert.equal(w.dials.length, 1)
+  })
+}
 
 test('a connection to the peer ends the redial loop at once (no dial after it)', async () => {
   const before = timers()
