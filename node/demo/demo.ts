@@ -405,10 +405,11 @@ async function pollUntil (step: string, check: () => Promise<boolean>, timeoutMs
 
 /**
  * Waits until the nodes' connections are the mesh their configs ask for (node/demo/mesh.ts): each node
- * linked to every peer it bootstraps from, and none outside the first agency's component. A bootstrap dial
- * that failed is not retried, and libp2p refuses more than 5 inbound connections a second from one host —
- * which ten nodes starting on 127.0.0.1 can exceed — so each missing link is dialled by the node that should
- * have (`POST /api/peers`), two at a time to stay under that rate.
+ * linked to every peer it bootstraps from, and none outside the first agency's component. libp2p refuses more
+ * than 5 inbound connections a second from one host — which ten nodes starting on 127.0.0.1 can exceed — and
+ * a node's bootstrap keeper redials a refused link only 1–2 s later (then later still), so each missing link
+ * is dialled at once by the node that should have (`POST /api/peers`), two at a time to stay under that rate:
+ * the wait ends as soon as the mesh can, and its log names each link it lacked.
  */
 async function awaitMesh (nodes: StartedNode[], timeoutMs: number, signal: AbortSignal | undefined, log: (line: string) => void): Promise<void> {
   const hub = nodes[0]!
@@ -475,7 +476,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     await registerAgencies(plan, deployment, prepared, log)
     await registerWitnesses(plan, deployment, prepared, log)
     // The first agency first: every other node bootstraps from it, and a bootstrap dial to a node not yet
-    // listening is not retried. The rest together.
+    // listening is retried only after a backoff. The rest together.
     const first = await startNode(children, prepared[0]!)
     const nodes = [first, ...await Promise.all(prepared.slice(1).map(async (node) => await startNode(children, node)))]
     // The gossip mesh: witnesses are not in it (see prepareNodes).
