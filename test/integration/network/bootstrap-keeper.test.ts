@@ -1,4 +1,4 @@
-// Issue 15, part G: a node keeps dialling its bootstrap peers. In the demo an in-area resident's one dial to
+// Issue 15, item 8: a node keeps dialling its bootstrap peers. In the demo an in-area resident's one dial to
 // the publishing agency was refused (libp2p accepts `inboundConnectionThreshold` inbound connections a second
 // from one host) and nothing dialled it again, so no peer on its topic could tell it the request. Here the
 // agency accepts one a second and two residents on 127.0.0.1 bootstrap from it at once: one first dial is
