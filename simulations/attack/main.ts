@@ -124,7 +124,8 @@ async function deliveryFlood (): Promise<Row[]> {
             accepted++
             break
           } catch (err) {
-            const code = (err as { code?: string }).code ?? (err as Error).name
+            // A refusal carries the agency's own code (which quota, which deadline) inside TRANSFER_REFUSED.
+            const code = (err as { details?: { code?: string } }).details?.code ?? (err as { code?: string }).code ?? (err as Error).name
             if (attempt < 4 && !(err instanceof PorchlightError)) { await new Promise((resolve) => setTimeout(resolve, 1000)); continue }
             refusals.set(code, (refusals.get(code) ?? 0) + 1)
             break
