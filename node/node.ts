@@ -142,6 +142,9 @@ function transportOf (listen: string[]): 'tcp' | 'memory' {
 }
 
 /** Builds a node (not yet started) from its directory, or from a config. */
+/** New inbound connections an agency accepts a second from one host (libp2p's default is 5). */
+export const AGENCY_INBOUND_CONNECTIONS_PER_SECOND = 64
+
 export async function createNode<S extends Record<string, object> = Record<string, NodeService>> (init: CreateNodeInit<S>): Promise<PorchlightNode<S>> {
   if (init.dir === undefined && init.config === undefined) throw new TypeError('createNode needs a dir or a config')
   const config = init.config ?? await loadConfig(init.dir!)
@@ -152,6 +155,11 @@ export async function createNode<S extends Record<string, object> = Record<strin
   try {
     const libp2p = await createPorchlightLibp2p({
       transport: transportOf(config.listen),
+      // An agency takes a new connection for every delivery attempt, deletion request and receipt check
+      // (each from a single-use identity, issue 15), and many households share one address behind a carrier
+      // NAT: libp2p's 5 a second per host refused honest ones. What one address may cost it past the
+      // handshake is bounded by the delivery limits (docs/agency.md).
+      ...(config.role === 'agency' ? { inboundConnectionThreshold: AGENCY_INBOUND_CONNECTIONS_PER_SECOND } : {}),
       ...init.libp2p,
       bootstrapKeeper: { log: logger.child({ component: 'bootstrap' }), ...init.libp2p?.bootstrapKeeper },
       privateKey: keys.peerKey,

@@ -170,6 +170,8 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
 
   private constructor (opts: ChainClientOptions, queue: AnchorQueue | undefined) {
     super()
+    // One listener per inbox on `agency:changed`, and a simulator's nodes share one client (sharedChain).
+    this.setMaxListeners(0)
     this.deployment = opts.deployment
     this.provider = connectProvider(opts.deployment.rpc, opts.deployment.chainId)
     this.wallet = opts.privateKey === undefined ? undefined : new Wallet(opts.privateKey, this.provider)

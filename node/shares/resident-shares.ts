@@ -21,7 +21,7 @@ import {
   ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, ShareStateError, ShareWithdrawnError, UnknownClipError
 } from '../footage/errors.js'
 import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
-import { toHex } from '../../protocol/index.js'
+import { isPorchlightError, toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
 import { DeliveryIdentities } from './delivery-identity.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
@@ -205,7 +205,22 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     const source = (this.#init.consistency ?? ((request) => ({
       consistency: async (m: number, n: number) => await this.#identities.use(async (libp2p) => await auditConsistency(libp2p, request).consistency(m, n))
     })))(share.request)
-    return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, source)
+    let unreachable = false
+    const log = {
+      consistency: async (m: number, n: number) => {
+        // The agency's own answer (RemoteError: no such tile) is its word, and shown; a dial or stream failure is not.
+        try { return await source.consistency(m, n) } catch (err) { unreachable = !isPorchlightError(err, 'RemoteError'); throw err }
+      }
+    }
+    try {
+      return await anchorStatus(checkpoint, share.request.message.agency, this.#init.chain, log)
+    } catch (err) {
+      // An agency whose log is out of reach now (down, or refusing a connection) proves nothing either way:
+      // the receipt stays what this node verified itself, "logged", rather than the share failing to read.
+      if (!unreachable) throw err
+      this.#log?.warn({ err, share: share.id }, 'shares: the agency\'s log is out of reach, the receipt is shown as logged')
+      return 'logged'
+    }
   }
 
   #deliver (share: ShareRecord): void {

@@ -274,3 +274,15 @@ test('a sender that stops mid-stream: TransferIncompleteError, nothing delivered
   })
   assert.equal(error.name, 'TransferIncompleteError')
 })
+
+test('an agency takes more than libp2p\'s 5 new connections a second from one host (single-use identities, households behind one NAT)', async () => {
+  // Twelve fresh identities dial at once from 127.0.0.1, as twelve deliveries or receipt checks of one
+  // address would; under libp2p's default threshold the sixth and later were refused (ECONNRESET).
+  const peers = await Promise.all(Array.from({ length: 12 }, async () => await createPorchlightLibp2p({ listen: [] })))
+  try {
+    const outcomes = await Promise.allSettled(peers.map(async (p) => await p.dial(world.agency.libp2p.getMultiaddrs())))
+    assert.deepEqual(outcomes.map((o) => o.status), Array(12).fill('fulfilled'))
+  } finally {
+    await Promise.all(peers.map(async (p) => { await p.stop() }))
+  }
+})
