@@ -48,23 +48,32 @@ test('a corrupted first copy (same request id, bad bytes) neither stops the hone
   // The victim's own topics; the area touches two, the victim's camera is in one.
   const topic = topicName(victim.services.network.cells()[0]!)
   const signal = AbortSignal.timeout(30_000)
-  await waitForSubscribers(relay, topic, [victim.libp2p], signal)
-  await waitForSubscribers(attacker, topic, [victim.libp2p], signal)
+  // Which wait a timeout ended (a bare AbortError says nothing); each step below names itself.
+  let step = 'the victim\'s subscription seen by both publishers'
+  try {
+    await waitForSubscribers(relay, topic, [victim.libp2p], signal)
+    await waitForSubscribers(attacker, topic, [victim.libp2p], signal)
 
-  // Two rounds, as in the issue (after two the honest relay's score was −89.4, past the graylist).
-  for (let round = 0; round < 2; round++) {
-    const honest = world.agency.request(liveFields())
-    // The same signed request (so the same request id) with a log index that its proof does not lead to.
-    const corrupted = encodeAnnouncement({ ...honest.announcement as RequestAnnouncement, logIndex: honest.announcement.logIndex + 1 })
-    const attackerOutcome = validatedFrom(victim, attacker, signal)
-    await attacker.services.pubsub.publish(topic, corrupted)
-    const first = await attackerOutcome
-    assert.equal(first.outcome.result, 'reject')
-    assert.equal(first.outcome.result === 'reject' ? first.outcome.id : undefined, honest.id, 'the corrupted copy names the same request')
+    // Two rounds, as in the issue (after two the honest relay's score was −89.4, past the graylist).
+    for (let round = 0; round < 2; round++) {
+      const honest = world.agency.request(liveFields())
+      // The same signed request (so the same request id) with a log index that its proof does not lead to.
+      const corrupted = encodeAnnouncement({ ...honest.announcement as RequestAnnouncement, logIndex: honest.announcement.logIndex + 1 })
+      step = `round ${round}: the corrupted copy validated`
+      const attackerOutcome = validatedFrom(victim, attacker, signal)
+      await attacker.services.pubsub.publish(topic, corrupted)
+      const first = await attackerOutcome
+      assert.equal(first.outcome.result, 'reject')
+      assert.equal(first.outcome.result === 'reject' ? first.outcome.id : undefined, honest.id, 'the corrupted copy names the same request')
 
-    const arrived = inboxAdded(victim, honest.id, signal)
-    await publish(relay, honest.bytes, AREA)
-    assert.equal((await arrived).id, honest.id)
+      step = `round ${round}: the honest copy in the inbox`
+      const arrived = inboxAdded(victim, honest.id, signal)
+      await publish(relay, honest.bytes, AREA)
+      assert.equal((await arrived).id, honest.id)
+    }
+  } catch (err) {
+    if (signal.aborted) throw new Error(`timed out waiting for ${step}`, { cause: err })
+    throw err
   }
 
   await heartbeat(victim.libp2p, signal)
