@@ -203,8 +203,8 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
       // are linked on their topic directly, so the request reaches both while one is linked to the agency.
       const previous = prepared.findLast((p) => p.plan.role === 'resident' && p.plan.agency === node.agency)
       // Witnesses join no gossip and dial nobody: agencies and auditors reach them by their registered
-      // address. (Bootstrapping them from the first agency spent its inbound-connection rate, 5 a second from
-      // one host, so an in-area resident's own dial to it could be refused, leaving it off the request's topic.)
+      // address. (Bootstrapping them from the first agency spent its inbound-connection rate, then 5 a second
+      // from one host, so an in-area resident's own dial to it could be refused, leaving it off the request's topic.)
       const bootstrap = node.role === 'witness' ? [] : await Promise.all([
         ...(node.role === 'agency' ? agencies.slice(0, 1) : agencies),
         ...(node.role === 'resident' && previous !== undefined ? [previous] : [])

@@ -40,7 +40,7 @@ export async function withDeliveryIdentity<T> (use: (libp2p: Libp2p) => Promise<
   }
 }
 
-/** How many single-use nodes may start per second: below libp2p's inbound limit per host (5 a second). */
+/** How many single-use nodes may start per second: below libp2p's default inbound limit per host (5 a second). */
 export const DELIVERY_IDENTITIES_PER_SECOND = 4
 
 export interface DeliveryIdentitiesInit {
@@ -49,10 +49,11 @@ export interface DeliveryIdentitiesInit {
 }
 
 /**
- * One resident's single-use identities. Each is a new connection to the agency, and an agency refuses more
- * than 5 new connections a second from one host (libp2p's `inboundConnectionThreshold`): a node restarting
- * with many pending shares, or a household consenting to several requests at once, would see the sixth
- * refused. So new identities start at most `perSecond` a second (a rolling window); a transfer, once
+ * One resident's single-use identities. Each is a new connection to the agency, and a libp2p node refuses
+ * more than 5 new connections a second from one host by default (`inboundConnectionThreshold`; Porchlight's
+ * agency role raises it to 64, node/node.ts, but a resident cannot know what the agency runs): a node
+ * restarting with many pending shares, or a household consenting to several requests at once, would see
+ * the sixth refused. So new identities start at most `perSecond` a second (a rolling window); a transfer, once
  * started, runs as long as it needs.
  */
 export class DeliveryIdentities {
