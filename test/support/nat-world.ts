@@ -1,0 +1,305 @@
+// Porchlight on the real-NAT topology (test/support/netns.ts): `porchlight chain`, a witness, an agency
+// (and a relay, when asked) in the "internet" namespace, one resident in each home behind its router, every
+// one a real `porchlight` process run from the sources with the loader hook that makes 203.0.113.0/24
+// public (public-internet-range.mjs). The test process reaches each node's API through a socket file
+// (netns-forward.mjs), so its NodeApiClient works as on 127.0.0.1. Shared by the integration test and the bench.
+import { createServer, connect, type Server, type AddressInfo } from 'node:net'
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
+import { devAccounts, openChainClient, readDeployment, type Deployment } from '../../node/chain/index.js'
+import { initNode, parseConfig, saveConfig, type ChainEndpoint, type Camera, type InitOptions } from '../../node/config/index.js'
+import { NodeApiClient } from '../../node/api/client.js'
+import { demoTown } from '../../node/demo/town.js'
+import { PorchlightError } from '../../protocol/errors.js'
+import { buildNatTopology, natAddresses, stopChild, type Namespace, type NatTopology } from './netns.js'
+
+const bin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
+const hook = new URL('./public-internet-range.mjs', import.meta.url).href
+const forwarder = fileURLToPath(new URL('./netns-forward.mjs', import.meta.url))
+/** One p2p port for every node: each has an address (or a namespace) of its own, so none collide. */
+export const p2pPort = 4001
+
+export class NatChildFailedError extends PorchlightError {
+  static override readonly code = 'NAT_CHILD_FAILED'
+  static override readonly status = 500
+  constructor (name: string, details: { exitCode: number | null, signal: string | null, log: string, tail: string }) {
+    super(NatChildFailedError.code, `'${name}' exited before it was ready (${details.log}):\n${details.tail}`, { details: { name, ...details } })
+    this.name = 'NatChildFailedError'
+  }
+}
+
+export class NatWaitTimeoutError extends PorchlightError {
+  static override readonly code = 'NAT_WAIT_TIMEOUT'
+  static override readonly status = 500
+  constructor (what: string, timeoutMs: number) {
+    super(NatWaitTimeoutError.code, `timed out after ${timeoutMs} ms waiting for ${what}`, { details: { what, timeoutMs } })
+    this.name = 'NatWaitTimeoutError'
+  }
+}
+
+async function tail (file: string, lines = 30): Promise<string> {
+  return (await readFile(file, 'utf8').catch(() => '')).split('\n').slice(-lines).join('\n')
+}
+
+/** Starts a process in `ns` and resolves once it says `porchlight:ready` over IPC; rejects if it exits first. */
+async function startReady (ns: Namespace, name: string, args: string[], log: string, timeoutMs = 120_000): Promise<ChildProcess> {
+  const child = ns.spawn(process.execPath, args, { log, env: { ...process.env, PORCHLIGHT_FROM_SOURCES: '1' } })
+  await new Promise<void>((resolve, reject) => {
+    const done = (): void => { clearTimeout(timer); child.off('exit', onExit); child.off('message', onMessage) }
+    const timer = setTimeout(() => { done(); reject(new NatWaitTimeoutError(`${name} to be ready`, timeoutMs)) }, timeoutMs)
+    const onExit = (exitCode: number | null, signal: string | null): void => {
+      done()
+      tail(log).then((t) => { reject(new NatChildFailedError(name, { exitCode, signal, log, tail: t })) }, reject)
+    }
+    const onMessage = (message: unknown): void => {
+      if ((message as { type?: string } | null)?.type === 'porchlight:ready') { done(); resolve() }
+    }
+    child.on('exit', onExit)
+    child.on('message', onMessage)
+  })
+  return child
+}
+
+/** A TCP server on the host's 127.0.0.1 passing each connection to a socket file. */
+async function hostPort (socketPath: string): Promise<{ port: number, server: Server }> {
+  const server = createServer((client) => {
+    const upstream = connect({ path: socketPath })
+    const close = (): void => { client.destroy(); upstream.destroy() }
+    client.on('error', close)
+    upstream.on('error', close)
+    client.pipe(upstream).pipe(client)
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return { port: (server.address() as AddressInfo).port, server }
+}
+
+/**
+ * Polls `check` until it is true: what these waits follow (a peer list, an inbox, a reservation) lives in
+ * another process whose API has no change feed, so the poll of its API is the event.
+ */
+export async function until (what: string, check: () => Promise<boolean>, timeoutMs = 60_000, intervalMs = 200): Promise<number> {
+  const start = performance.now()
+  while (!await check().catch(() => false)) {
+    if (performance.now() - start > timeoutMs) throw new NatWaitTimeoutError(what, timeoutMs)
+    await new Promise((resolve) => setTimeout(resolve, intervalMs))
+  }
+  return performance.now() - start
+}
+
+export interface NatNode {
+  name: string
+  ns: Namespace
+  dir: string
+  peerId: string
+  /** Its /p2p/ multiaddr on its public (or LAN) address. */
+  addr: string
+  /** Agencies: the Ethereum address. */
+  address?: string
+  /** Witnesses: the verifier key the council registers. */
+  vkey?: string
+  api: NodeApiClient
+  log: string
+  /** The running process (undefined while stopped). */
+  child: ChildProcess | undefined
+  start (): Promise<void>
+  stop (): Promise<void>
+}
+
+export interface NatWorldOptions {
+  /** A separate relay node (role `relay`, from issue 16's core). @default false */
+  relay?: boolean
+  /** Changes to a node's config.json before its first start, by node name. */
+  configure?: Partial<Record<string, (config: Record<string, unknown>) => void>>
+  /** Which nodes to start. @default every one */
+  residents?: Array<'a' | 'b'>
+}
+
+export interface NatWorld {
+  topology: NatTopology
+  dir: string
+  /** The chain as the namespaces' nodes reach it. */
+  endpoint: ChainEndpoint
+  /** The chain as this process reaches it. */
+  hostDeployment: Deployment
+  witness: NatNode
+  agency: NatNode
+  relay?: NatNode
+  residentA?: NatNode
+  residentB?: NatNode
+  /** Every node, in start order. */
+  nodes: NatNode[]
+  /** The tail of every node's log, for a failure message. */
+  logs (): Promise<string>
+  stop (): Promise<void>
+}
+
+/** The resident's camera positions: both at the demo's incident, in one res-7 cell (cell-mates). */
+function camerasAtIncident (name: string, offset: number): Camera[] {
+  const { incident } = demoTown()
+  return [{ name: `${name}-porch`, lat: incident.lat + offset * 0.0002, lng: incident.lng - offset * 0.0002 }]
+}
+
+export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWorld> {
+  const topology = await buildNatTopology()
+  const dir = await mkdtemp(join(tmpdir(), 'pl-nat-'))
+  const servers: Server[] = []
+  const forwarders: ChildProcess[] = []
+  const nodes: NatNode[] = []
+  const stop = async (): Promise<void> => {
+    await Promise.all(nodes.map(async (n) => { await n.stop() }))
+    await Promise.all(forwarders.map(async (f) => { await stopChild(f, 2_000) }))
+    await Promise.all(servers.map(async (s) => { await new Promise((resolve) => s.close(resolve)) }))
+    await topology.destroy()
+    await rm(dir, { recursive: true, force: true })
+  }
+  const logs = async (): Promise<string> => (await Promise.all(nodes.map(async (n) => `--- ${n.name} (${n.log})\n${await tail(n.log, 40)}`))).join('\n')
+  try {
+    // Ports on the host first (port 0): each node's API then listens on the same number inside its own
+    // namespace, where nothing else runs, so the Host header the client sends names the node's own port.
+    const socket = (name: string): string => join(dir, `${name}.sock`)
+    const hostPortOf = async (name: string): Promise<number> => {
+      const { port, server } = await hostPort(socket(name))
+      servers.push(server)
+      return port
+    }
+    const names = ['chain', 'witness', 'agency', ...(opts.relay === true ? ['relay'] : []), 'resident-a', 'resident-b']
+    const ports = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await hostPortOf(n)] as const))) as Record<string, number>
+    const forward = async (ns: Namespace, name: string, pairs: string[]): Promise<void> => {
+      forwarders.push(await startReady(ns, `forward-${name}`, [forwarder, ...pairs], join(dir, `forward-${name}.log`)))
+    }
+    const local = (name: string): string => `unix:${socket(name)}=tcp:127.0.0.1:${ports[name]!}`
+    await forward(topology.internet, 'internet', [
+      // The embedded chain binds 127.0.0.1: offered on its public address too.
+      `tcp:${natAddresses.chain}:${ports.chain!}=tcp:127.0.0.1:${ports.chain!}`,
+      local('chain'),
+      `unix:${socket('witness')}=tcp:${natAddresses.witness}:${ports.witness!}`,
+      local('agency'),
+      ...(opts.relay === true ? [local('relay')] : [])
+    ])
+    await forward(topology.homeA, 'home-a', [local('resident-a')])
+    await forward(topology.homeB, 'home-b', [local('resident-b')])
+
+    const chainChild = await startReady(topology.internet, 'chain', [bin, 'chain', '--port', String(ports.chain!), '--out', join(dir, 'chain.json')], join(dir, 'chain.log'))
+    nodes.push(fixedNode('chain', topology.internet, dir, chainChild))
+    const deployment = await readDeployment(join(dir, 'chain.json'))
+    const endpoint: ChainEndpoint = { rpc: `http://${natAddresses.chain}:${ports.chain!}`, chainId: deployment.chainId, contracts: deployment.contracts }
+    const hostDeployment: Deployment = { ...deployment, rpc: `http://127.0.0.1:${ports.chain!}` }
+
+    const make = async (name: string, ns: Namespace, host: string, init: Omit<InitOptions, 'name' | 'listen' | 'apiPort' | 'chain'>): Promise<NatNode> => {
+      const nodeDir = join(dir, name)
+      const result = await initNode(nodeDir, { ...init, name, listen: [`/ip4/${host}/tcp/${p2pPort}`], apiPort: ports[name]!, chain: endpoint })
+      const edit = opts.configure?.[name]
+      if (edit !== undefined) {
+        const raw = JSON.parse(await readFile(join(nodeDir, 'config.json'), 'utf8')) as Record<string, unknown>
+        edit(raw)
+        await saveConfig(nodeDir, parseConfig(raw))
+      }
+      const token = (await readFile(join(nodeDir, 'api-token'), 'utf8')).trim()
+      const log = join(dir, `${name}.log`)
+      const node: NatNode = {
+        name,
+        ns,
+        dir: nodeDir,
+        peerId: result.peerId,
+        addr: `/ip4/${host}/tcp/${p2pPort}/p2p/${result.peerId}`,
+        ...(result.address === undefined ? {} : { address: result.address }),
+        ...(result.vkey === undefined ? {} : { vkey: result.vkey }),
+        api: new NodeApiClient({ url: `http://127.0.0.1:${ports[name]!}`, token }),
+        log,
+        child: undefined,
+        async start () {
+          node.child = await startReady(ns, name, ['--import', hook, bin, 'start', '--dir', nodeDir], log)
+        },
+        async stop () {
+          if (node.child !== undefined) await stopChild(node.child)
+          node.child = undefined
+        }
+      }
+      nodes.push(node)
+      return node
+    }
+
+    const witness = await make('witness', topology.internet, natAddresses.witness, {
+      role: 'witness', apiHost: natAddresses.witness, witness: { url: `http://${natAddresses.witness}:${ports.witness!}` }
+    })
+    const agency = await make('agency', topology.internet, natAddresses.agency, { role: 'agency', anchorIntervalSeconds: 3600 })
+    const relay = opts.relay === true ? await make('relay', topology.internet, natAddresses.relay, { role: 'relay' as InitOptions['role'], bootstrap: [agency.addr] }) : undefined
+    const bootstrap = [agency.addr, ...(relay === undefined ? [] : [relay.addr])]
+    const wanted = opts.residents ?? ['a', 'b']
+    const residentA = wanted.includes('a') ? await make('resident-a', topology.homeA, natAddresses.homeA.resident, { role: 'resident', bootstrap, cameras: camerasAtIncident('a', 0) }) : undefined
+    const residentB = wanted.includes('b') ? await make('resident-b', topology.homeB, natAddresses.homeB.resident, { role: 'resident', bootstrap, cameras: camerasAtIncident('b', 1) }) : undefined
+
+    await registerOnChain(hostDeployment, agency, witness, `http://${natAddresses.witness}:${ports.witness!}`)
+    await witness.start()
+    await agency.start()
+    if (relay !== undefined) await relay.start()
+    await Promise.all([residentA, residentB].filter((r) => r !== undefined).map(async (r) => { await r.start() }))
+    return {
+      topology,
+      dir,
+      endpoint,
+      hostDeployment,
+      witness,
+      agency,
+      ...(relay === undefined ? {} : { relay }),
+      ...(residentA === undefined ? {} : { residentA }),
+      ...(residentB === undefined ? {} : { residentB }),
+      nodes,
+      logs,
+      stop
+    }
+  } catch (err) {
+    const why = await logs().catch(() => '')
+    await stop()
+    if (err instanceof Error && why !== '') err.message += `\n${why}`
+    throw err
+  }
+}
+
+/** A process that is not a node (the chain): stopped with the others, never restarted. */
+function fixedNode (name: string, ns: Namespace, dir: string, child: ChildProcess): NatNode {
+  const node: NatNode = {
+    name,
+    ns,
+    dir,
+    peerId: '',
+    addr: '',
+    api: new NodeApiClient({ url: 'http://127.0.0.1:1', token: '' }),
+    log: join(dir, `${name}.log`),
+    child,
+    async start () {},
+    async stop () {
+      if (node.child !== undefined) await stopChild(node.child)
+      node.child = undefined
+    }
+  }
+  return node
+}
+
+/**
+ * The council (development account 0) registers the agency over the demo town's first jurisdiction and the
+ * witness with a quorum of one, and funds the agency's anchoring gas: what `porchlight demo` does.
+ */
+async function registerOnChain (deployment: Deployment, agency: NatNode, witness: NatNode, witnessUrl: string): Promise<void> {
+  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+  try {
+    const jurisdiction = demoTown().agencies[0]
+    await council.registerAgency(agency.address!, { name: jurisdiction.name, cells: jurisdiction.cells, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
+    await council.addWitness({ name: witness.name, vkey: witness.vkey!, url: witnessUrl, multiaddr: witness.addr })
+    await council.setWitnessQuorum(1)
+  } finally {
+    await council.close()
+  }
+}
+
+/** Writes `data` to a file in the world's folder (a clip to add). */
+export async function worldFile (world: NatWorld, name: string, data: Uint8Array): Promise<string> {
+  const file = join(world.dir, name)
+  await writeFile(file, data)
+  return file
+}
