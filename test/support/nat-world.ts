@@ -5,13 +5,13 @@
 // (netns-forward.mjs), so its NodeApiClient works as on 127.0.0.1. Shared by the integration test and the bench.
 import { createServer, connect, type Server, type AddressInfo } from 'node:net'
 import { once } from 'node:events'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import { devAccounts, openChainClient, readDeployment, type Deployment } from '../../node/chain/index.js'
-import { initNode, parseConfig, saveConfig, type ChainEndpoint, type Camera, type InitOptions } from '../../node/config/index.js'
+import { initNode, loadConfig, parseConfig, saveConfig, type ChainEndpoint, type Camera, type InitOptions } from '../../node/config/index.js'
 import { NodeApiClient } from '../../node/api/client.js'
 import { demoTown } from '../../node/demo/town.js'
 import { PorchlightError } from '../../protocol/errors.js'
@@ -103,6 +103,8 @@ export interface NatNode {
   /** Witnesses: the verifier key the council registers. */
   vkey?: string
   api: NodeApiClient
+  /** GET of a route the typed client does not list (`/api/shares/:id`), with the token. */
+  get (path: string): Promise<any>
   log: string
   /** The running process (undefined while stopped). */
   child: ChildProcess | undefined
@@ -177,10 +179,10 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
       // The embedded chain binds 127.0.0.1: offered on its public address too.
       `tcp:${natAddresses.chain}:${ports.chain!}=tcp:127.0.0.1:${ports.chain!}`,
       local('chain'),
-      `unix:${socket('witness')}=tcp:${natAddresses.witness}:${ports.witness!}`,
-      local('agency'),
-      ...(opts.relay === true ? [local('relay')] : [])
+      `unix:${socket('witness')}=tcp:${natAddresses.witness}:${ports.witness!}`
     ])
+    await forward(topology.agencyHost, 'agency', [local('agency')])
+    if (opts.relay === true) await forward(topology.relayHost, 'relay', [local('relay')])
     await forward(topology.homeA, 'home-a', [local('resident-a')])
     await forward(topology.homeB, 'home-b', [local('resident-b')])
 
@@ -194,11 +196,7 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
       const nodeDir = join(dir, name)
       const result = await initNode(nodeDir, { ...init, name, listen: [`/ip4/${host}/tcp/${p2pPort}`], apiPort: ports[name]!, chain: endpoint })
       const edit = opts.configure?.[name]
-      if (edit !== undefined) {
-        const raw = JSON.parse(await readFile(join(nodeDir, 'config.json'), 'utf8')) as Record<string, unknown>
-        edit(raw)
-        await saveConfig(nodeDir, parseConfig(raw))
-      }
+      if (edit !== undefined) await editConfig(nodeDir, edit)
       const token = (await readFile(join(nodeDir, 'api-token'), 'utf8')).trim()
       const log = join(dir, `${name}.log`)
       const node: NatNode = {
@@ -210,6 +208,7 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
         ...(result.address === undefined ? {} : { address: result.address }),
         ...(result.vkey === undefined ? {} : { vkey: result.vkey }),
         api: new NodeApiClient({ url: `http://127.0.0.1:${ports[name]!}`, token }),
+        get: async (path) => await getJson(`http://127.0.0.1:${ports[name]!}`, token, path),
         log,
         child: undefined,
         async start () {
@@ -227,8 +226,11 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
     const witness = await make('witness', topology.internet, natAddresses.witness, {
       role: 'witness', apiHost: natAddresses.witness, witness: { url: `http://${natAddresses.witness}:${ports.witness!}` }
     })
-    const agency = await make('agency', topology.internet, natAddresses.agency, { role: 'agency', anchorIntervalSeconds: 3600 })
-    const relay = opts.relay === true ? await make('relay', topology.internet, natAddresses.relay, { role: 'relay' as InitOptions['role'], bootstrap: [agency.addr] }) : undefined
+    // The agency dials the relay (its bootstrap peer), not the other way round: a reservation's circuit
+    // address is built from the relay connection's remote address, which for a connection the relay had
+    // dialled would be the relay's ephemeral source port, which nobody can dial.
+    const relay = opts.relay === true ? await make('relay', topology.relayHost, natAddresses.relay, { role: 'relay' }) : undefined
+    const agency = await make('agency', topology.agencyHost, natAddresses.agency, { role: 'agency', anchorIntervalSeconds: 3600, bootstrap: relay === undefined ? [] : [relay.addr] })
     const bootstrap = [agency.addr, ...(relay === undefined ? [] : [relay.addr])]
     const wanted = opts.residents ?? ['a', 'b']
     const residentA = wanted.includes('a') ? await make('resident-a', topology.homeA, natAddresses.homeA.resident, { role: 'resident', bootstrap, cameras: camerasAtIncident('a', 0) }) : undefined
@@ -236,8 +238,8 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
 
     await registerOnChain(hostDeployment, agency, witness, `http://${natAddresses.witness}:${ports.witness!}`)
     await witness.start()
-    await agency.start()
     if (relay !== undefined) await relay.start()
+    await agency.start()
     await Promise.all([residentA, residentB].filter((r) => r !== undefined).map(async (r) => { await r.start() }))
     return {
       topology,
@@ -270,6 +272,7 @@ function fixedNode (name: string, ns: Namespace, dir: string, child: ChildProces
     peerId: '',
     addr: '',
     api: new NodeApiClient({ url: 'http://127.0.0.1:1', token: '' }),
+    get: async () => { throw new NatWaitTimeoutError(`${name} has no API`, 0) },
     log: join(dir, `${name}.log`),
     child,
     async start () {},
@@ -297,9 +300,70 @@ async function registerOnChain (deployment: Deployment, agency: NatNode, witness
   }
 }
 
-/** Writes `data` to a file in the world's folder (a clip to add). */
-export async function worldFile (world: NatWorld, name: string, data: Uint8Array): Promise<string> {
-  const file = join(world.dir, name)
-  await writeFile(file, data)
-  return file
+/** Changes a (stopped) node's config.json, checked as `porchlight start` checks it. */
+export async function editConfig (dir: string, edit: (config: Record<string, unknown>) => void): Promise<void> {
+  const raw = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>
+  edit(raw)
+  await saveConfig(dir, parseConfig(raw))
+}
+
+async function getJson (base: string, token: string, path: string): Promise<any> {
+  const res = await fetch(new URL(path, base), { headers: { authorization: `Bearer ${token}` } })
+  const body = await res.json() as { error?: { code: string } }
+  if (!res.ok) throw new NatWaitTimeoutError(`${path}: ${res.status} ${body.error?.code ?? ''}`, 0)
+  return body
+}
+
+/** The agency publishes a request over the demo's incident (both residents' cameras are in it); its id. */
+export async function publishRequest (agency: NatNode, caseCode: string): Promise<string> {
+  const now = Date.now()
+  const { incident } = demoTown()
+  const created = await agency.api.call('POST /api/requests', {
+    body: {
+      caseCode,
+      title: 'Porch theft (real-NAT test)',
+      details: 'Footage of the street between 8 and 11 am.',
+      category: 'burglary',
+      center: { lat: incident.lat, lng: incident.lng },
+      radiusMeters: incident.radiusMeters,
+      windowStart: new Date(now - 6 * 3600_000).toISOString(),
+      windowEnd: new Date(now - 10 * 60_000).toISOString(),
+      lifetimeHours: 72,
+      retentionDays: 90
+    }
+  })
+  return created.id
+}
+
+export async function inboxHas (node: NatNode, id: string): Promise<boolean> {
+  return (await node.api.call('GET /api/inbox')).items.some((i) => i.id === id)
+}
+
+/** Adds `bytes` as a clip of the node's camera an hour ago (inside publishRequest's window); its CID. */
+export async function addClip (node: NatNode, bytes: Uint8Array): Promise<string> {
+  const camera = (await loadConfig(node.dir)).cameras[0]!.name
+  const res = await node.api.fetch('POST /api/clips', { query: { camera, start: Math.floor(Date.now() / 1000) - 3600, duration: 60 }, body: { data: bytes, contentType: 'video/mp4', length: bytes.length } })
+  return ((await res.json()) as { cid: string }).cid
+}
+
+/** Consents to share `cids` for `request` and resolves with the share once it is delivered (or failed). */
+export async function share (node: NatNode, request: string, cids: string[], timeoutMs = 60_000): Promise<{ state: string, error?: { code: string }, createdAt: number, updatedAt: number }> {
+  const consent = await node.api.call('POST /api/inbox/:id/consent', { params: { id: request }, body: { clips: cids } })
+  let last: { state: string } | undefined
+  await until(`share ${consent.id} of ${node.name} to end`, async () => {
+    last = await node.get(`/api/shares/${consent.id}`)
+    return last!.state === 'delivered' || last!.state === 'failed'
+  }, timeoutMs, 100)
+  return last as never
+}
+
+/** Its circuit addresses (`…/p2p/<relay>/p2p-circuit/p2p/<self>`), by relay peer id. */
+export async function circuitAddresses (node: NatNode): Promise<Map<string, string>> {
+  const addrs = (await node.api.call('GET /api/node')).addrs
+  return new Map(addrs.filter((a) => a.includes('/p2p-circuit')).map((a) => [a.split('/p2p-circuit')[0]!.split('/p2p/').at(-1)!, a]))
+}
+
+/** The remote address of each connection `node` has to `peer` (several while a relayed one is being replaced). */
+export async function connectionsTo (node: NatNode, peer: NatNode): Promise<string[]> {
+  return (await node.api.call('GET /api/peers')).filter((p) => p.peerId === peer.peerId).map((p) => p.addr)
 }

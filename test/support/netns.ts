@@ -158,6 +158,32 @@ export class Namespace {
     }
   }
 
+  /**
+   * Counts the TCP connections opened to `dst:port` (any port when omitted) from `src` as this namespace receives them (SYNs, by a
+   * target-less iptables rule in INPUT): how the test sees which address a node's connection came from
+   * without asking the node.
+   */
+  async countConnections (src: string, dst: string, port?: number): Promise<() => Promise<number>> {
+    const tag = `pl-count-${src}-${dst}-${port ?? 'any'}`
+    await this.exec('iptables', '-I', 'INPUT', '-p', 'tcp', '--syn', '-s', src, '-d', dst, ...(port === undefined ? [] : ['--dport', String(port)]), '-m', 'comment', '--comment', tag)
+    return async () => {
+      const listing = await this.exec('iptables', '-nvxL', 'INPUT')
+      const line = listing.split('\n').find((l) => l.includes(`/* ${tag} */`))
+      if (line === undefined) throw new NetnsCommandError(['iptables', '-nvxL', 'INPUT'], `no rule ${tag}`)
+      return Number(line.trim().split(/\s+/)[0])
+    }
+  }
+
+  /** Port `port` of this router's `wan` address forwarded to `to` on the LAN (what a UPnP mapping adds). */
+  async forwardPort (wan: string, port: number, to: string): Promise<void> {
+    await this.exec('iptables', '-t', 'nat', '-A', 'PREROUTING', '-i', wan, '-p', 'tcp', '--dport', String(port), '-j', 'DNAT', '--to-destination', `${to}:${port}`)
+  }
+
+  /** Nothing forwarded from the LAN to `dst` (a home network that blocks one host): only other paths reach it. */
+  async blockForwardTo (dst: string): Promise<void> {
+    await this.exec('iptables', '-A', 'FORWARD', '-d', dst, '-j', 'REJECT')
+  }
+
   /** A router: forwards, and rewrites what leaves by `wan` to the address of `wan` (home NAT). */
   async masquerade (wan: string): Promise<void> {
     await this.exec('sysctl', '-q', '-w', 'net.ipv4.ip_forward=1')
@@ -264,8 +290,11 @@ export const natAddresses = {
 
 export interface NatTopology {
   set: NamespaceSet
-  /** Holds the chain, the witness, the agency and the relay, each on its own address on one bridge. */
+  /** The internet's switch (a bridge), and the host of the chain and the witness, each on its own address. */
   internet: Namespace
+  /** The agency's host and the relay's, on the internet. */
+  agencyHost: Namespace
+  relayHost: Namespace
   routerA: Namespace
   homeA: Namespace
   routerB: Namespace
@@ -274,9 +303,12 @@ export interface NatTopology {
 }
 
 /**
- * The issue's network: an "internet" (a bridge holding the servers' addresses and the routers' WAN
- * sides), two home routers that MASQUERADE their LAN behind their WAN address, and one home box behind
- * each whose default route is its router. The internet has no route to either LAN, as a real one has none.
+ * The issue's network: an "internet" (a bridge holding the chain's and the witness's addresses, and the
+ * agency's and the relay's hosts and the routers' WAN sides as ports), two home routers that MASQUERADE
+ * their LAN behind their WAN address, and one home box behind each whose default route is its router. The
+ * internet has no route to either LAN, as a real one has none. The agency and the relay get namespaces of
+ * their own so that what they dial leaves from their own address (in one namespace every outgoing
+ * connection would leave from the bridge's first address).
  */
 export async function buildNatTopology (): Promise<NatTopology> {
   const set = await namespaces()
@@ -284,13 +316,21 @@ export async function buildNatTopology (): Promise<NatTopology> {
     const internet = await set.create()
     await internet.ip('link', 'add', 'br0', 'type', 'bridge')
     await internet.up('br0')
-    for (const host of [natAddresses.chain, natAddresses.witness, natAddresses.agency, natAddresses.relay]) await internet.addAddress('br0', `${host}/24`)
+    for (const host of [natAddresses.chain, natAddresses.witness]) await internet.addAddress('br0', `${host}/24`)
+    const attach = async (ns: Namespace, port: string, dev: string, address: string): Promise<void> => {
+      await set.link(internet, port, ns, dev)
+      await internet.ip('link', 'set', port, 'master', 'br0')
+      await ns.addAddress(dev, `${address}/24`)
+    }
+    const server = async (address: string, port: string): Promise<Namespace> => {
+      const host = await set.create()
+      await attach(host, port, 'eth0', address)
+      return host
+    }
     const home = async (wanAddress: string, lan: { router: string, resident: string, prefix: number }, port: string): Promise<[Namespace, Namespace]> => {
       const router = await set.create()
       const box = await set.create()
-      await set.link(internet, port, router, 'wan')
-      await internet.ip('link', 'set', port, 'master', 'br0')
-      await router.addAddress('wan', `${wanAddress}/24`)
+      await attach(router, port, 'wan', wanAddress)
       await set.link(router, 'lan', box, 'eth0')
       await router.addAddress('lan', `${lan.router}/${lan.prefix}`)
       await router.masquerade('wan')
@@ -298,9 +338,11 @@ export async function buildNatTopology (): Promise<NatTopology> {
       await box.ip('route', 'add', 'default', 'via', lan.router)
       return [router, box]
     }
+    const agencyHost = await server(natAddresses.agency, 'to-agency')
+    const relayHost = await server(natAddresses.relay, 'to-relay')
     const [routerA, homeA] = await home(natAddresses.routerA, natAddresses.homeA, 'to-a')
     const [routerB, homeB] = await home(natAddresses.routerB, natAddresses.homeB, 'to-b')
-    return { set, internet, routerA, homeA, routerB, homeB, destroy: async () => { await set.destroy() } }
+    return { set, internet, agencyHost, relayHost, routerA, homeA, routerB, homeB, destroy: async () => { await set.destroy() } }
   } catch (err) {
     await set.destroy()
     throw err
