@@ -18,7 +18,8 @@ import { PorchlightError } from '../../protocol/errors.js'
 import { buildNatTopology, natAddresses, stopChild, type Namespace, type NatTopology } from './netns.js'
 
 const bin = fileURLToPath(new URL('../../bin/porchlight.js', import.meta.url))
-const hook = new URL('./public-internet-range.mjs', import.meta.url).href
+/** The loader hook every node process of this world imports (test/support/public-internet-range.mjs). */
+export const hook = new URL('./public-internet-range.mjs', import.meta.url).href
 const forwarder = fileURLToPath(new URL('./netns-forward.mjs', import.meta.url))
 /** One p2p port for every node: each has an address (or a namespace) of its own, so none collide. */
 export const p2pPort = 4001
@@ -46,8 +47,11 @@ async function tail (file: string, lines = 30): Promise<string> {
 }
 
 /** Starts a process in `ns` and resolves once it says `porchlight:ready` over IPC; rejects if it exits first. */
-async function startReady (ns: Namespace, name: string, args: string[], log: string, timeoutMs = 120_000): Promise<ChildProcess> {
-  const child = ns.spawn(process.execPath, args, { log, env: { ...process.env, PORCHLIGHT_FROM_SOURCES: '1' } })
+async function startReady (ns: Namespace, name: string, args: string[], log: string, opts: { compiled?: boolean, timeoutMs?: number } = {}): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORCHLIGHT_FROM_SOURCES: '1' }
+  if (opts.compiled === true) delete env.PORCHLIGHT_FROM_SOURCES
+  const timeoutMs = opts.timeoutMs ?? 120_000
+  const child = ns.spawn(process.execPath, args, { log, env })
   await new Promise<void>((resolve, reject) => {
     const done = (): void => { clearTimeout(timer); child.off('exit', onExit); child.off('message', onMessage) }
     const timer = setTimeout(() => { done(); reject(new NatWaitTimeoutError(`${name} to be ready`, timeoutMs)) }, timeoutMs)
@@ -108,7 +112,8 @@ export interface NatNode {
   log: string
   /** The running process (undefined while stopped). */
   child: ChildProcess | undefined
-  start (): Promise<void>
+  /** `nodeArgs`: Node options before the program (`--max-semi-space-size=2`). */
+  start (opts?: { nodeArgs?: string[] }): Promise<void>
   stop (): Promise<void>
 }
 
@@ -119,6 +124,10 @@ export interface NatWorldOptions {
   configure?: Partial<Record<string, (config: Record<string, unknown>) => void>>
   /** Which nodes to start. @default every one */
   residents?: Array<'a' | 'b'>
+  /** Run the compiled program (dist/, `npm run build:node` first) rather than the sources: what the bench measures. @default false */
+  compiled?: boolean
+  /** Changes to the network before any node starts (a router's firewall). */
+  beforeStart?: (topology: NatTopology) => Promise<void>
 }
 
 export interface NatWorld {
@@ -186,7 +195,9 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
     await forward(topology.homeA, 'home-a', [local('resident-a')])
     await forward(topology.homeB, 'home-b', [local('resident-b')])
 
-    const chainChild = await startReady(topology.internet, 'chain', [bin, 'chain', '--port', String(ports.chain!), '--out', join(dir, 'chain.json')], join(dir, 'chain.log'))
+    await opts.beforeStart?.(topology)
+    const compiled = opts.compiled === true
+    const chainChild = await startReady(topology.internet, 'chain', [bin, 'chain', '--port', String(ports.chain!), '--out', join(dir, 'chain.json')], join(dir, 'chain.log'), { compiled })
     nodes.push(fixedNode('chain', topology.internet, dir, chainChild))
     const deployment = await readDeployment(join(dir, 'chain.json'))
     const endpoint: ChainEndpoint = { rpc: `http://${natAddresses.chain}:${ports.chain!}`, chainId: deployment.chainId, contracts: deployment.contracts }
@@ -211,8 +222,8 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
         get: async (path) => await getJson(`http://127.0.0.1:${ports[name]!}`, token, path),
         log,
         child: undefined,
-        async start () {
-          node.child = await startReady(ns, name, ['--import', hook, bin, 'start', '--dir', nodeDir], log)
+        async start (startOpts) {
+          node.child = await startReady(ns, name, [...startOpts?.nodeArgs ?? [], '--import', hook, bin, 'start', '--dir', nodeDir], log, { compiled })
         },
         async stop () {
           if (node.child !== undefined) await stopChild(node.child)
