@@ -358,7 +358,7 @@ export async function addClip (node: NatNode, bytes: Uint8Array): Promise<string
 }
 
 /** Consents to share `cids` for `request` and resolves with the share once it is delivered (or failed). */
-export async function share (node: NatNode, request: string, cids: string[], timeoutMs = 60_000): Promise<{ state: string, error?: { code: string }, createdAt: number, updatedAt: number }> {
+export async function share (node: NatNode, request: string, cids: string[], timeoutMs = 60_000): Promise<{ id: string, state: string, error?: { code: string } }> {
   const consent = await node.api.call('POST /api/inbox/:id/consent', { params: { id: request }, body: { clips: cids } })
   let last: { state: string } | undefined
   await until(`share ${consent.id} of ${node.name} to end`, async () => {
@@ -366,6 +366,16 @@ export async function share (node: NatNode, request: string, cids: string[], tim
     return last!.state === 'delivered' || last!.state === 'failed'
   }, timeoutMs, 100)
   return last as never
+}
+
+/** A node's log so far, one object per JSON line (pino): the node's own record of what it did. */
+export async function logLines (node: NatNode): Promise<Array<Record<string, unknown>>> {
+  return (await readFile(node.log, 'utf8')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+}
+
+/** `reachability` from GET /api/node/self (the Reachability part of issue 16), or undefined on a node without it. */
+export async function reachabilityOf (node: NatNode): Promise<string | undefined> {
+  return ((await node.api.call('GET /api/node/self')) as { reachability?: string }).reachability
 }
 
 /** Its circuit addresses (`…/p2p/<relay>/p2p-circuit/p2p/<self>`), by relay peer id. */

@@ -9,9 +9,10 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { loadConfig } from '../../../node/config/index.js'
 import { assertNetnsAvailable, namespaceExists, NetnsUnavailableError, natAddresses } from '../../support/netns.js'
 import {
-  addClip, circuitAddresses, connectionsTo, editConfig, inboxHas, p2pPort, publishRequest, share, startNatWorld, until,
+  addClip, circuitAddresses, connectionsTo, editConfig, inboxHas, logLines, p2pPort, publishRequest, reachabilityOf, share, startNatWorld, until,
   type NatNode, type NatWorld
 } from '../../support/nat-world.js'
 
@@ -99,6 +100,8 @@ test('both residents learn they are not reachable, hold relay reservations, and 
     // offers only its LAN address, which the other side cannot reach, and its circuits.
     const direct = (await resident.api.call('GET /api/node')).addrs.filter((addr) => !isCircuit(addr))
     assert.deepEqual(direct, [`/ip4/${lan}/tcp/${p2pPort}/p2p/${resident.peerId}`], `${resident.name} announces no public address`)
+    // And says so, where the node has the Reachability service (its status in /api/node/self).
+    if (await reachabilityOf(resident) !== undefined) await until(`${resident.name} to report itself private`, async () => await reachabilityOf(resident) === 'private')
   }
   // The agency reaches the households, and they can deliver through a relay, only by its own reservation.
   await reservationsOn(w.agency, [w.relay!])
@@ -117,6 +120,9 @@ test('two residents behind NAT connect through the relay; with TCP only, DCUtR h
   const punchesAtB = await w.topology.routerB.countConnections(natAddresses.routerA, natAddresses.routerB)
   if (parts.cells) {
     // Cell-mates (part CELLS): no bootstrap entry names the other; the relay tells each who is on its topic.
+    for (const [self, other] of [[a, b], [b, a]] as const) {
+      assert.ok((await loadConfig(self.dir)).bootstrap.every((addr) => !addr.includes(other.peerId)), `${self.name}'s bootstrap list does not name ${other.name}`)
+    }
     await until('the residents to find each other through the relay', async () => (await connectionsTo(b, a)).length > 0)
   } else {
     const circuit = (await circuitAddresses(a)).get(w.relay!.peerId)!
@@ -161,6 +167,12 @@ test('with delivery.via "relay" footage goes only through the relay: no connecti
   assert.equal(relayed.state, 'delivered', JSON.stringify(relayed.error))
   assert.equal(await fromRouterB(), before, 'no connection from router B reached the agency')
   assert.ok(await bAtRelay() >= 1, 'the delivery went to the relay')
+  // The agency's own record of the delivery: a relayed connection, through the relay, counted by the relay.
+  const received = (await logLines(w.agency)).find((l) => l.msg === 'footage: delivery received' && l.consent === relayed.id)
+  assert.ok(received !== undefined, 'the agency logged the delivery')
+  assert.equal(received.relay, w.relay!.peerId)
+  assert.match(String(received.remoteAddr), new RegExp(`^/ip4/${escape(natAddresses.relay)}/tcp/${p2pPort}/p2p/${w.relay!.peerId}/p2p-circuit`))
+  assert.doesNotMatch(String(received.remoteAddr), new RegExp(escape(natAddresses.routerB)))
 })
 
 test('a resident restarted behind its router is back on the network, in its cell, and catches up on live requests', { timeout: 120_000 }, async (t) => {
@@ -195,6 +207,7 @@ test('with a port forwarded on router A (what a UPnP mapping adds), DCUtR replac
   })
   await a.start()
   assert.equal(await w.topology.agencyHost.canConnect(natAddresses.routerA, p2pPort), true, 'A is reachable through router A now')
+  if (await reachabilityOf(a) !== undefined) await until('A to report itself public', async () => await reachabilityOf(a) === 'public')
 
   const circuit = (await reservationsOn(b, [w.relay!])).get(w.relay!.peerId)!
   const start = performance.now()
@@ -204,9 +217,17 @@ test('with a port forwarded on router A (what a UPnP mapping adds), DCUtR replac
     const dialled = await a.api.call('POST /api/peers', { body: { addr: circuit } })
     assert.ok(isCircuit(dialled.addr), `first through the relay: ${dialled.addr}`)
   }
-  await until('a direct connection between A and B', async () => (await connectionsTo(b, a)).some((addr) => !isCircuit(addr)), 30_000, 50)
+  // What B sees, in order, until the direct connection: with cell-mates (no dial here) either side may have
+  // dialled first — A through the relay (then DCUtR), or B straight to A's public address.
+  const seen: string[] = []
+  await until('a direct connection between A and B', async () => {
+    const now = await connectionsTo(b, a)
+    const kind = now.length === 0 ? 'none' : now.every(isCircuit) ? 'relayed' : now.some(isCircuit) ? 'both' : 'direct'
+    if (seen.at(-1) !== kind) seen.push(kind)
+    return kind === 'direct' || kind === 'both'
+  }, 30_000, 20)
   const upgradeMs = performance.now() - start
   await until('the relayed connection to be closed', async () => (await connectionsTo(b, a)).every((addr) => !isCircuit(addr)), 15_000, 100)
   assert.deepEqual(await connectionsTo(b, a), [`/ip4/${natAddresses.routerA}/tcp/${p2pPort}/p2p/${a.peerId}`])
-  t.diagnostic(`relayed → direct in ${upgradeMs.toFixed(0)} ms`)
+  t.diagnostic(`relayed → direct in ${upgradeMs.toFixed(0)} ms; B saw ${seen.join(' → ')}`)
 })
