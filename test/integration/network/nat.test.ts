@@ -211,14 +211,13 @@ test('with a port forwarded on router A (what a UPnP mapping adds), DCUtR replac
 
   const circuit = (await reservationsOn(b, [w.relay!])).get(w.relay!.peerId)!
   const start = performance.now()
-  if (!parts.cells) {
-    // A dials B through the relay; B, on the receiving side, runs DCUtR: A has a public address, so B dials it
-    // (the "unilateral upgrade") and closes the relayed connection.
-    const dialled = await a.api.call('POST /api/peers', { body: { addr: circuit } })
-    assert.ok(isCircuit(dialled.addr), `first through the relay: ${dialled.addr}`)
-  }
-  // What B sees, in order, until the direct connection: with cell-mates (no dial here) either side may have
-  // dialled first — A through the relay (then DCUtR), or B straight to A's public address.
+  // A dials B through the relay; B, on the receiving side, runs DCUtR: A has a public address, so B dials it
+  // (the "unilateral upgrade") and closes the relayed connection. With cell-mates (part CELLS) the two may
+  // have met already: B is told A's public address (A holds no reservation) and dials it, no relay needed.
+  let first: string | undefined
+  if ((await connectionsTo(a, b)).length === 0) first = (await a.api.call('POST /api/peers', { body: { addr: circuit } })).addr
+  if (!parts.cells) assert.ok(first !== undefined && isCircuit(first), `first through the relay: ${first}`)
+  // What B sees, in order, until the direct connection.
   const seen: string[] = []
   await until('a direct connection between A and B', async () => {
     const now = await connectionsTo(b, a)
@@ -228,6 +227,11 @@ test('with a port forwarded on router A (what a UPnP mapping adds), DCUtR replac
   }, 30_000, 20)
   const upgradeMs = performance.now() - start
   await until('the relayed connection to be closed', async () => (await connectionsTo(b, a)).every((addr) => !isCircuit(addr)), 15_000, 100)
-  assert.deepEqual(await connectionsTo(b, a), [`/ip4/${natAddresses.routerA}/tcp/${p2pPort}/p2p/${a.peerId}`])
+  // Every connection left is to A's forwarded public port (one run left two, both to it: DCUtR's dial is
+  // forced, so it does not reuse a direct connection another dial opened meanwhile).
+  const left = await connectionsTo(b, a)
+  assert.ok(left.length >= 1)
+  for (const addr of left) assert.equal(addr, `/ip4/${natAddresses.routerA}/tcp/${p2pPort}/p2p/${a.peerId}`)
+  t.diagnostic(`first connection ${first ?? '(cell-mates, before the test dialled)'}; ${left.length} direct left`)
   t.diagnostic(`relayed → direct in ${upgradeMs.toFixed(0)} ms; B saw ${seen.join(' → ')}`)
 })
