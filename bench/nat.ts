@@ -19,7 +19,7 @@ import { promisify } from 'node:util'
 import { packagePath } from '../node/package-root.js'
 import { assertNetnsAvailable, natAddresses, NetnsUnavailableError } from '../test/support/netns.js'
 import {
-  addClip, circuitAddresses, connectionsTo, editConfig, hook, inboxHas, p2pPort, publishRequest, share, startNatWorld, until,
+  addClip, circuitAddresses, connectionsTo, editConfig, forwardPortToResidentA, hook, inboxHas, p2pPort, publishRequest, share, startNatWorld, until,
   type NatNode, type NatWorld
 } from '../test/support/nat-world.js'
 import { median, percentile, type BenchContext } from './lib.js'
@@ -108,12 +108,7 @@ async function upgrade (ctx: BenchContext, w: NatWorld): Promise<void> {
   const rounds = ctx.quick ? 2 : 8
   const a = w.residentA!
   const b = w.residentB!
-  await a.stop()
-  await w.topology.routerA.forwardPort('wan', p2pPort, natAddresses.homeA.resident)
-  await editConfig(a.dir, (c) => {
-    c.announce = [`/ip4/${natAddresses.routerA}/tcp/${p2pPort}`]
-    c.network = { ...(c.network as object | undefined), reservations: 0 }
-  })
+  await forwardPortToResidentA(w)
   const circuit = (await circuitAddresses(b)).get(w.relay!.peerId)
   if (circuit === undefined) throw new Error('resident B holds no reservation on the relay')
   const upgrades: number[] = []

@@ -13,7 +13,8 @@ import type { ChildProcess } from 'node:child_process'
 import { devAccounts, openChainClient, readDeployment, type Deployment } from '../../node/chain/index.js'
 import { initNode, loadConfig, parseConfig, saveConfig, type ChainEndpoint, type Camera, type InitOptions } from '../../node/config/index.js'
 import { NodeApiClient } from '../../node/api/client.js'
-import { demoTown } from '../../node/demo/town.js'
+import type { RequestDraftBody } from '../../protocol/index.js'
+import { corner, draft, jurisdiction } from '../helpers/agency-fixture.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import { buildNatTopology, natAddresses, stopChild, type Namespace, type NatTopology } from './netns.js'
 
@@ -149,10 +150,9 @@ export interface NatWorld {
   stop (): Promise<void>
 }
 
-/** The resident's camera positions: both at the demo's incident, in one res-7 cell (cell-mates). */
-function camerasAtIncident (name: string, offset: number): Camera[] {
-  const { incident } = demoTown()
-  return [{ name: `${name}-porch`, lat: incident.lat + offset * 0.0002, lng: incident.lng - offset * 0.0002 }]
+/** A resident's camera: on the corner the requests cover, so both residents are in one res-7 cell (cell-mates). */
+function cameraOnCorner (name: string): Camera[] {
+  return [{ name: `${name}-porch`, ...corner }]
 }
 
 export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWorld> {
@@ -244,8 +244,8 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
     const agency = await make('agency', topology.agencyHost, natAddresses.agency, { role: 'agency', anchorIntervalSeconds: 3600, bootstrap: relay === undefined ? [] : [relay.addr] })
     const bootstrap = [agency.addr, ...(relay === undefined ? [] : [relay.addr])]
     const wanted = opts.residents ?? ['a', 'b']
-    const residentA = wanted.includes('a') ? await make('resident-a', topology.homeA, natAddresses.homeA.resident, { role: 'resident', bootstrap, cameras: camerasAtIncident('a', 0) }) : undefined
-    const residentB = wanted.includes('b') ? await make('resident-b', topology.homeB, natAddresses.homeB.resident, { role: 'resident', bootstrap, cameras: camerasAtIncident('b', 1) }) : undefined
+    const residentA = wanted.includes('a') ? await make('resident-a', topology.homeA, natAddresses.homeA.resident, { role: 'resident', bootstrap, cameras: cameraOnCorner('a') }) : undefined
+    const residentB = wanted.includes('b') ? await make('resident-b', topology.homeB, natAddresses.homeB.resident, { role: 'resident', bootstrap, cameras: cameraOnCorner('b') }) : undefined
 
     await registerOnChain(hostDeployment, agency, witness, `http://${natAddresses.witness}:${ports.witness!}`)
     await witness.start()
@@ -295,15 +295,11 @@ function fixedNode (name: string, ns: Namespace, dir: string, child: ChildProces
   return node
 }
 
-/**
- * The council (development account 0) registers the agency over the demo town's first jurisdiction and the
- * witness with a quorum of one, and funds the agency's anchoring gas: what `porchlight demo` does.
- */
+/** The council (development account 0) registers the agency over test/helpers' jurisdiction, and the witness with a quorum of one. */
 async function registerOnChain (deployment: Deployment, agency: NatNode, witness: NatNode, witnessUrl: string): Promise<void> {
   const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
   try {
-    const jurisdiction = demoTown().agencies[0]
-    await council.registerAgency(agency.address!, { name: jurisdiction.name, cells: jurisdiction.cells, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
+    await council.registerAgency(agency.address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
     await council.addWitness({ name: witness.name, vkey: witness.vkey!, url: witnessUrl, multiaddr: witness.addr })
     await council.setWitnessQuorum(1)
   } finally {
@@ -325,25 +321,9 @@ async function getJson (base: string, token: string, path: string): Promise<any>
   return body
 }
 
-/** The agency publishes a request over the demo's incident (both residents' cameras are in it); its id. */
+/** The agency publishes a request around the corner both residents' cameras are on (test/helpers' draft); its id. */
 export async function publishRequest (agency: NatNode, caseCode: string): Promise<string> {
-  const now = Date.now()
-  const { incident } = demoTown()
-  const created = await agency.api.call('POST /api/requests', {
-    body: {
-      caseCode,
-      title: 'Porch theft (real-NAT test)',
-      details: 'Footage of the street between 8 and 11 am.',
-      category: 'burglary',
-      center: { lat: incident.lat, lng: incident.lng },
-      radiusMeters: incident.radiusMeters,
-      windowStart: new Date(now - 6 * 3600_000).toISOString(),
-      windowEnd: new Date(now - 10 * 60_000).toISOString(),
-      lifetimeHours: 72,
-      retentionDays: 90
-    }
-  })
-  return created.id
+  return (await agency.api.call('POST /api/requests', { body: draft({ caseCode }) as unknown as RequestDraftBody })).id
 }
 
 export async function inboxHas (node: NatNode, id: string): Promise<boolean> {
@@ -376,6 +356,21 @@ export async function logLines (node: NatNode): Promise<Array<Record<string, unk
 /** `reachability` from GET /api/node/self (the Reachability part of issue 16), or undefined on a node without it. */
 export async function reachabilityOf (node: NatNode): Promise<string | undefined> {
   return ((await node.api.call('GET /api/node/self')) as { reachability?: string }).reachability
+}
+
+/**
+ * Resident A as a household with a forwarded port: router A forwards the p2p port to it (the DNAT rule a UPnP
+ * mapping would add: miniupnpd refuses documentation-range WAN addresses), it announces that port, as its
+ * operator would, and holds no reservation (a reachable node needs none). Left stopped: start it after.
+ */
+export async function forwardPortToResidentA (w: NatWorld): Promise<void> {
+  const a = w.residentA!
+  await a.stop()
+  await w.topology.routerA.forwardPort('wan', p2pPort, natAddresses.homeA.resident)
+  await editConfig(a.dir, (c) => {
+    c.announce = [`/ip4/${natAddresses.routerA}/tcp/${p2pPort}`]
+    c.network = { ...(c.network as object | undefined), reservations: 0 }
+  })
 }
 
 /** Its circuit addresses (`…/p2p/<relay>/p2p-circuit/p2p/<self>`), by relay peer id. */

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { loadConfig } from '../../../node/config/index.js'
 import { assertNetnsAvailable, namespaceExists, NetnsUnavailableError, natAddresses } from '../../support/netns.js'
 import {
-  addClip, circuitAddresses, connectionsTo, editConfig, inboxHas, logLines, p2pPort, publishRequest, reachabilityOf, share, startNatWorld, until,
+  addClip, circuitAddresses, connectionsTo, forwardPortToResidentA, inboxHas, logLines, p2pPort, publishRequest, reachabilityOf, share, startNatWorld, until,
   type NatNode, type NatWorld
 } from '../../support/nat-world.js'
 
@@ -196,15 +196,9 @@ test('with a port forwarded on router A (what a UPnP mapping adds), DCUtR replac
   const a = w.residentA!
   const b = w.residentB!
   // Debian's miniupnpd (2.3.1) refuses to map anything on a WAN address in a documentation range ("Reserved /
-  // private IP address … Port forwarding is impossible", and `ext_ip` with one is refused too), so the
-  // mapping UPnP would add is added by hand, and A announces it as an operator who forwarded a port would.
-  // A reachable node needs no reservation: cell-mates are given its public address instead.
-  await a.stop()
-  await w.topology.routerA.forwardPort('wan', p2pPort, natAddresses.homeA.resident)
-  await editConfig(a.dir, (c) => {
-    c.announce = [`/ip4/${natAddresses.routerA}/tcp/${p2pPort}`]
-    c.network = { ...(c.network as object | undefined), reservations: 0 }
-  })
+  // private IP address … Port forwarding is impossible", and `ext_ip` with one is refused too): the helper
+  // adds the DNAT rule a mapping would, and A announces the port as an operator who forwarded it would.
+  await forwardPortToResidentA(w)
   await a.start()
   assert.equal(await w.topology.agencyHost.canConnect(natAddresses.routerA, p2pPort), true, 'A is reachable through router A now')
   if (await reachabilityOf(a) !== undefined) await until('A to report itself public', async () => await reachabilityOf(a) === 'public')
