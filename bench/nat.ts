@@ -94,6 +94,8 @@ async function footage (ctx: BenchContext, w: NatWorld, request: string): Promis
     process.stderr.write(`  footage via relay: skipped, waits for part FOOTAGE-RELAY (delivery.via "relay"); direct: ${direct.toFixed(1)} MiB/s\n`)
     return
   }
+  // Footage limits on the relay come with the agency's proof (below them a 16 MiB clip is cut at 4 MiB).
+  await until('the relay to grant the agency footage limits', async () => (await w.relay!.metric('porchlight_relay_agencies_proven') ?? 0) >= 1)
   ctx.row({
     section,
     figure: `footage throughput through the relay (delivery.via "relay", ${bytes / MiB} MiB clip, consent to receipt, ${load()})`,

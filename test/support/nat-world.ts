@@ -110,6 +110,8 @@ export interface NatNode {
   api: NodeApiClient
   /** GET of a route the typed client does not list (`/api/shares/:id`), with the token. */
   get (path: string): Promise<any>
+  /** One figure of its `/metrics` (the sum over its labels), or undefined when it has none of that name. */
+  metric (name: string): Promise<number | undefined>
   log: string
   /** The running process (undefined while stopped). */
   child: ChildProcess | undefined
@@ -220,6 +222,7 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
         ...(result.vkey === undefined ? {} : { vkey: result.vkey }),
         api: new NodeApiClient({ url: `http://127.0.0.1:${ports[name]!}`, token }),
         get: async (path) => await getJson(`http://127.0.0.1:${ports[name]!}`, token, path),
+        metric: async (metricName) => await metricOf(`http://127.0.0.1:${ports[name]!}`, token, metricName),
         log,
         child: undefined,
         async start (startOpts) {
@@ -284,6 +287,7 @@ function fixedNode (name: string, ns: Namespace, dir: string, child: ChildProces
     addr: '',
     api: new NodeApiClient({ url: 'http://127.0.0.1:1', token: '' }),
     get: async () => { throw new NatWaitTimeoutError(`${name} has no API`, 0) },
+    metric: async () => undefined,
     log: join(dir, `${name}.log`),
     child,
     async start () {},
@@ -312,6 +316,12 @@ export async function editConfig (dir: string, edit: (config: Record<string, unk
   const raw = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as Record<string, unknown>
   edit(raw)
   await saveConfig(dir, parseConfig(raw))
+}
+
+async function metricOf (base: string, token: string, name: string): Promise<number | undefined> {
+  const res = await fetch(new URL('/metrics', base), { headers: { authorization: `Bearer ${token}` } })
+  const samples = (await res.text()).split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+  return samples.length === 0 ? undefined : samples.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0)
 }
 
 async function getJson (base: string, token: string, path: string): Promise<any> {

@@ -162,7 +162,10 @@ test('with delivery.via "relay" footage goes only through the relay: no connecti
   const fromRouterB = await w.topology.agencyHost.countConnections(natAddresses.routerB, natAddresses.agency, p2pPort)
   const bAtRelay = await w.topology.relayHost.countConnections(natAddresses.routerB, natAddresses.relay, p2pPort)
   const before = await fromRouterB()
-  // More than a gossip reservation may carry (4 MiB): the relay grants the agency's reservation footage limits.
+  // More than a gossip reservation may carry (4 MiB): the relay grants the agency's reservation footage
+  // limits once it has checked the agency's proof; until then a relayed delivery is cut at the gossip limit and
+  // retried later like any failed one (once, without this wait, it failed with PEER_HUNG_UP). So: the grant first.
+  await until('the relay to grant the agency footage limits', async () => (await w.relay!.metric('porchlight_relay_agencies_proven') ?? 0) >= 1)
   const relayed = await share(w.residentB!, request, [await addClip(w.residentB!, randomBytes(5 * 1024 * 1024))])
   assert.equal(relayed.state, 'delivered', JSON.stringify(relayed.error))
   assert.equal(await fromRouterB(), before, 'no connection from router B reached the agency')
