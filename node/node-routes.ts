@@ -30,7 +30,7 @@ const nodeInfoSchema = {
   type: 'object',
   required: ['role', 'peerId', 'addrs'],
   properties: {
-    role: { type: 'string', enum: ['resident', 'agency', 'auditor', 'witness'] },
+    role: { type: 'string', enum: ['resident', 'agency', 'auditor', 'witness', 'relay'] },
     name: { type: 'string', description: 'not on a resident\'s public answer: a name a household chose says where it lives' },
     peerId: { type: 'string' },
     addrs: { type: 'array', items: { type: 'string' } },

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import type { PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { loadConfig, loadKeys, generateKeys, agencyAddress, type NodeConfig, type NodeKeys } from './config/index.js'
+import { loadConfig, loadKeys, generateKeys, agencyAddress, resolveNetwork, type NodeConfig, type NodeKeys } from './config/index.js'
 import { openStore, type Store, type StoreOptions } from './storage/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pInit } from './p2p/index.js'
 import { createApiServer, hostAllowList, type ApiServer } from './api/index.js'
@@ -152,8 +152,12 @@ export async function createNode<S extends Record<string, object> = Record<strin
   const keys = init.keys ?? (init.dir !== undefined ? await loadKeys(init.dir, config.role) : await generateKeys(config.role))
   const tempDir = init.dir === undefined ? await mkdtemp(join(tmpdir(), 'porchlight-node-')) : undefined
   const store = await openStore(init.dir ?? tempDir!, init.store)
+  const network = resolveNetwork(config)
   try {
     const libp2p = await createPorchlightLibp2p({
+      reservations: network.reservations,
+      upnp: network.upnp,
+      relayServer: network.relay === false ? false : { maxReservations: network.relay.maxReservations, gossip: network.relay.gossip },
       transport: transportOf(config.listen),
       // An agency takes a new connection for every delivery attempt, deletion request and receipt check
       // (each from a single-use identity, issue 15), and many households share one address behind a carrier

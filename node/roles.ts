@@ -35,6 +35,7 @@ export type ResidentServices = { chain: ChainService, clips: ClipsService, netwo
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
+export type RelayServices = { chain: ChainService } & Operated
 
 export interface RoleInit {
   /**
@@ -120,6 +121,19 @@ export function witnessRole (init: RoleInit = {}): ServiceSpecs<WitnessServices>
   }
 }
 
+/**
+ * A relay: a community-run node that households behind routers hold reservations on, so others can reach
+ * them (circuit relay v2 with gossip-sized limits, node/p2p/libp2p.ts), and that tells a household who else is
+ * on its cell's topic. Its chain, when it has one, says which peers are active agencies (their relayed
+ * connections get footage-sized limits).
+ */
+export function relayRole (init: RoleInit = {}): ServiceSpecs<RelayServices> {
+  return {
+    chain: chainSpec(init),
+    ...operated([])
+  }
+}
+
 export interface RoleSetup {
   services: ServiceSpecs<Record<string, NodeService>>
   /** Gossip message ids are request ids, so a request seen twice is one message. */
@@ -127,6 +141,8 @@ export interface RoleSetup {
 }
 
 export function roleSetup (role: Role, init: RoleInit = {}): RoleSetup {
-  const services = role === 'resident' ? residentRole(init) : role === 'agency' ? agencyRole(init) : role === 'witness' ? witnessRole(init) : auditorRole(init)
+  const services = role === 'resident'
+    ? residentRole(init)
+    : role === 'agency' ? agencyRole(init) : role === 'witness' ? witnessRole(init) : role === 'relay' ? relayRole(init) : auditorRole(init)
   return { services, messageId: announcementMessageId }
 }

@@ -70,7 +70,8 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   const config = structuredClone(value)
   if (!validateConfig(config)) throw fromAjv(validateConfig.errors?.[0], file)
   // JSON Schema spells "optional" as nullable; an explicit null means the same as leaving the key out.
-  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit', 'witness', 'footage'] as const) if (config[key] === null) delete config[key]
+  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit', 'witness', 'footage', 'network', 'delivery'] as const) if (config[key] === null) delete config[key]
+  if (config.network !== undefined) for (const key of ['upnp', 'reservations'] as const) if (config.network[key] === null) delete config.network[key]
   const at = (field: string, reason: string, v?: unknown): InvalidConfigError =>
     new InvalidConfigError({ field, reason, ...(v === undefined ? {} : { value: v }), ...(file === undefined ? {} : { file }) })
   checkMultiaddrs(config.listen, '/listen', file)
@@ -89,6 +90,7 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   else if (config.audit !== undefined) throw at('/audit', 'is for auditors only')
   if (config.role === 'witness' && config.witness === undefined) throw at('/witness', 'is required for witnesses (its key name)')
   if (config.role !== 'witness' && config.witness !== undefined) throw at('/witness', 'is for witnesses only')
+  if (config.role !== 'resident' && config.delivery !== undefined) throw at('/delivery', 'is for residents only')
   if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
   if (config.inboxPolicy !== undefined) {
     if (config.role !== 'resident') throw at('/inboxPolicy', 'is for residents only')
@@ -125,7 +127,7 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
   // The documented order, whatever order defaults were filled in (keys not listed here follow).
-  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'footage', 'audit', 'witness'] as const
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'footage', 'audit', 'witness', 'network', 'delivery'] as const
   const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
   await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }

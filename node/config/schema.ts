@@ -4,7 +4,7 @@ import type { JSONSchemaType } from 'ajv'
 import type { Role } from '../../protocol/index.js'
 
 export type { Role }
-export const roles: readonly Role[] = ['resident', 'agency', 'auditor', 'witness']
+export const roles: readonly Role[] = ['resident', 'agency', 'auditor', 'witness', 'relay']
 
 /** A resident's camera. Its coordinates never leave the node: only its res-7 cell is ever published. */
 export interface Camera {
@@ -53,6 +53,41 @@ export interface NodeConfig {
   witness?: WitnessConfig
   /** Agencies only: what deliveries may cost the agency (docs/agency.md). @default defaults.footage */
   footage?: FootageLimits
+  /** How the node reaches and is reached across routers (docs/network.md); defaults depend on the role (network.ts). */
+  network?: NetworkConfig
+  /** Residents only: how footage travels to the agency (docs/footage.md). */
+  delivery?: { via: DeliveryVia }
+}
+
+/**
+ * `direct`: dial the agency's own addresses, its relayed ones only when those fail. `relay`: only through a
+ * relay, so the agency never sees the household's IP address (the relay sees the IP and only ciphertext).
+ */
+export type DeliveryVia = 'direct' | 'relay'
+
+/** What a relayed connection may carry before the relay closes it (circuit relay v2 limits). */
+export interface RelayLimit {
+  durationSeconds: number
+  dataBytes: number
+}
+
+/** Serving circuit relay v2 to nodes behind routers. */
+export interface RelayServerConfig {
+  /** Reservations held at once; a peer beyond them is refused. */
+  maxReservations: number
+  /** Every relayed connection's limit: sized for gossip and catch-up, not footage. */
+  gossip: RelayLimit
+  /** The limit of a connection to a peer proven to be an active agency (relayed footage). */
+  footage: RelayLimit
+}
+
+export interface NetworkConfig {
+  /** Ask the home router for a port mapping (UPnP IGD). Residents: on; servers: off. */
+  upnp?: boolean
+  /** Relay reservations to hold, each on a different relay among the connected peers. Residents and agencies: 2. */
+  reservations?: number
+  /** Serve as a circuit relay (agencies and relays do by default), or `false`. */
+  relay?: false | Partial<Omit<RelayServerConfig, 'gossip' | 'footage'>> & { gossip?: Partial<RelayLimit>, footage?: Partial<RelayLimit> }
 }
 
 /** One scope's share of an agency's deliveries: accepted deliveries, their bytes, transfers at once. */
@@ -131,7 +166,16 @@ export const defaults = {
     perRequest: { deliveries: 256, bytes: 256 * GiB, concurrent: 16 },
     perSender: { deliveries: 16, bytes: 64 * GiB, concurrent: 4 },
     minFreeBytes: 2 * GiB
-  } satisfies FootageLimits
+  } satisfies FootageLimits,
+  // A relayed connection lives until DCUtR replaces it or the limit ends it; gossip and catch-up need ~kB a
+  // request, so 4 MiB and 30 minutes cover a busy hour's traffic between two residents. Footage gets the
+  // agency's own per-sender bound (docs/network.md).
+  relay: {
+    maxReservations: 1024,
+    gossip: { durationSeconds: 30 * 60, dataBytes: 4 * 1024 * 1024 },
+    footage: { durationSeconds: 6 * 3600, dataBytes: 64 * GiB }
+  } satisfies RelayServerConfig,
+  reservations: 2
 } as const
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
@@ -173,7 +217,31 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
   additionalProperties: false,
   required: ['version', 'role', 'name'],
   $defs: {
-    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] }
+    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] },
+    relayLimit: {
+      type: 'object',
+      additionalProperties: false,
+      required: [],
+      properties: {
+        durationSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600 },
+        dataBytes: { type: 'integer', minimum: 1024, maximum: Number.MAX_SAFE_INTEGER }
+      }
+    },
+    relay: {
+      oneOf: [
+        { type: 'boolean', const: false },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: [],
+          properties: {
+            maxReservations: { type: 'integer', minimum: 1, maximum: 65536 },
+            gossip: { $ref: '#/$defs/relayLimit' },
+            footage: { $ref: '#/$defs/relayLimit' }
+          }
+        }
+      ]
+    }
   },
   properties: {
     version: { type: 'integer', const: 1 },
@@ -261,6 +329,24 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         perSender: quotaSchema(defaults.footage.perSender),
         minFreeBytes: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: defaults.footage.minFreeBytes }
       }
+    },
+    network: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        upnp: { type: 'boolean', nullable: true },
+        reservations: { type: 'integer', minimum: 0, maximum: 4, nullable: true },
+        relay: { $ref: '#/$defs/relay' }
+      }
+    },
+    delivery: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: ['via'],
+      properties: { via: { type: 'string', enum: ['direct', 'relay'] } }
     },
     audit: {
       type: 'object',

@@ -1,19 +1,25 @@
-// The libp2p node every Porchlight role runs: TCP (or the in-process memory transport for the simulator),
-// Noise, Yamux, identify, ping and gossipsub, with a bootstrap list and optional mDNS. Nothing here is
+// The libp2p node every Porchlight role runs: TCP, WebSockets and circuit relay v2 (or the in-process memory
+// transport for the simulator), Noise, Yamux, identify (and push), ping, AutoNAT v2, DCUtR, optional UPnP,
+// optional relay service, and gossipsub, with a bootstrap list and optional mDNS. Nothing here is
 // process-global, so many nodes can share one process.
 import { createLibp2p, type Libp2p, type Libp2pOptions } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { memory } from '@libp2p/memory'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify, type Identify } from '@libp2p/identify'
+import { webSockets } from '@libp2p/websockets'
+import { circuitRelayTransport, circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-relay-v2'
+import { autoNATv2 } from '@libp2p/autonat-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { uPnPNAT, type UPnPNAT } from '@libp2p/upnp-nat'
+import { identify, identifyPush, type Identify, type IdentifyPush } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { bootstrap } from '@libp2p/bootstrap'
 import { mdns } from '@libp2p/mdns'
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import type { Message } from '@libp2p/gossipsub'
 import type { PeerScoreParams, PeerScoreThresholds } from '@libp2p/gossipsub/score'
-import type { PrivateKey, ComponentLogger } from '@libp2p/interface'
+import type { PrivateKey, ComponentLogger, ConnectionGater } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { porchlightScoreParams, porchlightScoreThresholds } from './scoring.js'
 import { bootstrapKeeper, BOOTSTRAP_TAG, type BootstrapKeeper, type BootstrapKeeperInit } from './bootstrap-keeper.js'
@@ -21,7 +27,17 @@ import { bootstrapKeeper, BOOTSTRAP_TAG, type BootstrapKeeper, type BootstrapKee
 // A type alias, not an interface: libp2p's ServiceMap needs an index signature.
 export type PorchlightServices = {
   identify: Identify
+  /** Tells connected peers at once when our addresses change (a new relay reservation, a UPnP mapping). */
+  identifyPush: IdentifyPush
   ping: Ping
+  /** AutoNAT v2 (tcp only): asks peers to dial our addresses back, and dials theirs back. */
+  autoNAT?: unknown
+  /** DCUtR (tcp only): replaces a relayed connection with a direct one where one side can be dialled. */
+  dcutr?: unknown
+  /** Circuit relay v2 server: only on nodes that relay (`network.relay`). */
+  relay?: CircuitRelayService
+  /** UPnP port mapping on the home router: only with `network.upnp` (docs/network.md). */
+  upnp?: UPnPNAT
   pubsub: GossipSub
   /** Redials bootstrap peers that are not connected (bootstrap-keeper.ts); idle without a bootstrap list. */
   bootstrapKeeper: BootstrapKeeper
@@ -52,6 +68,17 @@ export interface PorchlightLibp2pInit {
   bootstrapKeeper?: Omit<BootstrapKeeperInit, 'list'>
   /** Discover peers on the local network. @default false */
   mdns?: boolean
+  /**
+   * Relay reservations to hold (tcp only): each is a `/p2p-circuit` listen address, which the circuit relay
+   * transport fills with a reservation on a relay among the connected peers. @default 0
+   */
+  reservations?: number
+  /** Serve circuit relay v2 with these limits (tcp only). @default false */
+  relayServer?: RelayServerInit | false
+  /** Map the listen port on the home router by UPnP (tcp only). @default false */
+  upnp?: boolean
+  /** libp2p's connection gater (the relay's per-destination limits use `denyOutboundRelayedConnection`). */
+  connectionGater?: ConnectionGater
   /** @default 'tcp' */
   transport?: 'tcp' | 'memory'
   /** Added latency of the memory transport per message, in ms (simulations). @default 0 */
@@ -88,6 +115,18 @@ export interface PorchlightLibp2pInit {
   start?: boolean
 }
 
+/** What one relayed connection may carry: circuit relay v2's limit, which the relay enforces. */
+export interface RelayLimitInit {
+  durationSeconds: number
+  dataBytes: number
+}
+
+export interface RelayServerInit {
+  maxReservations: number
+  /** The limit of every relayed connection (gossip and catch-up). */
+  gossip: RelayLimitInit
+}
+
 /**
  * Message ids that name the content, never the sender: the payload is signed at the application layer
  * (EIP-712), so gossipsub's own signatures would only add the relaying node's identity (see docs/node.md).
@@ -113,6 +152,15 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
     peerDiscovery.push(bootstrap({ list: init.bootstrap!, timeout: 0, tagName: BOOTSTRAP_TAG }))
   }
   if (init.mdns === true) peerDiscovery.push(mdns())
+  const tcpNode = transport === 'tcp'
+  const reservations = tcpNode ? init.reservations ?? 0 : 0
+  const relayServer = tcpNode && init.relayServer !== undefined && init.relayServer !== false ? init.relayServer : undefined
+  const upnp = tcpNode && init.upnp === true
+  // The WebSockets transport only when something listens on /ws or we may dial such an address: a relay or an
+  // agency behind a TLS reverse proxy announces /dns/…/tcp/443/tls/ws (docs/operations.md).
+  const transports: NonNullable<Libp2pOptions['transports']> = tcpNode
+    ? [tcp(), webSockets(), circuitRelayTransport({ reservationConcurrency: Math.max(1, reservations) })]
+    : [memory({ latency: init.memoryLatencyMs ?? 0 })]
 
   return await createLibp2p({
     start: init.start ?? true,
@@ -120,14 +168,32 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
     ...(init.logger === undefined ? {} : { logger: init.logger }),
     ...(init.inboundConnectionThreshold === undefined ? {} : { connectionManager: { inboundConnectionThreshold: init.inboundConnectionThreshold } }),
     ...(init.connectionMonitor === false ? { connectionMonitor: { enabled: false } } : {}),
-    addresses: { listen, ...(init.announce === undefined ? {} : { announce: init.announce }) },
-    transports: [transport === 'memory' ? memory({ latency: init.memoryLatencyMs ?? 0 }) : tcp()],
+    ...(init.connectionGater === undefined ? {} : { connectionGater: init.connectionGater }),
+    addresses: {
+      listen: [...listen, ...Array.from({ length: reservations }, () => '/p2p-circuit')],
+      ...(init.announce === undefined ? {} : { announce: init.announce })
+    },
+    transports,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery,
     services: {
       identify: identify(),
+      identifyPush: identifyPush(),
       ping: ping(),
+      ...(tcpNode ? { autoNAT: autoNATv2(), dcutr: dcutr() } : {}),
+      ...(upnp ? { upnp: uPnPNAT({ portMappingDescription: 'Porchlight' }) } : {}),
+      ...(relayServer === undefined
+        ? {}
+        : {
+            relay: circuitRelayServer({
+              reservations: {
+                maxReservations: relayServer.maxReservations,
+                defaultDurationLimit: relayServer.gossip.durationSeconds * 1000,
+                defaultDataLimit: BigInt(relayServer.gossip.dataBytes)
+              }
+            })
+          }),
       bootstrapKeeper: bootstrapKeeper({ ...init.bootstrapKeeper, list: init.bootstrap ?? [] }),
       pubsub: gossipsub({
         globalSignaturePolicy: StrictNoSign,
@@ -141,6 +207,9 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
         // (gossipsub's default, made explicit: the demo's in-area residents depend on it, issue 15).
         floodPublish: true,
         allowPublishToZeroTopicPeers: true,
+        // Two residents behind routers first meet through a relay; gossip runs there within the relay's
+        // gossip limits until DCUtR replaces the connection with a direct one.
+        runOnLimitedConnection: true,
         ...(init.heartbeatIntervalMs === undefined ? {} : { heartbeatInterval: init.heartbeatIntervalMs }),
         scoreParams: { ...porchlightScoreParams(), ...init.scoreParams },
         scoreThresholds: { ...porchlightScoreThresholds, ...init.scoreThresholds }

@@ -1,6 +1,6 @@
 // Who a node is, as GET /api/node (public) and /api/peers answer, and the error body every route shares.
 
-export type Role = 'resident' | 'agency' | 'auditor' | 'witness'
+export type Role = 'resident' | 'agency' | 'auditor' | 'witness' | 'relay'
 
 /**
  * GET /api/node: an explicit pick, never a resident's cameras, nor a resident's name (a household's chosen
