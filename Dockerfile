@@ -2,9 +2,9 @@
 # A Porchlight node: docs/operations.md ("Docker"). `docker build -t porchlight .`, then one container per node,
 # the node directory a volume: `docker run -v porchlight-resident:/var/lib/porchlight -e PORCHLIGHT_ROLE=resident porchlight`.
 #
-# The build stage makes the tarball `npm pack` makes and installs it the way a household does
-# (`npm install --global`), so the image runs what test/integration/cli/package.test.ts installs and starts:
-# that test runs this file's `npm install --global` line and its HEALTHCHECK command.
+# The build stage runs `npm pack` and installs the tarball the way a household does (`npm install --global`),
+# so the image runs what test/integration/cli/package.test.ts installs and starts: that test runs this file's
+# `npm install --global` line and its HEALTHCHECK command.
 FROM node:20-bookworm-slim AS build
 # secp256k1 ships no linux-arm64 prebuild: on arm64 its install script compiles libsecp256k1 (node-gyp needs these).
 RUN apt-get update \
@@ -16,7 +16,7 @@ WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npm pack --pack-destination /tmp/pack
+RUN mkdir /tmp/pack && npm pack --pack-destination /tmp/pack
 RUN npm install --global --prefix /opt/porchlight --engine-strict --no-audit --no-fund /tmp/pack/porchlight-*.tgz
 
 FROM node:20-bookworm-slim

@@ -149,6 +149,10 @@ test('the npm tarball installs globally and runs nodes from a folder outside the
   const noRole = await exitOf(start('sh', [join(repo, 'packaging', 'docker-entrypoint.sh'), 'start', '--dir', join(home, 'none')], { cwd: home, env: { ...env, PORCHLIGHT_DIR: join(home, 'none') } }))
   assert.equal(noRole.code, 2, 'an empty volume and no PORCHLIGHT_ROLE: refused, nothing made')
   await assert.rejects(stat(join(home, 'none')))
+  // What the entrypoint's default needs: `init --api-host` (only written here; nothing listens on it).
+  const wide = await exitOf(start(porchlight, ['init', '--role', 'auditor', '--dir', 'wide', '--api-host', '0.0.0.0'], { cwd: home, env }))
+  assert.equal(wide.code, 0, wide.stderr)
+  assert.equal((JSON.parse(await readFile(join(home, 'wide', 'config.json'), 'utf8')) as { api: { host: string } }).api.host, '0.0.0.0')
 
   // The systemd unit, pointed at this install (systemd-analyze checks its syntax and that ExecStart runs).
   const analyze = await exitOf(start('systemd-analyze', ['--version'])).catch(() => undefined)
