@@ -49,7 +49,8 @@ test('the npm tarball installs globally and runs nodes from a folder outside the
     return child
   }
 
-  // npm pack runs prepack (the build) and writes the tarball outside the repository.
+  // npm pack runs prepack (the build, which rewrites this checkout's dist/ and ui/dist/) and writes the
+  // tarball outside the repository.
   const packed = await exitOf(start('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo }))
   assert.equal(packed.code, 0, packed.stderr)
   const [made] = JSON.parse(packed.stdout) as Array<{ filename: string, files: Array<{ path: string, mode: number }>, bundled: string[] }>
