@@ -38,17 +38,21 @@ export async function cliInProcess (argv: string[]): Promise<{ code: number, out
   }
 }
 
+/** A node's `node: ready` log line (a node's stdout is JSON lines). */
+const nodeReady = (line: string): boolean => line.startsWith('{') && (JSON.parse(line) as { msg?: string }).msg === 'node: ready'
+
 /**
- * Resolves at a node's `node: ready` log line (stdout is JSON lines); rejects if the process exits, or its
- * stdout ends, first. Its stdout keeps flowing after (a full pipe would block the node's logger).
+ * Resolves at the first stdout line that says the process is ready (by default a node's `node: ready`);
+ * rejects if the process exits, or its stdout ends, first. Its stdout keeps flowing after (a full pipe would
+ * block the node's logger).
  */
-export async function readyLine (child: ChildProcess, signal: AbortSignal): Promise<void> {
+export async function readyLine (child: ChildProcess, signal: AbortSignal, isReady: (line: string) => boolean = nodeReady): Promise<void> {
   const done = new AbortController()
   const exited = once(child, 'exit', { signal: AbortSignal.any([signal, done.signal]) })
     .then(([code]) => { throw new Error(`exited with ${String(code)} before ready`) })
   const ready = (async () => {
     for await (const line of createInterface({ input: child.stdout! })) {
-      if (line.startsWith('{') && (JSON.parse(line) as { msg?: string }).msg === 'node: ready') return
+      if (isReady(line)) return
     }
     throw new Error('stdout ended before ready')
   })()

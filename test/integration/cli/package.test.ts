@@ -36,7 +36,7 @@ async function versionOf (dir: string): Promise<string> {
   return (JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as { version: string }).version
 }
 
-test('the npm tarball installs globally and runs nodes from a folder outside the repository', { timeout: 10 * 60_000 }, async (t) => {
+test('the npm tarball installs globally and runs nodes and the chain from a folder outside the repository', { timeout: 10 * 60_000 }, async (t) => {
   const work = await mkdtemp(join(tmpdir(), 'porchlight-package-'))
   const children: ChildProcess[] = []
   t.after(async () => {
@@ -154,6 +154,17 @@ test('the npm tarball installs globally and runs nodes from a folder outside the
   const wide = await exitOf(start(porchlight, ['init', '--role', 'auditor', '--dir', 'wide', '--api-host', '0.0.0.0'], { cwd: home, env }))
   assert.equal(wide.code, 0, wide.stderr)
   assert.equal((JSON.parse(await readFile(join(home, 'wide', 'config.json'), 'utf8')) as { api: { host: string } }).api.host, '0.0.0.0')
+
+  // The embedded chain from the install: Hardhat's native EVM and the contracts' artifacts, found from the
+  // installed package (node/package-root.ts), deploy.
+  const deployment = join(home, 'chain.json')
+  const chain = start(porchlight, ['chain', '--port', '0', '--out', deployment], { cwd: home, env })
+  await readyLine(chain, AbortSignal.timeout(120_000), (line) => line.startsWith('chain ready: '))
+  const deployed = JSON.parse(await readFile(deployment, 'utf8')) as { contracts: Record<string, string> }
+  assert.deepEqual(Object.keys(deployed.contracts).sort(), ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'])
+  const chainExit = once(chain, 'exit')
+  chain.kill('SIGTERM')
+  assert.deepEqual(await chainExit, [0, null])
 
   // The systemd unit, pointed at this install (systemd-analyze checks its syntax and that ExecStart runs).
   const analyze = await exitOf(start('systemd-analyze', ['--version'])).catch(() => undefined)
