@@ -65,6 +65,16 @@ test('the npm tarball installs globally and runs nodes and the chain from a fold
   const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { bundleDependencies: string[], overrides: Record<string, Record<string, string>> }
   for (const name of pkg.bundleDependencies) assert.ok(made.bundled.includes(name), `${name} is bundled`)
 
+  // What the image's build copies from the checkout exists, and .dockerignore does not leave it out (either
+  // would fail `docker build` at that COPY).
+  const ignored = (await readFile(join(repo, '.dockerignore'), 'utf8')).split('\n').filter((l) => l !== '' && !l.startsWith('#'))
+  for (const line of (await dockerfile()).filter((l) => l.startsWith('COPY ') && !l.includes('--from='))) {
+    for (const source of line.split(/\s+/).slice(1, -1).filter((w) => !w.startsWith('--') && w !== '.')) {
+      assert.ok(await stat(join(repo, source)).then(() => true, () => false), `${line}: ${source} exists`)
+      assert.ok(!ignored.includes(source), `${line}: ${source} is not in .dockerignore`)
+    }
+  }
+
   // The Dockerfile's install line, with the test's prefix and tarball in place of the image's.
   const install = (await dockerfile()).find((l) => l.startsWith('RUN npm install --global '))
   assert.ok(install !== undefined, 'the Dockerfile installs the tarball with npm install --global')
