@@ -48,8 +48,8 @@ async function tail (file: string, lines = 30): Promise<string> {
 }
 
 /** Starts a process in `ns` and resolves once it says `porchlight:ready` over IPC; rejects if it exits first. */
-async function startReady (ns: Namespace, name: string, args: string[], log: string, opts: { compiled?: boolean, timeoutMs?: number } = {}): Promise<ChildProcess> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORCHLIGHT_FROM_SOURCES: '1' }
+async function startReady (ns: Namespace, name: string, args: string[], log: string, opts: { compiled?: boolean, timeoutMs?: number, env?: NodeJS.ProcessEnv } = {}): Promise<ChildProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORCHLIGHT_FROM_SOURCES: '1', ...opts.env }
   if (opts.compiled === true) delete env.PORCHLIGHT_FROM_SOURCES
   const timeoutMs = opts.timeoutMs ?? 120_000
   const child = ns.spawn(process.execPath, args, { log, env })
@@ -129,6 +129,8 @@ export interface NatWorldOptions {
   residents?: Array<'a' | 'b'>
   /** Run the compiled program (dist/, `npm run build:node` first) rather than the sources: what the bench measures. @default false */
   compiled?: boolean
+  /** libp2p's debug namespaces for the nodes' logs (`DEBUG`, e.g. `libp2p:dcutr*`). @default none */
+  debug?: string
   /** Changes to the network before any node starts (a router's firewall). */
   beforeStart?: (topology: NatTopology) => Promise<void>
 }
@@ -226,7 +228,7 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
         log,
         child: undefined,
         async start (startOpts) {
-          node.child = await startReady(ns, name, [...startOpts?.nodeArgs ?? [], '--import', hook, bin, 'start', '--dir', nodeDir], log, { compiled })
+          node.child = await startReady(ns, name, [...startOpts?.nodeArgs ?? [], '--import', hook, bin, 'start', '--dir', nodeDir], log, { compiled, ...(opts.debug === undefined ? {} : { env: { DEBUG: opts.debug } }) })
         },
         async stop () {
           if (node.child !== undefined) await stopChild(node.child)
@@ -356,6 +358,11 @@ export async function share (node: NatNode, request: string, cids: string[], tim
     return last!.state === 'delivered' || last!.state === 'failed'
   }, timeoutMs, 100)
   return last as never
+}
+
+/** Whether a node's log so far has a line matching `pattern` (libp2p's debug lines, with `debug` set). */
+export async function logHas (node: NatNode, pattern: RegExp): Promise<boolean> {
+  return (await readFile(node.log, 'utf8')).split('\n').some((l) => pattern.test(l))
 }
 
 /** A node's log so far, one object per JSON line (pino): the node's own record of what it did. */

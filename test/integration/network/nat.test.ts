@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { loadConfig } from '../../../node/config/index.js'
 import { assertNetnsAvailable, namespaceExists, NetnsUnavailableError, natAddresses } from '../../support/netns.js'
 import {
-  addClip, circuitAddresses, connectionsTo, forwardPortToResidentA, inboxHas, logLines, p2pPort, publishRequest, reachabilityOf, share, startNatWorld, until,
+  addClip, circuitAddresses, connectionsTo, forwardPortToResidentA, inboxHas, logHas, logLines, p2pPort, publishRequest, reachabilityOf, share, startNatWorld, until,
   type NatNode, type NatWorld
 } from '../../support/nat-world.js'
 
@@ -41,6 +41,8 @@ before(async () => {
   }
   world = await startNatWorld({
     relay: true,
+    // DCUtR's own account of each attempt: the one event there is for an upgrade that cannot happen.
+    debug: 'libp2p:dcutr*',
     // Resident B delivers only through a relay (delivery.via), so the agency never learns router B's address.
     configure: { 'resident-b': (c) => { c.delivery = { via: 'relay' } } }
   })
@@ -131,12 +133,15 @@ test('two residents behind NAT connect through the relay; with TCP only, DCUtR h
   }
   assert.ok((await connectionsTo(b, a)).every(isCircuit), 'B reaches A only through the relay')
   assert.ok((await connectionsTo(a, b)).every(isCircuit), 'and A sees B only through it')
-  // DCUtR runs at once on the relayed connection's receiving side (after identify) and gives up within its
-  // 5 s timeout: there is no event for "nothing happened", so this waits that long and looks again. Why
-  // nothing can happen: js-libp2p's identify ignores observed TCP addresses (a Node socket cannot dial from
-  // its listening port, so each observed port is an ephemeral one, js-libp2p#2620), so neither side knows a
-  // public address of its own to offer in DCUtR's CONNECT; and a hole punch would need exactly that dial.
-  await new Promise((resolve) => setTimeout(resolve, 6_000))
+  // DCUtR runs at once on the relayed connection's receiving side (after identify): no unilateral upgrade
+  // (the other side has no public address), then three hole-punch attempts, each ended by the other side
+  // finding no address it could dial in the CONNECT; its last failure, in libp2p's debug log, is the event
+  // awaited. Why nothing can happen: js-libp2p's identify ignores observed TCP addresses (a Node socket
+  // cannot dial from its listening port, so each observed port is an ephemeral one, js-libp2p#2620), so
+  // neither side knows a public address of its own to offer; and a hole punch would need exactly that dial.
+  await until('DCUtR to give up on the relayed connection', async () =>
+    await logHas(a, /DCUtR on attempt 3 of 3/) || await logHas(b, /DCUtR on attempt 3 of 3/), 30_000)
+  assert.ok(await logHas(a, /no public addresses, not attempting unilateral/) || await logHas(b, /no public addresses, not attempting unilateral/), 'no unilateral upgrade: neither has a public address')
   assert.ok((await connectionsTo(b, a)).length > 0, 'still connected')
   assert.ok((await connectionsTo(b, a)).every(isCircuit), 'still only relayed')
   assert.equal(await punchesAtA(), 0, 'no direct attempt reached router A')
