@@ -137,6 +137,7 @@ async function upgrade (ctx: BenchContext, w: NatWorld): Promise<void> {
     await until('B to notice A is gone', async () => (await connectionsTo(b, a)).length === 0, 30_000, 50)
   }
   if (polluted > 0) process.stderr.write(`  relayed → direct: ${polluted} of ${rounds} rounds were direct from the start (not counted)\n`)
+  if (upgrades.length === 0) return
   for (const [p, name] of [[50, 'p50'], [99, 'p99']] as const) {
     ctx.row({
       section,
@@ -203,6 +204,8 @@ export default async function (ctx: BenchContext): Promise<void> {
   const w = await startNatWorld({
     relay: true,
     compiled: true,
+    // Not cell-mates: the upgrade rounds dial each other themselves, and a rendezvous must not do it first.
+    cellMates: false,
     // Router B forwards nothing to the agency: B reaches it (and it reaches B) only through the relay.
     beforeStart: async (topology) => { await topology.routerB.blockForwardTo(natAddresses.agency) },
     configure: {

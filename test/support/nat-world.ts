@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
+import { latLngToCell } from 'h3-js'
 import { devAccounts, openChainClient, readDeployment, type Deployment } from '../../node/chain/index.js'
 import { initNode, loadConfig, parseConfig, saveConfig, type ChainEndpoint, type Camera, type InitOptions } from '../../node/config/index.js'
 import { NodeApiClient } from '../../node/api/client.js'
@@ -127,6 +128,8 @@ export interface NatWorldOptions {
   configure?: Partial<Record<string, (config: Record<string, unknown>) => void>>
   /** Which nodes to start. @default every one */
   residents?: Array<'a' | 'b'>
+  /** Both residents in one res-7 cell (cell-mates); false puts B in the next cell, still inside the requests' area. @default true */
+  cellMates?: boolean
   /** Run the compiled program (dist/, `npm run build:node` first) rather than the sources: what the bench measures. @default false */
   compiled?: boolean
   /** libp2p's debug namespaces for the nodes' logs (`DEBUG`, e.g. `libp2p:dcutr*`). @default none */
@@ -157,6 +160,16 @@ export interface NatWorld {
 /** A resident's camera: on the corner the requests cover, so both residents are in one res-7 cell (cell-mates). */
 function cameraOnCorner (name: string): Camera[] {
   return [{ name: `${name}-porch`, ...corner }]
+}
+
+/** A camera ~50 m from the corner, inside the requests' area but in another res-7 cell: a resident who is no cell-mate. */
+function cameraAcrossTheCorner (name: string): Camera[] {
+  const home = latLngToCell(corner.lat, corner.lng, 7)
+  const step = 0.0005
+  const at = [[step, 0], [-step, 0], [0, step], [0, -step], [step, step], [-step, -step]]
+    .map(([dlat, dlng]) => ({ lat: corner.lat + dlat!, lng: corner.lng + dlng! }))
+    .find((p) => latLngToCell(p.lat, p.lng, 7) !== home)!
+  return [{ name: `${name}-porch`, ...at }]
 }
 
 export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWorld> {
@@ -250,7 +263,7 @@ export async function startNatWorld (opts: NatWorldOptions = {}): Promise<NatWor
     const bootstrap = [agency.addr, ...(relay === undefined ? [] : [relay.addr])]
     const wanted = opts.residents ?? ['a', 'b']
     const residentA = wanted.includes('a') ? await make('resident-a', topology.homeA, natAddresses.homeA.resident, { role: 'resident', bootstrap, cameras: cameraOnCorner('a') }) : undefined
-    const residentB = wanted.includes('b') ? await make('resident-b', topology.homeB, natAddresses.homeB.resident, { role: 'resident', bootstrap, cameras: cameraOnCorner('b') }) : undefined
+    const residentB = wanted.includes('b') ? await make('resident-b', topology.homeB, natAddresses.homeB.resident, { role: 'resident', bootstrap, cameras: opts.cellMates === false ? cameraAcrossTheCorner('b') : cameraOnCorner('b') }) : undefined
 
     await registerOnChain(hostDeployment, agency, witness, `http://${natAddresses.witness}:${ports.witness!}`)
     await witness.start()
