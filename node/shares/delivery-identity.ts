@@ -14,7 +14,7 @@ import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import type { PeerId } from '@libp2p/interface'
+import { serviceCapabilities, type PeerId } from '@libp2p/interface'
 import { isMultiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { Circuit } from '@multiformats/multiaddr-matcher'
 import type { DeliveryVia } from '../config/index.js'
@@ -66,6 +66,15 @@ function addrsOf (target: PeerId | Multiaddr | Multiaddr[]): Multiaddr[] {
   return [target]
 }
 
+/**
+ * Stands in for identify, which the circuit relay transport declares it needs only to discover relays among
+ * identified peers (it always builds its discovery): a single-use node discovers nothing and reserves
+ * nothing, and must not tell the agency its agent version and protocols. It runs no protocol at all.
+ */
+function withoutIdentify (): () => object {
+  return () => ({ [serviceCapabilities]: ['@libp2p/identify'], [Symbol.toStringTag]: 'porchlight/without-identify' })
+}
+
 /** A started libp2p node with a fresh key that can only dial out (directly, or through a relay). */
 export async function createDeliveryLibp2p (): Promise<Libp2p> {
   return await createLibp2p({
@@ -78,7 +87,7 @@ export async function createDeliveryLibp2p (): Promise<Libp2p> {
     streamMuxers: [yamux()],
     // It lives for one transfer, whose per-frame timeouts notice a dead agency; pings would only add traffic.
     connectionMonitor: { enabled: false },
-    services: {}
+    services: { withoutIdentify: withoutIdentify() }
   })
 }
 
