@@ -187,7 +187,7 @@ test('a peer the single-use node dialled cannot relay a connection to it, nor ma
     // first started listening on the peer, i.e. reserving there.
     const stream = await back.newStream(RELAY_STOP, { runOnLimitedConnection: true })
     let bytes = 0
-    try { for await (const chunk of stream) bytes += chunk.byteLength } catch {}
+    try { for await (const chunk of stream) bytes += chunk.byteLength } catch { /* a reset ends it too */ }
     assert.equal(bytes, 0)
     assert.equal(connection.status, 'open')
     assert.deepEqual(node.getMultiaddrs(), [])
