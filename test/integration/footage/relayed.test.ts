@@ -17,6 +17,7 @@ import { addClip, call, draft, issueRequest, relayedAddr, shareWhere, startFoota
 
 const GOSSIP_BYTES = 256 * 1024
 const SINK = '/porchlight-test/sink/1.0.0'
+const PROOF_SECONDS = 8
 
 let world: FootageWorld
 let relay: RelayNode
@@ -24,7 +25,8 @@ const opened: Connection[] = []
 const onOpen = (evt: CustomEvent<Connection>): void => { opened.push(evt.detail) }
 
 before(async () => {
-  world = await startFootageWorld({ relay: { gossip: { durationSeconds: 600, dataBytes: GOSSIP_BYTES } } })
+  // Proofs of 8 s, renewed 2 s before they end: the renewal shows within the file's run.
+  world = await startFootageWorld({ relay: { gossip: { durationSeconds: 600, dataBytes: GOSSIP_BYTES } }, agency: { relayProofs: { lifetimeSeconds: PROOF_SECONDS } } })
   relay = world.relay!
   world.agency.libp2p.addEventListener('connection:open', onOpen)
   // The agency proves itself once its reservation shows (the world waited for the address, not the proof).
@@ -140,6 +142,13 @@ test('forged and misdirected agency proofs are refused with typed errors, change
     assert.match(text, /porchlight_relay_agency_proof_refusals_total\{code="INVALID_RELAY_PROOF"\} 2/)
     assert.match(text, /porchlight_relay_agency_proof_refusals_total\{code="RELAY_PROOF_RATE_LIMITED"\} 1/)
   } finally { await sink.node.stop() }
+})
+
+test('the agency renews its proof before it expires, and the relay keeps its footage limit', { timeout: 30_000 }, async () => {
+  const [renewed] = await once(relay.services.relayLimits, 'proof:accepted', { signal: AbortSignal.timeout(PROOF_SECONDS * 1000 + 5000) })
+  assert.equal(renewed.peer, world.agency.peerId.toString())
+  assert.ok(renewed.expiresAt > Math.floor(Date.now() / 1000) + PROOF_SECONDS / 2)
+  assert.equal(relay.libp2p.services.relay!.reservations.get(world.agency.peerId)?.limit?.data, BigInt(64 * 1024 ** 3))
 })
 
 test('a suspended agency\'s reservation goes back to the gossip limit at once', { timeout: 30_000 }, async () => {
