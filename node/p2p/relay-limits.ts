@@ -125,10 +125,8 @@ export class RelayFootageLimits extends EventEmitter<RelayFootageLimitsEvents> i
   readonly #standing = new Map<string, Standing>()
   readonly #log: RelayFootageLimitsComponents['logger']
   #relay: CircuitRelayService | undefined
-  /** The limits as configured (what an accepted proof is answered with) and as the relay server reads them. */
-  #footageLimit: RelayLimit | undefined
-  #footage: { duration: number, data: bigint } | undefined
-  #gossip: { duration: number, data: bigint } | undefined
+  /** The relay's configured limits (`network.relay`), once started on a node that relays. */
+  #limits: { footage: RelayLimit, gossip: RelayLimit } | undefined
 
   constructor (components: RelayFootageLimitsComponents, init: RelayFootageLimitsInit = {}) {
     super()
@@ -149,9 +147,7 @@ export class RelayFootageLimits extends EventEmitter<RelayFootageLimitsEvents> i
     this.#relay = libp2p.services.relay
     // A node that does not relay has no reservations to set limits on.
     if (this.#relay === undefined || network.relay === false) return
-    this.#footageLimit = network.relay.footage
-    this.#footage = reservationLimit(network.relay.footage)
-    this.#gossip = reservationLimit(network.relay.gossip)
+    this.#limits = { footage: network.relay.footage, gossip: network.relay.gossip }
     chain.registry?.on?.('agency:changed', this.#onAgencyChanged)
     // Only on a direct connection: a reservation is never made over a relayed one, so neither is its proof.
     await handleRequests<unknown, RelayProofAnswer>(libp2p, RELAY_AGENCY_PROTOCOL, async (frame, { peer }) => await this.#accept(frame, peer), { maxFrameBytes: 1024, timeoutMs: 5000 })
@@ -169,8 +165,8 @@ export class RelayFootageLimits extends EventEmitter<RelayFootageLimitsEvents> i
       return await this.#check(frame, peer)
     } catch (err) {
       const error = err instanceof Error ? err : new Error(String(err))
-      // The sender's doing (info), unless our registry failed (warn): an operator sees which.
-      this.#log[isPorchlightError(error) ? 'info' : 'warn']({ err: error, peer: peer.toString() }, 'relay: agency proof refused')
+      // The sender's doing (info), unless ours — a chain error, no chain — (warn): an operator sees which.
+      this.#log[isPorchlightError(error) && (error.status ?? 500) < 500 ? 'info' : 'warn']({ err: error, peer: peer.toString() }, 'relay: agency proof refused')
       this.emit('proof:refused', { peer: peer.toString(), error })
       throw error
     }
@@ -200,7 +196,7 @@ export class RelayFootageLimits extends EventEmitter<RelayFootageLimitsEvents> i
     this.#grant(peer, agency, expiresAt)
     this.#log.info({ peer: key, agency, expiresAt }, 'relay: footage limits for an agency')
     this.emit('proof:accepted', { peer: key, agency, expiresAt })
-    return { expiresAt, limit: this.#footageLimit! }
+    return { expiresAt, limit: this.#limits!.footage }
   }
 
   #grant (peerId: PeerId, agency: string, expiresAt: number): void {
@@ -211,7 +207,7 @@ export class RelayFootageLimits extends EventEmitter<RelayFootageLimitsEvents> i
     timer.unref()
     this.#standing.set(key, { peerId, agency, expiresAt, timer })
     const reservation = this.#relay!.reservations.get(peerId)
-    if (reservation !== undefined) reservation.limit = { ...this.#footage! }
+    if (reservation !== undefined) reservation.limit = reservationLimit(this.#limits!.footage)
   }
 
   #revoke (key: string, reason: 'expired' | 'not-active'): void {
@@ -220,7 +216,7 @@ export class RelayFootageLimits extends EventEmitter<RelayFootageLimitsEvents> i
     clearTimeout(s.timer)
     this.#standing.delete(key)
     const reservation = this.#relay?.reservations.get(s.peerId)
-    if (reservation !== undefined) reservation.limit = { ...this.#gossip! }
+    if (reservation !== undefined) reservation.limit = reservationLimit(this.#limits!.gossip)
     this.#log.info({ peer: key, agency: s.agency, reason }, 'relay: footage limits revoked')
     this.emit('limit:revoked', { peer: key, agency: s.agency, reason })
   }
