@@ -23,9 +23,10 @@ import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
 import { bootstrapMetrics } from './bootstrap.js'
-import { relayLimitsMetrics, relayProofsMetrics } from './relay.js'
+import { relayLimitsMetrics, relayProofsMetrics } from './relay-footage.js'
 import type { RelayFootageLimits } from '../p2p/relay-limits.js'
 import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
+import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
@@ -47,6 +48,8 @@ export interface MetricSources {
   relayLimits?: RelayFootageLimits
   /** An agency's proofs to its relays. */
   relayProofs?: AgencyRelayProofs
+  /** The node's libp2p: its reservations, connections by kind, and what it relays. */
+  p2p?: RelayMetricsSource
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -67,6 +70,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
   if (sources.relayLimits !== undefined) stops.push(relayLimitsMetrics(registry, sources.relayLimits))
   if (sources.relayProofs !== undefined) stops.push(relayProofsMetrics(registry, sources.relayProofs))
+  if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))

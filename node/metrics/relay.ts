@@ -1,63 +1,39 @@
-// Relayed footage (issue 16). On a relay: agencies' proofs accepted and refused (by code: a forged proof, a
-// flood and a relay without a chain look different), the agencies whose reservations carry footage limits
-// now, and limits revoked. On an agency: the relays that granted it footage limits, and those that refused.
-// No peer or relay labels: peer ids are free to mint, and a label per peer would grow without bound.
-import { Counter, Gauge, type Registry } from 'prom-client'
-import { isPorchlightError } from '../../protocol/index.js'
-import type { RelayFootageLimits, RelayFootageLimitsEvents } from '../p2p/relay-limits.js'
-import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
+// How the node reaches and is reached across routers: the relay reservations it holds (its `/p2p-circuit`
+// addresses), its connections by kind (a relayed one is limited by the relay and waits for DCUtR), and, on a
+// node that relays, the reservations it serves. Read when scraped. No peer labels: which relay a home uses
+// says where it is.
+import { Gauge, type Registry } from 'prom-client'
+import type { PorchlightLibp2p } from '../p2p/index.js'
 
-export function relayLimitsMetrics (registry: Registry, limits: RelayFootageLimits): () => void {
-  const proofs = new Counter({
-    name: 'porchlight_relay_agency_proofs_total',
-    help: 'Agency proofs this relay checked, by result (accepted, refused)',
-    labelNames: ['result'] as const,
-    registers: [registry]
-  })
-  proofs.inc({ result: 'accepted' }, 0)
-  proofs.inc({ result: 'refused' }, 0)
-  const refusals = new Counter({
-    name: 'porchlight_relay_agency_proof_refusals_total',
-    help: 'Agency proofs this relay refused, by error code',
-    labelNames: ['code'] as const,
-    registers: [registry]
-  })
-  const revoked = new Counter({
-    name: 'porchlight_relay_footage_limits_revoked_total',
-    help: 'Agencies\' footage limits taken back, by reason (expired, not-active)',
-    labelNames: ['reason'] as const,
-    registers: [registry]
-  })
+export type RelayMetricsSource = Pick<PorchlightLibp2p, 'getMultiaddrs' | 'getConnections'> & { services: Pick<PorchlightLibp2p['services'], 'relay'> }
+
+const isRelayed = (addr: { toString: () => string }): boolean => addr.toString().includes('/p2p-circuit')
+
+export function relayMetrics (registry: Registry, libp2p: RelayMetricsSource): void {
   new Gauge({ // registered in `registry`, read through it
-    name: 'porchlight_relay_agencies_proven',
-    help: 'Agencies whose reservations on this relay carry footage limits now',
+    name: 'porchlight_p2p_relay_reservations_held',
+    help: 'Relay reservations this node holds (its relayed addresses)',
     registers: [registry],
-    collect () { this.set(limits.proven) }
+    collect () { this.set(libp2p.getMultiaddrs().filter(isRelayed).length) }
   })
-  const onAccepted = (): void => { proofs.inc({ result: 'accepted' }) }
-  const onRefused = ({ error }: RelayFootageLimitsEvents['proof:refused'][0]): void => {
-    proofs.inc({ result: 'refused' })
-    refusals.inc({ code: isPorchlightError(error) ? error.code : 'INTERNAL' })
+  new Gauge({
+    name: 'porchlight_p2p_connections',
+    help: 'Open libp2p connections, direct or through a relay',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect () {
+      const relayed = libp2p.getConnections().filter((c) => isRelayed(c.remoteAddr)).length
+      this.set({ kind: 'relayed' }, relayed)
+      this.set({ kind: 'direct' }, libp2p.getConnections().length - relayed)
+    }
+  })
+  const relay = libp2p.services.relay
+  if (relay !== undefined) {
+    new Gauge({
+      name: 'porchlight_relay_reservations_served',
+      help: 'Reservations other nodes hold on this relay',
+      registers: [registry],
+      collect () { this.set(relay.reservations.size) }
+    })
   }
-  const onRevoked = ({ reason }: RelayFootageLimitsEvents['limit:revoked'][0]): void => { revoked.inc({ reason }) }
-  limits.on('proof:accepted', onAccepted)
-  limits.on('proof:refused', onRefused)
-  limits.on('limit:revoked', onRevoked)
-  return () => { limits.off('proof:accepted', onAccepted); limits.off('proof:refused', onRefused); limits.off('limit:revoked', onRevoked) }
-}
-
-export function relayProofsMetrics (registry: Registry, proofs: AgencyRelayProofs): () => void {
-  const sent = new Counter({
-    name: 'porchlight_relay_proofs_sent_total',
-    help: 'This agency\'s proofs to the relays it holds reservations on, by result (granted, refused: refused or unreachable)',
-    labelNames: ['result'] as const,
-    registers: [registry]
-  })
-  sent.inc({ result: 'granted' }, 0)
-  sent.inc({ result: 'refused' }, 0)
-  const onProven = (): void => { sent.inc({ result: 'granted' }) }
-  const onRefused = (): void => { sent.inc({ result: 'refused' }) }
-  proofs.on('relay:proven', onProven)
-  proofs.on('relay:refused', onRefused)
-  return () => { proofs.off('relay:proven', onProven); proofs.off('relay:refused', onRefused) }
 }
