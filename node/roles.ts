@@ -27,15 +27,17 @@ import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
 import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
 import { witnessRoutes } from './witness/routes.js'
+import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
+import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
 export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage } & Operated
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
-export type RelayServices = { chain: ChainService } & Operated
+export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits } & Operated
 
 export interface RoleInit {
   /**
@@ -52,6 +54,8 @@ export interface RoleInit {
   footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
   witness?: WitnessServiceInit
   auditor?: AuditorServiceInit
+  relayLimits?: RelayFootageLimitsInit
+  relayProofs?: AgencyRelayProofsInit
 }
 
 function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
@@ -59,7 +63,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -91,7 +95,11 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     requests: defineService(agencyRequests(init.requests), { needs: ['chain', 'log', 'network'], routes: (s) => requestRoutes(s.desk) }),
     footage: defineService(agencyFootage(init.footage), { needs: ['chain', 'log', 'requests'], routes: (s) => agencyFootageRoutes(() => s.keeper) }),
-    ...operated(['network', 'footage', 'log'])
+    // An agency relays too: another agency proven there gets footage limits, as on a relay.
+    relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
+    // Proves itself to the relays it holds reservations on, so households delivering through them get footage limits.
+    relayProofs: defineService(agencyRelayProofs(init.relayProofs), { needs: [] }),
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs'])
   }
 }
 
@@ -130,7 +138,8 @@ export function witnessRole (init: RoleInit = {}): ServiceSpecs<WitnessServices>
 export function relayRole (init: RoleInit = {}): ServiceSpecs<RelayServices> {
   return {
     chain: chainSpec(init),
-    ...operated([])
+    relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
+    ...operated(['relayLimits'])
   }
 }
 

@@ -23,6 +23,9 @@ import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
 import { bootstrapMetrics } from './bootstrap.js'
+import { relayLimitsMetrics, relayProofsMetrics } from './relay-footage.js'
+import type { RelayFootageLimits } from '../p2p/relay-limits.js'
+import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
 
@@ -41,6 +44,10 @@ export interface MetricSources {
   api?: Pick<ApiServer, 'on' | 'off'>
   /** The libp2p service that redials bootstrap peers. */
   bootstrap?: BootstrapKeeper
+  /** A relay's (and an agency's) footage limits for proven agencies. */
+  relayLimits?: RelayFootageLimits
+  /** An agency's proofs to its relays. */
+  relayProofs?: AgencyRelayProofs
   /** The node's libp2p: its reservations, connections by kind, and what it relays. */
   p2p?: RelayMetricsSource
   /** The node's chain clients, as they are when scraped. */
@@ -61,6 +68,8 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.api !== undefined) stops.push(apiMetrics(registry, sources.api))
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
+  if (sources.relayLimits !== undefined) stops.push(relayLimitsMetrics(registry, sources.relayLimits))
+  if (sources.relayProofs !== undefined) stops.push(relayProofsMetrics(registry, sources.relayProofs))
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
