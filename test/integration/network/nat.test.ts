@@ -170,7 +170,9 @@ test('with delivery.via "relay" footage goes only through the relay: no connecti
   // More than a gossip reservation may carry (4 MiB): the relay grants the agency's reservation footage
   // limits once it has checked the agency's proof; until then a relayed delivery is cut at the gossip limit and
   // retried later like any failed one (once, without this wait, it failed with PEER_HUNG_UP). So: the grant first.
-  await until('the relay to grant the agency footage limits', async () => (await w.relay!.metric('porchlight_relay_agencies_proven') ?? 0) >= 1)
+  const granted = await until('the relay to grant the agency footage limits', async () => (await w.relay!.metric('porchlight_relay_agencies_proven') ?? 0) >= 1)
+  const refusals = (await logLines(w.agency)).filter((l) => l.msg === 'relay-proofs: a relay refused this agency\'s proof').map((l) => (l.err as { code?: string } | undefined)?.code)
+  t.diagnostic(`footage limits granted after ${granted.toFixed(0)} ms of waiting; the relay refused the agency's proof ${refusals.length} times first (${refusals.join(', ')})`)
   const relayed = await share(w.residentB!, request, [await addClip(w.residentB!, randomBytes(5 * 1024 * 1024))])
   assert.equal(relayed.state, 'delivered', JSON.stringify(relayed.error))
   assert.equal(await fromRouterB(), before, 'no connection from router B reached the agency')
@@ -228,12 +230,17 @@ test('with a port forwarded on router A (what a UPnP mapping adds), DCUtR replac
     return kind === 'direct' || kind === 'both'
   }, 30_000, 20)
   const upgradeMs = performance.now() - start
-  await until('the relayed connection to be closed', async () => (await connectionsTo(b, a)).every((addr) => !isCircuit(addr)), 15_000, 100)
-  // Every connection left is to A's forwarded public port (one run left two, both to it: DCUtR's dial is
-  // forced, so it does not reuse a direct connection another dial opened meanwhile).
+  // The relayed connection DCUtR upgraded (through the relay) is closed, and the direct one is to A's
+  // forwarded public port. Other connections may stay: DCUtR's dial is forced, so it does not reuse a direct
+  // connection another dial opened meanwhile (seen: two direct ones); and once a second relayed connection,
+  // through the agency, stayed beside the direct one (where it came from is not known; the likeliest: B dialled
+  // A over A's reservation there from before its restart, and DCUtR runs only on the receiving side).
+  const throughRelay = (addr: string): boolean => addr.includes(`/p2p/${w.relay!.peerId}/p2p-circuit`)
+  await until('the relayed connection through the relay to be closed', async () => !(await connectionsTo(b, a)).some(throughRelay), 15_000, 100)
   const left = await connectionsTo(b, a)
-  assert.ok(left.length >= 1)
-  for (const addr of left) assert.equal(addr, `/ip4/${natAddresses.routerA}/tcp/${p2pPort}/p2p/${a.peerId}`)
-  t.diagnostic(`first connection ${first ?? '(cell-mates, before the test dialled)'}; ${left.length} direct left`)
+  const direct = left.filter((addr) => !isCircuit(addr))
+  assert.ok(direct.length >= 1)
+  for (const addr of direct) assert.equal(addr, `/ip4/${natAddresses.routerA}/tcp/${p2pPort}/p2p/${a.peerId}`)
+  t.diagnostic(`first connection ${first ?? '(cell-mates, before the test dialled)'}; left: ${left.join(', ')}`)
   t.diagnostic(`relayed → direct in ${upgradeMs.toFixed(0)} ms; B saw ${seen.join(' → ')}`)
 })
