@@ -14,7 +14,7 @@ import { announcementMessageId } from '../../../node/network/index.js'
 import {
   askCellPeers, CELL_PEERS_PROTOCOL, createPorchlightLibp2p, framed, joinTopic, MAX_CELL_PEERS_FRAME_BYTES, RemoteError, type PorchlightLibp2p
 } from '../../../node/p2p/index.js'
-import type { MatesFound } from '../../../node/network/cell-mates.js'
+import type { CellMatesInit, MatesFound } from '../../../node/network/cell-mates.js'
 import { topicName } from '../../../protocol/index.js'
 import { stubChain } from '../../helpers/stub-chain.js'
 import { NOW, sampleRequest } from '../../helpers/messages.js'
@@ -39,10 +39,14 @@ async function relay (): Promise<PorchlightNode<RelayServices>> {
   return node
 }
 
-async function resident (name: string, cell: string, bootstrap: string[]): Promise<PorchlightNode<ResidentServices>> {
+/**
+ * A resident holding one reservation on the relay. Its timer's first delay is ten minutes unless the test
+ * says otherwise: what this file shows happens on events (a relay identified, a reservation gained).
+ */
+async function resident (name: string, cell: string, bootstrap: string[], opts: { cellMates?: CellMatesInit, reservations?: number } = {}): Promise<PorchlightNode<ResidentServices>> {
   return await createNode({
-    config: parseConfig({ version: 1, role: 'resident', name, bootstrap, network: { reservations: 1 }, cameras: [{ name: 'porch', ...at(cell) }] }),
-    services: residentRole({ chain, network: { now: () => NOW + 60 } }),
+    config: parseConfig({ version: 1, role: 'resident', name, bootstrap, network: { reservations: opts.reservations ?? 1 }, cameras: [{ name: 'porch', ...at(cell) }] }),
+    services: residentRole({ chain, network: { now: () => NOW + 60 }, cellMates: opts.cellMates ?? { minIntervalMs: 600_000 } }),
     libp2p: { messageId: announcementMessageId, heartbeatIntervalMs: 200 },
     listenApi: false,
     staticDir: false
@@ -152,4 +156,30 @@ test('the relay refuses a malformed, an oversize and a non-topic question, a que
   while (!(await other.peerStore.get(hub.libp2p.peerId).then((p) => p.protocols.includes(CELL_PEERS_PROTOCOL), () => false))) await once(other, 'peer:identify', { signal })
   joinTopic(other, topicName(home))
   assert.deepEqual((await askCellPeers(other, hub.libp2p.peerId, topicName(home))).map((p) => p.id.toString()), [])
+})
+
+test('a resident alone in its cell asks again with a doubling delay; one on 127.0.0.1 without reservations does not look at all', async (t) => {
+  const hub = await relay()
+  t.after(async () => { await hub.stop() })
+  const bootstrap = hub.libp2p.getMultiaddrs().map(String)
+  const alone = await resident('alone', home, bootstrap, { cellMates: { minIntervalMs: 50, maxIntervalMs: 400 } })
+  const local = await resident('local', elsewhere, bootstrap, { reservations: 0 })
+  t.after(async () => { await Promise.all([alone.stop(), local.stop()]) })
+  assert.equal(alone.services.cellMates.enabled, true)
+  assert.equal(local.services.cellMates.enabled, false)
+
+  const rounds: number[] = []
+  const sixRounds = new Promise<void>((resolve) => {
+    alone.services.cellMates.on('round:completed', ({ asked }) => { if (asked > 0 && rounds.push(performance.now()) === 6) resolve() })
+  })
+  await Promise.all([alone.start(), local.start()])
+  await sixRounds
+  // Without backoff five gaps of 50 ms would take 250 ms; doubling to the cap, 50+100+200+400+400 = 1150 ms
+  // at the least (events may add rounds between, never remove the waits, so the bound is on the 5 gaps).
+  const gaps = rounds.slice(1).map((r, i) => r - rounds[i]!)
+  t.diagnostic(`gaps between rounds that asked: ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`)
+  assert.ok(rounds[5]! - rounds[0]! >= 600, gaps.join(','))
+  assert.ok(gaps.every((g) => g < 2000), gaps.join(','))
+  assert.deepEqual(alone.services.cellMates.lonelyTopics(), [topicName(home)])
+  assert.equal(await counted(local, 'porchlight_cell_mates_questions_total'), 0)
 })
