@@ -54,8 +54,12 @@ export interface CellMatesEvents {
   'ask:answered': [{ relay: string, topic: string, peers: number }]
   /** A relay that did not answer, or answered outside the protocol (InvalidCellPeersAnswerError, RemoteError …). */
   'ask:failed': [{ relay: string, topic: string, error: PorchlightError | Error }]
-  'round:completed': [{ asked: number, found: number, lonely: number }]
+  /** `why`: what started it (several triggers while one round ran make the next round's). */
+  'round:completed': [{ asked: number, found: number, lonely: number, why: RoundReason[] }]
 }
+
+/** What starts a round: start, a relay identified, a reservation gained, a peer gone, the timer. */
+export type RoundReason = 'start' | 'relay' | 'reservation' | 'disconnect' | 'timer'
 
 export type CellMatesComponents = Pick<NodeComponents, 'libp2p' | 'config'> & Partial<Pick<NodeComponents, 'logger'>> & { network: RequestNetwork }
 
@@ -74,11 +78,12 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
   #due = 0
   #running: Promise<void> | undefined
   #again = false
+  readonly #reasons = new Set<RoundReason>()
   #controller = new AbortController()
-  #circuits = ''
+  #circuits = new Set<string>()
 
   readonly #onIdentify = (evt: CustomEvent<{ peerId: PeerId, protocols: string[] }>): void => {
-    if (evt.detail.protocols.includes(CELL_PEERS_PROTOCOL)) this.#trigger()
+    if (evt.detail.protocols.includes(CELL_PEERS_PROTOCOL)) this.#trigger('relay')
   }
 
   readonly #onDisconnect = (): void => { this.#soon() }
@@ -87,10 +92,9 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
   // and a cell-mate that asked before it did not get this node's address. Other address changes are not news.
   readonly #onSelfUpdate = (): void => {
     const circuits = this.#ownCircuits()
-    if (circuits === this.#circuits) return
-    const gained = circuits.split(' ').some((a) => a !== '' && !this.#circuits.includes(a))
+    const gained = [...circuits].some((a) => !this.#circuits.has(a))
     this.#circuits = circuits
-    if (gained) this.#trigger()
+    if (gained) this.#trigger('reservation')
   }
 
   constructor (components: CellMatesComponents, init: CellMatesInit = {}) {
@@ -120,7 +124,7 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
     this.#libp2p.addEventListener('self:peer:update', this.#onSelfUpdate)
     this.#libp2p.addEventListener('peer:disconnect', this.#onDisconnect)
     // libp2p starts before the services: a relay may be connected and identified already.
-    this.#trigger()
+    this.#trigger('start')
   }
 
   async stop (): Promise<void> {
@@ -140,20 +144,21 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
   }
 
   /** Runs a round now (or right after the running one) and starts the backoff afresh: something changed. */
-  #trigger (): void {
+  #trigger (why: RoundReason): void {
     this.#delayMs = this.#minIntervalMs
-    this.#run()
+    this.#run(why)
   }
 
   /** A round within the shortest delay at the latest: a cell-mate left, and a topic may be short of peers again. */
   #soon (): void {
     if (this.#running !== undefined || (this.#timer !== undefined && this.#due <= Date.now() + this.#minIntervalMs)) return
     this.#delayMs = this.#minIntervalMs
-    this.#schedule(this.#minIntervalMs)
+    this.#schedule(this.#minIntervalMs, 'disconnect')
   }
 
-  #run (): void {
+  #run (why: RoundReason): void {
     if (this.#controller.signal.aborted) return
+    this.#reasons.add(why)
     if (this.#running !== undefined) { this.#again = true; return }
     if (this.#timer !== undefined) clearTimeout(this.#timer)
     this.#timer = undefined
@@ -164,30 +169,32 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
     let found = 0
     do {
       this.#again = false
-      found += await this.#round().catch((err: unknown) => { this.#log?.warn({ err }, 'cell-mates: round failed'); return 0 })
+      const why = [...this.#reasons]
+      this.#reasons.clear()
+      found += await this.#round(why).catch((err: unknown) => { this.#log?.warn({ err }, 'cell-mates: round failed'); return 0 })
     } while (this.#again && !this.#controller.signal.aborted)
     if (this.#controller.signal.aborted) return
     if (this.lonelyTopics().length === 0) {
       this.#delayMs = this.#minIntervalMs
-      this.#schedule(this.#idleIntervalMs)
+      this.#schedule(this.#idleIntervalMs, 'timer')
       return
     }
     // Backing off only while rounds bring nobody new: a cell where no one else runs a node costs a few
     // questions an hour, not one every five seconds.
     const delay = this.#delayMs
     this.#delayMs = found === 0 ? Math.min(delay * 2, this.#maxIntervalMs) : this.#minIntervalMs
-    this.#schedule(delay)
+    this.#schedule(delay, 'timer')
   }
 
-  #schedule (ms: number): void {
+  #schedule (ms: number, why: RoundReason): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer)
     this.#due = Date.now() + ms
-    this.#timer = setTimeout(() => { this.#timer = undefined; this.#run() }, ms)
+    this.#timer = setTimeout(() => { this.#timer = undefined; this.#run(why) }, ms)
     this.#timer.unref()
   }
 
   /** Asks every connected relay about every lonely topic and dials the cell-mates named; returns how many were new. */
-  async #round (): Promise<number> {
+  async #round (why: RoundReason[]): Promise<number> {
     const topics = this.lonelyTopics()
     const relays = topics.length === 0 ? [] : await this.#relays()
     let asked = 0
@@ -217,7 +224,8 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
         await Promise.all(fresh.slice(0, room).map(async (m) => { await this.#dial(m, topic) }))
       }
     }))
-    this.emit('round:completed', { asked, found, lonely: this.lonelyTopics().length })
+    this.#log?.debug({ why, asked, found }, 'cell-mates: round')
+    this.emit('round:completed', { asked, found, lonely: this.lonelyTopics().length, why })
     return found
   }
 
@@ -257,8 +265,8 @@ export class CellMates extends EventEmitter<CellMatesEvents> implements NodeServ
     return this.#libp2p.getConnections(peer).length > 0
   }
 
-  #ownCircuits (): string {
-    return this.#libp2p.getMultiaddrs().map(String).filter((a) => a.includes('/p2p-circuit')).sort().join(' ')
+  #ownCircuits (): Set<string> {
+    return new Set(this.#libp2p.getMultiaddrs().map(String).filter((a) => a.includes('/p2p-circuit')))
   }
 }
 

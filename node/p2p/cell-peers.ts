@@ -128,6 +128,8 @@ export class CellPeersServer extends EventEmitter<CellPeersServerEvents> impleme
     }, {
       maxFrameBytes: MAX_CELL_PEERS_FRAME_BYTES,
       onUnreadable: (err, { peer }) => {
+        // An unreadable question costs its sender a point too, so junk frames cannot flood for free.
+        try { this.#limiter.consume(peer.toString()) } catch { /* already over: refused as unreadable all the same */ }
         this.#refuse(peer, isPorchlightError(err) ? err : new MalformedFrameError('unreadable', { cause: err, details: { protocol: CELL_PEERS_PROTOCOL } }))
       }
     })
@@ -140,7 +142,7 @@ export class CellPeersServer extends EventEmitter<CellPeersServerEvents> impleme
   async #answer (request: unknown, asker: PeerId, signal: AbortSignal): Promise<CellPeersResponse> {
     const key = asker.toString()
     try {
-      // Counted before anything else: a junk question costs the asker its points too.
+      // Counted before anything else: a junk question costs the asker its point too.
       this.#limiter.consume(key)
     } catch (err) {
       const { msBeforeNext, consumedPoints } = err as { msBeforeNext?: number, consumedPoints?: number }

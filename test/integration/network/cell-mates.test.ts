@@ -183,3 +183,58 @@ test('a resident alone in its cell asks again with a doubling delay; one on 127.
   assert.deepEqual(alone.services.cellMates.lonelyTopics(), [topicName(home)])
   assert.equal(await counted(local, 'porchlight_cell_mates_questions_total'), 0)
 })
+
+test('a subscriber without a reservation is named by the addresses it told the relay, when they are public, and is dialled directly', async (t) => {
+  // The netns test sees real public addresses; on 127.0.0.1 the relay is told that loopback counts as public.
+  const hub = await createNode({
+    config: parseConfig({ version: 1, role: 'relay', name: 'community relay' }),
+    services: relayRole({ chain, cellPeers: { isPublic: (a) => a.toString().startsWith('/ip4/127.0.0.1/') } }),
+    libp2p: { messageId: announcementMessageId },
+    listenApi: false,
+    staticDir: false
+  })
+  t.after(async () => { await hub.stop() })
+  await hub.start()
+  const bootstrap = hub.libp2p.getMultiaddrs().map(String)
+  const [asker, mate] = await Promise.all([0, 1].map(async () => await createPorchlightLibp2p({ bootstrap, messageId: announcementMessageId })))
+  t.after(async () => { await Promise.all([asker!.stop(), mate!.stop()]) })
+  const signal = AbortSignal.timeout(20_000)
+  for (const p of [asker!, mate!]) {
+    while (!(await p.peerStore.get(hub.libp2p.peerId).then((i) => i.protocols.includes(CELL_PEERS_PROTOCOL), () => false))) await once(p, 'peer:identify', { signal })
+    joinTopic(p, topicName(home))
+  }
+  // Once the relay has the mate's SUBSCRIBE (the asker's own it waits for itself).
+  const pubsub = hub.libp2p.services.pubsub
+  while (!pubsub.getSubscribers(topicName(home)).some((p) => p.equals(mate!.peerId))) await once(pubsub, 'subscription-change', { signal })
+  const answer = await askCellPeers(asker!, hub.libp2p.peerId, topicName(home), { signal })
+  assert.deepEqual(answer.map((p) => p.id.toString()), [mate!.peerId.toString()])
+  assert.deepEqual(answer[0]!.addrs.map(String), mate!.getMultiaddrs().map(String).filter((a) => !a.includes('/p2p-circuit')))
+  const connection = await asker!.dial(answer[0]!.addrs, { signal })
+  assert.equal(connection.limits, undefined)
+})
+
+test('a reservation gained later starts a round at once (the timer is ten minutes away)', async (t) => {
+  const hub = await relay()
+  t.after(async () => { await hub.stop() })
+  // A second relay that serves no cell-peers: connecting to it is no trigger, only the reservation it gives.
+  const plain = await createPorchlightLibp2p({ relayServer: { maxReservations: 16, gossip: { durationSeconds: 600, dataBytes: 1 << 22 } } })
+  t.after(async () => { await plain.stop() })
+  const home1 = await resident('birch', home, hub.libp2p.getMultiaddrs().map(String), { reservations: 2 })
+  t.after(async () => { await home1.stop() })
+  const signal = AbortSignal.timeout(20_000)
+  const circuits = (): string[] => home1.libp2p.getMultiaddrs().map(String).filter((a) => a.includes('/p2p-circuit'))
+  const rounds: Array<{ asked: number, why: string[], circuits: string[] }> = []
+  const reservationRound = new Promise<void>((resolve) => {
+    home1.services.cellMates.on('round:completed', ({ asked, why }) => {
+      rounds.push({ asked, why, circuits: circuits() })
+      if (why.includes('reservation') && circuits().some((a) => a.includes(`/p2p/${plain.peerId.toString()}/p2p-circuit`))) resolve()
+    })
+  })
+  await home1.start()
+  await home1.libp2p.dial(plain.getMultiaddrs(), { signal })
+  await Promise.race([reservationRound, once(signal, 'abort').then(() => { throw new Error(`no round for the reservation: ${JSON.stringify(rounds)}`) })])
+  const round = rounds.find((r) => r.why.includes('reservation') && r.circuits.length === 2)!
+  // It asked the one relay that serves cell-peers (the plain relay is not asked).
+  assert.equal(round.asked, 1)
+  assert.ok(rounds.every((r) => !r.why.includes('timer')), JSON.stringify(rounds))
+})
