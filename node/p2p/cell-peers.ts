@@ -14,6 +14,7 @@ import { isPorchlightError, type PorchlightError } from '../../protocol/errors.j
 import { topicCell } from '../../protocol/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { handleRequests, sendRequest } from './request-response.js'
+import { waitFor } from './topics.js'
 import type { PorchlightLibp2p } from './libp2p.js'
 import { CellPeersNotSubscribedError, CellPeersRateLimitedError, InvalidCellPeersAnswerError, InvalidCellPeersRequestError, MalformedFrameError } from './errors.js'
 
@@ -166,17 +167,17 @@ export class CellPeersServer extends EventEmitter<CellPeersServerEvents> impleme
   }
 
   async #awaitSubscription (peer: PeerId, topic: string, signal: AbortSignal): Promise<void> {
-    if (this.#subscribed(peer, topic)) return
     const pubsub = this.#libp2p.services.pubsub
-    const wait = AbortSignal.any([signal, AbortSignal.timeout(this.#subscriptionWaitMs)])
-    await new Promise<void>((resolve, reject) => {
-      const check = (): void => { if (this.#subscribed(peer, topic)) { done(); resolve() } }
-      const onAbort = (): void => { done(); reject(new CellPeersNotSubscribedError({ peer: peer.toString(), topic })) }
-      const done = (): void => { pubsub.removeEventListener('subscription-change', check); wait.removeEventListener('abort', onAbort) }
-      pubsub.addEventListener('subscription-change', check)
-      wait.addEventListener('abort', onAbort, { once: true })
-      check()
-    })
+    const timeout = AbortSignal.timeout(this.#subscriptionWaitMs)
+    try {
+      await waitFor(AbortSignal.any([signal, timeout]), () => this.#subscribed(peer, topic) ? true : undefined, (check) => {
+        pubsub.addEventListener('subscription-change', check)
+        return () => { pubsub.removeEventListener('subscription-change', check) }
+      })
+    } catch (err) {
+      if (timeout.aborted) throw new CellPeersNotSubscribedError({ peer: peer.toString(), topic })
+      throw err
+    }
   }
 
   /** Up to MAX_CELL_PEERS of the topic's direct subscribers, at random, each with addresses someone elsewhere can dial. */

@@ -104,6 +104,12 @@ test('two residents of one cell find each other through the relay; the third, in
   assert.equal(await counted(hub, 'porchlight_cell_peers_refused_total'), 0)
 })
 
+/** Resolves once `p` has identified `relay` as serving cell-peers (its protocol list, from identify or a push). */
+async function identified (p: PorchlightLibp2p, relay: PorchlightLibp2p, signal: AbortSignal): Promise<void> {
+  const serves = async (): Promise<boolean> => await p.peerStore.get(relay.peerId).then((i) => i.protocols.includes(CELL_PEERS_PROTOCOL), () => false)
+  while (!(await serves())) await once(p, 'peer:identify', { signal })
+}
+
 /** Sends raw bytes as one question and returns the answer frame, or the error that ended the stream. */
 async function rawQuestion (from: PorchlightLibp2p, to: PorchlightLibp2p, bytes: Uint8Array): Promise<unknown> {
   const stream = await from.dialProtocol(to.peerId, CELL_PEERS_PROTOCOL)
@@ -119,7 +125,7 @@ test('the relay refuses a malformed, an oversize and a non-topic question, a que
   t.after(async () => { await asker.stop() })
   const signal = AbortSignal.timeout(20_000)
   // Identified, so the relay's protocol is known and its subscription to `home` reaches the relay.
-  while (!(await asker.peerStore.get(hub.libp2p.peerId).then((p) => p.protocols.includes(CELL_PEERS_PROTOCOL), () => false))) await once(asker, 'peer:identify', { signal })
+  await identified(asker, hub.libp2p, signal)
   joinTopic(asker, topicName(home))
   const refused = async (code: string): Promise<number> => await counted(hub, 'porchlight_cell_peers_refused_total', { code })
   const remoteCode = (err: unknown): string | undefined => err instanceof RemoteError ? String(err.details.code) : undefined
@@ -153,7 +159,7 @@ test('the relay refuses a malformed, an oversize and a non-topic question, a que
   // The relay still answers another peer, and relays as before.
   const other = await createPorchlightLibp2p({ bootstrap: hub.libp2p.getMultiaddrs().map(String), messageId: announcementMessageId })
   t.after(async () => { await other.stop() })
-  while (!(await other.peerStore.get(hub.libp2p.peerId).then((p) => p.protocols.includes(CELL_PEERS_PROTOCOL), () => false))) await once(other, 'peer:identify', { signal })
+  await identified(other, hub.libp2p, signal)
   joinTopic(other, topicName(home))
   assert.deepEqual((await askCellPeers(other, hub.libp2p.peerId, topicName(home))).map((p) => p.id.toString()), [])
 })
@@ -200,7 +206,7 @@ test('a subscriber without a reservation is named by the addresses it told the r
   t.after(async () => { await Promise.all([asker!.stop(), mate!.stop()]) })
   const signal = AbortSignal.timeout(20_000)
   for (const p of [asker!, mate!]) {
-    while (!(await p.peerStore.get(hub.libp2p.peerId).then((i) => i.protocols.includes(CELL_PEERS_PROTOCOL), () => false))) await once(p, 'peer:identify', { signal })
+    await identified(p, hub.libp2p, signal)
     joinTopic(p, topicName(home))
   }
   // Once the relay has the mate's SUBSCRIBE (the asker's own it waits for itself).
