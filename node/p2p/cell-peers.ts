@@ -12,7 +12,7 @@ import { isPrivate, RateLimiter } from '@libp2p/utils'
 import type { AbortOptions, PeerId } from '@libp2p/interface'
 import { isPorchlightError, type PorchlightError } from '../../protocol/errors.js'
 import { topicCell } from '../../protocol/index.js'
-import type { NodeComponents, NodeService } from '../service.js'
+import type { Logger } from '../logging/index.js'
 import { handleRequests, sendRequest } from './request-response.js'
 import { waitFor } from './topics.js'
 import type { PorchlightLibp2p } from './libp2p.js'
@@ -95,10 +95,14 @@ export interface CellPeersServerEvents {
   'request:refused': [CellPeersRefused]
 }
 
-export type CellPeersServerComponents = Pick<NodeComponents, 'libp2p'> & Partial<Pick<NodeComponents, 'logger'>>
+/** What it uses of a node's components (a role service gets them all; node/service.ts is not imported here, p2p/ is below it). */
+export interface CellPeersServerComponents {
+  libp2p: PorchlightLibp2p
+  logger?: Logger
+}
 
 /** The server side, run by relays and agencies (node/roles.ts). */
-export class CellPeersServer extends EventEmitter<CellPeersServerEvents> implements NodeService {
+export class CellPeersServer extends EventEmitter<CellPeersServerEvents> {
   readonly #libp2p: PorchlightLibp2p
   readonly #log: CellPeersServerComponents['logger']
   readonly #limiter: RateLimiter
