@@ -25,6 +25,7 @@ import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
 import { bootstrapMetrics } from './bootstrap.js'
 import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
+import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
@@ -46,6 +47,8 @@ export interface MetricSources {
   cellPeers?: CellPeersServer
   /** Residents: the cell-mates found through relays (node/network/cell-mates.ts). */
   cellMates?: CellMates
+  /** The node's libp2p: its reservations, connections by kind, and what it relays. */
+  p2p?: RelayMetricsSource
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -66,6 +69,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
   if (sources.cellPeers !== undefined) stops.push(cellPeersMetrics(registry, sources.cellPeers))
   if (sources.cellMates !== undefined) stops.push(cellMatesMetrics(registry, sources.cellMates))
+  if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
