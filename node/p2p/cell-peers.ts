@@ -187,7 +187,11 @@ export class CellPeersServer extends EventEmitter<CellPeersServerEvents> {
   /** Up to MAX_CELL_PEERS of the topic's direct subscribers, at random, each with addresses someone elsewhere can dial. */
   async #sample (topic: string, asker: PeerId): Promise<CellPeersAnswerEntry[]> {
     const candidates = shuffle(this.#libp2p.services.pubsub.getSubscribers(topic).filter((p) => !p.equals(asker) && this.#direct(p)))
-    const circuitHops = this.#libp2p.getMultiaddrs().filter((a) => !isCircuit(a)).slice(0, 2)
+    // The relay's own public addresses for the hop; none known (libp2p advertises a public address only once
+    // it is verified, and a town's AutoNAT may never verify it) → `/p2p/<relay>` alone, which the asker's
+    // circuit transport dials over the connection it asked on (or the relay addresses it has itself).
+    const public_ = this.#libp2p.getMultiaddrs().filter((a) => !isCircuit(a) && this.#isPublic(a)).slice(0, 2)
+    const circuitHops = public_.length > 0 ? public_ : [multiaddr(`/p2p/${this.#libp2p.peerId.toString()}`)]
     const answer: CellPeersAnswerEntry[] = []
     for (const peer of candidates) {
       if (answer.length >= MAX_CELL_PEERS) break
