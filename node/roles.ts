@@ -29,15 +29,17 @@ import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
 import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
 import { witnessRoutes } from './witness/routes.js'
+import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
+import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
 export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, cellPeers: CellPeersServer } & Operated
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
-export type RelayServices = { chain: ChainService, cellPeers: CellPeersServer } & Operated
+export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
 
 export interface RoleInit {
   /**
@@ -54,6 +56,8 @@ export interface RoleInit {
   footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
   witness?: WitnessServiceInit
   auditor?: AuditorServiceInit
+  relayLimits?: RelayFootageLimitsInit
+  relayProofs?: AgencyRelayProofsInit
   /** A resident's search for cell-mates through its relays. */
   cellMates?: CellMatesInit
   /** A relay's or agency's answers to it. */
@@ -65,7 +69,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -98,8 +102,12 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     requests: defineService(agencyRequests(init.requests), { needs: ['chain', 'log', 'network'], routes: (s) => requestRoutes(s.desk) }),
     footage: defineService(agencyFootage(init.footage), { needs: ['chain', 'log', 'requests'], routes: (s) => agencyFootageRoutes(() => s.keeper) }),
+    // An agency relays too: another agency proven there gets footage limits, as on a relay.
+    relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
+    // Proves itself to the relays it holds reservations on, so households delivering through them get footage limits.
+    relayProofs: defineService(agencyRelayProofs(init.relayProofs), { needs: [] }),
     cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
-    ...operated(['network', 'footage', 'log', 'cellPeers'])
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers'])
   }
 }
 
@@ -138,8 +146,9 @@ export function witnessRole (init: RoleInit = {}): ServiceSpecs<WitnessServices>
 export function relayRole (init: RoleInit = {}): ServiceSpecs<RelayServices> {
   return {
     chain: chainSpec(init),
+    relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
     cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
-    ...operated(['cellPeers'])
+    ...operated(['relayLimits', 'cellPeers'])
   }
 }
 

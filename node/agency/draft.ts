@@ -55,7 +55,17 @@ export function requestFromDraft (draft: RequestDraft, origin: RequestOrigin): R
   }
 }
 
-/** The addresses a request names: the first eight distinct ones (the message allows 1–8). */
+/** Relayed addresses a request keeps room for: one per reservation an agency may hold (`network.reservations` ≤ 4). */
+export const MAX_RELAYED_REQUEST_ADDRS = 4
+
+/**
+ * The addresses a request names: at most eight distinct ones (the message allows 1–8), the agency's own first,
+ * with room kept for its relayed (`/p2p-circuit`) ones, so that a household delivering only through a relay
+ * (`delivery.via: "relay"`) has a path even when the agency listens on many addresses.
+ */
 export function requestAddrs (addrs: readonly string[]): string[] {
-  return [...new Set(addrs)].slice(0, LIMITS.request.maxAddrs)
+  const unique = [...new Set(addrs)]
+  const relayed = unique.filter((a) => a.includes('/p2p-circuit')).slice(0, MAX_RELAYED_REQUEST_ADDRS)
+  const own = unique.filter((a) => !a.includes('/p2p-circuit')).slice(0, LIMITS.request.maxAddrs - relayed.length)
+  return [...own, ...relayed]
 }

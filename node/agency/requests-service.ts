@@ -66,7 +66,11 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Age
       agency: addressOfPrivateKey(agencyKey),
       agencyKey,
       peerId: peerId.toString(),
-      addrs: () => requestAddrs(config.announce ?? libp2p.getMultiaddrs().map(String)),
+      // Announced addresses replace the learnt ones, never the relayed ones (the reservations held now).
+      addrs: () => {
+        const learnt = libp2p.getMultiaddrs().map(String)
+        return requestAddrs(config.announce === undefined ? learnt : [...config.announce, ...learnt.filter((a) => a.includes('/p2p-circuit'))])
+      },
       db: store.sublevel('agency-requests', { valueEncoding: 'json' }) as unknown as Sublevel<string, StoredRequest>,
       publisher,
       log: (): RequestLog | undefined => witnessedLog(log),

@@ -4,6 +4,9 @@
 // by its peer id and by its IP address, an IPv6 address by its /64 (what one subscriber line gets). Counts
 // live in memory: per request they start from the deliveries on record; per sender they start at zero after
 // a restart (the agency keeps no resident's address on disk). docs/agency.md says why each figure.
+// A sender that comes through a relay (`delivery.via: "relay"`, issue 16) shows no IP address of its own:
+// it is counted by the relay's peer id instead, under the request's quota (every household that chose this
+// relay comes from it; the per-sender quota would let one of them use up the relay for all the others).
 import { statfs as fsStatfs } from 'node:fs/promises'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { LRUCache } from 'lru-cache'
@@ -13,8 +16,13 @@ import { DeliveryQuotaExceededError, InsufficientStorageError, TooManyTransfersE
 /** Who a transfer comes from, as far as the agency can tell: the connection's peer id and address. */
 export interface Sender {
   peer: string
-  /** `ip4:a.b.c.d` or `ip6:<first 64 bits, hex>`; undefined for a connection with no IP (memory transport). */
+  /**
+   * `ip4:a.b.c.d` or `ip6:<first 64 bits, hex>`; undefined for a connection with no IP (memory transport) and
+   * for a relayed one (its first address is the relay's, not the sender's).
+   */
   address?: string
+  /** The relay's peer id, for a connection through a circuit relay. */
+  relay?: string
 }
 
 /** Free space of the file system holding `path` (fs.statfs's fields that matter). */
@@ -23,11 +31,17 @@ export type Statfs = (path: string) => Promise<{ bavail: number | bigint, bsize:
 /** (sender, request) pairs remembered; past it the least recently used go (docs/agency.md). */
 export const SENDER_TALLIES = 16_384
 
-/** The sender of a stream on `connection`. For a relayed connection the first address is the relay's. */
+/** The sender of a stream on `connection`. A relayed connection is told by its relay's peer id, not an address. */
 export function senderOf (connection: { remotePeer: { toString: () => string }, remoteAddr: Multiaddr } | undefined): Sender {
   if (connection === undefined) return { peer: 'unknown' }
   const peer = connection.remotePeer.toString()
-  const ip = connection.remoteAddr.getComponents().find((c) => c.name === 'ip4' || c.name === 'ip6')
+  const parts = connection.remoteAddr.getComponents()
+  const circuit = parts.findIndex((c) => c.name === 'p2p-circuit')
+  if (circuit >= 0) {
+    const relay = parts.slice(0, circuit).reverse().find((c) => c.name === 'p2p')?.value
+    return { peer, relay: relay ?? 'unknown' }
+  }
+  const ip = parts.find((c) => c.name === 'ip4' || c.name === 'ip6')
   if (ip?.value === undefined) return { peer }
   if (ip.name === 'ip4') return { peer, address: `ip4:${ip.value}` }
   // The binary multiaddr is the code (one byte, 0x29) then the 16 address bytes.
@@ -96,8 +110,8 @@ export class DeliveryLimiter {
 
   /** Takes a sender's slot as its stream opens; throws TooManyTransfersError past `perSender.concurrent`. */
   open (sender: Sender): TransferSlot {
-    const keys = senderKeys(sender)
-    this.#take(keys.map((k) => k.active), this.limits.perSender, keys.map((k) => k.scope))
+    const keys = senderKeys(sender, this.limits)
+    this.#take(keys.map((k) => k.active), keys.map((k) => k.quota), keys.map((k) => k.scope))
     const held = [...keys.map((k) => k.active)]
     let reserved: { request: string, bytes: number, tallies: Tally[] } | undefined
     let committed = false
@@ -108,12 +122,12 @@ export class DeliveryLimiter {
         await (this.#seeded ??= this.#seed())
         const free = await this.#freeBytes()
         // Nothing awaited from here on: two offers checked at once cannot both take the last place.
-        this.#take([`request:${request}`], this.limits.perRequest, ['request'])
+        this.#take([`request:${request}`], [this.limits.perRequest], ['request'])
         held.push(`request:${request}`)
         const requestTally = this.#requests.get(request) ?? { deliveries: 0, bytes: 0 }
         const senderTallies = keys.map((k) => this.#senders.get(`${k.active}|${request}`) ?? { deliveries: 0, bytes: 0 })
         check(requestTally, bytes, this.limits.perRequest, 'request')
-        senderTallies.forEach((t, i) => { check(t, bytes, this.limits.perSender, keys[i]!.scope) })
+        senderTallies.forEach((t, i) => { check(t, bytes, keys[i]!.quota, keys[i]!.scope) })
         const needed = this.#inFlight + bytes
         if (free - needed < this.limits.minFreeBytes) throw new InsufficientStorageError({ free, needed, floor: this.limits.minFreeBytes })
         this.#requests.set(request, requestTally)
@@ -140,10 +154,11 @@ export class DeliveryLimiter {
     }
   }
 
-  #take (keys: string[], quota: DeliveryQuota, scopes: string[]): void {
+  #take (keys: string[], quotas: DeliveryQuota[], scopes: string[]): void {
     keys.forEach((key, i) => {
       const running = this.#active.get(key) ?? 0
-      if (running >= quota.concurrent) throw new TooManyTransfersError({ scope: scopes[i], limit: quota.concurrent })
+      const limit = quotas[i]!.concurrent
+      if (running >= limit) throw new TooManyTransfersError({ scope: scopes[i], limit })
     })
     for (const key of keys) this.#active.set(key, (this.#active.get(key) ?? 0) + 1)
   }
@@ -169,9 +184,12 @@ export class DeliveryLimiter {
   }
 }
 
-function senderKeys (sender: Sender): Array<{ active: string, scope: 'peer' | 'address' }> {
-  const keys: Array<{ active: string, scope: 'peer' | 'address' }> = [{ active: `peer:${sender.peer}`, scope: 'peer' }]
-  if (sender.address !== undefined) keys.push({ active: `address:${sender.address}`, scope: 'address' })
+type SenderKey = { active: string, scope: 'peer' | 'address' | 'relay', quota: DeliveryQuota }
+
+function senderKeys (sender: Sender, limits: FootageLimits): SenderKey[] {
+  const keys: SenderKey[] = [{ active: `peer:${sender.peer}`, scope: 'peer', quota: limits.perSender }]
+  if (sender.address !== undefined) keys.push({ active: `address:${sender.address}`, scope: 'address', quota: limits.perSender })
+  if (sender.relay !== undefined) keys.push({ active: `relay:${sender.relay}`, scope: 'relay', quota: limits.perRequest })
   return keys
 }
 

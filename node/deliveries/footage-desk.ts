@@ -135,8 +135,10 @@ export class AgencyFootage implements NodeService {
       ...(this.#init.ownRecord === undefined ? {} : { ownRecord: this.#init.ownRecord }),
       ...(this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs })
     })
-    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream, connection) => { await this.#receiver!.handle(stream, connection) })
-    await handleRequests<Uint8Array, { entries: number[] }>(libp2p, DELETION_PROTOCOL, async (bytes) => await this.deleteOnRequest(bytes))
+    // Both also over a relayed connection: a household with `delivery.via: "relay"` reaches the agency only
+    // through a relay, whose limits for this agency (node/p2p/relay-limits.ts) say how much it carries.
+    await libp2p.handle(FOOTAGE_PROTOCOL, async (stream, connection) => { await this.#receiver!.handle(stream, connection) }, { runOnLimitedConnection: true })
+    await handleRequests<Uint8Array, { entries: number[] }>(libp2p, DELETION_PROTOCOL, async (bytes) => await this.deleteOnRequest(bytes), { runOnLimitedConnection: true })
     this.#retention = new RetentionJob({
       keeper: this.#keeper,
       now: this.#now,

@@ -69,6 +69,12 @@ export interface DeliveryRecord {
   logIndex: number
   /** Unix seconds (the entry's `at`). */
   at: number
+  /**
+   * Whether it came through a circuit relay (the household's `delivery.via: "relay"`: the agency saw the
+   * relay's address, never the household's) or on a direct connection. Absent on records from before issue 16.
+   * The sender's address itself is never stored.
+   */
+  via?: 'relay' | 'direct'
   /** Clips deleted since (CIDs), with the index of each `delete` entry. */
   deleted: Record<string, number>
 }
@@ -220,6 +226,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         consentKey: signed.message.consentKey,
         clips: offer.clips.map((c) => ({ cid: c.cid, size: c.plaintextSize, ciphertextSize: c.ciphertextSize })),
         at,
+        via: sender.relay === undefined ? 'direct' : 'relay',
         deleted: {}
       }
       await this.#init.deliveries.intend?.(pending, entryBytes)
@@ -230,6 +237,9 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       await this.#init.deliveries.put(delivered)
       const proof = await this.#init.log.proof(logIndex)
       const receipt: SignedReceipt = signReceipt({ consent: signed, logIndex, checkpoint: proof.checkpoint, proof: proof.proof, domain: this.#init.domain, agencyKey: this.#init.agencyKey })
+      // The path, never the address: a relayed connection's remote address is the relay's (with the sender's
+      // single-use peer id), which says nothing of the household; a direct one's is the household's IP.
+      this.#init.logger?.info({ consent, via: delivered.via, ...(sender.relay === undefined ? {} : { relay: sender.relay, remoteAddr: connection?.remoteAddr.toString() }) }, 'footage: delivery received')
       this.emit('footage:delivered', delivered)
       await frames.write({ receipt: encodeSignedReceipt(receipt), entry: entryBytes }).catch(() => {})
       await frames.close().catch(() => {})
@@ -239,7 +249,7 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       await this.#init.vault.discard(temp).catch(() => {})
       // A refusal is the sender's doing (info); a full disk or a failure of ours is the operator's (warn).
       const ours = !isPorchlightError(error) || error instanceof InsufficientStorageError
-      this.#init.logger?.[ours ? 'warn' : 'info']({ err: error, consent, peer: sender.peer, address: sender.address }, 'footage: transfer refused')
+      this.#init.logger?.[ours ? 'warn' : 'info']({ err: error, consent, peer: sender.peer, address: sender.address, relay: sender.relay }, 'footage: transfer refused')
       this.emit('footage:refused', { ...(consent === undefined ? {} : { consent }), error, sender })
       if (stream.status === 'open') {
         const message = isPorchlightError(error) ? { code: error.code, message: error.shortMessage } : { code: 'INTERNAL', message: 'internal error' }

@@ -74,7 +74,7 @@ export class BlankFieldError extends kind('BlankFieldError', 'BLANK_FIELD', 400,
 /** A share with a body that is not an active registered agency names no legal basis. */
 export class LegalBasisRequiredError extends kind('LegalBasisRequiredError', 'LEGAL_BASIS_REQUIRED', 422, 'a share outside the registered agencies needs a legal basis') {}
 /**
- * A delivery would pass a quota of the agency's (`details.scope`: `request`, `peer` or `address`;
+ * A delivery would pass a quota of the agency's (`details.scope`: `request`, `peer`, `address` or `relay`;
  * `details.unit`: `deliveries` or `bytes`). Refused before any footage is accepted.
  */
 export class DeliveryQuotaExceededError extends kind('DeliveryQuotaExceededError', 'DELIVERY_QUOTA_EXCEEDED', 429, 'a delivery quota of the agency is used up') {}
@@ -84,3 +84,9 @@ export class TooManyTransfersError extends kind('TooManyTransfersError', 'TOO_MA
 export class TransferDeadlineError extends kind('TransferDeadlineError', 'TRANSFER_DEADLINE', 408, 'the transfer took longer than its deadline') {}
 /** Accepting the transfer would leave less free disk than the agency keeps (`details.floor`). */
 export class InsufficientStorageError extends kind('InsufficientStorageError', 'INSUFFICIENT_STORAGE', 507, 'the agency has no room for this delivery') {}
+/**
+ * `delivery.via: "relay"` and the request names no relayed (`/p2p-circuit`) address of the agency: the household
+ * asked never to show the agency its IP address, so nothing is dialled (the share fails, and may be retried
+ * once the agency holds a reservation and names it in a request).
+ */
+export class NoRelayPathError extends kind('NoRelayPathError', 'NO_RELAY_PATH', 502, 'the request names no relayed address of the agency') {}

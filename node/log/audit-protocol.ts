@@ -17,10 +17,11 @@ const MAX_PATH_LENGTH = 200
 
 /** Serves `log` on AUDIT_PROTOCOL until `libp2p.unhandle(AUDIT_PROTOCOL)`. */
 export async function handleAuditProtocol (libp2p: PorchlightLibp2p, log: AgencyLog, options: ProtocolOptions = {}, checkpointNote?: CheckpointNoteSource): Promise<void> {
+  // Also over a relayed connection: a household delivering through a relay checks its receipt the same way.
   await handleRequests<unknown, Uint8Array>(libp2p, AUDIT_PROTOCOL, async (path) => {
     if (typeof path !== 'string' || path.length > MAX_PATH_LENGTH) throw new UnknownLogPathError(typeof path === 'string' ? path.slice(0, MAX_PATH_LENGTH) : typeof path)
     return (await readLogResource(log, path, checkpointNote)).bytes
-  }, { maxFrameBytes: MAX_FRAME_BYTES, ...options })
+  }, { maxFrameBytes: MAX_FRAME_BYTES, runOnLimitedConnection: true, ...options })
 }
 
 /**

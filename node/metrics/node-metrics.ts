@@ -24,6 +24,9 @@ import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
 import { bootstrapMetrics } from './bootstrap.js'
+import { relayLimitsMetrics, relayProofsMetrics } from './relay-footage.js'
+import type { RelayFootageLimits } from '../p2p/relay-limits.js'
+import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
 import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
@@ -43,6 +46,10 @@ export interface MetricSources {
   api?: Pick<ApiServer, 'on' | 'off'>
   /** The libp2p service that redials bootstrap peers. */
   bootstrap?: BootstrapKeeper
+  /** A relay's (and an agency's) footage limits for proven agencies. */
+  relayLimits?: RelayFootageLimits
+  /** An agency's proofs to its relays. */
+  relayProofs?: AgencyRelayProofs
   /** Relays and agencies: who else is on a topic, asked and answered (node/p2p/cell-peers.ts). */
   cellPeers?: CellPeersServer
   /** Residents: the cell-mates found through relays (node/network/cell-mates.ts). */
@@ -67,6 +74,8 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.api !== undefined) stops.push(apiMetrics(registry, sources.api))
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
+  if (sources.relayLimits !== undefined) stops.push(relayLimitsMetrics(registry, sources.relayLimits))
+  if (sources.relayProofs !== undefined) stops.push(relayProofsMetrics(registry, sources.relayProofs))
   if (sources.cellPeers !== undefined) stops.push(cellPeersMetrics(registry, sources.cellPeers))
   if (sources.cellMates !== undefined) stops.push(cellMatesMetrics(registry, sources.cellMates))
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)

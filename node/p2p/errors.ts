@@ -70,6 +70,50 @@ export class BootstrapDialFailedError extends PorchlightError {
   }
 }
 
+/**
+ * A relay refused an agency's proof (`/porchlight/relay/agency/1.0.0`, relay-limits.ts); `details.reason` says
+ * which check failed: `malformed`, `relay` (names another relay), `peer` (names another agency peer than the
+ * connection's), `expired`, `too-long` (expires further ahead than a relay accepts), `signature`.
+ */
+export class InvalidRelayProofError extends PorchlightError {
+  static override readonly code = 'INVALID_RELAY_PROOF'
+  static override readonly status = 400
+  constructor (details: { reason: 'malformed' | 'relay' | 'peer' | 'expired' | 'too-long' | 'signature' }, options: { cause?: unknown } = {}) {
+    super(InvalidRelayProofError.code, `invalid relay proof (${details.reason})`, { cause: options.cause, details })
+    this.name = 'InvalidRelayProofError'
+  }
+}
+
+/** A proof from a peer that holds no reservation on this relay: there is no reservation to give footage limits to. */
+export class NoReservationError extends PorchlightError {
+  static override readonly code = 'NO_RESERVATION'
+  static override readonly status = 409
+  constructor (details: { peer: string }) {
+    super(NoReservationError.code, 'the peer holds no reservation on this relay', { details })
+    this.name = 'NoReservationError'
+  }
+}
+
+/** This relay has no chain, so it cannot tell an agency from anyone else: it grants no footage limits. */
+export class RelayWithoutRegistryError extends PorchlightError {
+  static override readonly code = 'RELAY_WITHOUT_REGISTRY'
+  static override readonly status = 503
+  constructor () {
+    super(RelayWithoutRegistryError.code, 'this relay has no chain: it grants no footage limits')
+    this.name = 'RelayWithoutRegistryError'
+  }
+}
+
+/** A peer sent proofs faster than a relay checks them (each costs a signature recovery and a registry read). */
+export class RelayProofRateLimitedError extends PorchlightError {
+  static override readonly code = 'RELAY_PROOF_RATE_LIMITED'
+  static override readonly status = 429
+  constructor (details: { peer: string }) {
+    super(RelayProofRateLimitedError.code, 'too many relay proofs from this peer', { details })
+    this.name = 'RelayProofRateLimitedError'
+  }
+}
+
 /** A cell-peers question that is not `{ topic }` naming one Porchlight request topic (a res-7 cell's). */
 export class InvalidCellPeersRequestError extends PorchlightError {
   static override readonly code = 'INVALID_CELL_PEERS_REQUEST'

@@ -11,14 +11,14 @@ import {
   PorchlightError, encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
   type ShareState, type ShareView, type SignedRequest
 } from '../../protocol/index.js'
-import type { Camera } from '../config/index.js'
+import { resolveNetwork, type Camera } from '../config/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { sendRequest } from '../p2p/index.js'
 import { nodeEnvelopeCrypto } from '../crypto/index.js'
 import { createConsent } from '../footage/consent.js'
 import {
-  ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, ShareStateError, ShareWithdrawnError, UnknownClipError
+  ClipNotMatchingError, NoRelayPathError, RequestNotConsentableError, ShareNotFoundError, ShareStateError, ShareWithdrawnError, UnknownClipError
 } from '../footage/errors.js'
 import { anchorStatus, type AnchorSource, type ConsistencySource, type ReceiptStatus } from '../footage/receipt.js'
 import { isPorchlightError, toHex } from '../../protocol/index.js'
@@ -84,7 +84,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   readonly #running = new Map<string, { controller: AbortController, done: Promise<void> }>()
   /** Live progress of running deliveries (written to the store only when one ends). */
   readonly #progress = new Map<string, { sent: number, total: number }>()
-  readonly #identities = new DeliveryIdentities()
+  readonly #identities: DeliveryIdentities
   #shares: Sublevel<string, ShareRecord> | undefined
   #keys: Sublevel<string, string> | undefined
   #stopped = false
@@ -96,6 +96,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     this.#init = init
     this.#log = components.logger?.child({ component: 'shares' })
     this.#cameras = components.config.cameras
+    // `delivery.via: "relay"`: every exchange about a consent reaches the agency only through a relay.
+    this.#identities = new DeliveryIdentities({ via: resolveNetwork(components.config).deliveryVia })
     this.#store = components.store
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
   }
@@ -258,6 +260,12 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
         const current = await this.#db().get(id)
         // A withdrawal already wrote its state; a stop leaves the share to restart at the next start.
         if (current?.state === 'withdrawn' || this.#stopped) return
+        // Refused here before anything was sent (counted in /metrics like the agency checks): the household
+        // chose a relay and the request names none of the agency's relayed addresses.
+        if (err instanceof NoRelayPathError) {
+          this.#log?.warn({ share: id, code: err.code }, 'shares: not sent, the request names no relayed address of the agency (delivery.via is "relay")')
+          this.emit('share:refused', { agency: share.request.message.agency, share: id, error: err })
+        }
         const e = err as { code?: unknown, shortMessage?: unknown, message?: unknown, details?: { code?: unknown } }
         const code = typeof e.details?.code === 'string' ? e.details.code : typeof e.code === 'string' ? e.code : 'DELIVERY_FAILED'
         await this.#update(id, { state: 'failed', progress, error: { code, message: String(e.shortMessage ?? e.message ?? err) } })

@@ -13,6 +13,7 @@ import {
 } from '../../protocol/index.js'
 import { StreamTimeoutError } from '../p2p/index.js'
 import { withDeliveryIdentity, type FootageDialer } from './delivery-identity.js'
+import type { DeliveryVia } from '../config/index.js'
 import { SendCredit } from '../footage/credit.js'
 import { footageStream, type FootageStream } from '../footage/footage-stream.js'
 import { ClipCidMismatchError, InvalidReceiptError, TransferRefusedError } from '../footage/errors.js'
@@ -35,6 +36,11 @@ export interface SendFootageInit {
    * a resident's deliveries leave it out. @default a fresh single-use identity for this attempt, stopped after
    */
   libp2p?: FootageDialer
+  /**
+   * How the default identity dials the agency (delivery-identity.ts `routedDialer`); a `libp2p` given is used
+   * as it is. @default 'direct'
+   */
+  via?: DeliveryVia
   request: SignedRequest
   consent: SignedConsent
   domain: Domain
@@ -67,7 +73,7 @@ export async function sendFootage (init: SendFootageInit): Promise<FootageDelive
   peerIdFromString(init.request.message.peerId)
   init.signal?.throwIfAborted()
   if (init.libp2p !== undefined) return await deliver(init.libp2p, init)
-  return await withDeliveryIdentity(async (libp2p) => await deliver(libp2p, init))
+  return await withDeliveryIdentity(async (libp2p) => await deliver(libp2p, init), { via: init.via ?? 'direct' })
 }
 
 async function deliver (libp2p: FootageDialer, init: SendFootageInit): Promise<FootageDelivery> {

@@ -13,10 +13,11 @@ import { parseEther } from 'ethers'
 import { topicName } from '../../protocol/index.js'
 import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
 import { initNode, loadConfig, saveConfig, type ChainEndpoint, type NodeConfig } from '../../node/config/index.js'
-import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices } from '../../node/index.js'
+import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type RelayServices, type ResidentServices } from '../../node/index.js'
 import type { RoleInit } from '../../node/roles.js'
 import type { ShareRecord } from '../../node/shares/index.js'
-import { waitForTopicPeer } from '../../node/p2p/index.js'
+import { waitForTopicPeer, type PorchlightLibp2p } from '../../node/p2p/index.js'
+import type { PeerId } from '@libp2p/interface'
 import { corner, jurisdiction } from './agency-fixture.js'
 import { inboxAdded } from './resident-network.js'
 import { startRegisteredWitnesses, type Witnesses } from './witnesses.js'
@@ -25,6 +26,7 @@ export { corner, draft } from './agency-fixture.js'
 
 export type AgencyNode = PorchlightNode<AgencyServices>
 export type ResidentNode = PorchlightNode<ResidentServices>
+export type RelayNode = PorchlightNode<RelayServices>
 
 export interface Api { status: number, json: any, headers: Headers, body: Uint8Array }
 
@@ -49,16 +51,23 @@ export interface FootageWorld {
   agency: AgencyNode
   address: string
   residents: ResidentNode[]
-  /** A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency. */
-  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>): Promise<ResidentNode>
+  /** With `relay`: a relay node on the same chain, on which the agency holds a reservation. */
+  relay?: RelayNode
+  /**
+   * A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency; `config`
+   * is merged into its config (e.g. `delivery`).
+   */
+  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>): Promise<ResidentNode>
   stop (): Promise<void>
 }
 
 /**
  * `agency`: the agency role's init (its log's witnesses, say); `footage`: its config's delivery limits;
- * `witnesses`: how many run, and the quorum. @default 1 of 1
+ * `witnesses`: how many run, and the quorum. @default 1 of 1. `relay`: start a relay node first (its config's
+ * `network.relay`), which the agency bootstraps from and holds a reservation on (its circuit address is among
+ * the agency's before the world is handed over).
  */
-export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, footage?: NodeConfig['footage'], witnesses?: { count: number, quorum: number } } = {}): Promise<FootageWorld> {
+export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, footage?: NodeConfig['footage'], witnesses?: { count: number, quorum: number }, relay?: NonNullable<NodeConfig['network']>['relay'] } = {}): Promise<FootageWorld> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
@@ -69,6 +78,16 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
   const agencyDir = await tempDir('porchlight-agency-')
   const { address } = await initNode(agencyDir, { role: 'agency', chain: endpoint, ...(opts.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: opts.anchorIntervalSeconds }) })
   if (opts.footage !== undefined) await saveConfig(agencyDir, { ...await loadConfig(agencyDir), footage: opts.footage })
+  let relay: RelayNode | undefined
+  if (opts.relay !== undefined) {
+    const relayDir = await tempDir('porchlight-relay-')
+    await initNode(relayDir, { role: 'relay', chain: endpoint })
+    await saveConfig(relayDir, { ...await loadConfig(relayDir), network: { relay: opts.relay } })
+    relay = await createNode({ dir: relayDir, services: roleSetup('relay').services, staticDir: false }) as RelayNode
+    await relay.start()
+    // Reservations are off on 127.0.0.1 unless asked for (node/config/network.ts).
+    await saveConfig(agencyDir, { ...await loadConfig(agencyDir), bootstrap: relay.libp2p.getMultiaddrs().map(String), network: { reservations: 1 } })
+  }
   // The agency pays its own anchoring gas.
   await (await council.wallet!.sendTransaction({ to: address!, value: parseEther('1') })).wait()
   await council.registerAgency(address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 86_400 })
@@ -85,12 +104,14 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
     staticDir: false
   }) as AgencyNode
   await agency.start()
+  if (relay !== undefined) await relayedAddr(agency.libp2p, relay)
 
   const world: FootageWorld = {
-    chain, endpoint, council, witnesses, agency, address: address!, residents: [],
-    async resident (name, extra = []) {
+    chain, endpoint, council, witnesses, agency, address: address!, residents: [], ...(relay === undefined ? {} : { relay }),
+    async resident (name, extra = [], config = {}) {
       const dir = await tempDir(`porchlight-${name}-`)
       await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
+      if (Object.keys(config).length > 0) await saveConfig(dir, { ...await loadConfig(dir), ...config })
       const node = await createNode({
         dir,
         services: roleSetup('resident').services,
@@ -106,6 +127,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
     async stop () {
       for (const r of world.residents) await r.stop().catch(() => {})
       await agency.stop().catch(() => {})
+      await relay?.stop().catch(() => {})
       await witnesses.stopAll().catch(() => {})
       await council.close()
       await chain.stop()
@@ -113,6 +135,16 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
     }
   }
   return world
+}
+
+/** Resolves with `libp2p`'s first address through `relay` (`…/p2p/<relay>/p2p-circuit/p2p/<self>`) once it holds a reservation there. */
+export async function relayedAddr (libp2p: PorchlightLibp2p, relay: { peerId: PeerId }, signal = AbortSignal.timeout(15_000)): Promise<string> {
+  const find = (): string | undefined => libp2p.getMultiaddrs().map(String).find((a) => a.includes(`/p2p/${relay.peerId.toString()}/p2p-circuit`))
+  for (;;) {
+    const found = find()
+    if (found !== undefined) return found
+    await once(libp2p, 'self:peer:update', { signal })
+  }
 }
 
 /** Creates a request on the agency through its API and waits until every resident has it in the inbox. */

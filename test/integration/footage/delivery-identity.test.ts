@@ -12,13 +12,14 @@ import { parseConfig } from '../../../node/config/index.js'
 import { AUDIT_PROTOCOL, ResidentFootage, type ShareRecord, type StoredClip } from '../../../node/shares/index.js'
 import { createDeliveryLibp2p } from '../../../node/shares/delivery-identity.js'
 import { DELETION_PROTOCOL, FOOTAGE_PROTOCOL } from '../../../node/footage/index.js'
-import { handleRequests } from '../../../node/p2p/index.js'
+import { createPorchlightLibp2p, handleRequests } from '../../../node/p2p/index.js'
 import { UnknownLogPathError } from '../../../node/log/errors.js'
 import { byteStream, randomClip } from '../../support/byte-streams.js'
 import { now, startAgency, type TestAgency } from '../../helpers/footage.js'
 import { DOMAIN, NOW } from '../../helpers/messages.js'
 
 const PORCH = { name: 'porch', lat: 47.6062, lng: -122.3321 }
+const RELAY_STOP = '/libp2p/circuit/relay/0.2.0/stop'
 
 let agency: TestAgency
 let resident: PorchlightNode<{ footage: ResidentFootage }>
@@ -168,7 +169,31 @@ test('a single-use node listens nowhere and answers no protocol: no identify, go
   const node = await createDeliveryLibp2p()
   try {
     assert.deepEqual(node.getMultiaddrs(), [])
-    assert.deepEqual(node.getProtocols(), [])
+    // The relay transport (issue 16: deliveries through a relay) names its stop protocol, and takes no stream on it (below).
+    assert.deepEqual(node.getProtocols(), [RELAY_STOP])
     assert.notEqual(node.peerId.toString(), resident.peerId.toString())
   } finally { await node.stop() }
+})
+
+test('a peer the single-use node dialled cannot relay a connection to it, nor make it reserve there', async () => {
+  // A relay server, as an agency is: a stop stream from it would otherwise make the node listen (reserve) on it.
+  const peer = await createPorchlightLibp2p({ relayServer: { maxReservations: 8, gossip: { durationSeconds: 60, dataBytes: 1 << 20 } } })
+  const node = await createDeliveryLibp2p()
+  try {
+    const inbound = once(peer, 'connection:open') as Promise<[CustomEvent<Connection>]>
+    const connection = await node.dial(peer.getMultiaddrs())
+    const back = (await inbound)[0].detail
+    // The node ends the stream at once (it takes none); one it took would wait for a stop message, having
+    // first started listening on the peer, i.e. reserving there.
+    const stream = await back.newStream(RELAY_STOP, { runOnLimitedConnection: true })
+    let bytes = 0
+    try { for await (const chunk of stream) bytes += chunk.byteLength } catch { /* a reset ends it too */ }
+    assert.equal(bytes, 0)
+    assert.equal(connection.status, 'open')
+    assert.deepEqual(node.getMultiaddrs(), [])
+    assert.equal(peer.services.relay!.reservations.size, 0)
+  } finally {
+    await node.stop()
+    await peer.stop()
+  }
 })

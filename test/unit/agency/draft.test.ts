@@ -36,3 +36,10 @@ test('a request names at most eight distinct addresses', () => {
   const many = Array.from({ length: 12 }, (_, i) => `/ip4/127.0.0.1/tcp/${i % 10}`)
   assert.deepEqual(requestAddrs(many), many.slice(0, 8))
 })
+
+test('a request keeps room for the agency\'s relayed addresses, however many of its own it has', () => {
+  const mine = Array.from({ length: 12 }, (_, i) => `/ip4/127.0.0.1/tcp/${i + 1}`)
+  const relayed = Array.from({ length: 5 }, (_, i) => `/ip4/127.0.0.2/tcp/${i + 1}/p2p/12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo/p2p-circuit`)
+  assert.deepEqual(requestAddrs([...mine, ...relayed]), [...mine.slice(0, 4), ...relayed.slice(0, 4)])
+  assert.deepEqual(requestAddrs([relayed[0]!, mine[0]!]), [mine[0], relayed[0]])
+})

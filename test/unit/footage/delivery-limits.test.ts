@@ -53,3 +53,14 @@ test('20,000 distinct senders leave at most SENDER_TALLIES (sender, request) cou
   }
   assert.equal(l.tallied, SENDER_TALLIES)
 })
+
+test('a relayed sender is told by its relay\'s peer id, never by the relay\'s IP, and its relay is counted under the request\'s quota', async () => {
+  const relay = '12D3KooWQYhTNQdmr3ArTeUHRYzFg94BKyTkoWBDWez9kSCVe2Xo'
+  assert.deepEqual(on(`/ip4/203.0.113.9/tcp/4001/p2p/${relay}/p2p-circuit/p2p/${peer}`), { peer, relay })
+  // Four households through one relay: past the per-sender quota (here 2 at once), within the request's (4).
+  const l = limiter({ perSender: { deliveries: 16, bytes: 1 << 30, concurrent: 2 }, perRequest: { deliveries: 64, bytes: 1 << 30, concurrent: 4 } })
+  const slots = ['a', 'b', 'c', 'd'].map((p) => l.open({ peer: p, relay }))
+  assert.throws(() => l.open({ peer: 'e', relay }), (err: any) => err.name === 'TooManyTransfersError' && err.details.scope === 'relay')
+  for (const s of slots) s.release()
+  assert.equal(l.active, 0)
+})
