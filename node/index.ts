@@ -5,6 +5,6 @@ export type { NodeService, NodeComponents, ServiceSpec, ServiceSpecs, ServiceRou
 export { serviceOrder, MissingServiceDependencyError, ServiceDependencyCycleError } from './compose.js'
 export { readNodeInfo, writeNodeInfo } from './node-info.js'
 export type { NodeInfo } from './node-info.js'
-export { roleSetup, residentRole, agencyRole, auditorRole } from './roles.js'
+export { roleSetup, residentRole, agencyRole, auditorRole, witnessRole, relayRole } from './roles.js'
 export type { RoleSetup, RoleInit, ResidentServices, AgencyServices, AuditorServices, WitnessServices, RelayServices } from './roles.js'
 export { InvalidMultiaddrError, DialFailedError } from './node-routes.js'

@@ -9,6 +9,8 @@ import { clips, type ClipsInit, type ClipsService } from './clips/service.js'
 import { clipRoutes } from './clips/routes.js'
 import { announcementMessageId } from './network/message-id.js'
 import { requestNetwork, type RequestNetwork, type RequestNetworkInit } from './network/request-network.js'
+import { cellMates, type CellMates, type CellMatesInit } from './network/cell-mates.js'
+import { cellPeers, type CellPeersServer, type CellPeersServerInit } from './p2p/cell-peers.js'
 import { residentInbox, type ResidentInbox, type ResidentInboxInit } from './resident/inbox.js'
 import { inboxRoutes } from './resident/routes.js'
 import { residentFootage, type ResidentFootage, type ResidentFootageInit } from './shares/resident-shares.js'
@@ -33,11 +35,11 @@ import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit }
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
-export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits } & Operated
+export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
 
 export interface RoleInit {
   /**
@@ -56,6 +58,10 @@ export interface RoleInit {
   auditor?: AuditorServiceInit
   relayLimits?: RelayFootageLimitsInit
   relayProofs?: AgencyRelayProofsInit
+  /** A resident's search for cell-mates through its relays. */
+  cellMates?: CellMatesInit
+  /** A relay's or agency's answers to it. */
+  cellPeers?: CellPeersServerInit
 }
 
 function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
@@ -63,7 +69,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -79,7 +85,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
-    ...operated(['network', 'inbox', 'footage'])
+    cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
+    ...operated(['network', 'inbox', 'footage', 'cellMates'])
   }
 }
 
@@ -99,7 +106,8 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
     // Proves itself to the relays it holds reservations on, so households delivering through them get footage limits.
     relayProofs: defineService(agencyRelayProofs(init.relayProofs), { needs: [] }),
-    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs'])
+    cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers'])
   }
 }
 
@@ -139,7 +147,8 @@ export function relayRole (init: RoleInit = {}): ServiceSpecs<RelayServices> {
   return {
     chain: chainSpec(init),
     relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
-    ...operated(['relayLimits'])
+    cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
+    ...operated(['relayLimits', 'cellPeers'])
   }
 }
 

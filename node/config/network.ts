@@ -14,7 +14,7 @@ export interface NetworkSettings {
 }
 
 /** Only loopback (or in-process) addresses: a test or a simulator, where no router is asked and no relay is needed. */
-function localOnly (listen: readonly string[]): boolean {
+export function localOnly (listen: readonly string[]): boolean {
   return listen.every((a) => /^\/(ip4\/127\.|ip6\/::1\/|memory\/)/.test(a))
 }
 

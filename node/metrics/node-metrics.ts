@@ -11,7 +11,8 @@ import type { ResidentFootage } from '../shares/resident-shares.js'
 import type { AgencyLogService } from '../log/index.js'
 import type { WitnessService } from '../witness/index.js'
 import type { AuditorService } from '../auditor/auditor-service.js'
-import type { BootstrapKeeper } from '../p2p/index.js'
+import type { BootstrapKeeper, CellPeersServer } from '../p2p/index.js'
+import type { CellMates } from '../network/cell-mates.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
 import { sharesMetrics } from './shares.js'
@@ -26,6 +27,7 @@ import { bootstrapMetrics } from './bootstrap.js'
 import { relayLimitsMetrics, relayProofsMetrics } from './relay-footage.js'
 import type { RelayFootageLimits } from '../p2p/relay-limits.js'
 import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
+import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
 
@@ -48,6 +50,10 @@ export interface MetricSources {
   relayLimits?: RelayFootageLimits
   /** An agency's proofs to its relays. */
   relayProofs?: AgencyRelayProofs
+  /** Relays and agencies: who else is on a topic, asked and answered (node/p2p/cell-peers.ts). */
+  cellPeers?: CellPeersServer
+  /** Residents: the cell-mates found through relays (node/network/cell-mates.ts). */
+  cellMates?: CellMates
   /** The node's libp2p: its reservations, connections by kind, and what it relays. */
   p2p?: RelayMetricsSource
   /** The node's chain clients, as they are when scraped. */
@@ -70,6 +76,8 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
   if (sources.relayLimits !== undefined) stops.push(relayLimitsMetrics(registry, sources.relayLimits))
   if (sources.relayProofs !== undefined) stops.push(relayProofsMetrics(registry, sources.relayProofs))
+  if (sources.cellPeers !== undefined) stops.push(cellPeersMetrics(registry, sources.cellPeers))
+  if (sources.cellMates !== undefined) stops.push(cellMatesMetrics(registry, sources.cellMates))
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))

@@ -13,13 +13,13 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs'> & {
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'> & {
   /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
   footage?: AgencyFootage | ResidentFootage
 }
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, api, libp2p, chain, network, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs }) => {
+  return ({ config, api, libp2p, chain, network, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates }) => {
     const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
     const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
@@ -31,6 +31,8 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       bootstrap: libp2p.services.bootstrapKeeper,
       p2p: libp2p,
       ...(network === undefined ? {} : { network }),
+      ...(cellPeers === undefined ? {} : { cellPeers }),
+      ...(cellMates === undefined ? {} : { cellMates }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.
       ...(inbox === undefined || isPublic ? {} : { inbox }),

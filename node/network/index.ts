@@ -10,6 +10,8 @@ export type { CatchUpRequest, CatchUpResponse } from './catch-up.js'
 export { RequestNetwork, requestNetwork } from './request-network.js'
 export type { RequestNetworkInit, RequestNetworkEvents, ValidatedEvent, CatchUpRefusal } from './request-network.js'
 export { announcementMessageId } from './message-id.js'
+export { CellMates, cellMates } from './cell-mates.js'
+export type { CellMatesInit, CellMatesEvents, CellMatesComponents, MatesFound, MateConnected } from './cell-mates.js'
 export {
   WrongTopicError, AgencyNotActiveError, OutsideJurisdictionError, RequestWithdrawnError, WithdrawalMismatchError,
   DuplicateAnnouncementError, StaleAnnouncementError, RegistryUnavailableError, WitnessSetUnavailableError, InvalidCatchUpRequestError,

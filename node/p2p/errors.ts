@@ -113,3 +113,46 @@ export class RelayProofRateLimitedError extends PorchlightError {
     this.name = 'RelayProofRateLimitedError'
   }
 }
+
+/** A cell-peers question that is not `{ topic }` naming one Porchlight request topic (a res-7 cell's). */
+export class InvalidCellPeersRequestError extends PorchlightError {
+  static override readonly code = 'INVALID_CELL_PEERS_REQUEST'
+  static override readonly status = 400
+  constructor (reason: string, details: Record<string, unknown> = {}) {
+    super(InvalidCellPeersRequestError.code, `invalid cell-peers request: ${reason}`, { details: { reason, ...details } })
+    this.name = 'InvalidCellPeersRequestError'
+  }
+}
+
+/**
+ * The asker is not on the topic it asks about (no SUBSCRIBE from it on a direct connection): who is in a cell
+ * is told only to a peer that told the same of itself, as gossipsub does to every peer it connects to.
+ */
+export class CellPeersNotSubscribedError extends PorchlightError {
+  static override readonly code = 'CELL_PEERS_NOT_SUBSCRIBED'
+  static override readonly status = 403
+  constructor (details: { peer: string, topic: string }) {
+    super(CellPeersNotSubscribedError.code, 'ask about a topic only after subscribing to it', { details })
+    this.name = 'CellPeersNotSubscribedError'
+  }
+}
+
+/** A peer asked for cell-mates more often than the server's per-peer rate allows. */
+export class CellPeersRateLimitedError extends PorchlightError {
+  static override readonly code = 'CELL_PEERS_RATE_LIMITED'
+  static override readonly status = 429
+  constructor (details: { peer: string, retryAfterMs: number, first?: boolean }) {
+    super(CellPeersRateLimitedError.code, 'too many cell-peers requests', { details })
+    this.name = 'CellPeersRateLimitedError'
+  }
+}
+
+/** A cell-peers answer that is not `{ peers }` within the protocol's bounds (too many, bad ids or addresses, the asker itself). */
+export class InvalidCellPeersAnswerError extends PorchlightError {
+  static override readonly code = 'INVALID_CELL_PEERS_ANSWER'
+  static override readonly status = 502
+  constructor (reason: string, details: Record<string, unknown> = {}) {
+    super(InvalidCellPeersAnswerError.code, `invalid cell-peers answer: ${reason}`, { details: { reason, ...details } })
+    this.name = 'InvalidCellPeersAnswerError'
+  }
+}

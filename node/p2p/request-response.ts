@@ -19,6 +19,14 @@ export type RequestHandler<Req, Res> = (request: Req, context: RequestContext) =
 
 export type ProtocolOptions = Omit<FrameOptions, 'protocol'>
 
+export interface HandleRequestsOptions extends ProtocolOptions, StreamHandlerOptions {
+  /**
+   * Called when a request could not be read (oversize, malformed, too slow, the peer hung up): the handler
+   * never saw it, so a server that counts its refusals hears of these here.
+   */
+  onUnreadable?: (error: unknown, context: { peer: PeerId, connection: Connection }) => void
+}
+
 type ResponseFrame<Res> = { ok: Res } | { error: { code: string, message: string } }
 
 /**
@@ -51,15 +59,21 @@ export async function sendRequest<Req, Res> (libp2p: Pick<Libp2p, 'dialProtocol'
  * Answers `protocol` with `handler`. A PorchlightError thrown by the handler is sent as its code and
  * short message; any other error as INTERNAL, without its text (it may hold internals).
  */
-export async function handleRequests<Req, Res> (libp2p: PorchlightLibp2p, protocol: string, handler: RequestHandler<Req, Res>, options: ProtocolOptions & StreamHandlerOptions = {}): Promise<void> {
-  const { maxFrameBytes, timeoutMs, ...handlerOptions } = options
+export async function handleRequests<Req, Res> (libp2p: PorchlightLibp2p, protocol: string, handler: RequestHandler<Req, Res>, options: HandleRequestsOptions = {}): Promise<void> {
+  const { maxFrameBytes, timeoutMs, onUnreadable, ...handlerOptions } = options
   const frameOptions = { protocol, ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }), ...(timeoutMs === undefined ? {} : { timeoutMs }) }
   await libp2p.handle(protocol, async (stream, connection) => {
     const frames = framed(stream, frameOptions)
     const signal = AbortSignal.timeout(frames.timeoutMs)
     let response: ResponseFrame<Res>
     try {
-      const request = await frames.read<Req>()
+      let request: Req
+      try {
+        request = await frames.read<Req>()
+      } catch (err) {
+        onUnreadable?.(err, { peer: connection.remotePeer, connection })
+        throw err
+      }
       try {
         response = { ok: await handler(request, { peer: connection.remotePeer, connection, signal }) }
       } catch (err) {

@@ -132,6 +132,8 @@ interface GossipsubRouter {
   getMeshPeers (topic: string): string[]
   /** Peers this node can send to; gossipsub opens these one at a time after each connection. */
   streamsOutbound: Map<string, unknown>
+  /** The mesh degree it keeps (D) and grafts up to below D_lo: what a node finding cell-mates aims for. */
+  opts: { D: number, Dlo: number }
 }
 
 /** The router behind `pubsub`, checked so that an upgrade that moves these internals fails loudly. */
@@ -142,6 +144,7 @@ export function routerOf (pubsub: GossipSub): GossipsubRouter {
   if (typeof router.score?.params?.topics !== 'object') throw new GossipsubInternalsError('score.params.topics')
   if (typeof router.score.params.appSpecificScore !== 'function') throw new GossipsubInternalsError('score.params.appSpecificScore')
   if (!(router.streamsOutbound instanceof Map)) throw new GossipsubInternalsError('streamsOutbound')
+  if (typeof router.opts?.D !== 'number' || typeof router.opts.Dlo !== 'number') throw new GossipsubInternalsError('opts.D, opts.Dlo')
   return router as GossipsubRouter
 }
 

@@ -74,7 +74,8 @@ export async function waitForTopicPeer (libp2p: PorchlightLibp2p, topic: string,
   })
 }
 
-async function waitFor<T> (signal: AbortSignal | undefined, probe: () => T | undefined, listen: (check: () => void) => () => void): Promise<T> {
+/** Resolves with `probe()` once it is defined: at once, or on an event `listen` subscribes `check` to; rejects with the signal's reason. */
+export async function waitFor<T> (signal: AbortSignal | undefined, probe: () => T | undefined, listen: (check: () => void) => () => void): Promise<T> {
   const now = probe()
   if (now !== undefined) return now
   signal?.throwIfAborted()

@@ -72,10 +72,19 @@ export function topicCells (cells: readonly string[]): string[] {
   return sortedUnique(cells.map((c, i) => cellToParent(assertCell(c, { exact: AREA_RESOLUTION }, `cells[${i}]`), TOPIC_RESOLUTION)))
 }
 
+const TOPIC_PREFIX = 'porchlight/1/req/'
+
 /** The gossipsub topic of a res-7 cell. */
 export function topicName (cell7: string): string {
   assertCell(cell7, { exact: TOPIC_RESOLUTION })
-  return `porchlight/1/req/${cell7}`
+  return `${TOPIC_PREFIX}${cell7}`
+}
+
+/** The res-7 cell whose request topic `topic` is, or undefined when it is no such topic (in its one spelling). */
+export function topicCell (topic: string): string | undefined {
+  if (!topic.startsWith(TOPIC_PREFIX)) return undefined
+  const cell = topic.slice(TOPIC_PREFIX.length)
+  return isCell(cell) && getResolution(cell) === TOPIC_RESOLUTION ? cell : undefined
 }
 
 /**
