@@ -126,6 +126,15 @@ test('two residents behind NAT connect through the relay; with TCP only, DCUtR h
       assert.ok((await loadConfig(self.dir)).bootstrap.every((addr) => !addr.includes(other.peerId)), `${self.name}'s bootstrap list does not name ${other.name}`)
     }
     await until('the residents to find each other through the relay', async () => (await connectionsTo(b, a)).length > 0)
+    // Their own account: a relayed dial to a cell-mate (the metric), and when, after the node was ready (the log).
+    const relayedDials = (await a.metric('porchlight_cell_mates_dials_total{result="relayed"}') ?? 0) + (await b.metric('porchlight_cell_mates_dials_total{result="relayed"}') ?? 0)
+    assert.ok(relayedDials >= 1, 'a cell-mate dialled through the relay')
+    for (const r of [a, b]) {
+      const lines = await logLines(r)
+      const at = (msg: string): number => Date.parse(String(lines.find((l) => l.msg === msg)?.time))
+      const ms = at('cell-mates: connected') - at('node: ready')
+      if (Number.isFinite(ms)) t.diagnostic(`${r.name}: a cell-mate connected ${ms} ms after the node was ready`)
+    }
   } else {
     const circuit = (await circuitAddresses(a)).get(w.relay!.peerId)!
     const dialled = await b.api.call('POST /api/peers', { body: { addr: circuit } })
