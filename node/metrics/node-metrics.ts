@@ -12,6 +12,7 @@ import type { AgencyLogService } from '../log/index.js'
 import type { WitnessService } from '../witness/index.js'
 import type { AuditorService } from '../auditor/auditor-service.js'
 import type { BootstrapKeeper } from '../p2p/index.js'
+import type { Reachability } from '../p2p/reachability.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
 import { sharesMetrics } from './shares.js'
@@ -23,6 +24,7 @@ import { chainMetrics } from './chain.js'
 import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
 import { bootstrapMetrics } from './bootstrap.js'
+import { reachabilityMetrics } from './reachability.js'
 import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
@@ -40,6 +42,8 @@ export interface MetricSources {
   api?: Pick<ApiServer, 'on' | 'off'>
   /** The libp2p service that redials bootstrap peers. */
   bootstrap?: BootstrapKeeper
+  /** The libp2p service that checks whether peers can dial this node (tcp nodes). */
+  reachability?: Reachability
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -58,6 +62,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.api !== undefined) stops.push(apiMetrics(registry, sources.api))
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
+  if (sources.reachability !== undefined) stops.push(reachabilityMetrics(registry, sources.reachability))
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))

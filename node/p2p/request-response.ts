@@ -1,12 +1,11 @@
 // One request, one response, over a fresh stream: the shape of /porchlight/requests/1.0.0 and
 // /porchlight/audit/1.0.0. The response frame is `{ ok: value }` or `{ error: { code, message } }`, so a
 // handler's typed error reaches the caller as a RemoteError carrying the same code.
-import type { Connection, Libp2p, PeerId, AbortOptions, StreamHandlerOptions } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, AbortOptions, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { isPorchlightError } from '../../protocol/errors.js'
 import { framed, type FrameOptions } from './framing.js'
 import { MalformedFrameError, RemoteError } from './errors.js'
-import type { PorchlightLibp2p } from './libp2p.js'
 
 export interface RequestContext {
   /** The remote peer. */
@@ -47,12 +46,18 @@ export async function sendRequest<Req, Res> (libp2p: Pick<Libp2p, 'dialProtocol'
   }
 }
 
+/** Where a handler is registered: a libp2p node, or the registrar a libp2p service is given. */
+export interface ProtocolRegistrar {
+  handle: (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => Promise<void>
+}
+
 /**
  * Answers `protocol` with `handler`. A PorchlightError thrown by the handler is sent as its code and
- * short message; any other error as INTERNAL, without its text (it may hold internals).
+ * short message; any other error as INTERNAL, without its text (it may hold internals). `onBadRequest`
+ * hears of a request that could not be read (too large, not dag-cbor, the peer left), so it can be counted.
  */
-export async function handleRequests<Req, Res> (libp2p: PorchlightLibp2p, protocol: string, handler: RequestHandler<Req, Res>, options: ProtocolOptions & StreamHandlerOptions = {}): Promise<void> {
-  const { maxFrameBytes, timeoutMs, ...handlerOptions } = options
+export async function handleRequests<Req, Res> (libp2p: ProtocolRegistrar, protocol: string, handler: RequestHandler<Req, Res>, options: ProtocolOptions & StreamHandlerOptions & { onBadRequest?: (err: unknown, connection: Connection) => void } = {}): Promise<void> {
+  const { maxFrameBytes, timeoutMs, onBadRequest, ...handlerOptions } = options
   const frameOptions = { protocol, ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }), ...(timeoutMs === undefined ? {} : { timeoutMs }) }
   await libp2p.handle(protocol, async (stream, connection) => {
     const frames = framed(stream, frameOptions)
@@ -72,6 +77,7 @@ export async function handleRequests<Req, Res> (libp2p: PorchlightLibp2p, protoc
     } catch (err) {
       // The request itself was bad or the peer left: the stream is already aborted; nothing to answer.
       stream.log.error('%s: %s', protocol, (err as Error).name)
+      onBadRequest?.(err, connection)
     }
   }, handlerOptions)
 }

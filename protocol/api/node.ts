@@ -14,6 +14,11 @@ export interface NodeView {
   addrs: string[]
   /** Agencies: the Ethereum address the council registers. */
   address?: string
+  /**
+   * GET /api/node/self only: whether peers can dial this node (docs/network.md, "Reachability"). Not on the
+   * public answer: that a household sits behind a NAT is its own business.
+   */
+  reachability?: 'public' | 'private' | 'unknown'
 }
 
 /** GET /api/peers (a list of these); POST /api/peers answers one. */
