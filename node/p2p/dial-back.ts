@@ -189,7 +189,7 @@ export class DialBackProofs {
  * the server will match). An `ok` without a proof comes back as `unproven`; an answer that is not one result
  * per address is a MalformedFrameError.
  */
-export async function requestDialBack (connection: Pick<Connection, 'newStream' | 'remotePeer'>, addrs: string[], proofs: DialBackProofs, options: AbortOptions & { nonce?: Uint8Array } = {}): Promise<DialBackOutcome[]> {
+export async function requestDialBack (connection: Pick<Connection, 'newStream' | 'remotePeer'>, addrs: string[], proofs: DialBackProofs, options: AbortOptions & { nonce?: Uint8Array, dialTimeoutMs?: number } = {}): Promise<DialBackOutcome[]> {
   const nonce = options.nonce ?? crypto.getRandomValues(new Uint8Array(DIAL_BACK_NONCE_BYTES))
   const proven = proofs.expect(nonce)
   // sendRequest dials; here the stream must go over this very connection.
@@ -197,7 +197,7 @@ export async function requestDialBack (connection: Pick<Connection, 'newStream' 
   try {
     const answer = await sendRequest<DialBackRequest, DialBackAnswer>(dialer, connection.remotePeer, DIAL_BACK_PROTOCOL, { addrs, nonce }, {
       // The server dials one address after another.
-      timeoutMs: DIAL_BACK_TIMEOUT_MS * (addrs.length + 1),
+      timeoutMs: (options.dialTimeoutMs ?? DIAL_BACK_TIMEOUT_MS) * (addrs.length + 1),
       ...(options.signal === undefined ? {} : { signal: options.signal })
     })
     const results = (answer as Partial<DialBackAnswer> | null)?.results

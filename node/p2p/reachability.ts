@@ -12,7 +12,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../logging/index.js'
 import { handleRequests, type ProtocolRegistrar } from './request-response.js'
 import {
-  DIAL_BACK_PROOF_PROTOCOL, DIAL_BACK_PROTOCOL, MAX_DIAL_BACK_ADDRS, MAX_DIAL_BACK_FRAME_BYTES, DialBackBusyError, DialBackProofs,
+  DIAL_BACK_PROOF_PROTOCOL, DIAL_BACK_PROTOCOL, DIAL_BACK_TIMEOUT_MS, MAX_DIAL_BACK_ADDRS, MAX_DIAL_BACK_FRAME_BYTES, DialBackBusyError, DialBackProofs,
   DialBackRateLimitedError, checkDialBackRequest, dialBack, isTcpAddress, mayDialBack, remoteHost, requestDialBack,
   type DialBackAnswer, type DialBackOutcome, type DialBackProof, type DialBackResult
 } from './dial-back.js'
@@ -50,6 +50,8 @@ export interface ReachabilityInit {
   perMinute?: { peer: number, host: number }
   /** Dial-back requests served at once. @default 4 */
   maxInFlight?: number
+  /** The time one dial-back may take, serving (a dial) and asking (× addresses + 1). @default 5000 */
+  dialTimeoutMs?: number
   /** How the server dials an address back (a test stands in a dial that hangs or lies). @default dialBack */
   dial?: typeof dialBack
   /** How a server is asked (unit tests). @default requestDialBack on the connection */
@@ -141,6 +143,7 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
   readonly #askAgainMs: number
   readonly #maxServers: number
   readonly #maxInFlight: number
+  readonly #dialTimeoutMs: number
   readonly #dial: typeof dialBack
   readonly #ask: NonNullable<ReachabilityInit['ask']>
   readonly #log: Pick<Logger, 'debug' | 'info'>
@@ -172,8 +175,9 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
     this.#askAgainMs = init.askAgainMs ?? 30_000
     this.#maxServers = init.maxServers ?? 3
     this.#maxInFlight = init.maxInFlight ?? 4
+    this.#dialTimeoutMs = init.dialTimeoutMs ?? DIAL_BACK_TIMEOUT_MS
     this.#dial = init.dial ?? dialBack
-    this.#ask = init.ask ?? (async (connection, addrs, signal) => await requestDialBack(connection, addrs, this.#proofs, { signal }))
+    this.#ask = init.ask ?? (async (connection, addrs, signal) => await this.askDialBack(connection, addrs, { signal }))
     this.#log = init.log ?? libp2pLog(components.logger)
     this.#perPeer = new RateLimiter({ points: init.perMinute?.peer ?? 4, duration: 60, keyPrefix: '' })
     this.#perHost = new RateLimiter({ points: init.perMinute?.host ?? 16, duration: 60, keyPrefix: '' })
@@ -224,6 +228,11 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
     await Promise.allSettled([this.#round, ...this.#served])
     await this.#components.registrar.unhandle(DIAL_BACK_PROTOCOL).catch(() => {})
     await this.#components.registrar.unhandle(DIAL_BACK_PROOF_PROTOCOL).catch(() => {})
+  }
+
+  /** Asks the peer at the other end of `connection` to dial `addrs` back (with this node's proofs). */
+  async askDialBack (connection: Pick<Connection, 'newStream' | 'remotePeer'>, addrs: string[], options: { signal?: AbortSignal } = {}): Promise<DialBackOutcome[]> {
+    return await requestDialBack(connection, addrs, this.#proofs, { ...options, dialTimeoutMs: this.#dialTimeoutMs })
   }
 
   /** Runs a round now and waits for it (tests; the node itself runs them on its own). */
@@ -373,7 +382,7 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
           continue
         }
         const proof: DialBackProof = { nonce, index }
-        const reached = await this.#dial(addr, peer, proof, { signal: this.#controller.signal }).then(() => true, () => false)
+        const reached = await this.#dial(addr, peer, proof, { signal: this.#controller.signal, timeoutMs: this.#dialTimeoutMs }).then(() => true, () => false)
         results.push(reached ? 'ok' : 'unreachable')
       }
       return results
