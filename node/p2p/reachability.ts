@@ -11,6 +11,7 @@ import type { ComponentLogger, Connection, IdentifyResult, Libp2p, PeerId, PeerS
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../logging/index.js'
 import { handleRequests, type ProtocolRegistrar } from './request-response.js'
+import { componentLog } from './component-log.js'
 import {
   DIAL_BACK_PROOF_PROTOCOL, DIAL_BACK_PROTOCOL, DIAL_BACK_TIMEOUT_MS, MAX_DIAL_BACK_ADDRS, MAX_DIAL_BACK_FRAME_BYTES, DialBackBusyError, DialBackProofs,
   DialBackRateLimitedError, checkDialBackRequest, dialBack, isTcpAddress, mayDialBack, remoteHost, requestDialBack,
@@ -178,7 +179,7 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
     this.#dialTimeoutMs = init.dialTimeoutMs ?? DIAL_BACK_TIMEOUT_MS
     this.#dial = init.dial ?? dialBack
     this.#ask = init.ask ?? (async (connection, addrs, signal) => await this.askDialBack(connection, addrs, { signal }))
-    this.#log = init.log ?? libp2pLog(components.logger)
+    this.#log = init.log ?? componentLog(components.logger, 'porchlight:reachability')
     this.#perPeer = new RateLimiter({ points: init.perMinute?.peer ?? 4, duration: 60, keyPrefix: '' })
     this.#perHost = new RateLimiter({ points: init.perMinute?.host ?? 16, duration: 60, keyPrefix: '' })
   }
@@ -397,12 +398,6 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
       this.#inFlight--
     }
   }
-}
-
-function libp2pLog (logger: ComponentLogger): Pick<Logger, 'debug' | 'info'> {
-  const log = logger.forComponent('porchlight:reachability')
-  const line = (obj: object, msg?: string): void => { log('%s %o', msg ?? '', obj) }
-  return { debug: line, info: line }
 }
 
 /** A libp2p service (`services: { reachability: reachability() }`), started and stopped with the node. */
