@@ -6,12 +6,14 @@
 // The node's status — `public`, `private` or `unknown` — is what `node.info().reachability` reports.
 // The library's AutoNAT v2 stays beside it (it confirms on large networks); see docs/network.md.
 import { EventEmitter } from 'node:events'
+import { setTimeout as delay } from 'node:timers/promises'
 import { RateLimiter, getNetConfig, isGlobalUnicast, isLinkLocal, isPrivate } from '@libp2p/utils'
 import type { ComponentLogger, Connection, IdentifyResult, Libp2p, PeerId, PeerStore } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../logging/index.js'
 import { handleRequests, type ProtocolRegistrar } from './request-response.js'
 import { componentLog } from './component-log.js'
+import { DELIVERY_IDENTITIES_PER_SECOND } from '../shares/delivery-identity.js'
 import {
   DIAL_BACK_PROOF_PROTOCOL, DIAL_BACK_PROTOCOL, DIAL_BACK_TIMEOUT_MS, MAX_DIAL_BACK_ADDRS, MAX_DIAL_BACK_FRAME_BYTES, DialBackBusyError, DialBackProofs,
   DialBackRateLimitedError, checkDialBackRequest, dialBack, isTcpAddress, mayDialBack, remoteHost, requestDialBack,
@@ -376,12 +378,17 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
     this.#inFlight++
     const work = (async () => {
       const results: DialBackResult[] = []
-      // One at a time: the requester's libp2p takes few new connections a second from one host.
+      // One at a time, and at most DELIVERY_IDENTITIES_PER_SECOND a second: the requester's libp2p refuses
+      // more than 5 new connections a second from one host, and would fail our fifth dial, not its address.
+      let last = 0
       for (const [index, addr] of addrs.entries()) {
         if (!mayDialBack(addr, host)) {
           results.push('refused')
           continue
         }
+        const wait = last + 1000 / DELIVERY_IDENTITIES_PER_SECOND - Date.now()
+        if (wait > 0) await delay(wait, undefined, { signal: this.#controller.signal }).catch(() => {})
+        last = Date.now()
         const proof: DialBackProof = { nonce, index }
         const reached = await this.#dial(addr, peer, proof, { signal: this.#controller.signal, timeoutMs: this.#dialTimeoutMs }).then(() => true, () => false)
         results.push(reached ? 'ok' : 'unreachable')
