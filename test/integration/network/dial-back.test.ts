@@ -69,6 +69,12 @@ test('only the IP the request came from is dialled: another IP, a circuit or Web
   assert.deepEqual(dialled.map(String), [own])
 })
 
+test('the dials of one request are paced under the requester\'s limit of new connections per host', async (t) => {
+  const { client, connection, own } = await pair(t)
+  // libp2p takes 5 new connections a second from one host: back to back, the sixth dial would be refused.
+  assert.deepEqual(await reach(client).askDialBack(connection, Array.from({ length: 6 }, () => own)), Array.from({ length: 6 }, () => 'ok'))
+})
+
 test('an address nobody listens on is unreachable', async (t) => {
   const { client, connection } = await pair(t)
   const probe = createServer()
