@@ -1,8 +1,8 @@
 // `/porchlight/dial-back/1.0.0`: "dial me back on these addresses". A node asks a peer it is connected to
 // whether its own candidate addresses can be dialled from outside; the peer dials each one from a fresh
 // single-use libp2p node and answers `ok` or `unreachable` for each. It is AutoNAT's question, sized for a
-// town: the library's AutoNAT v2 counts one answer per /8 of the server and needs four, which a town's few
-// relays and agencies never give (docs/network.md, "Reachability").
+// town: the library's AutoNAT v2 refutes an address only after eight failures from eight different /8s,
+// which a town's few relays and agencies never give (docs/network.md, "Reachability").
 //
 // What keeps it from being a weapon or a lie:
 // - the server dials only addresses whose IP is the IP the request came from, over TCP, never a circuit: it

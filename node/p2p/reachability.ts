@@ -4,7 +4,8 @@
 // an observed address). An address two of them reached (or the only one, when it knows one) is confirmed in
 // the address manager, so libp2p advertises it; one two of them could not reach and none could is removed.
 // The node's status — `public`, `private` or `unknown` — is what `node.info().reachability` reports.
-// The library's AutoNAT v2 stays beside it (it confirms on large networks); see docs/network.md.
+// The library's AutoNAT v2 stays beside it: it confirms a listen address on one dial-back too, but refutes
+// only after eight failures from eight /8s, never in a town; see docs/network.md.
 import { EventEmitter } from 'node:events'
 import { setTimeout as delay } from 'node:timers/promises'
 import { RateLimiter, getNetConfig, isGlobalUnicast, isLinkLocal, isPrivate } from '@libp2p/utils'
