@@ -12,6 +12,7 @@ import { RateLimiter, getNetConfig, isGlobalUnicast, isLinkLocal, isPrivate } fr
 import type { ComponentLogger, Connection, IdentifyResult, Libp2p, PeerId, PeerStore } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../logging/index.js'
+import type { ReachabilityStatus } from '../../protocol/api/index.js'
 import { handleRequests, type ProtocolRegistrar } from './request-response.js'
 import { componentLog } from './component-log.js'
 import { DELIVERY_IDENTITIES_PER_SECOND } from '../shares/delivery-identity.js'
@@ -21,7 +22,7 @@ import {
   type DialBackAnswer, type DialBackOutcome, type DialBackProof, type DialBackResult
 } from './dial-back.js'
 
-export type ReachabilityStatus = 'public' | 'private' | 'unknown'
+export type { ReachabilityStatus }
 
 /** An address as libp2p's address manager reports it (`getAddressesWithMetadata()`). */
 export interface NodeAddress {
