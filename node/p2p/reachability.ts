@@ -159,7 +159,7 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
   readonly #tallies = new Map<string, Tally>()
   /** When each server was last asked; pruned to askAgainMs. */
   readonly #asked = new Map<string, number>()
-  /** Addresses refuted, and when; each counts for `private` for one recheck period. */
+  /** Addresses refuted, and when; each counts for `private` for two recheck periods (the next recheck renews it). */
   readonly #refuted = new Map<string, number>()
   readonly #served = new Set<Promise<unknown>>()
   #status: ReachabilityStatus = 'unknown'
@@ -354,7 +354,7 @@ export class Reachability extends EventEmitter<ReachabilityEvents> {
 
   #update (): void {
     const now = Date.now()
-    for (const [addr, at] of this.#refuted) if (now - at >= this.#recheckMs) this.#refuted.delete(addr)
+    for (const [addr, at] of this.#refuted) if (now - at >= 2 * this.#recheckMs) this.#refuted.delete(addr)
     const status = statusOf(this.#components.addressManager.getAddressesWithMetadata(), this.#isPublic, this.#refuted.size > 0)
     if (status === this.#status) return
     const previous = this.#status
