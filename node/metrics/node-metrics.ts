@@ -25,6 +25,7 @@ import { runtimeMetrics } from './runtime.js'
 import { apiMetrics } from './api.js'
 import { bootstrapMetrics } from './bootstrap.js'
 import { reachabilityMetrics } from './reachability.js'
+import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
@@ -44,6 +45,8 @@ export interface MetricSources {
   bootstrap?: BootstrapKeeper
   /** The libp2p service that checks whether peers can dial this node (tcp nodes). */
   reachability?: Reachability
+  /** The node's libp2p: its reservations, connections by kind, and what it relays. */
+  p2p?: RelayMetricsSource
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -63,6 +66,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.network !== undefined) stops.push(gossipMetrics(registry, sources.network))
   if (sources.bootstrap !== undefined) stops.push(bootstrapMetrics(registry, sources.bootstrap))
   if (sources.reachability !== undefined) stops.push(reachabilityMetrics(registry, sources.reachability))
+  if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))

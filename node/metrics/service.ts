@@ -30,6 +30,7 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       api,
       bootstrap: libp2p.services.bootstrapKeeper,
       ...(libp2p.services.reachability === undefined ? {} : { reachability: libp2p.services.reachability }),
+      p2p: libp2p,
       ...(network === undefined ? {} : { network }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.

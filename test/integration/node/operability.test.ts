@@ -62,7 +62,7 @@ async function getMetrics (node: PorchlightNode, token: string | null = node.key
   return await fetch(`${node.info().api!.url}/metrics`, token === null ? {} : { headers: { authorization: `Bearer ${token}` } })
 }
 
-for (const role of ['resident', 'agency', 'auditor'] as const) {
+for (const role of ['resident', 'agency', 'auditor', 'relay'] as const) {
   test(`${role}: /metrics is valid Prometheus text and its gossip figures move`, promtool ? {} : { skip: 'promtool is not installed (Debian package prometheus): cannot check the Prometheus text format' }, async (t) => {
     const node = await startNode(t, role)
     const first = await getMetrics(node)
@@ -89,6 +89,10 @@ for (const role of ['resident', 'agency', 'auditor'] as const) {
       }
     }
     if (role === 'resident') assert.ok(text.includes('porchlight_inbox_items'))
+    // On 127.0.0.1 nobody holds a reservation by default; agencies and relays serve them, others do not.
+    assert.equal(sample(text, 'porchlight_p2p_relay_reservations_held'), 0)
+    if (role === 'agency' || role === 'relay') assert.equal(sample(text, 'porchlight_relay_reservations_served'), 0)
+    else assert.doesNotMatch(text, /porchlight_relay_reservations_served/)
     if (role === 'agency') {
       assert.equal(sample(text, 'porchlight_log_tree_size'), 0)
       assert.equal(sample(text, 'porchlight_footage_deliveries_total', { result: 'delivered' }), 0)
