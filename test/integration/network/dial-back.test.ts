@@ -121,6 +121,23 @@ test('malformed, oversize and too frequent requests are refused with typed error
   assert.deepEqual(refused, ['MALFORMED_DIAL_BACK_REQUEST', 'MALFORMED_DIAL_BACK_REQUEST', 'DIAL_BACK_RATE_LIMITED', 'FRAME_TOO_LARGE'])
 })
 
+test('a server already dialling as many requests as it allows refuses the next one', async (t) => {
+  let release: () => void = () => {}
+  const held = new Promise<void>((resolve) => { release = resolve })
+  let entered: () => void = () => {}
+  const dialling = new Promise<void>((resolve) => { entered = resolve })
+  const { server, client, connection, own } = await pair(t, { maxInFlight: 1, dial: async () => { entered(); await held } })
+  const first = reach(client).askDialBack(connection, [own])
+  await dialling
+  const other = await createPorchlightLibp2p({ reachability: { settleMs: 60_000 } })
+  t.after(async () => { await other.stop() })
+  const second = await other.dial(server.getMultiaddrs()[0]!)
+  await assert.rejects(reach(other).askDialBack(second, [own]), (err: { name: string, details: { code: string } }) => err.name === 'RemoteError' && err.details.code === 'DIAL_BACK_BUSY')
+  release()
+  // The held dial resolved without dialling: an ok with no proof.
+  assert.deepEqual(await first, ['unproven'])
+})
+
 test('a proof of a nonce the node is not waiting for is refused', async (t) => {
   const { server, client, own } = await pair(t)
   const to = multiaddr(`${own}/p2p/${client.peerId.toString()}`)
