@@ -32,7 +32,8 @@ export function addInitCommand (program: Command): void {
     .option('--bootstrap <multiaddr>', 'a peer to dial at start, with /p2p/<id>; repeat for more', collect)
     .option('--listen <multiaddr>', `libp2p listen address; repeat for more (default ${defaults.listen.join(' ')})`, collect)
     .option('--chain <file>', 'the deployment file written by `porchlight chain`')
-    .option('--api-port <port>', `HTTP API port on ${defaults.api.host} (default ${defaults.api.port}: the OS picks; see DIR/node.json)`, wholeNumber(0, 65535))
+    .option('--api-host <host>', `HTTP API address (default ${defaults.api.host}; 0.0.0.0 in a container, where a published port or a reverse proxy reaches it)`)
+    .option('--api-port <port>', `HTTP API port (default ${defaults.api.port}: the OS picks; see DIR/node.json)`, wholeNumber(0, 65535))
     .option('--mdns', 'discover peers on the local network')
     .option('--anchor-interval <secs>', `agencies: how often to anchor the log (default ${defaults.anchorIntervalSeconds}); auditors: the interval agencies promise, flagged when exceeded (default ${defaults.audit.anchorIntervalSeconds})`, wholeNumber(0))
     .option('--log <addr=endpoint>', 'auditors: where an agency\'s log is read (http(s) base URL or multiaddr); repeat', collect)
@@ -55,6 +56,7 @@ export function addInitCommand (program: Command): void {
         ...(o.listen === undefined ? {} : { listen: o.listen }),
         // Stored absolute: the config resolves relative paths against the node's directory, not the shell's.
         ...(o.chain === undefined ? {} : { chain: resolve(o.chain) }),
+        ...(o.apiHost === undefined ? {} : { apiHost: o.apiHost }),
         ...(o.apiPort === undefined ? {} : { apiPort: o.apiPort }),
         ...(o.mdns === true ? { mdns: true } : {}),
         ...(o.anchorInterval === undefined || auditor ? {} : { anchorIntervalSeconds: o.anchorInterval }),

@@ -3,7 +3,7 @@
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import { createApiClient, type ApiClient } from './api/client.js'
-import type { NodeView } from './api/types.js'
+import type { NodeView, Role } from './api/types.js'
 import { ErrorNote, Loading } from './components/ui.js'
 import { storeToken, takeToken } from './session/token.js'
 import { ResidentApp } from './resident/ResidentApp.js'
@@ -11,7 +11,7 @@ import { AgencyApp } from './agency/AgencyApp.js'
 import { AuditorApp } from './auditor/AuditorApp.js'
 import './styles.css'
 
-const roleTitle = { resident: 'Resident', agency: 'Agency console', auditor: 'Auditor', witness: 'Witness' }
+const roleTitle: Record<Role, string> = { resident: 'Resident', agency: 'Agency console', auditor: 'Auditor', witness: 'Witness', relay: 'Relay' }
 
 function TokenForm ({ onToken }: { onToken: (token: string) => void }) {
   const [value, setValue] = useState('')
