@@ -2,6 +2,7 @@
 // about itself, chiefly the ports the OS chose. Written atomically after start, removed on a clean stop.
 import { readFile, unlink } from 'node:fs/promises'
 import { nodePaths, writeFileAtomic, type Role } from './config/index.js'
+import type { ReachabilityStatus } from './p2p/reachability.js'
 
 export interface NodeInfo {
   role: Role
@@ -9,6 +10,11 @@ export interface NodeInfo {
   peerId: string
   /** libp2p addresses, each ending in /p2p/<peerId>. */
   addrs: string[]
+  /**
+   * Whether peers can dial this node (node/p2p/reachability.ts): `public` once a public address was
+   * confirmed, `private` when none can be (behind a NAT, reached through relays), `unknown` before either.
+   */
+  reachability: ReachabilityStatus
   /** The HTTP API, when it listens. */
   api?: { host: string, port: number, url: string }
   /** Agencies: the Ethereum address the council registers. */

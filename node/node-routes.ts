@@ -34,7 +34,8 @@ const nodeInfoSchema = {
     name: { type: 'string', description: 'not on a resident\'s public answer: a name a household chose says where it lives' },
     peerId: { type: 'string' },
     addrs: { type: 'array', items: { type: 'string' } },
-    address: { type: 'string', description: 'agencies: the Ethereum address the council registers' }
+    address: { type: 'string', description: 'agencies: the Ethereum address the council registers' },
+    reachability: { type: 'string', enum: ['public', 'private', 'unknown'], description: '/api/node/self only: whether peers can dial this node' }
   }
 } as const satisfies ResponseSchemaOf<NodeView>
 
@@ -47,9 +48,9 @@ const peerSchema = {
 export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLibp2p }): FastifyPluginAsync {
   return async (app) => {
     // An explicit pick: whatever NodeInfo grows, only these fields are ever served.
-    const view = (withName: boolean): NodeView => {
-      const { role, name, peerId, addrs, address } = source.info()
-      return { role, ...(withName ? { name } : {}), peerId, addrs, ...(address === undefined ? {} : { address }) }
+    const view = (self: boolean): NodeView => {
+      const { role, name, peerId, addrs, address, reachability } = source.info()
+      return { role, ...(self ? { name } : {}), peerId, addrs, ...(address === undefined ? {} : { address }), ...(self ? { reachability } : {}) }
     }
     app.get('/api/node', {
       config: { public: true },
@@ -57,7 +58,7 @@ export function nodeRoutes (source: { info: () => NodeInfo, libp2p: PorchlightLi
     }, async (): Promise<NodeView> => view(source.info().role !== 'resident'))
 
     app.get('/api/node/self', {
-      schema: { summary: 'This node with its name, for its own UI', response: { 200: { ...nodeInfoSchema, required: [...nodeInfoSchema.required, 'name'] } } }
+      schema: { summary: 'This node with its name and reachability, for its own UI', response: { 200: { ...nodeInfoSchema, required: [...nodeInfoSchema.required, 'name', 'reachability'] } } }
     }, async (): Promise<NodeView> => view(true))
 
     app.get('/api/peers', {

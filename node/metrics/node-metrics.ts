@@ -13,6 +13,7 @@ import type { WitnessService } from '../witness/index.js'
 import type { AuditorService } from '../auditor/auditor-service.js'
 import type { BootstrapKeeper, CellPeersServer } from '../p2p/index.js'
 import type { CellMates } from '../network/cell-mates.js'
+import type { Reachability } from '../p2p/reachability.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
 import { sharesMetrics } from './shares.js'
@@ -28,6 +29,7 @@ import { relayLimitsMetrics, relayProofsMetrics } from './relay-footage.js'
 import type { RelayFootageLimits } from '../p2p/relay-limits.js'
 import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
 import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
+import { reachabilityMetrics } from './reachability.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
 
@@ -54,6 +56,8 @@ export interface MetricSources {
   cellPeers?: CellPeersServer
   /** Residents: the cell-mates found through relays (node/network/cell-mates.ts). */
   cellMates?: CellMates
+  /** The libp2p service that checks whether peers can dial this node (tcp nodes). */
+  reachability?: Reachability
   /** The node's libp2p: its reservations, connections by kind, and what it relays. */
   p2p?: RelayMetricsSource
   /** The node's chain clients, as they are when scraped. */
@@ -78,6 +82,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.relayProofs !== undefined) stops.push(relayProofsMetrics(registry, sources.relayProofs))
   if (sources.cellPeers !== undefined) stops.push(cellPeersMetrics(registry, sources.cellPeers))
   if (sources.cellMates !== undefined) stops.push(cellMatesMetrics(registry, sources.cellMates))
+  if (sources.reachability !== undefined) stops.push(reachabilityMetrics(registry, sources.reachability))
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))

@@ -29,6 +29,7 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       config: isPublic ? { role: config.role, name: '' } : config,
       api,
       bootstrap: libp2p.services.bootstrapKeeper,
+      ...(libp2p.services.reachability === undefined ? {} : { reachability: libp2p.services.reachability }),
       p2p: libp2p,
       ...(network === undefined ? {} : { network }),
       ...(cellPeers === undefined ? {} : { cellPeers }),

@@ -10,6 +10,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { ComponentLogger, Libp2p, PeerId, PeerStore } from '@libp2p/interface'
 import type { Logger } from '../logging/index.js'
 import { BootstrapDialFailedError } from './errors.js'
+import { componentLog } from './component-log.js'
 
 /** The tag @libp2p/bootstrap puts on bootstrap peers; its `keep-alive` prefix makes libp2p redial on a drop. */
 export const BOOTSTRAP_TAG = 'keep-alive-bootstrap'
@@ -70,7 +71,7 @@ export class BootstrapKeeper extends EventEmitter<BootstrapKeeperEvents> {
     this.#components = components
     this.#minDelayMs = init.minDelayMs ?? 1000
     this.#maxDelayMs = init.maxDelayMs ?? 60_000
-    this.#log = init.log ?? libp2pLog(components.logger)
+    this.#log = init.log ?? componentLog(components.logger, 'porchlight:bootstrap-keeper')
     this.#peers = (init.list ?? []).flatMap((s) => {
       const addr = multiaddr(s)
       const id = addr.getComponents().findLast((c) => c.name === 'p2p')?.value
@@ -189,12 +190,6 @@ export class BootstrapKeeper extends EventEmitter<BootstrapKeeperEvents> {
     })
     peer.run = { controller, done }
   }
-}
-
-function libp2pLog (logger: ComponentLogger): Pick<Logger, 'debug' | 'info'> {
-  const log = logger.forComponent('porchlight:bootstrap-keeper')
-  const line = (obj: object, msg?: string): void => { log('%s %o', msg ?? '', obj) }
-  return { debug: line, info: line }
 }
 
 /** A libp2p service (`services: { bootstrapKeeper: bootstrapKeeper({ list }) }`), started and stopped with the node. */

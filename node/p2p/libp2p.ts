@@ -23,6 +23,7 @@ import type { PrivateKey, ComponentLogger, ConnectionGater } from '@libp2p/inter
 import { sha256 } from '@noble/hashes/sha2.js'
 import { porchlightScoreParams, porchlightScoreThresholds } from './scoring.js'
 import { bootstrapKeeper, BOOTSTRAP_TAG, type BootstrapKeeper, type BootstrapKeeperInit } from './bootstrap-keeper.js'
+import { reachability, type Reachability, type ReachabilityInit } from './reachability.js'
 
 // A type alias, not an interface: libp2p's ServiceMap needs an index signature.
 export type PorchlightServices = {
@@ -32,6 +33,8 @@ export type PorchlightServices = {
   ping: Ping
   /** AutoNAT v2 (tcp only): asks peers to dial our addresses back, and dials theirs back. */
   autoNAT?: unknown
+  /** Dial-back (tcp only): whether peers can dial us, served to them and asked of them (reachability.ts). */
+  reachability?: Reachability
   /** DCUtR (tcp only): replaces a relayed connection with a direct one where one side can be dialled. */
   dcutr?: unknown
   /** Circuit relay v2 server: only on nodes that relay (`network.relay`). */
@@ -64,6 +67,8 @@ export interface PorchlightLibp2pInit {
    * (bootstrap-keeper.ts). @default []
    */
   bootstrap?: string[]
+  /** The reachability check's address classification, timers and logger (tcp only). */
+  reachability?: ReachabilityInit
   /** The bootstrap keeper's delays and logger (its list is `bootstrap`). */
   bootstrapKeeper?: Omit<BootstrapKeeperInit, 'list'>
   /** Discover peers on the local network. @default false */
@@ -181,7 +186,7 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
       identify: identify(),
       identifyPush: identifyPush(),
       ping: ping(),
-      ...(tcpNode ? { autoNAT: autoNATv2(), dcutr: dcutr() } : {}),
+      ...(tcpNode ? { autoNAT: autoNATv2(), dcutr: dcutr(), reachability: reachability(init.reachability) } : {}),
       ...(upnp ? { upnp: uPnPNAT({ portMappingDescription: 'Porchlight' }) } : {}),
       ...(relayServer === undefined
         ? {}

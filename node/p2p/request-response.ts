@@ -1,12 +1,11 @@
 // One request, one response, over a fresh stream: the shape of /porchlight/requests/1.0.0 and
 // /porchlight/audit/1.0.0. The response frame is `{ ok: value }` or `{ error: { code, message } }`, so a
 // handler's typed error reaches the caller as a RemoteError carrying the same code.
-import type { Connection, Libp2p, PeerId, AbortOptions, StreamHandlerOptions } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId, AbortOptions, StreamHandler, StreamHandlerOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { isPorchlightError } from '../../protocol/errors.js'
 import { framed, type FrameOptions } from './framing.js'
 import { MalformedFrameError, RemoteError } from './errors.js'
-import type { PorchlightLibp2p } from './libp2p.js'
 
 export interface RequestContext {
   /** The remote peer. */
@@ -55,11 +54,16 @@ export async function sendRequest<Req, Res> (libp2p: Pick<Libp2p, 'dialProtocol'
   }
 }
 
+/** Where a handler is registered: a libp2p node, or the registrar a libp2p service is given. */
+export interface ProtocolRegistrar {
+  handle: (protocol: string, handler: StreamHandler, options?: StreamHandlerOptions) => Promise<void>
+}
+
 /**
  * Answers `protocol` with `handler`. A PorchlightError thrown by the handler is sent as its code and
  * short message; any other error as INTERNAL, without its text (it may hold internals).
  */
-export async function handleRequests<Req, Res> (libp2p: PorchlightLibp2p, protocol: string, handler: RequestHandler<Req, Res>, options: HandleRequestsOptions = {}): Promise<void> {
+export async function handleRequests<Req, Res> (libp2p: ProtocolRegistrar, protocol: string, handler: RequestHandler<Req, Res>, options: HandleRequestsOptions = {}): Promise<void> {
   const { maxFrameBytes, timeoutMs, onUnreadable, ...handlerOptions } = options
   const frameOptions = { protocol, ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }), ...(timeoutMs === undefined ? {} : { timeoutMs }) }
   await libp2p.handle(protocol, async (stream, connection) => {

@@ -1,7 +1,7 @@
 // The JSON the node's HTTP API sends (and the bodies it takes), declared once: node/ types its routes with
 // these and ui/ reads them, so the two cannot drift apart unnoticed. Plain JSON only: strings, numbers,
 // booleans, arrays, objects.
-export type { Role, NodeView, PeerView, ApiErrorBody } from './node.js'
+export type { Role, ReachabilityStatus, NodeView, PeerView, ApiErrorBody } from './node.js'
 export type {
   InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
   CameraView, CameraList

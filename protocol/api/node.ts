@@ -2,6 +2,9 @@
 
 export type Role = 'resident' | 'agency' | 'auditor' | 'witness' | 'relay'
 
+/** Whether peers can dial a node: a public address confirmed, none can be (behind a NAT), or not known yet. */
+export type ReachabilityStatus = 'public' | 'private' | 'unknown'
+
 /**
  * GET /api/node: an explicit pick, never a resident's cameras, nor a resident's name (a household's chosen
  * label, "Mapleton Ave household", says where it lives); GET /api/node/self, behind the token, has the name.
@@ -14,6 +17,11 @@ export interface NodeView {
   addrs: string[]
   /** Agencies: the Ethereum address the council registers. */
   address?: string
+  /**
+   * GET /api/node/self only: whether peers can dial this node (docs/network.md, "Reachability"). Not on the
+   * public answer: that a household sits behind a NAT is its own business.
+   */
+  reachability?: ReachabilityStatus
 }
 
 /** GET /api/peers (a list of these); POST /api/peers answers one. */
