@@ -61,12 +61,14 @@ export async function handleCatchUp (libp2p: PorchlightLibp2p, sources: readonly
       }
     }
     return { announcements }
-  }, { maxFrameBytes: MAX_CATCH_UP_BYTES })
+    // Over a relayed connection too: two households behind routers may only ever meet through a relay
+    // (DCUtR cannot upgrade two NATed TCP nodes), and an answer (≤ 1 MiB) fits the relay's gossip limit.
+  }, { maxFrameBytes: MAX_CATCH_UP_BYTES, runOnLimitedConnection: true })
 }
 
 /** Asks `peer` for the live announcements of `cells`. */
 export async function askForLive (libp2p: PorchlightLibp2p, peer: PeerId, cells: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Uint8Array[]> {
-  const response = await sendRequest<CatchUpRequest, CatchUpResponse>(libp2p, peer, CATCH_UP_PROTOCOL, { cells: [...cells] }, { maxFrameBytes: MAX_CATCH_UP_BYTES, ...options })
+  const response = await sendRequest<CatchUpRequest, CatchUpResponse>(libp2p, peer, CATCH_UP_PROTOCOL, { cells: [...cells] }, { maxFrameBytes: MAX_CATCH_UP_BYTES, runOnLimitedConnection: true, ...options })
   const list = (response as Partial<CatchUpResponse> | null)?.announcements
   if (!Array.isArray(list)) return []
   return list.filter((b): b is Uint8Array => b instanceof Uint8Array)

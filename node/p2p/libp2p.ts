@@ -161,8 +161,8 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
   const reservations = tcpNode ? init.reservations ?? 0 : 0
   const relayServer = tcpNode && init.relayServer !== undefined && init.relayServer !== false ? init.relayServer : undefined
   const upnp = tcpNode && init.upnp === true
-  // The WebSockets transport only when something listens on /ws or we may dial such an address: a relay or an
-  // agency behind a TLS reverse proxy announces /dns/…/tcp/443/tls/ws (docs/operations.md).
+  // WebSockets listens only on a configured `/ws` address, and dials such addresses: a relay or an agency
+  // behind a TLS reverse proxy announces /dns/…/tcp/443/tls/ws (docs/operations.md).
   const transports: NonNullable<Libp2pOptions['transports']> = tcpNode
     ? [tcp(), webSockets(), circuitRelayTransport({ reservationConcurrency: Math.max(1, reservations) })]
     : [memory({ latency: init.memoryLatencyMs ?? 0 })]
@@ -204,7 +204,8 @@ export async function createPorchlightLibp2p (init: PorchlightLibp2pInit = {}): 
         globalSignaturePolicy: StrictNoSign,
         msgIdFn: toGossipMessageId(init.messageId ?? ((data) => sha256(data))),
         maxInboundDataLength: init.maxRpcBytes ?? 1024 * 1024,
-        // Peer exchange would let a graylisted peer steer our connections; bootstrap + mDNS suffice.
+        // Peer exchange would let a graylisted peer steer our connections; bootstrap, mDNS and the relays'
+        // cell rendezvous (cell-peers.ts, which answers only from subscriptions) suffice.
         doPX: false,
         emitSelf: false,
         // An own publish goes to every subscriber of the topic we know, not only the mesh: an agency is in no

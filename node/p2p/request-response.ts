@@ -32,10 +32,10 @@ type ResponseFrame<Res> = { ok: Res } | { error: { code: string, message: string
  * Sends `request` to `peer` on `protocol` and returns its response; a handler's error → RemoteError. Any
  * node that can dial will do (a resident's messages about a delivery go from a single-use one).
  */
-export async function sendRequest<Req, Res> (libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, request: Req, options: ProtocolOptions & AbortOptions = {}): Promise<Res> {
+export async function sendRequest<Req, Res> (libp2p: Pick<Libp2p, 'dialProtocol'>, peer: PeerId | Multiaddr | Multiaddr[], protocol: string, request: Req, options: ProtocolOptions & AbortOptions & { runOnLimitedConnection?: boolean } = {}): Promise<Res> {
   const timeoutMs = options.timeoutMs ?? 10_000
   const dialSignal = options.signal === undefined ? AbortSignal.timeout(timeoutMs) : AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal])
-  const stream = await libp2p.dialProtocol(peer, protocol, { signal: dialSignal })
+  const stream = await libp2p.dialProtocol(peer, protocol, { signal: dialSignal, ...(options.runOnLimitedConnection === true ? { runOnLimitedConnection: true } : {}) })
   const frames = framed(stream, { ...options, protocol })
   try {
     await frames.write(request, options)
