@@ -1,7 +1,7 @@
 // Entry: take the token from the address (or this tab's storage), ask the node who it is, and show the
 // page of its role.
 import { render } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks'
 import { createApiClient, type ApiClient } from './api/client.js'
 import type { NodeView, Role } from './api/types.js'
 import { ErrorNote, Loading } from './components/ui.js'
@@ -40,7 +40,8 @@ function App () {
     api.self().then(setSelf, setError)
   }, [node, token])
   const name = node?.name ?? self?.name
-  useEffect(() => {
+  // A layout effect, so the title changes in the same commit as the header: nothing can see one without the other.
+  useLayoutEffect(() => {
     if (node !== undefined) document.title = ['Porchlight', roleTitle[node.role], ...(name === undefined ? [] : [name])].join(' · ')
   }, [node, name])
   return (
