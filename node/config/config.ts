@@ -5,13 +5,13 @@ import { isAbsolute, join } from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
 import { multiaddr } from '@multiformats/multiaddr'
 import { getAddress } from 'ethers'
-import { configSchema, chainEndpointSchema, defaults, type AuditConfig, type NodeConfig, type ChainEndpoint } from './schema.js'
+import { configSchema, chainEndpointSchema, defaults, type AuditConfig, type NodeConfig, type ChainEndpoint, type RecordingConfig } from './schema.js'
 import { InvalidConfigError, NodeNotFoundError } from './errors.js'
 import { nodePaths } from './paths.js'
 import { writeFileAtomic } from './atomic.js'
 import { isCategory } from '../../protocol/limits/index.js'
 
-const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, allowUnionTypes: true })
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: true, allowUnionTypes: true, discriminator: true })
 const validateConfig = ajv.compile(configSchema)
 const validateEndpoint = ajv.compile(chainEndpointSchema)
 
@@ -82,7 +82,14 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   for (const [i, camera] of config.cameras.entries()) {
     if (names.has(camera.name)) throw at(`/cameras/${i}/name`, 'is used twice', camera.name)
     names.add(camera.name)
+    if ((camera as { direction?: number | null }).direction === null) delete camera.direction
+    if (camera.source !== undefined && camera.source.kind !== 'folder') {
+      // The schema checks the scheme; a URL that does not parse would fail only when the recorder starts.
+      if (!URL.canParse(camera.source.url)) throw at(`/cameras/${i}/source/url`, 'is not a URL')
+    }
   }
+  if (config.recording === null) delete config.recording
+  if (config.role !== 'resident' && config.recording !== undefined) throw at('/recording', 'is for residents only')
   if (config.role === 'agency') config.anchorIntervalSeconds ??= defaults.anchorIntervalSeconds
   else if (config.anchorIntervalSeconds !== undefined) throw at('/anchorIntervalSeconds', 'is for agencies only')
   if (config.role !== 'agency' && config.footage !== undefined) throw at('/footage', 'is for agencies only')
@@ -102,6 +109,11 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
     })
   }
   return config
+}
+
+/** A resident's recording settings with every key left out at its default (like resolveNetwork: config.json keeps what was written). */
+export function resolveRecording (config: NodeConfig): RecordingConfig {
+  return { ...defaults.recording, ...config.recording }
 }
 
 /** Reads and validates `<dir>/config.json`. */

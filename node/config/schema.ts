@@ -11,6 +11,38 @@ export interface Camera {
   name: string
   lat: number
   lng: number
+  /** Degrees clockwise from north that the camera faces; drawn on the resident's own map only. */
+  direction?: number
+  /** Where its footage comes from (docs/cameras.md). Absent: clips come only through the import folder, `clips add` or an upload. */
+  source?: CameraSource
+}
+
+/**
+ * Where a camera's footage comes from. `rtsp`: the node records it continuously; `frigate`: a Frigate NVR
+ * records it and the node asks its HTTP API; `folder`: clips dropped in a folder (the import folder's format).
+ * URLs may carry credentials (`rtsp://user:pass@…`, a Frigate token): they never appear in logs, metrics or
+ * API answers (node/cameras/redact.ts).
+ */
+export type CameraSource =
+  | { kind: 'rtsp', url: string }
+  | { kind: 'frigate', url: string, camera: string, token?: string }
+  | { kind: 'folder', path: string }
+
+/** Residents only: continuous recording of the `rtsp` cameras (docs/cameras.md). */
+export interface RecordingConfig {
+  /** Where segments are kept, relative to the node's directory. */
+  dir: string
+  /** Segments older than this are deleted, oldest first. */
+  retentionDays: number
+  /** All cameras' segments together stay within this many bytes, oldest deleted first. */
+  maxBytes: number
+  /** Recording stops (with an alert) while the disk has less free space than this. */
+  minFreeBytes: number
+  /** Target length of one segment: what a `kill -9` can lose at most. */
+  segmentSeconds: number
+  /** Paths of the binaries; unset: the ones that come with the npm package (docs/cameras.md). */
+  ffmpeg?: string
+  ffprobe?: string
 }
 
 /** Where the contracts are: what `porchlight chain` writes to its deployment file. */
@@ -39,6 +71,8 @@ export interface NodeConfig {
   chain?: string | ChainEndpoint
   /** Residents only. */
   cameras: Camera[]
+  /** Residents only: how `rtsp` cameras are recorded (resolveRecording fills the defaults). */
+  recording?: RecordingConfig
   /** Agencies only: how often the log's checkpoint is anchored when the log grew. */
   anchorIntervalSeconds?: number
   /** Residents only: requests to ignore on arrival (never to share: nothing is shared automatically). */
@@ -175,7 +209,10 @@ export const defaults = {
     gossip: { durationSeconds: 30 * 60, dataBytes: 4 * 1024 * 1024 },
     footage: { durationSeconds: 6 * 3600, dataBytes: 64 * GiB }
   } satisfies RelayServerConfig,
-  reservations: 2
+  reservations: 2,
+  // A week of footage is what most NVRs keep by default; 64 GiB holds a week of one 1080p camera at ~0.85 Mbit/s
+  // or two days at 3 Mbit/s: whichever bound is hit first deletes the oldest segments.
+  recording: { dir: 'recordings', retentionDays: 7, maxBytes: 64 * GiB, minFreeBytes: 1 * GiB, segmentSeconds: 10 }
 } as const
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const
@@ -227,6 +264,36 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         dataBytes: { type: 'integer', minimum: 1024, maximum: Number.MAX_SAFE_INTEGER }
       }
     },
+    // A discriminator makes ajv report the chosen kind's error (a missing `camera`), not the first branch's.
+    cameraSource: {
+      type: 'object',
+      discriminator: { propertyName: 'kind' },
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'url'],
+          properties: { kind: { type: 'string', const: 'rtsp' }, url: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^rtsps?://' } }
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'url', 'camera'],
+          properties: {
+            kind: { type: 'string', const: 'frigate' },
+            url: { type: 'string', minLength: 1, maxLength: 2048, pattern: '^https?://' },
+            camera: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' },
+            token: { type: 'string', minLength: 1, maxLength: 4096 }
+          }
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'path'],
+          properties: { kind: { type: 'string', const: 'folder' }, path: { type: 'string', minLength: 1, maxLength: 4096 } }
+        }
+      ]
+    },
     relay: {
       oneOf: [
         { type: 'boolean', const: false },
@@ -276,8 +343,25 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         properties: {
           name: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f]+$' },
           lat: { type: 'number', minimum: -90, maximum: 90 },
-          lng: { type: 'number', minimum: -180, maximum: 180 }
+          lng: { type: 'number', minimum: -180, maximum: 180 },
+          direction: { type: 'number', nullable: true, minimum: 0, exclusiveMaximum: 360 },
+          source: { $ref: '#/$defs/cameraSource' }
         }
+      }
+    },
+    recording: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        dir: { type: 'string', minLength: 1, maxLength: 4096, default: defaults.recording.dir },
+        retentionDays: { type: 'number', exclusiveMinimum: 0, maximum: 3650, default: defaults.recording.retentionDays },
+        maxBytes: { type: 'integer', minimum: 1024 * 1024, maximum: Number.MAX_SAFE_INTEGER, default: defaults.recording.maxBytes },
+        minFreeBytes: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER, default: defaults.recording.minFreeBytes },
+        segmentSeconds: { type: 'integer', minimum: 1, maximum: 600, default: defaults.recording.segmentSeconds },
+        ffmpeg: { type: 'string', nullable: true, minLength: 1, maxLength: 4096 },
+        ffprobe: { type: 'string', nullable: true, minLength: 1, maxLength: 4096 }
       }
     },
     anchorIntervalSeconds: { type: 'integer', minimum: 1, maximum: 7 * 24 * 3600, nullable: true },

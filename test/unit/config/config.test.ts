@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, readFile, writeFile, chmod, stat, readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defaults, parseConfig, loadConfig, initNode, loadKeys, resolveChain, nodePaths, type NodeConfig } from '../../../node/config/index.js'
+import { defaults, parseConfig, loadConfig, initNode, loadKeys, resolveChain, resolveRecording, nodePaths, type NodeConfig } from '../../../node/config/index.js'
 
 const peer = '12D3KooWLtFqtv8bG6wRPaVxn2K5oH2FoYVqNa6CcPBuW7TaNJGP'
 const base = { version: 1, role: 'resident', name: 'maple street' }
@@ -71,6 +71,13 @@ test('each broken rule names its field', () => {
   rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: '2' }] }, '/cameras/0/lng')
   rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2 }, { name: 'porch', lat: 1, lng: 2 }] }, '/cameras/1/name')
   rejects({ ...base, role: 'agency', cameras: [{ name: 'porch', lat: 1, lng: 2 }] }, '/cameras')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2, direction: 360 }] }, '/cameras/0/direction')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2, source: { kind: 'rtsp', url: 'http://cam/1' } }] }, '/cameras/0/source/url')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2, source: { kind: 'rtsp', url: 'rtsp://[::1' } }] }, '/cameras/0/source/url')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2, source: { kind: 'frigate', url: 'http://nvr:5000' } }] }, '/cameras/0/source/camera')
+  rejects({ ...base, cameras: [{ name: 'porch', lat: 1, lng: 2, source: { kind: 'webcam', path: '/dev/video0' } }] }, '/cameras/0/source')
+  rejects({ ...base, recording: { retentionDays: 0 } }, '/recording/retentionDays')
+  rejects({ ...base, role: 'agency', recording: { retentionDays: 1 } }, '/recording')
   rejects({ ...base, anchorIntervalSeconds: 60 }, '/anchorIntervalSeconds')
   rejects({ ...base, role: 'agency', anchorIntervalSeconds: 0 }, '/anchorIntervalSeconds')
   const contracts = { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', WitnessRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' }
@@ -90,9 +97,19 @@ test('a full resident config is accepted as written', () => {
     mdns: true,
     api: { host: '127.0.0.1', port: 8470 },
     chain: 'chain.json',
-    cameras: [{ name: 'porch', lat: 40.7128, lng: -74.006 }]
+    cameras: [
+      { name: 'porch', lat: 40.7128, lng: -74.006 },
+      { name: 'drive', lat: 40.7129, lng: -74.006, direction: 270, source: { kind: 'rtsp', url: 'rtsp://admin:pw@192.0.2.7:554/stream1' } },
+      { name: 'gate', lat: 40.713, lng: -74.006, source: { kind: 'frigate', url: 'http://192.0.2.8:5000', camera: 'front_gate', token: 't' } },
+      { name: 'shed', lat: 40.713, lng: -74.0061, source: { kind: 'folder', path: '/srv/shed' } }
+    ],
+    recording: { dir: '/srv/recordings', retentionDays: 3, maxBytes: 2 ** 34, minFreeBytes: 2 ** 30, segmentSeconds: 6 }
   }
   assert.deepEqual(parseConfig(full), full)
+  // config.json keeps what was written; a resident's recording defaults are filled where they are read.
+  assert.equal(parseConfig(base).recording, undefined)
+  assert.deepEqual(resolveRecording(parseConfig(base)), defaults.recording)
+  assert.equal(resolveRecording(parseConfig({ ...base, recording: { retentionDays: 2 } })).maxBytes, defaults.recording.maxBytes)
 })
 
 test('init writes a config, keys with mode 0600 and a token, and refuses a second init', async (t) => {
