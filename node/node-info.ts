@@ -15,8 +15,11 @@ export interface NodeInfo {
    * confirmed, `private` when none can be (behind a NAT, reached through relays), `unknown` before either.
    */
   reachability: ReachabilityStatus
-  /** The HTTP API, when it listens. */
-  api?: { host: string, port: number, url: string }
+  /**
+   * The HTTP API, when it listens. Over HTTPS (node/api/tls.ts) with its certificate (PEM, public) and that
+   * certificate's SHA-256: what the CLI beside it pins.
+   */
+  api?: { host: string, port: number, url: string, certificate?: string, fingerprint?: string }
   /** Agencies: the Ethereum address the council registers. */
   address?: string
   /** The process running the node (a file left by a crash names a dead one). */

@@ -10,6 +10,8 @@ import { loadConfig, loadKeys, generateKeys, agencyAddress, resolveNetwork, type
 import { openStore, type Store, type StoreOptions } from './storage/index.js'
 import { createPorchlightLibp2p, type PorchlightLibp2p, type PorchlightLibp2pInit } from './p2p/index.js'
 import { createApiServer, hostAllowList, type ApiServer } from './api/index.js'
+import { loadApiTls, type ApiTls } from './api/tls.js'
+import { DeviceBook, deviceRoutes } from './api/devices.js'
 import { nodeRoutes } from './node-routes.js'
 import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
 import { createLogger, getLogLevel, type Logger } from './logging/index.js'
@@ -49,6 +51,10 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
   readonly store: Store
   readonly libp2p: PorchlightLibp2p
   readonly api: ApiServer
+  /** The certificate the API serves HTTPS with; undefined for plain HTTP (loopback). */
+  readonly apiTls: ApiTls | undefined
+  /** The devices paired to reach the UI with tokens of their own (node/api/devices.ts). */
+  readonly devices: DeviceBook
   readonly services: S
   readonly logger: Logger
   /** The services in dependency order: started in it, stopped in reverse. */
@@ -58,7 +64,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
   private started = false
   private startedAt = ''
 
-  constructor (components: NodeComponents & { api: ApiServer, services: readonly BuiltService[], listenApi: boolean, tempDir: string | undefined }) {
+  constructor (components: NodeComponents & { api: ApiServer, apiTls: ApiTls | undefined, devices: DeviceBook, services: readonly BuiltService[], listenApi: boolean, tempDir: string | undefined }) {
     super()
     this.config = components.config
     this.dir = components.dir
@@ -67,6 +73,8 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
     this.store = components.store
     this.libp2p = components.libp2p
     this.api = components.api
+    this.apiTls = components.apiTls
+    this.devices = components.devices
     this.services = Object.fromEntries(components.services.map((b) => [b.name, b.service])) as S
     this.ordered = components.services.map((b) => b.service)
     this.logger = components.logger
@@ -83,7 +91,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
       peerId: this.peerId.toString(),
       addrs: this.libp2p.getMultiaddrs().map(String),
       reachability: this.libp2p.services.reachability?.status ?? 'unknown',
-      ...(api === undefined ? {} : { api }),
+      ...(api === undefined ? {} : { api: this.apiTls === undefined ? api : { ...api, certificate: this.apiTls.cert, fingerprint: this.apiTls.fingerprint } }),
       ...(this.keys.agencyKey === undefined ? {} : { address: agencyAddress(this.keys.agencyKey) }),
       pid: process.pid,
       startedAt: this.startedAt
@@ -115,7 +123,7 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
     }
     this.started = true
     const { peerId, addrs, api } = this.info()
-    this.logger.info({ peerId, addrs, api: api?.url }, 'node: ready')
+    this.logger.info({ peerId, addrs, api: api?.url, ...(api?.fingerprint === undefined ? {} : { fingerprint: api.fingerprint }) }, 'node: ready')
     this.emit('node:started', this.info())
   }
 
@@ -136,6 +144,16 @@ export class PorchlightNode<S extends Record<string, object> = Record<string, No
     if (wasStarted) this.logger.info('node: stopped')
     if (errors.length > 0) throw new AggregateError(errors, 'errors while stopping the node')
   }
+}
+
+/**
+ * The address a device opens: the UI at the API's host (for a wildcard, the first name its certificate is
+ * for), the token in the fragment, which the browser never sends (ui/src/session/token.ts).
+ */
+function pairingLink (config: NodeConfig, tls: ApiTls | undefined, port: number | undefined, token: string): string {
+  const wildcard = ['0.0.0.0', '::', '[::]'].includes(config.api.host)
+  const host = wildcard ? tls?.names[0] ?? 'localhost' : config.api.host.includes(':') && !config.api.host.startsWith('[') ? `[${config.api.host}]` : config.api.host
+  return `${tls === undefined ? 'http' : 'https'}://${host}:${port ?? config.api.port}/#token=${token}`
 }
 
 function transportOf (listen: string[]): 'tcp' | 'memory' {
@@ -175,18 +193,27 @@ export async function createNode<S extends Record<string, object> = Record<strin
       mdns: config.mdns,
       start: false
     })
+    const apiTls = await loadApiTls(init.dir, config)
+    // A phone opens the node by the name or address its certificate is for: those are names it is known by.
+    const names = [...config.api.allowedHosts ?? [], ...apiTls?.names ?? []]
     const allowedHosts = hostAllowList({
       host: config.api.host,
       ...(config.announce === undefined ? {} : { announce: config.announce }),
       ...(config.witness?.url === undefined ? {} : { urls: [config.witness.url] }),
-      ...(config.api.allowedHosts === undefined ? {} : { names: config.api.allowedHosts })
+      ...(names.length === 0 ? {} : { names })
     })
-    const api = createApiServer({ token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger, allowedHosts })
+    const devices = new DeviceBook({ db: store.sublevel<string, string>('devices', { valueEncoding: 'utf8' }), logger: logger.child({ component: 'devices' }) })
+    await devices.load()
+    const api = createApiServer({
+      token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger, allowedHosts, devices,
+      ...(apiTls === undefined ? {} : { tls: apiTls })
+    })
     const peerId = peerIdFromPrivateKey(keys.peerKey)
     const components: NodeComponents = { config, dir: init.dir, keys, peerId, store, libp2p, logger, api }
     const services = buildServices(init.services ?? {}, components)
-    const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, services, listenApi: init.listenApi ?? true, tempDir })
+    const node: PorchlightNode<S> = new PorchlightNode({ ...components, api, apiTls, devices, services, listenApi: init.listenApi ?? true, tempDir })
     api.addRoutes(nodeRoutes({ info: () => node.info(), libp2p }))
+    api.addRoutes(deviceRoutes({ book: devices, link: (token) => pairingLink(config, apiTls, api.address()?.port, token), fingerprint: () => apiTls?.fingerprint }))
     for (const { service, spec } of services) if (spec.routes !== undefined) api.addRoutes(spec.routes(service))
     return node
   } catch (err) {

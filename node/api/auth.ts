@@ -5,8 +5,20 @@ import { createHash, timingSafeEqual } from 'node:crypto'
  * so neither the token's bytes nor its length leak through timing.
  */
 export function bearerMatches (header: string | undefined, token: string): boolean {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
-  const given = createHash('sha256').update(match?.[1] ?? '').digest()
+  const given = bearerToken(header)
   const expected = createHash('sha256').update(token).digest()
-  return timingSafeEqual(given, expected) && match !== null
+  return timingSafeEqual(createHash('sha256').update(given ?? '').digest(), expected) && given !== undefined
+}
+
+/** The bearer token of a request (`Authorization: Bearer <token>`), or undefined. */
+export function bearerToken (header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1]
+}
+
+/**
+ * Tokens besides the node's own that the API accepts: paired devices' (node/api/devices.ts). `deviceFor`
+ * answers the device a token belongs to, or undefined; it must compare in constant time as `bearerMatches`.
+ */
+export interface DeviceTokens {
+  deviceFor (token: string): string | undefined
 }

@@ -30,6 +30,29 @@ export class MisdirectedRequestError extends PorchlightError {
   }
 }
 
+/**
+ * Plain HTTP to an API that serves HTTPS only (api.host beyond loopback, node/api/tls.ts): the only answer it
+ * gets, before anything of the request is read, so a token sent in the clear is never used.
+ */
+export class HttpsRequiredError extends PorchlightError {
+  static override readonly code = 'HTTPS_REQUIRED'
+  static override readonly status = 400
+  constructor () {
+    super(HttpsRequiredError.code, 'this node answers HTTPS only: open the https:// address it printed')
+    this.name = 'HttpsRequiredError'
+  }
+}
+
+/** A paired device's token on a route only the node's own token may call (pairing and revoking devices). */
+export class NodeTokenRequiredError extends PorchlightError {
+  static override readonly code = 'NODE_TOKEN_REQUIRED'
+  static override readonly status = 403
+  constructor () {
+    super(NodeTokenRequiredError.code, 'only the node\'s own token (its api-token file) may manage devices')
+    this.name = 'NodeTokenRequiredError'
+  }
+}
+
 /** A route broke a rule every route must follow (see server.ts `checkRoute`); thrown at registration. */
 export class RouteDefinitionError extends PorchlightError {
   static override readonly code = 'ROUTE_DEFINITION'

@@ -7,15 +7,17 @@
 //  - a body is validated by a JSON schema (`schema.body`), unless the route streams it (`config.streamedBody`);
 //  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
 // And every request, to any route, a file of the UI or none, must name this node in its `Host` header
-// (allowed-hosts.ts: DNS rebinding), else 421 before anything else runs.
+// (allowed-hosts.ts: DNS rebinding), else 421 before anything else runs. The token is the node's own or a
+// paired device's (devices.ts); a route that says `config: { nodeTokenOnly: true }` takes only the node's.
+// With `tls` it serves HTTPS only: a plain HTTP request on the port gets one refusal (tls.ts).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import { EventEmitter } from 'node:events'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net'
 import type { Logger } from 'pino'
 import { packagePath } from '../package-root.js'
-import { bearerMatches } from './auth.js'
-import { errorBodySchema, toErrorResponse, MisdirectedRequestError, RouteDefinitionError, UnauthorizedError } from './errors.js'
+import { bearerMatches, bearerToken, type DeviceTokens } from './auth.js'
+import { errorBodySchema, toErrorResponse, HttpsRequiredError, MisdirectedRequestError, NodeTokenRequiredError, RouteDefinitionError, UnauthorizedError } from './errors.js'
 import { hostAllowList, isAllowedHost, type HostAllowList } from './allowed-hosts.js'
 import { serveStatic } from './static.js'
 
@@ -27,6 +29,8 @@ declare module 'fastify' {
     streamedBody?: boolean
     /** A POST anyone may make without the token (evidence submitted to an auditor); it sets its own `bodyLimit`. */
     openSubmission?: boolean
+    /** Only the node's own token, not a paired device's (managing devices: docs/node.md). */
+    nodeTokenOnly?: boolean
   }
 }
 
@@ -49,11 +53,18 @@ export interface ApiServerInit {
   onInternalError?: (err: unknown, route: string) => void
   /** The `Host` names it answers to. @default the loopback names and `host` */
   allowedHosts?: HostAllowList
+  /** Serve HTTPS only, with this certificate and key (PEM). @default plain HTTP */
+  tls?: { cert: string, key: string }
+  /** Paired devices' tokens, accepted besides `token`. @default none */
+  devices?: DeviceTokens
 }
 
-/** A request refused before any route ran: a wrong Host (421) or a missing/wrong token (401). */
+/**
+ * A request refused before any route ran: plain HTTP to an HTTPS API (400), a wrong Host (421), a missing or
+ * wrong token (401), a device's token on a node-token-only route (403).
+ */
 export interface RefusedRequest {
-  code: 'MISDIRECTED_REQUEST' | 'UNAUTHORIZED'
+  code: 'HTTPS_REQUIRED' | 'MISDIRECTED_REQUEST' | 'UNAUTHORIZED' | 'NODE_TOKEN_REQUIRED'
   /** The route pattern ('(none)' for no route): never the URL, whose query may carry what must not be kept. */
   route: string
 }
@@ -93,6 +104,9 @@ function checkRoute (route: RouteOptions): void {
   if (route.config?.public === true && methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
     throw new RouteDefinitionError(name, 'only GET and HEAD routes may be public (a POST open to anyone is an openSubmission)')
   }
+  if (route.config?.nodeTokenOnly === true && (route.config.public === true || route.config.openSubmission === true)) {
+    throw new RouteDefinitionError(name, 'a node-token-only route cannot be open to anyone')
+  }
   if (route.config?.openSubmission === true && (methods.some((m) => m !== 'POST') || route.bodyLimit === undefined)) {
     throw new RouteDefinitionError(name, 'an open submission is a POST with its own bodyLimit')
   }
@@ -125,7 +139,9 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   // Typed as fastify's logger, not pino's: Fastify() takes the app's logger type from it, and the app is a
   // FastifyInstance with the default logger type.
   const apiLogger: FastifyBaseLogger | undefined = logger?.child({ component: 'api' })
+  // Typed as the HTTP instance: with `https` fastify's instance differs only in its server's type.
   const app = Fastify({
+    ...(init.tls === undefined ? {} : { https: { cert: init.tls.cert, key: init.tls.key, handshakeTimeout: FIRST_BYTE_TIMEOUT_MS } }),
     ...(apiLogger === undefined ? { logger: false } : { loggerInstance: apiLogger }),
     logController: new RouteLogController(),
     bodyLimit: init.bodyLimit ?? 65536,
@@ -133,7 +149,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     forceCloseConnections: true,
     // Unknown properties are refused (schemas say additionalProperties: false), never silently dropped.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } }
-  })
+  }) as unknown as FastifyInstance
 
   app.addSchema(errorBodySchema)
   app.addHook('onRoute', (route) => {
@@ -149,6 +165,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const events = new EventEmitter<ApiServerEvents>()
   const allowedHosts = init.allowedHosts ?? hostAllowList({ host: init.host ?? '127.0.0.1' })
   let listening: { host: string, port: number, url: string } | undefined
+  const rawSockets = init.tls === undefined ? undefined : refusePlainHttp(app.server, () => { events.emit('request:refused', { code: 'HTTPS_REQUIRED', route: '(none)' }) })
   const refuse = (request: FastifyRequest, code: RefusedRequest['code']): void => {
     const route = request.routeOptions.url ?? '(none)'
     events.emit('request:refused', { code, route })
@@ -165,9 +182,16 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.public === true || request.routeOptions.config.openSubmission === true) return
     if (request.routeOptions.url === undefined) return // unknown route: the 404 handler answers
-    if (!bearerMatches(request.headers.authorization, init.token)) {
+    if (bearerMatches(request.headers.authorization, init.token)) return
+    const token = bearerToken(request.headers.authorization)
+    const device = token === undefined ? undefined : init.devices?.deviceFor(token)
+    if (device === undefined) {
       refuse(request, 'UNAUTHORIZED')
       throw new UnauthorizedError()
+    }
+    if (request.routeOptions.config.nodeTokenOnly === true) {
+      refuse(request, 'NODE_TOKEN_REQUIRED')
+      throw new NodeTokenRequiredError()
     }
   })
   app.setErrorHandler(async (err, request, reply) => {
@@ -207,12 +231,54 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       await app.listen({ host: init.host ?? '127.0.0.1', port: init.port ?? 0 })
       const addr = app.server.address() as AddressInfo
       const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address
-      listening = { host: addr.address, port: addr.port, url: `http://${host}:${addr.port}` }
+      listening = { host: addr.address, port: addr.port, url: `${init.tls === undefined ? 'http' : 'https'}://${host}:${addr.port}` }
     },
     async stop () {
-      await app.close()
+      const closing = app.close()
+      // Connections waiting to say which protocol they speak are not the HTTP server's yet, so
+      // forceCloseConnections does not see them; the close would wait for them.
+      for (const socket of rawSockets ?? []) socket.destroy()
+      await closing
       listening = undefined
     },
     address: () => listening
   }
+}
+
+/** How long a new connection may take to send its first byte before it is closed. */
+const FIRST_BYTE_TIMEOUT_MS = 10_000
+
+/**
+ * Puts a look at each connection's first byte in front of the TLS server: a TLS handshake (0x16) goes on to
+ * TLS as it came; anything else is plain text (HTTP) and gets HttpsRequiredError's 400 and the connection
+ * closed, without any of its request being parsed. Returns the connections not yet closed (for stop).
+ */
+function refusePlainHttp (server: NetServer, onRefused: () => void): Set<Socket> {
+  const sockets = new Set<Socket>()
+  const tlsListeners = server.listeners('connection') as Array<(socket: Socket) => void>
+  server.removeAllListeners('connection')
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.once('close', () => { sockets.delete(socket) })
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => { socket.destroy() })
+    socket.on('error', () => { socket.destroy() })
+    socket.once('data', (chunk: Buffer) => {
+      socket.setTimeout(0)
+      socket.pause()
+      socket.unshift(chunk)
+      if (chunk[0] === 0x16) {
+        // TLSSocket reads what the socket had buffered (the unshifted bytes) before its handle's own. It takes
+        // the socket's handle, so this socket emits no 'close' of its own: forgotten here, and one stuck in
+        // its handshake is closed by the handshake timeout.
+        sockets.delete(socket)
+        for (const listener of tlsListeners) listener.call(server, socket)
+        return
+      }
+      onRefused()
+      const { status, body } = toErrorResponse(new HttpsRequiredError())
+      const text = JSON.stringify(body)
+      socket.end(`HTTP/1.1 ${status} Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`)
+    })
+  })
+  return sockets
 }

@@ -10,6 +10,9 @@ export interface NodePaths {
   /** Witnesses only: the Ed25519 cosigning key, 64 hex digits. */
   witnessKey: string
   apiToken: string
+  /** The API's own certificate and key (PEM), made when it serves HTTPS without a supplied one (node/api/tls.ts). */
+  apiCert: string
+  apiKey: string
   db: string
   nodeInfo: string
 }
@@ -24,6 +27,8 @@ export function nodePaths (dir: string): NodePaths {
     agencyKey: join(keys, 'agency.key'),
     witnessKey: join(keys, 'witness.key'),
     apiToken: join(dir, 'api-token'),
+    apiCert: join(keys, 'api-cert.pem'),
+    apiKey: join(keys, 'api-key.pem'),
     db: join(dir, 'db'),
     nodeInfo: join(dir, 'node.json')
   }

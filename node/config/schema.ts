@@ -45,6 +45,12 @@ export interface RecordingConfig {
   ffprobe?: string
 }
 
+/** A certificate the user supplies for the API (PEM files; paths relative to the node's directory). */
+export interface ApiTlsConfig {
+  cert: string
+  key: string
+}
+
 /** Where the contracts are: what `porchlight chain` writes to its deployment file. */
 export interface ChainEndpoint {
   rpc: string
@@ -65,8 +71,11 @@ export interface NodeConfig {
   /** Peers to dial at start, each with a /p2p/ peer id. */
   bootstrap: string[]
   mdns: boolean
-  /** `allowedHosts`: names it is reached by besides loopback, `host` and `announce` (a reverse proxy's); docs/node.md. */
-  api: { host: string, port: number, allowedHosts?: string[] }
+  /**
+   * `allowedHosts`: names it is reached by besides loopback, `host` and `announce` (a reverse proxy's);
+   * `tls`: the certificate it serves HTTPS with instead of the one it makes itself (docs/node.md, "The UI from a phone").
+   */
+  api: { host: string, port: number, allowedHosts?: string[], tls?: ApiTlsConfig }
   /** A deployment file's path (relative to the node's directory) or the endpoint itself. */
   chain?: string | ChainEndpoint
   /** Residents only. */
@@ -326,7 +335,14 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       properties: {
         host: { type: 'string', minLength: 1, maxLength: 255, default: defaults.api.host },
         port: { type: 'integer', minimum: 0, maximum: 65535, default: defaults.api.port },
-        allowedHosts: { type: 'array', nullable: true, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s/?#@]+$' } }
+        allowedHosts: { type: 'array', nullable: true, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[^\\s/?#@]+$' } },
+        tls: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['cert', 'key'],
+          properties: { cert: { type: 'string', minLength: 1, maxLength: 4096 }, key: { type: 'string', minLength: 1, maxLength: 4096 } }
+        }
       }
     },
     // JSONSchemaType wants an optional property's schema `nullable`, and ajv refuses `nullable` without `type`:

@@ -12,3 +12,4 @@ export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, 
 export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
 export type { RegisteredWitness, WitnessSet, WitnessView } from './witnesses.js'
+export type { DeviceView, PairedDevice } from './devices.js'
