@@ -1,13 +1,17 @@
 // The one client for a running node's HTTP API, used by the CLI and the demo: the bearer token, JSON in and
 // out typed by protocol/api (the types the node's routes are written against), a streamed body either way
 // for clips and footage, and a typed error for each way a call fails. Node's own fetch (undici) does the
-// HTTP. Import it from this file, not from node/api/index.ts: the server side pulls in fastify, which a
+// HTTP; a node that serves HTTPS with its own certificate (node/api/tls.ts) is reached through node:https
+// with that certificate pinned, since fetch takes no trust anchor of its own. Import it from this file, not from node/api/index.ts: the server side pulls in fastify, which a
 // client has no use for.
+import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import type { Readable } from 'node:stream'
+import { request as httpsRequest } from 'node:https'
+import { rootCertificates } from 'node:tls'
+import { Readable } from 'node:stream'
 import { PorchlightError } from '../../protocol/errors.js'
 import type {
-  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, DeliveryList, FootageLogged, InboxList, NodeView, PeerView,
+  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
   RequestDraftBody, ShareView
 } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'
@@ -86,6 +90,9 @@ export interface NodeApiRoutes {
   'POST /api/audit': { body: Empty, response: AuditReport }
   'GET /api/report': { response: AuditReport }
   'GET /api/openapi.json': { response: { paths?: Record<string, Record<string, unknown>> } }
+  'GET /api/devices': { response: DeviceView[] }
+  'POST /api/devices': { body: { name: string }, response: PairedDevice }
+  'DELETE /api/devices/:id': { response: DeviceView }
 }
 
 export type NodeApiRoute = keyof NodeApiRoutes
@@ -134,23 +141,31 @@ export interface NodeApiClientInit {
   /** The API's base URL, as node.json's `api.url` (`http://127.0.0.1:PORT`). */
   url: string
   token: string
+  /**
+   * The certificate (PEM) an `https://` node must present, as node.json's `api.certificate`: accepted when it
+   * is exactly this one, whatever name it is for (the node's own, found beside it). @default the system's CAs
+   */
+  certificate?: string
 }
 
 export class NodeApiClient {
   readonly url: string
   readonly #token: string
+  readonly #certificate: string | undefined
   #routes: Promise<Set<string>> | undefined
 
   constructor (init: NodeApiClientInit) {
     this.url = init.url
     this.#token = init.token
+    this.#certificate = init.certificate
   }
 
   /** The client of the node running in `dir`: its address from node.json, its token from api-token. */
   static async forDir (dir: string): Promise<NodeApiClient> {
     const info = await readNodeInfo(dir)
     if (info?.api === undefined || !isAlive(info.pid)) throw new NodeNotRunningError(dir)
-    return new NodeApiClient({ url: info.api.url, token: (await readFile(nodePaths(dir).apiToken, 'utf8')).trim() })
+    const token = (await readFile(nodePaths(dir).apiToken, 'utf8')).trim()
+    return new NodeApiClient({ url: info.api.url, token, ...(info.api.certificate === undefined ? {} : { certificate: info.api.certificate }) })
   }
 
   /** Calls a JSON route; resolves with the node's answer, or throws one of this file's errors. */
@@ -193,12 +208,14 @@ export class NodeApiClient {
     }
     let res: Response
     try {
-      res = await fetch(url, {
-        method,
-        headers,
-        // A stream goes out as it is read (`duplex: 'half'` is what undici needs for that).
-        ...(body === undefined ? {} : { body: body.data as NonNullable<RequestInit['body']>, duplex: 'half' })
-      })
+      res = this.#certificate !== undefined && url.startsWith('https:')
+        ? await pinnedFetch(url, method, headers, body?.data, this.#certificate)
+        : await fetch(url, {
+          method,
+          headers,
+          // A stream goes out as it is read (`duplex: 'half'` is what undici needs for that).
+          ...(body === undefined ? {} : { body: body.data as NonNullable<RequestInit['body']>, duplex: 'half' })
+        })
     } catch (err) {
       throw new NodeUnreachableError(this.url, err)
     }
@@ -212,6 +229,35 @@ export class NodeApiClient {
     if (typeof error?.code !== 'string') throw new UnexpectedAnswerError(method, path, res.status, text.slice(0, 200))
     throw new NodeApiError(method, path, res.status, { code: error.code, message: typeof error.message === 'string' ? error.message : '' })
   }
+}
+
+/**
+ * One request over node:https to a node whose certificate is `certificate`: trusted as an anchor (beside the
+ * system's CAs, for one a CA signed) and then required to be that very certificate, so a name mismatch (a
+ * wildcard host's URL says 0.0.0.0) does not matter and no other certificate is taken. The answer as a fetch
+ * Response, its body streamed.
+ */
+async function pinnedFetch (url: string, method: string, headers: Record<string, string>, data: Uint8Array | Readable | undefined, certificate: string): Promise<Response> {
+  const pinned = new X509Certificate(certificate).fingerprint256
+  return await new Promise<Response>((resolve, reject) => {
+    const req = httpsRequest(url, {
+      method,
+      headers,
+      ca: [...rootCertificates, certificate],
+      checkServerIdentity: (_host, cert) => cert.fingerprint256 === pinned ? undefined : Object.assign(new Error('not the node\'s certificate'), { code: 'CERT_NOT_PINNED' })
+    }, (res) => {
+      const responseHeaders = new Headers()
+      for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value)
+      const status = res.statusCode ?? 502
+      const empty = status === 204 || status === 304 || method === 'HEAD'
+      resolve(new Response(empty ? null : Readable.toWeb(res) as ReadableStream<Uint8Array>, { status, headers: responseHeaders }))
+    })
+    // fetch's shape of a failure: a TypeError whose cause carries the code (NodeUnreachableError reads it).
+    req.on('error', (err) => { reject(new TypeError('fetch failed', { cause: err })) })
+    if (data === undefined) req.end()
+    else if (data instanceof Uint8Array) req.end(data)
+    else data.pipe(req)
+  })
 }
 
 function fillPath (template: string, params: Record<string, string> | undefined, query: Query | undefined): string {

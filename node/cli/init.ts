@@ -3,6 +3,7 @@ import { resolve } from 'node:path'
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings'
 import { UsageError, act, collect, wholeNumber } from './command.js'
 import { defaults, initNode, roles, type Camera } from '../config/index.js'
+import { loadApiTls } from '../api/tls.js'
 
 function parseCamera (text: string): Camera {
   const match = /^([^:]+):(-?[\d.]+),(-?[\d.]+)$/.exec(text)
@@ -32,7 +33,7 @@ export function addInitCommand (program: Command): void {
     .option('--bootstrap <multiaddr>', 'a peer to dial at start, with /p2p/<id>; repeat for more', collect)
     .option('--listen <multiaddr>', `libp2p listen address; repeat for more (default ${defaults.listen.join(' ')})`, collect)
     .option('--chain <file>', 'the deployment file written by `porchlight chain`')
-    .option('--api-host <host>', `HTTP API address (default ${defaults.api.host}; 0.0.0.0 in a container, where a published port or a reverse proxy reaches it)`)
+    .option('--api-host <host>', `HTTP API address (default ${defaults.api.host}; a resident's or agency's address on the home network serves HTTPS with a certificate made now; 0.0.0.0 in a container, where a published port or a reverse proxy reaches it)`)
     .option('--api-port <port>', `HTTP API port (default ${defaults.api.port}: the OS picks; see DIR/node.json)`, wholeNumber(0, 65535))
     .option('--mdns', 'discover peers on the local network')
     .option('--anchor-interval <secs>', `agencies: how often to anchor the log (default ${defaults.anchorIntervalSeconds}); auditors: the interval agencies promise, flagged when exceeded (default ${defaults.audit.anchorIntervalSeconds})`, wholeNumber(0))
@@ -77,6 +78,9 @@ export function addInitCommand (program: Command): void {
       console.log(`peer id: ${result.peerId}`)
       if (result.address !== undefined) console.log(`agency address: ${result.address} (register it with the council)`)
       if (result.vkey !== undefined) console.log(`witness vkey: ${result.vkey} (register it with the council)`)
+      // Made now rather than at the first start, so its fingerprint can be noted before any phone is paired.
+      const tls = await loadApiTls(o.dir, result.config)
+      if (tls !== undefined) console.log(`API certificate (HTTPS on ${result.config.api.host}) SHA-256: ${tls.fingerprint}`)
       return 0
     }))
 }
