@@ -5,7 +5,7 @@
 // A self-signed certificate is trusted by its SHA-256 fingerprint, which `porchlight pair` prints beside the
 // link: the phone's browser shows the same fingerprint in its certificate warning.
 import { X509Certificate, createPrivateKey } from 'node:crypto'
-import { readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
 import { isIP } from 'node:net'
 import { isAbsolute, join } from 'node:path'
 import { generate } from 'selfsigned'
@@ -152,6 +152,7 @@ export async function loadApiTls (dir: string | undefined, config: Pick<NodeConf
     if (tls.names.includes(host) && validTo.getTime() - now.getTime() > RENEW_DAYS * 86_400_000) return tls
   }
   const made = await makeSelfSigned(config.api.host, now)
+  await mkdir(paths.keys, { recursive: true, mode: 0o700 })
   // The key first: a certificate on disk always has its key beside it.
   await writeFileAtomic(paths.apiKey, made.key, 0o600)
   await writeFileAtomic(paths.apiCert, made.cert, 0o600)
