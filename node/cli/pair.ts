@@ -1,6 +1,6 @@
 // `porchlight pair [--name NAME]`: pairs a phone with the running node (its store is locked while it runs, so
 // through its API with the node's own token) and prints the link, a QR code of it and the certificate's
-// fingerprint to compare with the one the phone's browser shows. `porchlight devices` lists the paired
+// fingerprint to compare with the one the phone's browser shows. `porchlight devices list` lists the paired
 // devices and `devices revoke ID` revokes one (its next request is refused).
 import type { Command } from '@commander-js/extra-typings'
 import QRCode from 'qrcode'
@@ -14,7 +14,7 @@ export function addPairCommand (program: Command): void {
     .description('Pair a device (a phone, a tablet) with the running node: prints a link that carries a token of the ' +
       'device\'s own (in the fragment, never sent to a server) as text and as a QR code, and the SHA-256 fingerprint ' +
       'of the node\'s certificate to compare with the one the phone\'s browser shows. Revoke it with ' +
-      '`porchlight devices revoke ID`.')
+      '`porchlight devices revoke ID` (`porchlight devices list` lists them).')
     .option('--name <name>', 'what to call the device in the list', 'phone')
     .option('--dir <dir>', 'the node\'s directory (the node must be running)', '.')
     .option('--json', 'print the paired device (with its token and link) as JSON instead')
@@ -42,7 +42,9 @@ export function addPairCommand (program: Command): void {
 
   const devices = program.command('devices')
     .summary('list or revoke paired devices')
-    .description('The devices paired with `porchlight pair`, one a line: id, name, when paired, when last used.')
+    .description('The devices paired with `porchlight pair`: `devices list`, `devices revoke ID`.')
+  devices.command('list')
+    .summary('the paired devices, one a line: id, name, when paired, when last used')
     .option('--dir <dir>', 'the node\'s directory (the node must be running)', '.')
     .action(act(async (o) => {
       const api = await NodeApiClient.forDir(o.dir)

@@ -59,7 +59,7 @@ test('only the node\'s own token manages devices: a device\'s is refused with NO
   for (const [method, url, payload] of [['GET', '/api/devices'], ['POST', '/api/devices', { name: 'another' }], ['DELETE', `/api/devices/${paired.device.id}`]] as const) {
     const res = await api.app.inject({ method, url, headers: as(paired.token), ...(payload === undefined ? {} : { payload }) })
     assert.equal(res.statusCode, 403, `${method} ${url}`)
-    assert.equal((res.json() as { error: { code: string } }).error.code, 'NODE_TOKEN_REQUIRED')
+    assert.equal(res.json<{ error: { code: string } }>().error.code, 'NODE_TOKEN_REQUIRED')
   }
   assert.deepEqual(refused.map((r) => r.code), ['NODE_TOKEN_REQUIRED', 'NODE_TOKEN_REQUIRED', 'NODE_TOKEN_REQUIRED'])
   assert.deepEqual(book.list().map((d) => d.id), [paired.device.id])
@@ -71,14 +71,14 @@ test('a revoked device is refused on its very next request; the others keep work
   const tablet = await pair(api, 'tablet')
   const res = await api.app.inject({ method: 'DELETE', url: `/api/devices/${phone.device.id}`, headers: owner })
   assert.equal(res.statusCode, 200)
-  assert.equal((res.json() as DeviceView).name, 'phone')
+  assert.equal(res.json<DeviceView>().name, 'phone')
   const next = await api.app.inject({ method: 'GET', url: '/api/inbox', headers: as(phone.token) })
   assert.equal(next.statusCode, 401)
-  assert.equal((next.json() as { error: { code: string } }).error.code, 'UNAUTHORIZED')
+  assert.equal(next.json<{ error: { code: string } }>().error.code, 'UNAUTHORIZED')
   assert.equal((await api.app.inject({ method: 'GET', url: '/api/inbox', headers: as(tablet.token) })).statusCode, 200)
   const again = await api.app.inject({ method: 'DELETE', url: `/api/devices/${phone.device.id}`, headers: owner })
   assert.equal(again.statusCode, 404)
-  assert.equal((again.json() as { error: { code: string } }).error.code, 'UNKNOWN_DEVICE')
+  assert.equal(again.json<{ error: { code: string } }>().error.code, 'UNKNOWN_DEVICE')
 })
 
 test('the list and the store hold no token: only its hash; a restarted node still knows the device, and not a revoked one', async (t) => {
@@ -89,7 +89,7 @@ test('the list and the store hold no token: only its hash; a restarted node stil
   const gone = await pair(first.api, 'gone')
   await first.book.revoke(gone.device.id)
   const listed = await first.api.app.inject({ method: 'GET', url: '/api/devices', headers: owner })
-  assert.deepEqual((listed.json() as DeviceView[]).map((d) => Object.keys(d).sort()), [['createdAt', 'id', 'name']])
+  assert.deepEqual(listed.json<DeviceView[]>().map((d) => Object.keys(d).sort()), [['createdAt', 'id', 'name']])
   // Read through the root database, as a copy of the store would be.
   const stored: string[] = []
   for await (const [key, value] of first.store.db.iterator({ keyEncoding: 'utf8', valueEncoding: 'utf8' })) if (String(key).startsWith('!devices!')) stored.push(String(value))
@@ -113,7 +113,7 @@ test('last use is kept to the minute; a full book refuses another device with TO
   await pair(api, 'c')
   const full = await api.app.inject({ method: 'POST', url: '/api/devices', headers: owner, payload: { name: 'd' } })
   assert.equal(full.statusCode, 409)
-  assert.equal((full.json() as { error: { code: string } }).error.code, 'TOO_MANY_DEVICES')
+  assert.equal(full.json<{ error: { code: string } }>().error.code, 'TOO_MANY_DEVICES')
   for (const name of ['', 'x'.repeat(65), 'tab\u0007']) {
     const res = await api.app.inject({ method: 'POST', url: '/api/devices', headers: owner, payload: { name } })
     assert.equal(res.statusCode, 400, JSON.stringify(name))
