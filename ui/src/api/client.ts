@@ -1,8 +1,8 @@
 // The one place the UI talks to its node. Every call sends the bearer token; every failure becomes an
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
 import type {
-  AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraList, ClipView, DeliveryList, InboxItemView, InboxList, InboxPolicy, NodeView,
-  PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView
+  AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraList, ClipView, DeliveryList, DeviceView, InboxItemView, InboxList, InboxPolicy, NodeView,
+  PairedDevice, PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView
 } from './types.js'
 import { sharesOf, toShareRow } from './share-view.js'
 
@@ -114,6 +114,11 @@ export function createApiClient (init: ApiClientInit) {
 
     /** The anchors this agency node put on chain, newest last. */
     anchors: async () => (await json<AnchorHistory>('GET', '/api/anchors')).items,
+
+    // paired devices (the node's own token only: a paired device gets NODE_TOKEN_REQUIRED)
+    devices: async () => await json<DeviceView[]>('GET', '/api/devices'),
+    pairDevice: async (name: string) => await json<PairedDevice>('POST', '/api/devices', { name }),
+    revokeDevice: async (deviceId: string) => await json<DeviceView>('DELETE', `/api/devices/${id(deviceId)}`),
 
     // the public log (agencies serve it; C2SP tlog-tiles)
     checkpoint: async () => await (await call('GET', '/checkpoint')).text(),

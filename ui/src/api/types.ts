@@ -4,8 +4,8 @@ import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } f
 
 export type {
   AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraList, CameraView, ClipView, DeliveryList,
-  DeliveryView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PolicyView,
-  RequestDraftBody, Role, ShareList, ShareView, Verification, WitnessReport
+  DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PolicyView,
+  PairedDevice, RequestDraftBody, Role, ShareList, ShareView, Verification, WitnessReport
 } from '../../../protocol/index.js'
 
 /**
