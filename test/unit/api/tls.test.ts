@@ -9,9 +9,10 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApiServer, type RefusedRequest } from '../../../node/api/index.js'
-import { apiTlsMode, isLoopbackHost, loadApiTls, makeSelfSigned } from '../../../node/api/tls.js'
+import { apiTlsMode, certificateInfo, isLoopbackHost, loadApiTls, makeSelfSigned } from '../../../node/api/tls.js'
 import { NodeApiClient } from '../../../node/api/client.js'
-import { nodePaths } from '../../../node/config/index.js'
+import { nodePaths, parseConfig } from '../../../node/config/index.js'
+import { createNode } from '../../../node/node.js'
 
 const token = 'test-token-0123456789abcdef0123456789abcdef'
 
@@ -133,4 +134,24 @@ test('a connection that never says anything does not hold up stop', async () => 
   await server.stop()
   assert.ok(performance.now() - started < 2_000, 'stopped at once')
   socket.destroy()
+})
+
+test('a node answers to the names its certificate is for (the Host allow-list follows api.tls), and to no other', async (t) => {
+  const dir = await tempDir(t)
+  const made = await makeSelfSigned('porch.example.org')
+  await writeFile(join(dir, 'api.pem'), made.cert)
+  await writeFile(join(dir, 'api.key'), made.key)
+  const statusFor = async (tls: boolean, host: string): Promise<number> => {
+    const config = parseConfig({ version: 1, role: 'resident', name: 'birch lane', api: { host: '127.0.0.1', port: 0, ...(tls ? { tls: { cert: join(dir, 'api.pem'), key: join(dir, 'api.key') } } : {}) } })
+    const node = await createNode({ config, listenApi: false, staticDir: false })
+    try {
+      assert.equal(node.apiTls?.fingerprint, tls ? certificateInfo(made.cert).fingerprint : undefined)
+      return (await node.api.app.inject({ method: 'GET', url: '/api/node', headers: { host } })).statusCode
+    } finally {
+      await node.stop()
+    }
+  }
+  assert.equal(await statusFor(true, 'porch.example.org'), 200)
+  assert.equal(await statusFor(true, 'evil.example.com'), 421)
+  assert.equal(await statusFor(false, 'porch.example.org'), 421)
 })
