@@ -165,12 +165,19 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   const events = new EventEmitter<ApiServerEvents>()
   const allowedHosts = init.allowedHosts ?? hostAllowList({ host: init.host ?? '127.0.0.1' })
   let listening: { host: string, port: number, url: string } | undefined
-  const rawSockets = init.tls === undefined ? undefined : refusePlainHttp(app.server, () => { events.emit('request:refused', { code: 'HTTPS_REQUIRED', route: '(none)' }) })
+  const rawSockets = init.tls === undefined
+    ? undefined
+    : refusePlainHttp(app.server, () => {
+      events.emit('request:refused', { code: 'HTTPS_REQUIRED', route: '(none)' })
+      // Most likely someone typed http://: worth a line, and nothing of the request (it was not read).
+      apiLogger?.info('api: plain HTTP refused (this API answers HTTPS only)')
+    })
   const refuse = (request: FastifyRequest, code: RefusedRequest['code']): void => {
     const route = request.routeOptions.url ?? '(none)'
     events.emit('request:refused', { code, route })
     // The Host a browser sent is the attacking page's name: worth keeping (bounded), and not the user's.
     if (code === 'MISDIRECTED_REQUEST') request.log.warn({ host: String(request.headers.host ?? '').slice(0, 255), route }, 'api: request for another host refused')
+    if (code === 'NODE_TOKEN_REQUIRED') request.log.warn({ route }, 'api: a paired device tried to manage devices')
   }
   // Registered first, so it runs before the token check, a public route or the UI's files.
   app.addHook('onRequest', async (request) => {

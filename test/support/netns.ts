@@ -112,6 +112,21 @@ export async function assertNetnsAvailable (): Promise<void> {
   }
 }
 
+/**
+ * Why a test in `file` must skip (namespaces are not available here), warned on the console so a skip is
+ * never silent; undefined when they are available.
+ */
+export async function netnsSkipReason (file: string): Promise<string | undefined> {
+  try {
+    await assertNetnsAvailable()
+    return undefined
+  } catch (err) {
+    if (!(err instanceof NetnsUnavailableError)) throw err
+    console.warn(`${file}: SKIPPED, ${err.message}`)
+    return err.message
+  }
+}
+
 export interface SpawnInOptions {
   /** A file that gets the process's stdout and stderr. */
   log: string

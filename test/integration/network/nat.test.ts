@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { loadConfig } from '../../../node/config/index.js'
-import { assertNetnsAvailable, namespaceExists, NetnsUnavailableError, natAddresses } from '../../support/netns.js'
+import { namespaceExists, natAddresses, netnsSkipReason } from '../../support/netns.js'
 import {
   addClip, circuitAddresses, connectionsTo, forwardPortToResidentA, inboxHas, logHas, logLines, p2pPort, publishRequest, reachabilityOf, share, startNatWorld, until,
   type NatNode, type NatWorld
@@ -31,14 +31,8 @@ const parts = {
 }
 
 before(async () => {
-  try {
-    await assertNetnsAvailable()
-  } catch (err) {
-    if (!(err instanceof NetnsUnavailableError)) throw err
-    unavailable = err.message
-    console.warn(`nat.test.ts: SKIPPED, ${unavailable}`)
-    return
-  }
+  unavailable = await netnsSkipReason('nat.test.ts')
+  if (unavailable !== undefined) return
   world = await startNatWorld({
     relay: true,
     // DCUtR's own account of each attempt: the one event there is for an upgrade that cannot happen.

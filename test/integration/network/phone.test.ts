@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { readNodeInfo } from '../../../node/node-info.js'
-import { assertNetnsAvailable, namespaceExists, namespaces, NetnsUnavailableError, stopChild, type Namespace, type NamespaceSet } from '../../support/netns.js'
+import { namespaceExists, namespaces, netnsSkipReason, stopChild, type Namespace, type NamespaceSet } from '../../support/netns.js'
 import { bin, exitOf, porchlight } from '../../helpers/cli.js'
 
 const phoneClient = fileURLToPath(new URL('../../support/phone-client.mjs', import.meta.url))
@@ -44,14 +44,8 @@ async function ready (child: ChildProcess, log: string): Promise<void> {
 }
 
 before(async () => {
-  try {
-    await assertNetnsAvailable()
-  } catch (err) {
-    if (!(err instanceof NetnsUnavailableError)) throw err
-    unavailable = err.message
-    console.warn(`phone.test.ts: SKIPPED, ${unavailable}`)
-    return
-  }
+  unavailable = await netnsSkipReason('phone.test.ts')
+  if (unavailable !== undefined) return
   set = await namespaces()
   home = await set.create()
   phone = await set.create()
