@@ -136,4 +136,9 @@ test('a phone in another namespace pairs with the printed link, checks the finge
   assert.equal(count('HTTPS_REQUIRED'), 1)
   assert.equal(count('NODE_TOKEN_REQUIRED'), 1)
   assert.equal(count('UNAUTHORIZED'), 3)
+
+  // The node's log names the device, never its token.
+  const log = await readFile(join(dir!, 'node.log'), 'utf8')
+  assert.match(log, /devices: paired/)
+  assert.ok(!log.includes(token), 'no device token in the log')
 })
