@@ -8,6 +8,7 @@ import { request } from 'node:https'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 import { createApiServer, type RefusedRequest } from '../../../node/api/index.js'
 import { apiTlsMode, certificateInfo, isLoopbackHost, loadApiTls, makeSelfSigned } from '../../../node/api/tls.js'
 import { NodeApiClient } from '../../../node/api/client.js'
@@ -154,4 +155,28 @@ test('a node answers to the names its certificate is for (the Host allow-list fo
   assert.equal(await statusFor(true, 'porch.example.org'), 200)
   assert.equal(await statusFor(true, 'evil.example.com'), 421)
   assert.equal(await statusFor(false, 'porch.example.org'), 421)
+})
+
+test('over the pinned HTTPS client a streamed upload goes out whole and a streamed answer comes back whole (the CLI\'s clips add and footage open)', async (t) => {
+  const tls = await makeSelfSigned('127.0.0.1')
+  const server = createApiServer({ token, tls, staticDir: false })
+  const bytes = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251)
+  server.addRoutes(async (app) => {
+    app.removeAllContentTypeParsers()
+    app.addContentTypeParser('*', (_request, _payload, done) => { done(null) })
+    app.post('/api/clips', { config: { streamedBody: true }, bodyLimit: 8 * 1024 * 1024 }, async (request) => {
+      let size = 0
+      for await (const chunk of request.raw) size += (chunk as Buffer).length
+      return { size, camera: (request.query as { camera: string }).camera }
+    })
+    app.get('/api/footage/:cid', { schema: { params: { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid: { type: 'string' } } } } }, async (_request, reply) => await reply.type('video/mp4').send(Buffer.from(bytes)))
+  })
+  await server.start()
+  t.after(async () => { await server.stop() })
+  const client = new NodeApiClient({ url: server.address()!.url, token, certificate: tls.cert })
+  const up = await client.fetch('POST /api/clips', { query: { camera: 'porch', start: 1 }, body: { data: Readable.from([bytes.subarray(0, 1_000_000), bytes.subarray(1_000_000)]), contentType: 'video/mp4', length: bytes.length } })
+  assert.deepEqual(await up.json(), { size: bytes.length, camera: 'porch' })
+  const down = await client.fetch('GET /api/footage/:cid', { params: { cid: 'x' }, query: { purpose: 'test' } })
+  assert.equal(down.headers.get('content-type'), 'video/mp4')
+  assert.deepEqual(new Uint8Array(await down.arrayBuffer()), bytes)
 })
