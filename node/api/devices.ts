@@ -5,6 +5,7 @@
 // Pairing, listing and revoking take the node's own token (`nodeTokenOnly`): a lost phone must not be able
 // to pair another device or keep itself paired (docs/node.md, "The UI from a phone").
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { EventEmitter } from 'node:events'
 import type { FastifyPluginAsync } from 'fastify'
 import { PorchlightError } from '../../protocol/errors.js'
 import type { DeviceView, PairedDevice } from '../../protocol/index.js'
@@ -51,7 +52,12 @@ const hashOf = (token: string): Buffer => createHash('sha256').update(token).dig
 /** A minute: `lastUsedAt` is kept to it, so a busy phone writes the store at most once a minute. */
 const MINUTE = 60_000
 
-export class DeviceBook implements DeviceTokens {
+export interface DeviceBookEvents {
+  /** After a revocation: whatever a device's request still holds open (an event stream) ends on it. */
+  'device:revoked': [DeviceView]
+}
+
+export class DeviceBook extends EventEmitter<DeviceBookEvents> implements DeviceTokens {
   readonly #db: Sublevel<string, string>
   readonly #logger: Logger | undefined
   readonly #max: number
@@ -61,6 +67,7 @@ export class DeviceBook implements DeviceTokens {
   #writes: Promise<void> = Promise.resolve()
 
   constructor (init: DeviceBookInit) {
+    super()
     this.#db = init.db
     this.#logger = init.logger
     this.#max = init.maxDevices ?? 32
@@ -103,7 +110,9 @@ export class DeviceBook implements DeviceTokens {
       throw err
     }
     this.#logger?.info({ device: id, name: record.name }, 'devices: revoked')
-    return toView(record)
+    const view = toView(record)
+    this.emit('device:revoked', view)
+    return view
   }
 
   deviceFor (token: string): string | undefined {

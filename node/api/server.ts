@@ -32,6 +32,13 @@ declare module 'fastify' {
     /** Only the node's own token, not a paired device's (managing devices: docs/node.md). */
     nodeTokenOnly?: boolean
   }
+  interface FastifyRequest {
+    /**
+     * The paired device whose token opened the request (its id), or undefined for the node's own token and
+     * public routes: a long-lived answer (an event stream) ends when that device is revoked.
+     */
+    device: string | undefined
+  }
 }
 
 export interface ApiServerInit {
@@ -152,6 +159,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
   }) as unknown as FastifyInstance
 
   app.addSchema(errorBodySchema)
+  app.decorateRequest('device', undefined)
   app.addHook('onRoute', (route) => {
     checkRoute(route)
     if (route.config?.public !== true && route.config?.openSubmission !== true) {
@@ -200,6 +208,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       refuse(request, 'NODE_TOKEN_REQUIRED')
       throw new NodeTokenRequiredError()
     }
+    request.device = device
   })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body, internal } = toErrorResponse(err)

@@ -2,6 +2,7 @@
 // not the managing of devices; revoking takes effect on the next request; only hashes are stored.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,7 +24,10 @@ async function world (t: { after: (fn: () => Promise<void>) => void }, dir?: str
   await book.load()
   const api = createApiServer({ token, staticDir: false, devices: book })
   api.addRoutes(deviceRoutes({ book, link: (t) => `https://192.0.2.2:8443/#token=${t}`, fingerprint: () => 'AB:CD' }))
-  api.addRoutes(async (app) => { app.get('/api/inbox', async () => ({ items: [] })) })
+  api.addRoutes(async (app) => {
+    app.get('/api/inbox', async () => ({ items: [] }))
+    app.get('/api/whoami', async (request) => ({ device: request.device ?? null }))
+  })
   const refused: RefusedRequest[] = []
   api.on('request:refused', (r) => { refused.push(r) })
   await api.app.ready()
@@ -119,4 +123,14 @@ test('last use is kept to the minute; a full book refuses another device with TO
     assert.equal(res.statusCode, 400, JSON.stringify(name))
   }
   assert.equal(book.list().length, 3)
+})
+
+test('a route knows which device opened it (an event stream ends on its revocation, announced as device:revoked)', async (t) => {
+  const { api, book } = await world(t)
+  const phone = await pair(api)
+  assert.deepEqual((await api.app.inject({ method: 'GET', url: '/api/whoami', headers: as(phone.token) })).json(), { device: phone.device.id })
+  assert.deepEqual((await api.app.inject({ method: 'GET', url: '/api/whoami', headers: owner })).json(), { device: null })
+  const revoked = once(book, 'device:revoked')
+  await book.revoke(phone.device.id)
+  assert.deepEqual((await revoked as [DeviceView]).map((d) => d.id), [phone.device.id])
 })
