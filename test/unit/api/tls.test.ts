@@ -52,9 +52,15 @@ test('the made certificate names the host, sits in keys/ readable by the owner o
   const moved = await loadApiTls(dir, { role: 'resident', api: api('porch.local') })
   assert.deepEqual(moved?.names, ['porch.local'])
   assert.notEqual(moved?.fingerprint, first.fingerprint)
+  // An IPv6 host is kept too (its names compare as URL.hostname spells them, in brackets).
+  const v6 = await loadApiTls(dir, { role: 'resident', api: api('2001:db8::2') })
+  assert.deepEqual(v6?.names, ['[2001:db8::2]'])
+  assert.equal((await loadApiTls(dir, { role: 'resident', api: api('2001:db8::2') }))?.fingerprint, v6?.fingerprint)
+  await loadApiTls(dir, { role: 'resident', api: api('porch.local') })
+  const current = await loadApiTls(dir, { role: 'resident', api: api('porch.local') })
   // Within 30 days of its end: made again.
   const late = await loadApiTls(dir, { role: 'resident', api: api('porch.local') }, new Date(Date.now() + 380 * 86_400_000))
-  assert.notEqual(late?.fingerprint, moved?.fingerprint)
+  assert.notEqual(late?.fingerprint, current?.fingerprint)
 })
 
 test('a supplied certificate is read relative to the node\'s directory; one whose key is not its own, or not PEM, is refused with TLS_CERTIFICATE_INVALID', async (t) => {
