@@ -20,12 +20,13 @@ export interface Browser {
   close: () => Promise<void>
 }
 
-export async function launchBrowser (): Promise<Browser> {
+/** `args`: Chromium flags besides the usual ones (a certificate to trust: `--ignore-certificate-errors-spki-list`). */
+export async function launchBrowser (opts: { args?: string[] } = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'porchlight-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...opts.args ?? []],
     viewport: { width: 1280, height: 800 },
     timeout: 60_000
   })
