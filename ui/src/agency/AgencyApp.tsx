@@ -5,8 +5,9 @@ import { Panel, Tabs, useLoad } from '../components/ui.js'
 import { Compose, centerOfCells } from './Compose.js'
 import { Log } from './Log.js'
 import { Requests } from './Requests.js'
+import { Devices } from '../devices/Devices.js'
 
-const tabs = [{ id: 'requests', label: 'Requests' }, { id: 'compose', label: 'New request' }, { id: 'log', label: 'Public log' }]
+const tabs = [{ id: 'requests', label: 'Requests' }, { id: 'compose', label: 'New request' }, { id: 'log', label: 'Public log' }, { id: 'devices', label: 'Devices' }]
 
 export function AgencyApp ({ api, node }: { api: ApiClient, node: NodeView }) {
   const [tab, setTab] = useState('requests')
@@ -23,6 +24,7 @@ export function AgencyApp ({ api, node }: { api: ApiClient, node: NodeView }) {
         {tab === 'requests' && <Requests api={api} selected={selected} onSelect={setSelected} />}
         {tab === 'compose' && !requests.loading && <Compose api={api} home={home} onCreated={(id) => { setSelected(id); setTab('requests') }} />}
         {tab === 'log' && node.address !== undefined && <Log api={api} agency={node.address} />}
+        {tab === 'devices' && <Devices api={api} />}
       </Panel>
     </>
   )
