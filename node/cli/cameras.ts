@@ -2,7 +2,7 @@
 // source (node/cameras/source-test.ts) and says what is wrong in plain words; `list` shows them. Both read
 // config.json and talk to the sources themselves, so they work whether the node runs or not. Sources are
 // shown redacted (node/cameras/redact.ts): no password or token is ever printed.
-import { type Command } from '@commander-js/extra-typings'
+import type { Command } from '@commander-js/extra-typings'
 import { UsageError, act, wholeNumber } from './command.js'
 import { loadConfig, type Camera, type NodeConfig } from '../config/index.js'
 import { redactSource, type SourceView } from '../cameras/redact.js'

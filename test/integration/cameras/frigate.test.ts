@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import ffprobe from '@ffprobe-installer/ffprobe'
+import { Registry } from 'prom-client'
+import { cameraSourceMetrics } from '../../../node/metrics/camera-sources.js'
 import type { Camera } from '../../../node/config/index.js'
 import { FrigateClient, frigateRangeSource, overlapsOf } from '../../../node/cameras/frigate.js'
 import { testSource } from '../../../node/cameras/source-test.js'
@@ -211,4 +213,17 @@ test('export never overwrites an existing file', async (t) => {
   await writeFile(out, 'mine')
   await assert.rejects(new FrigateClient(camera(frigate.url).source as never).exportClip(T, T + 10, out), { code: 'EEXIST' })
   assert.equal((await stat(out)).size, 4)
+})
+
+test('failures reach /metrics by kind and code, never with the URL or the token', async (t) => {
+  const frigate = await standin(t)
+  const registry = new Registry()
+  const metrics = cameraSourceMetrics(registry)
+  const source = frigateRangeSource({ onFailure: (_camera, err) => { metrics.failed('frigate', err.code) } })
+  await assert.rejects(source.overlaps(camera(frigate.url, { token: 'wrong-token' }), T, T + 60))
+  await assert.rejects(source.overlaps(camera(frigate.url, { camera: 'back_yard' }), T, T + 60))
+  const text = await registry.metrics()
+  assert.match(text, /porchlight_camera_source_failures_total\{kind="frigate",code="SOURCE_UNAUTHORIZED"\} 1/)
+  assert.match(text, /porchlight_camera_source_failures_total\{kind="frigate",code="FRIGATE_UNKNOWN_CAMERA"\} 1/)
+  for (const secret of ['wrong-token', TOKEN, frigate.url, '"porch"', 'front_door']) assert.ok(!text.includes(secret), secret)
 })
