@@ -68,6 +68,16 @@ export class FrigateNoRecordingError extends PorchlightError {
   }
 }
 
+/** Frigate has the camera, but its config does not record it (`record.enabled: false`): nothing would ever match. */
+export class FrigateNotRecordingError extends PorchlightError {
+  static override readonly code = 'FRIGATE_NOT_RECORDING'
+  static override readonly status = 502
+  constructor (camera: string) {
+    super(FrigateNotRecordingError.code, `Frigate does not record camera '${camera}' (record is off in its config)`, { details: { kind: 'frigate', camera } })
+    this.name = 'FrigateNotRecordingError'
+  }
+}
+
 /** The source answered something its documented API does not (bad JSON, a wrong shape, an odd status). */
 export class SourceBadAnswerError extends PorchlightError {
   static override readonly code = 'SOURCE_BAD_ANSWER'

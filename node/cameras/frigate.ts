@@ -18,7 +18,7 @@ import type { Camera, CameraSource } from '../config/index.js'
 import type { Overlap, RangeSource } from '../recording/range-source.js'
 import { ClipTooLargeError } from '../clips/errors.js'
 import {
-  FrigateNoRecordingError, FrigateUnknownCameraError, SourceBadAnswerError, SourceTimeoutError, SourceUnauthorizedError,
+  FrigateNoRecordingError, FrigateNotRecordingError, FrigateUnknownCameraError, SourceBadAnswerError, SourceTimeoutError, SourceUnauthorizedError,
   SourceUnreachableError, WrongSourceKindError
 } from './errors.js'
 
@@ -84,15 +84,24 @@ export class FrigateClient {
 
   /** The names of the cameras Frigate is configured with. */
   async cameras (): Promise<string[]> {
-    const config = await this.getJson('api/config')
-    if (!isRecord(config) || !isRecord(config.cameras)) throw this.badAnswer('GET /api/config: no cameras object')
-    return Object.keys(config.cameras)
+    return Object.keys(await this.cameraConfigs())
   }
 
-  /** Throws FrigateUnknownCameraError unless Frigate has this source's camera. */
+  /**
+   * Throws FrigateUnknownCameraError unless Frigate has this source's camera, and FrigateNotRecordingError
+   * when its config says it does not record it (nothing would ever match).
+   */
   async checkCamera (): Promise<void> {
-    const known = await this.cameras()
-    if (!known.includes(this.camera)) throw new FrigateUnknownCameraError(this.camera, known)
+    const configs = await this.cameraConfigs()
+    const config = configs[this.camera]
+    if (config === undefined) throw new FrigateUnknownCameraError(this.camera, Object.keys(configs))
+    if (isRecord(config) && isRecord(config.record) && config.record.enabled === false) throw new FrigateNotRecordingError(this.camera)
+  }
+
+  private async cameraConfigs (): Promise<Record<string, unknown>> {
+    const config = await this.getJson('api/config')
+    if (!isRecord(config) || !isRecord(config.cameras)) throw this.badAnswer('GET /api/config: no cameras object')
+    return config.cameras
   }
 
   /** The recording segments overlapping [after, before] (unix s), in time order. */

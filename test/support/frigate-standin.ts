@@ -29,6 +29,8 @@ export interface FrigateStandinInit {
   token?: string
   /** Accept every request and never answer. */
   hang?: boolean
+  /** Cameras Frigate has but does not record (`record.enabled: false` in its config). */
+  notRecording?: string[]
   /** Frigate keeps recordings in segments of this many seconds. @default 10 */
   segmentSeconds?: number
 }
@@ -91,7 +93,7 @@ export async function startFrigateStandin (t: Test, init: FrigateStandinInit): P
       return
     }
     if (url.pathname === '/api/config') {
-      return json(res, 200, { cameras: Object.fromEntries(init.cameras.map((c) => [c, { enabled: true, detect: { width: 1280, height: 720, fps: 5 }, record: { enabled: true } }])) })
+      return json(res, 200, { cameras: Object.fromEntries(init.cameras.map((c) => [c, { enabled: true, detect: { width: 1280, height: 720, fps: 5 }, record: { enabled: init.notRecording?.includes(c) !== true } }])) })
     }
     const camera = parts[1]!
     // Frigate's camera routes answer 404 for a camera it does not have.

@@ -39,7 +39,7 @@ function camera (url: string, overrides: { camera?: string, token?: string | und
 }
 
 /** Two recorded runs of front_door: [T, T+60] and [T+100, T+130] (a 40 s gap). */
-async function standin (t: Test, extra: { hang?: boolean } = {}): Promise<FrigateStandin & { dir: string }> {
+async function standin (t: Test, extra: { hang?: boolean, notRecording?: string[] } = {}): Promise<FrigateStandin & { dir: string }> {
   const dir = await tempDir(t)
   const [a, b] = await Promise.all([makeTestMp4(join(dir, 'a.mp4'), 60), makeTestMp4(join(dir, 'b.mp4'), 30)])
   const server = await startFrigateStandin(t, {
@@ -158,6 +158,32 @@ test('a camera Frigate does not have: FRIGATE_UNKNOWN_CAMERA naming the ones it 
   const result = await testSource(camera(frigate.url, { camera: 'back_yard' }).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 })
   assert.deepEqual(result.ok ? 'ok' : result.error.code, 'FRIGATE_UNKNOWN_CAMERA')
   assert.deepEqual(await testSource(camera(frigate.url).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 }), { ok: true, details: { version: '0.14.1-standin' } })
+})
+
+test('testing a Frigate camera that Frigate does not record: FRIGATE_NOT_RECORDING', async (t) => {
+  const frigate = await standin(t, { notRecording: ['garage_side'] })
+  const result = await testSource(camera(frigate.url, { camera: 'garage_side' }).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 })
+  assert.equal(result.ok ? 'ok' : result.error.code, 'FRIGATE_NOT_RECORDING')
+})
+
+test('an export that stalls mid-body: SOURCE_TIMEOUT after the silence, and the partial file removed', async (t) => {
+  const server = createServer((req, res) => {
+    if (req.url?.endsWith('/recordings?after=' + T + '&before=' + (T + 60)) === true) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify([{ start_time: T, end_time: T + 60, segment_size: 1 }]))
+      return
+    }
+    res.writeHead(200, { 'content-type': 'video/mp4' })
+    res.write(Buffer.alloc(5000)) // and then nothing more
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  t.after(() => { server.closeAllConnections(); server.close() })
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+  const out = join(await tempDir(t), 'stalled.mp4')
+  const started = Date.now()
+  await assert.rejects(frigateRangeSource({ timeoutMs: 400 }).cut(camera(url, { token: undefined }), T, T + 60, out), { code: 'SOURCE_TIMEOUT' })
+  assert.ok(Date.now() - started < 3000)
+  await assert.rejects(stat(out), { code: 'ENOENT' })
 })
 
 test('a Frigate that accepts and never answers: SOURCE_TIMEOUT after the timeout, not a hang', async (t) => {
