@@ -20,7 +20,7 @@ import { ClipTooLargeError } from '../clips/errors.js'
 import {
   FrigateNoRecordingError, FrigateNotRecordingError, FrigateUnknownCameraError, SourceBadAnswerError, SourceTimeoutError, SourceUnauthorizedError,
   SourceUnreachableError, WrongSourceKindError
-} from './errors.js'
+} from './source-errors.js'
 
 export type FrigateSource = Extract<CameraSource, { kind: 'frigate' }>
 

@@ -14,7 +14,7 @@ import { redactUrl } from './redact.js'
 import {
   SourceFolderError, SourceProbeFailedError, SourceStreamNotFoundError, SourceTimeoutError, SourceUnauthorizedError,
   SourceUnreachableError
-} from './errors.js'
+} from './source-errors.js'
 
 export interface SourceTestDetails {
   /** The video codec (ffprobe's name: `h264`, `hevc`). */

@@ -13,7 +13,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import ffmpeg from '@ffmpeg-installer/ffmpeg'
+import { ffmpegPath } from '../../node/recording/binaries.js'
+
+// The ffmpeg the node itself would run (node/recording/binaries.ts).
+const ffmpeg = ffmpegPath({})
 
 /** One recorded MP4 file of a camera, covering [start, end] (unix s). */
 export interface StandinRecording {
@@ -70,7 +73,7 @@ export async function startFrigateStandin (t: Test, init: FrigateStandinInit): P
     })
 
   const stream = (res: ServerResponse, type: string, args: string[]): void => {
-    const child = spawn(ffmpeg.path, ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
     children.add(child)
     child.on('exit', () => children.delete(child))
     res.writeHead(200, { 'content-type': type })
@@ -160,7 +163,7 @@ export async function startFrigateStandin (t: Test, init: FrigateStandinInit): P
  */
 export async function makeTestMp4 (path: string, seconds: number, opts: { size?: string, fps?: number } = {}): Promise<string> {
   const fps = opts.fps ?? 10
-  const child = spawn(ffmpeg.path, [
+  const child = spawn(ffmpeg, [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${opts.size ?? '320x240'}:rate=${fps}:duration=${seconds}`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0',

@@ -13,17 +13,18 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import ffprobe from '@ffprobe-installer/ffprobe'
 import { Registry } from 'prom-client'
 import { cameraSourceMetrics } from '../../../node/metrics/camera-sources.js'
 import type { Camera } from '../../../node/config/index.js'
 import { FrigateClient, frigateRangeSource, overlapsOf } from '../../../node/cameras/frigate.js'
 import { testSource } from '../../../node/cameras/source-test.js'
+import { ffprobePath } from '../../../node/recording/binaries.js'
 import type { PorchlightError } from '../../../protocol/errors.js'
 import { makeTestMp4, startFrigateStandin, type FrigateStandin } from '../../support/frigate-standin.js'
 
 const T = 1_764_000_000 // a whole-minute unix time; the stand-in's recordings start here
 const TOKEN = 'frigate-jwt-s3cret'
+const ffprobe = ffprobePath({})
 
 type Test = TestContext
 
@@ -52,7 +53,7 @@ async function standin (t: Test, extra: { hang?: boolean, notRecording?: string[
 }
 
 async function probe (file: string): Promise<{ codec: string, width: number, height: number, duration: number, keyframes: number[] }> {
-  const { stdout } = await promisify(execFile)(ffprobe.path, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height:format=duration',
+  const { stdout } = await promisify(execFile)(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height:format=duration',
     '-show_entries', 'packet=pts_time,flags', '-of', 'json', file])
   const out = JSON.parse(stdout) as { streams: Array<{ codec_name: string, width: number, height: number }>, format: { duration: string }, packets: Array<{ pts_time: string, flags: string }> }
   const s = out.streams[0]!
@@ -142,7 +143,7 @@ test('a wrong or missing token: SOURCE_UNAUTHORIZED, reported, the token in no m
     })
   }
   assert.deepEqual(failures, [['porch', 'SOURCE_UNAUTHORIZED'], ['porch', 'SOURCE_UNAUTHORIZED']])
-  const result = await testSource(camera(frigate.url, { token: 'wrong-token' }).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 })
+  const result = await testSource(camera(frigate.url, { token: 'wrong-token' }).source!, { ffprobe, timeoutMs: 5000 })
   assert.equal(result.ok, false)
   assert.equal(!result.ok && result.error.code, 'SOURCE_UNAUTHORIZED')
   assert.ok(!JSON.stringify(result).includes('wrong-token'))
@@ -155,14 +156,14 @@ test('a camera Frigate does not have: FRIGATE_UNKNOWN_CAMERA naming the ones it 
     assert.deepEqual(err.details.limit, ['front_door', 'garage_side'])
     return true
   })
-  const result = await testSource(camera(frigate.url, { camera: 'back_yard' }).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 })
+  const result = await testSource(camera(frigate.url, { camera: 'back_yard' }).source!, { ffprobe, timeoutMs: 5000 })
   assert.deepEqual(result.ok ? 'ok' : result.error.code, 'FRIGATE_UNKNOWN_CAMERA')
-  assert.deepEqual(await testSource(camera(frigate.url).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 }), { ok: true, details: { version: '0.14.1-standin' } })
+  assert.deepEqual(await testSource(camera(frigate.url).source!, { ffprobe, timeoutMs: 5000 }), { ok: true, details: { version: '0.14.1-standin' } })
 })
 
 test('testing a Frigate camera that Frigate does not record: FRIGATE_NOT_RECORDING', async (t) => {
   const frigate = await standin(t, { notRecording: ['garage_side'] })
-  const result = await testSource(camera(frigate.url, { camera: 'garage_side' }).source!, { ffprobe: ffprobe.path, timeoutMs: 5000 })
+  const result = await testSource(camera(frigate.url, { camera: 'garage_side' }).source!, { ffprobe, timeoutMs: 5000 })
   assert.equal(result.ok ? 'ok' : result.error.code, 'FRIGATE_NOT_RECORDING')
 })
 

@@ -4,40 +4,26 @@
 // server that never answers each a typed error in plain words, with the password in no output.
 import { test, type TestContext } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import ffprobe from '@ffprobe-installer/ffprobe'
 import { initNode, type Camera, type CameraSource } from '../../../node/config/index.js'
 import { redactProbeOutput, testSource } from '../../../node/cameras/source-test.js'
 import { cliInProcess, exitOf, porchlight } from '../../helpers/cli.js'
 import { descendantsOf } from '../../helpers/process-tree.js'
+import { RtspTestServer } from '../../support/rtsp-server.js'
+import { ffprobePath } from '../../../node/recording/binaries.js'
 
 type Test = TestContext
 
 const PASSWORD = 'pa55-w0rd-XYZ'
-const script = fileURLToPath(new URL('../../support/rtsp-server.py', import.meta.url))
 
-// TODO lead: A's test/support/rtsp-server.ts helper does this once merged.
-/** A GStreamer RTSP server with basic auth (user `cam`), stopped when the test ends. */
+/** A GStreamer RTSP camera with basic auth (user `cam`), 640×360 at 10 fps, stopped when the test ends. */
 async function rtspServer (t: Test): Promise<{ port: number }> {
-  // Debian's python3: pyenv's on PATH has no `gi`.
-  const child = spawn('/usr/bin/python3', [script, '--port', '0', '--path', '/cam', '--user', 'cam', '--password', PASSWORD], { stdio: ['ignore', 'pipe', 'inherit'] })
-  t.after(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGKILL')
-    await once(child, 'exit')
-  })
-  for await (const line of createInterface({ input: child.stdout })) {
-    const port = /^PORT (\d+)$/.exec(line)?.[1]
-    if (port !== undefined) return { port: Number(port) }
-  }
-  throw new Error('the RTSP server exited before it listened')
+  const server = await RtspTestServer.start(t, { user: 'cam', password: PASSWORD, fps: 10 })
+  return { port: server.port }
 }
 
 async function tempDir (t: Test): Promise<string> {
@@ -56,7 +42,9 @@ async function closedPort (): Promise<number> {
   return port
 }
 
-const options = { ffprobe: ffprobe.path, timeoutMs: 10_000 }
+// The node's own choice of ffprobe (node/recording/binaries.ts).
+const ffprobe = ffprobePath({})
+const options = { ffprobe, timeoutMs: 10_000 }
 
 test('an RTSP camera: ffprobe reads its codec, size and rate; wrong password, wrong path and closed port are told apart', async (t) => {
   const { port } = await rtspServer(t)
@@ -79,7 +67,7 @@ test('an RTSP server that accepts and never answers: SOURCE_TIMEOUT, and no ffpr
   t.after(() => { for (const s of sockets) s.destroy(); server.close() })
   const { port } = server.address() as { port: number }
   const started = Date.now()
-  const result = await testSource({ kind: 'rtsp', url: `rtsp://cam:${PASSWORD}@127.0.0.1:${port}/cam` }, { ffprobe: ffprobe.path, timeoutMs: 700 })
+  const result = await testSource({ kind: 'rtsp', url: `rtsp://cam:${PASSWORD}@127.0.0.1:${port}/cam` }, { ffprobe, timeoutMs: 700 })
   assert.equal(result.ok ? 'ok' : result.error.code, 'SOURCE_TIMEOUT')
   assert.ok(Date.now() - started < 5000)
   const left = await Promise.all((await descendantsOf(process.pid)).map(async (pid) => (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim()))
