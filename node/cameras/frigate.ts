@@ -16,6 +16,7 @@ import { LIMITS } from '../../protocol/limits/index.js'
 import { isPorchlightError, type PorchlightError } from '../../protocol/errors.js'
 import type { Camera, CameraSource } from '../config/index.js'
 import type { Overlap, RangeSource } from '../recording/range-source.js'
+import { redactUrl } from './redact.js'
 import { ClipTooLargeError } from '../clips/errors.js'
 import {
   FrigateNoRecordingError, FrigateNotRecordingError, FrigateUnknownCameraError, SourceBadAnswerError, SourceTimeoutError, SourceUnauthorizedError,
@@ -63,6 +64,7 @@ export class FrigateClient {
   private readonly maxClipBytes: number
 
   constructor (source: FrigateSource, init: FrigateClientInit = {}) {
+    if (!URL.canParse(source.url)) throw new SourceUnreachableError('frigate', redactUrl(source.url), 'not a URL')
     const url = new URL(source.url)
     this.address = url.host
     this.camera = source.camera

@@ -30,6 +30,10 @@ export interface FrigateStandinInit {
   cameras: string[]
   recordings?: StandinRecording[]
   token?: string
+  /** Basic auth instead (a reverse proxy in front of Frigate's port 5000). */
+  basic?: { user: string, password: string }
+  /** Served under this path prefix (a reverse proxy's `/frigate`). @default '' */
+  basePath?: string
   /** Accept every request and never answer. */
   hang?: boolean
   /** Cameras Frigate has but does not record (`record.enabled: false` in its config). */
@@ -88,7 +92,13 @@ export async function startFrigateStandin (t: Test, init: FrigateStandinInit): P
       json(res, 401, { success: false, message: 'Unauthorized' })
       return
     }
-    const url = new URL(req.url ?? '/', 'http://standin')
+    if (init.basic !== undefined && req.headers.authorization !== `Basic ${Buffer.from(`${init.basic.user}:${init.basic.password}`).toString('base64')}`) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="frigate"' }).end()
+      return
+    }
+    const prefix = init.basePath ?? ''
+    if (!(req.url ?? '/').startsWith(`${prefix}/`)) return json(res, 404, { detail: 'Not Found' })
+    const url = new URL((req.url ?? '/').slice(prefix.length), 'http://standin')
     const parts = url.pathname.split('/').slice(1).map(decodeURIComponent)
     if (req.method !== 'GET' || parts[0] !== 'api') return json(res, 404, { detail: 'Not Found' })
     if (url.pathname === '/api/version') {

@@ -254,3 +254,22 @@ test('failures reach /metrics by kind and code, never with the URL or the token'
   assert.match(text, /porchlight_camera_source_failures_total\{kind="frigate",code="FRIGATE_UNKNOWN_CAMERA"\} 1/)
   for (const secret of ['wrong-token', TOKEN, frigate.url, '"porch"', 'front_door']) assert.ok(!text.includes(secret), secret)
 })
+
+test('behind a reverse proxy: a path prefix is kept and the URL\'s user and password go as basic auth', async (t) => {
+  const dir = await tempDir(t)
+  const file = await makeTestMp4(join(dir, 'a.mp4'), 10)
+  const proxy = await startFrigateStandin(t, {
+    cameras: ['front_door'], recordings: [{ camera: 'front_door', start: T, end: T + 10, file }], basic: { user: 'fri gate', password: 'p@ss:w0rd' }, basePath: '/frigate'
+  })
+  const url = proxy.url.replace('http://', `http://${encodeURIComponent('fri gate')}:${encodeURIComponent('p@ss:w0rd')}@`) + '/frigate'
+  const overlaps = await frigateRangeSource().overlaps(camera(url, { token: undefined }), T, T + 10)
+  assert.deepEqual(overlaps.map(({ from, to }) => [from, to]), [[T, T + 10]])
+  const wrong = await testSource({ kind: 'frigate', url: url.replace('p%40ss', 'nope'), camera: 'front_door' }, { ffprobe, timeoutMs: 5000 })
+  assert.equal(wrong.ok ? 'ok' : wrong.error.code, 'SOURCE_UNAUTHORIZED')
+  assert.ok(!JSON.stringify(wrong).includes('nope'))
+})
+
+test('a Frigate URL that does not parse is a typed error, not a crash', async () => {
+  const result = await testSource({ kind: 'frigate', url: 'http://[::1', camera: 'front_door' }, { ffprobe, timeoutMs: 1000 })
+  assert.equal(result.ok ? 'ok' : result.error.code, 'SOURCE_UNREACHABLE')
+})
