@@ -7,6 +7,7 @@ import { defineService, type NodeService, type ServiceSpecs } from './service.js
 import { chainService, type ChainComponents, type ChainService } from './chain/chain-service.js'
 import { clips, type ClipsInit, type ClipsService } from './clips/service.js'
 import { clipRoutes } from './clips/routes.js'
+import { folderSources, type FolderSources } from './cameras/folder-source.js'
 import { announcementMessageId } from './network/message-id.js'
 import { requestNetwork, type RequestNetwork, type RequestNetworkInit } from './network/request-network.js'
 import { cellMates, type CellMates, type CellMatesInit } from './network/cell-mates.js'
@@ -35,7 +36,7 @@ import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit }
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -82,6 +83,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
   return {
     chain: chainSpec(init),
     clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
+    // The cameras whose source is a folder of their own, each watched as the import folder is.
+    folders: defineService(folderSources(), { needs: ['clips'] }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),

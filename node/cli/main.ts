@@ -10,6 +10,7 @@ import { addCouncilCommand } from './council.js'
 import { addRequestCommand } from './request.js'
 import { addRequestsCommand } from './requests.js'
 import { addClipsCommand } from './clips.js'
+import { addCamerasCommand } from './cameras.js'
 import { addConsentCommand } from './consent.js'
 import { addFootageCommand } from './footage.js'
 import { addAuditCommand } from './audit.js'
@@ -29,7 +30,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addConsentCommand, addFootageCommand, addAuditCommand, addPairCommand, addDemoCommand]) add(program)
+    addClipsCommand, addCamerasCommand, addConsentCommand, addFootageCommand, addAuditCommand, addPairCommand, addDemoCommand]) add(program)
   return program
 }
 

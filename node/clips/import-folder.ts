@@ -17,6 +17,11 @@ export interface ImportFolderInit {
   store: ClipStore
   onImported: (file: string, added: AddedClip) => void
   onFailed: (file: string, error: PorchlightError) => void
+  /**
+   * A camera's own folder (a `folder` source): its clips are this camera's, so a sidecar may leave `camera`
+   * out, and one naming another camera is refused. @default none: every sidecar names its camera
+   */
+  camera?: string
 }
 
 // Names that say "still being written" (a browser's or rsync's partial files) or are our own output.
@@ -29,7 +34,7 @@ function baseName (file: string): string {
 }
 
 /** The clip metadata and expected size a sidecar names; undefined while it does not parse (still written). */
-function readSidecar (file: string, text: string): { meta: ClipMeta, size?: number } | undefined {
+function readSidecar (file: string, text: string, camera: string | undefined): { meta: ClipMeta, size?: number } | undefined {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -39,6 +44,10 @@ function readSidecar (file: string, text: string): { meta: ClipMeta, size?: numb
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidSidecarError(file, 'is not a JSON object')
   const sidecar = value as Record<string, unknown>
   for (const key of Object.keys(sidecar)) if (!sidecarKeys.has(key)) throw new InvalidSidecarError(file, `unknown key '${key}'`, key)
+  if (camera !== undefined) {
+    sidecar.camera ??= camera
+    if (sidecar.camera !== camera) throw new InvalidSidecarError(file, `camera must be '${camera}' (this folder's camera) or left out`, 'camera')
+  }
   if (typeof sidecar.camera !== 'string') throw new InvalidSidecarError(file, 'camera must be a string', 'camera')
   if (sidecar.contentType !== undefined && typeof sidecar.contentType !== 'string') throw new InvalidSidecarError(file, 'contentType must be a string', 'contentType')
   const size = sidecar.size
@@ -113,7 +122,7 @@ export class ImportFolder {
     const video = videos[0]!
     try {
       if (videos.length > 1) throw new AmbiguousImportError(videos)
-      const sidecar = readSidecar(sidecarName, await readFile(join(folder, sidecarName), 'utf8'))
+      const sidecar = readSidecar(sidecarName, await readFile(join(folder, sidecarName), 'utf8'), this.init.camera)
       if (sidecar === undefined) return
       const path = join(folder, video)
       if (sidecar.size !== undefined) {
