@@ -26,7 +26,7 @@ export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSumma
  * An item as the inbox stores it: the view's own fields, without what is worked out as it is sent (the
  * EIP-712 form, the cells, expiry, the matching clips). `announcement` is absent on items stored before it was kept.
  */
-export type InboxItem = Pick<InboxItemView, 'id' | 'request' | 'status' | 'ignored' | 'cameras' | 'verification' | 'receivedAt' | 'withdrawnAt' | 'announcement'>
+export type InboxItem = Pick<InboxItemView, 'id' | 'request' | 'status' | 'ignored' | 'cameras' | 'verification' | 'receivedAt' | 'seenAt' | 'withdrawnAt' | 'announcement'>
 
 /** The node's clip store, as the inbox reads it (node/clips' ClipsService). */
 export interface InboxClipSource {
@@ -116,6 +116,14 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     return counts
   }
 
+  /** How many items wait for the resident: open to an answer and never opened (reads no clips, unlike `list`). */
+  async unread (): Promise<number> {
+    const now = this.#now()
+    let n = 0
+    for await (const item of this.#db().values()) if (isUnread({ status: item.status, expired: item.request.message.expiresAt <= now, seenAt: item.seenAt })) n++
+    return n
+  }
+
   /** Every item, newest first. */
   async list (): Promise<InboxSummary[]> {
     const now = this.#now()
@@ -130,6 +138,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       out.push({
         id: item.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: item.verification.agency.name,
         issuedAt: r.issuedAt, expiresAt: r.expiresAt, status: item.status, expired: r.expiresAt <= now, receivedAt: item.receivedAt,
+        ...(item.seenAt === undefined ? {} : { seenAt: item.seenAt }),
         ...(agencyStatus === undefined ? {} : { agencyStatus }),
         ...(clips === undefined ? {} : { clips: matchingClips(r, this.#cameras, clips).length })
       })
@@ -180,6 +189,18 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       const item = await this.#item(id)
       if (item.status !== 'new') return
       const next: InboxItem = { ...item, status: 'ignored', ignored: { by: 'resident' } }
+      await this.#db().put(id, next)
+      this.emit('inbox:changed', next)
+    })
+    return await this.get(id)
+  }
+
+  /** The resident opened the item: it is no longer unread (the first time counts; opening again changes nothing). */
+  async markSeen (id: string): Promise<InboxItemView> {
+    await this.#serial(async () => {
+      const item = await this.#item(id)
+      if (item.seenAt !== undefined) return
+      const next: InboxItem = { ...item, seenAt: this.#now() }
       await this.#db().put(id, next)
       this.emit('inbox:changed', next)
     })
@@ -258,6 +279,14 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     await this.#db().put(item.id, next)
     this.emit('inbox:changed', next)
   }
+}
+
+/**
+ * An item waits for the resident while it can still be answered (status `new`, not expired) and was never
+ * opened: an ignored, withdrawn or expired one asks nothing of anyone, so it is not counted.
+ */
+export function isUnread (item: Pick<InboxSummary, 'status' | 'expired' | 'seenAt'>): boolean {
+  return item.status === 'new' && !item.expired && item.seenAt === undefined
 }
 
 /** The log evidence an announcement came with, as the inbox keeps it. */

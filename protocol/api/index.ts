@@ -11,4 +11,5 @@ export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.j
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
 export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
+export type { LiveEventMap, LiveEventType, LiveEvent } from './live.js'
 export type { RegisteredWitness, WitnessSet, WitnessView } from './witnesses.js'

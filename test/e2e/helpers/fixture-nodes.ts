@@ -17,7 +17,7 @@ import type { Camera } from '../../../node/config/index.js'
 import { ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, UnknownClipError, createConsent } from '../../../node/footage/index.js'
 import type { ShareRecord } from '../../../node/shares/index.js'
 import {
-  InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, mergePolicies, toInboxPolicy, type InboxItem
+  InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, isUnread, mergePolicies, toInboxPolicy, type InboxItem
 } from '../../../node/resident/index.js'
 import { AGENCY, CENTER, DOMAIN, FixtureLog, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
 import { TEST_WITNESS_SET } from '../../helpers/announcements.js'
@@ -138,9 +138,10 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
       }
       const view = (item: InboxItem): InboxItemView => ({ ...inboxItemView(item, DOMAIN, nowSeconds()), clips: matchingClips(item.request.message, CAMERAS, clips) })
 
-      app.get('/api/inbox', async (): Promise<InboxList> => ({
-        items: [...items.values()].map(summary).sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt)
-      }))
+      app.get('/api/inbox', async (): Promise<InboxList> => {
+        const list = [...items.values()].map(summary).sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt)
+        return { items: list, unread: list.filter(isUnread).length }
+      })
       app.get('/api/inbox/policy', async (): Promise<PolicyView> => policyView())
       app.put('/api/inbox/policy', { schema: { body: policyBody } }, async (req): Promise<PolicyView> => {
         // Like the node: it applies to requests that arrive from now on, never to the inbox as it is.
