@@ -5,7 +5,7 @@
 // current by following the registry's events (a suspension shows at the next poll, within a second).
 import { EventEmitter } from 'node:events'
 import {
-  cameraCell, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
+  cameraCell, isUnread, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
   type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
@@ -21,6 +21,7 @@ import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPol
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
 export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
+export { isUnread }
 
 /**
  * An item as the inbox stores it: the view's own fields, without what is worked out as it is sent (the
@@ -279,14 +280,6 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     await this.#db().put(item.id, next)
     this.emit('inbox:changed', next)
   }
-}
-
-/**
- * An item waits for the resident while it can still be answered (status `new`, not expired) and was never
- * opened: an ignored, withdrawn or expired one asks nothing of anyone, so it is not counted.
- */
-export function isUnread (item: Pick<InboxSummary, 'status' | 'expired' | 'seenAt'>): boolean {
-  return item.status === 'new' && !item.expired && item.seenAt === undefined
 }
 
 /** The log evidence an announcement came with, as the inbox keeps it. */

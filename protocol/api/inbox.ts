@@ -80,6 +80,15 @@ export interface InboxSummary {
   clips?: number
 }
 
+/**
+ * An item waits for the resident while it can still be answered (status `new`, not expired) and was never
+ * opened: an ignored, withdrawn or expired one asks nothing of anyone, so it is not counted. The node counts
+ * GET /api/inbox's `unread` with it and the UI marks its rows with it.
+ */
+export function isUnread (item: Pick<InboxSummary, 'status' | 'expired' | 'seenAt'>): boolean {
+  return item.status === 'new' && !item.expired && item.seenAt === undefined
+}
+
 /** GET /api/inbox, newest first. */
 export interface InboxList {
   items: InboxSummary[]

@@ -6,6 +6,7 @@ export type {
   InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
   CameraView, CameraList
 } from './inbox.js'
+export { isUnread } from './inbox.js'
 export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
