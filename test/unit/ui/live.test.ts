@@ -11,7 +11,7 @@ import type { LiveEvent } from '../../../protocol/index.js'
 function stubFetch (answers: Array<number | string[]>) {
   const calls: Array<{ url: string, headers: Record<string, string> }> = []
   const fetch = async (url: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    calls.push({ url: String(url), headers: init.headers as Record<string, string> })
+    calls.push({ url: url instanceof Request ? url.url : url.toString(), headers: init.headers as Record<string, string> })
     const a = answers[calls.length - 1] ?? 404
     if (typeof a === 'number') return new Response(JSON.stringify({ error: { code: 'X', message: 'x' } }), { status: a })
     const encoder = new TextEncoder()
