@@ -1,10 +1,10 @@
-// The UI's event-stream client (ui/src/api/live.ts) on a stub fetch: the token in a header (never the URL),
+// The UI's event-stream client (ui/src/api/live-stream.ts) on a stub fetch: the token in a header (never the URL),
 // events parsed across chunk boundaries, a reconnect when a stream ends (with `ready` again, so pages read
 // again), and no retry on a refusal that asking again would not change.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { EventEmitter, once } from 'node:events'
-import { connectLive, type LiveState } from '../../../ui/src/api/live.js'
+import { connectLive, type LiveState } from '../../../ui/src/api/live-stream.js'
 import type { LiveEvent } from '../../../protocol/index.js'
 
 /** A fetch whose n-th call answers `answers[n]`: a status, or the chunks of an event stream that then ends. */
