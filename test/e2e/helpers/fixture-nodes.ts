@@ -16,6 +16,8 @@ import { ClipNotFoundError, ClipTooLargeError, UnknownCameraError, matchingClips
 import type { Camera } from '../../../node/config/index.js'
 import { ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, UnknownClipError, createConsent } from '../../../node/footage/index.js'
 import type { ShareRecord } from '../../../node/shares/index.js'
+import { LiveEvents, liveRoutes } from '../../../node/live/index.js'
+import { createLogger } from '../../../node/logging/index.js'
 import {
   InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, isUnread, mergePolicies, toInboxPolicy, type InboxItem
 } from '../../../node/resident/index.js'
@@ -118,9 +120,17 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
     if (shares[0] === undefined) throw new Error('nothing was shared yet')
     return shares[0]
   }
-  const touch = (share: ShareRecord, patch: Partial<ShareRecord>): void => { Object.assign(share, patch, { updatedAt: nowSeconds() }) }
+  // The node's own event route, fed by the knobs below as node/live feeds it from the services' events.
+  const live = new LiveEvents({ logger: createLogger({ level: 'silent' }) })
+  const changed = (share: ShareRecord): void => { live.emit('live:event', { type: 'share', data: { id: share.id, request: share.consent.message.request, state: share.state } }) }
+  const touch = (share: ShareRecord, patch: Partial<ShareRecord>): void => {
+    const state = share.state
+    Object.assign(share, patch, { updatedAt: nowSeconds() })
+    if (share.state !== state) changed(share)
+  }
 
   const fixture = await serve(uiDir, 'resident', 'maple street', (api) => {
+    api.addRoutes(liveRoutes(live))
     api.addRoutes(async (app) => {
       const itemOf = (req: { params: unknown }): InboxItem => {
         const id = (req.params as { id: string }).id
@@ -133,7 +143,7 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         return {
           id: item.id, title: m.title, category: m.category, caseCode: m.caseCode, agency: m.agency, agencyName: item.verification.agency.name,
           issuedAt: m.issuedAt, expiresAt: m.expiresAt, status: item.status, expired: m.expiresAt <= nowSeconds(), receivedAt: item.receivedAt,
-          clips: matchingClips(m, CAMERAS, clips).length
+          ...(item.seenAt === undefined ? {} : { seenAt: item.seenAt }), clips: matchingClips(m, CAMERAS, clips).length
         }
       }
       const view = (item: InboxItem): InboxItemView => ({ ...inboxItemView(item, DOMAIN, nowSeconds()), clips: matchingClips(item.request.message, CAMERAS, clips) })
@@ -155,6 +165,11 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         if (item.status === 'new') Object.assign(item, { status: 'ignored', ignored: { by: 'resident' } } satisfies Partial<InboxItem>)
         return view(item)
       })
+      app.post('/api/inbox/:id/seen', { schema: { params: idParams, body: emptyBody } }, async (req): Promise<InboxItemView> => {
+        const item = itemOf(req)
+        item.seenAt ??= nowSeconds()
+        return view(item)
+      })
 
       // As node/footage: a consent signed by a fresh key, a share `pending` until its delivery starts; the
       // inbox item is left as it was (the shares are their own list).
@@ -173,6 +188,7 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         const now = nowSeconds()
         const share: ShareRecord = { id: consent.id, request: item.request, consent: consent.signed, state: 'pending', createdAt: now, updatedAt: now, progress: { sent: 0, total: 0 } }
         shares.unshift(share)
+        changed(share)
         const sent: ShareView = share
         return await reply.status(202).send(sent)
       })
@@ -221,6 +237,7 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
     progress: (sent) => {
       const share = latest()
       touch(share, { state: 'sending', progress: { sent, total: share.consent.message.clips.reduce((n, c) => n + c.size, 0) } })
+      live.emit('live:event', { type: 'progress', data: { id: share.id, ...share.progress } })
     },
     deliver: () => {
       const share = latest()
@@ -230,6 +247,9 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         logIndex: receipt.message.logIndex, checkpointSize: log.tree.size
       })
     },
-    anchor: () => { anchored = true }
+    anchor: () => {
+      anchored = true
+      for (const share of shares) if (share.state === 'delivered') live.emit('live:event', { type: 'receipt', data: { id: share.id } })
+    }
   }
 }

@@ -44,7 +44,8 @@ function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boo
   return (
     <li>
       <button type='button' class={`card ${current ? 'current' : ''} status-${item.status}${unread ? ' unread' : ''}`} aria-current={current} onClick={onOpen} data-request={item.id} data-unread={unread}>
-        <span class='card-title'>{unread && <span class='sr-only'>Unread: </span>}{item.title}</span>
+        {unread && <span class='sr-only'>Unread: </span>}
+        <span class='card-title'>{item.title}</span>
         <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
         <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
         {item.status !== 'new' && <span class={`pill pill-${item.status}`}>{item.status}</span>}
