@@ -49,6 +49,9 @@ export class LiveEvents extends EventEmitter<LiveEventsEvents> implements NodeSe
   /** Per running share: when its last progress went out, and the value waiting for the next slot. */
   readonly #progress = new Map<string, { at: number, pending?: LiveEventMap['progress'], timer?: NodeJS.Timeout }>()
   readonly #stops: Array<() => void> = []
+  /** Fires when the first unread item expires: it stops counting then, and nothing else would say so. */
+  #expiry: NodeJS.Timeout | undefined
+  #stopped = false
   /** The open streams of GET /api/events. */
   readonly streams: EventStreams
 
@@ -68,6 +71,7 @@ export class LiveEvents extends EventEmitter<LiveEventsEvents> implements NodeSe
       const onItem = (item: InboxItem): void => { void this.#inboxChanged(item) }
       this.#stops.push(follow(inbox, 'inbox:added', onItem))
       this.#stops.push(follow(inbox, 'inbox:changed', onItem))
+      void this.#unread()
     }
     if (footage instanceof ResidentFootage) {
       this.#stops.push(follow(footage, 'share:changed', (share: ShareRecord) => {
@@ -86,6 +90,9 @@ export class LiveEvents extends EventEmitter<LiveEventsEvents> implements NodeSe
   }
 
   stop (): void {
+    this.#stopped = true
+    clearTimeout(this.#expiry)
+    this.#expiry = undefined
     this.streams.closeAll()
     for (const stop of this.#stops.splice(0)) stop()
     for (const p of this.#progress.values()) clearTimeout(p.timer)
@@ -102,13 +109,31 @@ export class LiveEvents extends EventEmitter<LiveEventsEvents> implements NodeSe
     this.emit('live:event', event)
   }
 
-  async #inboxChanged (item: InboxItem): Promise<void> {
+  async #inboxChanged (item: Pick<InboxItem, 'id' | 'status'>): Promise<void> {
+    const unread = await this.#unread()
+    if (unread !== undefined) this.#send({ type: 'inbox', data: { id: item.id, status: item.status, unread } })
+  }
+
+  /** The unread count now, with the timer set for the next unread item's expiry; undefined once stopped. */
+  async #unread (): Promise<number | undefined> {
+    let state
     try {
-      this.#send({ type: 'inbox', data: { id: item.id, status: item.status, unread: await this.#c.inbox!.unread() } })
+      state = await this.#c.inbox!.unreadState()
     } catch (err) {
       // Stopped between the change and the count: no stream is left to tell.
       this.#log.debug({ err }, 'live: the unread count could not be read')
+      return undefined
     }
+    clearTimeout(this.#expiry)
+    this.#expiry = undefined
+    const next = state.next
+    if (next !== undefined && !this.#stopped) {
+      // Just past the second it expires in (the inbox counts whole seconds); setTimeout holds at most 2^31 - 1
+      // ms (24.8 days), and a request lives at most 72 hours.
+      const ms = Math.min(Math.max(0, next.expiresAt * 1000 - Date.now()) + 5, 2 ** 31 - 1)
+      this.#expiry = setTimeout(() => { void this.#inboxChanged({ id: next.id, status: 'new' }) }, ms)
+    }
+    return state.count
   }
 
   #onProgress (p: LiveEventMap['progress']): void {

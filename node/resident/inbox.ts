@@ -119,10 +119,21 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
 
   /** How many items wait for the resident: open to an answer and never opened (reads no clips, unlike `list`). */
   async unread (): Promise<number> {
+    return (await this.unreadState()).count
+  }
+
+  /** The unread count, and the unread item that expires first (it stops counting then, with no event of its own). */
+  async unreadState (): Promise<{ count: number, next?: { id: string, expiresAt: number } }> {
     const now = this.#now()
-    let n = 0
-    for await (const item of this.#db().values()) if (isUnread({ status: item.status, expired: item.request.message.expiresAt <= now, seenAt: item.seenAt })) n++
-    return n
+    let count = 0
+    let next: { id: string, expiresAt: number } | undefined
+    for await (const item of this.#db().values()) {
+      const expiresAt = item.request.message.expiresAt
+      if (!isUnread({ status: item.status, expired: expiresAt <= now, seenAt: item.seenAt })) continue
+      count++
+      if (next === undefined || expiresAt < next.expiresAt) next = { id: item.id, expiresAt }
+    }
+    return next === undefined ? { count } : { count, next }
   }
 
   /** Every item, newest first. */

@@ -24,7 +24,14 @@ const logger = createLogger({ level: 'silent' })
 /** An inbox as LiveEvents reads it: its two events and the unread count. */
 class StubInbox extends EventEmitter {
   unreadCount = 3
-  async unread (): Promise<number> { return this.unreadCount }
+  /** An unread item that stops counting at `expiresAt` (unix seconds). */
+  expiring: { id: string, expiresAt: number } | undefined
+  async unread (): Promise<number> { return (await this.unreadState()).count }
+  async unreadState (): Promise<{ count: number, next?: { id: string, expiresAt: number } }> {
+    const e = this.expiring
+    if (e === undefined || e.expiresAt <= Math.floor(Date.now() / 1000)) return { count: this.unreadCount }
+    return { count: this.unreadCount + 1, next: e }
+  }
 }
 
 interface World { api: ApiServer, live: LiveEvents, inbox: StubInbox, footage: ResidentFootage, registry: Registry, url: string }
@@ -68,6 +75,19 @@ test('the stream needs the token; it answers text/event-stream and starts with `
   w.inbox.unreadCount = 4
   w.inbox.emit('inbox:added', { id: 'bafyitem', status: 'new' })
   assert.deepEqual(JSON.parse((await s.next('inbox')).data), { id: 'bafyitem', status: 'new', unread: 4 })
+})
+
+test('an unread item that expires stops counting: an `inbox` event says so when it does, with nothing else happening', async (t) => {
+  const w = await world(t)
+  const s = await openEventStream(w.url, TOKEN)
+  t.after(() => { s.close() })
+  assert.deepEqual(JSON.parse((await s.next('ready')).data), { unread: 3 })
+  // Counted from the next change on (an item arriving), and its expiry timed from then.
+  w.inbox.expiring = { id: 'bafyexpiring', expiresAt: Math.floor(Date.now() / 1000) + 1 }
+  w.inbox.emit('inbox:added', { id: 'bafyexpiring', status: 'new' })
+  assert.deepEqual(JSON.parse((await s.next('inbox')).data), { id: 'bafyexpiring', status: 'new', unread: 4 })
+  assert.deepEqual(JSON.parse((await s.next('inbox')).data), { id: 'bafyexpiring', status: 'new', unread: 3 })
+  assert.ok(Date.now() >= w.inbox.expiring.expiresAt * 1000, 'not before it expired')
 })
 
 test('a stream beyond the limit is refused with TOO_MANY_EVENT_STREAMS (503), counted; a closed one frees its place', async (t) => {
