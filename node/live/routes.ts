@@ -11,7 +11,8 @@ export function liveRoutes (live: LiveEvents): FastifyPluginAsync {
       exposeHeadRoute: false,
       schema: {
         summary: 'Server-Sent Events: what changed (inbox, share, progress, receipt, delivery, log; `ready` first), for the page to read again',
-        produces: ['text/event-stream']
+        // For the OpenAPI document only: the reply is taken over, so nothing is serialized against it.
+        response: { 200: { description: 'event: <type> / data: <JSON> lines (protocol/api/live.ts)', content: { 'text/event-stream': { schema: { type: 'string' } } } } }
       }
     }, async (request, reply) => {
       // Refused as JSON (503), before the reply is taken over; a place may be free again in a few seconds.
