@@ -42,8 +42,10 @@ test('a new request reaches the page as an `inbox` event with the unread count; 
   assert.deepEqual(JSON.parse((await stream.next('ready')).data), { unread: 0 })
 
   const announced = agency.request({ ...liveFields(), title: 'Bicycle theft on Birch Lane', category: 'burglary' })
+  const added = new Promise<number>((resolve) => { node.services.inbox.once('inbox:added', () => { resolve(performance.now()) }) })
   assert.equal((await node.services.network.ingest(announced.bytes, { cells: topicCells(AREA) })).result, 'accept')
   assert.deepEqual(JSON.parse((await stream.next('inbox')).data), { id: announced.id, status: 'new', unread: 1 })
+  t.diagnostic(`inbox:added → event read by the client: ${(performance.now() - await added).toFixed(1)} ms`)
   const listed = await call<InboxList>('GET', '/api/inbox')
   assert.equal(listed.json.unread, 1)
   assert.equal(listed.json.items[0]!.seenAt, undefined)
