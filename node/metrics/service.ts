@@ -44,7 +44,8 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       ...(auditor === undefined ? {} : { auditor }),
       ...(relayLimits === undefined ? {} : { relayLimits }),
       ...(relayProofs === undefined ? {} : { relayProofs }),
-      ...(live === undefined ? {} : { live }),
+      // A resident's events say when requests arrived and it shared: private, like the inbox's figures.
+      ...(live === undefined || (isPublic && config.role === 'resident') ? {} : { live }),
       chainClients: () => chain.client === undefined ? [] : [chain.client]
     })
     return {
