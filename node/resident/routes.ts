@@ -12,6 +12,8 @@ const idParams = {
   properties: { id: { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } }
 } as const
 
+const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
+
 const policyBody = {
   type: 'object',
   additionalProperties: false,
@@ -70,19 +72,11 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
     }, async (request): Promise<InboxItemView> => await inbox.get((request.params as { id: string }).id))
 
     app.post('/api/inbox/:id/ignore', {
-      schema: {
-        summary: 'Ignore a request (send `{}`)',
-        params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: {} }
-      }
+      schema: { summary: 'Ignore a request (send `{}`)', params: idParams, body: emptyBody }
     }, async (request): Promise<InboxItemView> => await inbox.ignore((request.params as { id: string }).id))
 
     app.post('/api/inbox/:id/seen', {
-      schema: {
-        summary: 'The resident opened this request: it no longer counts as unread (send `{}`; again changes nothing)',
-        params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: {} }
-      }
+      schema: { summary: 'The resident opened this request: it no longer counts as unread (send `{}`; again changes nothing)', params: idParams, body: emptyBody }
     }, async (request): Promise<InboxItemView> => await inbox.markSeen((request.params as { id: string }).id))
   }
 }
