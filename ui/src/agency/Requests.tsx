@@ -48,7 +48,8 @@ export function Requests ({ api, selected, onSelect }: { api: ApiClient, selecte
 function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, onChanged: () => void }) {
   const req = useLoad(async () => await api.request(id), [id])
   const deliveries = useLoad(async () => await api.deliveries(id), [id])
-  useLive(['delivery'], (e) => { if (e === undefined || e.data.request === id) deliveries.reload() })
+  // A delivery for this request, or a log entry (a clip deleted, by a resident's request or retention, is one).
+  useLive(['delivery', 'log'], (e) => { if (e === undefined || e.type === 'log' || e.data.request === id) deliveries.reload() })
   const [withdrawing, setWithdrawing] = useState(false)
   const [error, setError] = useState<unknown>()
   if (req.loading) return <Loading what='the request' />
