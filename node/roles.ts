@@ -32,12 +32,13 @@ import { witnessService, type WitnessService, type WitnessServiceInit } from './
 import { witnessRoutes } from './witness/routes.js'
 import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
+import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents } & Operated
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
@@ -63,6 +64,8 @@ export interface RoleInit {
   cellMates?: CellMatesInit
   /** A relay's or agency's answers to it. */
   cellPeers?: CellPeersServerInit
+  /** The UI's event streams (GET /api/events): limits, heartbeat, progress rate. */
+  live?: LiveEventsInit
 }
 
 function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
@@ -70,7 +73,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -89,7 +92,9 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
-    ...operated(['network', 'inbox', 'footage', 'cellMates'])
+    // What the page shows as it changes: the inbox, the shares' progress, receipts anchored on the chain.
+    live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain'], routes: liveRoutes }),
+    ...operated(['network', 'inbox', 'footage', 'cellMates', 'live'])
   }
 }
 
@@ -110,7 +115,9 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     // Proves itself to the relays it holds reservations on, so households delivering through them get footage limits.
     relayProofs: defineService(agencyRelayProofs(init.relayProofs), { needs: [] }),
     cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
-    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers'])
+    // Deliveries as they arrive, and the log's checkpoints and anchors, for the console.
+    live: defineService(liveEvents(init.live), { needs: ['footage', 'log'], routes: liveRoutes }),
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live'])
   }
 }
 

@@ -5,7 +5,7 @@
 // current by following the registry's events (a suspension shows at the next poll, within a second).
 import { EventEmitter } from 'node:events'
 import {
-  cameraCell, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
+  cameraCell, isUnread, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
   type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
@@ -21,12 +21,13 @@ import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPol
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
 export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
+export { isUnread }
 
 /**
  * An item as the inbox stores it: the view's own fields, without what is worked out as it is sent (the
  * EIP-712 form, the cells, expiry, the matching clips). `announcement` is absent on items stored before it was kept.
  */
-export type InboxItem = Pick<InboxItemView, 'id' | 'request' | 'status' | 'ignored' | 'cameras' | 'verification' | 'receivedAt' | 'withdrawnAt' | 'announcement'>
+export type InboxItem = Pick<InboxItemView, 'id' | 'request' | 'status' | 'ignored' | 'cameras' | 'verification' | 'receivedAt' | 'seenAt' | 'withdrawnAt' | 'announcement'>
 
 /** The node's clip store, as the inbox reads it (node/clips' ClipsService). */
 export interface InboxClipSource {
@@ -116,6 +117,25 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     return counts
   }
 
+  /** How many items wait for the resident: open to an answer and never opened (reads no clips, unlike `list`). */
+  async unread (): Promise<number> {
+    return (await this.unreadState()).count
+  }
+
+  /** The unread count, and the unread item that expires first (it stops counting then, with no event of its own). */
+  async unreadState (): Promise<{ count: number, next?: { id: string, expiresAt: number } }> {
+    const now = this.#now()
+    let count = 0
+    let next: { id: string, expiresAt: number } | undefined
+    for await (const item of this.#db().values()) {
+      const expiresAt = item.request.message.expiresAt
+      if (!isUnread({ status: item.status, expired: expiresAt <= now, seenAt: item.seenAt })) continue
+      count++
+      if (next === undefined || expiresAt < next.expiresAt) next = { id: item.id, expiresAt }
+    }
+    return next === undefined ? { count } : { count, next }
+  }
+
   /** Every item, newest first. */
   async list (): Promise<InboxSummary[]> {
     const now = this.#now()
@@ -130,6 +150,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       out.push({
         id: item.id, title: r.title, category: r.category, caseCode: r.caseCode, agency: r.agency, agencyName: item.verification.agency.name,
         issuedAt: r.issuedAt, expiresAt: r.expiresAt, status: item.status, expired: r.expiresAt <= now, receivedAt: item.receivedAt,
+        ...(item.seenAt === undefined ? {} : { seenAt: item.seenAt }),
         ...(agencyStatus === undefined ? {} : { agencyStatus }),
         ...(clips === undefined ? {} : { clips: matchingClips(r, this.#cameras, clips).length })
       })
@@ -180,6 +201,18 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       const item = await this.#item(id)
       if (item.status !== 'new') return
       const next: InboxItem = { ...item, status: 'ignored', ignored: { by: 'resident' } }
+      await this.#db().put(id, next)
+      this.emit('inbox:changed', next)
+    })
+    return await this.get(id)
+  }
+
+  /** The resident opened the item: it is no longer unread (the first time counts; opening again changes nothing). */
+  async markSeen (id: string): Promise<InboxItemView> {
+    await this.#serial(async () => {
+      const item = await this.#item(id)
+      if (item.seenAt !== undefined) return
+      const next: InboxItem = { ...item, seenAt: this.#now() }
       await this.#db().put(id, next)
       this.emit('inbox:changed', next)
     })

@@ -1,4 +1,4 @@
-export { ResidentInbox, residentInbox, inboxItemView, evidenceOf } from './inbox.js'
+export { ResidentInbox, residentInbox, inboxItemView, evidenceOf, isUnread } from './inbox.js'
 export type { CameraView, InclusionEvidence, InboxItem, InboxItemView, InboxSummary, InboxStatus, ResidentInboxInit, ResidentInboxEvents, ResidentInboxComponents, InboxClipSource } from './inbox.js'
 export { anyCameraInArea, camerasInArea, cameraTopicCells } from './matching.js'
 export type { ClipMatcher } from './matching.js'

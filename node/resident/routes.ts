@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ResponseSchemaOf } from '../api/index.js'
 import { LIMITS, type CameraList, type CameraView, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
-import type { ResidentInbox } from './inbox.js'
+import { isUnread, type ResidentInbox } from './inbox.js'
 
 
 const idParams = {
@@ -11,6 +11,8 @@ const idParams = {
   required: ['id'],
   properties: { id: { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } }
 } as const
+
+const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
 
 const policyBody = {
   type: 'object',
@@ -38,7 +40,10 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/inbox', {
       schema: { summary: 'The requests whose area holds one of this node\'s cameras, newest first' }
-    }, async (): Promise<InboxList> => ({ items: await inbox.list() }))
+    }, async (): Promise<InboxList> => {
+      const items = await inbox.list()
+      return { items, unread: items.filter(isUnread).length }
+    })
 
     app.get('/api/inbox/policy', {
       schema: { summary: 'Auto-ignore rules: from config.json, set through the API, and both together' }
@@ -67,11 +72,11 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
     }, async (request): Promise<InboxItemView> => await inbox.get((request.params as { id: string }).id))
 
     app.post('/api/inbox/:id/ignore', {
-      schema: {
-        summary: 'Ignore a request (send `{}`)',
-        params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: {} }
-      }
+      schema: { summary: 'Ignore a request (send `{}`)', params: idParams, body: emptyBody }
     }, async (request): Promise<InboxItemView> => await inbox.ignore((request.params as { id: string }).id))
+
+    app.post('/api/inbox/:id/seen', {
+      schema: { summary: 'The resident opened this request: it no longer counts as unread (send `{}`; again changes nothing)', params: idParams, body: emptyBody }
+    }, async (request): Promise<InboxItemView> => await inbox.markSeen((request.params as { id: string }).id))
   }
 }

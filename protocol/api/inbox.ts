@@ -72,15 +72,28 @@ export interface InboxSummary {
   status: InboxStatus
   expired: boolean
   receivedAt: number
+  /** Unix seconds when the resident first opened it; absent while unread. */
+  seenAt?: number
   /** The agency's status now (the registry's, not as at arrival). */
   agencyStatus?: AgencyStanding
   /** How many of this node's clips match (camera in the area, span in the window), when it has a clip store. */
   clips?: number
 }
 
+/**
+ * An item waits for the resident while it can still be answered (status `new`, not expired) and was never
+ * opened: an ignored, withdrawn or expired one asks nothing of anyone, so it is not counted. The node counts
+ * GET /api/inbox's `unread` with it and the UI marks its rows with it.
+ */
+export function isUnread (item: Pick<InboxSummary, 'status' | 'expired' | 'seenAt'>): boolean {
+  return item.status === 'new' && !item.expired && item.seenAt === undefined
+}
+
 /** GET /api/inbox, newest first. */
 export interface InboxList {
   items: InboxSummary[]
+  /** Items still open to an answer (status `new`, not expired) that the resident has not opened. */
+  unread: number
 }
 
 /**
@@ -100,6 +113,8 @@ export interface InboxItemView extends Partial<InclusionEvidence> {
   agencyStatus?: AgencyStanding
   /** Unix seconds. */
   receivedAt: number
+  /** Unix seconds when the resident first opened it (POST /api/inbox/:id/seen); absent while unread. */
+  seenAt?: number
   withdrawnAt?: number
   /** Absent on items stored before the evidence was kept, once the live announcement is gone. */
   announcement?: InclusionEvidence

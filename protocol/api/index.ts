@@ -6,10 +6,12 @@ export type {
   InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
   CameraView, CameraList
 } from './inbox.js'
+export { isUnread } from './inbox.js'
 export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
 export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
+export type { LiveEventMap, LiveEventType, LiveEvent } from './live.js'
 export type { RegisteredWitness, WitnessSet, WitnessView } from './witnesses.js'
 export type { DeviceView, PairedDevice } from './devices.js'

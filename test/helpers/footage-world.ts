@@ -55,9 +55,9 @@ export interface FootageWorld {
   relay?: RelayNode
   /**
    * A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency; `config`
-   * is merged into its config (e.g. `delivery`).
+   * is merged into its config (e.g. `delivery`); `staticDir` serves a built UI (browser tests).
    */
-  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>): Promise<ResidentNode>
+  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>, opts?: { staticDir?: string }): Promise<ResidentNode>
   stop (): Promise<void>
 }
 
@@ -108,7 +108,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
 
   const world: FootageWorld = {
     chain, endpoint, council, witnesses, agency, address: address!, residents: [], ...(relay === undefined ? {} : { relay }),
-    async resident (name, extra = [], config = {}) {
+    async resident (name, extra = [], config = {}, opts = {}) {
       const dir = await tempDir(`porchlight-${name}-`)
       await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
       if (Object.keys(config).length > 0) await saveConfig(dir, { ...await loadConfig(dir), ...config })
@@ -116,7 +116,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
         dir,
         services: roleSetup('resident').services,
         libp2p: { messageId: roleSetup('resident').messageId, heartbeatIntervalMs: 200 },
-        staticDir: false
+        staticDir: opts.staticDir ?? false
       }) as ResidentNode
       await node.start()
       world.residents.push(node)

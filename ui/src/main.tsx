@@ -3,6 +3,7 @@
 import { render } from 'preact'
 import { useEffect, useLayoutEffect, useState } from 'preact/hooks'
 import { createApiClient, type ApiClient } from './api/client.js'
+import { LiveContext, useLiveConnection } from './api/live.js'
 import type { NodeView, Role } from './api/types.js'
 import { ErrorNote, Loading } from './components/ui.js'
 import { storeToken, takeToken } from './session/token.js'
@@ -40,16 +41,21 @@ function App () {
     api.self().then(setSelf, setError)
   }, [node, token])
   const name = node?.name ?? self?.name
+  // Residents and agencies have live events; an auditor's page reads its report on a timer.
+  const live = useLiveConnection(token, node?.role === 'resident' || node?.role === 'agency')
+  const unread = node?.role === 'resident' ? live.unread : undefined
   // A layout effect, so the title changes in the same commit as the header: nothing can see one without the other.
   useLayoutEffect(() => {
-    if (node !== undefined) document.title = ['Porchlight', roleTitle[node.role], ...(name === undefined ? [] : [name])].join(' · ')
-  }, [node, name])
+    if (node !== undefined) document.title = (unread === undefined || unread === 0 ? '' : `(${unread}) `) + ['Porchlight', roleTitle[node.role], ...(name === undefined ? [] : [name])].join(' · ')
+  }, [node, name, unread])
   return (
     <>
       <header class='top'>
         <div class='brand'><span class='logo' aria-hidden='true'>◆</span> Porchlight</div>
-        {node !== undefined && <div class='who'><span class={`role role-${node.role}`}>{roleTitle[node.role]}</span> {name !== undefined && <span data-node-name>{name}</span>}</div>}
+        {node !== undefined && <div class='who'><span class={`role role-${node.role}`}>{roleTitle[node.role]}</span> {name !== undefined && <span data-node-name>{name}</span>}
+          {unread !== undefined && unread > 0 && <span class='unread-badge' role='status' data-unread={unread}>{unread} unread</span>}</div>}
       </header>
+      <LiveContext.Provider value={live.events}>
       <main id='main'>
         <ErrorNote error={error} />
         {node === undefined && error === undefined && <Loading what='this node' />}
@@ -58,6 +64,7 @@ function App () {
         {node !== undefined && api !== undefined && node.role === 'agency' && <AgencyApp api={api} node={node} />}
         {node !== undefined && api !== undefined && node.role === 'auditor' && <AuditorApp api={api} />}
       </main>
+      </LiveContext.Provider>
     </>
   )
 }

@@ -16,8 +16,10 @@ import { ClipNotFoundError, ClipTooLargeError, UnknownCameraError, matchingClips
 import type { Camera } from '../../../node/config/index.js'
 import { ClipNotMatchingError, RequestNotConsentableError, ShareNotFoundError, UnknownClipError, createConsent } from '../../../node/footage/index.js'
 import type { ShareRecord } from '../../../node/shares/index.js'
+import { LiveEvents, liveRoutes } from '../../../node/live/index.js'
+import { createLogger } from '../../../node/logging/index.js'
 import {
-  InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, mergePolicies, toInboxPolicy, type InboxItem
+  InboxItemNotFoundError, camerasInArea, emptyPolicy, inboxItemView, isUnread, mergePolicies, toInboxPolicy, type InboxItem
 } from '../../../node/resident/index.js'
 import { AGENCY, CENTER, DOMAIN, FixtureLog, logDelivery, logRequest, nowSeconds, toHex, type LoggedRequest } from '../../helpers/ui-world.js'
 import { TEST_WITNESS_SET } from '../../helpers/announcements.js'
@@ -118,9 +120,17 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
     if (shares[0] === undefined) throw new Error('nothing was shared yet')
     return shares[0]
   }
-  const touch = (share: ShareRecord, patch: Partial<ShareRecord>): void => { Object.assign(share, patch, { updatedAt: nowSeconds() }) }
+  // The node's own event route, fed by the knobs below as node/live feeds it from the services' events.
+  const live = new LiveEvents({ logger: createLogger({ level: 'silent' }) })
+  const changed = (share: ShareRecord): void => { live.emit('live:event', { type: 'share', data: { id: share.id, request: share.consent.message.request, state: share.state } }) }
+  const touch = (share: ShareRecord, patch: Partial<ShareRecord>): void => {
+    const state = share.state
+    Object.assign(share, patch, { updatedAt: nowSeconds() })
+    if (share.state !== state) changed(share)
+  }
 
   const fixture = await serve(uiDir, 'resident', 'maple street', (api) => {
+    api.addRoutes(liveRoutes(live))
     api.addRoutes(async (app) => {
       const itemOf = (req: { params: unknown }): InboxItem => {
         const id = (req.params as { id: string }).id
@@ -133,14 +143,15 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         return {
           id: item.id, title: m.title, category: m.category, caseCode: m.caseCode, agency: m.agency, agencyName: item.verification.agency.name,
           issuedAt: m.issuedAt, expiresAt: m.expiresAt, status: item.status, expired: m.expiresAt <= nowSeconds(), receivedAt: item.receivedAt,
-          clips: matchingClips(m, CAMERAS, clips).length
+          ...(item.seenAt === undefined ? {} : { seenAt: item.seenAt }), clips: matchingClips(m, CAMERAS, clips).length
         }
       }
       const view = (item: InboxItem): InboxItemView => ({ ...inboxItemView(item, DOMAIN, nowSeconds()), clips: matchingClips(item.request.message, CAMERAS, clips) })
 
-      app.get('/api/inbox', async (): Promise<InboxList> => ({
-        items: [...items.values()].map(summary).sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt)
-      }))
+      app.get('/api/inbox', async (): Promise<InboxList> => {
+        const list = [...items.values()].map(summary).sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt)
+        return { items: list, unread: list.filter(isUnread).length }
+      })
       app.get('/api/inbox/policy', async (): Promise<PolicyView> => policyView())
       app.put('/api/inbox/policy', { schema: { body: policyBody } }, async (req): Promise<PolicyView> => {
         // Like the node: it applies to requests that arrive from now on, never to the inbox as it is.
@@ -152,6 +163,11 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
       app.post('/api/inbox/:id/ignore', { schema: { params: idParams, body: emptyBody } }, async (req): Promise<InboxItemView> => {
         const item = itemOf(req)
         if (item.status === 'new') Object.assign(item, { status: 'ignored', ignored: { by: 'resident' } } satisfies Partial<InboxItem>)
+        return view(item)
+      })
+      app.post('/api/inbox/:id/seen', { schema: { params: idParams, body: emptyBody } }, async (req): Promise<InboxItemView> => {
+        const item = itemOf(req)
+        item.seenAt ??= nowSeconds()
         return view(item)
       })
 
@@ -172,6 +188,7 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         const now = nowSeconds()
         const share: ShareRecord = { id: consent.id, request: item.request, consent: consent.signed, state: 'pending', createdAt: now, updatedAt: now, progress: { sent: 0, total: 0 } }
         shares.unshift(share)
+        changed(share)
         const sent: ShareView = share
         return await reply.status(202).send(sent)
       })
@@ -220,6 +237,7 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
     progress: (sent) => {
       const share = latest()
       touch(share, { state: 'sending', progress: { sent, total: share.consent.message.clips.reduce((n, c) => n + c.size, 0) } })
+      live.emit('live:event', { type: 'progress', data: { id: share.id, ...share.progress } })
     },
     deliver: () => {
       const share = latest()
@@ -229,6 +247,9 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         logIndex: receipt.message.logIndex, checkpointSize: log.tree.size
       })
     },
-    anchor: () => { anchored = true }
+    anchor: () => {
+      anchored = true
+      for (const share of shares) if (share.state === 'delivered') live.emit('live:event', { type: 'receipt', data: { id: share.id } })
+    }
   }
 }

@@ -2,6 +2,7 @@
 // browser), with the latest anchor on chain.
 import type { ApiClient } from '../api/client.js'
 import { ErrorNote, Loading, fmtTime, short, useLoad } from '../components/ui.js'
+import { useLive } from '../api/live.js'
 import { readLog } from '../verify/log-reader.js'
 import { toHex, type LogEntry } from '../../../protocol/index.js'
 
@@ -17,8 +18,10 @@ function describe (e: LogEntry): string {
 }
 
 export function Log ({ api, agency }: { api: ApiClient, agency: string }) {
-  const log = useLoad(async () => await readLog(api, agency), [agency], 5000)
-  const anchors = useLoad(async () => await api.anchors(), [], 5000)
+  const log = useLoad(async () => await readLog(api, agency), [agency])
+  const anchors = useLoad(async () => await api.anchors(), [])
+  // A checkpoint issued (new entries) or an anchor recorded.
+  useLive(['log'], () => { log.reload(); anchors.reload() })
   const latest = anchors.data?.at(-1)
   return (
     <section aria-labelledby='log-h'>

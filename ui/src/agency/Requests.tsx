@@ -4,11 +4,14 @@ import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { DeliveryView, SignedRequestView } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { useLive } from '../api/live.js'
 import { HexMap } from '../map/HexMap.js'
 import { domainOf, inclusionBadge, signatureBadge, type Badge as BadgeData } from '../verify/badges.js'
 
 export function Requests ({ api, selected, onSelect }: { api: ApiClient, selected?: string, onSelect: (id: string | undefined) => void }) {
-  const list = useLoad(async () => await api.requests(), [], 3000)
+  const list = useLoad(async () => await api.requests(), [])
+  // The delivery counts change as deliveries arrive.
+  useLive(['delivery'], list.reload)
   const items = [...(list.data ?? [])].sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt)
   useEffect(() => { if (selected === undefined && items[0] !== undefined) onSelect(items[0].id) }, [items.length])
   return (
@@ -44,7 +47,9 @@ export function Requests ({ api, selected, onSelect }: { api: ApiClient, selecte
 
 function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, onChanged: () => void }) {
   const req = useLoad(async () => await api.request(id), [id])
-  const deliveries = useLoad(async () => await api.deliveries(id), [id], 3000)
+  const deliveries = useLoad(async () => await api.deliveries(id), [id])
+  // A delivery for this request, or a log entry (a clip deleted, by a resident's request or retention, is one).
+  useLive(['delivery', 'log'], (e) => { if (e === undefined || e.type === 'log' || e.data.request === id) deliveries.reload() })
   const [withdrawing, setWithdrawing] = useState(false)
   const [error, setError] = useState<unknown>()
   if (req.loading) return <Loading what='the request' />

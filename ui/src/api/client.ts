@@ -78,6 +78,8 @@ export function createApiClient (init: ApiClientInit) {
     inbox: async () => (await json<InboxList>('GET', '/api/inbox')).items,
     inboxItem: async (itemId: string) => await json<InboxItemView>('GET', `/api/inbox/${id(itemId)}`),
     ignore: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/ignore`, {}),
+    /** The resident opened it: no longer unread. */
+    seen: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/seen`, {}),
     consent: async (itemId: string, clips: string[]) => toShareRow(await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),

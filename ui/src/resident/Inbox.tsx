@@ -4,13 +4,16 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { CameraView, ClipView, InboxItemView, InboxSummary } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { useLive } from '../api/live.js'
+import { isUnread } from '../../../protocol/index.js'
 import { HexMap } from '../map/HexMap.js'
 import { requestBadges } from '../verify/badges.js'
 
 const now = (): number => Math.floor(Date.now() / 1000)
 
 export function Inbox ({ api, cameras, onShared }: { api: ApiClient, cameras: CameraView[], onShared: () => void }) {
-  const list = useLoad(async () => await api.inbox(), [], 5000)
+  const list = useLoad(async () => await api.inbox(), [])
+  useLive(['inbox'], list.reload)
   const [selected, setSelected] = useState<string | undefined>()
   const items = useMemo(() => [...(list.data ?? [])].sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt), [list.data])
   useEffect(() => { if (selected === undefined && items[0] !== undefined) setSelected(items[0].id) }, [items])
@@ -22,7 +25,7 @@ export function Inbox ({ api, cameras, onShared }: { api: ApiClient, cameras: Ca
         <ErrorNote error={list.error} />
         {list.data !== undefined && items.length === 0 && <p class='muted'>No request covers your cameras. Agencies' requests for other areas are never shown here.</p>}
         <ul class='cards' aria-label='Requests, newest first'>
-          {items.map((s) => <InboxRow key={s.id} item={s} current={s.id === selected} onOpen={() => { setSelected(s.id) }} />)}
+          {items.map((s) => <InboxRow key={s.id} item={s} current={s.id === selected} onOpen={() => { setSelected(s.id); if (isUnread(s)) api.seen(s.id).catch(() => {}) }} />)}
         </ul>
       </section>
       <section class='detail' aria-live='polite'>
@@ -33,10 +36,15 @@ export function Inbox ({ api, cameras, onShared }: { api: ApiClient, cameras: Ca
   )
 }
 
+// Opening means choosing it here: the newest item the page shows first on its own does not count, so a tab
+// left open does not read the inbox for the resident.
+
 function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boolean, onOpen: () => void }) {
+  const unread = isUnread(item)
   return (
     <li>
-      <button type='button' class={`card ${current ? 'current' : ''} status-${item.status}`} aria-current={current} onClick={onOpen} data-request={item.id}>
+      <button type='button' class={`card ${current ? 'current' : ''} status-${item.status}${unread ? ' unread' : ''}`} aria-current={current} onClick={onOpen} data-request={item.id} data-unread={unread}>
+        {unread && <span class='sr-only'>Unread: </span>}
         <span class='card-title'>{item.title}</span>
         <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
         <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
@@ -53,6 +61,8 @@ function overlaps (clip: ClipView, start: number, end: number): boolean {
 
 function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: string, cameras: CameraView[], onChanged: () => void }) {
   const item = useLoad(async () => await api.inboxItem(id), [id])
+  // Withdrawn, ignored elsewhere, seen: the item as it is now, without a reload.
+  useLive(['inbox'], (e) => { if (e === undefined || e.data.id === id) item.reload() })
   const clips = useLoad(async () => await api.clips(), [id])
   const [picked, setPicked] = useState<Set<string>>(new Set())
   const [confirm, setConfirm] = useState<'share' | 'ignore' | undefined>()

@@ -1,7 +1,9 @@
 // What the resident has shared: each consent's delivery progress (live) and its receipt's status —
 // "logged" once the agency's signed receipt proves the delivery entry is in its log, "publicly anchored"
 // once a root covering it is on chain.
+import { useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
+import { useLive } from '../api/live.js'
 import type { ShareRow } from '../api/types.js'
 import { ErrorNote, Loading, Progress, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 import { checkEvidenceValue } from '../verify/evidence.js'
@@ -24,8 +26,16 @@ function ReceiptCheck ({ share }: { share: ShareRow }) {
 }
 
 export function Shares ({ api, version }: { api: ApiClient, version: number }) {
-  const shares = useLoad(async () => await api.shares(), [version], 1500)
+  const shares = useLoad(async () => await api.shares(), [version])
   const inbox = useLoad(async () => await api.inbox(), [version])
+  // A state change or a receipt anchored: the list read again. Progress moves the bar in place (a few times a
+  // second while sending) without a read; a share that starts again (a retry) or stops drops its bar.
+  const [progress, setProgress] = useState<ReadonlyMap<string, { sent: number, total: number }>>(new Map())
+  useLive(['share', 'receipt'], (e) => {
+    if (e?.type === 'share' && e.data.state !== 'sending' && e.data.state !== 'delivered') setProgress((m) => { const n = new Map(m); n.delete(e.data.id); return n })
+    shares.reload()
+  })
+  useLive(['progress'], (e) => { if (e !== undefined) setProgress((m) => new Map(m).set(e.data.id, { sent: e.data.sent, total: e.data.total })) })
   const titles = new Map((inbox.data ?? []).map((i) => [i.id, `${i.title} (case ${i.caseCode})`]))
   // The share names the agency by address; the inbox item has the name its registry entry gives.
   const agencyNames = new Map((inbox.data ?? []).map((i) => [i.id, i.agencyName]))
@@ -40,7 +50,9 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
         <caption class='sr-only'>Shares and their receipts</caption>
         <thead><tr><th scope='col'>Request</th><th scope='col'>Agency</th><th scope='col'>Clips</th><th scope='col'>When</th><th scope='col'>Receipt</th></tr></thead>
         <tbody>
-          {(shares.data ?? []).map((s) => {
+          {(shares.data ?? []).map((row) => {
+            const live = progress.get(row.consent)
+            const s = live === undefined || row.receipt !== undefined ? row : { ...row, progress: live }
             const st = receiptStatus(s)
             const total = s.clips.reduce((n, c) => n + c.size, 0)
             return (
