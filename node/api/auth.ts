@@ -21,4 +21,6 @@ export function bearerToken (header: string | undefined): string | undefined {
  */
 export interface DeviceTokens {
   deviceFor (token: string): string | undefined
+  /** Optional: the server ends every connection a device's requests opened once it is revoked. */
+  on?: (event: 'device:revoked', listener: (device: { id: string }) => void) => unknown
 }

@@ -13,7 +13,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
 import { EventEmitter } from 'node:events'
-import type { AddressInfo, Server as NetServer, Socket } from 'node:net'
+import { Socket, type AddressInfo, type Server as NetServer } from 'node:net'
 import type { Logger } from 'pino'
 import { packagePath } from '../package-root.js'
 import { bearerMatches, bearerToken, type DeviceTokens } from './auth.js'
@@ -187,6 +187,8 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     if (code === 'MISDIRECTED_REQUEST') request.log.warn({ host: String(request.headers.host ?? '').slice(0, 255), route }, 'api: request for another host refused')
     if (code === 'NODE_TOKEN_REQUIRED') request.log.warn({ route }, 'api: a paired device tried to manage devices')
   }
+  // Bounded by the devices (at most 32) and their open connections; emptied as sockets close.
+  const deviceSockets = new Map<string, Set<Socket>>()
   // Registered first, so it runs before the token check, a public route or the UI's files.
   app.addHook('onRequest', async (request) => {
     if (!isAllowedHost(request.headers.host, allowedHosts, listening?.port)) {
@@ -209,6 +211,20 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       throw new NodeTokenRequiredError()
     }
     request.device = device
+    // Kept per device, so a revocation ends what its requests hold open (an event stream, a keep-alive socket).
+    const socket = request.raw.socket
+    if (!(socket instanceof Socket)) return // light-my-request's injected requests have no connection to end
+    let sockets = deviceSockets.get(device)
+    if (sockets === undefined) deviceSockets.set(device, sockets = new Set())
+    if (!sockets.has(socket)) {
+      sockets.add(socket)
+      socket.once('close', () => { sockets.delete(socket); if (sockets.size === 0 && deviceSockets.get(device) === sockets) deviceSockets.delete(device) })
+    }
+  })
+  init.devices?.on?.('device:revoked', ({ id }) => {
+    const sockets = deviceSockets.get(id)
+    deviceSockets.delete(id)
+    for (const socket of sockets ?? []) socket.destroy()
   })
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body, internal } = toErrorResponse(err)

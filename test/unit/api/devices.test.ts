@@ -3,6 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
+import { get, type ClientRequest, type IncomingMessage } from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -27,6 +28,8 @@ async function world (t: { after: (fn: () => Promise<void>) => void }, dir?: str
   api.addRoutes(async (app) => {
     app.get('/api/inbox', async () => ({ items: [] }))
     app.get('/api/whoami', async (request) => ({ device: request.device ?? null }))
+    // Held open like an event stream: headers, then nothing until the connection ends.
+    app.get('/api/hold', async (_request, reply) => { reply.hijack(); reply.raw.writeHead(200, { 'content-type': 'text/event-stream' }); reply.raw.write(': open\n\n') })
   })
   const refused: RefusedRequest[] = []
   api.on('request:refused', (r) => { refused.push(r) })
@@ -133,4 +136,26 @@ test('a route knows which device opened it (an event stream ends on its revocati
   const revoked = once(book, 'device:revoked')
   await book.revoke(phone.device.id)
   assert.deepEqual((await revoked as [DeviceView]).map((d) => d.id), [phone.device.id])
+})
+
+test('revoking a device ends the connections its requests hold open (an event stream); the node\'s own stay open', async (t) => {
+  const { api, book } = await world(t)
+  await api.start()
+  const phone = await pair(api)
+  const hold = async (headers: Record<string, string>): Promise<{ res: IncomingMessage, req: ClientRequest }> => {
+    const req = get(`${api.address()!.url}/api/hold`, { headers })
+    const [res] = await once(req, 'response') as [IncomingMessage]
+    assert.equal(res.statusCode, 200)
+    await once(res, 'data')
+    return { res, req }
+  }
+  const device = await hold(as(phone.token))
+  const node = await hold(owner)
+  t.after(() => { device.req.destroy(); node.req.destroy() })
+  // The client sees its connection cut (an 'aborted' error), not an ended answer.
+  const cut = once(device.res, 'error')
+  await book.revoke(phone.device.id)
+  assert.equal(((await cut)[0] as Error).message, 'aborted')
+  assert.equal(device.res.complete, false)
+  assert.equal(node.res.destroyed, false)
 })
