@@ -29,13 +29,14 @@ import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
 import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
 import { witnessRoutes } from './witness/routes.js'
+import { recordings, type RecordingInit, type RecordingService } from './recording/service.js'
 import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, recordings: RecordingService } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -48,6 +49,8 @@ export interface RoleInit {
    */
   chain?: (components: ChainComponents) => ChainService
   clips?: ClipsInit
+  /** A resident's continuous recording of its rtsp cameras. */
+  recordings?: RecordingInit
   network?: RequestNetworkInit
   inbox?: ResidentInboxInit
   shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
@@ -69,7 +72,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'recordings'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -77,7 +80,7 @@ function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'l
   }
 }
 
-/** A resident: its clips, the request network, the inbox of matching requests, and its shares. */
+/** A resident: its clips, the continuous recording of its rtsp cameras, the request network, the inbox of matching requests, and its shares. */
 export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
   return {
     chain: chainSpec(init),
@@ -86,7 +89,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
-    ...operated(['network', 'inbox', 'footage', 'cellMates'])
+    recordings: defineService(recordings(init.recordings), { needs: [] }),
+    ...operated(['network', 'inbox', 'footage', 'cellMates', 'recordings'])
   }
 }
 

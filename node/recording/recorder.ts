@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline'
 import type { PorchlightError } from '../../protocol/errors.js'
 import type { Logger } from '../logging/index.js'
 import { redactUrl } from '../cameras/redact.js'
+import { setprivPath } from './binaries.js'
 import { CameraUnreachableError, RecorderStalledError } from './errors.js'
 import type { RecorderStatus } from './types.js'
 
@@ -105,7 +106,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
       // Relative to cwd: the recording directory's path may hold a '%', which the pattern would take as a field.
       `${run}%06d.ts`
     ]
-    const child = spawn(ffmpeg, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+    const setpriv = setprivPath()
+    const child = setpriv === undefined
+      ? spawn(ffmpeg, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn(setpriv, ['--pdeathsig', 'KILL', '--', ffmpeg, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child = child
     if (this.#runs++ > 0) this.emit('restarted')
     const offsets: number[] = []

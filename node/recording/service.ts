@@ -87,11 +87,14 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
 
   async start (): Promise<void> {
     if (this.#index !== undefined) return
-    await mkdir(this.dir, { recursive: true })
     const index = await SegmentIndex.open(this.#components.store.sublevel('recording-segments', { valueEncoding: 'json' }) as unknown as SegmentIndexDb)
-    await this.#reconcile(index)
+    // A node that never recorded makes no folder (a simulator's thousand residents, a node without cameras).
+    if (index.bytes > 0 || this.#cameras.some(isRecorded) || await exists(this.dir)) {
+      await mkdir(this.dir, { recursive: true })
+      await this.#reconcile(index)
+      await this.#checkDisk()
+    }
     this.#index = index
-    await this.#checkDisk()
     await this.sync(this.#cameras)
     this.#timer = setInterval(() => { void this.#check() }, this.#init.checkIntervalMs ?? 10_000)
     this.#timer.unref()
@@ -109,6 +112,7 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
     this.#cameras = cameras
     if (this.#index === undefined) return
     const wanted = new Map(cameras.flatMap((c) => c.source?.kind === 'rtsp' ? [[c.name, c.source.url] as const] : []))
+    if (wanted.size > 0 && this.#recorders.size === 0) await this.#checkDisk()
     for (const [camera, recorder] of this.#recorders) {
       if (wanted.get(camera) === recorder.url) continue
       this.#recorders.delete(camera)
@@ -163,6 +167,7 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
   }
 
   async #check (): Promise<void> {
+    if (this.#recorders.size === 0 && this.bytes === 0) return
     this.#enqueue(async () => { if (this.#index !== undefined) await this.#retain(this.#index) })
     await this.#checkDisk()
   }
@@ -181,6 +186,7 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
   }
 
   async #checkDisk (): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
     let free: number
     try { free = await this.#freeBytes(this.dir) } catch { return }
     const full = free < this.#settings.minFreeBytes
@@ -226,6 +232,14 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
     }
     if (stale.length > 0) this.#components.logger.warn({ component: 'recording', dropped: stale.length }, 'recording: index entries without their file dropped')
   }
+}
+
+function isRecorded (camera: Camera): boolean {
+  return camera.source?.kind === 'rtsp'
+}
+
+async function exists (path: string): Promise<boolean> {
+  return await stat(path).then(() => true, () => false)
 }
 
 /** The recording service for roleSetup('resident'). */
