@@ -92,6 +92,8 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
     if (index.bytes > 0 || this.#cameras.some(isRecorded) || await exists(this.dir)) {
       await mkdir(this.dir, { recursive: true })
       await this.#reconcile(index)
+      // A node started after days off deletes what aged meanwhile at once.
+      this.#enqueue(async () => { await this.#retain(index) })
       await this.#checkDisk()
     }
     this.#index = index
