@@ -6,7 +6,6 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import type { TestContext } from 'node:test'
 
 const script = fileURLToPath(new URL('./rtsp-server.py', import.meta.url))
 
@@ -39,7 +38,7 @@ export class RtspTestServer {
   }
 
   /** Starts a server and stops it when the test ends (also on failure). */
-  static async start (t: Pick<TestContext, 'after'>, options: RtspServerOptions = {}): Promise<RtspTestServer> {
+  static async start (t: { after: (fn: () => Promise<void>) => void }, options: RtspServerOptions = {}): Promise<RtspTestServer> {
     const server = new RtspTestServer(options)
     t.after(async () => { await server.stop() })
     await server.#spawn(options.port ?? 0)
