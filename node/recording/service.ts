@@ -68,6 +68,8 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
   #timer: NodeJS.Timeout | undefined
   /** Index writes and deletions in order, so retention never races a new entry and `stop` waits for them. */
   #queue: Promise<void> = Promise.resolve()
+  #syncing: Promise<void> = Promise.resolve()
+  #stopped = false
 
   constructor (components: RecordingComponents, init: RecordingInit = {}) {
     super()
@@ -103,16 +105,27 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
   }
 
   async stop (): Promise<void> {
+    this.#stopped = true
     clearInterval(this.#timer)
+    await this.#syncing
     await Promise.all([...this.#recorders.values()].map(async (r) => { await r.stop() }))
     this.#recorders.clear()
     await this.#queue
   }
 
-  /** Records the `rtsp` cameras among `cameras` and no others (a changed URL restarts its recorder). */
+  /**
+   * Records the `rtsp` cameras among `cameras` and no others (a changed URL restarts its recorder). Calls run
+   * one after the other, so two quick changes of the camera book never start two recorders for one camera.
+   */
   async sync (cameras: readonly Camera[]): Promise<void> {
     this.#cameras = cameras
-    if (this.#index === undefined) return
+    const done = this.#syncing.then(async () => { await this.#sync(cameras) })
+    this.#syncing = done.catch(() => {})
+    await done
+  }
+
+  async #sync (cameras: readonly Camera[]): Promise<void> {
+    if (this.#index === undefined || this.#stopped) return
     const wanted = new Map(cameras.flatMap((c) => c.source?.kind === 'rtsp' ? [[c.name, c.source.url] as const] : []))
     if (wanted.size > 0 && this.#recorders.size === 0) await this.#checkDisk()
     for (const [camera, recorder] of this.#recorders) {

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { once, type EventEmitter } from 'node:events'
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -19,7 +19,7 @@ import { openStore, type Store } from '../../../node/storage/index.js'
 import { RecordingService, cameraFolder, ffprobePath, type RecorderStatus, type RecordingInit, type SegmentRecord } from '../../../node/recording/index.js'
 import { recordingMetrics } from '../../../node/metrics/recording.js'
 import { RtspTestServer } from '../../support/rtsp-server.js'
-import { descendantsOf, isAlive } from '../../helpers/process-tree.js'
+import { childrenOf, descendantsOf, isAlive } from '../../helpers/process-tree.js'
 
 const run = promisify(execFile)
 const CHILD = fileURLToPath(new URL('../../fixtures/recording-child.ts', import.meta.url))
@@ -206,4 +206,30 @@ test('below the disk floor recording stops with an alert and resumes when space 
   assert.ok(resumed > stoppedAt)
   assert.deepEqual(lateSegments.filter((r) => r.start < resumed - 1000), [], 'nothing recorded while the disk was full')
   await assertIndexMatchesFolder(f, await f.service.segments('porch', 0, Date.now()), false)
+})
+
+/** This process's ffmpeg children (the recorders; the RTSP server is a python child). */
+async function recorders (): Promise<number[]> {
+  const found: number[] = []
+  for (const pid of await childrenOf(process.pid)) {
+    if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'ffmpeg') found.push(pid)
+  }
+  return found
+}
+
+test('sync() follows the camera list: a camera added is recorded once (even when two changes come at once), one removed is stopped', async (t) => {
+  const server = await RtspTestServer.start(t)
+  const f = await fixture(t, undefined)
+  assert.deepEqual(f.service.status(), {})
+  const porch = { name: 'porch', lat: 40.7, lng: -74, source: { kind: 'rtsp' as const, url: server.url() } }
+  const folderOnly = { name: 'shed', lat: 40.7, lng: -74, source: { kind: 'folder' as const, path: '/tmp/x' } }
+  await Promise.all([f.service.sync([porch]), f.service.sync([porch, folderOnly])])
+  assert.deepEqual(Object.keys(f.service.status()), ['porch'], 'only rtsp cameras are recorded')
+  await next(f.service, 'segment')
+  assert.equal((await recorders()).length, 1, 'one ffmpeg for the camera')
+  const stopped = next<{ camera: string, status: RecorderStatus }>(f.service, 'status', ({ status }) => status.state === 'stopped')
+  await f.service.sync([folderOnly])
+  assert.equal((await stopped).camera, 'porch')
+  assert.deepEqual(f.service.status(), {})
+  assert.deepEqual(await recorders(), [])
 })
