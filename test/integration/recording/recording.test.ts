@@ -9,6 +9,7 @@ import { once, type EventEmitter } from 'node:events'
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createServer, type Socket } from 'node:net'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
@@ -232,4 +233,20 @@ test('sync() follows the camera list: a camera added is recorded once (even when
   assert.equal((await stopped).camera, 'porch')
   assert.deepEqual(f.service.status(), {})
   assert.deepEqual(await recorders(), [])
+})
+
+test('a camera that accepts the connection and sends nothing: the watchdog ends the run and the recorder keeps trying', async (t) => {
+  const sockets = new Set<Socket>()
+  const silent = createServer((socket) => { sockets.add(socket) })
+  silent.listen(0, '127.0.0.1')
+  await once(silent, 'listening')
+  t.after(async () => { for (const s of sockets) s.destroy(); silent.close(); await once(silent, 'close') })
+  const { port } = silent.address() as { port: number }
+  const f = await fixture(t, `rtsp://viewer:${PASSWORD}@127.0.0.1:${port}/cam`, { stallMs: 1000 })
+  const status = await statusOf(f.service, 'unreachable')
+  assert.equal(status.error?.code, 'RECORDER_STALLED')
+  // It connects again after the one it gave up on.
+  if (sockets.size < 2) await next(silent, 'connection', () => sockets.size >= 2)
+  assert.equal(f.service.status().porch?.state, 'unreachable')
+  assert.ok(!JSON.stringify(f.service.status()).includes(PASSWORD))
 })
