@@ -5,7 +5,7 @@
 // at start the folder and the index are reconciled (what a `kill -9` left behind goes).
 import { createHash } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat, statfs } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import type { Camera, RecordingConfig } from '../config/index.js'
 import { resolveRecording } from '../config/index.js'
@@ -173,7 +173,15 @@ export class RecordingService extends EventEmitter<RecordingEvents> implements N
     if (index === undefined) return
     const file = `${cameraFolder(camera)}/${closed.file}`
     let bytes: number
-    try { bytes = (await stat(join(this.dir, file))).size } catch { return } // gone already (a removed camera's folder): nothing to name
+    try {
+      // On disk before the index names it (ffmpeg never fsyncs): a power cut cannot leave an entry whose file
+      // lost its last pages. One fsync per segment.
+      const handle = await open(join(this.dir, file), 'r')
+      try {
+        await handle.sync()
+        bytes = (await handle.stat()).size
+      } finally { await handle.close() }
+    } catch { return } // gone already (a removed camera's folder): nothing to name
     const record: SegmentRecord = { camera, file, start: closed.start, end: closed.end, bytes }
     await index.put(record)
     this.emit('segment', record)
