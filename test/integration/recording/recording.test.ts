@@ -20,6 +20,7 @@ import { openStore, type Store } from '../../../node/storage/index.js'
 import { RecordingService, cameraFolder, ffprobePath, type RecorderStatus, type RecordingInit, type SegmentRecord } from '../../../node/recording/index.js'
 import { recordingMetrics } from '../../../node/metrics/recording.js'
 import { RtspTestServer } from '../../support/rtsp-server.js'
+import { createNode, residentRole } from '../../../node/index.js'
 import { childrenOf, descendantsOf, isAlive } from '../../helpers/process-tree.js'
 
 const run = promisify(execFile)
@@ -249,4 +250,17 @@ test('a camera that accepts the connection and sends nothing: the watchdog ends 
   if (sockets.size < 2) await next(silent, 'connection', () => sockets.size >= 2)
   assert.equal(f.service.status().porch?.state, 'unreachable')
   assert.ok(!JSON.stringify(f.service.status()).includes(PASSWORD))
+})
+
+test('a resident node records its rtsp cameras: the service is wired, its figures are on the token-guarded /metrics', async (t) => {
+  const server = await RtspTestServer.start(t, { user: 'viewer', password: PASSWORD })
+  const config = parseConfig({ version: 1, role: 'resident', name: 'maple', cameras: [{ name: 'porch', lat: 47.6062, lng: -122.3321, source: { kind: 'rtsp', url: server.url() } }], recording: { segmentSeconds: 1 } })
+  const node = await createNode({ config, services: residentRole(), staticDir: false, logger: createLogger({ level: 'silent' }) })
+  t.after(async () => { await node.stop() })
+  await node.start()
+  const record = await next<SegmentRecord>(node.services.recordings, 'segment')
+  assert.equal(record.camera, 'porch')
+  const text = await (await fetch(`${node.info().api!.url}/metrics`, { headers: { authorization: `Bearer ${node.keys.apiToken}` } })).text()
+  assert.match(text, /porchlight_recording_segments_total [1-9]/)
+  assert.ok(!text.includes(PASSWORD))
 })
