@@ -211,5 +211,11 @@ export class Recorder extends EventEmitter<RecorderEvents> {
 function secretsOf (url: string): string[] {
   if (!URL.canParse(url)) return []
   const u = new URL(url)
-  return [u.username, u.password, decodeURIComponent(u.username), decodeURIComponent(u.password)].filter((s) => s !== '')
+  // The URL itself is always redacted whole; this catches credentials ffmpeg quotes on their own. A one- or
+  // two-letter name would shred every word it occurs in, and says next to nothing.
+  return [...new Set([u.username, u.password, safeDecode(u.username), safeDecode(u.password)])].filter((s) => s.length >= 3)
+}
+
+function safeDecode (text: string): string {
+  try { return decodeURIComponent(text) } catch { return text }
 }
