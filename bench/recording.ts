@@ -15,7 +15,7 @@ import { parseConfig } from '../node/config/index.js'
 import { createLogger } from '../node/logging/index.js'
 import { openStore } from '../node/storage/index.js'
 import { RecordingService, ffmpegPath, ffprobePath, type SegmentRecord } from '../node/recording/index.js'
-import { childrenOf } from '../test/helpers/process-tree.js'
+import { childrenNamed } from '../test/helpers/process-tree.js'
 import { RtspTestServer } from '../test/support/rtsp-server.js'
 import { median, type BenchContext } from './lib.js'
 
@@ -70,11 +70,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     cleanups.push(async () => { if (aloneChild.exitCode === null) { const exited = once(aloneChild, 'exit'); aloneChild.kill('SIGTERM'); await exited } })
     // Both are reading once the recorder has closed its first segment (the first keyframe came).
     await once(service, 'segment')
-    const ffmpegs = []
-    for (const pid of await childrenOf(process.pid)) {
-      if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'ffmpeg') ffmpegs.push(pid)
-    }
-    const recorder = ffmpegs.find((pid) => pid !== aloneChild.pid)
+    const recorder = (await childrenNamed(process.pid, 'ffmpeg')).find((pid) => pid !== aloneChild.pid)
     if (recorder === undefined || aloneChild.pid === undefined) throw new Error('no ffmpeg to measure')
     const ours: number[] = []
     const theirs: number[] = []

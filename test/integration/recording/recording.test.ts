@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile, spawn } from 'node:child_process'
 import { once, type EventEmitter } from 'node:events'
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer, type Socket } from 'node:net'
@@ -21,7 +21,7 @@ import { RecordingService, cameraFolder, ffprobePath, type RecorderStatus, type 
 import { recordingMetrics } from '../../../node/metrics/recording.js'
 import { RtspTestServer } from '../../support/rtsp-server.js'
 import { createNode, residentRole } from '../../../node/index.js'
-import { childrenOf, descendantsOf, isAlive } from '../../helpers/process-tree.js'
+import { childrenNamed, descendantsOf, isAlive } from '../../helpers/process-tree.js'
 
 const run = promisify(execFile)
 const CHILD = fileURLToPath(new URL('../../fixtures/recording-child.ts', import.meta.url))
@@ -210,13 +210,9 @@ test('below the disk floor recording stops with an alert and resumes when space 
   await assertIndexMatchesFolder(f, await f.service.segments('porch', 0, Date.now()), false)
 })
 
-/** This process's ffmpeg children (the recorders; the RTSP server is a python child). */
+/** This process's ffmpeg children: the recorders (the RTSP server is a python child). */
 async function recorders (): Promise<number[]> {
-  const found: number[] = []
-  for (const pid of await childrenOf(process.pid)) {
-    if ((await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'ffmpeg') found.push(pid)
-  }
-  return found
+  return await childrenNamed(process.pid, 'ffmpeg')
 }
 
 test('sync() follows the camera list: a camera added is recorded once (even when two changes come at once), one removed is stopped', async (t) => {
