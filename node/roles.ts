@@ -30,6 +30,7 @@ import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
 import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
 import { witnessRoutes } from './witness/routes.js'
+import { recordings, type RecordingInit, type RecordingService } from './recording/service.js'
 import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
@@ -37,7 +38,7 @@ import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -50,6 +51,8 @@ export interface RoleInit {
    */
   chain?: (components: ChainComponents) => ChainService
   clips?: ClipsInit
+  /** A resident's continuous recording of its rtsp cameras. */
+  recordings?: RecordingInit
   network?: RequestNetworkInit
   inbox?: ResidentInboxInit
   shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
@@ -73,7 +76,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -81,7 +84,7 @@ function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'l
   }
 }
 
-/** A resident: its clips, the request network, the inbox of matching requests, and its shares. */
+/** A resident: its clips, the continuous recording of its rtsp cameras, the request network, the inbox of matching requests, and its shares. */
 export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
   return {
     chain: chainSpec(init),
@@ -94,7 +97,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
     // What the page shows as it changes: the inbox, the shares' progress, receipts anchored on the chain.
     live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain'], routes: liveRoutes }),
-    ...operated(['network', 'inbox', 'footage', 'cellMates', 'live'])
+    recordings: defineService(recordings(init.recordings), { needs: [] }),
+    ...operated(['network', 'inbox', 'footage', 'cellMates', 'live', 'recordings'])
   }
 }
 

@@ -40,7 +40,7 @@ export interface RecordingConfig {
   minFreeBytes: number
   /** Target length of one segment: what a `kill -9` can lose at most. */
   segmentSeconds: number
-  /** Paths of the binaries; unset: the ones that come with the npm package (docs/cameras.md). */
+  /** Paths of the binaries; unset: the system's on PATH, else the ones inside the npm packages (docs/cameras.md). */
   ffmpeg?: string
   ffprobe?: string
 }

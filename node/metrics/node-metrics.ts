@@ -31,6 +31,8 @@ import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
 import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
 import { reachabilityMetrics } from './reachability.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
+import { recordingMetrics } from './recording.js'
+import type { RecordingService } from '../recording/index.js'
 import type { ApiServer } from '../api/index.js'
 import type { LiveEvents } from '../live/index.js'
 import { liveMetrics } from './live.js'
@@ -64,6 +66,8 @@ export interface MetricSources {
   p2p?: RelayMetricsSource
   /** The UI's event streams (residents and agencies). */
   live?: LiveEvents
+  /** Residents: the continuous recording of their rtsp cameras (private figures, like the inbox's). */
+  recordings?: RecordingService
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -90,6 +94,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
+  if (sources.recordings !== undefined) stops.push(recordingMetrics(registry, sources.recordings))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   if (sources.live !== undefined) stops.push(liveMetrics(registry, sources.live.streams))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)

@@ -21,6 +21,15 @@ export async function childrenOf (pid: number): Promise<number[]> {
   return (await childrenByParent()).get(pid) ?? []
 }
 
+/** The processes whose parent is `pid` and whose command name (/proc/<pid>/comm) is `name`. */
+export async function childrenNamed (pid: number, name: string): Promise<number[]> {
+  const found: number[] = []
+  for (const child of await childrenOf(pid)) {
+    if ((await readFile(`/proc/${child}/comm`, 'utf8').catch(() => '')).trim() === name) found.push(child)
+  }
+  return found
+}
+
 /** Every process below `pid` (children, their children, …). */
 export async function descendantsOf (pid: number): Promise<number[]> {
   const parents = await childrenByParent()

@@ -1,0 +1,5 @@
+export { RecordingService, recordings, cameraFolder } from './service.js'
+export type { RecordingInit, RecordingEvents, RecordingComponents, DeleteReason } from './service.js'
+export type { SegmentRecord, RecorderStatus, RecorderState } from './types.js'
+export { ffmpegPath, ffprobePath } from './binaries.js'
+export { CameraUnreachableError, RecorderStalledError, RecordingDiskFullError, RecordingNotStartedError } from './errors.js'
