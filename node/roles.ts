@@ -7,6 +7,9 @@ import { defineService, type NodeService, type ServiceSpecs } from './service.js
 import { chainService, type ChainComponents, type ChainService } from './chain/chain-service.js'
 import { clips, type ClipsInit, type ClipsService } from './clips/service.js'
 import { clipRoutes } from './clips/routes.js'
+import { cameraBook, type CameraBook } from './cameras/camera-book.js'
+import { cameraApi, type CameraApi, type CameraApiInit } from './cameras/camera-api.js'
+import { cameraRoutes } from './cameras/routes.js'
 import { announcementMessageId } from './network/message-id.js'
 import { requestNetwork, type RequestNetwork, type RequestNetworkInit } from './network/request-network.js'
 import { cellMates, type CellMates, type CellMatesInit } from './network/cell-mates.js'
@@ -35,7 +38,7 @@ import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit }
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -48,6 +51,8 @@ export interface RoleInit {
    */
   chain?: (components: ChainComponents) => ChainService
   clips?: ClipsInit
+  /** A resident's camera API: how a source is tested (node/cameras/source-test.ts). */
+  cameras?: CameraApiInit
   network?: RequestNetworkInit
   inbox?: ResidentInboxInit
   shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
@@ -69,7 +74,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -77,16 +82,21 @@ function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'l
   }
 }
 
-/** A resident: its clips, the request network, the inbox of matching requests, and its shares. */
+/**
+ * A resident: its camera book (the live list of cameras, which follows their request topics), its clips, the
+ * request network, the inbox of matching requests, and its shares.
+ */
 export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
   return {
     chain: chainSpec(init),
-    clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
-    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
-    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
+    cameras: defineService(cameraBook(), { needs: ['network'] }),
+    cameraApi: defineService(cameraApi(init.cameras), { needs: ['cameras'], routes: cameraRoutes }),
+    clips: defineService(clips(init.clips), { needs: ['cameras'], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
+    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras'], routes: inboxRoutes }),
+    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
-    ...operated(['network', 'inbox', 'footage', 'cellMates'])
+    ...operated(['network', 'cameras', 'inbox', 'footage', 'cellMates'])
   }
 }
 

@@ -5,10 +5,11 @@
 // current by following the registry's events (a suspension shows at the next poll, within a second).
 import { EventEmitter } from 'node:events'
 import {
-  cameraCell, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
+  toEip712Json, type AgencyStanding, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
   type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
+import { fixedCameras, type CameraList } from '../cameras/camera-book.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
@@ -16,11 +17,11 @@ import type { ChainService } from '../chain/chain-service.js'
 import { isActiveRecord } from '../chain/agency-info.js'
 import type { Logger } from '../logging/index.js'
 import { InboxItemNotFoundError } from './errors.js'
-import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
+import { anyCameraInArea, camerasInArea, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
-export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
+export type { AgencyStanding, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
 
 /**
  * An item as the inbox stores it: the view's own fields, without what is worked out as it is sent (the
@@ -56,12 +57,14 @@ export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 
   chain: ChainService
   /** The node's clip store, for each item's matching clips. */
   clips: InboxClipSource
+  /** The camera book (which also joins the cameras' request topics). @default the config's cameras, fixed */
+  cameras?: CameraList
 }
 
 export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements NodeService {
   readonly #components: ResidentInboxComponents
   readonly #network: RequestNetwork
-  readonly #cameras: Camera[]
+  readonly #book: CameraList
   readonly #clipMatcher: ClipMatcher
   readonly #clips: InboxClipSource
   readonly #now: () => number
@@ -80,14 +83,17 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     const { network } = components
     this.#components = components
     this.#network = network
-    this.#cameras = components.config.cameras
+    this.#book = components.cameras ?? fixedCameras(components.config.cameras)
     this.#clipMatcher = init.clipMatcher ?? anyCameraInArea
     this.#clips = components.clips
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#log = components.logger.child({ component: 'inbox' })
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
-    // Joined before the network starts, so its first catch-up already asks for these cells.
-    if (this.#cameras.length > 0) network.join(cameraTopicCells(this.#cameras))
+  }
+
+  /** The cameras now: a request is matched against the list as it is when it arrives. */
+  get #cameras (): readonly Camera[] {
+    return this.#book.list()
   }
 
   async start (): Promise<void> {
@@ -160,11 +166,6 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       this.#log.warn({ err, agency }, 'inbox: the registry could not be read for an agency\'s status')
       return undefined
     }
-  }
-
-  /** This node's cameras with their positions and res-9 cells: for the resident's own browser only. */
-  cameras (): CameraView[] {
-    return this.#cameras.map((c) => ({ name: c.name, lat: c.lat, lng: c.lng, cell: cameraCell(c.lat, c.lng) }))
   }
 
   /** Items stored before the evidence was kept take it from the live announcement, when still held. */
