@@ -90,7 +90,7 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
   return {
     chain: chainSpec(init),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
-    cameras: defineService(cameraBook(), { needs: ['network'] }),
+    cameras: defineService(cameraBook(), { needs: [] }),
     cameraApi: defineService(cameraApi(init.cameras), { needs: ['cameras'], routes: cameraRoutes }),
     clips: defineService(clips(init.clips), { needs: ['cameras'], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras'], routes: inboxRoutes }),

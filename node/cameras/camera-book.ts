@@ -1,8 +1,9 @@
-// A resident's cameras while the node runs: the one list every service reads (the inbox's matching, the
-// clip store's names, the shares' checks, the recorder), changed through the API and kept in
-// `<dir>/config.json`, so a restart starts from what the resident last saved. A change is checked with the
-// config's own rules (parseConfig) before anything is written, written atomically, and only then shown:
-// a refused change leaves the file, the list and the request topics as they were.
+// A resident's cameras while the node runs: the one list every service reads (the inbox's matching and its
+// request topics, the clip store's names, the shares' checks, the recorder), changed through the API and
+// kept in `<dir>/config.json`, so a restart starts from what the resident last saved. A change is checked
+// with the config's own rules (parseConfig) before anything is written, written atomically, and only then
+// shown and announced: a refused change leaves the file and the list as they were, and announces nothing.
+// The book needs no other service, so anything that names cameras (the clip store) can be built on it.
 import { EventEmitter } from 'node:events'
 import { cameraCell } from '../../protocol/index.js'
 import type { CameraBody, CameraView, SourceBody } from '../../protocol/index.js'
@@ -14,9 +15,11 @@ import { cameraTopicCells } from '../resident/matching.js'
 import { redactSource, redactUrl } from './redact.js'
 import { CameraExistsError, CameraNotFoundError, InvalidCameraError } from './errors.js'
 
-/** The cameras as the other services read them: the book's list now. */
+/** The cameras as the other services read them: the book's list now, and (the book's) word when it changes. */
 export interface CameraList {
   list (): readonly Camera[]
+  on? (event: 'cameras:changed', listener: (cameras: readonly Camera[]) => void): unknown
+  off? (event: 'cameras:changed', listener: (cameras: readonly Camera[]) => void): unknown
 }
 
 /** A fixed list (a service built without the book, the CLI): the config's cameras. */
@@ -31,16 +34,7 @@ export interface CameraBookEvents {
   'cameras:refused': [{ error: PorchlightError }]
 }
 
-/** The request network's topics, as far as the book moves them. */
-export interface CameraTopics {
-  join (cells: readonly string[]): void
-  leave (cells: readonly string[]): void
-}
-
-export type CameraBookComponents = Pick<NodeComponents, 'config' | 'dir' | 'logger'> & {
-  /** The request network: a camera's res-7 cell is joined when it is added and left with its cell's last camera. */
-  network?: CameraTopics
-}
+export type CameraBookComponents = Pick<NodeComponents, 'config' | 'dir' | 'logger'>
 
 const HIDDEN = ' (credentials hidden)'
 
@@ -55,8 +49,6 @@ export class CameraBook extends EventEmitter<CameraBookEvents> implements NodeSe
     this.#components = components
     this.#log = components.logger.child({ component: 'cameras' })
     this.#cameras = Object.freeze(components.config.cameras.map((c) => Object.freeze(structuredClone(c))))
-    // Joined before the network starts, so its first catch-up already asks for these cells.
-    if (this.#cameras.length > 0) components.network?.join(cameraTopicCells(this.#cameras))
   }
 
   /** Waits for a change being saved, so the node's store and files are not closed under it. */
@@ -104,11 +96,10 @@ export class CameraBook extends EventEmitter<CameraBookEvents> implements NodeSe
   /** One change at a time: each is checked against, and saved over, the list the previous one left. */
   async #change (make: (list: readonly Camera[]) => { next: Camera[], camera: Camera }, verb: string): Promise<Camera> {
     const run = this.#pending.then(async () => {
-      const before = this.#cameras
       let next: Camera[]
       let camera: Camera
       try {
-        ({ next, camera } = make(before))
+        ({ next, camera } = make(this.#cameras))
         next = checkCameras(next)
       } catch (err) {
         const error = err as PorchlightError
@@ -118,7 +109,6 @@ export class CameraBook extends EventEmitter<CameraBookEvents> implements NodeSe
       }
       await this.#save(next)
       this.#cameras = Object.freeze(next.map((c) => Object.freeze(c)))
-      this.#follow(before, this.#cameras)
       // The source as it may be shown: a camera's URL can carry its password.
       this.#log.info({ camera: camera.name, ...(camera.source === undefined ? {} : { source: redactSource(camera.source) }) }, `cameras: ${verb}`)
       this.emit('cameras:changed', this.#cameras)
@@ -136,17 +126,13 @@ export class CameraBook extends EventEmitter<CameraBookEvents> implements NodeSe
     await saveConfig(dir, { ...config, cameras })
   }
 
-  /** Joins the res-7 cells the new list has and the old did not; leaves those no camera is in any more. */
-  #follow (before: readonly Camera[], after: readonly Camera[]): void {
-    const network = this.#components.network
-    if (network === undefined) return
-    const was = new Set(cameraTopicCells(before))
-    const is = new Set(cameraTopicCells(after))
-    const joined = [...is].filter((c) => !was.has(c))
-    const left = [...was].filter((c) => !is.has(c))
-    if (joined.length > 0) network.join(joined)
-    if (left.length > 0) network.leave(left)
-  }
+}
+
+/** The request topics (res-7 cells) to join and to leave when the cameras go from `before` to `after`. */
+export function topicChanges (before: readonly Camera[], after: readonly Camera[]): { join: string[], leave: string[] } {
+  const was = new Set(cameraTopicCells(before))
+  const is = new Set(cameraTopicCells(after))
+  return { join: [...is].filter((c) => !was.has(c)), leave: [...was].filter((c) => !is.has(c)) }
 }
 
 /** A camera from an API body; `stored` is the source it replaces (its credentials may be kept). */

@@ -9,7 +9,7 @@ import {
   type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
-import { fixedCameras, type CameraList } from '../cameras/camera-book.js'
+import { fixedCameras, topicChanges, type CameraList } from '../cameras/camera-book.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
@@ -17,7 +17,7 @@ import type { ChainService } from '../chain/chain-service.js'
 import { isActiveRecord } from '../chain/agency-info.js'
 import type { Logger } from '../logging/index.js'
 import { InboxItemNotFoundError } from './errors.js'
-import { anyCameraInArea, camerasInArea, type ClipMatcher } from './matching.js'
+import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
@@ -57,7 +57,7 @@ export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 
   chain: ChainService
   /** The node's clip store, for each item's matching clips. */
   clips: InboxClipSource
-  /** The camera book (which also joins the cameras' request topics). @default the config's cameras, fixed */
+  /** The camera book: requests are matched, and topics joined, for its cameras as they are now. @default the config's cameras, fixed */
   cameras?: CameraList
 }
 
@@ -77,6 +77,18 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   readonly #onLive = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#consider(v) }) }
   readonly #onWithdrawn = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#withdraw(v) }) }
   readonly #onAgencyChanged = (agency: string): void => { this.#serially(async () => { await this.#agencyChanged(agency) }) }
+  /** The cameras whose request topics are joined. */
+  #following: readonly Camera[]
+  // A new camera's cell is joined at once (and catches up from every peer); a cell is left with its last
+  // camera. A request the node already holds for a new camera's area will not come again (gossip and
+  // catch-up take it for a duplicate), so the held ones are matched against the new list.
+  readonly #onCamerasChanged = (cameras: readonly Camera[]): void => {
+    const { join, leave } = topicChanges(this.#following, cameras)
+    this.#following = cameras
+    if (join.length > 0) this.#network.join(join)
+    if (leave.length > 0) this.#network.leave(leave)
+    for (const v of this.#network.live.requests()) this.#onLive(v)
+  }
 
   constructor (components: ResidentInboxComponents, init: ResidentInboxInit = {}) {
     super()
@@ -89,6 +101,9 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#log = components.logger.child({ component: 'inbox' })
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
+    this.#following = this.#cameras
+    // Joined before the network starts, so its first catch-up already asks for these cells.
+    if (this.#following.length > 0) network.join(cameraTopicCells(this.#following))
   }
 
   /** The cameras now: a request is matched against the list as it is when it arrives. */
@@ -104,6 +119,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#network.on('request:live', this.#onLive)
     this.#network.on('request:withdrawn', this.#onWithdrawn)
     this.#components.chain.registry?.on?.('agency:changed', this.#onAgencyChanged)
+    this.#book.on?.('cameras:changed', this.#onCamerasChanged)
     // Requests that became live while this service was not listening (a previous run, an early catch-up).
     for (const v of this.#network.live.requests()) this.#onLive(v)
   }
@@ -112,6 +128,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#network.off('request:live', this.#onLive)
     this.#network.off('request:withdrawn', this.#onWithdrawn)
     this.#components.chain.registry?.off?.('agency:changed', this.#onAgencyChanged)
+    this.#book.off?.('cameras:changed', this.#onCamerasChanged)
     await this.#pending
   }
 
