@@ -24,7 +24,7 @@ const sourceBody = {
       type: 'object',
       additionalProperties: false,
       required: ['kind', 'url', 'camera'],
-      properties: { kind: { const: 'frigate' }, url, camera: { type: 'string', minLength: 1, maxLength: 64 }, token: { type: ['string', 'boolean'], maxLength: 4096 } }
+      properties: { kind: { const: 'frigate' }, url, camera: { type: 'string', minLength: 1, maxLength: 64 }, token: { anyOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, { type: 'boolean' }] } }
     },
     { type: 'object', additionalProperties: false, required: ['kind', 'path'], properties: { kind: { const: 'folder' }, path: { type: 'string', minLength: 1, maxLength: 4096 } } }
   ]

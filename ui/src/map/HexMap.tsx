@@ -43,6 +43,7 @@ export function HexMap ({ cells, candidates = [], markers = [], onToggle, label,
     return positions.length === 0 ? undefined : fitProjection(positions)
   }, [all, markers, placed?.lat, placed?.lng])
   if (projection === undefined) return <p class='muted'>No area to draw.</p>
+  // (`tabindex` in lower case: on an SVG element preact sets attributes, and SVG's are case-sensitive.)
   // The click's place in the SVG's own units (the figure is scaled to its box), then on the earth.
   const place = (e: MouseEvent): void => {
     const el = svg.current
@@ -61,7 +62,7 @@ export function HexMap ({ cells, candidates = [], markers = [], onToggle, label,
   return (
     <figure class={`hexmap${onPlace === undefined ? '' : ' placing'}`}>
       <svg ref={svg} viewBox={`0 0 ${projection.width} ${projection.height}`} role={role} aria-label={label}
-        {...(onPlace === undefined ? {} : { tabIndex: 0, onClick: place, onKeyDown: nudge, 'data-placing': 'true' })}>
+        {...(onPlace === undefined ? {} : { tabindex: 0, onClick: place, onKeyDown: nudge, 'data-placing': 'true' })}>
         <rect width={projection.width} height={projection.height} class='map-bg' />
         {all.map((cell) => {
           const on = selected.has(cell)

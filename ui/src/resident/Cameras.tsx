@@ -103,10 +103,10 @@ export function Cameras ({ api, onChanged }: { api: ApiClient, onChanged: () => 
             <th scope='row'>{c.name}<br /><span class='muted'>{c.lat.toFixed(5)}, {c.lng.toFixed(5)}{c.direction === undefined ? '' : ` · facing ${c.direction}°`}</span></th>
             <td>{c.source === undefined ? 'none' : c.source.kind === 'folder' ? `folder ${c.source.path}` : `${c.source.kind} ${c.source.url}${c.source.kind === 'frigate' ? ` · ${c.source.camera}` : ''}`}</td>
             <td class={`camera-status camera-status-${c.status?.state ?? 'none'}`}>{statusWords(c, Date.now())}</td>
-            <td class='actions'>
+            <td><div class='actions'>
               <button type='button' aria-label={`Edit ${c.name}`} onClick={() => { setDone(undefined); setEditing({ original: c.name, draft: draftOf(c) }) }}>Edit</button>
               <button type='button' aria-label={`Remove ${c.name}`} onClick={() => { setRemoving(c.name) }}>Remove</button>
-            </td>
+            </div></td>
           </tr>
         ))}</tbody>
       </table>
