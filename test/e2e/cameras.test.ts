@@ -51,7 +51,7 @@ const suite = browserSuite(async (uiDir) => {
   return node
 })
 
-const node = (): PorchlightNode<ResidentServices> => suite.server() as unknown as PorchlightNode<ResidentServices>
+const node = (): PorchlightNode<ResidentServices> => suite.server()
 
 test('a camera added by clicking its place on the map, with a direction and an RTSP source; Test says what is wrong in plain words', { timeout: 60_000 }, async () => {
   status.porch = { state: 'recording', since: Date.now() - 3_600_000, lastSegmentAt: Date.now() - 3000 }
