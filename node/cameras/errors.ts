@@ -30,6 +30,16 @@ export class CameraExistsError extends PorchlightError {
   }
 }
 
+/** As many source tests run as the node allows at once (each may hold an ffprobe for its whole timeout). */
+export class SourceTestBusyError extends PorchlightError {
+  static override readonly code = 'SOURCE_TEST_BUSY'
+  static override readonly status = 429
+  constructor (limit: number) {
+    super(SourceTestBusyError.code, `${limit} source tests are running already: try again when one has finished`, { details: { limit } })
+    this.name = 'SourceTestBusyError'
+  }
+}
+
 /** This node was built without a source tester (`porchlight cameras test` and the route need one). */
 export class SourceTestUnavailableError extends PorchlightError {
   static override readonly code = 'SOURCE_TEST_UNAVAILABLE'

@@ -110,13 +110,16 @@ test('a refused body changes nothing, answers a typed error and is counted in /m
   assert.equal(dup.body.error.code, 'CAMERA_EXISTS')
   const unknown = await call('PUT', '/api/cameras/shed', { name: 'shed', lat, lng })
   assert.equal(unknown.body.error.code, 'CAMERA_NOT_FOUND')
+  const untestable = await call('POST', '/api/cameras/test', { name: 'shed' })
+  assert.equal(untestable.body.error.code, 'CAMERA_NOT_FOUND')
   // The route's schema refuses unknown fields before the book sees them.
   assert.equal((await call('POST', '/api/cameras', { ...porch, name: 'garage', owner: 'me' })).status, 400)
   assert.equal(await readFile(join(dir, 'config.json'), 'utf8'), before)
   assert.deepEqual(node.services.cameras.list().map((c) => c.name), ['porch'])
   const metrics = (await node.api.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${node.keys.apiToken}` } })).body
-  assert.match(metrics, /porchlight_cameras_refused_total\{code="INVALID_CAMERA"\} 1/)
-  assert.match(metrics, /porchlight_cameras_refused_total\{code="CAMERA_EXISTS"\} 1/)
+  assert.match(metrics, /porchlight_cameras_refused_total\{what="change",code="INVALID_CAMERA"\} 1/)
+  assert.match(metrics, /porchlight_cameras_refused_total\{what="change",code="CAMERA_EXISTS"\} 1/)
+  assert.match(metrics, /porchlight_cameras_refused_total\{what="test",code="CAMERA_NOT_FOUND"\} 1/)
   assert.match(metrics, /porchlight_cameras\{kind="rtsp"\} 1/)
   assert.equal(metrics.includes(SECRET), false)
 })

@@ -38,3 +38,20 @@ test('without a source tester, a test is refused with SOURCE_TEST_UNAVAILABLE; a
   await assert.rejects(api.test({}), { name: 'InvalidCameraError' })
   await assert.rejects(api.test({ source: { kind: 'rtsp', url: 'http://not-rtsp' } }), { name: 'InvalidCameraError' })
 })
+
+test('a test beyond the ones running at once is refused with SOURCE_TEST_BUSY; a slot frees when one ends', async () => {
+  const waiting: Array<() => void> = []
+  const testSource = async (): Promise<{ ok: true, details: Record<string, never> }> => { await new Promise<void>((resolve) => waiting.push(resolve)); return { ok: true, details: {} } }
+  const api = new CameraApi({ logger, cameras: new CameraBook({ config, dir: undefined, logger }) }, { testSource, maxTests: 2 })
+  const first = api.test({ name: 'porch' })
+  const second = api.test({ name: 'door' })
+  await assert.rejects(api.test({ name: 'porch' }), { name: 'SourceTestBusyError', code: 'SOURCE_TEST_BUSY' })
+  // A test reaches the tester within its call (nothing before it awaits).
+  assert.equal(waiting.length, 2)
+  waiting.shift()!()
+  assert.deepEqual(await first, { ok: true, details: {} })
+  const third = api.test({ name: 'porch' })
+  assert.equal(waiting.length, 2)
+  for (const go of waiting.splice(0)) go()
+  assert.deepEqual(await Promise.all([second, third]), [{ ok: true, details: {} }, { ok: true, details: {} }])
+})
