@@ -128,6 +128,24 @@ export class CameraBook extends EventEmitter<CameraBookEvents> implements NodeSe
 
 }
 
+/** A service that follows the camera list (the recorder, the folder watcher): `sync` starts and stops its work for it. */
+export interface CameraFollower {
+  sync (cameras: readonly Camera[]): Promise<void>
+}
+
+/**
+ * Hands each new list of the book's to `follower.sync` (the followers run their syncs one after the other
+ * themselves); a failed sync is logged, never thrown into the book's change, which is saved already.
+ * Returns the way to stop following.
+ */
+export function followCameras (book: CameraBook, follower: CameraFollower, logger: Logger): () => void {
+  const onChanged = (cameras: readonly Camera[]): void => {
+    follower.sync(cameras).catch((err: unknown) => { logger.error({ err }, 'cameras: a service could not follow the new camera list') })
+  }
+  book.on('cameras:changed', onChanged)
+  return () => { book.off('cameras:changed', onChanged) }
+}
+
 /** The request topics (res-7 cells) to join and to leave when the cameras go from `before` to `after`. */
 export function topicChanges (before: readonly Camera[], after: readonly Camera[]): { join: string[], leave: string[] } {
   const was = new Set(cameraTopicCells(before))

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { cellToLatLng, latLngToCell } from 'h3-js'
-import { CameraBook, resolveSource, cameraView, topicChanges } from '../../../node/cameras/camera-book.js'
-import { initNode, loadConfig, type NodeConfig } from '../../../node/config/index.js'
+import { CameraBook, followCameras, resolveSource, cameraView, topicChanges } from '../../../node/cameras/camera-book.js'
+import { initNode, loadConfig, type Camera, type NodeConfig } from '../../../node/config/index.js'
 import { createLogger } from '../../../node/logging/index.js'
 import { topicCells } from '../../../protocol/index.js'
 import type { CameraBody } from '../../../protocol/index.js'
@@ -123,4 +123,25 @@ test('changes run one at a time: two adds at once both land, in order, in the fi
   const { book, dir } = await withBook(t)
   await Promise.all([book.add({ name: 'a', lat: LAT, lng: LNG }), book.add({ name: 'b', lat: LAT, lng: LNG }), book.add({ name: 'a', lat: LAT, lng: LNG }).catch((e: Error) => e.name)])
   assert.deepEqual((await loadConfig(dir)).cameras.map((c) => c.name), ['a', 'b'])
+})
+
+test('a follower (the recorder, the folder watcher) gets every saved list; its failure is logged and the change stands', async (t) => {
+  const { book, dir, lines } = await withBook(t)
+  const synced: string[][] = []
+  let fail = false
+  let last: Promise<void> = Promise.resolve()
+  const sync = async (cameras: readonly Camera[]): Promise<void> => { synced.push(cameras.map((c) => c.name)); if (fail) throw new Error('ffmpeg is missing') }
+  const stop = followCameras(book, { sync: (cameras) => (last = sync(cameras)) }, createLogger({ level: 'error', destination: new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } }) }))
+  await book.add(porch)
+  await assert.rejects(book.add({ name: 'porch', lat: LAT, lng: LNG }), { name: 'CameraExistsError' })
+  fail = true
+  await book.add({ name: 'garage', lat: LAT, lng: LNG })
+  // The book's own handler on the failed sync was attached first, so it has run when this one does.
+  await last.catch(() => {})
+  assert.deepEqual(synced, [['porch'], ['porch', 'garage']], 'a refused change is never handed on')
+  assert.ok(lines.some((l) => l.includes('could not follow')))
+  assert.deepEqual((await loadConfig(dir)).cameras.map((c) => c.name), ['porch', 'garage'])
+  stop()
+  await book.remove('garage')
+  assert.equal(synced.length, 2)
 })
