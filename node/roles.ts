@@ -89,10 +89,10 @@ function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' 
 export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
   return {
     chain: chainSpec(init),
-    network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     cameras: defineService(cameraBook(), { needs: [] }),
     cameraApi: defineService(cameraApi(init.cameras), { needs: ['cameras'], routes: cameraRoutes }),
     clips: defineService(clips(init.clips), { needs: ['cameras'], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
+    network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
