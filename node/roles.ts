@@ -3,11 +3,17 @@
 // routes (node/compose.ts). `porchlight start`, the demo and the simulator all read this file.
 import type { Role } from './config/index.js'
 import type { MessageIdFn } from './p2p/index.js'
-import { defineService, type NodeService, type ServiceSpecs } from './service.js'
+import { defineService, type NodeComponents, type NodeService, type ServiceSpecs } from './service.js'
 import { chainService, type ChainComponents, type ChainService } from './chain/chain-service.js'
 import { clips, type ClipsInit, type ClipsService } from './clips/service.js'
 import { clipRoutes } from './clips/routes.js'
-import { folderSources, type FolderSources } from './cameras/folder-source.js'
+import { folderSources, type FolderSources, type FolderSourcesComponents } from './cameras/folder-source.js'
+import { cameraBook, type CameraBook } from './cameras/camera-book.js'
+import { cameraApi, type CameraApi, type CameraApiComponents, type CameraApiInit } from './cameras/camera-api.js'
+import { cameraRoutes } from './cameras/routes.js'
+import { followCameras, type CameraFollower } from './cameras/camera-book.js'
+import { testSource } from './cameras/source-test.js'
+import { ffprobePath } from './recording/binaries.js'
 import { announcementMessageId } from './network/message-id.js'
 import { requestNetwork, type RequestNetwork, type RequestNetworkInit } from './network/request-network.js'
 import { cellMates, type CellMates, type CellMatesInit } from './network/cell-mates.js'
@@ -30,7 +36,7 @@ import { healthService, type HealthService } from './health/service.js'
 import { healthRoutes } from './health/routes.js'
 import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
 import { witnessRoutes } from './witness/routes.js'
-import { recordings, type RecordingInit, type RecordingService } from './recording/service.js'
+import { recordings, type RecordingComponents, type RecordingInit, type RecordingService } from './recording/service.js'
 import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
@@ -38,7 +44,7 @@ import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -53,6 +59,8 @@ export interface RoleInit {
   clips?: ClipsInit
   /** A resident's continuous recording of its rtsp cameras. */
   recordings?: RecordingInit
+  /** A resident's camera API: how a source is tested (node/cameras/source-test.ts). */
+  cameras?: CameraApiInit
   network?: RequestNetworkInit
   inbox?: ResidentInboxInit
   shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
@@ -75,8 +83,14 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
   return defineService(init.chain ?? chainService(), { needs: [] })
 }
 
+/** A service that follows the camera book: its `sync` gets every list the book saves (a camera added in the UI records at once). */
+function following<S extends CameraFollower> (components: Pick<NodeComponents, 'logger'> & { cameras: CameraBook }, service: S): S {
+  followCameras(components.cameras, service, components.logger)
+  return service
+}
+
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -84,21 +98,31 @@ function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'l
   }
 }
 
-/** A resident: its clips, the continuous recording of its rtsp cameras, the request network, the inbox of matching requests, and its shares. */
+/**
+ * A resident: its camera book (the live list of cameras, which follows their request topics), its clips, the
+ * continuous recording of its rtsp cameras, the cameras with folders of their own, the request network, the
+ * inbox of matching requests, and its shares.
+ */
 export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentServices> {
   return {
     chain: chainSpec(init),
-    clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
+    cameras: defineService(cameraBook(), { needs: [] }),
+    // A source is tested with the ffprobe the recorder uses; a relative folder is the node's own.
+    cameraApi: defineService((c: CameraApiComponents & Pick<NodeComponents, 'config' | 'dir'>) => cameraApi({
+      testSource: async (source) => await testSource(source, { ffprobe: ffprobePath(c.config), timeoutMs: 15_000, ...(c.dir === undefined ? {} : { dir: c.dir }) }),
+      ...init.cameras
+    })(c), { needs: ['cameras', 'recordings'], routes: cameraRoutes }),
+    clips: defineService(clips(init.clips), { needs: ['cameras'], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
     // The cameras whose source is a folder of their own, each watched as the import folder is.
-    folders: defineService(folderSources(), { needs: ['clips'] }),
+    folders: defineService((c: FolderSourcesComponents & { cameras: CameraBook }) => following(c, folderSources()(c)), { needs: ['clips', 'cameras'] }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
-    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
-    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
+    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras'], routes: inboxRoutes }),
+    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
     // What the page shows as it changes: the inbox, the shares' progress, receipts anchored on the chain.
     live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain'], routes: liveRoutes }),
-    recordings: defineService(recordings(init.recordings), { needs: [] }),
-    ...operated(['network', 'inbox', 'footage', 'cellMates', 'live', 'recordings'])
+    recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
+    ...operated(['network', 'cameras', 'cameraApi', 'inbox', 'footage', 'cellMates', 'live', 'recordings'])
   }
 }
 

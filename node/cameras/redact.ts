@@ -1,6 +1,9 @@
 // A camera source as it may be shown: logs, metrics, API answers and CLI output get this, never the config's
 // own URL (an RTSP URL carries `user:password@`, a Frigate source a token).
 import type { CameraSource } from '../config/index.js'
+import type { SourceView } from '../../protocol/api/index.js'
+
+export type { SourceView }
 
 /** The URL without its user name, password, query and fragment (where cameras put tokens); unparseable: `'(invalid URL)'`. */
 export function redactUrl (url: string): string {
@@ -15,12 +18,6 @@ export function redactUrl (url: string): string {
   const text = `${u.protocol}//${u.host}${u.pathname}`
   return hidden ? `${text} (credentials hidden)` : text
 }
-
-/** What the UI and the logs may say about a source. */
-export type SourceView =
-  | { kind: 'rtsp', url: string }
-  | { kind: 'frigate', url: string, camera: string, token: boolean }
-  | { kind: 'folder', path: string }
 
 export function redactSource (source: CameraSource): SourceView {
   switch (source.kind) {

@@ -19,8 +19,8 @@ export interface ClipStoreInit {
   dir: string
   /** The `clips` sublevel (json values), keyed by CID. */
   records: Sublevel<string, ClipRecord>
-  /** This node's cameras: a clip names one of them. */
-  cameras: readonly Camera[]
+  /** This node's cameras: a clip names one of them (a function: the camera book's list as it is at each add). */
+  cameras: readonly Camera[] | (() => readonly Camera[])
   /** @default LIMITS.consent.maxClipBytes (a larger clip could never be shared) */
   maxClipBytes?: number
   /** Unix seconds. @default the system clock */
@@ -62,7 +62,7 @@ async function syncDir (path: string): Promise<void> {
 export class ClipStore {
   readonly folder: string
   private readonly records: Sublevel<string, ClipRecord>
-  private readonly cameras: readonly Camera[]
+  private readonly cameras: () => readonly Camera[]
   readonly maxClipBytes: number
   private readonly now: () => number
   // Commits (look up, rename, record) run one at a time, so two adds of the same bytes cannot interleave.
@@ -71,7 +71,8 @@ export class ClipStore {
   private constructor (init: ClipStoreInit) {
     this.folder = join(init.dir, 'clips')
     this.records = init.records
-    this.cameras = init.cameras
+    const cameras = init.cameras
+    this.cameras = typeof cameras === 'function' ? cameras : () => cameras
     this.maxClipBytes = init.maxClipBytes ?? LIMITS.consent.maxClipBytes
     this.now = init.now ?? (() => Math.floor(Date.now() / 1000))
   }
@@ -101,7 +102,7 @@ export class ClipStore {
    * leaves nothing behind. Adding the same bytes with the same metadata again returns the stored record.
    */
   async add (source: AsyncIterable<Uint8Array>, meta: ClipMeta): Promise<AddedClip> {
-    const checked = checkClipMeta(meta, this.cameras, this.now())
+    const checked = checkClipMeta(meta, this.cameras(), this.now())
     const temp = join(this.folder, incoming, randomBytes(12).toString('hex'))
     let committed = false
     try {

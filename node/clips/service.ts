@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import type { PorchlightError } from '../../protocol/errors.js'
 import type { NodeComponents, NodeService } from '../service.js'
+import { fixedCameras, type CameraList } from '../cameras/camera-book.js'
 import type { ClipMeta, ClipRecord } from './clip-meta.js'
 import { openClipStore, type AddedClip, type ClipStore } from './clip-store.js'
 import { ClipsNotStartedError } from './errors.js'
@@ -28,13 +29,17 @@ export interface ClipsEvents {
   'import:failed': [{ file: string, error: PorchlightError }]
 }
 
-export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'logger'>
+export type ClipsComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'logger'> & {
+  /** The camera book: a clip names one of its cameras as they are now. @default the config's cameras, fixed */
+  cameras?: CameraList
+}
 
 export class ClipsService extends EventEmitter<ClipsEvents> implements NodeService {
   /** The node's directory (for a node without one, its temporary store's). */
   readonly dir: string
   private readonly components: ClipsComponents
   private readonly init: ClipsInit
+  private readonly cameras: CameraList
   private opened: ClipStore | undefined
   private importer: ImportFolder | undefined
 
@@ -42,6 +47,7 @@ export class ClipsService extends EventEmitter<ClipsEvents> implements NodeServi
     super()
     this.components = components
     this.init = init
+    this.cameras = components.cameras ?? fixedCameras(components.config.cameras)
     this.dir = components.dir ?? dirname(components.store.location)
   }
 
@@ -59,7 +65,7 @@ export class ClipsService extends EventEmitter<ClipsEvents> implements NodeServi
   async start (): Promise<void> {
     this.opened ??= await openClipStore(this.components.store, {
       dir: this.dir,
-      cameras: this.components.config.cameras,
+      cameras: () => this.cameras.list(),
       ...(this.init.maxClipBytes === undefined ? {} : { maxClipBytes: this.init.maxClipBytes }),
       ...(this.init.now === undefined ? {} : { now: this.init.now })
     })
@@ -99,7 +105,7 @@ export class ClipsService extends EventEmitter<ClipsEvents> implements NodeServi
 
   /** This node's clips that a request asks for (its area and window); see matchingClips. */
   async matching (request: RequestArea): Promise<ClipRecord[]> {
-    return matchingClips(request, this.components.config.cameras, await this.store.list())
+    return matchingClips(request, this.cameras.list(), await this.store.list())
   }
 }
 

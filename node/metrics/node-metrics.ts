@@ -16,6 +16,9 @@ import type { CellMates } from '../network/cell-mates.js'
 import type { Reachability } from '../p2p/reachability.js'
 import { gossipMetrics } from './gossip.js'
 import { inboxMetrics } from './inbox.js'
+import { camerasMetrics } from './cameras.js'
+import type { CameraBook } from '../cameras/camera-book.js'
+import type { CameraApi } from '../cameras/camera-api.js'
 import { sharesMetrics } from './shares.js'
 import { footageMetrics } from './footage.js'
 import { logMetrics } from './log.js'
@@ -42,6 +45,10 @@ export interface MetricSources {
   config: Pick<NodeConfig, 'role' | 'name'>
   network?: RequestNetwork
   inbox?: ResidentInbox
+  /** A resident's camera book (private figures, like the inbox's). */
+  cameras?: CameraBook
+  /** Its camera API (source tests refused). */
+  cameraApi?: CameraApi
   /** A resident's shares (private figures, like the inbox's). */
   shares?: ResidentFootage
   footage?: AgencyFootage
@@ -93,6 +100,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.reachability !== undefined) stops.push(reachabilityMetrics(registry, sources.reachability))
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
+  if (sources.cameras !== undefined) stops.push(camerasMetrics(registry, sources.cameras, sources.cameraApi))
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.recordings !== undefined) stops.push(recordingMetrics(registry, sources.recordings))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))

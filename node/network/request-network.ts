@@ -180,6 +180,17 @@ export class RequestNetwork extends EventEmitter<RequestNetworkEvents> implement
   }
 
   /**
+   * Leaves the request topics of res-7 `cells` (a resident's last camera in a cell was removed). Live
+   * requests already held for them stay until they expire: the inbox matches by camera, so they match nothing.
+   */
+  leave (cells: readonly string[]): void {
+    for (const cell of cells) {
+      if (!this.#cells.delete(cell)) continue
+      if (this.#started) { try { leaveTopic(this.libp2p, topicName(cell)) } catch { /* pubsub already stopped: no topic left to leave */ } }
+    }
+  }
+
+  /**
    * Asks `peer` for live requests. A trigger while a catch-up from it runs asks once more after it, not in
    * parallel: the running one may have opened its stream before the peer served catch-up or held the request.
    */

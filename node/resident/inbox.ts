@@ -5,10 +5,11 @@
 // current by following the registry's events (a suspension shows at the next poll, within a second).
 import { EventEmitter } from 'node:events'
 import {
-  cameraCell, isUnread, toEip712Json, type AgencyStanding, type CameraView, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
+  isUnread, toEip712Json, type AgencyStanding, type Domain, type InboxItemView, type InboxStatus, type InboxSummary, type InclusionEvidence,
   type PolicyView, type Request
 } from '../../protocol/index.js'
 import type { Camera } from '../config/index.js'
+import { fixedCameras, topicChanges, type CameraList } from '../cameras/camera-book.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { RequestNetwork, ValidatedAnnouncement } from '../network/index.js'
@@ -20,7 +21,7 @@ import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } fr
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 
-export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
+export type { AgencyStanding, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
 export { isUnread }
 
 /**
@@ -57,12 +58,14 @@ export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 
   chain: ChainService
   /** The node's clip store, for each item's matching clips. */
   clips: InboxClipSource
+  /** The camera book: requests are matched, and topics joined, for its cameras as they are now. @default the config's cameras, fixed */
+  cameras?: CameraList
 }
 
 export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements NodeService {
   readonly #components: ResidentInboxComponents
   readonly #network: RequestNetwork
-  readonly #cameras: Camera[]
+  readonly #book: CameraList
   readonly #clipMatcher: ClipMatcher
   readonly #clips: InboxClipSource
   readonly #now: () => number
@@ -75,20 +78,38 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
   readonly #onLive = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#consider(v) }) }
   readonly #onWithdrawn = (v: ValidatedAnnouncement): void => { this.#serially(async () => { await this.#withdraw(v) }) }
   readonly #onAgencyChanged = (agency: string): void => { this.#serially(async () => { await this.#agencyChanged(agency) }) }
+  /** The cameras whose request topics are joined. */
+  #following: readonly Camera[]
+  // A new camera's cell is joined at once (and catches up from every peer); a cell is left with its last
+  // camera. A request the node already holds for a new camera's area will not come again (gossip and
+  // catch-up take it for a duplicate), so the held ones are matched against the new list.
+  readonly #onCamerasChanged = (cameras: readonly Camera[]): void => {
+    const { join, leave } = topicChanges(this.#following, cameras)
+    this.#following = cameras
+    if (join.length > 0) this.#network.join(join)
+    if (leave.length > 0) this.#network.leave(leave)
+    for (const v of this.#network.live.requests()) this.#onLive(v)
+  }
 
   constructor (components: ResidentInboxComponents, init: ResidentInboxInit = {}) {
     super()
     const { network } = components
     this.#components = components
     this.#network = network
-    this.#cameras = components.config.cameras
+    this.#book = components.cameras ?? fixedCameras(components.config.cameras)
     this.#clipMatcher = init.clipMatcher ?? anyCameraInArea
     this.#clips = components.clips
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#log = components.logger.child({ component: 'inbox' })
     this.#configPolicy = toInboxPolicy(components.config.inboxPolicy ?? emptyPolicy())
+    this.#following = this.#cameras
     // Joined before the network starts, so its first catch-up already asks for these cells.
-    if (this.#cameras.length > 0) network.join(cameraTopicCells(this.#cameras))
+    if (this.#following.length > 0) network.join(cameraTopicCells(this.#following))
+  }
+
+  /** The cameras now: a request is matched against the list as it is when it arrives. */
+  get #cameras (): readonly Camera[] {
+    return this.#book.list()
   }
 
   async start (): Promise<void> {
@@ -99,6 +120,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#network.on('request:live', this.#onLive)
     this.#network.on('request:withdrawn', this.#onWithdrawn)
     this.#components.chain.registry?.on?.('agency:changed', this.#onAgencyChanged)
+    this.#book.on?.('cameras:changed', this.#onCamerasChanged)
     // Requests that became live while this service was not listening (a previous run, an early catch-up).
     for (const v of this.#network.live.requests()) this.#onLive(v)
   }
@@ -107,6 +129,7 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     this.#network.off('request:live', this.#onLive)
     this.#network.off('request:withdrawn', this.#onWithdrawn)
     this.#components.chain.registry?.off?.('agency:changed', this.#onAgencyChanged)
+    this.#book.off?.('cameras:changed', this.#onCamerasChanged)
     await this.#pending
   }
 
@@ -181,11 +204,6 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
       this.#log.warn({ err, agency }, 'inbox: the registry could not be read for an agency\'s status')
       return undefined
     }
-  }
-
-  /** This node's cameras with their positions and res-9 cells: for the resident's own browser only. */
-  cameras (): CameraView[] {
-    return this.#cameras.map((c) => ({ name: c.name, lat: c.lat, lng: c.lng, cell: cameraCell(c.lat, c.lng) }))
   }
 
   /** Items stored before the evidence was kept take it from the live announcement, when still held. */

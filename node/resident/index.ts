@@ -1,5 +1,5 @@
 export { ResidentInbox, residentInbox, inboxItemView, evidenceOf, isUnread } from './inbox.js'
-export type { CameraView, InclusionEvidence, InboxItem, InboxItemView, InboxSummary, InboxStatus, ResidentInboxInit, ResidentInboxEvents, ResidentInboxComponents, InboxClipSource } from './inbox.js'
+export type { InclusionEvidence, InboxItem, InboxItemView, InboxSummary, InboxStatus, ResidentInboxInit, ResidentInboxEvents, ResidentInboxComponents, InboxClipSource } from './inbox.js'
 export { anyCameraInArea, camerasInArea, cameraTopicCells } from './matching.js'
 export type { ClipMatcher } from './matching.js'
 export { emptyPolicy, toInboxPolicy, mergePolicies, policyIgnores } from './policy.js'

@@ -1,7 +1,6 @@
 // The resident's inbox over HTTP. Every route needs the bearer token (an inbox is as private as a write).
 import type { FastifyPluginAsync } from 'fastify'
-import type { ResponseSchemaOf } from '../api/index.js'
-import { LIMITS, type CameraList, type CameraView, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
+import { LIMITS, type InboxItemView, type InboxPolicy, type InboxList, type PolicyView } from '../../protocol/index.js'
 import { isUnread, type ResidentInbox } from './inbox.js'
 
 
@@ -24,18 +23,6 @@ const policyBody = {
   }
 } as const
 
-const cameraSchema = {
-  type: 'object',
-  required: ['name', 'lat', 'lng', 'cell'],
-  properties: { name: { type: 'string' }, lat: { type: 'number' }, lng: { type: 'number' }, cell: { type: 'string' } }
-} as const satisfies ResponseSchemaOf<CameraView>
-
-const camerasSchema = {
-  type: 'object',
-  required: ['items'],
-  properties: { items: { type: 'array', items: cameraSchema } }
-} as const satisfies ResponseSchemaOf<CameraList>
-
 export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/inbox', {
@@ -55,13 +42,6 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
       await inbox.setPolicy(request.body as InboxPolicy)
       return inbox.policy()
     })
-
-    app.get('/api/cameras', {
-      schema: {
-        summary: 'This node\'s cameras with their positions and res-9 cells (private: only for the resident\'s own browser)',
-        response: { 200: camerasSchema }
-      }
-    }, async (): Promise<CameraList> => ({ items: inbox.cameras() }))
 
     app.get('/api/inbox/:id', {
       schema: {

@@ -11,7 +11,8 @@ import {
   PorchlightError, encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
   type ShareState, type ShareView, type SignedRequest
 } from '../../protocol/index.js'
-import { resolveNetwork, type Camera } from '../config/index.js'
+import { resolveNetwork } from '../config/index.js'
+import { fixedCameras, type CameraList } from '../cameras/camera-book.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import { sendRequest } from '../p2p/index.js'
@@ -77,7 +78,7 @@ export interface ResidentFootageEvents {
 
 export class ResidentFootage extends EventEmitter<ResidentFootageEvents> implements NodeService {
   readonly #init: ResidentFootageInit
-  readonly #cameras: Camera[]
+  readonly #book: CameraList
   readonly #store: NodeComponents['store']
   readonly #log: Logger | undefined
   readonly #now: () => number
@@ -91,11 +92,11 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
 
   // No libp2p among the components: everything this service sends names a consent, so it all goes from
   // single-use identities (delivery-identity.ts), never from the node's own peer id.
-  constructor (components: Pick<NodeComponents, 'config' | 'store'> & Partial<Pick<NodeComponents, 'logger'>>, init: ResidentFootageInit) {
+  constructor (components: Pick<NodeComponents, 'config' | 'store'> & Partial<Pick<NodeComponents, 'logger'>> & { cameras?: CameraList }, init: ResidentFootageInit) {
     super()
     this.#init = init
     this.#log = components.logger?.child({ component: 'shares' })
-    this.#cameras = components.config.cameras
+    this.#book = components.cameras ?? fixedCameras(components.config.cameras)
     // `delivery.via: "relay"`: every exchange about a consent reaches the agency only through a relay.
     this.#identities = new DeliveryIdentities({ via: resolveNetwork(components.config).deliveryVia })
     this.#store = components.store
@@ -135,7 +136,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     for (const cid of cids) {
       const clip = await this.#init.clips.get(cid)
       if (clip === undefined) throw new UnknownClipError({ cid })
-      const camera = this.#cameras.find((c) => c.name === clip.camera)
+      const camera = this.#book.list().find((c) => c.name === clip.camera)
       if (camera === undefined || !isCameraInArea(camera.lat, camera.lng, r.cells)) throw new ClipNotMatchingError({ cid, reason: 'camera not in the area' })
       if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ cid, reason: 'outside the window' })
       refs.push({ cid, size: clip.size, start: clip.start, end: clip.end })
@@ -331,6 +332,8 @@ export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' 
   inbox: ResidentInbox
   clips: ClipsService
   chain: ChainService
+  /** The camera book: a consented clip's camera is looked up as the book is now. @default the config's cameras, fixed */
+  cameras?: CameraList
 }
 
 /** The resident's shares as a node service factory (its routes are in routes.ts). */

@@ -1,4 +1,4 @@
-// The resident's inbox as its API sends it: GET /api/inbox, /api/inbox/:id, the policy and the cameras.
+// The resident's inbox as its API sends it: GET /api/inbox, /api/inbox/:id and the policy (the cameras: cameras.ts).
 import type { Eip712Json } from '../signing/index.js'
 import type { SignedRequest } from '../messages/index.js'
 import type { ClipView } from './clips.js'
@@ -138,18 +138,4 @@ export interface PolicyView {
   effective: InboxPolicy
   config: InboxPolicy
   api: InboxPolicy
-}
-
-/** A resident's own camera, with its position: only ever sent to this resident's browser. */
-export interface CameraView {
-  name: string
-  lat: number
-  lng: number
-  /** The camera's res-9 H3 cell (the one matched against a request's area). */
-  cell: string
-}
-
-/** GET /api/cameras. */
-export interface CameraList {
-  items: CameraView[]
 }

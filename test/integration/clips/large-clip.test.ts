@@ -32,7 +32,7 @@ function* generated (total: number, onChunk: () => void): Generator<Uint8Array> 
 test('a 200 MiB clip goes up through the API and back with RSS growth far below its size', { timeout: 120_000 }, async (t) => {
   const start = Math.floor(Date.now() / 1000) - 3600
   const config = parseConfig({ version: 1, role: 'resident', name: 'maple', cameras: [{ name: 'porch', lat: 40.712776, lng: -74.005974 }] })
-  const node = await createNode({ config, services: { clips: residentRole({ clips: { importFolder: false } }).clips }, staticDir: false })
+  const node = await createNode({ config, services: { cameras: residentRole().cameras, clips: residentRole({ clips: { importFolder: false } }).clips }, staticDir: false })
   await node.start()
   t.after(async () => { await node.stop() })
   const { url } = node.info().api!

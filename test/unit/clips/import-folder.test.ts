@@ -14,7 +14,7 @@ const camera = { name: 'porch', lat: 40.712776, lng: -74.005974 }
 
 async function resident (t: { after: (fn: () => Promise<void>) => void }, before?: (folder: string, service: ClipsService) => Promise<void>): Promise<{ node: PorchlightNode<{ clips: ClipsService }>, folder: string }> {
   const config = parseConfig({ version: 1, role: 'resident', name: 'maple', listen: ['/memory/clips-import'], cameras: [camera] })
-  const node = await createNode({ config, services: { clips: residentRole().clips }, listenApi: false, staticDir: false })
+  const node = await createNode({ config, services: { cameras: residentRole().cameras, clips: residentRole().clips }, listenApi: false, staticDir: false })
   t.after(async () => { await node.stop() })
   const folder = node.services.clips.importFolder
   if (before !== undefined) {

@@ -10,7 +10,7 @@ const start = Math.floor(Date.now() / 1000) - 3600
 
 async function resident (t: { after: (fn: () => Promise<void>) => void }): Promise<{ node: PorchlightNode<{ clips: ClipsService }>, auth: { authorization: string } }> {
   const config = parseConfig({ version: 1, role: 'resident', name: 'maple', listen: ['/memory/clips-routes'], cameras: [{ name: 'porch', lat: 40.712776, lng: -74.005974 }] })
-  const node = await createNode({ config, services: { clips: residentRole({ clips: { maxClipBytes: 100_000, importFolder: false } }).clips }, listenApi: false, staticDir: false })
+  const node = await createNode({ config, services: { cameras: residentRole().cameras, clips: residentRole({ clips: { maxClipBytes: 100_000, importFolder: false } }).clips }, listenApi: false, staticDir: false })
   await node.start()
   t.after(async () => { await node.stop() })
   return { node, auth: { authorization: `Bearer ${node.keys.apiToken}` } }
@@ -118,7 +118,7 @@ test('parseRange: one range is served, others are ignored or unsatisfiable', () 
 
 test('the service refuses use before it starts with a typed error', async (t) => {
   const config = parseConfig({ version: 1, role: 'resident', name: 'maple', listen: ['/memory/clips-unstarted'], cameras: [] })
-  const node = await createNode({ config, services: { clips: residentRole({ clips: { importFolder: false } }).clips }, listenApi: false, staticDir: false })
+  const node = await createNode({ config, services: { cameras: residentRole().cameras, clips: residentRole({ clips: { importFolder: false } }).clips }, listenApi: false, staticDir: false })
   t.after(async () => { await node.stop() })
   await assert.rejects(node.services.clips.list(), { name: 'ClipsNotStartedError', code: 'CLIPS_NOT_STARTED' })
 })

@@ -39,3 +39,20 @@ test('an agency request view (message and signature side by side) becomes a Sign
   assert.equal(view.deliveries, 2)
   assert.equal('signature' in view, false)
 })
+
+test('camera calls: a name is escaped into the path, a removal reads no body; a consent sends only the parts chosen', async () => {
+  const share = { id: 's', request: signedRequest(), consent: { message: { request: 'r', clips: [] } }, state: 'pending', createdAt: 1, updatedAt: 1, progress: { sent: 0, total: 0 } }
+  const { api, calls } = stub({
+    'PUT http://n/api/cameras/front%20porch%2F2': { body: { name: 'front porch/2', lat: 1, lng: 2, cell: 'c' } },
+    // The node answers 204; the stub's Response cannot carry a body with it, and an empty 200 would fail a JSON read the same way.
+    'DELETE http://n/api/cameras/shed': { body: '' },
+    'POST http://n/api/inbox/r/consent': { status: 202, body: share }
+  })
+  assert.equal((await api.updateCamera('front porch/2', { name: 'front porch/2', lat: 1, lng: 2 })).name, 'front porch/2')
+  await api.removeCamera('shed')
+  await api.consent('r', [], [{ camera: 'porch', from: 10, to: 20 }])
+  await api.consent('r', ['bafyclip'])
+  await api.consent('r', ['bafyclip'], [{ camera: 'porch', from: 10, to: 20 }])
+  const bodies = calls.filter((c) => c.url.endsWith('/consent')).map((c) => JSON.parse(c.init.body as string))
+  assert.deepEqual(bodies, [{ ranges: [{ camera: 'porch', from: 10, to: 20 }] }, { clips: ['bafyclip'] }, { clips: ['bafyclip'], ranges: [{ camera: 'porch', from: 10, to: 20 }] }])
+})

@@ -1,8 +1,8 @@
 // The one place the UI talks to its node. Every call sends the bearer token; every failure becomes an
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
 import type {
-  AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraList, ClipView, DeliveryList, DeviceView, InboxItemView, InboxList, InboxPolicy, NodeView,
-  PairedDevice, PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView
+  AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList, DeviceView, InboxItemView, InboxList,
+  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
 } from './types.js'
 import { sharesOf, toShareRow } from './share-view.js'
 
@@ -80,10 +80,20 @@ export function createApiClient (init: ApiClientInit) {
     ignore: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/ignore`, {}),
     /** The resident opened it: no longer unread. */
     seen: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/seen`, {}),
-    consent: async (itemId: string, clips: string[]) => toShareRow(await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, { clips })),
+    /** Consents to clips and/or ranges of recordings (the node cuts each range before it is sent). */
+    consent: async (itemId: string, clips: string[], ranges: ConsentRange[] = []) => toShareRow(await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, {
+      ...(clips.length > 0 || ranges.length === 0 ? { clips } : {}),
+      ...(ranges.length > 0 ? { ranges } : {})
+    })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),
     cameras: async () => (await json<CameraList>('GET', '/api/cameras')).items,
+    addCamera: async (body: CameraBody) => await json<CameraView>('POST', '/api/cameras', body),
+    updateCamera: async (name: string, body: CameraBody) => await json<CameraView>('PUT', `/api/cameras/${id(name)}`, body),
+    removeCamera: async (name: string): Promise<void> => { await call('DELETE', `/api/cameras/${id(name)}`) },
+    testSource: async (body: SourceTestBody) => await json<SourceTestResult>('POST', '/api/cameras/test', body),
+    /** A thumbnail the node made (an API path from an inbox item's `recordings`) as a blob URL: the route needs the token. */
+    thumbnailUrl: async (path: string) => await blobUrl(path),
     clips: async () => await json<ClipView[]>('GET', '/api/clips'),
     /** A clip's bytes as a blob URL (the clip route needs the token, which a <video src> cannot send). */
     clipUrl: async (cid: string) => await blobUrl(`/api/clips/${id(cid)}`),

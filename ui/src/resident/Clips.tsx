@@ -3,18 +3,13 @@ import { useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import { uploadClip } from '../api/upload.js'
 import type { CameraView } from '../api/types.js'
-import { ErrorNote, Loading, Progress, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
-
-function localInput (d: Date): string {
-  const pad = (n: number): string => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
-}
+import { ErrorNote, Loading, Progress, fmtBytes, fmtTime, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
 
 export function Clips ({ api, cameras }: { api: ApiClient, cameras: CameraView[] }) {
   const clips = useLoad(async () => await api.clips(), [])
   const [file, setFile] = useState<File | undefined>()
   const [camera, setCamera] = useState(cameras[0]?.name ?? '')
-  const [start, setStart] = useState(localInput(new Date(Date.now() - 3600_000)))
+  const [start, setStart] = useState(toLocalInput(Math.floor(Date.now() / 1000) - 3600, false))
   const [duration, setDuration] = useState('60')
   const [progress, setProgress] = useState<{ sent: number, total: number } | undefined>()
   const [error, setError] = useState<unknown>()
@@ -25,7 +20,7 @@ export function Clips ({ api, cameras }: { api: ApiClient, cameras: CameraView[]
     if (file === undefined) return
     setError(undefined); setAdded(undefined); setProgress({ sent: 0, total: file.size })
     try {
-      const clip = await uploadClip(api.credentials, file, { camera, start: Math.floor(new Date(start).getTime() / 1000), duration: Number(duration) }, (sent, total) => { setProgress({ sent, total }) })
+      const clip = await uploadClip(api.credentials, file, { camera, start: fromLocalInput(start), duration: Number(duration) }, (sent, total) => { setProgress({ sent, total }) })
       setAdded(`Stored ${clip.cid}`)
       clips.reload()
     } catch (err) {
