@@ -9,6 +9,7 @@ import { access, stat } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { isPorchlightError, type PorchlightError } from '../../protocol/errors.js'
 import type { CameraSource } from '../config/index.js'
+import type { SourceTestDetails, SourceTestResult } from '../../protocol/api/cameras.js'
 import { FrigateClient } from './frigate.js'
 import { redactUrl } from './redact.js'
 import {
@@ -16,19 +17,7 @@ import {
   SourceUnreachableError
 } from './source-errors.js'
 
-export interface SourceTestDetails {
-  /** The video codec (ffprobe's name: `h264`, `hevc`). */
-  codec?: string
-  width?: number
-  height?: number
-  fps?: number
-  /** Frigate's version. */
-  version?: string
-}
-
-export type SourceTestResult =
-  | { ok: true, details: SourceTestDetails }
-  | { ok: false, error: { code: string, message: string } }
+export type { SourceTestDetails, SourceTestResult }
 
 export interface SourceTestOptions {
   /** The ffprobe binary (node/recording/binaries.ts `ffprobePath`). */

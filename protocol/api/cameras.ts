@@ -62,6 +62,17 @@ export interface SourceTestBody {
 }
 
 /** What a source test found, in plain words (node/cameras/source-test.ts). */
+/** What a working source told about itself. */
+export interface SourceTestDetails {
+  /** The video codec (ffprobe's name: `h264`, `hevc`). */
+  codec?: string
+  width?: number
+  height?: number
+  fps?: number
+  /** Frigate's version. */
+  version?: string
+}
+
 export type SourceTestResult =
-  | { ok: true, details: { codec?: string, width?: number, height?: number, fps?: number } }
+  | { ok: true, details: SourceTestDetails }
   | { ok: false, error: { code: string, message: string } }

@@ -6,7 +6,7 @@ export type {
   InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView
 } from './inbox.js'
 export { isUnread } from './inbox.js'
-export type { SourceView, SourceBody, RecorderStatusView, CameraView, CameraList, CameraBody, SourceTestBody, SourceTestResult } from './cameras.js'
+export type { SourceView, SourceBody, RecorderStatusView, CameraView, CameraList, CameraBody, SourceTestBody, SourceTestDetails, SourceTestResult } from './cameras.js'
 export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
