@@ -15,6 +15,7 @@ import { residentInbox, type ResidentInbox, type ResidentInboxInit } from './res
 import { inboxRoutes } from './resident/routes.js'
 import { residentFootage, type ResidentFootage, type ResidentFootageInit } from './shares/resident-shares.js'
 import { footageRoutes } from './shares/routes.js'
+import { footageRanges, type FootageRanges, type FootageRangesInit } from './recording/range-sources.js'
 import { agencyLog, type AgencyLogService, type AgencyLogServiceInit } from './log/service.js'
 import { agencyLogRoutes } from './log/service-routes.js'
 import { agencyRequests, type AgencyRequests, type AgencyRequestsInit } from './agency/requests-service.js'
@@ -35,7 +36,7 @@ import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit }
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, ranges: FootageRanges, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -50,7 +51,9 @@ export interface RoleInit {
   clips?: ClipsInit
   network?: RequestNetworkInit
   inbox?: ResidentInboxInit
-  shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
+  shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain' | 'ranges'>
+  /** The recording cameras' range sources (a test hands in a segment index here). */
+  ranges?: FootageRangesInit
   log?: AgencyLogServiceInit
   requests?: AgencyRequestsInit
   footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
@@ -82,9 +85,11 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
   return {
     chain: chainSpec(init),
     clips: defineService(clips(init.clips), { needs: [], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
+    // TODO lead (merge of part A): needs: ['recordings'], so rtsp cameras match A's segment index.
+    ranges: defineService(footageRanges(init.ranges), { needs: [] }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
-    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
-    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
+    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'ranges'], routes: inboxRoutes }),
+    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'ranges'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
     ...operated(['network', 'inbox', 'footage', 'cellMates'])
   }

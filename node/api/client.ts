@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import type { Readable } from 'node:stream'
 import { PorchlightError } from '../../protocol/errors.js'
 import type {
-  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, DeliveryList, FootageLogged, InboxList, NodeView, PeerView,
+  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentRange, DeliveryList, FootageLogged, InboxList, NodeView, PeerView,
   RequestDraftBody, ShareView
 } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'
@@ -73,7 +73,7 @@ export interface NodeApiRoutes {
   'GET /api/peers': { response: PeerView[] }
   'POST /api/peers': { body: { addr: string }, response: PeerView }
   'GET /api/inbox': { response: InboxList }
-  'POST /api/inbox/:id/consent': { body: { clips: string[] }, response: ShareView }
+  'POST /api/inbox/:id/consent': { body: { clips?: string[], ranges?: ConsentRange[] }, response: ShareView }
   'POST /api/shares/:id/withdraw': { body: Empty, response: ShareView }
   'GET /api/clips': { response: ClipView[] }
   'GET /api/requests': { response: AgencyRequestView[] }

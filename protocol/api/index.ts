@@ -4,7 +4,7 @@
 export type { Role, ReachabilityStatus, NodeView, PeerView, ApiErrorBody } from './node.js'
 export type {
   InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
-  CameraView, CameraList
+  CameraView, CameraList, Overlap, RecordingOverlap, ConsentRange
 } from './inbox.js'
 export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
