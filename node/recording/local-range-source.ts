@@ -41,7 +41,8 @@ export function localRangeSource (init: LocalRangeSourceInit): RangeSource {
 
     async thumbnail (camera: Camera, at: number) {
       const atMs = at * 1000
-      const segment = (await index.segments(camera.name, atMs, atMs)).find((s) => s.start <= atMs && s.end >= atMs)
+      // The segment the instant falls inside; at a boundary, the one starting there (the other has no frame left).
+      const segment = (await index.segments(camera.name, atMs, atMs)).find((s) => s.start <= atMs && atMs < s.end)
       if (segment === undefined) return undefined
       return await segmentThumbnail({ ffmpeg: init.ffmpeg, cache: init.thumbnails }, join(index.dir, segment.file), atMs - segment.start)
     }

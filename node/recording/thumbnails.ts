@@ -20,13 +20,18 @@ export interface ThumbnailInit {
   cache: string
 }
 
+/** A Buffer as the plain Uint8Array the RangeSource interface promises. */
+function bytes (b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+}
+
 /** A JPEG of the frame `offsetMs` into `file` (absolute), from the cache or made now. */
 export async function segmentThumbnail (init: ThumbnailInit, file: string, offsetMs: number, signal?: AbortSignal): Promise<Uint8Array> {
   // Whole tenths of a second: requests for nearly the same instant share one image.
   const tenths = Math.max(0, Math.round(offsetMs / 100))
   const key = createHash('sha256').update(`${file}\0${tenths}`).digest('hex').slice(0, 32)
   const path = join(init.cache, `${key}.jpg`)
-  try { return await readFile(path) } catch { /* not cached yet */ }
+  try { return bytes(await readFile(path)) } catch { /* not cached yet */ }
   try {
     const { stdout } = await run(init.ffmpeg, [
       '-hide_banner', '-v', 'error', '-ss', (tenths / 10).toFixed(1), '-i', file, '-frames:v', '1',
@@ -38,7 +43,7 @@ export async function segmentThumbnail (init: ThumbnailInit, file: string, offse
     const temp = `${path}.${process.pid}.tmp`
     await writeFile(temp, stdout)
     await rename(temp, path)
-    return new Uint8Array(stdout.buffer, stdout.byteOffset, stdout.byteLength)
+    return bytes(stdout)
   } catch (err) {
     throw new CutFailedError({ thumbnail: true, offsetMs }, err)
   }
