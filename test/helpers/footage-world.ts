@@ -55,9 +55,9 @@ export interface FootageWorld {
   relay?: RelayNode
   /**
    * A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency; `config`
-   * is merged into its config (e.g. `delivery`).
+   * is merged into its config (e.g. `delivery`); `init` goes to its roleSetup (e.g. a segment index for `ranges`).
    */
-  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>): Promise<ResidentNode>
+  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>, init?: RoleInit): Promise<ResidentNode>
   stop (): Promise<void>
 }
 
@@ -108,13 +108,13 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
 
   const world: FootageWorld = {
     chain, endpoint, council, witnesses, agency, address: address!, residents: [], ...(relay === undefined ? {} : { relay }),
-    async resident (name, extra = [], config = {}) {
+    async resident (name, extra = [], config = {}, init = {}) {
       const dir = await tempDir(`porchlight-${name}-`)
       await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
       if (Object.keys(config).length > 0) await saveConfig(dir, { ...await loadConfig(dir), ...config })
       const node = await createNode({
         dir,
-        services: roleSetup('resident').services,
+        services: roleSetup('resident', init).services,
         libp2p: { messageId: roleSetup('resident').messageId, heartbeatIntervalMs: 200 },
         staticDir: false
       }) as ResidentNode
