@@ -20,6 +20,7 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>,
   { section: 'auditor', load: () => import('./auditor.js') },
   { section: 'footage', load: () => import('./footage.js') },
   { section: 'idle-resident', load: () => import('./idle-resident.js') },
+  { section: 'cut', load: () => import('./cut.js') },
   // Network namespaces (root): skipped, saying why, where they are refused.
   { section: 'nat', load: () => import('./nat.js') }
 ]

@@ -38,6 +38,8 @@ export async function makeSegments (dir: string, opts: {
   width?: number
   height?: number
   fps?: number
+  /** A camera-like constant bitrate (e.g. '4M'); absent: x264's default quality. */
+  bitrate?: string
 }): Promise<MadeSegments> {
   const { camera, startMs, seconds } = opts
   const segmentSeconds = opts.segmentSeconds ?? 10
@@ -48,7 +50,8 @@ export async function makeSegments (dir: string, opts: {
   await mkdir(join(dir, camera), { recursive: true })
   await run(ffmpeg, [
     '-hide_banner', '-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`, '-t', String(seconds),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p',
+    ...(opts.bitrate === undefined ? [] : ['-b:v', opts.bitrate, '-maxrate', opts.bitrate, '-bufsize', opts.bitrate]), '-g', String(fps), '-keyint_min', String(fps), '-sc_threshold', '0',
     '-f', 'segment', '-segment_time', String(segmentSeconds), '-segment_format', 'mpegts', '-reset_timestamps', '1',
     join(dir, camera, `${prefix}%03d.ts`)
   ])
