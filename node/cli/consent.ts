@@ -4,6 +4,7 @@
 // the background; `GET /api/shares` follows it). `--withdraw SHARE-ID` stops an unfinished delivery.
 import type { Command } from '@commander-js/extra-typings'
 import type { ConsentRange } from '../../protocol/index.js'
+import { InvalidArgumentError } from '@commander-js/extra-typings'
 import { UsageError, act, commaList } from './command.js'
 import { NodeApiClient } from '../api/client.js'
 
@@ -14,7 +15,7 @@ export function parseRange (text: string, previous: ConsentRange[] = []): Consen
   const from = Number(parts.pop())
   const camera = parts.join(':')
   if (camera === '' || !Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to <= from) {
-    throw new UsageError(`--range takes CAMERA:FROM:TO in whole unix seconds, FROM before TO (got "${text}")`)
+    throw new InvalidArgumentError('expected CAMERA:FROM:TO in whole unix seconds, FROM before TO')
   }
   return [...previous, { camera, from, to }]
 }

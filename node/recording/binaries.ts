@@ -26,3 +26,11 @@ export function ffmpegPath (config: Pick<NodeConfig, 'recording'>): string {
 export function ffprobePath (config: Pick<NodeConfig, 'recording'>): string {
   return config.recording?.ffprobe ?? onPath('ffprobe') ?? ffprobe.path
 }
+
+/**
+ * util-linux's setpriv (Linux), to start ffmpeg with a parent-death signal: a node killed with SIGKILL takes its
+ * recorders with it, instead of leaving them filling the folder with segments no index will name.
+ */
+export function setprivPath (): string | undefined {
+  return process.platform === 'linux' ? onPath('setpriv') : undefined
+}

@@ -48,8 +48,17 @@ export async function keyframeTimes (ffprobe: string, file: string, signal?: Abo
 }
 
 /** The concat demuxer's list: one quoted absolute path a line (a `'` in a path is closed, escaped, reopened). */
-function concatList (dir: string, segments: readonly SegmentRecord[]): string {
+export function concatList (dir: string, segments: readonly SegmentRecord[]): string {
   return segments.map((s) => `file '${join(dir, s.file).replaceAll("'", "'\\''")}'\n`).join('')
+}
+
+/** ffmpeg's arguments for the remux: concat `list`, from `keyframe` s for `seconds`, into the MP4 `out`. */
+export function remuxArgs (list: string, keyframe: number, seconds: number, out: string): string[] {
+  return [
+    '-hide_banner', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list,
+    '-ss', keyframe.toFixed(3), '-t', seconds.toFixed(3),
+    '-map', '0:v:0', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out
+  ]
 }
 
 export async function cutSegments (init: CutInit): Promise<CutResult> {
@@ -67,11 +76,7 @@ export async function cutSegments (init: CutInit): Promise<CutResult> {
     const startMs = first.start + Math.round(keyframe * 1000)
     const seconds = (Math.min(toMs, last.end) - startMs) / 1000
     await writeFile(list, concatList(init.dir, segments))
-    await run(init.ffmpeg, [
-      '-hide_banner', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list,
-      '-ss', keyframe.toFixed(3), '-t', seconds.toFixed(3),
-      '-map', '0:v:0', '-map', '0:a?', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out
-    ], opts)
+    await run(init.ffmpeg, remuxArgs(list, keyframe, seconds, out), opts)
     const probed = await run(init.ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', out], opts)
     const duration = Number(probed.stdout.trim())
     if (!Number.isFinite(duration) || duration <= 0) throw new Error(`the cut has no duration (${probed.stdout.trim()})`)

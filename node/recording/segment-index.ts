@@ -1,6 +1,6 @@
 // The one place the footage ranges depend on the recording service (part A of issue 17): the segment
 // record, the index reader the local RangeSource uses, and which ffmpeg/ffprobe to run.
-// types.ts and binaries.ts are byte-for-byte copies of part A's files at h-a-recording 7151bf3, so the
+// types.ts and binaries.ts are byte-for-byte copies of part A's files at h-a-recording befb4ed, so the
 // merge takes A's. A's RecordingService has `dir` and `segments()` and so is a SegmentIndex as it is.
 import type { SegmentRecord } from './types.js'
 
