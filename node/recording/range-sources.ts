@@ -22,10 +22,11 @@ export interface FootageRangesInit {
   /** The segment index of the node's recordings. @default the `recordings` service (part A) */
   segments?: SegmentIndex
   /**
-   * The range source of a Frigate camera (node/cameras/frigate.ts's `frigateRangeSource`).
-   * TODO lead: default to C's frigateRangeSource once merged; until then a Frigate camera's ranges are refused.
+   * The range source of the Frigate cameras (node/cameras/frigate.ts's `frigateRangeSource()`: one for all,
+   * it reads each camera's source per call). TODO lead: default to C's `frigateRangeSource({ onFailure })`
+   * once merged; until then a Frigate camera's ranges are refused (RANGE_SOURCE_UNAVAILABLE).
    */
-  frigate?: (camera: Camera, config: NodeConfig) => RangeSource
+  frigate?: RangeSource
 }
 
 export type FootageRangesComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'logger'> & {
@@ -83,7 +84,7 @@ export class FootageRanges implements NodeService {
         })
         return this.#local
       case 'frigate':
-        return this.#init.frigate?.(camera, this.#config) ?? unavailable(camera)
+        return this.#init.frigate ?? unavailable(camera)
       default:
         return undefined
     }

@@ -163,7 +163,9 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     const ranges = this.#components.ranges
     if (ranges === undefined) return undefined
     const r = item.request.message
-    const cameras = this.#cameras.filter((c) => item.cameras.includes(c.name))
+    // Only cameras that record: an item of a node whose cameras have no source keeps its view as before.
+    const cameras = this.#cameras.filter((c) => item.cameras.includes(c.name) && (c.source?.kind === 'rtsp' || c.source?.kind === 'frigate'))
+    if (cameras.length === 0) return undefined
     return await ranges.recordings(cameras, r.windowStart, r.windowEnd,
       (camera, n) => `/api/inbox/${item.id}/thumbnails/${encodeURIComponent(camera)}/${n}.jpg`)
   }
