@@ -13,8 +13,8 @@ import { performance } from 'node:perf_hooks'
 import { promisify } from 'node:util'
 import { localRangeSource } from '../node/recording/local-range-source.js'
 import { concatList, remuxArgs } from '../node/recording/cut.js'
-import { ffprobeOf } from '../node/recording/segment-index.js'
-import type { SegmentRecord } from '../node/recording/segment-index.js'
+import { ffprobePath } from '../node/recording/segment-source.js'
+import type { SegmentRecord } from '../node/recording/segment-source.js'
 import type { Camera } from '../node/config/index.js'
 import { ffmpeg, makeSegments, MemorySegmentIndex } from '../test/support/recorded-segments.js'
 import { call, corner, draft, issueRequest, startFootageWorld, type Api, type ResidentNode } from '../test/helpers/footage-world.js'
@@ -69,7 +69,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     }))
     const bytes = records.reduce((n, r) => n + r.bytes, 0)
     const index = new MemorySegmentIndex(join(dir, 'rec')).add(...records)
-    const source = localRangeSource({ index, ffmpeg, ffprobe: ffprobeOf({}), thumbnails: join(dir, 'thumbs') })
+    const source = localRangeSource({ index, ffmpeg, ffprobe: ffprobePath({}), thumbnails: join(dir, 'thumbs') })
     const camera: Camera = { name: 'porch', ...corner, source: { kind: 'rtsp', url: 'rtsp://192.0.2.5/live' } }
     const from = startMs / 1000 + 3
     const to = startMs / 1000 + minutes * 60

@@ -9,8 +9,8 @@ import { execFile } from 'node:child_process'
 import { rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { CutFailedError, RangeNotRecordedError } from './errors.js'
-import type { SegmentRecord } from './segment-index.js'
+import { CutFailedError, RangeNotRecordedError } from './range-errors.js'
+import type { SegmentRecord } from './segment-source.js'
 
 const run = promisify(execFile)
 

@@ -3,14 +3,14 @@
 import { join } from 'node:path'
 import type { Camera } from '../config/index.js'
 import { cutSegments } from './cut.js'
-import { RangeNotRecordedError } from './errors.js'
+import { RangeNotRecordedError } from './range-errors.js'
 import { MAX_GAP_MS, overlapsOf, segmentRuns } from './overlap.js'
 import type { RangeSource } from './range-source.js'
-import type { SegmentIndex } from './segment-index.js'
+import type { RecordedSegments } from './segment-source.js'
 import { segmentThumbnail } from './thumbnails.js'
 
 export interface LocalRangeSourceInit {
-  index: SegmentIndex
+  index: RecordedSegments
   ffmpeg: string
   ffprobe: string
   /** Where thumbnails are cached (outside the recording directory, whose files the recorder reconciles). */

@@ -2,7 +2,7 @@
 // gap longer than `maxGapMs` splits it (a camera that dropped out). Segment times are unix ms, windows and
 // overlaps unix seconds: a run's ends are rounded outwards to whole seconds, then clamped to the window.
 import type { Overlap } from './range-source.js'
-import type { SegmentRecord } from './segment-index.js'
+import type { SegmentRecord } from './segment-source.js'
 
 /** Segments closer than this are one continuous run (ffmpeg's segment boundaries jitter by a frame or two). */
 export const MAX_GAP_MS = 2000

@@ -9,10 +9,10 @@ import { resolveRecording, type Camera, type NodeConfig } from '../config/index.
 import type { NodeComponents, NodeService } from '../service.js'
 import type { Logger } from '../logging/index.js'
 import { redactSource } from '../cameras/redact.js'
-import { RangeSourceUnavailableError, ThumbnailNotFoundError } from './errors.js'
+import { RangeSourceUnavailableError, ThumbnailNotFoundError } from './range-errors.js'
 import { localRangeSource } from './local-range-source.js'
 import type { Overlap, RangeSource } from './range-source.js'
-import { ffmpegOf, ffprobeOf, type SegmentIndex } from './segment-index.js'
+import { ffmpegPath, ffprobePath, type RecordedSegments } from './segment-source.js'
 import { pruneThumbnails } from './thumbnails.js'
 
 /** Thumbnails per overlap: enough to tell a scene, few enough to make on the spot. */
@@ -20,7 +20,7 @@ export const THUMBNAILS_PER_OVERLAP = 3
 
 export interface FootageRangesInit {
   /** The segment index of the node's recordings. @default the `recordings` service (part A) */
-  segments?: SegmentIndex
+  segments?: RecordedSegments
   /**
    * The range source of the Frigate cameras (node/cameras/frigate.ts's `frigateRangeSource()`: one for all,
    * it reads each camera's source per call). TODO lead: default to C's `frigateRangeSource({ onFailure })`
@@ -30,8 +30,8 @@ export interface FootageRangesInit {
 }
 
 export type FootageRangesComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'logger'> & {
-  /** Part A's RecordingService (it is a SegmentIndex). */
-  recordings?: SegmentIndex
+  /** Part A's RecordingService (it is a RecordedSegments). */
+  recordings?: RecordedSegments
 }
 
 /** A camera source kind with no range source here: every call is refused with a typed error. */
@@ -49,7 +49,7 @@ export function thumbnailTimes (o: Overlap, count = THUMBNAILS_PER_OVERLAP): num
 export class FootageRanges implements NodeService {
   readonly #config: NodeConfig
   readonly #init: FootageRangesInit
-  readonly #segments: SegmentIndex | undefined
+  readonly #segments: RecordedSegments | undefined
   readonly #log: Logger
   /** Where thumbnails are cached and cuts are made: beside the store, outside the recording directory. */
   readonly #workDir: string
@@ -80,7 +80,7 @@ export class FootageRanges implements NodeService {
       case 'rtsp':
         if (this.#segments === undefined) return unavailable(camera)
         this.#local ??= localRangeSource({
-          index: this.#segments, ffmpeg: ffmpegOf(this.#config), ffprobe: ffprobeOf(this.#config), thumbnails: this.thumbnailDir
+          index: this.#segments, ffmpeg: ffmpegPath(this.#config), ffprobe: ffprobePath(this.#config), thumbnails: this.thumbnailDir
         })
         return this.#local
       case 'frigate':

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process'
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { CutFailedError } from './errors.js'
+import { CutFailedError } from './range-errors.js'
 
 const run = promisify(execFile)
 

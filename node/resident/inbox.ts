@@ -20,7 +20,7 @@ import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } fr
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
 import type { FootageRanges } from '../recording/range-sources.js'
-import { ThumbnailNotFoundError } from '../recording/errors.js'
+import { ThumbnailNotFoundError } from '../recording/range-errors.js'
 
 export type { AgencyStanding, CameraView, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
 

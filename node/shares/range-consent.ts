@@ -8,7 +8,7 @@ import { isCameraInArea, type ConsentRange, type Request } from '../../protocol/
 import type { Camera } from '../config/index.js'
 import type { FootageRanges } from '../recording/range-sources.js'
 import type { RangeSource } from '../recording/range-source.js'
-import { RangeCameraError, RangeNotRecordedError, RangeOutsideWindowError } from '../recording/errors.js'
+import { RangeCameraError, RangeNotRecordedError, RangeOutsideWindowError } from '../recording/range-errors.js'
 import type { ClipSource, StoredClip } from './resident-sources.js'
 
 export type { ConsentRange }

@@ -1,19 +1,17 @@
 // Recordings for tests of matching and cutting, shaped as part A's recorder leaves them: MPEG-TS segments
 // made by ffmpeg's segment muxer (`-reset_timestamps 1`) from lavfi's testsrc2, H.264 with a fixed GOP (one
-// keyframe a second), and a segment index over them. The index is an in-memory SegmentIndex holding
-// SegmentRecords.
-// TODO lead: once part A is merged, the records are A's SegmentRecord (node/recording/types.ts) through
-// node/recording/segment-index.ts; a test that wants A's level-backed index can hand in A's RecordingService.
+// keyframe a second), and A's SegmentRecords over them. The index is in memory (A's RecordingService keeps
+// it in the node's level store, and is a RecordedSegments too: a test may hand in either).
 import { execFile } from 'node:child_process'
 import { mkdir, readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { ffmpegOf } from '../../node/recording/segment-index.js'
-import type { SegmentIndex, SegmentRecord } from '../../node/recording/segment-index.js'
+import { ffmpegPath } from '../../node/recording/segment-source.js'
+import type { RecordedSegments, SegmentRecord } from '../../node/recording/segment-source.js'
 
 const run = promisify(execFile)
 
-export const ffmpeg = ffmpegOf({})
+export const ffmpeg = ffmpegPath({})
 
 export interface MadeSegments {
   /** Seconds of each segment. */
@@ -66,7 +64,7 @@ export async function makeSegments (dir: string, opts: {
 }
 
 /** A segment index over records held in memory (A's RecordingService keeps them in the node's level store). */
-export class MemorySegmentIndex implements SegmentIndex {
+export class MemorySegmentIndex implements RecordedSegments {
   readonly dir: string
   readonly records: SegmentRecord[] = []
 

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ffprobeOf } from '../../../node/recording/segment-index.js'
+import { ffprobePath } from '../../../node/recording/segment-source.js'
 import { call, corner, draft, issueRequest, shareWhere, startFootageWorld, type FootageWorld, type ResidentNode } from '../../helpers/footage-world.js'
 import { makeSegments, MemorySegmentIndex, probe, type MadeSegments } from '../../support/recorded-segments.js'
 
-const ffprobe = ffprobeOf({})
+const ffprobe = ffprobePath({})
 let world: FootageWorld
 let dir: string
 let made: MadeSegments

@@ -7,12 +7,12 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { localRangeSource } from '../../../node/recording/local-range-source.js'
-import { ffprobeOf } from '../../../node/recording/segment-index.js'
+import { ffprobePath } from '../../../node/recording/segment-source.js'
 import { thumbnailTimes } from '../../../node/recording/range-sources.js'
 import type { Camera } from '../../../node/config/index.js'
 import { ffmpeg, makeSegments, MemorySegmentIndex, probe, type MadeSegments } from '../../support/recorded-segments.js'
 
-const ffprobe = ffprobeOf({})
+const ffprobe = ffprobePath({})
 const camera: Camera = { name: 'porch', lat: 52.37, lng: 4.89, source: { kind: 'rtsp', url: 'rtsp://192.0.2.5/live' } }
 const t0 = Math.floor(Date.now() / 1000) * 1000 - 3_600_000
 let dir: string

@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { MAX_GAP_MS, overlapsOf, segmentRuns } from '../../../node/recording/overlap.js'
-import type { SegmentRecord } from '../../../node/recording/segment-index.js'
+import type { SegmentRecord } from '../../../node/recording/segment-source.js'
 
 const t0 = 1_800_000_000_000
 function seg (startS: number, endS: number, bytes = 1000): SegmentRecord {
