@@ -150,9 +150,9 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     }
     if (ranges.length > 0) {
       const checked = await this.#refusedIfThrows(r.agency, async () => await checkRanges(ranges, r, this.#cameras, this.#init.ranges))
-      const cut = await cutRanges(checked, {
+      const cut = await this.#refusedIfThrows(r.agency, async () => await cutRanges(checked, {
         ranges: this.#init.ranges!, clips: this.#init.clips, signal: AbortSignal.timeout(this.#init.cutTimeoutMs ?? 120_000)
-      })
+      }))
       for (const clip of cut) {
         if (refs.some((ref) => ref.cid === clip.cid)) continue
         refs.push(this.#matchingRef(clip, r))
@@ -181,7 +181,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   async #refusedIfThrows<T> (agency: string, check: () => Promise<T>): Promise<T> {
     try { return await check() } catch (err) {
       if (err instanceof PorchlightError) {
-        this.#log?.warn({ agency, code: err.code }, 'shares: a consent\'s range was refused, nothing was cut')
+        this.#log?.warn({ agency, code: err.code }, 'shares: a consent\'s range was refused or could not be cut, nothing was shared')
         this.emit('share:refused', { agency, error: err })
       }
       throw err
