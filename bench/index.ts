@@ -21,6 +21,7 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>,
   { section: 'footage', load: () => import('./footage.js') },
   { section: 'idle-resident', load: () => import('./idle-resident.js') },
   { section: 'recording', load: () => import('./recording.js') },
+  { section: 'cut', load: () => import('./cut.js') },
   // Network namespaces (root): skipped, saying why, where they are refused.
   { section: 'nat', load: () => import('./nat.js') }
 ]

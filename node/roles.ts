@@ -22,6 +22,8 @@ import { residentInbox, type ResidentInbox, type ResidentInboxInit } from './res
 import { inboxRoutes } from './resident/routes.js'
 import { residentFootage, type ResidentFootage, type ResidentFootageInit } from './shares/resident-shares.js'
 import { footageRoutes } from './shares/routes.js'
+import { footageRanges, type FootageRanges, type FootageRangesInit } from './recording/range-sources.js'
+import { frigateRangeSource } from './cameras/frigate.js'
 import { agencyLog, type AgencyLogService, type AgencyLogServiceInit } from './log/service.js'
 import { agencyLogRoutes } from './log/service-routes.js'
 import { agencyRequests, type AgencyRequests, type AgencyRequestsInit } from './agency/requests-service.js'
@@ -44,7 +46,7 @@ import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -63,7 +65,9 @@ export interface RoleInit {
   cameras?: CameraApiInit
   network?: RequestNetworkInit
   inbox?: ResidentInboxInit
-  shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'>
+  shares?: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain' | 'ranges'>
+  /** The recording cameras' range sources (a test hands in a segment index here). */
+  ranges?: FootageRangesInit
   log?: AgencyLogServiceInit
   requests?: AgencyRequestsInit
   footage?: Omit<AgencyFootageInit, 'book' | 'log' | 'domain'>
@@ -115,9 +119,11 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     clips: defineService(clips(init.clips), { needs: ['cameras'], routes: (s) => clipRoutes({ store: () => s.store, add: async (source, meta) => await s.add(source, meta) }) }),
     // The cameras whose source is a folder of their own, each watched as the import folder is.
     folders: defineService((c: FolderSourcesComponents & { cameras: CameraBook }) => following(c, folderSources()(c)), { needs: ['clips', 'cameras'] }),
+    // Where a consented range is cut from: the recordings' segments (rtsp) or the camera's Frigate (frigate).
+    ranges: defineService(footageRanges({ frigate: frigateRangeSource(), ...init.ranges }), { needs: ['recordings'] }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
-    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras'], routes: inboxRoutes }),
-    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras'], routes: footageRoutes }),
+    inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras', 'ranges'], routes: inboxRoutes }),
+    footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras', 'ranges'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
     // What the page shows as it changes: the inbox, the shares' progress, receipts anchored on the chain.
     live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain'], routes: liveRoutes }),

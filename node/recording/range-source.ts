@@ -2,18 +2,11 @@
 // window a camera recorded, a clip cut to a chosen range, and optionally a thumbnail. Local RTSP recordings
 // (node/recording/local-range-source.ts) and Frigate (node/cameras/frigate.ts) each implement it, so matching
 // and consent never ask what kind of source a camera has. Nothing here sends anything off the node.
+import type { Overlap } from '../../protocol/index.js'
 import type { Camera } from '../config/schema.js'
 
-/** One continuous run of recording inside a window. Times are unix seconds. */
-export interface Overlap {
-  camera: string
-  from: number
-  /** unix s */
-  to: number
-  /** seconds */
-  duration: number
-  estimatedBytes: number
-}
+// The API sends overlaps as they are (InboxItemView.recordings), so the type is the protocol's.
+export type { Overlap }
 
 export interface RangeSource {
   /** What this camera recorded inside [from, to] (unix s): one entry per continuous run (gaps split it). */

@@ -20,6 +20,8 @@ import { InboxItemNotFoundError } from './errors.js'
 import { anyCameraInArea, camerasInArea, cameraTopicCells, type ClipMatcher } from './matching.js'
 import { emptyPolicy, mergePolicies, policyIgnores, toInboxPolicy, type InboxPolicy } from './policy.js'
 import { matchingClips, type ClipRecord } from '../clips/index.js'
+import type { FootageRanges } from '../recording/range-sources.js'
+import { ThumbnailNotFoundError } from '../recording/range-errors.js'
 
 export type { AgencyStanding, InboxItemView, InboxStatus, InboxSummary, InclusionEvidence }
 export { isUnread }
@@ -34,6 +36,9 @@ export type InboxItem = Pick<InboxItemView, 'id' | 'request' | 'status' | 'ignor
 export interface InboxClipSource {
   list (): Promise<ClipRecord[]>
 }
+
+/** What the cameras with a recording source recorded (node/recording's FootageRanges), as the inbox reads it. */
+export type InboxRanges = Pick<FootageRanges, 'recordings' | 'thumbnail'>
 
 export interface ResidentInboxInit {
   /** The clip-window hook (issue 6). @default anyCameraInArea */
@@ -60,6 +65,8 @@ export type ResidentInboxComponents = Pick<NodeComponents, 'config' | 'store' | 
   clips: InboxClipSource
   /** The camera book: requests are matched, and topics joined, for its cameras as they are now. @default the config's cameras, fixed */
   cameras?: CameraList
+  /** The recording cameras' overlaps with each item's window (absent: no `recordings` in the view). */
+  ranges?: InboxRanges
 }
 
 export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements NodeService {
@@ -187,7 +194,34 @@ export class ResidentInbox extends EventEmitter<ResidentInboxEvents> implements 
     const now = this.#now()
     const agencyStatus = await this.agencyStatus(item.request.message.agency, now)
     const view = { ...inboxItemView(await this.#withEvidence(item), this.#network.domain, now), ...(agencyStatus === undefined ? {} : { agencyStatus }) }
-    return clips === undefined ? view : { ...view, clips: matchingClips(item.request.message, this.#cameras, clips) }
+    const recordings = await this.#recordings(item)
+    return {
+      ...view,
+      ...(clips === undefined ? {} : { clips: matchingClips(item.request.message, this.#cameras, clips) }),
+      ...(recordings === undefined ? {} : { recordings })
+    }
+  }
+
+  /** The item's cameras' recordings inside its window: read, never cut or copied (that waits for a consent). */
+  async #recordings (item: InboxItem): Promise<InboxItemView['recordings']> {
+    const ranges = this.#components.ranges
+    if (ranges === undefined) return undefined
+    const r = item.request.message
+    // Only cameras that record: an item of a node whose cameras have no source keeps its view as before.
+    const cameras = this.#cameras.filter((c) => item.cameras.includes(c.name) && (c.source?.kind === 'rtsp' || c.source?.kind === 'frigate'))
+    if (cameras.length === 0) return undefined
+    return await ranges.recordings(cameras, r.windowStart, r.windowEnd,
+      (camera, n) => `/api/inbox/${item.id}/thumbnails/${encodeURIComponent(camera)}/${n}.jpg`)
+  }
+
+  /** The n-th thumbnail of an item's camera inside its window (as `get` numbered them), a JPEG made on this node. */
+  async thumbnail (id: string, camera: string, n: number): Promise<Uint8Array> {
+    const item = await this.#item(id)
+    const cam = this.#cameras.find((c) => c.name === camera)
+    const ranges = this.#components.ranges
+    if (cam === undefined || !item.cameras.includes(camera) || ranges === undefined) throw new ThumbnailNotFoundError({ id, camera, n })
+    const r = item.request.message
+    return await ranges.thumbnail(cam, r.windowStart, r.windowEnd, n)
   }
 
   /**

@@ -51,6 +51,23 @@ export function inboxRoutes (inbox: ResidentInbox): FastifyPluginAsync {
       }
     }, async (request): Promise<InboxItemView> => await inbox.get((request.params as { id: string }).id))
 
+    app.get('/api/inbox/:id/thumbnails/:camera/:n', {
+      schema: {
+        summary: 'A thumbnail of a camera\'s recording inside the request\'s window (a JPEG made on this node; paths as `recordings` lists them)',
+        params: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'camera', 'n'],
+          properties: { id: idParams.properties.id, camera: { type: 'string', minLength: 1, maxLength: 128 }, n: { type: 'string', pattern: '^[0-9]{1,4}\\.jpg$' } }
+        }
+      }
+    }, async (request, reply) => {
+      const { id, camera, n } = request.params as { id: string, camera: string, n: string }
+      const image = await inbox.thumbnail(id, camera, Number.parseInt(n, 10))
+      // Private footage: never kept by a shared cache.
+      return await reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(Buffer.from(image.buffer, image.byteOffset, image.byteLength))
+    })
+
     app.post('/api/inbox/:id/ignore', {
       schema: { summary: 'Ignore a request (send `{}`)', params: idParams, body: emptyBody }
     }, async (request): Promise<InboxItemView> => await inbox.ignore((request.params as { id: string }).id))

@@ -34,9 +34,12 @@ import type { RegistryReader } from '../chain/chain-service.js'
 import { isActiveRecord } from '../chain/agency-info.js'
 import { AgencyNotActiveError } from '../network/errors.js'
 import type { Logger } from '../logging/index.js'
-import { clipSourceOf, inboxReaderOf, type ClipSource, type InboxReader } from './resident-sources.js'
+import { clipSourceOf, inboxReaderOf, type ClipSource, type InboxReader, type StoredClip } from './resident-sources.js'
+import type { FootageRanges } from '../recording/range-sources.js'
+import { cutRanges, checkRanges, type ConsentRange } from './range-consent.js'
 
 export type { ClipSource, InboxReader, StoredClip } from './resident-sources.js'
+export type { ConsentRange }
 
 export type { ShareState, ShareView }
 
@@ -55,6 +58,10 @@ export interface ResidentFootageInit {
    */
   agencies?: AgencyRecords | (() => AgencyRecords | undefined)
   clips: ClipSource
+  /** The recording cameras' range sources, for a consent's `ranges` (absent: ranges are refused). */
+  ranges?: Pick<FootageRanges, 'sourceFor' | 'cutPath'>
+  /** How long cutting a consent's ranges may take before the consent is refused. @default 120_000 */
+  cutTimeoutMs?: number
   /** The EIP-712 domain (a function when it is known only once other services started). */
   domain: Domain | (() => Domain)
   /** The chain, for "publicly anchored" (ChainClient has latestAnchor). */
@@ -123,23 +130,35 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     return typeof d === 'function' ? d() : d
   }
 
-  /** Consents to share `cids` for inbox item `requestId`; the delivery starts in the background. */
-  async consent (requestId: string, cids: string[]): Promise<ShareView> {
+  /**
+   * Consents to share `cids` and the recorded `ranges` for inbox item `requestId`. Every clip and range is
+   * checked before anything is cut; each range is then cut into a clip in the store, and the consent names
+   * the cut clips' CIDs beside `cids`. The delivery starts in the background.
+   */
+  async consent (requestId: string, cids: string[], ranges: readonly ConsentRange[] = []): Promise<ShareView> {
     const item = await this.#init.inbox.get(requestId)
     if (item === undefined) throw new RequestNotConsentableError({ request: requestId, reason: 'not in the inbox' })
     const r = item.request.message
     if (item.status === 'withdrawn') throw new RequestNotConsentableError({ request: requestId, reason: 'withdrawn' })
     if (this.#now() >= r.expiresAt) throw new RequestNotConsentableError({ request: requestId, reason: 'expired' })
-    if (cids.length === 0 || new Set(cids).size !== cids.length) throw new RequestNotConsentableError({ request: requestId, reason: 'clips must be unique and at least one' })
+    if (cids.length + ranges.length === 0 || new Set(cids).size !== cids.length) throw new RequestNotConsentableError({ request: requestId, reason: 'clips must be unique and at least one clip or range' })
     await this.#checkAgency(item.request)
     const refs: ClipRef[] = []
     for (const cid of cids) {
       const clip = await this.#init.clips.get(cid)
       if (clip === undefined) throw new UnknownClipError({ cid })
-      const camera = this.#book.list().find((c) => c.name === clip.camera)
-      if (camera === undefined || !isCameraInArea(camera.lat, camera.lng, r.cells)) throw new ClipNotMatchingError({ cid, reason: 'camera not in the area' })
-      if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ cid, reason: 'outside the window' })
-      refs.push({ cid, size: clip.size, start: clip.start, end: clip.end })
+      refs.push(this.#matchingRef(clip, r))
+    }
+    if (ranges.length > 0) {
+      const checked = await this.#refusedIfThrows(r.agency, async () => await checkRanges(ranges, r, this.#book.list(), this.#init.ranges))
+      const cut = await this.#refusedIfThrows(r.agency, async () => await cutRanges(checked, {
+        ranges: this.#init.ranges!, clips: this.#init.clips, signal: AbortSignal.timeout(this.#init.cutTimeoutMs ?? 120_000)
+      }))
+      for (const clip of cut) {
+        if (refs.some((ref) => ref.cid === clip.cid)) continue
+        refs.push(this.#matchingRef(clip, r))
+      }
+      this.#log?.info({ request: requestId, ranges: ranges.length, clips: cut.length }, 'shares: cut the consented ranges into clips')
     }
     const consent = createConsent({ request: requestId, clips: refs, domain: this.#domain(), issuedAt: this.#now(), ...(this.#init.terms === undefined ? {} : { terms: this.#init.terms }) })
     const now = this.#now()
@@ -149,6 +168,25 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     this.emit('share:changed', share)
     this.#deliver(share)
     return share
+  }
+
+  /** A stored clip as a consent names it, once its camera is in the area and its span meets the window. */
+  #matchingRef (clip: StoredClip, r: SignedRequest['message']): ClipRef {
+    const camera = this.#book.list().find((c) => c.name === clip.camera)
+    if (camera === undefined || !isCameraInArea(camera.lat, camera.lng, r.cells)) throw new ClipNotMatchingError({ cid: clip.cid, reason: 'camera not in the area' })
+    if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ cid: clip.cid, reason: 'outside the window' })
+    return { cid: clip.cid, size: clip.size, start: clip.start, end: clip.end }
+  }
+
+  /** Runs a check; its typed refusal is emitted (counted in /metrics) before it is thrown. */
+  async #refusedIfThrows<T> (agency: string, check: () => Promise<T>): Promise<T> {
+    try { return await check() } catch (err) {
+      if (err instanceof PorchlightError) {
+        this.#log?.warn({ agency, code: err.code }, 'shares: a consent\'s range was refused or could not be cut, nothing was shared')
+        this.emit('share:refused', { agency, error: err })
+      }
+      throw err
+    }
   }
 
   async list (): Promise<ShareView[]> {
@@ -334,14 +372,16 @@ export type ResidentFootageComponents = Pick<NodeComponents, 'config' | 'store' 
   chain: ChainService
   /** The camera book: a consented clip's camera is looked up as the book is now. @default the config's cameras, fixed */
   cameras?: CameraList
+  ranges?: FootageRanges
 }
 
 /** The resident's shares as a node service factory (its routes are in routes.ts). */
-export function residentFootage (init: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain'> = {}): (components: ResidentFootageComponents) => ResidentFootage {
+export function residentFootage (init: Omit<ResidentFootageInit, 'inbox' | 'clips' | 'domain' | 'chain' | 'ranges'> = {}): (components: ResidentFootageComponents) => ResidentFootage {
   return (components) => {
-    const { inbox, clips, chain } = components
+    const { inbox, clips, chain, ranges } = components
     return new ResidentFootage(components, {
       ...init,
+      ...(ranges === undefined ? {} : { ranges }),
       agencies: () => chain.registry,
       inbox: inboxReaderOf(inbox),
       clips: clipSourceOf(clips),

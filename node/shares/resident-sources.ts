@@ -1,5 +1,6 @@
 // The resident node's clip store and inbox as the shares service reads them: narrow views, so sharing
 // depends on what it uses rather than on the services' whole surface.
+import { createReadStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { isPorchlightError, type SignedRequest } from '../../protocol/index.js'
 import type { ClipsService } from '../clips/service.js'
@@ -18,6 +19,8 @@ export interface StoredClip {
 export interface ClipSource {
   get (cid: string): Promise<StoredClip | undefined>
   open (cid: string): Promise<ReadableStream<Uint8Array>>
+  /** Stores the file at `path` as a clip (a cut range); absent: ranges cannot be shared. */
+  addFile? (path: string, meta: { camera: string, start: number, end: number, contentType: string }): Promise<StoredClip>
 }
 
 /** The resident's inbox, as far as consenting needs it (node/resident's ResidentInbox). */
@@ -41,7 +44,8 @@ function toWebStream (readable: Readable): ReadableStream<Uint8Array> {
 export function clipSourceOf (clips: ClipsService): ClipSource {
   return {
     get: async (cid) => await clips.store.get(cid),
-    open: async (cid) => toWebStream((await clips.store.read(cid)).stream)
+    open: async (cid) => toWebStream((await clips.store.read(cid)).stream),
+    addFile: async (path, meta) => (await clips.add(createReadStream(path), meta)).clip
   }
 }
 

@@ -1,22 +1,38 @@
 // The resident's consent and shares over HTTP (every route needs the bearer token).
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS, type ShareList, type ShareView } from '../../protocol/index.js'
+import { LIMITS, type ConsentRange, type ShareList, type ShareView } from '../../protocol/index.js'
 import type { ResidentFootage } from './resident-shares.js'
 
 const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } as const
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: cid } } as const
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
+/** Unix seconds, as a request's window. */
+const range = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['camera', 'from', 'to'],
+  properties: { camera: { type: 'string', minLength: 1, maxLength: 128 }, from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } }
+} as const
 
 export function footageRoutes (footage: ResidentFootage): FastifyPluginAsync {
   return async (app) => {
     app.post('/api/inbox/:id/consent', {
       schema: {
-        summary: 'Consent to share these clips for this request: signed with a fresh key, delivered in the background',
+        summary: 'Consent to share these clips and recorded ranges (cut on this node first) for this request: signed with a fresh key, delivered in the background',
         params: idParams,
-        body: { type: 'object', additionalProperties: false, required: ['clips'], properties: { clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid } } }
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid },
+            ranges: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, items: range }
+          }
+        }
       }
     }, async (request, reply) => {
-      const share: ShareView = await footage.consent((request.params as { id: string }).id, (request.body as { clips: string[] }).clips)
+      const body = request.body as { clips?: string[], ranges?: ConsentRange[] }
+      const share: ShareView = await footage.consent((request.params as { id: string }).id, body.clips ?? [], body.ranges ?? [])
       return await reply.status(202).send(share)
     })
 

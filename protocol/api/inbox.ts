@@ -124,6 +124,31 @@ export interface InboxItemView extends Partial<InclusionEvidence> {
   expired: boolean
   /** This node's clips the request asks for (camera in the area, span overlapping the window), when it has a clip store. */
   clips?: ClipView[]
+  /**
+   * What this node's recording cameras (source rtsp or frigate) in the area recorded inside the window: one
+   * entry per continuous run, with thumbnails made on the node. Nothing is cut or sent before a consent.
+   */
+  recordings?: RecordingOverlap[]
+}
+
+/** One continuous run of a camera's recording inside a window. Times are unix seconds. */
+export interface Overlap {
+  camera: string
+  from: number
+  to: number
+  /** Seconds. */
+  duration: number
+  estimatedBytes: number
+}
+
+/** An overlap as the inbox shows it: with API paths of its thumbnails (`/api/inbox/:id/thumbnails/:camera/:n.jpg`, token-guarded). */
+export type RecordingOverlap = Overlap & { thumbnails: string[] }
+
+/** A range of a camera's recording a consent shares (`ranges` of POST /api/inbox/:id/consent). Unix seconds. */
+export interface ConsentRange {
+  camera: string
+  from: number
+  to: number
 }
 
 /** Auto-ignore rules (they only ever ignore). Also the body of PUT /api/inbox/policy. */

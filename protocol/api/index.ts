@@ -3,7 +3,8 @@
 // booleans, arrays, objects.
 export type { Role, ReachabilityStatus, NodeView, PeerView, ApiErrorBody } from './node.js'
 export type {
-  InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView
+  InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
+  Overlap, RecordingOverlap, ConsentRange
 } from './inbox.js'
 export { isUnread } from './inbox.js'
 export type { SourceView, SourceBody, RecorderStatusView, CameraView, CameraList, CameraBody, SourceTestBody, SourceTestDetails, SourceTestResult } from './cameras.js'

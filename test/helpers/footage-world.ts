@@ -55,9 +55,10 @@ export interface FootageWorld {
   relay?: RelayNode
   /**
    * A resident node with a camera `porch` on the corner (and `extra` cameras), dialled to the agency; `config`
-   * is merged into its config (e.g. `delivery`); `staticDir` serves a built UI (browser tests).
+   * is merged into its config (e.g. `delivery`); `init` goes to its roleSetup (e.g. a segment index for `ranges`);
+   * `staticDir` serves a built UI (browser tests).
    */
-  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>, opts?: { staticDir?: string }): Promise<ResidentNode>
+  resident (name: string, extra?: Array<{ name: string, lat: number, lng: number }>, config?: Partial<NodeConfig>, init?: RoleInit & { staticDir?: string }): Promise<ResidentNode>
   stop (): Promise<void>
 }
 
@@ -108,15 +109,15 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
 
   const world: FootageWorld = {
     chain, endpoint, council, witnesses, agency, address: address!, residents: [], ...(relay === undefined ? {} : { relay }),
-    async resident (name, extra = [], config = {}, opts = {}) {
+    async resident (name, extra = [], config = {}, { staticDir, ...init } = {}) {
       const dir = await tempDir(`porchlight-${name}-`)
       await initNode(dir, { role: 'resident', name, chain: endpoint, cameras: [{ name: 'porch', ...corner }, ...extra] })
       if (Object.keys(config).length > 0) await saveConfig(dir, { ...await loadConfig(dir), ...config })
       const node = await createNode({
         dir,
-        services: roleSetup('resident').services,
+        services: roleSetup('resident', init).services,
         libp2p: { messageId: roleSetup('resident').messageId, heartbeatIntervalMs: 200 },
-        staticDir: opts.staticDir ?? false
+        staticDir: staticDir ?? false
       }) as ResidentNode
       await node.start()
       world.residents.push(node)

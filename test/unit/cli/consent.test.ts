@@ -36,6 +36,13 @@ test('porchlight consent posts the clips for the request, --withdraw the share; 
   assert.deepEqual(JSON.parse(given.out), { id: 'share-1', state: 'pending' })
   assert.deepEqual(calls.shift(), { method: 'POST', url: '/api/inbox/req%201/consent', auth: 'Bearer tok', body: { clips: ['c1', 'c2'] } })
 
+  // Ranges of a camera's recordings (repeatable; a camera name may hold ':'), with clips or alone.
+  const ranged = await cliInProcess(['consent', 'req-1', '--range', 'porch:1800000000:1800000030', '--range', 'side:gate:1800000040:1800000050', '--dir', dir])
+  assert.equal(ranged.code, 0, ranged.err)
+  assert.deepEqual(calls.shift()?.body, { ranges: [{ camera: 'porch', from: 1800000000, to: 1800000030 }, { camera: 'side:gate', from: 1800000040, to: 1800000050 }] })
+  assert.equal((await cliInProcess(['consent', 'req-1', '--clips', 'c1', '--range', 'porch:1:2', '--dir', dir])).code, 0)
+  assert.deepEqual(calls.shift()?.body, { clips: ['c1'], ranges: [{ camera: 'porch', from: 1, to: 2 }] })
+
   assert.equal((await cliInProcess(['consent', '--withdraw', 'share-1', '--dir', dir])).code, 0)
   assert.deepEqual(calls.shift(), { method: 'POST', url: '/api/shares/share-1/withdraw', auth: 'Bearer tok', body: {} })
 
@@ -43,7 +50,9 @@ test('porchlight consent posts the clips for the request, --withdraw the share; 
   assert.equal(refused.code, 1)
   assert.match(refused.err, /INBOX_ITEM_NOT_FOUND/)
   calls.length = 0
-  for (const argv of [['consent', '--dir', dir], ['consent', 'req-1', '--dir', dir], ['consent', 'req-1', '--withdraw', 's', '--dir', dir], ['consent', 'req-1', '--clips', ' , ', '--dir', dir]]) {
+  for (const argv of [['consent', '--dir', dir], ['consent', 'req-1', '--dir', dir], ['consent', 'req-1', '--withdraw', 's', '--dir', dir], ['consent', 'req-1', '--clips', ' , ', '--dir', dir],
+    ['consent', 'req-1', '--range', 'porch:30:20', '--dir', dir], ['consent', 'req-1', '--range', 'porch:1.5:20', '--dir', dir], ['consent', 'req-1', '--range', ':1:2', '--dir', dir],
+    ['consent', '--withdraw', 's', '--range', 'porch:1:2', '--dir', dir]]) {
     assert.equal((await cliInProcess(argv)).code, 2, argv.join(' '))
   }
   assert.deepEqual(calls, [], 'bad flags reach no node')
