@@ -30,12 +30,13 @@ import { healthRoutes } from './health/routes.js'
 import { witnessService, type WitnessService, type WitnessServiceInit } from './witness/service.js'
 import { witnessRoutes } from './witness/routes.js'
 import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
+import { notifyService, type NotifyService, type NotifyServiceInit } from './notify/service.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates } & Operated
+export type ResidentServices = { chain: ChainService, clips: ClipsService, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, notify: NotifyService } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -58,6 +59,8 @@ export interface RoleInit {
   auditor?: AuditorServiceInit
   relayLimits?: RelayFootageLimitsInit
   relayProofs?: AgencyRelayProofsInit
+  /** A resident's notifications (its channels come from the config's `notify`). */
+  notify?: NotifyServiceInit
   /** A resident's search for cell-mates through its relays. */
   cellMates?: CellMatesInit
   /** A relay's or agency's answers to it. */
@@ -69,7 +72,7 @@ function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chai
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'notify'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -86,7 +89,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
-    ...operated(['network', 'inbox', 'footage', 'cellMates'])
+    notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
+    ...operated(['network', 'inbox', 'footage', 'cellMates', 'notify'])
   }
 }
 

@@ -32,6 +32,8 @@ import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
 import { reachabilityMetrics } from './reachability.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import type { ApiServer } from '../api/index.js'
+import type { NotifyService } from '../notify/index.js'
+import { notifyMetrics } from './notify.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
 export interface MetricSources {
@@ -60,6 +62,8 @@ export interface MetricSources {
   reachability?: Reachability
   /** The node's libp2p: its reservations, connections by kind, and what it relays. */
   p2p?: RelayMetricsSource
+  /** A resident's notifications (private figures, like the inbox's). */
+  notify?: NotifyService
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -86,6 +90,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
+  if (sources.notify !== undefined) stops.push(notifyMetrics(registry, sources.notify))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)
   const log = sources.log === undefined ? undefined : logMetrics(registry, sources.log)
