@@ -24,3 +24,13 @@ export async function withTimeout<T> (channel: NotifyChannelName, ms: number, wo
     clearTimeout(timer)
   }
 }
+
+// Node's TLS errors by code (on the error, its cause, or nodemailer's `originalCode`, where it keeps the
+// socket's code under its own ESOCKET): a certificate the node does not trust is not a server that is down.
+const tlsCodes = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/
+
+export function isTlsFailure (err: unknown): boolean {
+  const e = err as { code?: unknown, originalCode?: unknown, cause?: { code?: unknown } }
+  const codes = [e.code, e.originalCode, e.cause?.code]
+  return codes.some((c) => typeof c === 'string' && tlsCodes.test(c))
+}

@@ -4,7 +4,7 @@
 import { createTransport, type Transporter } from 'nodemailer'
 import type { ConnectionOptions } from 'node:tls'
 import type { NotifyEmailConfig } from '../config/index.js'
-import type { NotifyChannel } from './channel.js'
+import { isTlsFailure, type NotifyChannel } from './channel.js'
 import { bodyText, headline, type Notification } from './message.js'
 import { NotifyRefusedError, NotifyServerError, NotifyTimeoutError, NotifyTlsError, NotifyUnauthorizedError, NotifyUnreachableError, type NotifyError } from './errors.js'
 
@@ -24,12 +24,11 @@ export function emailMessage (config: NotifyEmailConfig, n: Notification): { fro
 function mailFailure (err: unknown, timeoutMs: number): NotifyError {
   const e = err as { code?: string, responseCode?: number }
   if (e.code === 'EAUTH' || e.code === 'ENOAUTH') return new NotifyUnauthorizedError('email', e.responseCode)
-  if (e.code === 'ETLS' || /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/.test(String((err as { cause?: { code?: unknown } }).cause?.code ?? ''))) return new NotifyTlsError('email', { cause: err })
+  if (e.code === 'ETLS' || isTlsFailure(err)) return new NotifyTlsError('email', { cause: err })
   if (e.code === 'ETIMEDOUT') return new NotifyTimeoutError('email', timeoutMs)
   if (typeof e.responseCode === 'number') {
     return e.responseCode >= 500 ? new NotifyRefusedError('email', e.responseCode) : new NotifyServerError('email', e.responseCode)
   }
-  if (e.code === 'ESOCKET' && /certificate|self[- ]signed|TLS|SSL/i.test(String((err as Error).message))) return new NotifyTlsError('email', { cause: err })
   return new NotifyUnreachableError('email', { cause: err })
 }
 

@@ -3,7 +3,7 @@
 // server's root with `topic`, `title`, `message`, `tags`, `click`), which carries UTF-8 titles that its
 // header form cannot. Redirects are not followed: a redirect could carry the token to another server.
 import type { NotifyWebhookConfig } from '../config/index.js'
-import type { NotifyChannel } from './channel.js'
+import { isTlsFailure, type NotifyChannel } from './channel.js'
 import { bodyText, headline, type Notification } from './message.js'
 import { NotifyRefusedError, NotifyServerError, NotifyTimeoutError, NotifyTlsError, NotifyUnauthorizedError, NotifyUnreachableError, type NotifyError } from './errors.js'
 
@@ -35,13 +35,9 @@ export function webhookRequest (config: NotifyWebhookConfig, n: Notification): {
   }
 }
 
-// Node's TLS errors by code: a certificate the node does not trust is not a server that is down.
-const tlsCodes = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/
-
 function fetchFailure (err: unknown, timeoutMs: number): NotifyError {
   if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) return new NotifyTimeoutError('webhook', timeoutMs)
-  const code = ((err as { cause?: { code?: unknown } }).cause?.code)
-  if (typeof code === 'string' && tlsCodes.test(code)) return new NotifyTlsError('webhook', { cause: err })
+  if (isTlsFailure(err)) return new NotifyTlsError('webhook', { cause: err })
   return new NotifyUnreachableError('webhook', { cause: err })
 }
 

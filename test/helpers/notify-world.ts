@@ -115,8 +115,8 @@ export async function startWebhookServer (answer: (n: number) => number | 'hang'
 
 export interface ReceivedMail { from: string, to: string[], raw: string, user?: string }
 
-/** An SMTP server on a certificate for 127.0.0.1: implicit TLS (`secure`), or STARTTLS unless `hideStartTls`. */
-export async function startSmtpServer (opts: { secure: boolean, hideStartTls?: boolean, users?: Record<string, string> }): Promise<{ port: number, ca: string, received: ReceivedMail[], authTries: string[], next: () => Promise<ReceivedMail>, close: () => Promise<void> }> {
+/** An SMTP server on a certificate for 127.0.0.1: implicit TLS (`secure`), or STARTTLS unless `noStartTls`. */
+export async function startSmtpServer (opts: { secure: boolean, noStartTls?: boolean, users?: Record<string, string> }): Promise<{ port: number, ca: string, received: ReceivedMail[], authTries: string[], next: () => Promise<ReceivedMail>, close: () => Promise<void> }> {
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'ec',
     algorithm: 'sha256',
@@ -129,9 +129,9 @@ export async function startSmtpServer (opts: { secure: boolean, hideStartTls?: b
     secure: opts.secure,
     key: pems.private,
     cert: pems.cert,
-    hideSTARTTLS: opts.hideStartTls ?? false,
     authOptional: opts.users === undefined,
-    disabledCommands: opts.users === undefined ? ['AUTH'] : [],
+    // `noStartTls`: a server without TLS at all (hiding STARTTLS is not enough: nodemailer then tries it anyway).
+    disabledCommands: [...(opts.users === undefined ? ['AUTH'] : []), ...(opts.noStartTls === true ? ['STARTTLS'] : [])],
     logger: false,
     onAuth (auth, _session, cb) {
       authTries.push(auth.username ?? '')
@@ -155,6 +155,8 @@ export async function startSmtpServer (opts: { secure: boolean, hideStartTls?: b
       })
     }
   })
+  // A client that refuses the certificate closes the socket mid-handshake: the server reports it as an error.
+  server.on('error', () => {})
   server.listen(0, '127.0.0.1')
   await once(server.server, 'listening')
   let seen = 0

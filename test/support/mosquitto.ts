@@ -52,9 +52,9 @@ async function launch (bin: string, conf: string): Promise<ChildProcess> {
       if (/running/.test(out)) { cleanup(); resolve() }
     }
     const onExit = (): void => { cleanup(); reject(Object.assign(new Error(`mosquitto exited: ${out}`), { inUse: /in use/i.test(out) })) }
-    const cleanup = (): void => { child.stdout!.off('data', onData); child.stderr!.off('data', onData); child.off('exit', onExit) }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
+    const cleanup = (): void => { child.stdout.off('data', onData); child.stderr.off('data', onData); child.off('exit', onExit) }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
     child.on('exit', onExit)
   })
   return child

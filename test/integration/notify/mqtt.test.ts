@@ -87,7 +87,7 @@ test('residents whose cameras are elsewhere, or whose policy ignores the request
   // The near node's event came after the others had decided; their channels never queued anything.
   for (const node of [far, ignoring]) assert.deepEqual(node.services.notify.queues.map((q) => q.pending), [0])
   assert.deepEqual(sub.messages.filter((m) => m.topic.endsWith('/request')).map((m) => m.topic), ['test/near/request'])
-  const metrics = await (await near.api.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${near.keys.apiToken}` } })).body
+  const metrics = (await near.api.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${near.keys.apiToken}` } })).body
   assert.match(metrics, /porchlight_notify_sent_total\{channel="mqtt"\} 1/)
   for (const node of [far, ignoring]) {
     const text = (await node.api.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${node.keys.apiToken}` } })).body
