@@ -14,6 +14,7 @@ import { addConsentCommand } from './consent.js'
 import { addFootageCommand } from './footage.js'
 import { addAuditCommand } from './audit.js'
 import { addDemoCommand } from './demo.js'
+import { addNotifyCommand } from './notify.js'
 
 /** The program, every command added (in the order `porchlight help` lists them). */
 export function createProgram (): Command {
@@ -28,7 +29,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addConsentCommand, addFootageCommand, addAuditCommand, addDemoCommand]) add(program)
+    addClipsCommand, addConsentCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addDemoCommand]) add(program)
   return program
 }
 
