@@ -43,7 +43,8 @@ export interface MqttTopics {
 
 /** `birch lane #2` → `birch_lane_2`: what MQTT topic levels and Home Assistant ids accept. */
 export function slug (text: string): string {
-  const s = text.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
+  // NFKD splits `Ü` into `U` and a combining mark, which is dropped rather than made a separator.
+  const s = text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
   return s === '' ? 'node' : s
 }
 
