@@ -1,7 +1,9 @@
 // Notifications by email through the household's SMTP server (nodemailer). TLS always: implicit TLS by
 // default (port 465), or a plain connection that must upgrade with STARTTLS (`secure: false`, port 587);
-// a server that does not offer STARTTLS gets nothing, not even the credentials.
-import { createTransport, type Transporter } from 'nodemailer'
+// a server that does not offer STARTTLS gets nothing, not even the credentials. nodemailer is imported at
+// the first message, so a node without an email channel never loads it.
+import type { Transporter } from 'nodemailer'
+import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js'
 import type { ConnectionOptions } from 'node:tls'
 import type { NotifyEmailConfig } from '../config/index.js'
 import { isTlsFailure, type NotifyChannel } from './channel.js'
@@ -36,14 +38,15 @@ export class EmailChannel implements NotifyChannel {
   readonly name = 'email'
   readonly #config: NotifyEmailConfig
   readonly #timeoutMs: number
-  readonly #transport: Transporter
+  readonly #options: SMTPTransport.Options
+  #transport: Transporter | undefined
 
   constructor (init: EmailChannelInit) {
     const { config } = init
     this.#config = config
     this.#timeoutMs = init.timeoutMs ?? 10_000
     const secure = config.secure ?? true
-    this.#transport = createTransport({
+    this.#options = {
       host: config.host,
       port: config.port,
       secure,
@@ -55,10 +58,14 @@ export class EmailChannel implements NotifyChannel {
       // One connection per message: notifications are rare, and a pooled connection would sit open for hours.
       pool: false,
       ...(init.tls === undefined ? {} : { tls: init.tls })
-    })
+    }
   }
 
   async send (n: Notification): Promise<void> {
+    if (this.#transport === undefined) {
+      const { createTransport } = await import('nodemailer')
+      this.#transport ??= createTransport(this.#options)
+    }
     try {
       await this.#transport.sendMail(emailMessage(this.#config, n))
     } catch (err) {
@@ -67,6 +74,6 @@ export class EmailChannel implements NotifyChannel {
   }
 
   async stop (): Promise<void> {
-    this.#transport.close()
+    this.#transport?.close()
   }
 }

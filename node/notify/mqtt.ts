@@ -6,7 +6,9 @@
 //   <prefix>/event/<id>/request/config   retained Home Assistant discovery (device + `event` entity)
 // A publish while the connection is down fails at once (NotifyUnreachableError) rather than waiting in
 // mqtt.js's offline queue: the channel's queue retries it with backoff and counts the failure.
-import { connect, type IClientOptions, type MqttClient } from 'mqtt'
+// mqtt.js is imported when the channel starts: it costs every `porchlight` command ~0.2 s to load, and
+// only a resident with an MQTT channel needs it.
+import type { IClientOptions, MqttClient } from 'mqtt'
 import type { Logger } from '../logging/index.js'
 import type { NotifyMqttConfig } from '../config/index.js'
 import type { NotifyChannel } from './channel.js'
@@ -103,7 +105,9 @@ export class MqttChannel implements NotifyChannel {
     this.topics = mqttTopics(init.config, init.nodeName)
   }
 
-  start (): void {
+  async start (): Promise<void> {
+    if (this.#client !== undefined) return
+    const { connect } = await import('mqtt')
     if (this.#client !== undefined) return
     const { config } = this.#init
     const announce = this.#init.announce ?? true
