@@ -78,6 +78,12 @@ export async function ingestRequest (node: PorchlightNode<ResidentServices>, opt
   return { id: a.id, request: a.signed.message, item: await added }
 }
 
+/** What every channel's structured payload holds for `request`: its public fields and the link (docs/notify.md). */
+export function publicFields (id: string, request: ReturnType<typeof sampleRequest>, link: string): Record<string, unknown> {
+  const { title, agency, caseCode, category, windowStart, windowEnd, expiresAt } = request
+  return { id, title, agency, agencyName: 'Seattle PD', caseCode, category, windowStart, windowEnd, expiresAt, link: `${link}#request=${encodeURIComponent(id)}` }
+}
+
 export interface ReceivedHttp { method: string, url: string, headers: IncomingHttpHeaders, body: string }
 
 /** An HTTP server that records every request; `answer` decides each status (default 200). */

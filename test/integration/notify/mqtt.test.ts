@@ -5,7 +5,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { startMosquitto, mosquittoPath } from '../../support/mosquitto.js'
-import { CAMERA_OUTSIDE, CAMERA_INSIDE, ingestRequest, startNotifyingResident, subscribe } from '../../helpers/notify-world.js'
+import { CAMERA_OUTSIDE, CAMERA_INSIDE, ingestRequest, publicFields, startNotifyingResident, subscribe } from '../../helpers/notify-world.js'
 import { mqttTopics } from '../../../node/notify/index.js'
 
 const skip = mosquittoPath() === undefined ? 'mosquitto is not installed (apt-get install mosquitto)' : false
@@ -40,19 +40,7 @@ test('a matching request is published as a Home Assistant event; discovery and a
   const event = await sub.until((m) => m.topic === topics.event)
   assert.equal(event.retain, false)
   const body = JSON.parse(event.payload) as Record<string, unknown>
-  assert.deepEqual(body, {
-    event_type: 'request',
-    id,
-    title: request.title,
-    agency: request.agency,
-    agencyName: 'Seattle PD',
-    caseCode: request.caseCode,
-    category: request.category,
-    windowStart: request.windowStart,
-    windowEnd: request.windowEnd,
-    expiresAt: request.expiresAt,
-    link: `${node.info().api!.url}/#request=${encodeURIComponent(id)}`
-  })
+  assert.deepEqual(body, { event_type: 'request', ...publicFields(id, request, `${node.info().api!.url}/`) })
 
   // A clean stop says `offline` itself, retained for whoever looks next.
   await node.stop()

@@ -3,7 +3,7 @@
 // never holds the inbox up; a server without STARTTLS gets nothing, not even the credentials.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { CAMERA_INSIDE, ingestRequest, startNotifyingResident, startSmtpServer, startWebhookServer } from '../../helpers/notify-world.js'
+import { CAMERA_INSIDE, ingestRequest, publicFields, startNotifyingResident, startSmtpServer, startWebhookServer } from '../../helpers/notify-world.js'
 import { EmailChannel, testNotification, WebhookChannel } from '../../../node/notify/index.js'
 
 const fastRetry = { retries: 5, minTimeoutMs: 10, maxTimeoutMs: 50, factor: 2 }
@@ -20,19 +20,7 @@ test('webhook (json): the notification as the body, the token as a bearer token'
   assert.equal(got.url, '/hooks/porch')
   assert.equal(got.headers.authorization, `Bearer ${token}`)
   assert.equal(got.headers['content-type'], 'application/json')
-  assert.deepEqual(JSON.parse(got.body), {
-    event: 'request',
-    id,
-    title: request.title,
-    agency: request.agency,
-    agencyName: 'Seattle PD',
-    caseCode: request.caseCode,
-    category: request.category,
-    windowStart: request.windowStart,
-    windowEnd: request.windowEnd,
-    expiresAt: request.expiresAt,
-    link: `https://porch.example:8443/ui/#request=${encodeURIComponent(id)}`
-  })
+  assert.deepEqual(JSON.parse(got.body), { event: 'request', ...publicFields(id, request, 'https://porch.example:8443/ui/') })
   await node.stop()
   assert.ok(!node.logLines.join('\n').includes(token))
   assert.ok(!node.logLines.join('\n').includes('/hooks/porch'), 'a webhook URL can be a secret: not logged')
