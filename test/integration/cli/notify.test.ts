@@ -1,15 +1,17 @@
 // `porchlight notify test` as a process, against a real mosquitto, a local HTTP server and an in-process
 // SMTP server (its certificate trusted through NODE_EXTRA_CA_CERTS, as an operator would a private CA):
 // one line per channel, exit 0 when all went out; with a refused token and a broker that is not there,
-// exit 1, each failure named, no credential printed.
+// exit 1, each failure named, no credential printed. And a node process killed outright is marked offline
+// by its last will.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { initNode, nodePaths } from '../../../node/config/index.js'
-import { bin, exitOf } from '../../helpers/cli.js'
+import { bin, exitOf, porchlight, readyLine } from '../../helpers/cli.js'
 import { startMosquitto, mosquittoPath } from '../../support/mosquitto.js'
 import { CAMERA_INSIDE, startSmtpServer, startWebhookServer, subscribe } from '../../helpers/notify-world.js'
 
@@ -71,4 +73,32 @@ test('porchlight notify test: a test message on every channel, one line each, ex
   assert.match(lines[2]!, /^email: failed \(tls\): NotifyTlsError \(NOTIFY_TLS\)/)
   assert.ok(!(bad.stdout + bad.stderr).includes(token))
   assert.ok(!(bad.stdout + bad.stderr).includes('/hook'))
+})
+
+test('a node killed with SIGKILL is marked offline by its last will; a running node\'s `online` survives notify test', { skip }, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-notify-will-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  await initNode(dir, { role: 'resident', cameras: [CAMERA_INSIDE] })
+  const broker = await startMosquitto()
+  t.after(async () => { await broker.stop() })
+  await setNotify(dir, { mqtt: { url: broker.url, topic: 'will/test' } })
+  const sub = await subscribe(broker.url, 'will/test/availability')
+  t.after(async () => { await sub.end() })
+
+  const node = porchlight(t, ['start', '--dir', dir])
+  await readyLine(node, AbortSignal.timeout(60_000))
+  await sub.until((m) => m.payload === 'online')
+  // A one-off `notify test` beside it leaves the node's availability alone.
+  assert.equal((await notifyTest(t, dir)).code, 0)
+  assert.deepEqual(sub.messages.map((m) => m.payload), ['online'])
+
+  const exited = once(node, 'exit')
+  node.kill('SIGKILL')
+  await exited
+  // No clean stop ran: the broker publishes the will when the connection drops.
+  await sub.until((m) => m.payload === 'offline')
+  const later = await subscribe(broker.url, 'will/test/availability')
+  t.after(async () => { await later.end() })
+  const retained = await later.until(() => true)
+  assert.deepEqual([retained.payload, retained.retain], ['offline', true])
 })
