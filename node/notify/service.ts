@@ -91,6 +91,10 @@ export class NotifyService extends EventEmitter<NotifyServiceEvents> implements 
         this.emit('notify:failed', { channel, id: notification.id, error, attempts })
       }
     }, opts))
+    // From construction, not start: the inbox starts first and may take in requests (its catch-up) while
+    // the services between it and this one start. One that comes before the channels are up waits in its
+    // queue (an MQTT send before the connection retries with backoff).
+    components.inbox.on('inbox:added', this.#onAdded)
   }
 
   /** The names of the configured channels. */
@@ -100,7 +104,6 @@ export class NotifyService extends EventEmitter<NotifyServiceEvents> implements 
 
   async start (): Promise<void> {
     for (const q of this.queues) await q.channel.start?.()
-    this.#components.inbox.on('inbox:added', this.#onAdded)
   }
 
   async stop (): Promise<void> {
