@@ -40,13 +40,14 @@ import { witnessService, type WitnessService, type WitnessServiceInit } from './
 import { witnessRoutes } from './witness/routes.js'
 import { recordings, type RecordingComponents, type RecordingInit, type RecordingService } from './recording/service.js'
 import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsInit } from './p2p/relay-limits.js'
+import { notifyService, type NotifyService, type NotifyServiceInit } from './notify/service.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
@@ -75,6 +76,8 @@ export interface RoleInit {
   auditor?: AuditorServiceInit
   relayLimits?: RelayFootageLimitsInit
   relayProofs?: AgencyRelayProofsInit
+  /** A resident's notifications (its channels come from the config's `notify`). */
+  notify?: NotifyServiceInit
   /** A resident's search for cell-mates through its relays. */
   cellMates?: CellMatesInit
   /** A relay's or agency's answers to it. */
@@ -94,7 +97,7 @@ function following<S extends CameraFollower> (components: Pick<NodeComponents, '
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -128,7 +131,9 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     // What the page shows as it changes: the inbox, the shares' progress, receipts anchored on the chain.
     live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain'], routes: liveRoutes }),
     recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
-    ...operated(['network', 'cameras', 'cameraApi', 'inbox', 'footage', 'cellMates', 'live', 'recordings'])
+    // Tells the household about a new request: its public fields only, on the channels of `notify`.
+    notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
+    ...operated(['network', 'cameras', 'cameraApi', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
   }
 }
 

@@ -27,8 +27,11 @@ export interface NodeComponents {
   libp2p: PorchlightLibp2p
   /** The node's logger (JSON lines); a service logs through a child: `logger.child({ component })`. */
   logger: Logger
-  /** What the HTTP API refuses before any route runs (for the node's figures); never its routes or server. */
-  api: Pick<ApiServer, 'on' | 'off'>
+  /**
+   * What the HTTP API refuses before any route runs (for the node's figures), and where it listens once
+   * started (a notification's link); never its routes or server.
+   */
+  api: Pick<ApiServer, 'on' | 'off' | 'address'>
 }
 
 /** A service's HTTP routes, as a fastify plug-in the node's API server mounts. */

@@ -5,7 +5,7 @@ import { isAbsolute, join } from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
 import { multiaddr } from '@multiformats/multiaddr'
 import { getAddress } from 'ethers'
-import { configSchema, chainEndpointSchema, defaults, type AuditConfig, type NodeConfig, type ChainEndpoint, type RecordingConfig } from './schema.js'
+import { configSchema, chainEndpointSchema, defaults, type AuditConfig, type NodeConfig, type ChainEndpoint, type RecordingConfig, type NotifyConfig } from './schema.js'
 import { InvalidConfigError, NodeNotFoundError } from './errors.js'
 import { nodePaths } from './paths.js'
 import { writeFileAtomic } from './atomic.js'
@@ -98,6 +98,8 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   if (config.role === 'witness' && config.witness === undefined) throw at('/witness', 'is required for witnesses (its key name)')
   if (config.role !== 'witness' && config.witness !== undefined) throw at('/witness', 'is for witnesses only')
   if (config.role !== 'resident' && config.delivery !== undefined) throw at('/delivery', 'is for residents only')
+  if (config.notify === null) delete config.notify
+  if (config.notify !== undefined) checkNotify(config.notify, config.role, at)
   if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
   if (config.inboxPolicy !== undefined) {
     if (config.role !== 'resident') throw at('/inboxPolicy', 'is for residents only')
@@ -109,6 +111,25 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
     })
   }
   return config
+}
+
+/** A resident's notification channels: nulls dropped (nullable means optional), URLs that parse. */
+function checkNotify (notify: NotifyConfig, role: NodeConfig['role'], at: (field: string, reason: string, v?: unknown) => InvalidConfigError): void {
+  if (role !== 'resident') throw at('/notify', 'is for residents only')
+  const dropNulls = (o: object): void => { for (const [k, v] of Object.entries(o)) if (v === null) delete (o as Record<string, unknown>)[k] }
+  dropNulls(notify)
+  for (const channel of [notify.mqtt, notify.webhook, notify.email]) if (channel !== undefined) dropNulls(channel)
+  if (notify.link !== undefined && !URL.canParse(notify.link)) throw at('/notify/link', 'is not a URL')
+  for (const [name, url] of [['mqtt', notify.mqtt?.url], ['webhook', notify.webhook?.url]] as const) {
+    if (url === undefined) continue
+    if (!URL.canParse(url)) throw at(`/notify/${name}/url`, 'is not a URL')
+    // A password in the URL would be shown wherever the URL is: it goes in its own field (or the token).
+    const parsed = new URL(url)
+    if (parsed.password !== '') throw at(`/notify/${name}/url`, 'carries a password: put it in the channel\'s password or token field')
+  }
+  if (notify.webhook?.format === 'ntfy' && new URL(notify.webhook.url).pathname.split('/').filter((s) => s !== '').length !== 1) {
+    throw at('/notify/webhook/url', 'is not an ntfy topic URL (https://<server>/<topic>)')
+  }
 }
 
 /** A resident's recording settings with every key left out at its default (like resolveNetwork: config.json keeps what was written). */
@@ -139,7 +160,7 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
   // The documented order, whatever order defaults were filled in (keys not listed here follow).
-  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'footage', 'audit', 'witness', 'network', 'delivery'] as const
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'footage', 'audit', 'witness', 'network', 'delivery', 'notify'] as const
   const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
   await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }

@@ -100,6 +100,55 @@ export interface NodeConfig {
   network?: NetworkConfig
   /** Residents only: how footage travels to the agency (docs/footage.md). */
   delivery?: { via: DeliveryVia }
+  /** Residents only: who hears about a new request, and how (docs/notify.md). Each channel is optional. */
+  notify?: NotifyConfig
+}
+
+/**
+ * Where a resident hears about a request that entered its inbox. A notification carries the request's
+ * public fields and a link to the node's UI only: nothing about the cameras, clips or position.
+ */
+export interface NotifyConfig {
+  /** Base URL of the node's UI for the link in each notification. @default the API's own URL */
+  link?: string
+  /** An MQTT broker (Home Assistant's, typically). */
+  mqtt?: NotifyMqttConfig
+  /** An HTTP POST per notification: a JSON body, or ntfy's publish API. */
+  webhook?: NotifyWebhookConfig
+  /** Email through an SMTP server. */
+  email?: NotifyEmailConfig
+}
+
+export interface NotifyMqttConfig {
+  /** `mqtt://`, `mqtts://`, `ws://` or `wss://`; credentials go in username/password, not here. */
+  url: string
+  /** The base topic. @default `porchlight/<node name as a slug>` */
+  topic?: string
+  username?: string
+  password?: string
+  /** Home Assistant MQTT discovery (a device with an `event` entity). @default true */
+  discovery?: boolean
+  /** @default 'homeassistant' */
+  discoveryPrefix?: string
+}
+
+export interface NotifyWebhookConfig {
+  /** `json`: the URL gets the notification as JSON. `ntfy`: the URL is an ntfy topic (`https://ntfy.sh/<topic>`). */
+  url: string
+  format: 'json' | 'ntfy'
+  /** Sent as `Authorization: Bearer <token>` (an ntfy access token, or the webhook's). */
+  token?: string
+}
+
+export interface NotifyEmailConfig {
+  host: string
+  port: number
+  /** Implicit TLS (port 465). `false`: plain connection that must upgrade with STARTTLS, or nothing is sent. @default true */
+  secure?: boolean
+  username?: string
+  password?: string
+  from: string
+  to: string[]
 }
 
 /**
@@ -447,6 +496,56 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
       additionalProperties: false,
       required: ['via'],
       properties: { via: { type: 'string', enum: ['direct', 'relay'] } }
+    },
+    notify: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        link: { type: 'string', nullable: true, pattern: '^https?://', maxLength: 2048 },
+        mqtt: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['url'],
+          properties: {
+            url: { type: 'string', pattern: '^(mqtts?|wss?)://', maxLength: 2048 },
+            // No wildcards or empty levels: it is published to, and HA's topics are built under it.
+            topic: { type: 'string', nullable: true, minLength: 1, maxLength: 256, pattern: '^[^#+\\u0000-\\u001f]+$' },
+            username: { type: 'string', nullable: true, minLength: 1, maxLength: 256 },
+            password: { type: 'string', nullable: true, minLength: 1, maxLength: 4096 },
+            discovery: { type: 'boolean', nullable: true },
+            discoveryPrefix: { type: 'string', nullable: true, minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_/-]+$' }
+          }
+        },
+        webhook: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['url', 'format'],
+          properties: {
+            url: { type: 'string', pattern: '^https?://', maxLength: 2048 },
+            format: { type: 'string', enum: ['json', 'ntfy'] },
+            token: { type: 'string', nullable: true, minLength: 1, maxLength: 4096 }
+          }
+        },
+        email: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['host', 'port', 'from', 'to'],
+          properties: {
+            host: { type: 'string', minLength: 1, maxLength: 255 },
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            secure: { type: 'boolean', nullable: true },
+            username: { type: 'string', nullable: true, minLength: 1, maxLength: 256 },
+            password: { type: 'string', nullable: true, minLength: 1, maxLength: 4096 },
+            from: { type: 'string', minLength: 3, maxLength: 320, pattern: '@' },
+            to: { type: 'array', minItems: 1, maxItems: 32, items: { type: 'string', minLength: 3, maxLength: 320, pattern: '@' } }
+          }
+        }
+      }
     },
     audit: {
       type: 'object',

@@ -39,6 +39,8 @@ import type { RecordingService } from '../recording/index.js'
 import type { ApiServer } from '../api/index.js'
 import type { LiveEvents } from '../live/index.js'
 import { liveMetrics } from './live.js'
+import type { NotifyService } from '../notify/index.js'
+import { notifyMetrics } from './notify.js'
 
 /** What the figures are read from; each is optional (a role has some of them). */
 export interface MetricSources {
@@ -75,6 +77,8 @@ export interface MetricSources {
   live?: LiveEvents
   /** Residents: the continuous recording of their rtsp cameras (private figures, like the inbox's). */
   recordings?: RecordingService
+  /** A resident's notifications (private figures, like the inbox's). */
+  notify?: NotifyService
   /** The node's chain clients, as they are when scraped. */
   chainClients?: () => Iterable<ChainClient>
 }
@@ -103,6 +107,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.cameras !== undefined) stops.push(camerasMetrics(registry, sources.cameras, sources.cameraApi))
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.recordings !== undefined) stops.push(recordingMetrics(registry, sources.recordings))
+  if (sources.notify !== undefined) stops.push(notifyMetrics(registry, sources.notify))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   if (sources.live !== undefined) stops.push(liveMetrics(registry, sources.live.streams))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)

@@ -13,13 +13,13 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings'> & {
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'> & {
   /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
   footage?: AgencyFootage | ResidentFootage
 }
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, api, libp2p, chain, network, cameras, cameraApi, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings }) => {
+  return ({ config, api, libp2p, chain, network, cameras, cameraApi, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify }) => {
     const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
     const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
@@ -41,6 +41,7 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       ...(shares === undefined || isPublic ? {} : { shares }),
       // Whether a household records cameras, and how much, is the household's business too.
       ...(recordings === undefined || isPublic ? {} : { recordings }),
+      ...(notify === undefined || isPublic ? {} : { notify }),
       ...(footage === undefined ? {} : { footage }),
       ...(log === undefined ? {} : { log }),
       ...(witness === undefined ? {} : { witness }),

@@ -14,7 +14,8 @@ const now = (): number => Math.floor(Date.now() / 1000)
 export function Inbox ({ api, cameras, onShared }: { api: ApiClient, cameras: CameraView[], onShared: () => void }) {
   const list = useLoad(async () => await api.inbox(), [])
   useLive(['inbox'], list.reload)
-  const [selected, setSelected] = useState<string | undefined>()
+  // A notification's link opens its request: `#request=<id>` (docs/notify.md; the token, if any, is gone from the fragment by now).
+  const [selected, setSelected] = useState<string | undefined>(() => new URLSearchParams((globalThis.location?.hash ?? '').replace(/^#/, '')).get('request') ?? undefined)
   const items = useMemo(() => [...(list.data ?? [])].sort((a, b) => b.receivedAt - a.receivedAt || b.issuedAt - a.issuedAt), [list.data])
   useEffect(() => { if (selected === undefined && items[0] !== undefined) setSelected(items[0].id) }, [items])
   return (
