@@ -3,32 +3,10 @@
 import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
 
 export type {
-  AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, DeliveryList,
+  AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList,
   DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PairedDevice, PolicyView,
-  RecorderStatusView, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
+  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
 } from '../../../protocol/index.js'
-
-/**
- * What a camera recorded inside a request's window, with thumbnail paths (GET /api/inbox/:id's `recordings`).
- * TODO lead: part B declares this in protocol/api/inbox.ts (`InboxItemView.recordings`); use that type at merge.
- */
-export interface RecordingOverlap {
-  camera: string
-  /** Unix seconds. */
-  from: number
-  to: number
-  duration: number
-  estimatedBytes: number
-  /** API paths of JPEGs made on the node (token-guarded). */
-  thumbnails: string[]
-}
-
-/** A range of a camera's recording to cut and share (the consent body's `ranges`, part B). Unix seconds. */
-export interface ConsentRange {
-  camera: string
-  from: number
-  to: number
-}
 
 /**
  * UI-only: an agency's request with its message and signature joined as a SignedRequest (what the badge

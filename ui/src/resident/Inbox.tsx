@@ -87,8 +87,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   // The node says which clips match; an older node does not, and then the browser works it out.
   const matching = view.clips ?? (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
   const chosen = matching.filter((c) => picked.has(c.cid))
-  // TODO lead: part B types `recordings` on InboxItemView (protocol/api/inbox.ts); drop the cast at merge.
-  const recordings = (view as InboxItemView & { recordings?: RecordingOverlap[] }).recordings ?? []
+  const recordings = view.recordings ?? []
   const choiceOf = (o: RecordingOverlap): RangeChoice => ranges[keyOf(o)] ?? { on: false, from: o.from, to: o.to }
   const chosenRanges: ConsentRange[] = recordings.filter((o) => choiceOf(o).on).map((o) => ({ camera: o.camera, from: choiceOf(o).from, to: choiceOf(o).to }))
   const badRange = recordings.some((o) => { const c = choiceOf(o); return c.on && rangeProblem(o, c) !== undefined })
