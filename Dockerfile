@@ -20,6 +20,11 @@ RUN mkdir /tmp/pack && npm pack --pack-destination /tmp/pack
 RUN npm install --global --prefix /opt/porchlight --engine-strict --no-audit --no-fund /tmp/pack/porchlight-*.tgz
 
 FROM node:20-bookworm-slim
+# Debian's ffmpeg and ffprobe record and cut residents' cameras (docs/cameras.md, "Which ffmpeg"): patched by
+# the distribution, and the only ffprobe the node can use (no working one comes from npm).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 # A system user of its own: the node's keys are readable by it alone (the node refuses key files others can read).
 RUN groupadd --system porchlight \
  && useradd --system --gid porchlight --home-dir /var/lib/porchlight --shell /usr/sbin/nologin porchlight \

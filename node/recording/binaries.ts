@@ -1,10 +1,11 @@
 // Which ffmpeg and ffprobe the node runs (docs/cameras.md, "Which ffmpeg"): the config's paths when set;
 // otherwise the system's (found on PATH: the operating system keeps it patched, and it parses what cameras
-// send over the network); otherwise the ones inside the npm packages, so a node runs with nothing installed.
+// send over the network); otherwise, for ffmpeg, the one inside the npm package. No ffprobe comes from npm:
+// @ffprobe-installer's static build segfaults (exit 139) on probing any file here, so without a system
+// ffprobe the name is returned as it is and the first use fails with a typed "not found" error.
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
 import ffmpeg from '@ffmpeg-installer/ffmpeg'
-import ffprobe from '@ffprobe-installer/ffprobe'
 import type { NodeConfig } from '../config/index.js'
 
 const found = new Map<string, string | undefined>()
@@ -24,7 +25,7 @@ export function ffmpegPath (config: Pick<NodeConfig, 'recording'>): string {
 }
 
 export function ffprobePath (config: Pick<NodeConfig, 'recording'>): string {
-  return config.recording?.ffprobe ?? onPath('ffprobe') ?? ffprobe.path
+  return config.recording?.ffprobe ?? onPath('ffprobe') ?? 'ffprobe'
 }
 
 /**
