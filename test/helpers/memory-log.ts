@@ -1,9 +1,12 @@
 // An agency log in memory (protocol/tlog's MemoryTree, checkpoints signed with signCheckpoint), for tests
 // of what sits on top of the log. `failNext` makes the next append fail, as a full disk would.
 import { checkpointOrigin, MemoryTree, signCheckpoint, addressOfPrivateKey } from '../../protocol/index.js'
+import { EventEmitter } from 'node:events'
 import type { RequestLog } from '../../node/agency/index.js'
+import type { AgencyLogEvents } from '../../node/log/agency-log.js'
 
-export class MemoryRequestLog implements RequestLog {
+/** An emitter like the agency log, so what follows the log (the live UI's `log` events) starts on it; it issues no checkpoints of its own. */
+export class MemoryRequestLog extends EventEmitter<AgencyLogEvents> implements RequestLog {
   readonly tree = new MemoryTree()
   readonly entries: Uint8Array[] = []
   readonly origin: string
@@ -11,6 +14,7 @@ export class MemoryRequestLog implements RequestLog {
   failNext = false
 
   constructor (agencyKey: string, chainId: number) {
+    super()
     this.#key = new Uint8Array(Buffer.from(agencyKey.slice(2), 'hex'))
     this.origin = checkpointOrigin(chainId, addressOfPrivateKey(agencyKey))
   }
