@@ -129,7 +129,7 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras', 'ranges'], routes: footageRoutes }),
     cellMates: defineService(cellMates(init.cellMates), { needs: ['network'] }),
     // What the page shows as it changes: the inbox, the shares' progress, receipts anchored on the chain.
-    live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain'], routes: liveRoutes }),
+    live: defineService(liveEvents(init.live), { needs: ['inbox', 'footage', 'chain', 'cameras', 'recordings'], routes: liveRoutes }),
     recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),

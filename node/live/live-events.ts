@@ -19,6 +19,9 @@ import type { AnchorRecord } from '../log/anchorer.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { AnchorEvent } from '../chain/chain-client.js'
 import type { Logger } from '../logging/index.js'
+import type { CameraBook } from '../cameras/camera-book.js'
+import type { RecordingService } from '../recording/service.js'
+import type { SegmentRecord } from '../recording/types.js'
 import { EventStreams, type EventStreamsInit } from './event-streams.js'
 
 export interface LiveEventsInit extends EventStreamsInit {
@@ -39,6 +42,9 @@ export type LiveEventsComponents = Pick<NodeComponents, 'logger'> & {
   chain?: ChainService
   /** An agency's log (`log`). */
   log?: AgencyLogService
+  /** A resident's camera book and recordings (`cameras`: the Cameras tab's list and status in words). */
+  cameras?: CameraBook
+  recordings?: RecordingService
 }
 
 /** The node's live events, as a service the SSE route reads from (routes.ts). */
@@ -66,7 +72,13 @@ export class LiveEvents extends EventEmitter<LiveEventsEvents> implements NodeSe
   }
 
   start (): void {
-    const { inbox, footage, chain, log } = this.#c
+    const { inbox, footage, chain, log, cameras, recordings } = this.#c
+    if (cameras !== undefined) this.#stops.push(follow(cameras, 'cameras:changed', () => { this.#send({ type: 'cameras', data: {} }) }))
+    if (recordings !== undefined) {
+      // A segment every few seconds per camera keeps "last segment 3 s ago" current without the page polling.
+      this.#stops.push(follow(recordings, 'status', ({ camera }: { camera: string }) => { this.#send({ type: 'cameras', data: { name: camera } }) }))
+      this.#stops.push(follow(recordings, 'segment', (s: SegmentRecord) => { this.#send({ type: 'cameras', data: { name: s.camera } }) }))
+    }
     if (inbox !== undefined) {
       const onItem = (item: InboxItem): void => { void this.#inboxChanged(item) }
       this.#stops.push(follow(inbox, 'inbox:added', onItem))

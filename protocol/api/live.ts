@@ -19,6 +19,8 @@ export interface LiveEventMap {
   delivery: { request: string, consent: string }
   /** The agency's log issued a checkpoint or recorded an anchor. */
   log: { size: number }
+  /** A resident's cameras: one's recording status changed or it closed a segment (`name`), or the list changed (no name). */
+  cameras: { name?: string }
 }
 
 export type LiveEventType = keyof LiveEventMap

@@ -2,6 +2,7 @@
 // clicking its place on the map (or typing it), with an optional direction and a source to pick and test.
 // Positions come only from this resident's own node, behind its token; a source's password or token never
 // reaches the page (the node sends its view, and keeps the stored secret when the view comes back).
+import { useLive } from '../api/live.js'
 import { useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { CameraBody, CameraView, SourceBody, SourceTestResult } from '../api/types.js'
@@ -66,8 +67,10 @@ function bodyOf (d: Draft): CameraBody {
 const isNumber = (s: string): boolean => s.trim() !== '' && Number.isFinite(Number(s))
 
 export function Cameras ({ api, onChanged }: { api: ApiClient, onChanged: () => void }) {
-  // Polled so the recording status stays current (issue 18's live events will replace it).
-  const list = useLoad(async () => await api.cameras(), [], 5000)
+  // Read again on the node's `cameras` events: a status change, a closed segment (so "last segment 3 s ago"
+  // stays current), a changed list.
+  const list = useLoad(async () => await api.cameras(), [])
+  useLive(['cameras'], list.reload)
   const [editing, setEditing] = useState<{ original?: string, draft: Draft } | undefined>()
   const [removing, setRemoving] = useState<string | undefined>()
   const [busy, setBusy] = useState(false)
