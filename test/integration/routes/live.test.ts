@@ -72,3 +72,28 @@ test('a new request reaches the page as an `inbox` event with the unread count; 
   const metrics = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()
   assert.match(metrics, /^porchlight_live_streams 1$/m)
 })
+
+test('the Cameras tab hears of its cameras: a camera added through the API and a recorder\'s status change each send a `cameras` event', async (t) => {
+  const node: PorchlightNode<ResidentServices> = await createNode({
+    config: parseConfig({ version: 1, role: 'resident', name: 'birch lane', cameras: [{ name: 'porch', lat, lng }] }),
+    services: residentRole({ chain: stubChain(async () => undefined) }),
+    libp2p: { messageId: announcementMessageId },
+    staticDir: false
+  })
+  await node.start()
+  t.after(async () => { await node.stop() })
+  const base = node.info().api!.url
+  const stream = await openEventStream(`${base}/api/events`, node.keys.apiToken)
+  t.after(() => { stream.close() })
+  await stream.next('ready')
+  const added = await fetch(`${base}/api/cameras`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${node.keys.apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'drive', lat, lng })
+  })
+  assert.equal(added.status, 201, await added.text())
+  assert.deepEqual(JSON.parse((await stream.next('cameras')).data), {})
+  // What the recorder announces when a camera drops out or comes back (node/recording/service.ts).
+  node.services.recordings.emit('status', { camera: 'drive', status: { state: 'unreachable', since: Date.now() } })
+  assert.deepEqual(JSON.parse((await stream.next('cameras')).data), { name: 'drive' })
+})
