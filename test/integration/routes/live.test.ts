@@ -76,7 +76,7 @@ test('a new request reaches the page as an `inbox` event with the unread count; 
 test('the Cameras tab hears of its cameras: a camera added through the API and a recorder\'s status change each send a `cameras` event', async (t) => {
   const node: PorchlightNode<ResidentServices> = await createNode({
     config: parseConfig({ version: 1, role: 'resident', name: 'birch lane', cameras: [{ name: 'porch', lat, lng }] }),
-    services: residentRole({ chain: stubChain(async () => undefined) }),
+    services: residentRole({ chain: stubChain(async (a) => ({ address: a, name: 'Seattle PD', cells: [], validUntil: 0, status: 'active' })) }),
     libp2p: { messageId: announcementMessageId },
     staticDir: false
   })
