@@ -97,7 +97,7 @@ function following<S extends CameraFollower> (components: Pick<NodeComponents, '
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -123,7 +123,7 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     // The cameras whose source is a folder of their own, each watched as the import folder is.
     folders: defineService((c: FolderSourcesComponents & { cameras: CameraBook }) => following(c, folderSources()(c)), { needs: ['clips', 'cameras'] }),
     // Where a consented range is cut from: the recordings' segments (rtsp) or the camera's Frigate (frigate).
-    ranges: defineService(footageRanges({ frigate: frigateRangeSource(), ...init.ranges }), { needs: ['recordings'] }),
+    ranges: defineService(footageRanges({ frigate: frigateRangeSource, ...init.ranges }), { needs: ['recordings'] }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     inbox: defineService(residentInbox(init.inbox), { needs: ['network', 'clips', 'chain', 'cameras', 'ranges'], routes: inboxRoutes }),
     footage: defineService(residentFootage(init.shares), { needs: ['inbox', 'clips', 'chain', 'cameras', 'ranges'], routes: footageRoutes }),
@@ -133,7 +133,7 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
-    ...operated(['network', 'cameras', 'cameraApi', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
+    ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
   }
 }
 

@@ -19,6 +19,8 @@ import { inboxMetrics } from './inbox.js'
 import { camerasMetrics } from './cameras.js'
 import type { CameraBook } from '../cameras/camera-book.js'
 import type { CameraApi } from '../cameras/camera-api.js'
+import type { FootageRanges } from '../recording/range-sources.js'
+import { rangeSourceMetrics } from './camera-sources.js'
 import { sharesMetrics } from './shares.js'
 import { footageMetrics } from './footage.js'
 import { logMetrics } from './log.js'
@@ -51,6 +53,8 @@ export interface MetricSources {
   cameras?: CameraBook
   /** Its camera API (source tests refused). */
   cameraApi?: CameraApi
+  /** Its range sources (camera sources that failed when asked; private, like the inbox's figures). */
+  ranges?: Pick<FootageRanges, 'on' | 'off'>
   /** A resident's shares (private figures, like the inbox's). */
   shares?: ResidentFootage
   footage?: AgencyFootage
@@ -105,6 +109,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)
   if (sources.cameras !== undefined) stops.push(camerasMetrics(registry, sources.cameras, sources.cameraApi))
+  if (sources.ranges !== undefined) stops.push(rangeSourceMetrics(registry, sources.ranges))
   if (sources.shares !== undefined) stops.push(sharesMetrics(registry, sources.shares))
   if (sources.recordings !== undefined) stops.push(recordingMetrics(registry, sources.recordings))
   if (sources.notify !== undefined) stops.push(notifyMetrics(registry, sources.notify))

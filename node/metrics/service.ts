@@ -13,13 +13,13 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'> & {
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'> & {
   /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
   footage?: AgencyFootage | ResidentFootage
 }
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, api, libp2p, chain, network, cameras, cameraApi, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify }) => {
+  return ({ config, api, libp2p, chain, network, cameras, cameraApi, ranges, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify }) => {
     const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
     const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
@@ -39,6 +39,8 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       ...(inbox === undefined || isPublic ? {} : { inbox }),
       ...(cameras === undefined || isPublic ? {} : { cameras, ...(cameraApi === undefined ? {} : { cameraApi }) }),
       ...(shares === undefined || isPublic ? {} : { shares }),
+      // Which kinds of camera a household has, and that they fail, is its own business too.
+      ...(ranges === undefined || isPublic ? {} : { ranges }),
       // Whether a household records cameras, and how much, is the household's business too.
       ...(recordings === undefined || isPublic ? {} : { recordings }),
       ...(notify === undefined || isPublic ? {} : { notify }),

@@ -1,11 +1,14 @@
 // Which RangeSource answers for a camera, by its source's kind (rtsp: the node's own recordings; frigate:
 // the NVR's API), and what the inbox and a consent ask of them: the overlaps of a request's window with
 // their thumbnails, one thumbnail, and a cut into a temporary file. Nothing here sends anything off the node.
+// A source that fails when asked is told as 'source:failed' (the metrics service counts it).
+import { EventEmitter } from 'node:events'
 import { mkdir, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import type { RecordingOverlap } from '../../protocol/index.js'
-import { resolveRecording, type Camera, type NodeConfig } from '../config/index.js'
+import type { PorchlightError } from '../../protocol/errors.js'
+import { resolveRecording, type Camera, type CameraSource, type NodeConfig } from '../config/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { Logger } from '../logging/index.js'
 import { redactSource } from '../cameras/redact.js'
@@ -22,11 +25,16 @@ export interface FootageRangesInit {
   /** The segment index of the node's recordings. @default the `recordings` service (part A) */
   segments?: RecordedSegments
   /**
-   * The range source of the Frigate cameras (node/cameras/frigate.ts's `frigateRangeSource()`: one for all,
-   * it reads each camera's source per call). TODO lead: default to C's `frigateRangeSource({ onFailure })`
-   * once merged; until then a Frigate camera's ranges are refused (RANGE_SOURCE_UNAVAILABLE).
+   * Makes the range source of the Frigate cameras, handed where to report its failures (node/cameras/frigate.ts's
+   * `frigateRangeSource`, which residentRole gives: one for all, it reads each camera's source per call).
+   * Absent: a Frigate camera's ranges are refused (RANGE_SOURCE_UNAVAILABLE).
    */
-  frigate?: RangeSource
+  frigate?: (init: { onFailure: (camera: string, error: PorchlightError) => void }) => RangeSource
+}
+
+export interface FootageRangesEvents {
+  /** A camera's source failed when asked (a Frigate that refused the token, timed out or answered nonsense). */
+  'source:failed': [{ kind: CameraSource['kind'], camera: string, error: PorchlightError }]
 }
 
 export type FootageRangesComponents = Pick<NodeComponents, 'config' | 'dir' | 'store' | 'logger'> & {
@@ -46,9 +54,9 @@ export function thumbnailTimes (o: Overlap, count = THUMBNAILS_PER_OVERLAP): num
   return Array.from({ length: n }, (_, i) => o.from + Math.floor((i + 0.5) * o.duration / n))
 }
 
-export class FootageRanges implements NodeService {
+export class FootageRanges extends EventEmitter<FootageRangesEvents> implements NodeService {
   readonly #config: NodeConfig
-  readonly #init: FootageRangesInit
+  readonly #frigate: RangeSource | undefined
   readonly #segments: RecordedSegments | undefined
   readonly #log: Logger
   /** Where thumbnails are cached and cuts are made: beside the store, outside the recording directory. */
@@ -56,8 +64,9 @@ export class FootageRanges implements NodeService {
   #local: RangeSource | undefined
 
   constructor (components: FootageRangesComponents, init: FootageRangesInit = {}) {
+    super()
     this.#config = components.config
-    this.#init = init
+    this.#frigate = init.frigate?.({ onFailure: (camera, error) => { this.emit('source:failed', { kind: 'frigate', camera, error }) } })
     this.#segments = init.segments ?? components.recordings
     this.#log = components.logger.child({ component: 'ranges' })
     this.#workDir = components.dir ?? dirname(components.store.location)
@@ -84,7 +93,7 @@ export class FootageRanges implements NodeService {
         })
         return this.#local
       case 'frigate':
-        return this.#init.frigate ?? unavailable(camera)
+        return this.#frigate ?? unavailable(camera)
       default:
         return undefined
     }

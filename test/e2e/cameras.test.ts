@@ -1,8 +1,13 @@
 // The Cameras tab and the inbox's recordings against a real resident node (its camera book and camera API,
-// its inbox), in Chromium. The recorder's status and the source tester are stand-ins injected where the
-// node takes them (part A's RecordingService and part C's testSource are wired by the lead at merge): what
-// is tested is that the page says what they report, and that the node keeps the secrets the page never sees.
-import { test } from 'node:test'
+// its inbox, its range sources, its shares), in Chromium. The recorder's status and the source tester are
+// stand-ins injected where the node takes them (ffmpeg cannot reach a camera here): what is tested is that
+// the page says what they report, and that the node keeps the secrets the page never sees. The porch's
+// recordings are real MPEG-TS segments made by ffmpeg, indexed as the recorder indexes them.
+import { test, after } from 'node:test'
+import { EventEmitter } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import assert from 'node:assert/strict'
 import { cellToLatLng, cellToParent } from 'h3-js'
 import { createNode, residentRole, type PorchlightNode, type ResidentServices } from '../../node/index.js'
@@ -11,22 +16,32 @@ import { parseConfig, type CameraSource } from '../../node/config/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
 import { cameraApi } from '../../node/cameras/camera-api.js'
 import { cameraRoutes } from '../../node/cameras/routes.js'
-import { cameraCell, topicCells, type RecorderStatusView, type SourceTestResult } from '../../protocol/index.js'
+import type { RecordingEvents } from '../../node/recording/index.js'
+import { cameraCell, topicCells, type RecorderStatusView, type RecordingOverlap, type SourceTestResult } from '../../protocol/index.js'
 import { stubChain } from '../helpers/stub-chain.js'
 import { TestAgency } from '../helpers/announcements.js'
 import { AGENCY_KEY, DOMAIN } from '../helpers/messages.js'
 import { AREA, inboxAdded, liveFields, type Resident } from '../helpers/resident-network.js'
+import { makeSegments, MemorySegmentIndex, type MadeSegments } from '../support/recorded-segments.js'
 import { browserSuite, screenshot, unnamedControls } from './helpers/browser.js'
 
 const SECRET = 'h0use-pa55'
 const [lat, lng] = cellToLatLng(AREA[0]!)
 const PORCH: CameraSource = { kind: 'rtsp', url: `rtsp://admin:${SECRET}@192.0.2.5:554/stream1` }
 const agency = new TestAgency(AGENCY_KEY, DOMAIN)
-/** A 1×1 PNG, served as a thumbnail by the stand-in below. */
-const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+/** The inbox test's request window (liveFields, taken now), and the porch's recording inside it. */
+const fields = liveFields()
+const RECORDED = { from: fields.windowStart + 600, seconds: 180 }
+let recDir: string | undefined
+let made: MadeSegments
 
-/** The recorder's status as part A's RecordingService reports it (a stand-in: no ffmpeg here). */
+/** The recorder's status as the RecordingService reports it (a stand-in: no camera to record here). */
 const status: Record<string, RecorderStatusView> = {}
+class RecorderStandIn extends EventEmitter<RecordingEvents> {
+  readonly bytes = 0
+  start (): void {}
+  status (): Record<string, RecorderStatusView> { return status }
+}
 const tested: CameraSource[] = []
 const testSource = async (source: CameraSource): Promise<SourceTestResult> => {
   tested.push(source)
@@ -34,14 +49,18 @@ const testSource = async (source: CameraSource): Promise<SourceTestResult> => {
 }
 
 const suite = browserSuite(async (uiDir) => {
+  recDir = await mkdtemp(join(tmpdir(), 'porchlight-e2e-recordings-'))
+  // Small and 10 fps: three minutes of test pattern in a few seconds of ffmpeg; one keyframe a second.
+  made = await makeSegments(recDir, { camera: 'porch', startMs: RECORDED.from * 1000, seconds: RECORDED.seconds, width: 320, height: 180, fps: 10 })
   const role = residentRole({
+    ranges: { segments: new MemorySegmentIndex(recDir).add(...made.records) },
     chain: stubChain(async (a) => ({ address: a, name: 'Seattle PD', cells: [...new Set(AREA.map((c) => cellToParent(c, 5)))], validUntil: Math.floor(Date.now() / 1000) + 86400, status: 'active' }))
   })
   const node = await createNode({
     config: parseConfig({ version: 1, role: 'resident', name: 'birch lane', cameras: [{ name: 'porch', lat, lng, source: PORCH }] }),
     services: {
       ...role,
-      recordings: defineService(() => ({ start () {}, status: () => status }), { needs: [] }),
+      recordings: defineService(() => new RecorderStandIn(), { needs: [] }),
       cameraApi: defineService(cameraApi({ testSource }), { needs: ['cameras', 'recordings'], routes: cameraRoutes })
     },
     libp2p: { messageId: announcementMessageId },
@@ -50,6 +69,8 @@ const suite = browserSuite(async (uiDir) => {
   await node.start()
   return node
 })
+
+after(async () => { if (recDir !== undefined) await rm(recDir, { recursive: true, force: true }) })
 
 const node = (): PorchlightNode<Omit<ResidentServices, 'recordings'>> => suite.server()
 
@@ -117,50 +138,64 @@ test('an edited camera\'s Test uses the password the node kept; the status says 
   await page.close()
 })
 
-// TODO lead: part B serves `recordings` on GET /api/inbox/:id and takes `ranges` in the consent body; until
-// they are merged, this test puts B's documented shapes in with Playwright's request interception (a
-// stand-in for B's routes only; the inbox item, its verification and the page are the real node's). At
-// merge, drop the interception and give the porch a real recording (A's segments through B's RangeSource).
-test('the inbox shows a camera\'s recording in the window with its thumbnails; a narrowed range is shared as `ranges`', { timeout: 60_000 }, async () => {
-  const fields = liveFields()
+/** What the browser's `fmtBytes` (ui/src/components/ui.tsx) shows for `n` bytes. */
+const mib = (n: number): string => n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`
+/** A datetime-local input's value for unix seconds `s`, in the local time zone (as the browser's). */
+const local = (s: number): string => { const d = new Date(s * 1000); const p = (n: number): string => String(n).padStart(2, '0'); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` }
+
+test('the inbox shows a camera\'s recording in the window with its thumbnails; a narrowed range is cut on the node and shared', { timeout: 90_000 }, async () => {
   const announced = agency.request({ ...fields, title: 'Car break-in on Birch Lane', category: 'vehicle-crime' })
   assert.equal((await node().services.network.ingest(announced.bytes, { cells: topicCells(AREA) })).result, 'accept')
   await inboxAdded(node() as unknown as Resident, announced.id, AbortSignal.timeout(15_000))
-  const overlap = { camera: 'porch', from: fields.windowStart + 600, to: fields.windowStart + 1800, duration: 1200, estimatedBytes: 150_000_000, thumbnails: [`/api/inbox/${announced.id}/thumbnails/porch/0.jpg`] }
+  // The overlap as the node's own route serves it to the page.
+  const api = node().info().api!.url
+  const item = await (await fetch(`${api}/api/inbox/${announced.id}`, { headers: { authorization: `Bearer ${node().keys.apiToken}` } })).json() as { recordings: RecordingOverlap[] }
+  const [overlap, ...others] = item.recordings
+  assert.deepEqual(others, [])
+  assert.deepEqual([overlap!.camera, overlap!.from, overlap!.to, overlap!.duration], ['porch', RECORDED.from, RECORDED.from + RECORDED.seconds, RECORDED.seconds])
+  assert.ok(overlap!.estimatedBytes > 0 && overlap!.thumbnails.length > 0, JSON.stringify(overlap))
 
   const page = await suite.browser().page()
-  let consentBody: unknown
-  await page.route(`**/api/inbox/${announced.id}`, async (route) => {
-    const res = await route.fetch()
-    await route.fulfill({ response: res, json: { ...(await res.json()), recordings: [overlap] } })
-  })
-  await page.route('**/thumbnails/**', async (route) => { await route.fulfill({ status: 200, contentType: 'image/png', body: PIXEL }) })
-  await page.route(`**/api/inbox/${announced.id}/consent`, async (route) => {
-    consentBody = route.request().postDataJSON()
-    const now = Math.floor(Date.now() / 1000)
-    await route.fulfill({ status: 202, json: { id: 'bafyreistandin', request: announced.signed, consent: { message: { request: announced.id, clips: [] } }, state: 'pending', createdAt: now, updatedAt: now, progress: { sent: 0, total: 0 } } })
-  })
-  await page.goto(`${node().info().api!.url}/#token=${node().keys.apiToken}`)
+  await page.goto(`${api}/#token=${node().keys.apiToken}`)
   await page.getByRole('button', { name: /Car break-in on Birch Lane/ }).click()
   const row = page.locator('li.recording[data-camera="porch"]')
-  await row.getByText(/porch, .* 20 min, about 143\.1 MiB/).waitFor()
-  await page.waitForFunction(() => ((globalThis as any).document.querySelector('li.recording img')?.naturalWidth ?? 0) > 0)
+  await row.getByText(`porch, ${new Date(overlap!.from * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}–${new Date(overlap!.to * 1000).toLocaleTimeString()}, 3 min, about ${mib(overlap!.estimatedBytes)}`).waitFor()
+  // A frame ffmpeg took from the segment, fetched with the token from the node's thumbnail route.
+  const width = await page.waitForFunction(() => {
+    const img = (globalThis as any).document.querySelector('li.recording img')
+    return img?.complete === true && img.naturalWidth > 0 ? img.naturalWidth : false
+  })
+  assert.equal(await width.jsonValue(), made.width)
 
   // Beyond what was recorded: said next to the range, and nothing can be shared.
-  const local = (s: number): string => { const d = new Date(s * 1000); const p = (n: number): string => String(n).padStart(2, '0'); return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}` }
-  await row.getByLabel('To').fill(local(overlap.to + 60))
+  await row.getByLabel('To').fill(local(overlap!.to + 60))
   await row.getByRole('alert').waitFor()
   assert.equal(await page.getByRole('button', { name: /Share selected/ }).isDisabled(), true)
 
-  await row.getByLabel('From').fill(local(overlap.from + 300))
-  await row.getByLabel('To').fill(local(overlap.to - 300))
-  await row.getByText('10 min, about 71.5 MiB').waitFor()
+  const from = overlap!.from + 30
+  const to = overlap!.to - 30
+  await row.getByLabel('From').fill(local(from))
+  await row.getByLabel('To').fill(local(to))
+  await row.getByText(`2 min, about ${mib(Math.round(overlap!.estimatedBytes * (to - from) / overlap!.duration))}`).waitFor()
   await page.getByRole('button', { name: 'Share selected (1)' }).click()
   const dialog = page.getByRole('dialog', { name: 'Share these clips?' })
-  await dialog.getByText(/porch, recording .* \(10 min\), cut on this node/).waitFor()
+  await dialog.getByText(/porch, recording .* \(2 min\), cut on this node/).waitFor()
   await dialog.getByRole('button', { name: 'Send 1 clip' }).click()
   await page.getByRole('status').filter({ hasText: 'Sharing 1 clip with' }).waitFor()
-  assert.deepEqual(consentBody, { ranges: [{ camera: 'porch', from: overlap.from + 300, to: overlap.to - 300 }] })
+
+  // The consent answered only once the range was cut and stored: the clip is the narrowed range, to a
+  // keyframe (the segments have one a second).
+  const [clip, ...more] = await node().services.clips.list()
+  assert.deepEqual(more, [])
+  assert.equal(clip!.camera, 'porch')
+  assert.equal(clip!.contentType, 'video/mp4')
+  assert.ok(clip!.start <= from && from - clip!.start <= made.keyframeSeconds, `clip starts at ${clip!.start}, range at ${from}`)
+  assert.ok(Math.abs(clip!.end - to) <= made.keyframeSeconds, `clip ends at ${clip!.end}, range at ${to}`)
+  const shares = await node().services.footage.list()
+  assert.deepEqual(shares.map((s) => s.request.message), [announced.signed.message])
+  assert.deepEqual(shares[0]!.consent.message.clips.map((c) => c.cid), [clip!.cid])
+  // Not asserted: the delivery. This world's agency is a TestAgency, a signer of announcements with no node
+  // to receive footage, so the share's delivery fails; test/integration/footage/ranges.test.ts delivers one.
   await screenshot(page, 'resident-inbox-recordings')
   await page.close()
 })

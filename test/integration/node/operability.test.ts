@@ -119,11 +119,13 @@ test('a resident\'s public /metrics leaves out its inbox, its UI\'s live events 
   const private_ = await (await getMetrics(closed, closed.keys.apiToken)).text()
   assert.match(private_, /^# TYPE porchlight_inbox_items gauge$/m)
   assert.match(private_, /^# TYPE porchlight_live_events_sent_total counter$/m)
+  assert.match(private_, /^# TYPE porchlight_camera_source_failures_total counter$/m)
   const open = await startNode(t, 'resident', { name: 'resident two', metrics: { public: true } })
   const text = await (await getMetrics(open, null)).text()
   assert.match(text, /^# TYPE porchlight_gossip_messages_total counter$/m)
   assert.doesNotMatch(text, /porchlight_inbox_items/)
   assert.doesNotMatch(text, /porchlight_live_/)
+  assert.doesNotMatch(text, /porchlight_camera_source_/)
   // Nor its name, which may say where it is.
   assert.doesNotMatch(text, /resident two/)
   assert.match(text, /^porchlight_node_info\{role="resident"/m)
