@@ -66,8 +66,18 @@ export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise
     return node
   }
   const token = keys.apiToken
+  let first: PorchlightNode<AgencyServices>
+  try {
+    first = await startNode()
+  } catch (err) {
+    // A node that cannot start fails its test; the chain left running would hold the test's process open forever.
+    await council.close()
+    await chain.stop()
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
   const fixture: AgencyFixture = {
-    chain, endpoint, council, node: await startNode(), log, dir, address: address!, token, url: '',
+    chain, endpoint, council, node: first, log, dir, address: address!, token, url: '',
     async restart () {
       await fixture.node.stop()
       fixture.node = await startNode()
