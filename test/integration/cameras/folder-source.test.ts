@@ -11,16 +11,17 @@ import { createNode, residentRole, type PorchlightNode } from '../../../node/ind
 import { parseConfig, type Camera } from '../../../node/config/index.js'
 import type { ClipsEvents, ClipsService } from '../../../node/clips/index.js'
 import type { FolderSources } from '../../../node/cameras/folder-source.js'
+import type { CameraBook } from '../../../node/cameras/camera-book.js'
 import { clipCid } from '../../../protocol/codec/index.js'
 import { randomClip } from '../../support/byte-streams.js'
 
 const start = Math.floor(Date.now() / 1000) - 3600
 const at = { lat: 40.712776, lng: -74.005974 }
 
-async function resident (t: TestContext, cameras: Camera[]): Promise<PorchlightNode<{ clips: ClipsService, folders: FolderSources }>> {
+async function resident (t: TestContext, cameras: Camera[]): Promise<PorchlightNode<{ cameras: CameraBook, clips: ClipsService, folders: FolderSources }>> {
   const config = parseConfig({ version: 1, role: 'resident', name: 'maple', listen: ['/memory/folder-source'], cameras })
   const role = residentRole()
-  const node = await createNode({ config, services: { clips: role.clips, folders: role.folders }, listenApi: false, staticDir: false })
+  const node = await createNode({ config, services: { cameras: role.cameras, clips: role.clips, folders: role.folders }, listenApi: false, staticDir: false })
   t.after(async () => { await node.stop() })
   await node.start()
   return node
