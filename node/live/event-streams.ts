@@ -8,7 +8,13 @@ import type { ServerResponse } from 'node:http'
 import type { LiveEvent } from '../../protocol/index.js'
 import type { Logger } from '../logging/index.js'
 import { TooManyEventStreamsError } from './errors.js'
-import type { LiveEvents } from './live-events.js'
+
+/** What the streams read from (node/live/live-events.ts's LiveEvents): its events, and what `ready` says. */
+export interface LiveSource {
+  on (event: 'live:event', listener: (event: LiveEvent) => void): unknown
+  off (event: 'live:event', listener: (event: LiveEvent) => void): unknown
+  ready (): Promise<Extract<LiveEvent, { type: 'ready' }>['data']>
+}
 
 export interface EventStreamsInit {
   /** Streams open at once, all clients together. @default 16 (a household's tabs and phones, with room) */
@@ -37,7 +43,7 @@ interface OpenStream {
 }
 
 export class EventStreams extends EventEmitter<EventStreamsEvents> {
-  readonly #live: LiveEvents
+  readonly #live: LiveSource
   readonly #log: Logger
   readonly #max: number
   readonly #heartbeatMs: number
@@ -46,7 +52,7 @@ export class EventStreams extends EventEmitter<EventStreamsEvents> {
   readonly #open = new Set<OpenStream>()
   #heartbeat: NodeJS.Timeout | undefined
 
-  constructor (live: LiveEvents, logger: Logger, init: EventStreamsInit = {}) {
+  constructor (live: LiveSource, logger: Logger, init: EventStreamsInit = {}) {
     super()
     this.#live = live
     this.#log = logger.child({ component: 'live' })
