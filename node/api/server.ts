@@ -187,8 +187,9 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     if (code === 'MISDIRECTED_REQUEST') request.log.warn({ host: String(request.headers.host ?? '').slice(0, 255), route }, 'api: request for another host refused')
     if (code === 'NODE_TOKEN_REQUIRED') request.log.warn({ route }, 'api: a paired device tried to manage devices')
   }
-  // Bounded by the devices (at most 32) and their open connections; emptied as sockets close.
-  const deviceSockets = new Map<string, Set<Socket>>()
+  // Per paired device, the sockets of its requests being answered now; bounded by the devices (at most 32)
+  // and their open requests, emptied as answers end.
+  const inFlight = new Map<string, Set<Socket>>()
   // Registered first, so it runs before the token check, a public route or the UI's files.
   app.addHook('onRequest', async (request) => {
     if (!isAllowedHost(request.headers.host, allowedHosts, listening?.port)) {
@@ -196,7 +197,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       throw new MisdirectedRequestError()
     }
   })
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.routeOptions.config.public === true || request.routeOptions.config.openSubmission === true) return
     if (request.routeOptions.url === undefined) return // unknown route: the 404 handler answers
     if (bearerMatches(request.headers.authorization, init.token)) return
@@ -211,19 +212,20 @@ export function createApiServer (init: ApiServerInit): ApiServer {
       throw new NodeTokenRequiredError()
     }
     request.device = device
-    // Kept per device, so a revocation ends what its requests hold open (an event stream, a keep-alive socket).
+    // Kept per device while it is answered, so a revocation ends what its requests hold open (an event
+    // stream). Only requests in flight: an idle keep-alive socket may carry another tab's next request, with
+    // the node's token, and must not be cut (browsers share connections across tabs).
     const socket = request.raw.socket
     if (!(socket instanceof Socket)) return // light-my-request's injected requests have no connection to end
-    let sockets = deviceSockets.get(device)
-    if (sockets === undefined) deviceSockets.set(device, sockets = new Set())
-    if (!sockets.has(socket)) {
-      sockets.add(socket)
-      socket.once('close', () => { sockets.delete(socket); if (sockets.size === 0 && deviceSockets.get(device) === sockets) deviceSockets.delete(device) })
-    }
+    let open = inFlight.get(device)
+    if (open === undefined) inFlight.set(device, open = new Set())
+    const held = open
+    held.add(socket)
+    reply.raw.once('close', () => { held.delete(socket); if (held.size === 0 && inFlight.get(device) === held) inFlight.delete(device) })
   })
   init.devices?.on?.('device:revoked', ({ id }) => {
-    const sockets = deviceSockets.get(id)
-    deviceSockets.delete(id)
+    const sockets = inFlight.get(id)
+    inFlight.delete(id)
     for (const socket of sockets ?? []) socket.destroy()
   })
   app.setErrorHandler(async (err, request, reply) => {

@@ -3,7 +3,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { get, type ClientRequest, type IncomingMessage } from 'node:http'
+import { Agent, get, type ClientRequest, type IncomingMessage, type ServerResponse } from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +15,7 @@ import type { DeviceView, PairedDevice } from '../../../protocol/index.js'
 const token = 'node-token-0123456789abcdef0123456789abcdef'
 const owner = { authorization: `Bearer ${token}` }
 
-interface World { api: ApiServer, book: DeviceBook, store: Store, dir: string, refused: RefusedRequest[], now: { ms: number } }
+interface World { api: ApiServer, book: DeviceBook, store: Store, dir: string, refused: RefusedRequest[], now: { ms: number }, held: ServerResponse[] }
 
 async function world (t: { after: (fn: () => Promise<void>) => void }, dir?: string): Promise<World> {
   const at = dir ?? await mkdtemp(join(tmpdir(), 'porchlight-devices-'))
@@ -29,9 +29,10 @@ async function world (t: { after: (fn: () => Promise<void>) => void }, dir?: str
     app.get('/api/inbox', async () => ({ items: [] }))
     app.get('/api/whoami', async (request) => ({ device: request.device ?? null }))
     // Held open like an event stream: headers, then nothing until the connection ends.
-    app.get('/api/hold', async (_request, reply) => { reply.hijack(); reply.raw.writeHead(200, { 'content-type': 'text/event-stream' }); reply.raw.write(': open\n\n') })
+    app.get('/api/hold', async (_request, reply) => { reply.hijack(); reply.raw.writeHead(200, { 'content-type': 'text/event-stream' }); reply.raw.write(': open\n\n'); held.push(reply.raw) })
   })
   const refused: RefusedRequest[] = []
+  const held: ServerResponse[] = []
   api.on('request:refused', (r) => { refused.push(r) })
   await api.app.ready()
   t.after(async () => {
@@ -39,7 +40,7 @@ async function world (t: { after: (fn: () => Promise<void>) => void }, dir?: str
     await store.close()
     if (dir === undefined) await rm(at, { recursive: true, force: true })
   })
-  return { api, book, store, dir: at, refused, now }
+  return { api, book, store, dir: at, refused, now, held }
 }
 
 async function pair (api: ApiServer, name = 'phone'): Promise<PairedDevice> {
@@ -158,4 +159,28 @@ test('revoking a device ends the connections its requests hold open (an event st
   assert.equal(((await cut)[0] as Error).message, 'aborted')
   assert.equal(device.res.complete, false)
   assert.equal(node.res.destroyed, false)
+})
+
+test('a revocation cuts only what the device has in flight: a kept-alive connection it used, now carrying the node\'s own stream, stays', async (t) => {
+  const { api, book, held } = await world(t)
+  await api.start()
+  const phone = await pair(api)
+  // One socket, kept alive, as a browser shares connections between tabs.
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+  t.after(() => { agent.destroy() })
+  const url = api.address()!.url
+  const done = await new Promise<IncomingMessage>((resolve) => { get(`${url}/api/whoami`, { agent, headers: as(phone.token) }, resolve) })
+  done.resume()
+  await once(done, 'end')
+  const req = get(`${url}/api/hold`, { agent, headers: owner })
+  t.after(() => { req.destroy() })
+  const [res] = await once(req, 'response') as [IncomingMessage]
+  await once(res, 'data')
+  assert.equal(req.reusedSocket, true, 'the node\'s stream runs on the socket the device used')
+  await book.revoke(phone.device.id)
+  assert.equal((await api.app.inject({ method: 'GET', url: '/api/whoami', headers: as(phone.token) })).statusCode, 401)
+  // The node's stream still carries what the server writes next (a cut one would end instead).
+  held.at(-1)!.write(': still open\n\n')
+  const next = await Promise.race([once(res, 'data').then(([chunk]) => String(chunk)), once(res, 'close').then(() => 'closed')])
+  assert.equal(next, ': still open\n\n')
 })
