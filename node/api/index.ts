@@ -5,3 +5,4 @@ export { toErrorResponse, errorBodySchema, UnauthorizedError, MisdirectedRequest
 export type { ErrorBody } from './errors.js'
 export type { ResponseSchemaOf, RequiredKeys } from './response-schema.js'
 export { bearerMatches, bearerToken, type DeviceTokens } from './auth.js'
+export { userOf, OPERATOR, USER_ROLES, type ApiUser, type UserRole } from './principal.js'

@@ -20,6 +20,7 @@ import { bearerMatches, bearerToken, type DeviceTokens } from './auth.js'
 import { errorBodySchema, toErrorResponse, HttpsRequiredError, MisdirectedRequestError, NodeTokenRequiredError, RouteDefinitionError, UnauthorizedError } from './errors.js'
 import { hostAllowList, isAllowedHost, type HostAllowList } from './allowed-hosts.js'
 import { serveStatic } from './static.js'
+import type { ApiUser } from './principal.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,6 +39,11 @@ declare module 'fastify' {
      * public routes: a long-lived answer (an event stream) ends when that device is revoked.
      */
     device: string | undefined
+    /**
+     * The agency user whose credential opened the request, or undefined for the node's own token (which acts
+     * as the operator: `userOf`, principal.ts) and public routes.
+     */
+    user: ApiUser | undefined
   }
 }
 
@@ -160,6 +166,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
 
   app.addSchema(errorBodySchema)
   app.decorateRequest('device', undefined)
+  app.decorateRequest('user', undefined)
   app.addHook('onRoute', (route) => {
     checkRoute(route)
     if (route.config?.public !== true && route.config?.openSubmission !== true) {
