@@ -54,6 +54,16 @@ export class NodeTokenRequiredError extends PorchlightError {
 }
 
 /** A route broke a rule every route must follow (see server.ts `checkRoute`); thrown at registration. */
+/** The request's user lacks the role the route needs (an investigator approving a share: docs/agency.md). */
+export class RoleRequiredError extends PorchlightError {
+  static override readonly code = 'ROLE_REQUIRED'
+  static override readonly status = 403
+  constructor (readonly needed: string, readonly role: string) {
+    super(RoleRequiredError.code, `this needs the ${needed} role; you are signed in as ${role === 'admin' ? 'an' : 'a'} ${role}`)
+    this.name = 'RoleRequiredError'
+  }
+}
+
 export class RouteDefinitionError extends PorchlightError {
   static override readonly code = 'ROUTE_DEFINITION'
   static override readonly status = 500

@@ -2,6 +2,7 @@
 // a pseudonym the agency chooses (a badge number), and it is what the agency's log records in `access`,
 // `share` and `delete` entries: never a name. The node's own token (the api-token file, the operator at the
 // machine) acts as the operator, who holds every role.
+import { RoleRequiredError } from './errors.js'
 
 export type UserRole = 'investigator' | 'supervisor' | 'admin'
 export const USER_ROLES: readonly UserRole[] = ['investigator', 'supervisor', 'admin']
@@ -18,4 +19,14 @@ export const OPERATOR: ApiUser = { id: 'operator', role: 'admin' }
 /** The user a request acts as: the one whose credential opened it, or the operator for the node's token. */
 export function userOf (request: { user: ApiUser | undefined }): ApiUser {
   return request.user ?? OPERATOR
+}
+
+/** Each role holds the ones below it: an admin may do what a supervisor may, a supervisor what an investigator may. */
+const RANK: Record<UserRole, number> = { investigator: 0, supervisor: 1, admin: 2 }
+
+/** The request's user, if it holds `role` (or a higher one); else RoleRequiredError (403). */
+export function requireRole (request: { user: ApiUser | undefined }, role: UserRole): ApiUser {
+  const user = userOf(request)
+  if (RANK[user.role] < RANK[role]) throw new RoleRequiredError(role, user.role)
+  return user
 }

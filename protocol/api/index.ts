@@ -9,7 +9,7 @@ export type {
 export { isUnread } from './inbox.js'
 export type { SourceView, SourceBody, RecorderStatusView, CameraView, CameraList, CameraBody, SourceTestBody, SourceTestDetails, SourceTestResult } from './cameras.js'
 export type { ClipView } from './clips.js'
-export type { ShareState, ReceiptStatus, ShareView, ShareList } from './shares.js'
+export type { ShareState, ReceiptStatus, ShareView, ShareList, ReceiptFile } from './shares.js'
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
 export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'

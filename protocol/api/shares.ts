@@ -34,3 +34,19 @@ export interface ShareView {
 export interface ShareList {
   shares: ShareView[]
 }
+
+/**
+ * A receipt as a file a resident keeps or hands to an auditor (the Shares tab's "Export receipt"; issue 19):
+ * the signed receipt, the delivery entry's bytes it proves, and the chain and registry its EIP-712 domain names,
+ * so a checker needs nothing typed in. An auditor still checks `chainId` and `registry` against its own
+ * deployment: a file cannot vouch for itself.
+ */
+export interface ReceiptFile {
+  format: 'porchlight-receipt/1'
+  receipt: SignedReceipt
+  /** The delivery entry's bytes as logged, 0x hex. */
+  entry: string
+  chainId: number
+  /** The AgencyRegistry address (the EIP-712 verifying contract). */
+  registry: string
+}
