@@ -57,11 +57,11 @@ export async function validatorThroughput (ctx: BenchContext): Promise<void> {
   const baseline = { label: 'ethers.verifyTypedData (signature only)', value: await opsPerSecond(() => { verifyTypedData(json.domain, types, json.message, valid.signed.signature) }, opts) }
   const row = { section: 'network', unit: 'msg/s', baseline, better: 'higher' as const }
   const full = await opsPerSecond(expect(valid.bytes, 'accept'), opts)
-  ctx.row({ ...row, figure: 'gossip validator: valid announcements (all checks incl. checkpoint, proof and 3 cosignatures)', value: full, goal: '≥ 0.5× baseline', met: full >= 0.5 * baseline.value })
+  ctx.row({ ...row, figure: 'gossip validator: valid announcements (all checks incl. checkpoint, proof and 3 cosignatures)', value: full, goal: '≥ 2,500/s', met: full >= 2500 })
   const cheap = await opsPerSecond(expect(longWindow.bytes, 'reject'), opts)
   ctx.row({ ...row, figure: 'gossip validator: rejected by a cheap check (window too long)', value: cheap, goal: '≥ 5× baseline', met: cheap >= 5 * baseline.value })
   const sig = await opsPerSecond(expect(forged, 'reject'), opts)
-  ctx.row({ ...row, figure: 'gossip validator: rejected by signature (forged)', value: sig, goal: '≥ 0.5× baseline', met: sig >= 0.5 * baseline.value })
+  ctx.row({ ...row, figure: 'gossip validator: rejected by signature (forged)', value: sig, goal: '≥ 5,000/s', met: sig >= 5000 })
 
   // What checking the quorum costs: the same path with every Ed25519 check answering yes at once (parsing,
   // key ids and the signed bytes are still built, so this baseline is a little slower than no check at all).

@@ -8,9 +8,9 @@
 // Reject lowers the sender's gossipsub score; Ignore (duplicate, stale, registry or witness set unreachable,
 // no quorum set by the council) does not.
 import {
-  LIMITS, checkRequestLimits, checkWitnessQuorum, cosignatureWindow, decodeAnnouncement, fromHex, toHex, encodeLogEntry, hashLeaf, isInsideJurisdiction, isPorchlightError,
-  NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin, requestId, withdrawalId,
-  topicCells, topicName, verifyInclusion, verifySigned, PorchlightError, InvalidProofError,
+  LIMITS, checkRequestLimits, checkWitnessQuorum, cosignatureWindow, decodeAnnouncement, encode, fromHex, toHex, hashLeaf, messageId, isInsideJurisdiction, isPorchlightError,
+  NotYetValidError, ExpiredError, openCheckpoint, checkpointOrigin,
+  topicCells, topicName, verifyInclusion, PorchlightError, InvalidProofError, SignatureVerifier,
   type Announcement, type Domain, type LogEntry, type Request, type Verification, type WitnessSet, type WitnessVerification, type Ed25519Verify
 } from '../../protocol/index.js'
 import type { AgencyInfo } from '../chain/index.js'
@@ -18,7 +18,7 @@ import {
   AgencyNotActiveError, DuplicateAnnouncementError, OutsideJurisdictionError, RegistryUnavailableError,
   RequestWithdrawnError, StaleAnnouncementError, WithdrawalMismatchError, WitnessSetUnavailableError, WrongTopicError
 } from './errors.js'
-import { verifyEd25519Native } from '../crypto/index.js'
+import { nodeSigningBackend, verifyEd25519Native } from '../crypto/index.js'
 
 /** What the validator reads from the registry; ChainClient has it (and caches it per agency). */
 export interface AgencyRegistryView {
@@ -81,6 +81,11 @@ export interface AnnouncementValidatorInit {
   now?: () => number
   /** The Ed25519 check of witness cosignatures. @default OpenSSL's (node:crypto), verifyEd25519Native */
   verifyEd25519?: Ed25519Verify
+  /**
+   * The secp256k1 checks of requests, withdrawals and checkpoints. @default libsecp256k1 with native Keccak,
+   * keeping the agencies' keys (issue 22)
+   */
+  signatures?: SignatureVerifier
 }
 
 // NoWitnessQuorumError: the council has set no quorum yet, which is no fault of the sender.
@@ -92,6 +97,7 @@ export class AnnouncementValidator {
   readonly #state: AnnouncementState
   readonly #now: () => number
   readonly #verify: Ed25519Verify
+  readonly #signatures: SignatureVerifier
 
   constructor (init: AnnouncementValidatorInit) {
     this.#registry = init.registry
@@ -99,6 +105,7 @@ export class AnnouncementValidator {
     this.#state = init.state
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
     this.#verify = init.verifyEd25519 ?? verifyEd25519Native
+    this.#signatures = init.signatures ?? new SignatureVerifier({ backend: nodeSigningBackend() })
   }
 
   /** Validates one announcement; never throws — every failure is an outcome with its typed error. */
@@ -106,7 +113,9 @@ export class AnnouncementValidator {
     let id: string | undefined
     try {
       const announcement = decodeAnnouncement(bytes)
-      id = announcement.kind === 'request' ? requestId(announcement.request) : withdrawalId(announcement.withdrawal)
+      // Decoded strictly, so its parts are valid messages: their canonical bytes need no second check (the
+      // codecs' encode would walk the shapes again, per message: issue 22).
+      id = messageId(encode(announcement.kind === 'request' ? announcement.request : announcement.withdrawal))
       const validated = announcement.kind === 'request'
         ? await this.#validateRequest(announcement, id, bytes, arrival)
         : await this.#validateWithdrawal(announcement, id, bytes, arrival)
@@ -132,7 +141,7 @@ export class AnnouncementValidator {
     const cells = topicCells(request.cells)
     checkArrival(cells, arrival)
     const set = await this.#witnessSet()
-    const signer = verifySigned('Request', a.request, this.#domain)
+    const signer = this.#signatures.verify('Request', a.request, this.#domain)
     const log = this.#checkLogged({ kind: 'request', request: a.request }, request.agency, a)
     const witnesses = this.#checkWitnesses(a.checkpoint, set, request.issuedAt)
     const info = await this.#agencyInfo(request.agency)
@@ -157,7 +166,7 @@ export class AnnouncementValidator {
       checkArrival(cells, arrival)
     }
     const set = await this.#witnessSet()
-    const signer = verifySigned('Withdrawal', a.withdrawal, this.#domain)
+    const signer = this.#signatures.verify('Withdrawal', a.withdrawal, this.#domain)
     const log = this.#checkLogged({ kind: 'withdraw', withdrawal: a.withdrawal }, withdrawal.agency, a)
     const witnesses = this.#checkWitnesses(a.checkpoint, set, withdrawal.issuedAt)
     // A suspended or revoked agency may still take a request back: withdrawing only narrows what it asked.
@@ -186,14 +195,14 @@ export class AnnouncementValidator {
   /** The agency's signed checkpoint (right origin) and the inclusion proof of the entry at logIndex. */
   #checkLogged (entry: LogEntry, agency: string, a: Announcement): Verification['log'] {
     const origin = checkpointOrigin(this.#domain.chainId, agency)
-    const { checkpoint } = openCheckpoint(a.checkpoint, origin)
+    const { checkpoint } = openCheckpoint(a.checkpoint, origin, this.#signatures)
     let proof: Uint8Array[]
     try {
       proof = a.proof.map(fromHex)
     } catch (cause) {
       throw new InvalidProofError('proof hash is not hex', { field: 'proof', cause })
     }
-    verifyInclusion(hashLeaf(encodeLogEntry(entry)), a.logIndex, checkpoint.size, proof, checkpoint.root)
+    verifyInclusion(hashLeaf(encode(entry)), a.logIndex, checkpoint.size, proof, checkpoint.root)
     return { origin, logIndex: a.logIndex, treeSize: checkpoint.size, root: toHex(checkpoint.root) }
   }
 

@@ -7,9 +7,24 @@ import { InvalidAddressError } from './errors.js'
 
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/
 
+// A relay sees the same few agency addresses in every message, and checks each twice (the strict decode, the
+// EIP-712 encoding): the spelling of the last ones seen is kept. Bounded; a full table starts again.
+const spellings = new Map<string, string>()
+const SPELLINGS_KEPT = 1024
+
 /** The EIP-55 spelling of a 40-digit hex address (any case). */
 function checksum (hex40: string): string {
   const lower = hex40.toLowerCase()
+  let known = spellings.get(lower)
+  if (known === undefined) {
+    known = spell(lower)
+    if (spellings.size >= SPELLINGS_KEPT) spellings.clear()
+    spellings.set(lower, known)
+  }
+  return known
+}
+
+function spell (lower: string): string {
   const hash = bytesToHex(keccak_256(utf8ToBytes(lower)))
   let out = '0x'
   for (let i = 0; i < 40; i++) {

@@ -2,6 +2,8 @@ export { DOMAIN_NAME, DOMAIN_VERSION, EIP712_DOMAIN_TYPE, TYPES, SIGNABLE_KINDS 
 export type { Domain, SignableKind, TypedField, TypeTable } from './types.js'
 export { encodeType, hashStruct, hashDomain, eip712Domain } from './typed-data.js'
 export { hashTypedData, signTyped, recoverSigner, verifySigned, addressOfPrivateKey, toTypedValue } from './sign.js'
+export { SignatureVerifier, type SignatureVerifierInit, type SelfSigned } from './verifier.js'
+export { nobleBackend, type SigningBackend } from './backend.js'
 export type { SignableMessages } from './sign.js'
 export { toEip712Json } from './json.js'
 export type { Eip712Json } from './json.js'

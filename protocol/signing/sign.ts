@@ -3,45 +3,23 @@
 // the agency.
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { hexToBytes } from '@noble/hashes/utils.js'
-import { cellToUint64 } from '../geo/uint64.js'
-import type { Consent, DeletionRequest, Receipt, Request, Signed, Withdrawal } from '../messages/types.js'
+import type { Signed } from '../messages/types.js'
 import { addressFromPublicKey } from './address.js'
-import { InvalidPrivateKeyError, InvalidSignatureError, InvalidTypedDataError } from './errors.js'
-import { formatSignature, parseSignature } from './signature.js'
-import { hashTypedValue } from './typed-data.js'
+import { InvalidPrivateKeyError } from './errors.js'
+import { formatSignature } from './signature.js'
+import { SIGNER_FIELD, toTypedValue, type SignableMessages } from './typed-value.js'
 import type { Domain, SignableKind } from './types.js'
+import { SignatureVerifier, type SelfSigned } from './verifier.js'
 
-/** The message type of each signed kind. */
-export interface SignableMessages {
-  Request: Request
-  Withdrawal: Withdrawal
-  Consent: Consent
-  Receipt: Receipt
-  DeletionRequest: DeletionRequest
-}
+export { toTypedValue, type SignableMessages }
 
-/** The field of a message that names its own signer, where it has one. */
-const SIGNER_FIELD: Partial<Record<SignableKind, 'agency' | 'consentKey'>> = {
-  Request: 'agency',
-  Withdrawal: 'agency',
-  Consent: 'consentKey'
-}
-
-/** The message as EIP-712 values: H3 cells become uint64 (as the contracts store them). */
-export function toTypedValue<K extends SignableKind> (kind: K, message: SignableMessages[K]): Record<string, unknown> {
-  if (kind !== 'Request') return message as unknown as Record<string, unknown>
-  const request = message as Request
-  if (!Array.isArray(request.cells)) throw new InvalidTypedDataError('Request.cells', 'must be an array')
-  try {
-    return { ...request, cells: request.cells.map(cellToUint64) }
-  } catch {
-    throw new InvalidTypedDataError('Request.cells', 'must be H3 cells')
-  }
-}
+// noble's, keeping no keys: the plain functions stay free of state (a node that wants the cache makes its own
+// SignatureVerifier, network/announcement-validator.ts).
+const plain = new SignatureVerifier({ knownKeys: 0 })
 
 /** The 32-byte EIP-712 digest of a message in a domain. */
 export function hashTypedData<K extends SignableKind> (kind: K, message: SignableMessages[K], domain: Domain): Uint8Array {
-  return hashTypedValue(kind, toTypedValue(kind, message), domain)
+  return plain.digest(kind, message, domain)
 }
 
 function privateKeyBytes (privateKey: Uint8Array | string): Uint8Array {
@@ -82,18 +60,8 @@ export function signTyped<K extends SignableKind> (kind: K, message: SignableMes
 
 /** The address that signed a message (any well-formed signature recovers to some address). */
 export function recoverSigner<K extends SignableKind> (kind: K, signed: Signed<SignableMessages[K]>, domain: Domain): string {
-  const sig = parseSignature(signed.signature)
-  const digest = hashTypedData(kind, signed.message, domain)
-  let publicKey: Uint8Array
-  try {
-    publicKey = secp256k1.Signature.fromBytes(sig, 'recovered').recoverPublicKey(digest).toBytes(false)
-  } catch (err) {
-    throw new InvalidSignatureError('no public key recovers from it', { cause: String(err) })
-  }
-  return addressFromPublicKey(publicKey)
+  return plain.recover(kind, signed, domain)
 }
-
-type SelfSigned = 'Request' | 'Withdrawal' | 'Consent'
 
 /**
  * Verifies a signed message and returns its signer. The signer must be `expectedSigner` if given, and
@@ -103,14 +71,5 @@ type SelfSigned = 'Request' | 'Withdrawal' | 'Consent'
 export function verifySigned<K extends SelfSigned> (kind: K, signed: Signed<SignableMessages[K]>, domain: Domain, expectedSigner?: string): string
 export function verifySigned<K extends SignableKind> (kind: K, signed: Signed<SignableMessages[K]>, domain: Domain, expectedSigner: string): string
 export function verifySigned<K extends SignableKind> (kind: K, signed: Signed<SignableMessages[K]>, domain: Domain, expectedSigner?: string): string {
-  const field = SIGNER_FIELD[kind]
-  const named = field === undefined ? undefined : (signed.message as unknown as Record<string, unknown>)[field]
-  if (expectedSigner === undefined && named === undefined) throw new InvalidSignatureError('no expected signer given', { kind })
-  const signer = recoverSigner(kind, signed, domain)
-  for (const want of [named, expectedSigner]) {
-    if (want !== undefined && (typeof want !== 'string' || want.toLowerCase() !== signer.toLowerCase())) {
-      throw new InvalidSignatureError('signed by someone else', { signer, expected: want })
-    }
-  }
-  return signer
+  return plain.verify(kind, signed, domain, expectedSigner as string)
 }

@@ -3,6 +3,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js'
 import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js'
 import { getAddress } from './address.js'
+import type { SigningBackend } from './backend.js'
 import { InvalidTypedDataError } from './errors.js'
 import { DOMAIN_NAME, DOMAIN_VERSION, EIP712_DOMAIN_TYPE, TYPES } from './types.js'
 import type { Domain, SignableKind, TypeTable, TypedField } from './types.js'
@@ -30,47 +31,74 @@ function typeHash (name: string, types: TypeTable): Uint8Array {
   return hash
 }
 
-function uint (value: unknown, bits: number, field: string): Uint8Array {
+type Keccak = SigningBackend['keccak256']
+/** A field's path for an error message, built only when one is thrown (a relay encodes thousands a second). */
+type Path = () => string
+
+const TWO_32 = 2 ** 32
+
+/** Writes the 32-byte big-endian word of a uintN into `out` at `at`. */
+function writeUint (value: unknown, bits: number, path: Path, out: Uint8Array, at: number): void {
+  // Most values are times and sizes: safe integers, written without a detour through BigInt or hex.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    if (bits < 53 && value >= 2 ** bits) throw new InvalidTypedDataError(path(), `out of uint${bits} range`)
+    const view = new DataView(out.buffer, out.byteOffset + at + 24, 8)
+    view.setUint32(0, Math.floor(value / TWO_32))
+    view.setUint32(4, value % TWO_32)
+    return
+  }
   let n: bigint
   if (typeof value === 'bigint') n = value
   else if (typeof value === 'number' && Number.isSafeInteger(value)) n = BigInt(value)
   else if (typeof value === 'string' && /^(0|[1-9][0-9]*)$/.test(value)) n = BigInt(value)
-  else throw new InvalidTypedDataError(field, `uint${bits} must be an integer`)
-  if (n < 0n || n >= 1n << BigInt(bits)) throw new InvalidTypedDataError(field, `out of uint${bits} range`)
-  return hexToBytes(n.toString(16).padStart(64, '0'))
+  else throw new InvalidTypedDataError(path(), `uint${bits} must be an integer`)
+  if (n < 0n || n >= 1n << BigInt(bits)) throw new InvalidTypedDataError(path(), `out of uint${bits} range`)
+  if (bits <= 64) new DataView(out.buffer, out.byteOffset + at + 24, 8).setBigUint64(0, n)
+  else out.set(hexToBytes(n.toString(16).padStart(64, '0')), at)
 }
 
-function encodeValue (type: string, value: unknown, types: TypeTable, field: string): Uint8Array {
+/** Writes the 32-byte encoding of one value of `type` into `out` at `at` (EIP-712 `encodeData` of a member). */
+function encodeInto (type: string, value: unknown, types: TypeTable, path: Path, keccak: Keccak, out: Uint8Array, at: number): void {
   if (type.endsWith('[]')) {
-    if (!Array.isArray(value)) throw new InvalidTypedDataError(field, 'must be an array')
+    if (!Array.isArray(value)) throw new InvalidTypedDataError(path(), 'must be an array')
     const item = type.slice(0, -2)
-    return keccak_256(concatBytes(...value.map((v, i) => encodeValue(item, v, types, `${field}[${i}]`))))
+    const items = new Uint8Array(32 * value.length)
+    value.forEach((v, i) => { encodeInto(item, v, types, () => `${path()}[${i}]`, keccak, items, 32 * i) })
+    out.set(keccak(items), at)
+    return
   }
-  if (types[type] !== undefined) return hashStruct(type, value, types, field)
+  if (types[type] !== undefined) { out.set(hashStruct(type, value, types, path, keccak), at); return }
   if (type === 'string') {
-    if (typeof value !== 'string') throw new InvalidTypedDataError(field, 'must be a string')
-    return keccak_256(utf8ToBytes(value))
+    if (typeof value !== 'string') throw new InvalidTypedDataError(path(), 'must be a string')
+    out.set(keccak(utf8ToBytes(value)), at)
+    return
   }
   if (type === 'address') {
-    if (typeof value !== 'string') throw new InvalidTypedDataError(field, 'must be an address')
+    if (typeof value !== 'string') throw new InvalidTypedDataError(path(), 'must be an address')
     let address: string
-    try { address = getAddress(value) } catch { throw new InvalidTypedDataError(field, 'must be an address') }
-    return concatBytes(new Uint8Array(12), hexToBytes(address.slice(2)))
+    try { address = getAddress(value) } catch { throw new InvalidTypedDataError(path(), 'must be an address') }
+    out.set(hexToBytes(address.slice(2)), at + 12)
+    return
   }
   if (type === 'bytes32') {
-    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new InvalidTypedDataError(field, 'must be 32 bytes of hex')
-    return hexToBytes(value.slice(2))
+    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new InvalidTypedDataError(path(), 'must be 32 bytes of hex')
+    out.set(hexToBytes(value.slice(2)), at)
+    return
   }
-  if (type.startsWith('uint')) return uint(value, Number(type.slice(4)), field)
-  throw new InvalidTypedDataError(field, `unsupported type ${type}`)
+  if (type.startsWith('uint')) { writeUint(value, Number(type.slice(4)), path, out, at); return }
+  throw new InvalidTypedDataError(path(), `unsupported type ${type}`)
 }
 
-/** keccak256(typeHash ‖ encodeData(value)). */
-export function hashStruct (name: string, value: unknown, types: TypeTable, field = name): Uint8Array {
-  if (typeof value !== 'object' || value === null) throw new InvalidTypedDataError(field, 'must be an object')
+/** keccak256(typeHash ‖ encodeData(value)). `field` names the value in errors. */
+export function hashStruct (name: string, value: unknown, types: TypeTable, field: string | Path = name, keccak: Keccak = keccak_256): Uint8Array {
+  const path: Path = typeof field === 'string' ? () => field : field
+  if (typeof value !== 'object' || value === null) throw new InvalidTypedDataError(path(), 'must be an object')
   const record = value as Record<string, unknown>
   const fields: readonly TypedField[] = types[name]!
-  return keccak_256(concatBytes(typeHash(name, types), ...fields.map((f) => encodeValue(f.type, record[f.name], types, `${field}.${f.name}`))))
+  const data = new Uint8Array(32 * (fields.length + 1))
+  data.set(typeHash(name, types), 0)
+  fields.forEach((f, i) => { encodeInto(f.type, record[f.name], types, () => `${path()}.${f.name}`, keccak, data, 32 * (i + 1)) })
+  return keccak(data)
 }
 
 /** The full domain object, as wallets and ethers see it. */
@@ -96,8 +124,11 @@ export function hashDomain (domain: Domain): Uint8Array {
   return hash
 }
 
-/** keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message)): the digest a signer signs. */
-export function hashTypedValue (kind: SignableKind, value: unknown, domain: Domain): Uint8Array {
+/**
+ * keccak256(0x19 ‖ 0x01 ‖ domainSeparator ‖ hashStruct(message)): the digest a signer signs. `keccak` is
+ * the backend's (a node's native one; the digest is the same).
+ */
+export function hashTypedValue (kind: SignableKind, value: unknown, domain: Domain, keccak: Keccak = keccak_256): Uint8Array {
   const types: TypeTable = TYPES[kind]
-  return keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), hashDomain(domain), hashStruct(kind, value, types)))
+  return keccak(concatBytes(Uint8Array.of(0x19, 0x01), hashDomain(domain), hashStruct(kind, value, types, kind, keccak)))
 }

@@ -21,6 +21,16 @@ import { formatSignedNote, noteKeyId, parseSignedNote } from './signed-note.js'
  */
 export type SignerRecovery = (signature: Uint8Array, recovery: number, digest: Uint8Array) => Uint8Array
 
+/**
+ * A checker that knows signers' keys (protocol/signing's SignatureVerifier): given the signer expected, it
+ * verifies against that signer's known key and recovers only when it has none. Answers the lowercase address
+ * that signed, or throws. `keccak256` hashes the note (the backend's: a node's is native).
+ */
+export interface KnownSigners {
+  signerOf (signature: Uint8Array, recovery: number, digest: Uint8Array, expected: string): string
+  readonly backend: { keccak256: (data: Uint8Array) => Uint8Array }
+}
+
 /** noble's secp256k1 recovery, the one `openCheckpoint` uses unless given another. */
 export const pureSignerRecovery: SignerRecovery = (signature, recovery, digest) =>
   secp256k1.Signature.fromBytes(signature, 'compact').addRecoveryBit(recovery).recoverPublicKey(digest).toBytes(false)
@@ -29,13 +39,13 @@ const SIGNATURE_TYPE = new Uint8Array([0xff, ...new TextEncoder().encode('porchl
 const SIGNATURE_LENGTH = 65
 
 /** EIP-191 `personal_sign` hash: keccak256("\x19Ethereum Signed Message:\n" ‖ byte length ‖ message). */
-export function hashPersonalMessage (message: string): Uint8Array {
+export function hashPersonalMessage (message: string, keccak: (data: Uint8Array) => Uint8Array = keccak_256): Uint8Array {
   const body = new TextEncoder().encode(message)
   const prefix = new TextEncoder().encode(`\x19Ethereum Signed Message:\n${body.length}`)
   const buf = new Uint8Array(prefix.length + body.length)
   buf.set(prefix)
   buf.set(body, prefix.length)
-  return keccak_256(buf)
+  return keccak(buf)
 }
 
 /** The Ethereum address (lowercase) of an uncompressed or compressed secp256k1 public key. */
@@ -70,7 +80,7 @@ export function signCheckpoint (checkpoint: Checkpoint, privateKey: Uint8Array):
 }
 
 /** The address (lowercase) that made a 65-byte r ‖ s ‖ v signature over `text`; rejects high-s and bad v. */
-function recoverSigner (text: string, signature: Uint8Array, recover: SignerRecovery): string {
+function recoverSigner (text: string, signature: Uint8Array, recover: SignerRecovery | KnownSigners, agency: string): string {
   if (signature.length !== SIGNATURE_LENGTH) throw new InvalidCheckpointSignatureError('not 65 bytes')
   const v = signature[64]!
   if (v !== 27 && v !== 28) throw new InvalidCheckpointSignatureError('v is not 27 or 28')
@@ -79,6 +89,7 @@ function recoverSigner (text: string, signature: Uint8Array, recover: SignerReco
     // A high-s twin of a valid signature recovers the same key: refuse it so each checkpoint has one signature.
     // Parsing also refuses r or s of 0 or not below the group order, whatever `recover` would do with them.
     if (secp256k1.Signature.fromBytes(compact, 'compact').hasHighS()) throw new Error('high s')
+    if (typeof recover !== 'function') return recover.signerOf(compact, v - 27, hashPersonalMessage(text, recover.backend.keccak256), agency)
     return addressOfPublicKey(recover(compact, v - 27, hashPersonalMessage(text)))
   } catch (cause) {
     throw new InvalidCheckpointSignatureError('does not recover a public key', { cause })
@@ -89,9 +100,10 @@ function recoverSigner (text: string, signature: Uint8Array, recover: SignerReco
  * Opens a signed checkpoint from the log `expectedOrigin`: the note must be well formed, the checkpoint's
  * origin must be `expectedOrigin`, and every signature line by the origin's agency key (name and key id)
  * must verify — at least one must be present. Other signatures (witnesses) are ignored, as C2SP requires.
- * Returns the checkpoint and the signer's address (lowercase). `recover` does the curve work (@default noble's).
+ * Returns the checkpoint and the signer's address (lowercase). `recover` does the curve work (@default noble's),
+ * or a KnownSigners checker that verifies against the agency's known key.
  */
-export function openCheckpoint (noteText: string, expectedOrigin: string, recover: SignerRecovery = pureSignerRecovery): { checkpoint: Checkpoint, signer: string } {
+export function openCheckpoint (noteText: string, expectedOrigin: string, recover: SignerRecovery | KnownSigners = pureSignerRecovery): { checkpoint: Checkpoint, signer: string } {
   const note = parseSignedNote(noteText)
   const checkpoint = parseCheckpoint(note.text)
   if (checkpoint.origin !== expectedOrigin) throw new WrongOriginError(expectedOrigin, checkpoint.origin)
@@ -100,7 +112,7 @@ export function openCheckpoint (noteText: string, expectedOrigin: string, recove
   const known = note.signatures.filter((s) => s.name === expectedOrigin && s.keyId === keyId)
   if (known.length === 0) throw new MissingSignatureError(expectedOrigin, keyId)
   for (const { signature } of known) {
-    const signer = recoverSigner(note.text, signature, recover)
+    const signer = recoverSigner(note.text, signature, recover, agency)
     if (signer !== agency) throw new WrongSignerError(agency, signer)
   }
   return { checkpoint, signer: agency }

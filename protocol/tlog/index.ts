@@ -24,7 +24,7 @@ export {
 export { checkWitnessQuorum, type WitnessQuorum, type CosignatureWindow } from './witness-quorum.js'
 export {
   signCheckpoint, openCheckpoint, verifyCheckpoint, checkpointKeyId, hashPersonalMessage, pureSignerRecovery,
-  type SignerRecovery
+  type SignerRecovery, type KnownSigners
 } from './checkpoint-signature.js'
 export { tilePath, entryBundlePath, parseTilePath, type TilePathInfo, MAX_TILE_LEVEL } from './tile-path.js'
 export {
