@@ -20,6 +20,7 @@ const benches: Array<{ section: string, load: () => Promise<{ default: Bench }>,
   { section: 'auditor', load: () => import('./auditor.js') },
   { section: 'footage', load: () => import('./footage.js') },
   { section: 'idle-resident', load: () => import('./idle-resident.js') },
+  { section: 'idle', load: () => import('./idle-cost.js') },
   { section: 'recording', load: () => import('./recording.js') },
   { section: 'cut', load: () => import('./cut.js') },
   // A real mosquitto (skipped, saying why, where it is not installed).
