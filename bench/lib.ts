@@ -15,6 +15,8 @@ export interface BenchRow {
   /** Whether the figure meets its goal; omitted when there is no goal. */
   met?: boolean
   note?: string
+  /** The run that measured it (set by bench/index.ts: rows kept by `--keep` carry their own). */
+  run?: { date: string, loadAverage: { start: number, end: number }, quick: boolean }
 }
 
 export interface BenchContext {
