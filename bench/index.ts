@@ -95,7 +95,7 @@ const lines = [
   '',
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; run ${machine.date}${quick ? ' (quick)' : ''}; load average ${machine.loadAverage.start.toFixed(1)} at the start, ${machine.loadAverage.end.toFixed(1)} at the end.`,
   'Each value is a median over rounds; the ratio is value ÷ baseline.',
-  ...(runs.size > 1 ? [`Measured in this run: ${only.join(", ")}; the other sections are kept from earlier runs (the last column says which).`] : []),
+  ...(runs.size > 1 ? [`Measured in this run: ${only.join(', ')}; the other sections are kept from earlier runs (the last column says which).`] : []),
   '',
   header,
   `|---|---|---|---|---|---|---|${runs.size > 1 ? '---|' : ''}`,
