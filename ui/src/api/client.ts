@@ -2,7 +2,7 @@
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
 import type {
   AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList, DeviceView, InboxItemView, InboxList,
-  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
+  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
 } from './types.js'
 import { sharesOf, toShareRow } from './share-view.js'
 
@@ -109,6 +109,13 @@ export function createApiClient (init: ApiClientInit) {
           : s))
       })
     },
+
+    withdrawShare: async (shareId: string) => toShareRow(await json<ShareView>('POST', `/api/shares/${id(shareId)}/withdraw`, {})),
+    retryShare: async (shareId: string) => toShareRow(await json<ShareView>('POST', `/api/shares/${id(shareId)}/retry`, {})),
+    /** Asks the agency to delete the share's clips (the node signs it with the consent's key; the agency logs it). */
+    deleteRequest: async (shareId: string) => toShareRow(await json<ShareView>('POST', `/api/shares/${id(shareId)}/delete-request`, {})),
+    /** What the agency's log says about the share's clips, with proofs (checked in the browser: verify/share-history.ts). */
+    shareHistory: async (shareId: string) => await json<ShareHistory>('GET', `/api/shares/${id(shareId)}/history`),
 
     // agency
     requests: async () => (await json<AgencyRequestView[]>('GET', '/api/requests')).map(toSignedRequestView),

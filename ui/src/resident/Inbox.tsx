@@ -1,9 +1,12 @@
 // The resident's inbox: requests for an area holding one of this node's cameras, newest first; one request
-// in detail with its map, the badges this browser verified, the matching clips, and Share / Ignore.
+// in detail with its map, the badges this browser verified, the matching clips, and Share / Ignore. A clip
+// already in a share for the request (any state but withdrawn) shows that share's state, live, and cannot
+// be ticked again: the node refuses a second share of it (CLIP_ALREADY_SHARED).
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
-import type { CameraView, ClipView, ConsentRange, InboxItemView, InboxSummary, RecordingOverlap } from '../api/types.js'
-import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
+import type { CameraView, ClipView, ConsentRange, InboxItemView, InboxSummary, RecordingOverlap, ShareRow } from '../api/types.js'
+import { shareStateWords } from './share-state.js'
+import { Badge, Confirm, ErrorNote, Loading, Progress, fmtBytes, fmtTime, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
 import { useLive } from '../api/live.js'
 import { isUnread } from '../../../protocol/index.js'
 import { HexMap } from '../map/HexMap.js'
@@ -65,6 +68,13 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   // Withdrawn, ignored elsewhere, seen: the item as it is now, without a reload.
   useLive(['inbox'], (e) => { if (e === undefined || e.data.id === id) item.reload() })
   const clips = useLoad(async () => await api.clips(), [id])
+  // What was shared for this request, per clip, as it changes (a state change reads the shares again; progress moves in place).
+  const shares = useLoad(async () => (await api.shares()).filter((sh) => sh.request === id && sh.state !== 'withdrawn'), [id])
+  const [progress, setProgress] = useState<ReadonlyMap<string, { sent: number, total: number }>>(new Map())
+  useLive(['share', 'receipt'], (e) => { if (e?.type !== 'share' || e.data.request === id) shares.reload() })
+  useLive(['progress'], (e) => { if (e !== undefined) setProgress((m) => new Map(m).set(e.data.id, { sent: e.data.sent, total: e.data.total })) })
+  const sharedAs = new Map<string, ShareRow>()
+  for (const sh of shares.data ?? []) for (const c of sh.clips) sharedAs.set(c.cid, sh.state === 'sending' && progress.has(sh.consent) ? { ...sh, progress: progress.get(sh.consent)! } : sh)
   const [picked, setPicked] = useState<Set<string>>(new Set())
   // Per recording (camera and start), whether it is to be shared and the range the resident narrowed it to.
   const [ranges, setRanges] = useState<Record<string, RangeChoice>>({})
@@ -86,7 +96,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   })
   // The node says which clips match; an older node does not, and then the browser works it out.
   const matching = view.clips ?? (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
-  const chosen = matching.filter((c) => picked.has(c.cid))
+  const chosen = matching.filter((c) => picked.has(c.cid) && !sharedAs.has(c.cid))
   const recordings = view.recordings ?? []
   const choiceOf = (o: RecordingOverlap): RangeChoice => ranges[keyOf(o)] ?? { on: false, from: o.from, to: o.to }
   const chosenRanges: ConsentRange[] = recordings.filter((o) => choiceOf(o).on).map((o) => ({ camera: o.camera, from: choiceOf(o).from, to: choiceOf(o).to }))
@@ -104,7 +114,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
       else await api.ignore(id)
       setDone(kind === 'share' ? `Sharing ${count} clip${count === 1 ? '' : 's'} with ${view.verification.agency.name}: follow it under “Shares”.` : 'Ignored. Nothing was sent.')
       setConfirm(undefined)
-      item.reload(); onChanged()
+      if (kind === 'share') setPicked(new Set())
+      item.reload(); shares.reload(); onChanged()
     } catch (err) {
       setActionError(err); setConfirm(undefined)
     } finally {
@@ -129,7 +140,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
         <dt>Footage wanted from</dt><dd>{fmtTime(r.windowStart)} to {fmtTime(r.windowEnd)}</dd>
         <dt>Open until</dt><dd>{fmtTime(r.expiresAt)}{view.expired ? ' (expired)' : ''}</dd>
         <dt>Kept by the agency for</dt><dd>at most {r.retentionDays} days</dd>
-        <dt>Status</dt><dd>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}</dd>
+        <dt>Status</dt><dd data-item-status>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}
+          {(shares.data ?? []).length > 0 && `, shared: ${(shares.data ?? []).map((sh) => `${sh.clips.length} clip${sh.clips.length === 1 ? '' : 's'} ${shareStateWords(sh).label}`).join('; ')}`}</dd>
       </dl>
       {r.details !== '' && <p class='details'>{r.details}</p>}
       </div>
@@ -143,7 +155,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
       {clips.data !== undefined && matching.length === 0 && <p class='muted'>None of your clips overlap the window.</p>}
       <ul class='clips'>
         {matching.map((c) => (
-          <ClipRow key={c.cid} api={api} clip={c} checked={picked.has(c.cid)} disabled={!open}
+          <ClipRow key={c.cid} api={api} clip={c} checked={picked.has(c.cid) && !sharedAs.has(c.cid)} disabled={!open} shared={sharedAs.get(c.cid)}
             onCheck={(on) => { const next = new Set(picked); if (on) next.add(c.cid); else next.delete(c.cid); setPicked(next) }} />
         ))}
       </ul>
@@ -195,20 +207,33 @@ function evidenceOf (view: InboxItemView) {
   return undefined
 }
 
-function ClipRow ({ api, clip, checked, disabled, onCheck }: { api: ApiClient, clip: ClipView, checked: boolean, disabled: boolean, onCheck: (on: boolean) => void }) {
+function ClipRow ({ api, clip, checked, disabled, shared, onCheck }: { api: ApiClient, clip: ClipView, checked: boolean, disabled: boolean, shared: ShareRow | undefined, onCheck: (on: boolean) => void }) {
   const [url, setUrl] = useState<string | undefined>()
   const [error, setError] = useState<unknown>()
   const [loading, setLoading] = useState(false)
   useEffect(() => () => { if (url !== undefined) URL.revokeObjectURL(url) }, [url])
   const label = `${clip.camera}, ${fmtTime(clip.start)}, ${Math.max(1, clip.end - clip.start)} s, ${fmtBytes(clip.size)}`
   return (
-    <li class='clip' data-cid={clip.cid}>
-      <label class='check'><input type='checkbox' checked={checked} disabled={disabled} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
+    <li class='clip' data-cid={clip.cid} data-shared={shared === undefined ? undefined : shareStateWords(shared).key}>
+      <label class='check'><input type='checkbox' checked={checked} disabled={disabled || shared !== undefined} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
+      {shared !== undefined && <ClipShareState share={shared} />}
       {url === undefined
         ? <button type='button' disabled={loading} onClick={() => { setLoading(true); api.clipUrl(clip.cid).then(setUrl, setError).finally(() => { setLoading(false) }) }}>{loading ? 'Loading…' : 'Play'}</button>
         : <video src={url} controls autoPlay muted aria-label={`Clip ${label}`} />}
       <ErrorNote error={error} />
     </li>
+  )
+}
+
+/** The share holding a clip, in words: pending, delivering (with its bar), delivered with receipt, deletion requested, deleted. */
+function ClipShareState ({ share }: { share: ShareRow }) {
+  const words = shareStateWords(share)
+  return (
+    <span class='clip-share'>
+      <span class={`pill pill-${words.state}`} data-clip-share-state={words.key}>Already shared: {words.label}</span>
+      {share.state === 'sending' && share.progress !== undefined && <Progress value={share.progress.sent} max={share.progress.total} label='sent' />}
+      {share.receipt !== undefined && words.key === 'delivered' && <span class='muted'> receipt: entry {share.receipt.message.logIndex} of the agency's log</span>}
+    </span>
   )
 }
 
