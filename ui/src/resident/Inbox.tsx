@@ -216,10 +216,10 @@ function ClipRow ({ api, clip, checked, disabled, shared, onCheck }: { api: ApiC
   return (
     <li class='clip' data-cid={clip.cid} data-shared={shared === undefined ? undefined : shareStateWords(shared).key}>
       <label class='check'><input type='checkbox' checked={checked} disabled={disabled || shared !== undefined} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
-      {shared !== undefined && <ClipShareState share={shared} />}
       {url === undefined
         ? <button type='button' disabled={loading} onClick={() => { setLoading(true); api.clipUrl(clip.cid).then(setUrl, setError).finally(() => { setLoading(false) }) }}>{loading ? 'Loading…' : 'Play'}</button>
         : <video src={url} controls autoPlay muted aria-label={`Clip ${label}`} />}
+      {shared !== undefined && <ClipShareState share={shared} />}
       <ErrorNote error={error} />
     </li>
   )

@@ -9,7 +9,7 @@ import type { ApiClient } from '../api/client.js'
 import { useLive } from '../api/live.js'
 import type { ShareAction, ShareRow } from '../api/types.js'
 import { Confirm, ErrorNote, Loading, Progress, fmtBytes, short, useLoad } from '../components/ui.js'
-import { formatDuration, formatTime } from '../components/time.js'
+import { formatTime } from '../components/time.js'
 import { checkEvidenceValue } from '../verify/evidence.js'
 import { checkShareHistory } from '../verify/share-history.js'
 import type { ReceiptFile } from '../../../protocol/index.js'
@@ -98,7 +98,7 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
                   {s.receipt !== undefined && <span class='muted'> entry {s.receipt.message.logIndex}</span>}
                   <ReceiptCheck share={s} />
                 </td>
-                <td class='actions'>
+                <td><div class='actions share-actions'>
                   {s.actions.map((a) => (
                     <button type='button' key={a} disabled={busy} onClick={() => { setAsking({ share: s, action: a }) }}>{actionLabel[a]}</button>
                   ))}
@@ -107,7 +107,8 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
                     <button type='button' aria-expanded={opened === s.consent} aria-controls={`history-${s.consent}`}
                       onClick={() => { setOpened(opened === s.consent ? undefined : s.consent) }}>What happened to my footage</button>
                   )}
-                  {actionError?.share === s.consent && <ErrorNote error={actionError.error} />}
+                </div>
+                {actionError?.share === s.consent && <ErrorNote error={actionError.error} />}
                 </td>
               </tr>,
               opened === s.consent && (
@@ -165,6 +166,14 @@ function ExportReceipt ({ api, share }: { api: ApiClient, share: ShareRow }) {
   return <><button type='button' onClick={() => { void save() }}>Export receipt</button><ErrorNote error={error} /></>
 }
 
+/** `89 d 23 h 59 min 58 s`: a countdown to a deadline months away still moves while it is watched. */
+export function countdown (seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const parts = [[Math.floor(s / 86_400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'min'], [s % 60, 's']] as const
+  const first = parts.findIndex(([n]) => n > 0)
+  return first === -1 ? '0 s' : parts.slice(first).map(([n, u]) => `${n} ${u}`).join(' ')
+}
+
 /** Ticks every second while mounted: a countdown's clock. */
 function useNow (): number {
   const [now, setNow] = useState(() => Math.floor(Date.now() / 1000))
@@ -192,7 +201,7 @@ function History ({ api, share, agency }: { api: ApiClient, share: ShareRow, age
         <p data-retention-deadline={deadline}>
           {share.deletion?.deletedAt !== undefined
             ? <>Deleted by {agency} at {formatTime(share.deletion.deletedAt, { seconds: true })}; the request promised deletion by {formatTime(deadline)}{share.deletion.deletedAt <= deadline ? ' — kept.' : ' — late.'}</>
-            : <>{agency} must delete it by <strong>{formatTime(deadline)}</strong> ({share.retentionDays} days after delivery): <span data-countdown>{deadline > now ? `${formatDuration(deadline - now)} from now` : `${formatDuration(now - deadline)} overdue`}</span>.</>}
+            : <>{agency} must delete it by <strong>{formatTime(deadline)}</strong> ({share.retentionDays} days after delivery): <span data-countdown>{deadline > now ? `${countdown(deadline - now)} left` : `${countdown(now - deadline)} overdue`}</span>.</>}
         </p>
       )}
       {history.loading && <Loading what={`${agency}'s public log`} />}
