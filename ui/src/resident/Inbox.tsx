@@ -6,7 +6,8 @@ import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { CameraView, ClipView, ConsentRange, InboxItemView, InboxSummary, RecordingOverlap, ShareRow } from '../api/types.js'
 import { shareStateWords } from './share-state.js'
-import { Badge, Confirm, ErrorNote, Loading, Progress, fmtBytes, fmtTime, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
+import { Badge, Confirm, ErrorNote, Loading, Progress, fmtBytes, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
+import { formatDuration, formatSpan, formatTime } from '../components/time.js'
 import { useLive } from '../api/live.js'
 import { isUnread } from '../../../protocol/index.js'
 import { HexMap } from '../map/HexMap.js'
@@ -51,7 +52,7 @@ function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boo
         {unread && <span class='sr-only'>Unread: </span>}
         <span class='card-title'>{item.title}</span>
         <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
-        <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
+        <span class='card-meta'>received {formatTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${formatTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
         {item.status !== 'new' && <span class={`pill pill-${item.status}`}>{item.status}</span>}
         {item.agencyStatus !== undefined && !item.agencyStatus.active && <span class='card-meta agency-inactive'>agency {item.agencyStatus.status === 'active' ? 'registration expired' : item.agencyStatus.status}: nothing can be shared</span>}
       </button>
@@ -137,8 +138,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
       <dl class='facts'>
         <dt>Case code</dt><dd>{r.caseCode}</dd>
         <dt>Category</dt><dd>{r.category}</dd>
-        <dt>Footage wanted from</dt><dd>{fmtTime(r.windowStart)} to {fmtTime(r.windowEnd)}</dd>
-        <dt>Open until</dt><dd>{fmtTime(r.expiresAt)}{view.expired ? ' (expired)' : ''}</dd>
+        <dt>Footage wanted from</dt><dd>{formatSpan(r.windowStart, r.windowEnd)}</dd>
+        <dt>Open until</dt><dd>{formatTime(r.expiresAt)}{view.expired ? ' (expired)' : ''}</dd>
         <dt>Kept by the agency for</dt><dd>at most {r.retentionDays} days</dd>
         <dt>Status</dt><dd data-item-status>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}
           {(shares.data ?? []).length > 0 && `, shared: ${(shares.data ?? []).map((sh) => `${sh.clips.length} clip${sh.clips.length === 1 ? '' : 's'} ${shareStateWords(sh).label}`).join('; ')}`}</dd>
@@ -185,8 +186,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
           onCancel={() => { setConfirm(undefined) }} onConfirm={() => { void act('share') }}>
           <p>To <strong>{view.verification.agency.name}</strong> (agency <code>{r.agency}</code>), for case <strong>{r.caseCode}</strong>, directly to its node <code>{short(r.peerId, 8)}</code>:</p>
           <ul>
-            {chosen.map((c) => <li key={c.cid}>{c.camera}, {fmtTime(c.start)}–{new Date(c.end * 1000).toLocaleTimeString()}, {fmtBytes(c.size)} <code>{short(c.cid)}</code></li>)}
-            {chosenRanges.map((r) => <li key={`${r.camera}:${r.from}`}>{r.camera}, recording {fmtTime(r.from)}–{new Date(r.to * 1000).toLocaleTimeString()} ({duration(r.to - r.from)}), cut on this node</li>)}
+            {chosen.map((c) => <li key={c.cid}>{c.camera}, {formatSpan(c.start, c.end)}, {fmtBytes(c.size)} <code>{short(c.cid)}</code></li>)}
+            {chosenRanges.map((r) => <li key={`${r.camera}:${r.from}`}>{r.camera}, recording {formatSpan(r.from, r.to)} ({formatDuration(r.to - r.from)}), cut on this node</li>)}
           </ul>
           <p>Each clip is encrypted so that only this agency can open it, with a consent signed by a one-time key. The agency keeps them at most {r.retentionDays} days and records the delivery in its public log.</p>
           <p>Not sent: your name, your node's identity for other requests, your cameras' positions, or any other clip.</p>
@@ -212,7 +213,7 @@ function ClipRow ({ api, clip, checked, disabled, shared, onCheck }: { api: ApiC
   const [error, setError] = useState<unknown>()
   const [loading, setLoading] = useState(false)
   useEffect(() => () => { if (url !== undefined) URL.revokeObjectURL(url) }, [url])
-  const label = `${clip.camera}, ${fmtTime(clip.start)}, ${Math.max(1, clip.end - clip.start)} s, ${fmtBytes(clip.size)}`
+  const label = `${clip.camera}, ${formatSpan(clip.start, clip.end)}, ${formatDuration(Math.max(1, clip.end - clip.start))}, ${fmtBytes(clip.size)}`
   return (
     <li class='clip' data-cid={clip.cid} data-shared={shared === undefined ? undefined : shareStateWords(shared).key}>
       <label class='check'><input type='checkbox' checked={checked} disabled={disabled || shared !== undefined} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
@@ -241,13 +242,11 @@ interface RangeChoice { on: boolean, from: number, to: number }
 
 const keyOf = (o: RecordingOverlap): string => `${o.camera}:${o.from}`
 
-const duration = (s: number): string => s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`
-
 /** Why a narrowed range cannot be shared (the node checks the same), or undefined. */
 function rangeProblem (o: RecordingOverlap, c: RangeChoice): string | undefined {
   if (!Number.isFinite(c.from) || !Number.isFinite(c.to)) return 'give both times'
   if (c.from >= c.to) return 'the end must come after the start'
-  if (c.from < o.from || c.to > o.to) return `the range must stay within what was recorded, ${fmtTime(o.from)}–${new Date(o.to * 1000).toLocaleTimeString()}`
+  if (c.from < o.from || c.to > o.to) return `the range must stay within what was recorded, ${formatSpan(o.from, o.to)}`
   return undefined
 }
 
@@ -267,7 +266,7 @@ function RecordingRow ({ api, overlap: o, choice, disabled, onChange }: {
   }, [o.camera, o.from])
   const problem = choice.on ? rangeProblem(o, choice) : undefined
   const share = choice.to > choice.from ? Math.round(o.estimatedBytes * (choice.to - choice.from) / Math.max(1, o.duration)) : 0
-  const label = `${o.camera}, ${fmtTime(o.from)}–${new Date(o.to * 1000).toLocaleTimeString()}, ${duration(o.duration)}, about ${fmtBytes(o.estimatedBytes)}`
+  const label = `${o.camera}, ${formatSpan(o.from, o.to)}, ${formatDuration(o.duration)}, about ${fmtBytes(o.estimatedBytes)}`
   return (
     <li class='recording' data-camera={o.camera}>
       <label class='check'><input type='checkbox' checked={choice.on} disabled={disabled} onChange={(e) => { onChange({ ...choice, on: (e.target as HTMLInputElement).checked }) }} /> {label}</label>
@@ -277,7 +276,7 @@ function RecordingRow ({ api, overlap: o, choice, disabled, onChange }: {
           onInput={(e) => { onChange({ ...choice, on: true, from: fromLocalInput((e.target as HTMLInputElement).value) }) }} /></label>
         <label>To <input type='datetime-local' step='1' value={toLocalInput(choice.to)} min={toLocalInput(o.from)} max={toLocalInput(o.to)} disabled={disabled}
           onInput={(e) => { onChange({ ...choice, on: true, to: fromLocalInput((e.target as HTMLInputElement).value) }) }} /></label>
-        {choice.on && problem === undefined && <span class='muted'>{duration(choice.to - choice.from)}, about {fmtBytes(share)}</span>}
+        {choice.on && problem === undefined && <span class='muted'>{formatDuration(choice.to - choice.from)}, about {fmtBytes(share)}</span>}
       </div>
       {problem !== undefined && <p class='error' role='alert'>{problem}</p>}
     </li>
