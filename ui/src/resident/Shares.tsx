@@ -13,7 +13,7 @@ import { formatTime } from '../components/time.js'
 import { checkEvidenceValue } from '../verify/evidence.js'
 import { checkShareHistory } from '../verify/share-history.js'
 import type { ReceiptFile } from '../../../protocol/index.js'
-import { shareStateWords } from './share-state.js'
+import { countdown, shareStateWords } from './share-state.js'
 
 export function receiptStatus (share: ShareRow): { label: string, state: 'ok' | 'pending' | 'fail' } {
   if (share.error !== undefined) return { label: `failed: ${share.error.message}`, state: 'fail' }
@@ -164,14 +164,6 @@ function ExportReceipt ({ api, share }: { api: ApiClient, share: ShareRow }) {
     } catch (err) { setError(err) }
   }
   return <><button type='button' onClick={() => { void save() }}>Export receipt</button><ErrorNote error={error} /></>
-}
-
-/** `89 d 23 h 59 min 58 s`: a countdown to a deadline months away still moves while it is watched. */
-export function countdown (seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds))
-  const parts = [[Math.floor(s / 86_400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'min'], [s % 60, 's']] as const
-  const first = parts.findIndex(([n]) => n > 0)
-  return first === -1 ? '0 s' : parts.slice(first).map(([n, u]) => `${n} ${u}`).join(' ')
 }
 
 /** Ticks every second while mounted: a countdown's clock. */

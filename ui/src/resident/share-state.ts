@@ -20,3 +20,11 @@ export function shareStateWords (share: Pick<ShareRow, 'state' | 'deletion' | 'e
     case 'withdrawn': return { key: 'withdrawn', state: 'fail', label: 'withdrawn' }
   }
 }
+
+/** `89 d 23 h 59 min 58 s`: a countdown to a deadline months away still moves while it is watched. */
+export function countdown (seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds))
+  const parts = [[Math.floor(s / 86_400), 'd'], [Math.floor(s / 3600) % 24, 'h'], [Math.floor(s / 60) % 60, 'min'], [s % 60, 's']] as const
+  const first = parts.findIndex(([n]) => n > 0)
+  return first === -1 ? '0 s' : parts.slice(first).map(([n, u]) => `${n} ${u}`).join(' ')
+}
