@@ -70,7 +70,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   useLive(['inbox'], (e) => { if (e === undefined || e.data.id === id) item.reload() })
   const clips = useLoad(async () => await api.clips(), [id])
   // What was shared for this request, per clip, as it changes (a state change reads the shares again; progress moves in place).
-  const shares = useLoad(async () => (await api.shares()).filter((sh) => sh.request === id && sh.state !== 'withdrawn'), [id])
+  const shares = useLoad(async () => (await api.shares({ status: false })).filter((sh) => sh.request === id && sh.state !== 'withdrawn'), [id])
   const [progress, setProgress] = useState<ReadonlyMap<string, { sent: number, total: number }>>(new Map())
   useLive(['share', 'receipt'], (e) => { if (e?.type !== 'share' || e.data.request === id) shares.reload() })
   useLive(['progress'], (e) => { if (e !== undefined) setProgress((m) => new Map(m).set(e.data.id, { sent: e.data.sent, total: e.data.total })) })
