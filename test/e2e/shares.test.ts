@@ -118,6 +118,14 @@ test('the Shares tab exports the receipt as a file naming the chain and the regi
   assert.equal(file.registry.toLowerCase(), demo().info.chain.contracts.AgencyRegistry.toLowerCase())
   assert.equal(file.receipt.message.consent, shareId)
   assert.match(file.entry, /^0x[0-9a-f]+$/)
+  // On a phone the table becomes one card per share, within the screen (the page's own width, tabs and
+  // header included, is part F's 390 px check over every page).
+  await page.setViewportSize({ width: 390, height: 844 })
+  await row.getByRole('button', { name: 'Export receipt' }).waitFor()
+  await screenshot(page, 'shares-390', { viewport: true })
+  const wide = await page.evaluate(() => [...(globalThis as any).document.querySelectorAll('table.shares, table.shares td')]
+    .filter((e: any) => e.getBoundingClientRect().right > 390 || e.scrollWidth > e.clientWidth + 1).map((e: any) => e.getAttribute('data-label') ?? e.tagName))
+  assert.deepEqual(wide, [], 'nothing of the shares table wider than 390 px')
   await page.close()
 })
 

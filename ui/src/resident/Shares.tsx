@@ -87,18 +87,18 @@ export function Shares ({ api, version }: { api: ApiClient, version: number }) {
             const agency = agencyNames.get(s.request) ?? short(s.agency)
             return [
               <tr key={s.consent} data-request={s.request} data-share={s.consent}>
-                <td>{titles.get(s.request) ?? <code>{short(s.request)}</code>}</td>
-                <td>{agency}</td>
-                <td>{s.clips.length} ({fmtBytes(total)})</td>
-                <td>{formatTime(s.at)}</td>
-                <td><span class={`pill pill-${state.state}`} data-share-state={state.key}>{state.label}</span></td>
-                <td>
+                <td data-label='Request'>{titles.get(s.request) ?? <code>{short(s.request)}</code>}</td>
+                <td data-label='Agency'>{agency}</td>
+                <td data-label='Clips'>{s.clips.length} ({fmtBytes(total)})</td>
+                <td data-label='When'>{formatTime(s.at)}</td>
+                <td data-label='State'><span class={`pill pill-${state.state}`} data-share-state={state.key}>{state.label}</span></td>
+                <td data-label='Receipt'>
                   <span class={`pill pill-${st.state}`} data-receipt={st.label}>{st.label}</span>
                   {s.progress !== undefined && s.receipt === undefined && <Progress value={s.progress.sent} max={s.progress.total} label='sent' />}
                   {s.receipt !== undefined && <span class='muted'> entry {s.receipt.message.logIndex}</span>}
                   <ReceiptCheck share={s} />
                 </td>
-                <td><div class='actions share-actions'>
+                <td data-label='Actions'><div class='actions share-actions'>
                   {s.actions.map((a) => (
                     <button type='button' key={a} disabled={busy} onClick={() => { setAsking({ share: s, action: a }) }}>{actionLabel[a]}</button>
                   ))}
