@@ -12,7 +12,7 @@ import { Readable } from 'node:stream'
 import { PorchlightError } from '../../protocol/errors.js'
 import type {
   AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentRange, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
-  RequestDraftBody, ShareView
+  RequestDraftBody, ShareHistory, ShareList, ShareView
 } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
@@ -79,6 +79,11 @@ export interface NodeApiRoutes {
   'GET /api/inbox': { response: InboxList }
   'POST /api/inbox/:id/consent': { body: { clips?: string[], ranges?: ConsentRange[] }, response: ShareView }
   'POST /api/shares/:id/withdraw': { body: Empty, response: ShareView }
+  'GET /api/shares': { response: ShareList }
+  'GET /api/shares/:id': { response: ShareView }
+  'GET /api/shares/:id/history': { response: ShareHistory }
+  'POST /api/shares/:id/retry': { body: Empty, response: ShareView }
+  'POST /api/shares/:id/delete-request': { body: Empty, response: ShareView }
   'GET /api/clips': { response: ClipView[] }
   'GET /api/requests': { response: AgencyRequestView[] }
   'POST /api/requests': { body: RequestDraftBody, response: AgencyRequestView }

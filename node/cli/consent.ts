@@ -1,7 +1,8 @@
 // `porchlight consent REQUEST-ID --clips CID,CID [--range CAMERA:FROM:TO …] [--dir D]`: consents to share
 // those clips, and those ranges of a camera's recordings (unix seconds; cut on the node), for a request in
 // the inbox, through the running node's API (the node signs the consent with a fresh key and delivers in
-// the background; `GET /api/shares` follows it). `--withdraw SHARE-ID` stops an unfinished delivery.
+// the background; `porchlight shares list` follows it). `--withdraw SHARE-ID` stops an unfinished delivery
+// (as `porchlight shares withdraw` does, beside retry and delete-request).
 import type { Command } from '@commander-js/extra-typings'
 import type { ConsentRange } from '../../protocol/index.js'
 import { InvalidArgumentError } from '@commander-js/extra-typings'

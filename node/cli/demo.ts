@@ -37,6 +37,12 @@ export function addDemoCommand (program: Command): void {
       }
       const width = Math.max(...running.info.nodes.map((n) => n.name.length))
       for (const node of running.info.nodes) console.log(`${node.role.padEnd(8)}  ${node.name.padEnd(width)}  ${uiAddress(node)}`)
+      const sample = running.info.sampleRequest
+      if (sample !== undefined) {
+        // Which households to open to see the sample request (the others' inboxes stay empty: it is not for their area).
+        console.log(`sample request ${sample.caseCode} from ${sample.agency}: inside its area ${sample.households.length === 0 ? 'no household' : sample.households.join(', ')}` +
+          `${sample.outside.length === 0 ? '' : `; outside (their inbox stays empty): ${sample.outside.join(', ')}`}`)
+      }
       log(`ready; ${running.file} written. Ctrl-C stops everything.`)
       const reason = await stopRequested
       log(`stopping (${reason})`)

@@ -12,6 +12,8 @@ import { addRequestsCommand } from './requests.js'
 import { addClipsCommand } from './clips.js'
 import { addCamerasCommand } from './cameras.js'
 import { addConsentCommand } from './consent.js'
+import { addSharesCommand } from './shares.js'
+import { addUiLinkCommand } from './ui-link.js'
 import { addFootageCommand } from './footage.js'
 import { addAuditCommand } from './audit.js'
 import { addDemoCommand } from './demo.js'
@@ -31,7 +33,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addCamerasCommand, addConsentCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addPairCommand, addDemoCommand]) add(program)
+    addClipsCommand, addCamerasCommand, addConsentCommand, addSharesCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addPairCommand, addUiLinkCommand, addDemoCommand]) add(program)
   return program
 }
 

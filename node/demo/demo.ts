@@ -21,6 +21,7 @@ import { NodeApiClient, NodeApiError } from '../api/client.js'
 import { demoPlan, type DemoNodePlan, type DemoPlan } from './plan.js'
 import { missingLinks, type MeshNode } from './mesh.js'
 import { makeSampleClip, sampleClipSeconds } from './sample-clips.js'
+import { isCameraInArea } from '../../protocol/geo/index.js'
 
 export interface DemoOptions {
   /** @default './.porchlight-demo' */
@@ -65,6 +66,11 @@ export interface DemoInfo {
   /** The witnesses the council registered, and the quorum it set. */
   witnesses: DemoWitnessInfo[]
   witnessQuorum: number
+  /**
+   * The sample request, once published: its id, case code, and the households (resident node names) with a
+   * camera inside its area, worked out from the request's cells as the residents' nodes match them.
+   */
+  sampleRequest?: { id: string, caseCode: string, agency: string, households: string[], outside: string[] }
 }
 
 export interface RunningDemo {
@@ -390,6 +396,20 @@ async function publishSampleRequest (plan: DemoPlan, agency: StartedNode, log: (
   return true
 }
 
+/** Which residents have a camera inside the agency's oldest request (the sample one): what the demo prints. */
+async function sampleRequestInfo (agency: StartedNode, residents: readonly StartedNode[]): Promise<DemoInfo['sampleRequest']> {
+  const sample = (await agency.api.call('GET /api/requests')).at(-1)
+  if (sample === undefined) return undefined
+  const inside = (r: StartedNode): boolean => (r.plan.cameras ?? []).some((c) => isCameraInArea(c.lat, c.lng, sample.request.cells))
+  return {
+    id: sample.id,
+    caseCode: sample.request.caseCode,
+    agency: agency.info.name,
+    households: residents.filter(inside).map((r) => r.info.name),
+    outside: residents.filter((r) => !inside(r)).map((r) => r.info.name)
+  }
+}
+
 /**
  * Resolves once `check` is true, asking every `intervalMs`: what the demo waits for (connections, an inbox
  * entry) has no change feed in the API, so this poll of local APIs is the event.
@@ -486,8 +506,10 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     const residents = nodes.filter((n) => n.plan.role === 'resident')
     await addSampleClips(residents, paths.media, log)
     const publisher = nodes.find((n) => n.plan.agency === 0 && n.plan.role === 'agency')!
+    let sampleRequest: DemoInfo['sampleRequest']
     if (await publishSampleRequest(plan, publisher, log)) {
       await awaitInboxes(residents.filter((r) => r.plan.inArea === true), publisher, 60_000, opts.signal)
+      sampleRequest = await sampleRequestInfo(publisher, residents)
     }
     // A fresh audit pass, so that the auditor's first page already covers the sample request.
     const auditor = nodes.find((n) => n.plan.role === 'auditor')
@@ -499,7 +521,8 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
         const { name, url, vkey } = await witnessRecord(n)
         return { name, url, vkey }
       })),
-      witnessQuorum: plan.witnessQuorum
+      witnessQuorum: plan.witnessQuorum,
+      ...(sampleRequest === undefined ? {} : { sampleRequest })
     }
     await writeFileAtomic(paths.demoFile, JSON.stringify(info, null, 2) + '\n')
     return { info, file: paths.demoFile, pids: children.pids, stop }

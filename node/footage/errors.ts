@@ -55,8 +55,19 @@ export class TransferRefusedError extends kind('TransferRefusedError', 'TRANSFER
 /** The resident withdrew the consent while it was being delivered. */
 export class ShareWithdrawnError extends kind('ShareWithdrawnError', 'SHARE_WITHDRAWN', 409, 'the share was withdrawn') {}
 export class ShareNotFoundError extends kind('ShareNotFoundError', 'SHARE_NOT_FOUND', 404, 'no such share') {}
-/** The share is in a state that does not allow this (withdraw after delivery, delete before it). */
-export class ShareStateError extends kind('ShareStateError', 'SHARE_STATE', 409, 'not possible in the share\'s state') {}
+/**
+ * The share is in a state that does not allow this (withdraw after delivery, delete before it). The message
+ * names what is possible instead (`details.possible`), so a CLI or page can say it as it is.
+ */
+export class ShareStateError extends PorchlightError {
+  static override readonly code = 'SHARE_STATE'
+  static override readonly status = 409
+  constructor (details: { id: string, state?: string, action?: string, possible?: readonly string[], reason?: string }, cause?: unknown) {
+    const possible = details.possible === undefined ? '' : details.possible.length === 0 ? '; nothing more can be done with it' : `; possible now: ${details.possible.join(', ')}`
+    super(ShareStateError.code, `${details.action ?? 'this'} is not possible: ${details.reason ?? `the share is ${details.state ?? 'in another state'}`}${possible}`, { details, cause })
+    this.name = 'ShareStateError'
+  }
+}
 /** The inbox item is not a request this resident can consent to (unknown, ignored is fine, withdrawn, expired). */
 export class RequestNotConsentableError extends kind('RequestNotConsentableError', 'REQUEST_NOT_CONSENTABLE', 409, 'the request cannot be consented to') {}
 /** A deletion request for a consent or clips the agency did not receive. */

@@ -3,13 +3,18 @@
 // (kept in the store, never reused: it signs deletion requests later), and starts the delivery in the
 // background. A share is pending → sending → delivered | failed | withdrawn. A delivery cut off by a stop
 // or crash restarts from the first byte when the node starts again (the agency kept nothing of it).
+// A clip is shared at most once per request: a consent naming a clip that a share for the same request
+// holds (any state but withdrawn) is refused, so the agency never gets, lists and logs it twice. A
+// delivered share's deletion is recorded only once this node read, and verified, the agency's `delete`
+// entries for every clip in its public log (share-history.ts): asked for and logged, or the agency's own.
 // The agency must be active in the registry, as it is now, for a consent, for a retry and before every
 // delivery attempt (the agency's receiver checks its own status as well): a suspension stops what is not
 // yet delivered.
 import { EventEmitter } from 'node:events'
+import { setTimeout } from 'node:timers/promises'
 import {
   PorchlightError, encodeSignedDeletionRequest, isCameraInArea, signTyped, verifyCheckpoint, type ClipRef, type Domain, type EnvelopeCrypto,
-  type ShareState, type ShareView, type SignedRequest
+  shareActions, type ShareAction, type ShareHistory, type ShareState, type ShareView, type SignedRequest
 } from '../../protocol/index.js'
 import { resolveNetwork } from '../config/index.js'
 import { fixedCameras, type CameraList } from '../cameras/camera-book.js'
@@ -26,7 +31,9 @@ import { isPorchlightError, toHex } from '../../protocol/index.js'
 import { agencyAddrs, sendFootage } from './sender.js'
 import { DeliveryIdentities } from './delivery-identity.js'
 import { DELETION_PROTOCOL } from '../footage/wire.js'
-import { auditConsistency } from './log-client.js'
+import { auditConsistency, auditResources } from './log-client.js'
+import { ClipAlreadySharedError, ShareHistoryUnavailableError } from './errors.js'
+import { deletedAt, readShareHistory, type VerifiedHistory } from './share-history.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { ClipsService } from '../clips/service.js'
 import type { ResidentInbox } from '../resident/inbox.js'
@@ -43,8 +50,8 @@ export type { ConsentRange }
 
 export type { ShareState, ShareView }
 
-/** A share as the store keeps it; the API sends it as a ShareView, with the receipt's status once delivered. */
-export type ShareRecord = Omit<ShareView, 'status'>
+/** A share as the store keeps it; the API sends it as a ShareView, with its actions and (once delivered, read alone) the receipt's status. */
+export type ShareRecord = Omit<ShareView, 'status' | 'actions'>
 
 /** The registry as sharing reads it (ChainClient has it): an agency's record, brought up to date first. */
 export type AgencyRecords = Pick<RegistryReader, 'agencyInfo' | 'sync'>
@@ -60,6 +67,12 @@ export interface ResidentFootageInit {
   clips: ClipSource
   /** The recording cameras' range sources, for a consent's `ranges` (absent: ranges are refused). */
   ranges?: Pick<FootageRanges, 'sourceFor' | 'cutPath'>
+  /**
+   * After a deletion request, how long to wait for the agency's next checkpoint to cover its `delete`
+   * entries before reading them (node/log issues one at most every 500 ms after entries land), and how many
+   * reads to try. @default { delayMs: 1000, attempts: 5 }
+   */
+  deletionCheck?: { delayMs: number, attempts: number }
   /** How long cutting a consent's ranges may take before the consent is refused. @default 120_000 */
   cutTimeoutMs?: number
   /** The EIP-712 domain (a function when it is known only once other services started). */
@@ -96,6 +109,9 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   #shares: Sublevel<string, ShareRecord> | undefined
   #keys: Sublevel<string, string> | undefined
   #stopped = false
+  readonly #stopping = new AbortController()
+  /** Deletion checks under way (awaited at stop). */
+  readonly #checks = new Set<Promise<void>>()
 
   // No libp2p among the components: everything this service sends names a consent, so it all goes from
   // single-use identities (delivery-identity.ts), never from the node's own peer id.
@@ -116,13 +132,17 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     this.#keys = this.#store.sublevel<string, string>('consent-keys', { valueEncoding: 'utf8' })
     for await (const share of this.#shares.values()) {
       if (share.state === 'pending' || share.state === 'sending') this.#deliver(share)
+      // Asked before a stop, not yet seen in the agency's log: looked for again.
+      if (share.deletion?.requestedAt !== undefined && share.deletion.deletedAt === undefined) this.#checkDeletion(share.id)
     }
   }
 
   async stop (): Promise<void> {
     this.#stopped = true
+    this.#stopping.abort(new Error('node stopping'))
     for (const { controller } of this.#running.values()) controller.abort(new Error('node stopping'))
     await Promise.all([...this.#running.values()].map(async (r) => { await r.done }))
+    await Promise.all([...this.#checks])
   }
 
   #domain (): Domain {
@@ -143,6 +163,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     if (this.#now() >= r.expiresAt) throw new RequestNotConsentableError({ request: requestId, reason: 'expired' })
     if (cids.length + ranges.length === 0 || new Set(cids).size !== cids.length) throw new RequestNotConsentableError({ request: requestId, reason: 'clips must be unique and at least one clip or range' })
     await this.#checkAgency(item.request)
+    await this.#notSharedYet(requestId, r.agency, cids)
     const refs: ClipRef[] = []
     for (const cid of cids) {
       const clip = await this.#init.clips.get(cid)
@@ -158,6 +179,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
         if (refs.some((ref) => ref.cid === clip.cid)) continue
         refs.push(this.#matchingRef(clip, r))
       }
+      // A range cut as before gives the same bytes, so the same CID: the same footage, shared once.
+      await this.#notSharedYet(requestId, r.agency, refs.map((ref) => ref.cid))
       this.#log?.info({ request: requestId, ranges: ranges.length, clips: cut.length }, 'shares: cut the consented ranges into clips')
     }
     const consent = createConsent({ request: requestId, clips: refs, domain: this.#domain(), issuedAt: this.#now(), ...(this.#init.terms === undefined ? {} : { terms: this.#init.terms }) })
@@ -167,7 +190,22 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     await this.#db().put(share.id, share)
     this.emit('share:changed', share)
     this.#deliver(share)
-    return share
+    return this.#live(share)
+  }
+
+  /** Throws ClipAlreadySharedError (emitted: counted in /metrics) when a live share for `requestId` holds one of `cids`. */
+  async #notSharedYet (requestId: string, agency: string, cids: readonly string[]): Promise<void> {
+    const clips: string[] = []
+    const shares = new Set<string>()
+    for await (const share of this.#db().values()) {
+      if (share.consent.message.request !== requestId || share.state === 'withdrawn') continue
+      for (const c of share.consent.message.clips) if (cids.includes(c.cid)) { clips.push(c.cid); shares.add(share.id) }
+    }
+    if (clips.length === 0) return
+    const error = new ClipAlreadySharedError({ request: requestId, clips, shares: [...shares] })
+    this.#log?.warn({ request: requestId, clips: clips.length, code: error.code }, 'shares: consent refused, a clip is already shared for this request')
+    this.emit('share:refused', { agency, error })
+    throw error
   }
 
   /** A stored clip as a consent names it, once its camera is in the area and its span meets the window. */
@@ -205,8 +243,8 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   /** Stops an unfinished delivery; nothing of it is recorded as delivered on either side. */
   async withdraw (id: string): Promise<ShareView> {
     const share = await this.#share(id)
-    if (share.state === 'delivered') throw new ShareStateError({ id, state: share.state, reason: 'already delivered: ask for deletion instead' })
-    if (share.state === 'withdrawn') return share
+    if (share.state === 'withdrawn') return this.#live(share)
+    this.#allows(share, 'withdraw')
     const running = this.#running.get(id)
     const next = await this.#update(id, { state: 'withdrawn' })
     if (running !== undefined) {
@@ -216,26 +254,92 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
     return this.#live(await this.#share(id) ?? next)
   }
 
+  /** Throws ShareStateError naming what is possible instead, unless `action` is possible in the share's state. */
+  #allows (share: ShareRecord, action: ShareAction): void {
+    const possible = shareActions(share)
+    if (possible.includes(action)) return
+    const reason = share.deletion?.deletedAt !== undefined ? 'the agency already deleted this footage' : undefined
+    throw new ShareStateError({ id: share.id, state: share.state, action, possible, ...(reason === undefined ? {} : { reason }) })
+  }
+
   /** Starts a failed delivery again, from the first byte. */
   async retry (id: string): Promise<ShareView> {
     const share = await this.#share(id)
-    if (share.state !== 'failed') throw new ShareStateError({ id, state: share.state, reason: 'only a failed share is retried' })
+    this.#allows(share, 'retry')
     await this.#checkAgency(share.request, id)
     const next = await this.#update(id, { state: 'pending', error: undefined, progress: { sent: 0, total: 0 } })
     this.#deliver(next)
-    return next
+    return this.#live(next)
   }
 
   /** Sends the agency a DeletionRequest for every clip of a delivered share, signed by the consent key. */
   async requestDeletion (id: string): Promise<ShareView> {
     const share = await this.#share(id)
-    if (share.state !== 'delivered') throw new ShareStateError({ id, state: share.state, reason: 'only delivered footage can be deleted' })
+    this.#allows(share, 'delete-request')
     const key = await this.#keys!.get(id)
-    if (key === undefined) throw new ShareStateError({ id, reason: 'the consent key is gone' })
+    if (key === undefined) throw new ShareStateError({ id, state: share.state, action: 'delete-request', reason: 'the consent key is gone' })
     const signed = signTyped('DeletionRequest', { consent: id, clips: share.consent.message.clips.map((c) => c.cid), issuedAt: this.#now() }, this.#domain(), key)
     const answer = await this.#identities.use(async (libp2p) => await sendRequest<Uint8Array, { entries: number[] }>(
       libp2p, agencyAddrs(share.request), DELETION_PROTOCOL, encodeSignedDeletionRequest(signed), this.#init.timeoutMs === undefined ? {} : { timeoutMs: this.#init.timeoutMs }))
-    return await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
+    const next = await this.#update(id, { deletion: { requestedAt: this.#now(), entries: answer.entries } })
+    this.#log?.info({ share: id, entries: answer.entries }, 'shares: deletion requested, the agency answered with its delete entries')
+    this.#checkDeletion(id)
+    return this.#live(next)
+  }
+
+  /**
+   * What the agency's public log says about the share's clips since their delivery, every entry verified
+   * under the checkpoint its agency signed. A deletion of every clip found here is recorded on the share.
+   */
+  async history (id: string): Promise<ShareHistory> {
+    return (await this.#readHistory(await this.#share(id))).history
+  }
+
+  async #readHistory (share: ShareRecord): Promise<VerifiedHistory> {
+    if (share.state !== 'delivered' || share.logIndex === undefined) {
+      throw new ShareStateError({ id: share.id, state: share.state, action: 'history', reason: 'nothing was delivered, so the agency has logged nothing about it', possible: shareActions(share) })
+    }
+    const clips = share.consent.message.clips.map((c) => c.cid)
+    let verified: VerifiedHistory
+    try {
+      verified = await this.#identities.use(async (libp2p) => await readShareHistory(auditResources(libp2p, share.request, this.#init.timeoutMs), {
+        share: share.id, agency: share.request.message.agency, chainId: this.#domain().chainId, logIndex: share.logIndex!, clips
+      }))
+    } catch (err) {
+      const e = err as { code?: unknown, message?: unknown }
+      throw new ShareHistoryUnavailableError({ share: share.id, reason: typeof e.code === 'string' ? e.code : String(e.message ?? err) }, err)
+    }
+    const at = deletedAt(verified.entries, clips)
+    if (at !== undefined && share.deletion?.deletedAt === undefined) {
+      await this.#update(share.id, { deletion: { ...share.deletion, entries: share.deletion?.entries ?? verified.entries.filter((e) => e.entry.kind === 'delete').map((e) => e.index), deletedAt: at } })
+      this.#log?.info({ share: share.id, deletedAt: at }, 'shares: the agency\'s log shows every clip of the share deleted')
+    }
+    return verified
+  }
+
+  /**
+   * After a deletion request (or a restart with one unconfirmed): reads the agency's log until its delete
+   * entries are under a checkpoint, a few times (the agency signs one within a second of appending). Until
+   * then the share shows "deletion requested"; a later history read finds it too.
+   */
+  #checkDeletion (id: string): void {
+    const { delayMs, attempts } = this.#init.deletionCheck ?? { delayMs: 1000, attempts: 5 }
+    const check = (async () => {
+      for (let attempt = 0; attempt < attempts && !this.#stopped; attempt++) {
+        try {
+          await setTimeout(delayMs, undefined, { signal: this.#stopping.signal })
+          const share = await this.#share(id)
+          if (share.deletion?.deletedAt !== undefined) return
+          await this.#readHistory(share)
+          if ((await this.#share(id)).deletion?.deletedAt !== undefined) return
+        } catch (err) {
+          if (this.#stopped) return
+          this.#log?.debug({ err, share: id, attempt }, 'shares: the deletion is not readable in the agency\'s log yet')
+        }
+      }
+    })()
+    this.#checks.add(check)
+    void check.finally(() => { this.#checks.delete(check) })
   }
 
   /** "logged" for a verified receipt; "publicly-anchored" once the chain anchors its checkpoint's tree. */
@@ -342,7 +446,7 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
 
   #live (share: ShareRecord): ShareView {
     const progress = this.#progress.get(share.id)
-    return progress === undefined ? share : { ...share, progress }
+    return { ...share, ...(progress === undefined ? {} : { progress }), actions: shareActions(share) }
   }
 
   async #update (id: string, patch: Partial<ShareRecord>): Promise<ShareRecord> {

@@ -1,6 +1,6 @@
 // The resident's consent and shares over HTTP (every route needs the bearer token).
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS, type ConsentRange, type ShareList, type ShareView } from '../../protocol/index.js'
+import { LIMITS, type ConsentRange, type ShareHistory, type ShareList, type ShareView } from '../../protocol/index.js'
 import type { ResidentFootage } from './resident-shares.js'
 
 const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } as const
@@ -42,8 +42,15 @@ export function footageRoutes (footage: ResidentFootage): FastifyPluginAsync {
       schema: { summary: 'One share; a delivered one with its receipt status (logged, publicly-anchored)', params: idParams }
     }, async (request): Promise<ShareView> => await footage.get((request.params as { id: string }).id))
 
+    app.get('/api/shares/:id/history', {
+      schema: {
+        summary: 'What the agency\'s public log says about the share\'s clips since delivery (access, share, delete), each entry with its inclusion proof under the agency-signed checkpoint',
+        params: idParams
+      }
+    }, async (request): Promise<ShareHistory> => await footage.history((request.params as { id: string }).id))
+
     app.post('/api/shares/:id/withdraw', {
-      schema: { summary: 'Stop an unfinished delivery (nothing is recorded as delivered)', params: idParams, body: emptyBody }
+      schema: { summary: 'Stop an unfinished or failed delivery (nothing is recorded as delivered)', params: idParams, body: emptyBody }
     }, async (request): Promise<ShareView> => await footage.withdraw((request.params as { id: string }).id))
 
     app.post('/api/shares/:id/retry', {

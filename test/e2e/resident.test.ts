@@ -69,12 +69,15 @@ test('share: the confirmation names what goes to whom; the receipt turns logged,
   await page.close()
 })
 
-test('without a token the page asks for one; a wrong token shows the API\'s error next to the inbox', async () => {
+test('without a token the page asks for one; a wrong token says what to do instead of showing the inbox', async () => {
   const page = await browser().page()
   await page.goto(`${node().url}/`)
+  await page.locator('[data-token-page="missing"]').waitFor()
   await page.getByLabel('API token').fill('wrong')
   await page.getByRole('button', { name: 'Continue' }).click()
-  await page.getByRole('alert').filter({ hasText: 'UNAUTHORIZED' }).first().waitFor()
+  await page.locator('[data-token-page="rejected"]').getByRole('alert').waitFor()
+  assert.equal(await page.getByText('UNAUTHORIZED').count(), 0)
+  assert.equal(await page.locator('#inbox-h').count(), 0)
   await page.close()
 })
 

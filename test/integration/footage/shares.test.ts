@@ -233,3 +233,32 @@ test('a withdrawn request in the inbox cannot be consented to', async () => {
   assert.equal(res.body.error.code, 'REQUEST_NOT_CONSENTABLE')
   bob.inbox.set(id, { request, status: 'new' })
 })
+
+test('a clip already shared for the request is refused (CLIP_ALREADY_SHARED) and nothing new is shared; a withdrawn share\'s clip can be shared again', async () => {
+  const [ann, , cat] = residents as [Resident, Resident, Resident]
+  const [delivered] = (await api(ann, 'GET', '/api/shares')).body.shares as Array<ShareRecord & { actions: string[] }>
+  const cid = delivered!.consent.message.clips[0]!.cid
+  const again = await api(ann, 'POST', `/api/inbox/${id}/consent`, { clips: [cid] })
+  assert.equal(again.status, 409)
+  assert.equal(again.body.error.code, 'CLIP_ALREADY_SHARED')
+  assert.equal((await api(ann, 'GET', '/api/shares')).body.shares.length, 1, 'no second share')
+  // Mixed with a new clip: refused as a whole, the new one is not shared either.
+  const fresh = ann.clips.add(randomClip(50), 'porch')
+  assert.equal((await api(ann, 'POST', `/api/inbox/${id}/consent`, { clips: [fresh.cid, cid] })).body.error.code, 'CLIP_ALREADY_SHARED')
+  assert.equal((await api(ann, 'GET', '/api/shares')).body.shares.length, 1)
+
+  // What a delivered share allows, and what the node says to the rest (SHARE_STATE).
+  assert.deepEqual(delivered!.actions, ['delete-request'])
+  for (const verb of ['withdraw', 'retry']) {
+    const refused = await api(ann, 'POST', `/api/shares/${delivered!.id}/${verb}`, {})
+    assert.equal(refused.status, 409, verb)
+    assert.equal(refused.body.error.code, 'SHARE_STATE', verb)
+  }
+
+  const [withdrawn] = (await api(cat, 'GET', '/api/shares')).body.shares as ShareRecord[]
+  assert.equal(withdrawn!.state, 'withdrawn')
+  cat.clips.gate = undefined
+  const shared = await api(cat, 'POST', `/api/inbox/${id}/consent`, { clips: withdrawn!.consent.message.clips.map((c) => c.cid) })
+  assert.equal(shared.status, 202)
+  await shareWhere(cat, shared.body.id, (s) => s.state === 'delivered')
+})

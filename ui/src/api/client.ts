@@ -2,7 +2,7 @@
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
 import type {
   AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList, DeviceView, InboxItemView, InboxList,
-  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
+  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
 } from './types.js'
 import { sharesOf, toShareRow } from './share-view.js'
 
@@ -101,14 +101,23 @@ export function createApiClient (init: ApiClientInit) {
      * node/footage's list has no receipt status (it takes a chain read per share): a delivered share without
      * one is read on its own for it, so "publicly anchored" shows.
      */
-    shares: async (): Promise<ShareRow[]> => {
+    shares: async (opts: { status?: boolean } = {}): Promise<ShareRow[]> => {
       const body = await json<ShareList>('GET', '/api/shares')
+      // The inbox needs no receipt status (`status: false`): each costs the node a read of the agency's log.
+      if (opts.status === false) return sharesOf(body)
       return sharesOf({
         shares: await Promise.all(body.shares.map(async (s) => s.state === 'delivered' && s.status === undefined
           ? await json<ShareView>('GET', `/api/shares/${id(s.id)}`)
           : s))
       })
     },
+
+    withdrawShare: async (shareId: string) => toShareRow(await json<ShareView>('POST', `/api/shares/${id(shareId)}/withdraw`, {})),
+    retryShare: async (shareId: string) => toShareRow(await json<ShareView>('POST', `/api/shares/${id(shareId)}/retry`, {})),
+    /** Asks the agency to delete the share's clips (the node signs it with the consent's key; the agency logs it). */
+    deleteRequest: async (shareId: string) => toShareRow(await json<ShareView>('POST', `/api/shares/${id(shareId)}/delete-request`, {})),
+    /** What the agency's log says about the share's clips, with proofs (checked in the browser: verify/share-history.ts). */
+    shareHistory: async (shareId: string) => await json<ShareHistory>('GET', `/api/shares/${id(shareId)}/history`),
 
     // agency
     requests: async () => (await json<AgencyRequestView[]>('GET', '/api/requests')).map(toSignedRequestView),

@@ -29,7 +29,13 @@ export function toShareRow (s: ShareView): ShareRow {
     ...(entry === undefined ? {} : { entry }),
     anchored: s.status === 'publicly-anchored',
     ...(s.error === undefined ? {} : { error: s.error }),
-    at: s.createdAt
+    at: s.createdAt,
+    state: s.state,
+    actions: s.actions ?? [],
+    ...(s.deletion === undefined ? {} : { deletion: s.deletion }),
+    retentionDays: s.request.message.retentionDays,
+    caseCode: s.request.message.caseCode,
+    view: s
   }
 }
 

@@ -1,11 +1,11 @@
 // What the node's API answers, as the UI reads it. The wire shapes are declared once, in protocol/api, and
 // the node's routes return exactly them; the two types below are the UI's own, derived at the API's edge.
-import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
+import type { AgencyRequestView, DeliveryEntry, ShareAction, ShareView, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
 
 export type {
   AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList,
   DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PairedDevice, PolicyView,
-  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
+  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareAction, ShareHistory, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
 } from '../../../protocol/index.js'
 
 /**
@@ -33,4 +33,14 @@ export interface ShareRow {
   error?: { code: string, message: string }
   /** Unix seconds. */
   at: number
+  /** The node's state of the share (pending, sending, delivered, failed, withdrawn). */
+  state: ShareView['state']
+  /** What can be done with it now (the node's word; empty: nothing). */
+  actions: ShareAction[]
+  deletion?: ShareView['deletion']
+  /** The request's promise: the agency keeps the footage at most this many days after its first delivery. */
+  retentionDays: number
+  caseCode: string
+  /** The share as the node sent it (the receipt file is made from it). */
+  view: ShareView
 }

@@ -1,9 +1,13 @@
 // The resident's inbox: requests for an area holding one of this node's cameras, newest first; one request
-// in detail with its map, the badges this browser verified, the matching clips, and Share / Ignore.
+// in detail with its map, the badges this browser verified, the matching clips, and Share / Ignore. A clip
+// already in a share for the request (any state but withdrawn) shows that share's state, live, and cannot
+// be ticked again: the node refuses a second share of it (CLIP_ALREADY_SHARED).
 import { useEffect, useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
-import type { CameraView, ClipView, ConsentRange, InboxItemView, InboxSummary, RecordingOverlap } from '../api/types.js'
-import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
+import type { CameraView, ClipView, ConsentRange, InboxItemView, InboxSummary, RecordingOverlap, ShareRow } from '../api/types.js'
+import { shareStateWords } from './share-state.js'
+import { Badge, Confirm, ErrorNote, Loading, Progress, fmtBytes, fromLocalInput, short, toLocalInput, useLoad } from '../components/ui.js'
+import { formatDuration, formatSpan, formatTime } from '../components/time.js'
 import { useLive } from '../api/live.js'
 import { isUnread } from '../../../protocol/index.js'
 import { HexMap } from '../map/HexMap.js'
@@ -48,7 +52,7 @@ function InboxRow ({ item, current, onOpen }: { item: InboxSummary, current: boo
         {unread && <span class='sr-only'>Unread: </span>}
         <span class='card-title'>{item.title}</span>
         <span class='card-meta'>{item.agencyName} · {item.category} · case {item.caseCode}</span>
-        <span class='card-meta'>received {fmtTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${fmtTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
+        <span class='card-meta'>received {formatTime(item.receivedAt)} · {item.expired ? 'expired' : `open until ${formatTime(item.expiresAt)}`}{item.clips === undefined ? '' : ` · ${item.clips} matching clip${item.clips === 1 ? '' : 's'}`}</span>
         {item.status !== 'new' && <span class={`pill pill-${item.status}`}>{item.status}</span>}
         {item.agencyStatus !== undefined && !item.agencyStatus.active && <span class='card-meta agency-inactive'>agency {item.agencyStatus.status === 'active' ? 'registration expired' : item.agencyStatus.status}: nothing can be shared</span>}
       </button>
@@ -65,6 +69,13 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   // Withdrawn, ignored elsewhere, seen: the item as it is now, without a reload.
   useLive(['inbox'], (e) => { if (e === undefined || e.data.id === id) item.reload() })
   const clips = useLoad(async () => await api.clips(), [id])
+  // What was shared for this request, per clip, as it changes (a state change reads the shares again; progress moves in place).
+  const shares = useLoad(async () => (await api.shares({ status: false })).filter((sh) => sh.request === id && sh.state !== 'withdrawn'), [id])
+  const [progress, setProgress] = useState<ReadonlyMap<string, { sent: number, total: number }>>(new Map())
+  useLive(['share', 'receipt'], (e) => { if (e?.type !== 'share' || e.data.request === id) shares.reload() })
+  useLive(['progress'], (e) => { if (e !== undefined) setProgress((m) => new Map(m).set(e.data.id, { sent: e.data.sent, total: e.data.total })) })
+  const sharedAs = new Map<string, ShareRow>()
+  for (const sh of shares.data ?? []) for (const c of sh.clips) sharedAs.set(c.cid, sh.state === 'sending' && progress.has(sh.consent) ? { ...sh, progress: progress.get(sh.consent)! } : sh)
   const [picked, setPicked] = useState<Set<string>>(new Set())
   // Per recording (camera and start), whether it is to be shared and the range the resident narrowed it to.
   const [ranges, setRanges] = useState<Record<string, RangeChoice>>({})
@@ -86,7 +97,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   })
   // The node says which clips match; an older node does not, and then the browser works it out.
   const matching = view.clips ?? (clips.data ?? []).filter((c) => view.cameras.includes(c.camera) && overlaps(c, r.windowStart, r.windowEnd))
-  const chosen = matching.filter((c) => picked.has(c.cid))
+  const chosen = matching.filter((c) => picked.has(c.cid) && !sharedAs.has(c.cid))
   const recordings = view.recordings ?? []
   const choiceOf = (o: RecordingOverlap): RangeChoice => ranges[keyOf(o)] ?? { on: false, from: o.from, to: o.to }
   const chosenRanges: ConsentRange[] = recordings.filter((o) => choiceOf(o).on).map((o) => ({ camera: o.camera, from: choiceOf(o).from, to: choiceOf(o).to }))
@@ -104,7 +115,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
       else await api.ignore(id)
       setDone(kind === 'share' ? `Sharing ${count} clip${count === 1 ? '' : 's'} with ${view.verification.agency.name}: follow it under “Shares”.` : 'Ignored. Nothing was sent.')
       setConfirm(undefined)
-      item.reload(); onChanged()
+      if (kind === 'share') setPicked(new Set())
+      item.reload(); shares.reload(); onChanged()
     } catch (err) {
       setActionError(err); setConfirm(undefined)
     } finally {
@@ -126,10 +138,11 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
       <dl class='facts'>
         <dt>Case code</dt><dd>{r.caseCode}</dd>
         <dt>Category</dt><dd>{r.category}</dd>
-        <dt>Footage wanted from</dt><dd>{fmtTime(r.windowStart)} to {fmtTime(r.windowEnd)}</dd>
-        <dt>Open until</dt><dd>{fmtTime(r.expiresAt)}{view.expired ? ' (expired)' : ''}</dd>
+        <dt>Footage wanted from</dt><dd>{formatSpan(r.windowStart, r.windowEnd)}</dd>
+        <dt>Open until</dt><dd>{formatTime(r.expiresAt)}{view.expired ? ' (expired)' : ''}</dd>
         <dt>Kept by the agency for</dt><dd>at most {r.retentionDays} days</dd>
-        <dt>Status</dt><dd>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}</dd>
+        <dt>Status</dt><dd data-item-status>{view.status}{view.ignored !== undefined ? ` (by ${view.ignored.by === 'policy' ? `your policy: ${view.ignored.reason}` : 'you'})` : ''}
+          {(shares.data ?? []).length > 0 && `, shared: ${(shares.data ?? []).map((sh) => `${sh.clips.length} clip${sh.clips.length === 1 ? '' : 's'} ${shareStateWords(sh).label}`).join('; ')}`}</dd>
       </dl>
       {r.details !== '' && <p class='details'>{r.details}</p>}
       </div>
@@ -143,7 +156,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
       {clips.data !== undefined && matching.length === 0 && <p class='muted'>None of your clips overlap the window.</p>}
       <ul class='clips'>
         {matching.map((c) => (
-          <ClipRow key={c.cid} api={api} clip={c} checked={picked.has(c.cid)} disabled={!open}
+          <ClipRow key={c.cid} api={api} clip={c} checked={picked.has(c.cid) && !sharedAs.has(c.cid)} disabled={!open} shared={sharedAs.get(c.cid)}
             onCheck={(on) => { const next = new Set(picked); if (on) next.add(c.cid); else next.delete(c.cid); setPicked(next) }} />
         ))}
       </ul>
@@ -173,8 +186,8 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
           onCancel={() => { setConfirm(undefined) }} onConfirm={() => { void act('share') }}>
           <p>To <strong>{view.verification.agency.name}</strong> (agency <code>{r.agency}</code>), for case <strong>{r.caseCode}</strong>, directly to its node <code>{short(r.peerId, 8)}</code>:</p>
           <ul>
-            {chosen.map((c) => <li key={c.cid}>{c.camera}, {fmtTime(c.start)}–{new Date(c.end * 1000).toLocaleTimeString()}, {fmtBytes(c.size)} <code>{short(c.cid)}</code></li>)}
-            {chosenRanges.map((r) => <li key={`${r.camera}:${r.from}`}>{r.camera}, recording {fmtTime(r.from)}–{new Date(r.to * 1000).toLocaleTimeString()} ({duration(r.to - r.from)}), cut on this node</li>)}
+            {chosen.map((c) => <li key={c.cid}>{c.camera}, {formatSpan(c.start, c.end)}, {fmtBytes(c.size)} <code>{short(c.cid)}</code></li>)}
+            {chosenRanges.map((r) => <li key={`${r.camera}:${r.from}`}>{r.camera}, recording {formatSpan(r.from, r.to)} ({formatDuration(r.to - r.from)}), cut on this node</li>)}
           </ul>
           <p>Each clip is encrypted so that only this agency can open it, with a consent signed by a one-time key. The agency keeps them at most {r.retentionDays} days and records the delivery in its public log.</p>
           <p>Not sent: your name, your node's identity for other requests, your cameras' positions, or any other clip.</p>
@@ -195,20 +208,33 @@ function evidenceOf (view: InboxItemView) {
   return undefined
 }
 
-function ClipRow ({ api, clip, checked, disabled, onCheck }: { api: ApiClient, clip: ClipView, checked: boolean, disabled: boolean, onCheck: (on: boolean) => void }) {
+function ClipRow ({ api, clip, checked, disabled, shared, onCheck }: { api: ApiClient, clip: ClipView, checked: boolean, disabled: boolean, shared: ShareRow | undefined, onCheck: (on: boolean) => void }) {
   const [url, setUrl] = useState<string | undefined>()
   const [error, setError] = useState<unknown>()
   const [loading, setLoading] = useState(false)
   useEffect(() => () => { if (url !== undefined) URL.revokeObjectURL(url) }, [url])
-  const label = `${clip.camera}, ${fmtTime(clip.start)}, ${Math.max(1, clip.end - clip.start)} s, ${fmtBytes(clip.size)}`
+  const label = `${clip.camera}, ${formatSpan(clip.start, clip.end)}, ${formatDuration(Math.max(1, clip.end - clip.start))}, ${fmtBytes(clip.size)}`
   return (
-    <li class='clip' data-cid={clip.cid}>
-      <label class='check'><input type='checkbox' checked={checked} disabled={disabled} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
+    <li class='clip' data-cid={clip.cid} data-shared={shared === undefined ? undefined : shareStateWords(shared).key}>
+      <label class='check'><input type='checkbox' checked={checked} disabled={disabled || shared !== undefined} onChange={(e) => { onCheck((e.target as HTMLInputElement).checked) }} /> {label}</label>
       {url === undefined
         ? <button type='button' disabled={loading} onClick={() => { setLoading(true); api.clipUrl(clip.cid).then(setUrl, setError).finally(() => { setLoading(false) }) }}>{loading ? 'Loading…' : 'Play'}</button>
         : <video src={url} controls autoPlay muted aria-label={`Clip ${label}`} />}
+      {shared !== undefined && <ClipShareState share={shared} />}
       <ErrorNote error={error} />
     </li>
+  )
+}
+
+/** The share holding a clip, in words: pending, delivering (with its bar), delivered with receipt, deletion requested, deleted. */
+function ClipShareState ({ share }: { share: ShareRow }) {
+  const words = shareStateWords(share)
+  return (
+    <span class='clip-share'>
+      <span class={`pill pill-${words.state}`} data-clip-share-state={words.key}>Already shared: {words.label}</span>
+      {share.state === 'sending' && share.progress !== undefined && <Progress value={share.progress.sent} max={share.progress.total} label='sent' />}
+      {share.receipt !== undefined && words.key === 'delivered' && <span class='muted'> receipt: entry {share.receipt.message.logIndex} of the agency's log</span>}
+    </span>
   )
 }
 
@@ -216,13 +242,11 @@ interface RangeChoice { on: boolean, from: number, to: number }
 
 const keyOf = (o: RecordingOverlap): string => `${o.camera}:${o.from}`
 
-const duration = (s: number): string => s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`
-
 /** Why a narrowed range cannot be shared (the node checks the same), or undefined. */
 function rangeProblem (o: RecordingOverlap, c: RangeChoice): string | undefined {
   if (!Number.isFinite(c.from) || !Number.isFinite(c.to)) return 'give both times'
   if (c.from >= c.to) return 'the end must come after the start'
-  if (c.from < o.from || c.to > o.to) return `the range must stay within what was recorded, ${fmtTime(o.from)}–${new Date(o.to * 1000).toLocaleTimeString()}`
+  if (c.from < o.from || c.to > o.to) return `the range must stay within what was recorded, ${formatSpan(o.from, o.to)}`
   return undefined
 }
 
@@ -242,7 +266,7 @@ function RecordingRow ({ api, overlap: o, choice, disabled, onChange }: {
   }, [o.camera, o.from])
   const problem = choice.on ? rangeProblem(o, choice) : undefined
   const share = choice.to > choice.from ? Math.round(o.estimatedBytes * (choice.to - choice.from) / Math.max(1, o.duration)) : 0
-  const label = `${o.camera}, ${fmtTime(o.from)}–${new Date(o.to * 1000).toLocaleTimeString()}, ${duration(o.duration)}, about ${fmtBytes(o.estimatedBytes)}`
+  const label = `${o.camera}, ${formatSpan(o.from, o.to)}, ${formatDuration(o.duration)}, about ${fmtBytes(o.estimatedBytes)}`
   return (
     <li class='recording' data-camera={o.camera}>
       <label class='check'><input type='checkbox' checked={choice.on} disabled={disabled} onChange={(e) => { onChange({ ...choice, on: (e.target as HTMLInputElement).checked }) }} /> {label}</label>
@@ -252,7 +276,7 @@ function RecordingRow ({ api, overlap: o, choice, disabled, onChange }: {
           onInput={(e) => { onChange({ ...choice, on: true, from: fromLocalInput((e.target as HTMLInputElement).value) }) }} /></label>
         <label>To <input type='datetime-local' step='1' value={toLocalInput(choice.to)} min={toLocalInput(o.from)} max={toLocalInput(o.to)} disabled={disabled}
           onInput={(e) => { onChange({ ...choice, on: true, to: fromLocalInput((e.target as HTMLInputElement).value) }) }} /></label>
-        {choice.on && problem === undefined && <span class='muted'>{duration(choice.to - choice.from)}, about {fmtBytes(share)}</span>}
+        {choice.on && problem === undefined && <span class='muted'>{formatDuration(choice.to - choice.from)}, about {fmtBytes(share)}</span>}
       </div>
       {problem !== undefined && <p class='error' role='alert'>{problem}</p>}
     </li>

@@ -27,3 +27,8 @@ export function takeToken (place: TokenPlace): string | undefined {
 export function storeToken (storage: TokenPlace['storage'], token: string): void {
   storage.setItem(KEY, token)
 }
+
+/** Forgets a token the node refused, so a reload does not try it again. */
+export function forgetToken (storage: { removeItem: (key: string) => void }): void {
+  storage.removeItem(KEY)
+}
