@@ -13,6 +13,7 @@ import { addClipsCommand } from './clips.js'
 import { addCamerasCommand } from './cameras.js'
 import { addConsentCommand } from './consent.js'
 import { addFootageCommand } from './footage.js'
+import { addEvidenceCommand } from './evidence.js'
 import { addAuditCommand } from './audit.js'
 import { addDemoCommand } from './demo.js'
 import { addPairCommand } from './pair.js'
@@ -31,7 +32,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addCamerasCommand, addConsentCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addPairCommand, addDemoCommand]) add(program)
+    addClipsCommand, addCamerasCommand, addConsentCommand, addFootageCommand, addEvidenceCommand, addNotifyCommand, addAuditCommand, addPairCommand, addDemoCommand]) add(program)
   return program
 }
 
