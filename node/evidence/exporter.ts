@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { zipSync, type Zippable } from 'fflate'
 import {
-  decodeLogEntry, encodeSignedRequest, fromHex, getAddress, parseCheckpoint, parseSignedNote, requestId as idOfRequest, toHex,
+  decodeLogEntry, decodeSignedConsent, encodeSignedReceipt, encodeSignedRequest, fromHex, getAddress, parseCheckpoint, parseSignedNote, requestId as idOfRequest, toHex,
   type LogEntry, type WitnessSet
 } from '../../protocol/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
@@ -19,6 +19,7 @@ import type { ChainService } from '../chain/chain-service.js'
 import type { AgencyLogService } from '../log/service.js'
 import type { AgencyRequests } from '../agency/requests-service.js'
 import type { AgencyFootage } from '../deliveries/footage-desk.js'
+import { signReceipt } from '../footage/receipt.js'
 import { EvidenceSubjectNotFoundError, EvidenceUnavailableError } from './errors.js'
 import {
   EVIDENCE_FORMAT, MANIFEST, encodeManifest, paths, sha256Hex, signManifest,
@@ -74,7 +75,7 @@ export class EvidenceExporter implements NodeService {
     if (found === undefined) throw new EvidenceSubjectNotFoundError(id)
     const deliveries = one !== undefined ? [one] : (await footage.deliveries()).filter((d) => d.request === requestId).sort((a, b) => a.logIndex - b.logIndex)
     if (deliveries.length === 0) throw new EvidenceUnavailableError(id, 'no-delivery')
-    if (deliveries.some((d) => d.signedConsent === undefined || d.receipt === undefined)) throw new EvidenceUnavailableError(id, 'consent-not-kept')
+    if (deliveries.some((d) => d.signedConsent === undefined)) throw new EvidenceUnavailableError(id, 'consent-not-kept')
     const held = deliveries.flatMap((d) => d.clips.filter((c) => d.deleted[c.cid] === undefined).map((c) => ({ delivery: d, clip: c })))
     if (held.length === 0) throw new EvidenceUnavailableError(id, 'deleted')
 
@@ -84,7 +85,7 @@ export class EvidenceExporter implements NodeService {
     add(paths.request, 'the request, signed by the agency (dag-cbor)', encodeSignedRequest(signedRequest))
     for (const d of deliveries) {
       add(paths.consent(d.consent), 'the resident\'s signed consent, as received (dag-cbor)', fromHex(d.signedConsent!))
-      add(paths.receipt(d.consent), 'the agency\'s signed receipt, as sent (dag-cbor)', fromHex(d.receipt!))
+      if (d.receipt !== undefined) add(paths.receipt(d.consent), 'the agency\'s signed receipt, as sent (dag-cbor)', fromHex(d.receipt))
     }
 
     // Each clip: the ciphertext first (the file may go once the access is logged), then the logged opening.
@@ -104,6 +105,12 @@ export class EvidenceExporter implements NodeService {
     // One witnessed checkpoint covering the export's own entries: every proof leads to it.
     const witnessed = await this.#c.log.witnessedProof(Math.max(...exportAccess))
     const cp = parseCheckpoint(parseSignedNote(witnessed.checkpoint).text)
+    // A delivery recorded after a crash (node/deliveries/delivery-journal.ts) never sent its receipt: the
+    // agency signs one now, against the package's checkpoint.
+    for (const d of deliveries.filter((r) => r.receipt === undefined)) {
+      const receipt = signReceipt({ consent: decodeSignedConsent(fromHex(d.signedConsent!)), logIndex: d.logIndex, checkpoint: witnessed.checkpoint, proof: await log.inclusion(d.logIndex, cp.size), domain: chain.domain, agencyKey: keys.agencyKey })
+      add(paths.receipt(d.consent), 'the agency\'s signed receipt, issued at the export (the delivery\'s was never sent)', encodeSignedReceipt(receipt))
+    }
     const cids = new Set(held.map((h) => h.clip.cid))
     const consents = new Set(deliveries.map((d) => d.consent))
     const relevant: Array<{ index: number, entry: LogEntry, bytes: Uint8Array }> = []

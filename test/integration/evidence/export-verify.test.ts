@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { unzipSync, zipSync } from 'fflate'
-import { decodeLogEntry, type AccessEntry } from '../../../protocol/index.js'
+import { decodeLogEntry, fromHex, type AccessEntry } from '../../../protocol/index.js'
+import type { DeliveryRecord } from '../../../node/deliveries/index.js'
 import type { AnchorRecord } from '../../../node/log/anchorer.js'
 import {
   encodeManifest, evidencePaths, signManifest, verifyEvidence, type EvidenceManifest, type RawAnchor
@@ -189,4 +190,31 @@ test('the export of one delivery (its consent id); an unknown id is 404 and logs
   assert.equal((await call(world.agency, 'POST', '/api/evidence/nope', {})).json.error.code, 'VALIDATION_FAILED')
   assert.equal((await call(world.agency, 'POST', `/api/evidence/${consent}`, {}, null)).status, 401)
   assert.equal(log.size, size, 'nothing logged')
+})
+
+test('a delivery recorded after a crash (no receipt sent) gets a receipt signed at the export; one without its consent kept is refused', { timeout: 60_000 }, async () => {
+  // The records as the footage desk reads them, changed for this test only (its store's sublevel is the desk's own).
+  const footage = world.agency.services.footage
+  const record = (await footage.delivery(consent))!
+  const { receipt: _r, ...noReceipt } = record
+  let current: DeliveryRecord = noReceipt
+  const saved = { delivery: footage.delivery.bind(footage), deliveries: footage.deliveries.bind(footage) }
+  footage.delivery = async (id) => id === consent ? current : await saved.delivery(id)
+  footage.deliveries = async () => (await saved.deliveries()).map((d) => d.consent === consent ? current : d)
+  try {
+    const res = await call(world.agency, 'POST', `/api/evidence/${consent}`, {})
+    assert.equal(res.status, 200)
+    const files = unzipSync(res.body)
+    assert.notDeepEqual(files[evidencePaths.receipt(consent)], fromHex(record.receipt!), 'a new receipt')
+    assert.equal(verifyEvidence(res.body).manifest.deliveries[0]!.consent, consent)
+    const { signedConsent: _c, ...noConsent } = noReceipt
+    current = noConsent
+    const size = world.agency.services.log.log!.size
+    const refused = await call(world.agency, 'POST', `/api/evidence/${request}`, {})
+    assert.equal(refused.status, 409)
+    assert.equal(refused.json.error.code, 'EVIDENCE_UNAVAILABLE')
+    assert.equal(world.agency.services.log.log!.size, size, 'nothing logged')
+  } finally {
+    Object.assign(footage, saved)
+  }
 })
