@@ -7,6 +7,7 @@
 //
 // The archive is built in memory (fflate's zipSync): clips are bounded by the consent limits
 // (LIMITS.consent), and an export is an operator's deliberate act, not something a peer can trigger.
+import { EventEmitter } from 'node:events'
 import { readFile } from 'node:fs/promises'
 import { Readable } from 'node:stream'
 import { zipSync, type Zippable } from 'fflate'
@@ -14,6 +15,7 @@ import {
   decodeLogEntry, decodeSignedConsent, encodeSignedReceipt, encodeSignedRequest, fromHex, getAddress, parseCheckpoint, parseSignedNote, requestId as idOfRequest, toHex,
   type LogEntry, type WitnessSet
 } from '../../protocol/index.js'
+import { isPorchlightError } from '../../protocol/errors.js'
 import type { NodeComponents, NodeService } from '../service.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { AgencyLogService } from '../log/service.js'
@@ -35,7 +37,7 @@ export interface EvidenceExporterInit {
   now?: () => number
 }
 
-export type EvidenceComponents = Pick<NodeComponents, 'keys'> & {
+export type EvidenceComponents = Pick<NodeComponents, 'keys'> & Partial<Pick<NodeComponents, 'logger'>> & {
   chain: ChainService
   log: Pick<AgencyLogService, 'log' | 'anchorer' | 'witnessedProof'>
   requests: Pick<AgencyRequests, 'desk'>
@@ -51,11 +53,18 @@ export interface ExportedEvidence {
 
 const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm', 'video/x-matroska': 'mkv', 'image/jpeg': 'jpg', 'image/png': 'png' }
 
-export class EvidenceExporter implements NodeService {
+export interface EvidenceExporterEvents {
+  'evidence:exported': [{ id: string, actor: string, clips: number, bytes: number }]
+  /** An export refused with a typed error (`code`); nothing was logged unless a clip was opened first. */
+  'evidence:refused': [{ id: string, actor: string, code: string }]
+}
+
+export class EvidenceExporter extends EventEmitter<EvidenceExporterEvents> implements NodeService {
   readonly #c: EvidenceComponents
   readonly #now: () => number
 
   constructor (components: EvidenceComponents, init: EvidenceExporterInit = {}) {
+    super()
     this.#c = components
     this.#now = init.now ?? (() => Math.floor(Date.now() / 1000))
   }
@@ -65,6 +74,21 @@ export class EvidenceExporter implements NodeService {
 
   /** Exports the request or delivery `id`, logging the export as `actor`'s access to each clip. */
   async export (id: string, actor: string): Promise<ExportedEvidence> {
+    const logger = this.#c.logger?.child({ component: 'evidence' })
+    try {
+      const exported = await this.#export(id, actor)
+      logger?.info({ id, actor, clips: exported.manifest.clips.length, exportAccess: exported.manifest.exportAccess, bytes: exported.archive.length }, 'evidence: package exported')
+      this.emit('evidence:exported', { id, actor, clips: exported.manifest.clips.length, bytes: exported.archive.length })
+      return exported
+    } catch (err) {
+      if (!isPorchlightError(err)) throw err
+      logger?.info({ id, actor, err }, 'evidence: export refused')
+      this.emit('evidence:refused', { id, actor, code: err.code })
+      throw err
+    }
+  }
+
+  async #export (id: string, actor: string): Promise<ExportedEvidence> {
     const { chain, footage, requests, keys } = this.#c
     const endpoint = chain.endpoint
     const log = this.#c.log.log

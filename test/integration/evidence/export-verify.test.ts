@@ -190,6 +190,9 @@ test('the export of one delivery (its consent id); an unknown id is 404 and logs
   assert.equal((await call(world.agency, 'POST', '/api/evidence/nope', {})).json.error.code, 'VALIDATION_FAILED')
   assert.equal((await call(world.agency, 'POST', `/api/evidence/${consent}`, {}, null)).status, 401)
   assert.equal(log.size, size, 'nothing logged')
+  const metrics = new TextDecoder().decode((await call(world.agency, 'GET', '/metrics')).body)
+  assert.match(metrics, /^porchlight_evidence_exports_refused_total\{code="EVIDENCE_SUBJECT_NOT_FOUND"\} 1$/m)
+  assert.match(metrics, /^porchlight_evidence_exports_total [1-9]/m)
 })
 
 test('a delivery recorded after a crash (no receipt sent) gets a receipt signed at the export; one without its consent kept is refused', { timeout: 60_000 }, async () => {
