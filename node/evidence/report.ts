@@ -75,7 +75,7 @@ offline whether each anchor's block is on the chain everyone sees: compare the b
 
 export function certificationStatement (input: { manifest: Omit<EvidenceManifestBody, 'items'>, items: ManifestItem[] }): string {
   const { manifest: m } = input
-  const list = input.items.map((i) => `  ${i.sha256.slice(2)}  ${i.path}`).join('\n')
+  const list = input.items.map((i) => `${i.sha256.slice(2)}  ${i.path}`).join('\n')
   return `CERTIFICATION OF DATA COPIED FROM AN ELECTRONIC FILE
 (in the style of Federal Rule of Evidence 902(14), with the certification of Rule 902(11))
 
