@@ -19,7 +19,7 @@ import {
   encodeManifest, evidencePaths, signManifest, verifyEvidence, type EvidenceManifest, type RawAnchor
 } from '../../../node/evidence/index.js'
 import { sha256Hex } from '../../../node/evidence/package.js'
-import { randomClip } from '../../support/byte-streams.js'
+import { mp4Clip, randomClip } from '../../support/byte-streams.js'
 import { spawn } from 'node:child_process'
 import { bin, exitOf, porchlight } from '../../helpers/cli.js'
 import { addClip, call, draft, issueRequest, shareWhere, startFootageWorld, type FootageWorld } from '../../helpers/footage-world.js'
@@ -30,12 +30,6 @@ let request: string
 let consent: string
 let deliveryIndex: number
 const clips: Array<{ cid: string, bytes: Uint8Array }> = []
-
-function mp4Clip (n: number): Uint8Array {
-  const bytes = randomClip(n)
-  bytes.set([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70], 0)
-  return bytes
-}
 
 before(async () => {
   world = await startFootageWorld({ anchorIntervalSeconds: 1 })
