@@ -63,7 +63,7 @@ export function verifyEvidence (archive: Uint8Array): VerifiedEvidence {
   }
   const check = <T>(item: string, what: string, run: () => T): T => {
     try { return run() } catch (err) {
-      if (err instanceof EvidenceCheckError || err instanceof EvidenceSignatureError) throw err
+      if (err instanceof EvidenceCheckError || err instanceof EvidenceSignatureError || err instanceof EvidenceItemMissingError) throw err
       throw new EvidenceCheckError(item, what, {}, err)
     }
   }
