@@ -43,12 +43,13 @@ import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsIni
 import { notifyService, type NotifyService, type NotifyServiceInit } from './notify/service.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
+import { evidenceExporter, evidenceRoutes, type EvidenceExporter, type EvidenceExporterInit } from './evidence/index.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
 export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents, evidence: EvidenceExporter } & Operated
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
@@ -84,6 +85,8 @@ export interface RoleInit {
   cellPeers?: CellPeersServerInit
   /** The UI's event streams (GET /api/events): limits, heartbeat, progress rate. */
   live?: LiveEventsInit
+  /** An agency's evidence export (its clock, in tests). */
+  evidence?: EvidenceExporterInit
 }
 
 function chainSpec (init: RoleInit): ServiceSpecs<{ chain: ChainService }>['chain'] {
@@ -97,7 +100,7 @@ function following<S extends CameraFollower> (components: Pick<NodeComponents, '
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'evidence'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -156,7 +159,9 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
     // Deliveries as they arrive, and the log's checkpoints and anchors, for the console.
     live: defineService(liveEvents(init.live), { needs: ['footage', 'log'], routes: liveRoutes }),
-    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live'])
+    // Evidence packages: each clip opened through the footage desk's logged path (docs/evidence.md).
+    evidence: defineService(evidenceExporter(init.evidence), { needs: ['chain', 'log', 'requests', 'footage'], routes: evidenceRoutes }),
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live', 'evidence'])
   }
 }
 

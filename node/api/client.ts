@@ -109,6 +109,8 @@ export type NodeApiRoute = keyof NodeApiRoutes
 export interface NodeApiRawRoutes {
   'POST /api/clips': { query: { camera: string, start: number, end?: number, duration?: number }, body: RawBody }
   'GET /api/footage/:cid': { query: { purpose: string }, body?: undefined }
+  /** The evidence package (zip) of a request or delivery; the body is `{}`. */
+  'POST /api/evidence/:id': { query?: undefined, body: RawBody }
 }
 
 export type NodeApiRawRoute = keyof NodeApiRawRoutes

@@ -15,6 +15,7 @@ import { addConsentCommand } from './consent.js'
 import { addSharesCommand } from './shares.js'
 import { addUiLinkCommand } from './ui-link.js'
 import { addFootageCommand } from './footage.js'
+import { addEvidenceCommand } from './evidence.js'
 import { addAuditCommand } from './audit.js'
 import { addDemoCommand } from './demo.js'
 import { addPairCommand } from './pair.js'
@@ -33,7 +34,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addCamerasCommand, addConsentCommand, addSharesCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addPairCommand, addUiLinkCommand, addDemoCommand]) add(program)
+    addClipsCommand, addCamerasCommand, addConsentCommand, addSharesCommand, addFootageCommand, addEvidenceCommand, addNotifyCommand, addAuditCommand, addPairCommand, addUiLinkCommand, addDemoCommand]) add(program)
   return program
 }
 

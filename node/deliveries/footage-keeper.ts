@@ -81,9 +81,9 @@ export class FootageKeeper {
 
   /**
    * Opens a delivered clip for `purpose`: its `access` entry is durable in the log before the clip is
-   * decrypted; then the age file is decrypted as it is read.
+   * decrypted; then the age file is decrypted as it is read. `actor` is whom the entry names (the API's user).
    */
-  async open (cid: string, purpose: string): Promise<OpenedFootage> {
+  async open (cid: string, purpose: string, actor: string = this.#init.actor): Promise<OpenedFootage> {
     checkText('purpose', purpose, LIMITS.entry.maxPurposeChars)
     return await this.#exclusive(cid, async () => {
       const holder = await this.#holder(cid)
@@ -94,7 +94,7 @@ export class FootageKeeper {
       const file = await open(this.#init.vault.path(holder.consent, cid), 'r')
       let accessIndex: number
       try {
-        accessIndex = await this.#append({ kind: 'access', clip: cid, actor: this.#init.actor, purpose, at: this.#init.now() })
+        accessIndex = await this.#append({ kind: 'access', clip: cid, actor, purpose, at: this.#init.now() })
       } catch (err) { await file.close(); throw err }
       // The file handle stays valid even if the clip is deleted right after: this access was logged first.
       const ciphertext = Readable.toWeb(file.createReadStream({ highWaterMark: 256 * 1024 })) as ReadableStream<Uint8Array>

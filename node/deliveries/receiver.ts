@@ -15,7 +15,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
   LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
-  isPorchlightError, consentId as idOfConsent, verifySigned, type ClipDigest, type Domain, type EnvelopeCrypto,
+  isPorchlightError, consentId as idOfConsent, toHex, verifySigned, type ClipDigest, type Domain, type EnvelopeCrypto,
   type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { PeerHungUpError } from '../p2p/index.js'
@@ -77,6 +77,12 @@ export interface DeliveryRecord {
   via?: 'relay' | 'direct'
   /** Clips deleted since (CIDs), with the index of each `delete` entry. */
   deleted: Record<string, number>
+  /**
+   * The signed consent as received (its one canonical encoding, 0x hex) and the signed receipt sent back:
+   * what an evidence package shows (node/evidence). Absent on records from before issue 19.
+   */
+  signedConsent?: string
+  receipt?: string
 }
 
 /** A delivery about to be logged: its record without the entry's index. */
@@ -227,7 +233,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         clips: offer.clips.map((c) => ({ cid: c.cid, size: c.plaintextSize, ciphertextSize: c.ciphertextSize })),
         at,
         via: sender.relay === undefined ? 'direct' : 'relay',
-        deleted: {}
+        deleted: {},
+        signedConsent: toHex(offer.consent)
       }
       await this.#init.deliveries.intend?.(pending, entryBytes)
       const logIndex = await this.#init.log.append(entryBytes)
@@ -237,6 +244,8 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
       await this.#init.deliveries.put(delivered)
       const proof = await this.#init.log.proof(logIndex)
       const receipt: SignedReceipt = signReceipt({ consent: signed, logIndex, checkpoint: proof.checkpoint, proof: proof.proof, domain: this.#init.domain, agencyKey: this.#init.agencyKey })
+      // Kept for the evidence package: the exact receipt the resident holds (its checkpoint is not reproducible).
+      await this.#init.deliveries.put({ ...delivered, receipt: toHex(encodeSignedReceipt(receipt)) })
       // The path, never the address: a relayed connection's remote address is the relay's (with the sender's
       // single-use peer id), which says nothing of the household; a direct one's is the household's IP.
       this.#init.logger?.info({ consent, via: delivered.via, ...(sender.relay === undefined ? {} : { relay: sender.relay, remoteAddr: connection?.remoteAddr.toString() }) }, 'footage: delivery received')

@@ -41,6 +41,8 @@ import type { RecordingService } from '../recording/index.js'
 import type { ApiServer } from '../api/index.js'
 import type { LiveEvents } from '../live/index.js'
 import { liveMetrics } from './live.js'
+import type { EvidenceExporter } from '../evidence/exporter.js'
+import { evidenceMetrics } from './evidence.js'
 import type { NotifyService } from '../notify/index.js'
 import { notifyMetrics } from './notify.js'
 
@@ -79,6 +81,8 @@ export interface MetricSources {
   p2p?: RelayMetricsSource
   /** The UI's event streams (residents and agencies). */
   live?: LiveEvents
+  /** An agency's evidence exports (node/evidence). */
+  evidence?: EvidenceExporter
   /** Residents: the continuous recording of their rtsp cameras (private figures, like the inbox's). */
   recordings?: RecordingService
   /** A resident's notifications (private figures, like the inbox's). */
@@ -115,6 +119,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.notify !== undefined) stops.push(notifyMetrics(registry, sources.notify))
   if (sources.auditor !== undefined) stops.push(auditorMetrics(registry, sources.auditor))
   if (sources.live !== undefined) stops.push(liveMetrics(registry, sources.live.streams))
+  if (sources.evidence !== undefined) stops.push(evidenceMetrics(registry, sources.evidence))
   const footage = sources.footage === undefined ? undefined : footageMetrics(registry, sources.footage)
   const log = sources.log === undefined ? undefined : logMetrics(registry, sources.log)
   const witness = sources.witness === undefined ? undefined : witnessMetrics(registry, sources.witness)

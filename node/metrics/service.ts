@@ -13,13 +13,13 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'> & {
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'evidence'> & {
   /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
   footage?: AgencyFootage | ResidentFootage
 }
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, api, libp2p, chain, network, cameras, cameraApi, ranges, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify }) => {
+  return ({ config, api, libp2p, chain, network, cameras, cameraApi, ranges, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify, evidence }) => {
     const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
     const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
@@ -52,6 +52,8 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       ...(relayProofs === undefined ? {} : { relayProofs }),
       // A resident's events say when requests arrived and it shared: private, like the inbox's figures.
       ...(live === undefined || (isPublic && config.role === 'resident') ? {} : { live }),
+      // Who exports what is in the log already; the counts say only how often, not of what.
+      ...(evidence === undefined ? {} : { evidence }),
       chainClients: () => chain.client === undefined ? [] : [chain.client]
     })
     return {

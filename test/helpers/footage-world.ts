@@ -66,9 +66,9 @@ export interface FootageWorld {
  * `agency`: the agency role's init (its log's witnesses, say); `footage`: its config's delivery limits;
  * `witnesses`: how many run, and the quorum. @default 1 of 1. `relay`: start a relay node first (its config's
  * `network.relay`), which the agency bootstraps from and holds a reservation on (its circuit address is among
- * the agency's before the world is handed over).
+ * the agency's before the world is handed over). `agencyStaticDir`: a built UI the agency serves (browser tests).
  */
-export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, footage?: NodeConfig['footage'], witnesses?: { count: number, quorum: number }, relay?: NonNullable<NodeConfig['network']>['relay'] } = {}): Promise<FootageWorld> {
+export async function startFootageWorld (opts: { anchorIntervalSeconds?: number, agency?: RoleInit, agencyStaticDir?: string, footage?: NodeConfig['footage'], witnesses?: { count: number, quorum: number }, relay?: NonNullable<NodeConfig['network']>['relay'] } = {}): Promise<FootageWorld> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
@@ -102,7 +102,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
     dir: agencyDir,
     services: roleSetup('agency', opts.agency).services,
     libp2p: { messageId: roleSetup('agency').messageId, heartbeatIntervalMs: 200 },
-    staticDir: false
+    staticDir: opts.agencyStaticDir ?? false
   }) as AgencyNode
   await agency.start()
   if (relay !== undefined) await relayedAddr(agency.libp2p, relay)

@@ -6,6 +6,13 @@ export function randomClip (n: number): Uint8Array {
   return new Uint8Array(randomBytes(n))
 }
 
+/** `n` random bytes that look like an MP4 (an `ftyp` box first), so a node serves them as video/mp4. */
+export function mp4Clip (n: number): Uint8Array {
+  const bytes = randomClip(n)
+  bytes.set([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70], 0)
+  return bytes
+}
+
 /**
  * A stream serving `bytes` in pieces of `chunk` bytes (or a list of sizes, cycled), pulled on demand.
  * `onPull` sees how many bytes have been served so far.

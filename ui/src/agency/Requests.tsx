@@ -6,6 +6,7 @@ import type { DeliveryView, SignedRequestView } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
 import { useLive } from '../api/live.js'
 import { HexMap } from '../map/HexMap.js'
+import { EvidenceExport } from './Evidence.js'
 import { domainOf, inclusionBadge, signatureBadge, type Badge as BadgeData } from '../verify/badges.js'
 
 export function Requests ({ api, selected, onSelect }: { api: ApiClient, selected?: string, onSelect: (id: string | undefined) => void }) {
@@ -112,6 +113,7 @@ function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }
       <ul>{delivery.clips.map((c) => c.deleted
         ? <li key={c.cid} class='muted'>Clip <code>{short(c.cid)}</code> · deleted (logged)</li>
         : <FootageClip key={c.cid} api={api} cid={c.cid} size={c.size} />)}</ul>
+      {delivery.clips.some((c) => !c.deleted) && <EvidenceExport api={api} subject={delivery.consentId} />}
     </li>
   )
 }

@@ -126,6 +126,16 @@ export function createApiClient (init: ApiClientInit) {
     withdraw: async (requestId: string) => toSignedRequestView(await json<AgencyRequestView>('POST', `/api/requests/${id(requestId)}/withdraw`, {})),
     deliveries: async (requestId: string) => (await json<DeliveryList>('GET', `/api/requests/${id(requestId)}/deliveries`)).items,
     /** Decrypts a delivered clip; the node logs the access with this purpose before it answers. */
+    /**
+     * The evidence package of a request or delivery (a zip; docs/evidence.md). The node logs an `access` with
+     * purpose `export` per clip before answering: `access` lists those entries.
+     */
+    exportEvidence: async (subject: string) => {
+      const res = await call('POST', `/api/evidence/${id(subject)}`, {})
+      const filename = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'evidence.zip'
+      const access = (res.headers.get('x-porchlight-export-access') ?? '').split(',').filter((x) => x !== '').map(Number)
+      return { blob: await res.blob(), filename, access }
+    },
     footageUrl: async (cid: string, purpose: string) => await blobUrl(`/api/footage/${id(cid)}?${new URLSearchParams({ purpose }).toString()}`),
 
     // auditor
