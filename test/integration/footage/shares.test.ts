@@ -32,15 +32,15 @@ class MemoryClips {
   readonly clips = new Map<string, StoredClip & { bytes: Uint8Array }>()
   gate: { cid: string, at: number, reached: () => void, release: Promise<void> } | undefined
 
-  add (bytes: Uint8Array, camera: string, start = NOW - 3 * 3600, end = start + 60): StoredClip {
-    const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera, start, end }
+  add (bytes: Uint8Array, camera: string, start = NOW - 3 * 3600, end = start + 60, contentType = 'video/mp4'): StoredClip {
+    const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera, start, end, contentType }
     this.clips.set(clip.cid, { ...clip, bytes })
     return clip
   }
 
   async get (cid: string): Promise<StoredClip | undefined> {
     const c = this.clips.get(cid)
-    return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end }
+    return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end, contentType: c.contentType }
   }
 
   async open (cid: string): Promise<ReadableStream<Uint8Array>> {

@@ -9,7 +9,7 @@ import { MemoryFootageLog } from '../../helpers/footage.js'
 import { AGENCY, AGENCY_KEY, CLIP_CIDS, DOMAIN, NOW, signedRequest } from '../../helpers/messages.js'
 
 const request = signedRequest()
-const consent = createConsent({ request: requestId(request), clips: [{ cid: CLIP_CIDS[0]!, size: 1000, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }], domain: DOMAIN, issuedAt: NOW + 100 })
+const consent = createConsent({ request: requestId(request), clips: [{ cid: CLIP_CIDS[0]!, size: 1000, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60, mediaType: 'video/mp4', durationMs: 60_000, camera: 'Front door' }], domain: DOMAIN, issuedAt: NOW + 100 })
 
 async function delivered (): Promise<{ log: MemoryFootageLog, receipt: SignedReceipt, entry: Uint8Array }> {
   const log = new MemoryFootageLog()
