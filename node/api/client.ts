@@ -11,7 +11,7 @@ import { rootCertificates } from 'node:tls'
 import { Readable } from 'node:stream'
 import { PorchlightError } from '../../protocol/errors.js'
 import type {
-  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentBody, ConsentRange, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
+  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentBody, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
   RequestDraftBody, ShareView
 } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'

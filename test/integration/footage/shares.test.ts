@@ -254,7 +254,8 @@ test('a consent sends each clip\'s span, length, media type and label — the ca
 
   const listed = await agency.api.app.inject({ method: 'GET', url: '/api/deliveries', headers: { authorization: `Bearer ${agency.keys.apiToken}` } })
   assert.equal(listed.statusCode, 200)
-  const delivery = (listed.json() as DeliveryList).items.find((d) => d.consentId === res.body.id)!
+  const items = listed.json<DeliveryList>().items
+  const delivery = items.find((d) => d.consentId === res.body.id)!
   assert.equal(delivery.caseCode, request.message.caseCode)
   assert.equal(delivery.request, id)
   assert.deepEqual(delivery.clips.map((c) => ({ cid: c.cid, camera: c.camera, mediaType: c.mediaType, durationMs: c.durationMs, start: c.start, end: c.end })), [
@@ -263,7 +264,7 @@ test('a consent sends each clip\'s span, length, media type and label — the ca
     { cid: dropped.cid, camera: '', mediaType: 'image/jpeg', durationMs: 0, start: dropped.start, end: dropped.end }
   ])
   // Newest first: this delivery before Ann's.
-  assert.equal((listed.json() as DeliveryList).items[0]!.consentId, res.body.id)
+  assert.equal(items[0]!.consentId, res.body.id)
 
   // The public log: the delivery entry names the clips by CID and size, and no entry holds a label.
   const entry = log.entries.map((e) => decodeLogEntry(e)).find((e) => e.kind === 'delivery' && e.consent === res.body.id) as DeliveryEntry
