@@ -117,8 +117,6 @@ export function createApiClient (init: ApiClientInit) {
     createRequest: async (draft: RequestDraftBody) => toSignedRequestView(await json<AgencyRequestView>('POST', '/api/requests', draft)),
     withdraw: async (requestId: string) => toSignedRequestView(await json<AgencyRequestView>('POST', `/api/requests/${id(requestId)}/withdraw`, {})),
     deliveries: async (requestId: string) => (await json<DeliveryList>('GET', `/api/requests/${id(requestId)}/deliveries`)).items,
-    /** Every delivery, newest first, with its request's case code. */
-    allDeliveries: async () => (await json<DeliveryList>('GET', '/api/deliveries')).items,
     /** Decrypts a delivered clip; the node logs the access with this purpose before it answers. */
     footageUrl: async (cid: string, purpose: string) => await blobUrl(`/api/footage/${id(cid)}?${new URLSearchParams({ purpose }).toString()}`),
 
