@@ -165,8 +165,9 @@ export interface ConsentBody {
 
 /** The label a clip is sent with, from what the resident chose (`given`) and the camera's name. */
 export function consentLabel (given: string | null | undefined, cameraName: string): string {
-  if (given === undefined) return cameraName
-  return given === null ? '' : given.trim()
+  if (given === null) return ''
+  // A camera's name may hold what a label may not (padding, DEL or C1 controls): its default leaves them out.
+  return (given ?? cameraName.replace(/\p{Cc}/gu, '')).trim()
 }
 
 /** Auto-ignore rules (they only ever ignore). Also the body of PUT /api/inbox/policy. */
