@@ -70,7 +70,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   try {
     const { request, id, port } = await next<{ request: SignedRequest, id: string, port: number }>()
     const deliver = async (): Promise<void> => {
-      const consent = createConsent({ request: id, clips: [{ cid, size, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 600 }], domain: DOMAIN, issuedAt: NOW + 500 })
+      const consent = createConsent({ request: id, clips: [{ cid, size, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 600, mediaType: 'application/octet-stream', durationMs: 600_000, camera: 'bench' }], domain: DOMAIN, issuedAt: NOW + 500 })
       await sendFootage({ libp2p: resident, request, consent: consent.signed, domain: DOMAIN, openClip: () => fileSource(clipPath), crypto: nodeEnvelopeCrypto, timeoutMs: 60_000 })
     }
     const upload = async (): Promise<void> => {
@@ -139,7 +139,7 @@ export default async function (ctx: BenchContext): Promise<void> {
     const smallPath = join(dir, 'small.bin')
     const smallCid = await writeRandomFile(smallPath, SMALL_CLIP)
     const deliverSmall = async (libp2p?: typeof resident): Promise<number> => {
-      const consent = createConsent({ request: id, clips: [{ cid: smallCid, size: SMALL_CLIP, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }], domain: DOMAIN, issuedAt: NOW + 500 })
+      const consent = createConsent({ request: id, clips: [{ cid: smallCid, size: SMALL_CLIP, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60, mediaType: 'application/octet-stream', durationMs: 60_000, camera: 'bench' }], domain: DOMAIN, issuedAt: NOW + 500 })
       const start = performance.now()
       await sendFootage({ ...(libp2p === undefined ? {} : { libp2p }), request, consent: consent.signed, domain: DOMAIN, openClip: () => fileSource(smallPath), crypto: nodeEnvelopeCrypto, timeoutMs: 60_000 })
       return performance.now() - start

@@ -11,7 +11,7 @@ import { rootCertificates } from 'node:tls'
 import { Readable } from 'node:stream'
 import { PorchlightError } from '../../protocol/errors.js'
 import type {
-  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentRange, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
+  AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentBody, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
   RequestDraftBody, ShareHistory, ShareList, ShareView
 } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'
@@ -77,7 +77,7 @@ export interface NodeApiRoutes {
   'GET /api/peers': { response: PeerView[] }
   'POST /api/peers': { body: { addr: string }, response: PeerView }
   'GET /api/inbox': { response: InboxList }
-  'POST /api/inbox/:id/consent': { body: { clips?: string[], ranges?: ConsentRange[] }, response: ShareView }
+  'POST /api/inbox/:id/consent': { body: ConsentBody, response: ShareView }
   'POST /api/shares/:id/withdraw': { body: Empty, response: ShareView }
   'GET /api/shares': { response: ShareList }
   'GET /api/shares/:id': { response: ShareView }
@@ -90,6 +90,7 @@ export interface NodeApiRoutes {
   'GET /api/requests/:id': { response: AgencyRequestView }
   'POST /api/requests/:id/withdraw': { body: Empty, response: AgencyRequestView }
   'GET /api/requests/:id/deliveries': { response: DeliveryList }
+  'GET /api/deliveries': { response: DeliveryList }
   'POST /api/footage/:cid/share': { body: { recipient: string, legalBasis: string }, response: FootageLogged }
   'DELETE /api/footage/:cid': { response: FootageLogged }
   'POST /api/audit': { body: Empty, response: AuditReport }

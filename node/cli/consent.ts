@@ -27,10 +27,11 @@ export function addConsentCommand (program: Command): void {
     .description('Consent to share clips for a request in this resident node\'s inbox (only clips whose camera is in the ' +
       'request\'s area and whose span overlaps its window, and ranges of its cameras\' recordings inside the window, cut on the node); the running node delivers them, encrypted to the agency. ' +
       'Prints the share as JSON. --withdraw stops a delivery that has not finished.')
-    .usage('REQUEST-ID [--clips CID[,CID…]] [--range CAMERA:FROM:TO …] [--dir DIR]\n       porchlight consent --withdraw SHARE-ID [--dir DIR]')
+    .usage('REQUEST-ID [--clips CID[,CID…]] [--range CAMERA:FROM:TO …] [--no-labels] [--dir DIR]\n       porchlight consent --withdraw SHARE-ID [--dir DIR]')
     .argument('[request-id]', 'the inbox request to share for')
     .option('--clips <cids>', 'the clips to share, comma-separated CIDs', commaList)
     .option('--range <camera:from:to>', 'a range of a camera\'s recordings to share, unix seconds inside the request\'s window (repeatable; the node cuts it)', parseRange)
+    .option('--no-labels', 'send every clip without its camera label (by default each goes with its camera\'s name)')
     .option('--dir <dir>', 'the resident node\'s directory (the node must be running)', '.')
     .option('--withdraw <share-id>', 'withdraw this share instead')
     .action(act(async (requestId, o) => {
@@ -43,7 +44,9 @@ export function addConsentCommand (program: Command): void {
       if (requestId === undefined) throw new UsageError('give exactly one request id')
       if ((o.clips === undefined || o.clips.length === 0) && o.range === undefined) throw new UsageError('give at least one clip CID (--clips) or range (--range)')
       const api = await NodeApiClient.forDir(o.dir)
-      const body = { ...(o.clips === undefined || o.clips.length === 0 ? {} : { clips: o.clips }), ...(o.range === undefined ? {} : { ranges: o.range }) }
+      const dropped = o.labels ? {} : { labels: Object.fromEntries((o.clips ?? []).map((cid) => [cid, null])) }
+      const ranges = o.range?.map((r) => o.labels ? r : { ...r, label: null })
+      const body = { ...(o.clips === undefined || o.clips.length === 0 ? {} : { clips: o.clips, ...dropped }), ...(ranges === undefined ? {} : { ranges }) }
       console.log(JSON.stringify(await api.call('POST /api/inbox/:id/consent', { params: { id: requestId }, body })))
       return 0
     }))

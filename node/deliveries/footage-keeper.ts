@@ -67,9 +67,21 @@ export class FootageKeeper {
 
   /** The deliveries for one of the agency's requests, oldest first. */
   async deliveriesOf (request: string): Promise<DeliveryView[]> {
-    if (await this.#init.book().get(request) === undefined) throw new UnknownRequestError({ request })
+    const record = await this.#init.book().get(request)
+    if (record === undefined) throw new UnknownRequestError({ request })
     const records = (await this.#init.deliveries.all()).filter((r) => r.request === request)
-    return records.sort((a, b) => a.logIndex - b.logIndex).map(toView)
+    return records.sort((a, b) => a.logIndex - b.logIndex).map((r) => toView(r, record.signed.message.caseCode))
+  }
+
+  /** Every delivery the agency received, newest first, each with its request's case code. */
+  async deliveries (): Promise<DeliveryView[]> {
+    const caseCodes = new Map<string, string>()
+    const out: DeliveryView[] = []
+    for (const r of (await this.#init.deliveries.all()).sort((a, b) => b.logIndex - a.logIndex)) {
+      if (!caseCodes.has(r.request)) caseCodes.set(r.request, (await this.#init.book().get(r.request))?.signed.message.caseCode ?? '')
+      out.push(toView(r, caseCodes.get(r.request)!))
+    }
+    return out
   }
 
   /** How many deliveries each request received. */
@@ -203,10 +215,12 @@ export class FootageKeeper {
   }
 }
 
-function toView (r: DeliveryRecord): DeliveryView {
+function toView (r: DeliveryRecord, caseCode: string): DeliveryView {
   return {
     consentId: r.consent,
-    clips: r.clips.map((c) => ({ cid: c.cid, size: c.size, ciphertextSize: c.ciphertextSize, deleted: r.deleted[c.cid] !== undefined })),
+    request: r.request,
+    caseCode,
+    clips: r.clips.map((c) => ({ ...c, deleted: r.deleted[c.cid] !== undefined })),
     deliveredAt: r.at,
     logIndex: r.logIndex
   }

@@ -15,7 +15,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 import type { Uint8ArrayList } from 'uint8arraylist'
 import {
   LIMITS, decryptClip, decodeSignedConsent, encodeLogEntry, encodeSignedReceipt, expectedCiphertextSize,
-  isPorchlightError, consentId as idOfConsent, toHex, verifySigned, type ClipDigest, type Domain, type EnvelopeCrypto,
+  isPorchlightError, consentId as idOfConsent, toHex, verifySigned, type ClipDigest, type ClipRef, type Domain, type EnvelopeCrypto,
   type SignedConsent, type SignedReceipt, type SignedRequest
 } from '../../protocol/index.js'
 import { PeerHungUpError } from '../p2p/index.js'
@@ -65,7 +65,11 @@ export interface DeliveryRecord {
   request: string
   /** The consent's pseudonymous key: the only signer of deletion requests for this delivery. */
   consentKey: string
-  clips: Array<{ cid: string, size: number, ciphertextSize: number }>
+  /**
+   * Each clip with what its consent says of it (span, media type, length, camera label: issue 19); records
+   * from before issue 19 have sizes only. Kept here, off the public log: a `delivery` entry names CIDs and sizes.
+   */
+  clips: Array<{ cid: string, size: number, ciphertextSize: number } & Partial<DeliveredClipMeta>>
   logIndex: number
   /** Unix seconds (the entry's `at`). */
   at: number
@@ -84,6 +88,9 @@ export interface DeliveryRecord {
   signedConsent?: string
   receipt?: string
 }
+
+/** What a consent says of a clip beyond its CID and size. */
+export type DeliveredClipMeta = Pick<ClipRef, 'start' | 'end' | 'mediaType' | 'durationMs' | 'camera'>
 
 /** A delivery about to be logged: its record without the entry's index. */
 export type PendingDelivery = Omit<DeliveryRecord, 'logIndex'>
@@ -230,7 +237,11 @@ export class FootageReceiver extends EventEmitter<FootageReceiverEvents> {
         consent,
         request: signed.message.request,
         consentKey: signed.message.consentKey,
-        clips: offer.clips.map((c) => ({ cid: c.cid, size: c.plaintextSize, ciphertextSize: c.ciphertextSize })),
+        // #check matched the offer to the consent clip by clip, in order.
+        clips: offer.clips.map((c, i) => {
+          const { start, end, mediaType, durationMs, camera } = signed.message.clips[i]!
+          return { cid: c.cid, size: c.plaintextSize, ciphertextSize: c.ciphertextSize, start, end, mediaType, durationMs, camera }
+        }),
         at,
         via: sender.relay === undefined ? 'direct' : 'relay',
         deleted: {},

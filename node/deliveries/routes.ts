@@ -19,6 +19,10 @@ export function agencyFootageRoutes (keeper: () => FootageKeeper): FastifyPlugin
       schema: { summary: 'The deliveries received for one of this agency\'s requests, oldest first', params: requestParams }
     }, async (request): Promise<DeliveryList> => ({ items: await keeper().deliveriesOf((request.params as { id: string }).id) }))
 
+    app.get('/api/deliveries', {
+      schema: { summary: 'Every delivery received, newest first: per clip its span, length, media type and camera label, with the request\'s case code' }
+    }, async (): Promise<DeliveryList> => ({ items: await keeper().deliveries() }))
+
     app.get('/api/footage/:cid', {
       // A HEAD would log an access for bytes no one receives.
       exposeHeadRoute: false,

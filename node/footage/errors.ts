@@ -33,6 +33,8 @@ export { RequestWithdrawnError } from '../network/errors.js'
 export class InvalidConsentError extends kind('InvalidConsentError', 'INVALID_CONSENT', 400, 'the consent is invalid') {}
 /** A clip's time span does not overlap the request's window, or its camera is not in the area. */
 export class ClipNotMatchingError extends kind('ClipNotMatchingError', 'CLIP_NOT_MATCHING', 422, 'a clip does not match the request') {}
+/** A consent's camera label names no clip it shares, or is not a name (too long, control characters). */
+export class ClipLabelError extends kind('ClipLabelError', 'CLIP_LABEL_INVALID', 400, 'a camera label is not usable') {}
 /** A clip CID the resident's store does not hold. */
 export class UnknownClipError extends kind('UnknownClipError', 'UNKNOWN_CLIP', 404, 'no such clip') {}
 /** The declared sizes disagree with the consent, or with the age format (exact ciphertext size). */

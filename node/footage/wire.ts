@@ -14,7 +14,7 @@ export const FOOTAGE_PROTOCOL = '/porchlight/footage/1.0.0'
 
 /**
  * The sender batches about four age chunks (64 KiB + 16 each) per frame — fewer frames, fewer timers and
- * prefixes; the offer (≤ 32 KiB consent + 64 sizes) fits too.
+ * prefixes; the offer (≤ 64 KiB consent + 64 sizes) fits too.
  */
 export const MAX_DATA_FRAME = 512 * 1024
 /** A sender starts a new frame once this many bytes are batched. */

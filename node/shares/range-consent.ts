@@ -53,7 +53,9 @@ export async function cutRanges (ranges: readonly CheckedRange[], opts: {
     try {
       const cut = await range.source.cut(range.cameraConfig, range.from, range.to, path, opts.signal)
       // The clip store counts whole seconds: the span rounded outwards still holds every frame.
-      out.push(await clips.addFile(path, { camera: range.camera, start: Math.floor(cut.start), end: Math.ceil(cut.end), contentType: cut.contentType }))
+      const stored = await clips.addFile(path, { camera: range.camera, start: Math.floor(cut.start), end: Math.ceil(cut.end), contentType: cut.contentType })
+      // The cut knows its length to the millisecond; the store keeps whole seconds only.
+      out.push({ ...stored, durationMs: Math.round((cut.end - cut.start) * 1000) })
     } finally {
       await rm(path, { force: true })
     }

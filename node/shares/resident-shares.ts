@@ -44,6 +44,7 @@ import type { Logger } from '../logging/index.js'
 import { clipSourceOf, inboxReaderOf, type ClipSource, type InboxReader, type StoredClip } from './resident-sources.js'
 import type { FootageRanges } from '../recording/range-sources.js'
 import { cutRanges, checkRanges, type ConsentRange } from './range-consent.js'
+import { checkLabels, clipRefOf, type ConsentLabels } from './consent-labels.js'
 
 export type { ClipSource, InboxReader, StoredClip } from './resident-sources.js'
 export type { ConsentRange }
@@ -153,32 +154,34 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   /**
    * Consents to share `cids` and the recorded `ranges` for inbox item `requestId`. Every clip and range is
    * checked before anything is cut; each range is then cut into a clip in the store, and the consent names
-   * the cut clips' CIDs beside `cids`. The delivery starts in the background.
+   * the cut clips' CIDs beside `cids`. Each clip goes with its camera's name as its label unless `labels`
+   * (by CID) or the range's `label` edits or drops it. The delivery starts in the background.
    */
-  async consent (requestId: string, cids: string[], ranges: readonly ConsentRange[] = []): Promise<ShareView> {
+  async consent (requestId: string, cids: string[], ranges: readonly ConsentRange[] = [], labels: ConsentLabels = {}): Promise<ShareView> {
     const item = await this.#init.inbox.get(requestId)
     if (item === undefined) throw new RequestNotConsentableError({ request: requestId, reason: 'not in the inbox' })
     const r = item.request.message
     if (item.status === 'withdrawn') throw new RequestNotConsentableError({ request: requestId, reason: 'withdrawn' })
     if (this.#now() >= r.expiresAt) throw new RequestNotConsentableError({ request: requestId, reason: 'expired' })
     if (cids.length + ranges.length === 0 || new Set(cids).size !== cids.length) throw new RequestNotConsentableError({ request: requestId, reason: 'clips must be unique and at least one clip or range' })
+    checkLabels(labels, cids, ranges)
     await this.#checkAgency(item.request)
     await this.#notSharedYet(requestId, r.agency, cids)
     const refs: ClipRef[] = []
     for (const cid of cids) {
       const clip = await this.#init.clips.get(cid)
       if (clip === undefined) throw new UnknownClipError({ cid })
-      refs.push(this.#matchingRef(clip, r))
+      refs.push(this.#matchingRef(clip, r, labels[cid]))
     }
     if (ranges.length > 0) {
       const checked = await this.#refusedIfThrows(r.agency, async () => await checkRanges(ranges, r, this.#book.list(), this.#init.ranges))
       const cut = await this.#refusedIfThrows(r.agency, async () => await cutRanges(checked, {
         ranges: this.#init.ranges!, clips: this.#init.clips, signal: AbortSignal.timeout(this.#init.cutTimeoutMs ?? 120_000)
       }))
-      for (const clip of cut) {
-        if (refs.some((ref) => ref.cid === clip.cid)) continue
-        refs.push(this.#matchingRef(clip, r))
-      }
+      cut.forEach((clip, i) => {
+        if (refs.some((ref) => ref.cid === clip.cid)) return
+        refs.push(this.#matchingRef(clip, r, ranges[i]!.label))
+      })
       // A range cut as before gives the same bytes, so the same CID: the same footage, shared once.
       await this.#notSharedYet(requestId, r.agency, refs.map((ref) => ref.cid))
       this.#log?.info({ request: requestId, ranges: ranges.length, clips: cut.length }, 'shares: cut the consented ranges into clips')
@@ -209,11 +212,11 @@ export class ResidentFootage extends EventEmitter<ResidentFootageEvents> impleme
   }
 
   /** A stored clip as a consent names it, once its camera is in the area and its span meets the window. */
-  #matchingRef (clip: StoredClip, r: SignedRequest['message']): ClipRef {
+  #matchingRef (clip: StoredClip, r: SignedRequest['message'], label: string | null | undefined): ClipRef {
     const camera = this.#book.list().find((c) => c.name === clip.camera)
     if (camera === undefined || !isCameraInArea(camera.lat, camera.lng, r.cells)) throw new ClipNotMatchingError({ cid: clip.cid, reason: 'camera not in the area' })
     if (clip.end < r.windowStart || clip.start > r.windowEnd) throw new ClipNotMatchingError({ cid: clip.cid, reason: 'outside the window' })
-    return { cid: clip.cid, size: clip.size, start: clip.start, end: clip.end }
+    return clipRefOf(clip, label)
   }
 
   /** Runs a check; its typed refusal is emitted (counted in /metrics) before it is thrown. */

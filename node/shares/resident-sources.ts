@@ -13,6 +13,10 @@ export interface StoredClip {
   camera: string
   start: number
   end: number
+  /** The media type the store keeps (`video/mp4`; `application/octet-stream` when nothing said). */
+  contentType: string
+  /** Milliseconds, when known better than the whole seconds of the span (a clip just cut from a recording). */
+  durationMs?: number
 }
 
 /** The resident's clip store, as far as sharing needs it. */

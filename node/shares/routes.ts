@@ -1,17 +1,19 @@
 // The resident's consent and shares over HTTP (every route needs the bearer token).
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS, type ConsentRange, type ShareHistory, type ShareList, type ShareView } from '../../protocol/index.js'
+import { LIMITS, type ConsentBody, type ShareHistory, type ShareList, type ShareView } from '../../protocol/index.js'
 import type { ResidentFootage } from './resident-shares.js'
 
 const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } as const
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: cid } } as const
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
+// Far over the limit is not parsed; over it is CLIP_LABEL_INVALID with the limit (consent-labels.ts).
+const label = { type: ['string', 'null'], maxLength: LIMITS.consent.maxCameraLabelChars * 4, description: 'the camera label sent; null: none' } as const
 /** Unix seconds, as a request's window. */
 const range = {
   type: 'object',
   additionalProperties: false,
   required: ['camera', 'from', 'to'],
-  properties: { camera: { type: 'string', minLength: 1, maxLength: 128 }, from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 } }
+  properties: { camera: { type: 'string', minLength: 1, maxLength: 128 }, from: { type: 'integer', minimum: 0 }, to: { type: 'integer', minimum: 0 }, label }
 } as const
 
 export function footageRoutes (footage: ResidentFootage): FastifyPluginAsync {
@@ -26,13 +28,14 @@ export function footageRoutes (footage: ResidentFootage): FastifyPluginAsync {
           minProperties: 1,
           properties: {
             clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid },
-            ranges: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, items: range }
+            ranges: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, items: range },
+            labels: { type: 'object', maxProperties: LIMITS.consent.maxClips, propertyNames: cid, additionalProperties: label }
           }
         }
       }
     }, async (request, reply) => {
-      const body = request.body as { clips?: string[], ranges?: ConsentRange[] }
-      const share: ShareView = await footage.consent((request.params as { id: string }).id, body.clips ?? [], body.ranges ?? [])
+      const body = request.body as ConsentBody
+      const share: ShareView = await footage.consent((request.params as { id: string }).id, body.clips ?? [], body.ranges ?? [], body.labels ?? {})
       return await reply.status(202).send(share)
     })
 

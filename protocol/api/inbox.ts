@@ -149,6 +149,25 @@ export interface ConsentRange {
   camera: string
   from: number
   to: number
+  /** The camera label sent with the cut clip: absent, the camera's name; `null`, none (`''`); a string, that (trimmed). */
+  label?: string | null
+}
+
+/**
+ * The body of POST /api/inbox/:id/consent. `labels` edits or drops the camera label each clip is sent with,
+ * by CID (`null` drops it); a clip without an entry goes with its camera's name (docs/footage.md says why).
+ */
+export interface ConsentBody {
+  clips?: string[]
+  ranges?: ConsentRange[]
+  labels?: Record<string, string | null>
+}
+
+/** The label a clip is sent with, from what the resident chose (`given`) and the camera's name. */
+export function consentLabel (given: string | null | undefined, cameraName: string): string {
+  if (given === null) return ''
+  // A camera's name may hold what a label may not (padding, DEL or C1 controls): its default leaves them out.
+  return (given ?? cameraName.replace(/\p{Cc}/gu, '')).trim()
 }
 
 /** Auto-ignore rules (they only ever ignore). Also the body of PUT /api/inbox/policy. */

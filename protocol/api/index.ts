@@ -4,14 +4,14 @@
 export type { Role, ReachabilityStatus, NodeView, PeerView, ApiErrorBody } from './node.js'
 export type {
   InboxStatus, IgnoreReason, AgencyStanding, Verification, WitnessVerification, InclusionEvidence, InboxSummary, InboxList, InboxItemView, InboxPolicy, PolicyView,
-  Overlap, RecordingOverlap, ConsentRange
+  Overlap, RecordingOverlap, ConsentRange, ConsentBody
 } from './inbox.js'
-export { isUnread } from './inbox.js'
+export { consentLabel, isUnread } from './inbox.js'
 export type { SourceView, SourceBody, RecorderStatusView, CameraView, CameraList, CameraBody, SourceTestBody, SourceTestDetails, SourceTestResult } from './cameras.js'
 export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList, ReceiptFile, ShareAction, ShareHistory } from './shares.js'
 export { shareActions } from './shares.js'
-export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
+export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveredClipView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
 export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
 export type { LiveEventMap, LiveEventType, LiveEvent } from './live.js'

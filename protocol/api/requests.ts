@@ -47,16 +47,36 @@ export interface AgencyRequestView {
   withdrawal?: { id: string, withdrawal: Withdrawal, signature: string, logIndex: number, checkpoint: string, proof: string[], eip712: Eip712Json }
 }
 
+/**
+ * One delivered clip. `start`, `end` (unix seconds), `durationMs`, `mediaType` and `camera` (the label the
+ * resident let go, `''` when dropped) are what the signed consent says; absent on deliveries received before
+ * issue 19, whose consents said nothing of them.
+ */
+export interface DeliveredClipView {
+  cid: string
+  size: number
+  ciphertextSize: number
+  deleted: boolean
+  start?: number
+  end?: number
+  durationMs?: number
+  mediaType?: string
+  camera?: string
+}
+
 /** One delivery for a request. */
 export interface DeliveryView {
   consentId: string
-  clips: Array<{ cid: string, size: number, ciphertextSize: number, deleted: boolean }>
+  /** The request's id and its case code. */
+  request: string
+  caseCode: string
+  clips: DeliveredClipView[]
   /** Unix seconds (the `delivery` entry's `at`). */
   deliveredAt: number
   logIndex: number
 }
 
-/** GET /api/requests/:id/deliveries, oldest first. */
+/** GET /api/requests/:id/deliveries (oldest first) and GET /api/deliveries (newest first). */
 export interface DeliveryList {
   items: DeliveryView[]
 }

@@ -36,7 +36,11 @@ export const LIMITS = {
     maxClips: 64,
     /** 2 GiB: hours of 4K video; a longer recording is shared as several clips. */
     maxClipBytes: 2 * GiB,
-    maxTermsChars: 4_000
+    maxTermsChars: 4_000,
+    /** A clip's media type, `type/subtype` (RFC 6838 allows 127 characters a name; real ones are far shorter). */
+    maxMediaTypeChars: 127,
+    /** A clip's camera label, code points: a name ("Front door"), as long as a camera's name may be. */
+    maxCameraLabelChars: 64
   },
   receipt: {
     maxCheckpointChars: 4_096,
@@ -53,7 +57,8 @@ export const LIMITS = {
   encodedBytes: {
     request: 16 * KiB,
     withdrawal: 1 * KiB,
-    consent: 32 * KiB,
+    /** 64 clips with 127-character media types and 64-character labels beside 4,000 characters of terms fit. */
+    consent: 64 * KiB,
     /** A checkpoint may be up to 4,096 characters of UTF-8 beside a 64-hash proof. */
     receipt: 24 * KiB,
     deletionRequest: 8 * KiB,

@@ -27,6 +27,17 @@ export const messageIdField = via('must be a dag-cbor CIDv1 (base32, sha2-256)',
 /** A clip id: CIDv1 raw sha2-256, base32. */
 export const clipCidField = via('must be a raw CIDv1 (base32, sha2-256)', cidOf(RAW_CODE))
 
+// RFC 6838 restricted names, lowercase (one spelling), no parameters: what a clip store keeps, not a header.
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/
+
+/** A media type `type/subtype`, lowercase, without parameters, of at most `maxMediaTypeChars`. */
+export const mediaTypeField: Check<string> = (value, field) => {
+  if (typeof value !== 'string' || value.length > LIMITS.consent.maxMediaTypeChars || !MEDIA_TYPE.test(value)) {
+    fail(field, `must be a lowercase media type type/subtype of at most ${LIMITS.consent.maxMediaTypeChars} characters`, typeof value === 'string' ? value.slice(0, 64) : value)
+  }
+  return value
+}
+
 /** An H3 resolution-9 cell, lowercase hex. */
 export const areaCell = via('must be an H3 resolution-9 cell', (v) => assertCell(v, { exact: AREA_RESOLUTION }))
 

@@ -4,7 +4,7 @@ import { UnknownCategoryError } from '../limits/errors.js'
 import { LIMITS, isCategory } from '../limits/table.js'
 import { fail, integer, join, list, optional, record, seconds, text, oneOf } from './schema.js'
 import type { Check } from './schema.js'
-import { address, ageRecipient, areaCell, bytes32, clipCidField, messageIdField, multiaddrField, peerIdField, signature } from './fields.js'
+import { address, ageRecipient, areaCell, bytes32, clipCidField, mediaTypeField, messageIdField, multiaddrField, peerIdField, signature } from './fields.js'
 import { DELETION_REASONS } from './types.js'
 import type {
   Announcement, Category, ClipRef, Consent, DeleteEntry, DeletionRequest, LogEntry, Receipt, Request, Signed, Withdrawal
@@ -43,16 +43,30 @@ export const withdrawalShape: Check<Withdrawal> = record<Withdrawal>({
   issuedAt: seconds
 })
 
+const labelText = text(LIMITS.consent.maxCameraLabelChars)
+/** A camera label is shown to investigators as a name: no control characters, no padding (one spelling). */
+const cameraLabel: Check<string> = (value, field) => {
+  const label = labelText(value, field)
+  if (/\p{Cc}/u.test(label) || label.trim() !== label) fail(field, 'must be a name without control characters or surrounding spaces')
+  return label
+}
+
 const clipRef: Check<ClipRef> = record<ClipRef>({
   cid: clipCidField,
   size: integer(1, LIMITS.consent.maxClipBytes),
   start: seconds,
-  end: seconds
+  end: seconds,
+  mediaType: mediaTypeField,
+  durationMs: integer(0, Number.MAX_SAFE_INTEGER),
+  camera: cameraLabel
 })
 
 const orderedClipRef: Check<ClipRef> = (value, field) => {
   const clip = clipRef(value, field)
   if (clip.end < clip.start) fail(`${field}.end`, 'must not be before start', clip.end)
+  // start and end are whole seconds (rounded outwards by the resident's node): a clip lasts at most one
+  // second more than its span says, never longer, or the agency would be shown two different lengths.
+  if (clip.durationMs > (clip.end - clip.start + 1) * 1000) fail(`${field}.durationMs`, 'must not be longer than the span', clip.durationMs)
   return clip
 }
 

@@ -39,12 +39,23 @@ export interface Withdrawal {
   issuedAt: number
 }
 
-/** One clip a resident shares: its CID (raw, sha2-256 of the plaintext), size in bytes and time span. */
+/**
+ * One clip a resident shares: its CID (raw, sha2-256 of the plaintext), size in bytes and time span, and
+ * what the resident's node says of it (issue 19): its media type, its length and the camera's label.
+ * These travel only in the consent (to the agency), never in the public log's `delivery` entry.
+ */
 export interface ClipRef {
   cid: string
   size: number
+  /** The recorded span, unix seconds; `start = end` for a snapshot. */
   start: number
   end: number
+  /** The media type of the bytes as the resident's node stored them (`video/mp4`), lowercase, no parameters. */
+  mediaType: string
+  /** Its length in milliseconds (0 for a still image). */
+  durationMs: number
+  /** The camera's label as the resident let it go: the camera's name by default, edited, or `''` when dropped. */
+  camera: string
 }
 
 /** A resident's consent to share clips for one request, signed by a fresh key made for this consent. */

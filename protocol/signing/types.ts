@@ -19,7 +19,10 @@ const Clip: readonly TypedField[] = [
   { name: 'cid', type: 'string' },
   { name: 'size', type: 'uint64' },
   { name: 'start', type: 'uint64' },
-  { name: 'end', type: 'uint64' }
+  { name: 'end', type: 'uint64' },
+  { name: 'mediaType', type: 'string' },
+  { name: 'durationMs', type: 'uint64' },
+  { name: 'camera', type: 'string' }
 ]
 
 /** Each signed kind's primary type and the struct types it refers to. */

@@ -95,7 +95,7 @@ async function seenCachePoisoning (): Promise<Row[]> {
 function throwawayConsent (request: SignedRequest, requestId: string, domain: Domain, size = 4096): { bytes: Uint8Array, consent: ReturnType<typeof createConsent> } {
   const bytes = crypto.getRandomValues(new Uint8Array(size))
   const start = request.message.windowStart
-  const consent = createConsent({ request: requestId, clips: [{ cid: clipCid(bytes).toString(), size, start, end: start + 60 }], domain })
+  const consent = createConsent({ request: requestId, clips: [{ cid: clipCid(bytes).toString(), size, start, end: start + 60, mediaType: 'video/mp4', durationMs: 60_000, camera: '' }], domain })
   return { bytes, consent }
 }
 

@@ -14,7 +14,7 @@ const suite = demoSuite({ residents: 3, anchorIntervalSeconds: 2 })
 const demo = (): DemoProcess => suite.demo()
 const browser = (): Browser => suite.browser()
 
-interface RequestSummary { id: string, title: string, cells: string[] }
+interface RequestSummary { id: string, title: string, caseCode: string, cells: string[] }
 interface InboxSummary { id: string, title: string }
 
 /** Lists come bare or as `{ items }` (node/footage's shares: `{ shares }`), as the UI's client takes them. */
@@ -28,8 +28,8 @@ async function list<T> (node: DemoNode, path: string): Promise<T[]> {
 /** The sample request the first agency published, as its own API lists it. */
 async function sampleRequest (): Promise<RequestSummary> {
   // Newest first: the demo's is the oldest.
-  const first = (await list<{ id: string, request: { title: string, cells: string[] } }>(demo().node('agency-north'), '/api/requests')).at(-1)!
-  return { id: first.id, title: first.request.title, cells: first.request.cells }
+  const first = (await list<{ id: string, request: { title: string, caseCode: string, cells: string[] } }>(demo().node('agency-north'), '/api/requests')).at(-1)!
+  return { id: first.id, title: first.request.title, caseCode: first.request.caseCode, cells: first.request.cells }
 }
 
 /** Residents in and outside the sample request's area, decided from their configured cameras. */
@@ -81,8 +81,15 @@ test('a resident in the area sees the sample request with every badge green, pla
   assert.match(text, new RegExp(agency.name.replace(/[()]/g, '\\$&')), 'names to whom')
   assert.match(text, /BNP-/, 'names the case')
   assert.match(text, /porch|driveway/, 'names what: the clip\'s camera')
+  // What is sent with the clip, before it is: its span, length, media type and label, the label editable.
+  const sent = dialog.getByRole('table', { name: 'What is sent with each clip' })
+  assert.match(await sent.innerText(), /video\/|image\//)
+  await sent.getByRole('textbox').fill('Front of the house')
+  await sent.getByText('sent as “Front of the house”').waitFor()
   await dialog.getByRole('button', { name: 'Send 1 clip' }).click()
   await page.getByRole('status').filter({ hasText: `Sharing 1 clip with ${agency.name}` }).waitFor()
+  const [share] = await list<{ consent: { message: { clips: Array<{ camera: string }> } } }>(resident, '/api/shares')
+  assert.equal(share!.consent.message.clips[0]!.camera, 'Front of the house', 'the consent carries the edited label')
 
   await page.getByRole('tab', { name: 'Shares' }).click()
   await page.locator('[data-receipt="logged"], [data-receipt="publicly anchored"]').waitFor({ timeout: 30_000 })
@@ -119,7 +126,7 @@ test('the agency composes a request, is stopped when its area is too large, then
   const sharer = inside.at(-1)!
   const item = await demo().call<{ clips?: Array<{ cid: string }> }>(sharer, 'GET', `/api/inbox/${request.id}`)
   const cid = item.clips![0]!.cid
-  await demo().call(sharer, 'POST', `/api/inbox/${request.id}/consent`, { clips: [cid] })
+  await demo().call(sharer, 'POST', `/api/inbox/${request.id}/consent`, { clips: [cid], labels: { [cid]: 'Side gate' } })
 
   const page = await open(agency)
   await page.getByRole('tab', { name: 'New request' }).click()
@@ -152,6 +159,14 @@ test('the agency composes a request, is stopped when its area is too large, then
   await page.getByRole('heading', { level: 2, name: request.title }).waitFor()
   const delivered = page.locator(`li.clip[data-cid="${cid}"]`)
   await delivered.waitFor({ timeout: 30_000 })
+  // What the resident's consent says of the clip, and of its delivery the case and the time.
+  assert.equal(await delivered.locator('[data-clip-label]').innerText(), 'Side gate')
+  assert.match(await delivered.locator('[data-clip-media-type]').innerText(), /^(video|image)\/[a-z0-9.+-]+$/)
+  assert.match(await delivered.locator('[data-clip-duration]').innerText(), /^\d+ (s|min)/)
+  assert.match(await delivered.locator('[data-clip-span]').innerText(), /\d{1,2}:\d{2}.*–.*\d{1,2}:\d{2}.* [A-Z]{2,5}|GMT|UTC/)
+  const delivery = page.locator('li.delivery').filter({ has: delivered })
+  assert.equal(await delivery.locator('[data-case-code]').innerText(), request.caseCode)
+  assert.match(await delivery.locator('[data-delivered-at]').innerText(), /\d{4}.*\d{1,2}:\d{2}:\d{2}/)
   await delivered.getByRole('button', { name: 'View…' }).click()
   const dialog = page.getByRole('dialog', { name: 'Why are you viewing this footage?' })
   assert.match(await dialog.innerText(), /access.*entry in this agency's public log/s)
@@ -168,6 +183,14 @@ test('the agency composes a request, is stopped when its area is too large, then
   await page.getByRole('tab', { name: 'Public log' }).click()
   await page.getByText('✓ signature, root').waitFor({ timeout: 15_000 })
   await page.getByRole('cell', { name: new RegExp(`access to .*${purpose.slice(0, 20)}`) }).waitFor({ timeout: 15_000 })
+  // Every row has its time; the delivery and the access rows their case code, from the log itself.
+  const rows = page.locator('section[aria-labelledby="log-h"] table tbody tr')
+  for (const what of ['delivery of', `access to`]) {
+    const row = rows.filter({ hasText: what }).first()
+    assert.equal(await row.locator('[data-entry-case]').innerText(), request.caseCode, what)
+  }
+  const times = await rows.locator('[data-entry-time]').allInnerTexts()
+  assert.ok(times.length > 0 && times.every((t) => /\d{4}.*\d{1,2}:\d{2}:\d{2}/.test(t)), times.join('; '))
   await screenshot(page, 'demo-agency-log')
   await page.close()
 })

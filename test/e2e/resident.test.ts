@@ -48,8 +48,17 @@ test('share: the confirmation names what goes to whom; the receipt turns logged,
   assert.match(text, /SPD-2026-0042/)
   assert.match(text, /porch/)
   assert.match(text, /Not sent: your name/)
+  // What goes with the clip is shown first; the resident drops the camera label.
+  const sent = dialog.getByRole('table', { name: 'What is sent with each clip' })
+  await sent.getByText('sent as “porch”').waitFor()
+  await sent.getByRole('checkbox', { name: 'Send no label' }).check()
+  await sent.getByText('sent without a label').waitFor()
+  assert.equal(await sent.getByRole('textbox', { name: 'Label for porch' }).isDisabled(), true)
+  await screenshot(page, 'resident-consent')
   await dialog.getByRole('button', { name: 'Send 1 clip' }).click()
   await page.getByRole('status').filter({ hasText: 'Sharing 1 clip with Seattle Police Department' }).waitFor()
+  const shares = await (await fetch(`${node().url}/api/shares`, { headers: { authorization: `Bearer ${node().token}` } })).json() as { shares: Array<{ consent: { message: { clips: Array<{ camera: string, mediaType: string }> } } }> }
+  assert.deepEqual(shares.shares[0]!.consent.message.clips.map((c) => c.camera), [''], 'the consent carries no label')
 
   await page.getByRole('tab', { name: 'Shares' }).click()
   const receipt = page.locator('[data-receipt]')

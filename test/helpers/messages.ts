@@ -69,7 +69,7 @@ export function signedWithdrawal (): SignedWithdrawal {
 export function sampleConsent (overrides: Partial<Consent> = {}): Consent {
   return {
     request: REQUEST_ID,
-    clips: CLIP_CIDS.map((cid, i) => ({ cid, size: 1000 * (i + 1), start: NOW - 3 * 3600 + i * 600, end: NOW - 3 * 3600 + i * 600 + 300 })),
+    clips: CLIP_CIDS.map((cid, i) => ({ cid, size: 1000 * (i + 1), start: NOW - 3 * 3600 + i * 600, end: NOW - 3 * 3600 + i * 600 + 300, mediaType: 'video/mp4', durationMs: 300_000, camera: i === 0 ? 'Front door' : '' })),
     terms: 'I share these clips for this case only; the agency deletes them after 90 days.',
     consentKey: CONSENT_ADDRESS,
     issuedAt: NOW + 120,

@@ -7,7 +7,7 @@
 // knobs a test turns (a delivery's progress, its receipt, an anchor).
 import { readFile } from 'node:fs/promises'
 import {
-  cameraCell, checkpointOrigin, clipCid, encodeLogEntry, LIMITS,
+  cameraCell, checkpointOrigin, clipCid, consentLabel, encodeLogEntry, LIMITS,
   type CameraList, type ClipRef, type ClipView, type InboxItemView, type InboxList, type InboxPolicy, type InboxSummary, type NodeView,
   type PolicyView, type Role, type ShareList, type ShareView, type Verification
 } from '../../../protocol/index.js'
@@ -40,7 +40,10 @@ const cidParams = { type: 'object', additionalProperties: false, required: ['cid
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
 const consentBody = {
   type: 'object', additionalProperties: false, required: ['clips'],
-  properties: { clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid } }
+  properties: {
+    clips: { type: 'array', minItems: 1, maxItems: LIMITS.consent.maxClips, uniqueItems: true, items: cid },
+    labels: { type: 'object', additionalProperties: { type: ['string', 'null'] } }
+  }
 } as const
 const policyBody = {
   type: 'object', additionalProperties: false, required: ['ignoreCategories', 'ignoreAgencies'],
@@ -178,11 +181,12 @@ export async function residentFixture (uiDir: string): Promise<ResidentFixture> 
         const item = items.get(id)
         if (item === undefined) throw new RequestNotConsentableError({ request: id, reason: 'not in the inbox' })
         const m = item.request.message
-        const refs: ClipRef[] = (req.body as { clips: string[] }).clips.map((wanted) => {
+        const body = req.body as { clips: string[], labels?: Record<string, string | null> }
+        const refs: ClipRef[] = body.clips.map((wanted) => {
           const clip = clips.find((c) => c.cid === wanted)
           if (clip === undefined) throw new UnknownClipError({ cid: wanted })
           if (matchingClips(m, CAMERAS, [clip]).length === 0) throw new ClipNotMatchingError({ cid: wanted, reason: 'camera not in the area or outside the window' })
-          return { cid: clip.cid, size: clip.size, start: clip.start, end: clip.end }
+          return { cid: clip.cid, size: clip.size, start: clip.start, end: clip.end, mediaType: clip.contentType, durationMs: (clip.end - clip.start) * 1000, camera: consentLabel(body.labels?.[clip.cid], clip.camera) }
         })
         const consent = createConsent({ request: item.id, clips: refs, domain: DOMAIN, issuedAt: nowSeconds() })
         const now = nowSeconds()

@@ -34,7 +34,7 @@ let anchor: { treeSize: number, root: string } | undefined
 const closed = new Map<string, Connection>()
 
 function addClip (bytes: Uint8Array): StoredClip {
-  const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera: PORCH.name, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }
+  const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera: PORCH.name, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60, contentType: 'video/mp4' }
   clips.set(clip.cid, { ...clip, bytes })
   return clip
 }
@@ -73,7 +73,7 @@ before(async () => {
       footage: defineService((c: NodeComponents) => new ResidentFootage(c, {
         inbox: { get: async (i) => i === id ? { request, status: 'new' } : undefined },
         clips: {
-          get: async (cid) => { const c = clips.get(cid); return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end } },
+          get: async (cid) => { const c = clips.get(cid); return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end, contentType: c.contentType } },
           open: async (cid) => byteStream(clips.get(cid)!.bytes, 64 * 1024)
         },
         domain: DOMAIN,

@@ -44,7 +44,7 @@ async function peer (): Promise<PorchlightLibp2p> {
 
 function clip (size = 1000): { ref: ClipRef, bytes: Uint8Array } {
   const bytes = randomClip(size)
-  return { bytes, ref: { cid: clipCid(bytes).toString(), size, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 30 } }
+  return { bytes, ref: { cid: clipCid(bytes).toString(), size, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 30, mediaType: 'video/mp4', durationMs: 30_000, camera: 'porch' } }
 }
 
 /** Delivers one fresh consent with one clip for `request` from `from`. */

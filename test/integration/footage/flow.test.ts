@@ -21,7 +21,7 @@ const MiB = 1024 * 1024
 /** One clip of `size` random bytes, consented to for a fresh request of `agency`. */
 async function oneClip (agency: TestAgency, size: number): Promise<{ bytes: Uint8Array, request: Awaited<ReturnType<TestAgency['issue']>>['signed'], consent: ReturnType<typeof createConsent> }> {
   const bytes = randomClip(size)
-  const ref: ClipRef = { cid: clipCid(bytes).toString(), size, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }
+  const ref: ClipRef = { cid: clipCid(bytes).toString(), size, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60, mediaType: 'video/mp4', durationMs: 60_000, camera: 'porch' }
   const { signed: request, id } = await agency.issue()
   return { bytes, request, consent: createConsent({ request: id, clips: [ref], domain: DOMAIN, issuedAt: NOW + 500 }) }
 }

@@ -147,7 +147,7 @@ async function agencyRequest (overrides: Record<string, unknown> = {}): Promise<
 }
 
 function clipIn (bytes = randomClip(2000), start = now - 1800): { ref: ClipRef, bytes: Uint8Array } {
-  return { bytes, ref: { cid: clipCid(bytes).toString(), size: bytes.length, start, end: start + 60 } }
+  return { bytes, ref: { cid: clipCid(bytes).toString(), size: bytes.length, start, end: start + 60, mediaType: 'video/mp4', durationMs: 60_000, camera: 'porch' } }
 }
 
 /** Asserts nothing was delivered for `request` (no new log entry, no record, no partial file) after `act`. */

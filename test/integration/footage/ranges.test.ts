@@ -79,7 +79,7 @@ test('a range outside the window, the recording or the area is refused with a ty
 test('a consented range is cut on the node, stored, delivered, and the agency opens the same H.264 cut to the range', { timeout: 60_000 }, async () => {
   const from = recordedFrom + 12
   const to = recordedFrom + 41
-  const consent = await call(ann, 'POST', `/api/inbox/${requestId}/consent`, { ranges: [{ camera: 'porch', from, to }] })
+  const consent = await call(ann, 'POST', `/api/inbox/${requestId}/consent`, { ranges: [{ camera: 'porch', from, to, label: 'Porch, east side' }] })
   assert.equal(consent.status, 202, JSON.stringify(consent.json))
   const [clip] = (await call(ann, 'GET', '/api/clips')).json
   assert.equal(clip.camera, 'porch')
@@ -100,4 +100,10 @@ test('a consented range is cut on the node, stored, delivered, and the agency op
   assert.deepEqual([got.codec, got.width, got.height], ['h264', made.width, made.height])
   assert.ok(got.firstIsKeyframe)
   assert.ok(Math.abs(got.duration - (to - from)) <= made.keyframeSeconds, `duration ${got.duration}`)
+  // The consent said what the cut is: its media type, its length to the millisecond (not the store's whole
+  // seconds) and the label the resident gave the range.
+  const sent = consent.json.consent.message.clips[0] as { mediaType: string, durationMs: number, camera: string }
+  assert.deepEqual([sent.mediaType, sent.camera], ['video/mp4', 'Porch, east side'])
+  assert.ok(Math.abs(sent.durationMs - got.duration * 1000) <= 200, `${sent.durationMs} ms sent, ${got.duration} s received`)
+  assert.deepEqual(record?.clips.map((c) => [c.mediaType, c.durationMs, c.camera]), [[sent.mediaType, sent.durationMs, sent.camera]])
 })

@@ -10,8 +10,8 @@ import { once } from 'node:events'
 import { readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
-  RAW_CODE, clipCid, decodeLogEntry, encodeLogEntry, formatIdentityFile, generateIdentity, identityToRecipient, parseCid,
-  requestId, signTyped, type SignedRequest
+  LIMITS, RAW_CODE, clipCid, decodeLogEntry, encodeLogEntry, formatIdentityFile, generateIdentity, identityToRecipient, parseCid,
+  requestId, signTyped, type DeliveryEntry, type DeliveryList, type SignedRequest
 } from '../../../protocol/index.js'
 import { createNode, defineService, type NodeComponents, type PorchlightNode } from '../../../node/index.js'
 import { footageRoutes } from '../../../node/shares/routes.js'
@@ -32,15 +32,15 @@ class MemoryClips {
   readonly clips = new Map<string, StoredClip & { bytes: Uint8Array }>()
   gate: { cid: string, at: number, reached: () => void, release: Promise<void> } | undefined
 
-  add (bytes: Uint8Array, camera: string, start = NOW - 3 * 3600, end = start + 60): StoredClip {
-    const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera, start, end }
+  add (bytes: Uint8Array, camera: string, start = NOW - 3 * 3600, end = start + 60, contentType = 'video/mp4'): StoredClip {
+    const clip = { cid: clipCid(bytes).toString(), size: bytes.length, camera, start, end, contentType }
     this.clips.set(clip.cid, { ...clip, bytes })
     return clip
   }
 
   async get (cid: string): Promise<StoredClip | undefined> {
     const c = this.clips.get(cid)
-    return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end }
+    return c === undefined ? undefined : { cid: c.cid, size: c.size, camera: c.camera, start: c.start, end: c.end, contentType: c.contentType }
   }
 
   async open (cid: string): Promise<ReadableStream<Uint8Array>> {
@@ -261,4 +261,59 @@ test('a clip already shared for the request is refused (CLIP_ALREADY_SHARED) and
   const shared = await api(cat, 'POST', `/api/inbox/${id}/consent`, { clips: withdrawn!.consent.message.clips.map((c) => c.cid) })
   assert.equal(shared.status, 202)
   await shareWhere(cat, shared.body.id, (s) => s.state === 'delivered')
+})
+
+test('a consent sends each clip\'s span, length, media type and label — the camera\'s name, edited or dropped — and the agency lists them with the case code, while its log holds CIDs and sizes only', async () => {
+  const cat = residents[2]!
+  const named = cat.clips.add(randomClip(900), 'porch', NOW - 3 * 3600, NOW - 3 * 3600 + 45)
+  const edited = cat.clips.add(randomClip(901), 'porch', NOW - 2 * 3600, NOW - 2 * 3600 + 20, 'video/webm')
+  const dropped = cat.clips.add(randomClip(902), 'porch', NOW - 2 * 3600 + 60, NOW - 2 * 3600 + 60, 'image/jpeg')
+  const res = await api(cat, 'POST', `/api/inbox/${id}/consent`, {
+    clips: [named.cid, edited.cid, dropped.cid],
+    labels: { [edited.cid]: '  Front step  ', [dropped.cid]: null }
+  })
+  assert.equal(res.status, 202)
+  // What the resident signed says what is sent.
+  assert.deepEqual((res.body as ShareRecord).consent.message.clips.map((c) => [c.camera, c.mediaType, c.durationMs, c.start, c.end]), [
+    ['porch', 'video/mp4', 45_000, named.start, named.end],
+    ['Front step', 'video/webm', 20_000, edited.start, edited.end],
+    ['', 'image/jpeg', 0, dropped.start, dropped.end]
+  ])
+  assert.equal((await shareWhere(cat, res.body.id, (s) => s.state === 'delivered' || s.state === 'failed')).state, 'delivered')
+
+  const listed = await agency.api.app.inject({ method: 'GET', url: '/api/deliveries', headers: { authorization: `Bearer ${agency.keys.apiToken}` } })
+  assert.equal(listed.statusCode, 200)
+  const items = listed.json<DeliveryList>().items
+  const delivery = items.find((d) => d.consentId === res.body.id)!
+  assert.equal(delivery.caseCode, request.message.caseCode)
+  assert.equal(delivery.request, id)
+  assert.deepEqual(delivery.clips.map((c) => ({ cid: c.cid, camera: c.camera, mediaType: c.mediaType, durationMs: c.durationMs, start: c.start, end: c.end })), [
+    { cid: named.cid, camera: 'porch', mediaType: 'video/mp4', durationMs: 45_000, start: named.start, end: named.end },
+    { cid: edited.cid, camera: 'Front step', mediaType: 'video/webm', durationMs: 20_000, start: edited.start, end: edited.end },
+    { cid: dropped.cid, camera: '', mediaType: 'image/jpeg', durationMs: 0, start: dropped.start, end: dropped.end }
+  ])
+  // Newest first: this delivery before Ann's.
+  assert.equal(items[0]!.consentId, res.body.id)
+
+  // The public log: the delivery entry names the clips by CID and size, and no entry holds a label.
+  const entry = log.entries.map((e) => decodeLogEntry(e)).find((e) => e.kind === 'delivery' && e.consent === res.body.id) as DeliveryEntry
+  assert.deepEqual(entry.clips, [named, edited, dropped].map((c) => ({ cid: c.cid, size: c.size })))
+  const everything = Buffer.concat(log.entries.map((e) => Buffer.from(e))).toString('latin1')
+  assert.equal(everything.includes('Front step'), false)
+  assert.equal(everything.includes('video/webm'), false)
+})
+
+test('a label for a clip the consent does not share, or one a consent cannot carry, is refused and nothing is shared', async () => {
+  const cat = residents[2]!
+  const clip = cat.clips.add(randomClip(903), 'porch')
+  const before = (await api(cat, 'GET', '/api/shares')).body.shares.length
+  const other = clipCid(randomClip(904)).toString()
+  for (const labels of [{ [other]: 'x' }, { [clip.cid]: 'é'.repeat(LIMITS.consent.maxCameraLabelChars + 1) }, { [clip.cid]: 'Front\u0007door' }]) {
+    const res = await api(cat, 'POST', `/api/inbox/${id}/consent`, { clips: [clip.cid], labels })
+    assert.equal(res.status, 400)
+    assert.equal(res.body.error.code, 'CLIP_LABEL_INVALID')
+  }
+  const range = await api(cat, 'POST', `/api/inbox/${id}/consent`, { ranges: [{ camera: 'porch', from: NOW - 3600, to: NOW - 3500, label: 'é'.repeat(LIMITS.consent.maxCameraLabelChars + 1) }] })
+  assert.equal(range.body.error.code, 'CLIP_LABEL_INVALID')
+  assert.equal((await api(cat, 'GET', '/api/shares')).body.shares.length, before)
 })

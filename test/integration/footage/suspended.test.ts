@@ -117,7 +117,7 @@ test('a suspended agency gets nothing: the inbox says so, consent and retry are 
 
   // An offer made by hand, past every resident-side check: the agency's receiver refuses it itself.
   const signed = (await ann.services.inbox.get(id)).request
-  const direct = createConsent({ request: id, clips: [{ cid: annClip, size: 1_500_000, start: now - 1800, end: now - 1740 }], domain: world.agency.services.chain.domain! }).signed
+  const direct = createConsent({ request: id, clips: [{ cid: annClip, size: 1_500_000, start: now - 1800, end: now - 1740, mediaType: 'video/mp4', durationMs: 60_000, camera: '' }], domain: world.agency.services.chain.domain! }).signed
   raw = await createPorchlightLibp2p({ listen: ['/ip4/127.0.0.1/tcp/0'] })
   const refusal = once(world.agency.services.footage.receiver, 'footage:refused') as Promise<[FootageReceiverEvents['footage:refused'][0]]>
   const frames = footageStream(await raw.dialProtocol(agencyAddrs(signed), FOOTAGE_PROTOCOL), { maxFrameBytes: MAX_FOOTAGE_FRAME, protocol: FOOTAGE_PROTOCOL })

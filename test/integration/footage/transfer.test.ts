@@ -34,7 +34,7 @@ after(async () => {
 function clipsOf (...sizes: number[]): Array<{ ref: ClipRef, bytes: Uint8Array }> {
   return sizes.map((size, i) => {
     const bytes = randomClip(size)
-    return { bytes, ref: { cid: clipCid(bytes).toString(), size, start: NOW - 3 * 3600 + i * 60, end: NOW - 3 * 3600 + i * 60 + 30 } }
+    return { bytes, ref: { cid: clipCid(bytes).toString(), size, start: NOW - 3 * 3600 + i * 60, end: NOW - 3 * 3600 + i * 60 + 30, mediaType: 'video/mp4', durationMs: 30_000, camera: 'porch' } }
   })
 }
 
@@ -142,7 +142,7 @@ async function ciphertextOf (bytes: Uint8Array, recipient: string): Promise<Uint
 
 async function expectCutOff (name: string, data: (frames: ReturnType<typeof framedFootage>, ct: Uint8Array) => Promise<void>, bytes = randomClip(200_000), cid?: string): Promise<void> {
   const { signed: request, id } = await agency.issue()
-  const ref: ClipRef = { cid: cid ?? clipCid(bytes).toString(), size: bytes.length, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }
+  const ref: ClipRef = { cid: cid ?? clipCid(bytes).toString(), size: bytes.length, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60, mediaType: 'video/mp4', durationMs: 60_000, camera: 'porch' }
   const consent = createConsent({ request: id, clips: [ref], domain: DOMAIN, issuedAt: NOW + 500 }).signed
   const ct = await ciphertextOf(bytes, agency.recipient)
   const entries = agency.log.entries.length

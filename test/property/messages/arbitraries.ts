@@ -55,8 +55,12 @@ export const request: fc.Arbitrary<Request> = fc.record({
 
 export const withdrawal: fc.Arbitrary<Withdrawal> = fc.record({ request: messageId, agency: address, issuedAt: seconds })
 
-const clipRef: fc.Arbitrary<ClipRef> = fc.tuple(clipCid, fc.integer({ min: 1, max: LIMITS.consent.maxClipBytes }), fc.nat(2 ** 40), fc.nat(86_400))
-  .map(([cid, size, start, length]) => ({ cid, size, start, end: start + length }))
+const mediaType = fc.oneof(fc.constantFrom('video/mp4', 'image/jpeg', 'application/octet-stream'),
+  fc.stringMatching(/^[a-z0-9][a-z0-9!#$&^_.+-]{0,40}\/[a-z0-9][a-z0-9.+-]{0,40}$/))
+/** A label as the resident's node sends it: any text but control characters, without surrounding spaces, or none. */
+const cameraLabel = fc.oneof(fc.constant(''), text(LIMITS.consent.maxCameraLabelChars).map((t) => t.replace(/\p{Cc}/gu, '').trim()))
+const clipRef: fc.Arbitrary<ClipRef> = fc.tuple(clipCid, fc.integer({ min: 1, max: LIMITS.consent.maxClipBytes }), fc.nat(2 ** 40), fc.nat(86_400), fc.nat(999), mediaType, cameraLabel)
+  .map(([cid, size, start, length, extra, mediaType, camera]) => ({ cid, size, start, end: start + length, mediaType, durationMs: length * 1000 + extra, camera }))
 
 export const consent: fc.Arbitrary<Consent> = fc.record({
   request: messageId,

@@ -42,6 +42,9 @@ test('porchlight consent posts the clips for the request, --withdraw the share; 
   assert.deepEqual(calls.shift()?.body, { ranges: [{ camera: 'porch', from: 1800000000, to: 1800000030 }, { camera: 'side:gate', from: 1800000040, to: 1800000050 }] })
   assert.equal((await cliInProcess(['consent', 'req-1', '--clips', 'c1', '--range', 'porch:1:2', '--dir', dir])).code, 0)
   assert.deepEqual(calls.shift()?.body, { clips: ['c1'], ranges: [{ camera: 'porch', from: 1, to: 2 }] })
+  // --no-labels: every clip and range goes without its camera's name.
+  assert.equal((await cliInProcess(['consent', 'req-1', '--clips', 'c1,c2', '--range', 'porch:1:2', '--no-labels', '--dir', dir])).code, 0)
+  assert.deepEqual(calls.shift()?.body, { clips: ['c1', 'c2'], labels: { c1: null, c2: null }, ranges: [{ camera: 'porch', from: 1, to: 2, label: null }] })
 
   assert.equal((await cliInProcess(['consent', '--withdraw', 'share-1', '--dir', dir])).code, 0)
   assert.deepEqual(calls.shift(), { method: 'POST', url: '/api/shares/share-1/withdraw', auth: 'Bearer tok', body: {} })

@@ -9,7 +9,7 @@ import { MemoryFootageLog } from '../../helpers/footage.js'
 import { AGENCY, AGENCY_KEY, CLIP_CIDS, DOMAIN, NOW, signedRequest } from '../../helpers/messages.js'
 
 const request = signedRequest()
-const consent = createConsent({ request: requestId(request), clips: [{ cid: CLIP_CIDS[0]!, size: 1000, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60 }], domain: DOMAIN, issuedAt: NOW + 100 })
+const consent = createConsent({ request: requestId(request), clips: [{ cid: CLIP_CIDS[0]!, size: 1000, start: NOW - 3 * 3600, end: NOW - 3 * 3600 + 60, mediaType: 'video/mp4', durationMs: 60_000, camera: 'Front door' }], domain: DOMAIN, issuedAt: NOW + 100 })
 
 async function delivered (): Promise<{ log: MemoryFootageLog, receipt: SignedReceipt, entry: Uint8Array }> {
   const log = new MemoryFootageLog()
@@ -65,4 +65,18 @@ test('receipt status: logged until the chain anchors this tree or a later one co
   // An anchored root the checkpoint's tree is not a prefix of: a split view.
   const forked = { latestAnchor: async () => ({ treeSize: 5, root: bytesToHex(hashLeaf(new Uint8Array([9]))) }) }
   await assert.rejects(anchorStatus(checkpoint, AGENCY, forked, log), (err: any) => err.name === 'InvalidReceiptError' && err.details.reason === 'split view')
+})
+
+test('the public `delivery` entry carries each clip\'s CID and size only: no label, media type, span or length', () => {
+  const labelled = createConsent({
+    request: requestId(request),
+    clips: [{ cid: CLIP_CIDS[1]!, size: 2000, start: NOW - 3600, end: NOW - 3000, mediaType: 'video/x-matroska', durationMs: 600_000, camera: 'Smith family back yard' }],
+    domain: DOMAIN,
+    issuedAt: NOW + 100
+  })
+  const entry = deliveryEntry(labelled.signed, NOW + 200)
+  assert.deepEqual(entry.clips, [{ cid: CLIP_CIDS[1], size: 2000 }])
+  // The bytes themselves, as auditors and everyone else read them.
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(encodeLogEntry(entry))
+  for (const secret of ['Smith family back yard', 'video/x-matroska', 'camera', 'mediaType', 'durationMs']) assert.equal(text.includes(secret), false, secret)
 })

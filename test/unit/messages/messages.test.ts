@@ -11,6 +11,7 @@ import {
   consentId, deletionRequestId, logEntryCid, messageId, receiptId, requestId, withdrawalId
 } from '../../../protocol/messages/index.js'
 import { LIMITS } from '../../../protocol/limits/index.js'
+import { clipCid } from '../../../protocol/codec/index.js'
 import {
   CLIP_CIDS, REQUEST_ID, sampleConsent, sampleDeletionRequest, sampleEntries, sampleReceipt, sampleRequest,
   sampleWithdrawal, signedConsent, signedDeletionRequest, signedReceipt, signedRequest, signedWithdrawal
@@ -118,7 +119,16 @@ const cases: Case[] = [
   ['a clip ending before it starts', () => raw(consent({ clips: clips.map((c, i) => i === 1 ? { ...c, end: c.start - 1 } : c) })), decodeConsent, 'MalformedMessageError', 'clips[1].end'],
   ['a repeated clip', () => raw(consent({ clips: [clips[0], clips[1], clips[0]] })), decodeConsent, 'MalformedMessageError', 'clips[2]'],
   ['no clips', () => raw(consent({ clips: [] })), decodeConsent, 'MalformedMessageError', 'clips'],
-  ['a clip with an unknown field', () => raw(consent({ clips: [{ ...clips[0], camera: 'front door' }] })), decodeConsent, 'MalformedMessageError', 'clips[0].camera'],
+  ['a clip with an unknown field', () => raw(consent({ clips: [{ ...clips[0], location: '47.6,-122.3' }] })), decodeConsent, 'MalformedMessageError', 'clips[0].location'],
+  ['a clip without its media type', () => raw(consent({ clips: [(({ mediaType: _, ...rest }) => rest)(clips[0]!)] })), decodeConsent, 'MalformedMessageError', 'clips[0].mediaType'],
+  ['a media type in upper case', () => raw(consent({ clips: [{ ...clips[0], mediaType: 'video/MP4' }] })), decodeConsent, 'MalformedMessageError', 'clips[0].mediaType'],
+  ['a media type with parameters', () => raw(consent({ clips: [{ ...clips[0], mediaType: 'video/mp4; codecs=avc1' }] })), decodeConsent, 'MalformedMessageError', 'clips[0].mediaType'],
+  ['a media type over the cap', () => raw(consent({ clips: [{ ...clips[0], mediaType: 'video/' + 'x'.repeat(LIMITS.consent.maxMediaTypeChars) }] })), decodeConsent, 'MalformedMessageError', 'clips[0].mediaType'],
+  ['a clip longer than its span', () => raw(consent({ clips: clips.map((c, i) => i === 1 ? { ...c, durationMs: (c.end - c.start + 1) * 1000 + 1 } : c) })), decodeConsent, 'MalformedMessageError', 'clips[1].durationMs'],
+  ['a negative duration', () => raw(consent({ clips: [{ ...clips[0], durationMs: -1 }] })), decodeConsent, 'MalformedMessageError', 'clips[0].durationMs'],
+  ['a camera label over the cap', () => raw(consent({ clips: [{ ...clips[0], camera: 'é'.repeat(LIMITS.consent.maxCameraLabelChars + 1) }] })), decodeConsent, 'TextTooLongError', 'clips[0].camera'],
+  ['a camera label with a control character', () => raw(consent({ clips: [{ ...clips[0], camera: 'Front\ndoor' }] })), decodeConsent, 'MalformedMessageError', 'clips[0].camera'],
+  ['a camera label with surrounding spaces', () => raw(consent({ clips: [{ ...clips[0], camera: ' Front door' }] })), decodeConsent, 'MalformedMessageError', 'clips[0].camera'],
   ['terms over the cap', () => raw(consent({ terms: 'x'.repeat(LIMITS.consent.maxTermsChars + 1) })), decodeConsent, 'TextTooLongError', 'terms'],
   ['a proof hash of 31 bytes', () => raw({ ...sampleReceipt(), proof: ['0x' + '00'.repeat(31)] }), decodeReceipt, 'MalformedMessageError', 'proof[0]'],
   ['an unknown entry kind', () => raw({ kind: 'view', clip: CLIP_CIDS[0], at: 1 }), decodeLogEntry, 'MalformedMessageError', 'kind'],
@@ -151,4 +161,17 @@ test('encoding checks the message too, and changes nothing it is given', () => {
   assert.deepEqual(bad, copy)
   rejects(() => encodeConsent({ ...sampleConsent(), clips: [] }), 'MalformedMessageError', 'clips')
   rejects(() => encodeConsent({ ...sampleConsent(), terms: 'ok \uD800' }), 'MalformedMessageError', 'terms')
+})
+
+test('the largest consent the field limits allow fits its size cap, and keeps its clips\' metadata', () => {
+  // Every clip at its widest: the longest media type, a label of 4-byte code points, the largest numbers.
+  const longType = 'video/' + 'x'.repeat(LIMITS.consent.maxMediaTypeChars - 6)
+  const wide = Array.from({ length: LIMITS.consent.maxClips }, (_, i) => ({
+    cid: clipCid(new Uint8Array([i])).toString(), size: LIMITS.consent.maxClipBytes, start: Number.MAX_SAFE_INTEGER - 1, end: Number.MAX_SAFE_INTEGER,
+    mediaType: longType, durationMs: 2000, camera: '🚪'.repeat(LIMITS.consent.maxCameraLabelChars)
+  }))
+  const signed = { message: { ...sampleConsent(), clips: wide, terms: '🚪'.repeat(LIMITS.consent.maxTermsChars) }, signature: signedConsent().signature }
+  const bytes = encodeSignedConsent(signed)
+  assert.ok(bytes.length <= LIMITS.encodedBytes.consent, `${bytes.length} bytes`)
+  assert.deepEqual(decodeSignedConsent(bytes).message.clips[63], wide[63])
 })

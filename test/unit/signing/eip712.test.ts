@@ -52,9 +52,9 @@ for (const kind of SIGNABLE_KINDS) {
 }
 
 test('encodeType lists only the struct types a type refers to', () => {
-  assert.equal(encodeType('Clip', TYPES.Consent), 'Clip(string cid,uint64 size,uint64 start,uint64 end)')
+  assert.equal(encodeType('Clip', TYPES.Consent), 'Clip(string cid,uint64 size,uint64 start,uint64 end,string mediaType,uint64 durationMs,string camera)')
   assert.equal(encodeType('Consent', TYPES.Consent),
-    'Consent(string request,Clip[] clips,string terms,address consentKey,uint64 issuedAt)Clip(string cid,uint64 size,uint64 start,uint64 end)')
+    'Consent(string request,Clip[] clips,string terms,address consentKey,uint64 issuedAt)Clip(string cid,uint64 size,uint64 start,uint64 end,string mediaType,uint64 durationMs,string camera)')
 })
 
 test('verifySigned rejects another domain, a changed message and the wrong signer', () => {
@@ -107,7 +107,7 @@ test('toEip712Json is plain JSON with cells as uint64 decimal strings', () => {
   assert.deepEqual(json.types.EIP712Domain!.map((f) => f.name), ['name', 'version', 'chainId', 'verifyingContract'])
   assert.deepEqual(json.message.cells, request.cells.map((c) => BigInt('0x' + c).toString()))
   assert.equal(json.message.windowStart, request.windowStart)
-  assert.deepEqual(toEip712Json('Consent', sampleConsent(), DOMAIN).types.Clip!.map((f) => f.type), ['string', 'uint64', 'uint64', 'uint64'])
+  assert.deepEqual(toEip712Json('Consent', sampleConsent(), DOMAIN).types.Clip!.map((f) => f.type), ['string', 'uint64', 'uint64', 'uint64', 'string', 'uint64', 'string'])
 })
 
 test('addresses: checksum and derivation agree with ethers', () => {

@@ -2,6 +2,8 @@
 // browser), with the latest anchor on chain.
 import type { ApiClient } from '../api/client.js'
 import { ErrorNote, Loading, fmtTime, short, useLoad } from '../components/ui.js'
+import { formatTime } from '../components/time.js'
+import { entryContexts } from './log-context.js'
 import { useLive } from '../api/live.js'
 import { readLog } from '../verify/log-reader.js'
 import { toHex, type LogEntry } from '../../../protocol/index.js'
@@ -23,6 +25,7 @@ export function Log ({ api, agency }: { api: ApiClient, agency: string }) {
   // A checkpoint issued (new entries) or an anchor recorded.
   useLive(['log'], () => { log.reload(); anchors.reload() })
   const latest = anchors.data?.at(-1)
+  const contexts = entryContexts(log.data?.entries ?? [])
   return (
     <section aria-labelledby='log-h'>
       <h2 id='log-h'>Public log</h2>
@@ -37,9 +40,15 @@ export function Log ({ api, agency }: { api: ApiClient, agency: string }) {
       <ErrorNote error={log.error} />
       <table class='table'>
         <caption class='sr-only'>Log entries, newest first</caption>
-        <thead><tr><th scope='col'>#</th><th scope='col'>Kind</th><th scope='col'>What</th></tr></thead>
-        <tbody>{[...(log.data?.entries ?? [])].reverse().map(({ index, entry }) => (
-          <tr key={index}><td>{index}</td><td><span class={`pill pill-kind-${entry.kind}`}>{entry.kind}</span></td><td>{describe(entry)}</td></tr>
+        <thead><tr><th scope='col'>#</th><th scope='col'>Time</th><th scope='col'>Case</th><th scope='col'>Kind</th><th scope='col'>What</th></tr></thead>
+        <tbody>{[...contexts].reverse().map(({ index, entry, at, caseCodes }) => (
+          <tr key={index} data-index={index}>
+            <td>{index}</td>
+            <td data-entry-time>{formatTime(at, { seconds: true })}</td>
+            <td data-entry-case>{caseCodes.join(', ')}</td>
+            <td><span class={`pill pill-kind-${entry.kind}`}>{entry.kind}</span></td>
+            <td>{describe(entry)}</td>
+          </tr>
         ))}</tbody>
       </table>
     </section>

@@ -2,8 +2,9 @@
 // request's deliveries, and footage viewing that asks for a purpose first because every view is logged.
 import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
-import type { DeliveryView, SignedRequestView } from '../api/types.js'
+import type { DeliveredClipView, DeliveryView, SignedRequestView } from '../api/types.js'
 import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { formatDuration, formatSpan, formatTime } from '../components/time.js'
 import { useLive } from '../api/live.js'
 import { HexMap } from '../map/HexMap.js'
 import { EvidenceExport } from './Evidence.js'
@@ -102,23 +103,37 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
 // What the receiver checked, and what nothing checks: the protocol proves no camera's place (docs/agency.md).
 const deliveryBadges: BadgeData[] = [
   { state: 'ok', label: 'Files match the consent', detail: 'Checked on arrival: each clip decrypted with this request\'s key and hashed to the CID the consent signed.' },
-  { state: 'unknown', label: 'Sender not verified', detail: 'The consent is signed by a one-time key. Nothing proves the sender lives in the area, has a camera there, or recorded this footage at the times it gives.' }
+  { state: 'unknown', label: 'Sender not verified', detail: 'The consent is signed by a one-time key. Nothing proves the sender lives in the area, has a camera there, or recorded this footage at the times, length and camera label it gives.' }
 ]
 
 function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }) {
   return (
     <li class='delivery' aria-describedby='deliveries-note'>
-      <p>Delivery under consent <code>{short(delivery.consentId)}</code> · {fmtTime(delivery.deliveredAt)} · log entry {delivery.logIndex}</p>
+      <p>Case <strong data-case-code>{delivery.caseCode}</strong> · delivered <span data-delivered-at>{formatTime(delivery.deliveredAt, { seconds: true })}</span> · consent <code>{short(delivery.consentId)}</code> · log entry {delivery.logIndex}</p>
       <ul class='badges' aria-label='What is known of this delivery'>{deliveryBadges.map((b) => <Badge key={b.label} badge={b} />)}</ul>
       <ul>{delivery.clips.map((c) => c.deleted
         ? <li key={c.cid} class='muted'>Clip <code>{short(c.cid)}</code> · deleted (logged)</li>
-        : <FootageClip key={c.cid} api={api} cid={c.cid} size={c.size} />)}</ul>
+        : <FootageClip key={c.cid} api={api} clip={c} />)}</ul>
       {delivery.clips.some((c) => !c.deleted) && <EvidenceExport api={api} subject={delivery.consentId} />}
     </li>
   )
 }
 
-function FootageClip ({ api, cid, size }: { api: ApiClient, cid: string, size: number }) {
+/** What the resident's signed consent says of a clip; nothing of it is checked against the footage (deliveryBadges). */
+function ClipFacts ({ clip: c }: { clip: DeliveredClipView }) {
+  if (c.start === undefined || c.end === undefined) return <p class='muted'>Received before consents described their clips: size only.</p>
+  return (
+    <dl class='facts clip-facts'>
+      <dt>Recorded</dt><dd data-clip-span>{formatSpan(c.start, c.end)}</dd>
+      <dt>Length</dt><dd data-clip-duration>{formatDuration((c.durationMs ?? 0) / 1000)}</dd>
+      <dt>Media type</dt><dd><code data-clip-media-type>{c.mediaType}</code></dd>
+      <dt>Camera label</dt><dd data-clip-label>{c.camera === '' ? <span class='muted'>none (the resident sent no label)</span> : c.camera}</dd>
+    </dl>
+  )
+}
+
+function FootageClip ({ api, clip }: { api: ApiClient, clip: DeliveredClipView }) {
+  const { cid, size } = clip
   const [asking, setAsking] = useState(false)
   const [purpose, setPurpose] = useState('')
   const [url, setUrl] = useState<string | undefined>()
@@ -131,6 +146,7 @@ function FootageClip ({ api, cid, size }: { api: ApiClient, cid: string, size: n
   return (
     <li class='clip' data-cid={cid}>
       <span><code title={cid}>{short(cid)}</code> {fmtBytes(size)}</span>
+      <ClipFacts clip={clip} />
       {url === undefined
         ? <button type='button' onClick={() => { setAsking(true) }}>View…</button>
         : <><video src={url} controls autoPlay muted aria-label={`Footage ${cid}`} /><p class='muted' role='status'>Access logged with purpose “{purpose}”.</p></>}

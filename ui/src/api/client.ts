@@ -81,9 +81,10 @@ export function createApiClient (init: ApiClientInit) {
     /** The resident opened it: no longer unread. */
     seen: async (itemId: string) => await json<InboxItemView>('POST', `/api/inbox/${id(itemId)}/seen`, {}),
     /** Consents to clips and/or ranges of recordings (the node cuts each range before it is sent). */
-    consent: async (itemId: string, clips: string[], ranges: ConsentRange[] = []) => toShareRow(await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, {
+    consent: async (itemId: string, clips: string[], ranges: ConsentRange[] = [], labels: Record<string, string | null> = {}) => toShareRow(await json<ShareView>('POST', `/api/inbox/${id(itemId)}/consent`, {
       ...(clips.length > 0 || ranges.length === 0 ? { clips } : {}),
-      ...(ranges.length > 0 ? { ranges } : {})
+      ...(ranges.length > 0 ? { ranges } : {}),
+      ...(Object.keys(labels).length > 0 ? { labels } : {})
     })),
     policy: async () => await json<PolicyView>('GET', '/api/inbox/policy'),
     setPolicy: async (policy: InboxPolicy) => await json<PolicyView>('PUT', '/api/inbox/policy', policy),

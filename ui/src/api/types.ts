@@ -3,7 +3,7 @@
 import type { AgencyRequestView, DeliveryEntry, ShareAction, ShareView, SignedReceipt, SignedRequest } from '../../../protocol/index.js'
 
 export type {
-  AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList,
+  AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveredClipView, DeliveryList,
   DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PairedDevice, PolicyView,
   RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareAction, ShareHistory, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
 } from '../../../protocol/index.js'

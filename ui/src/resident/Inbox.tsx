@@ -12,6 +12,7 @@ import { useLive } from '../api/live.js'
 import { isUnread } from '../../../protocol/index.js'
 import { HexMap } from '../map/HexMap.js'
 import { requestBadges } from '../verify/badges.js'
+import { ClipLabels, type LabelledConsent } from './ClipLabels.js'
 
 const now = (): number => Math.floor(Date.now() / 1000)
 
@@ -80,6 +81,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   // Per recording (camera and start), whether it is to be shared and the range the resident narrowed it to.
   const [ranges, setRanges] = useState<Record<string, RangeChoice>>({})
   const [confirm, setConfirm] = useState<'share' | 'ignore' | undefined>()
+  const [labelled, setLabelled] = useState<LabelledConsent | undefined>()
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<unknown>()
   const [done, setDone] = useState<string | undefined>()
@@ -111,7 +113,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
   async function act (kind: 'share' | 'ignore'): Promise<void> {
     setBusy(true); setActionError(undefined)
     try {
-      if (kind === 'share') await api.consent(id, chosen.map((c) => c.cid), chosenRanges)
+      if (kind === 'share') await api.consent(id, chosen.map((c) => c.cid), labelled?.ranges ?? chosenRanges, labelled?.labels)
       else await api.ignore(id)
       setDone(kind === 'share' ? `Sharing ${count} clip${count === 1 ? '' : 's'} with ${view.verification.agency.name}: follow it under “Shares”.` : 'Ignored. Nothing was sent.')
       setConfirm(undefined)
@@ -185,10 +187,7 @@ function RequestDetail ({ api, id, cameras, onChanged }: { api: ApiClient, id: s
         <Confirm title='Share these clips?' confirmLabel={`Send ${count} clip${count === 1 ? '' : 's'}`} busy={busy}
           onCancel={() => { setConfirm(undefined) }} onConfirm={() => { void act('share') }}>
           <p>To <strong>{view.verification.agency.name}</strong> (agency <code>{r.agency}</code>), for case <strong>{r.caseCode}</strong>, directly to its node <code>{short(r.peerId, 8)}</code>:</p>
-          <ul>
-            {chosen.map((c) => <li key={c.cid}>{c.camera}, {formatSpan(c.start, c.end)}, {fmtBytes(c.size)} <code>{short(c.cid)}</code></li>)}
-            {chosenRanges.map((r) => <li key={`${r.camera}:${r.from}`}>{r.camera}, recording {formatSpan(r.from, r.to)} ({formatDuration(r.to - r.from)}), cut on this node</li>)}
-          </ul>
+          <ClipLabels clips={chosen} ranges={chosenRanges} onChange={setLabelled} />
           <p>Each clip is encrypted so that only this agency can open it, with a consent signed by a one-time key. The agency keeps them at most {r.retentionDays} days and records the delivery in its public log.</p>
           <p>Not sent: your name, your node's identity for other requests, your cameras' positions, or any other clip.</p>
         </Confirm>
