@@ -60,7 +60,7 @@ export function AuditorApp ({ api }: { api: ApiClient }) {
         {report.loading && <Loading what='the audit report' />}
         <ErrorNote error={report.error} />
         {r !== undefined && tab === 'agencies' && (agency !== undefined
-          ? <Drill api={api} agency={agency} onClose={() => { setOpened(undefined) }} />
+          ? <Drill api={api} agency={agency} names={new Map(r.agencies.filter((a) => a.name !== '').map((a) => [a.agency.toLowerCase(), `${a.name} (${short(a.agency)})`]))} onClose={() => { setOpened(undefined) }} />
           : <><Agencies report={r} onOpen={setOpened} /><Charts agencies={r.agencies} /></>)}
         {r !== undefined && tab === 'report' && <Report report={r} />}
         {r !== undefined && tab === 'findings' && <Findings report={r} />}

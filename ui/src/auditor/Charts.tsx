@@ -8,7 +8,8 @@ import { SERIES, bucketsOf, type Bucket } from './status.js'
 
 const W = 600
 const H = 220
-const PAD = { left: 36, right: 8, top: 10, bottom: 28 }
+const PAD = { left: 40, right: 8, top: 12, bottom: 32 }
+const MAX_BAR = 28
 
 /** Four or five whole-number ticks from 0 to at least `top`. */
 function ticks (top: number): number[] {
@@ -25,7 +26,9 @@ function Bars ({ buckets, label }: { buckets: Bucket[], label: string }) {
   const plotW = W - PAD.left - PAD.right
   const plotH = H - PAD.top - PAD.bottom
   const slot = plotW / buckets.length
-  const bar = (slot * 0.8) / SERIES.length
+  // Bars no wider than MAX_BAR, the group centred in its day: one day of data is not five slabs.
+  const bar = Math.min((slot * 0.8) / SERIES.length, MAX_BAR)
+  const inset = (slot - bar * SERIES.length) / 2
   const y = (v: number): number => PAD.top + plotH - (v / yTop) * plotH
   const every = Math.ceil(buckets.length / 6)
   return (
@@ -42,7 +45,7 @@ function Bars ({ buckets, label }: { buckets: Bucket[], label: string }) {
           {SERIES.map((s, j) => b[s.key] === 0
             ? null
             : <rect key={s.key} class={`bar bar-${s.key}`} data-series={s.key} data-bucket={b.label} data-value={b[s.key]} fill={s.color}
-              x={PAD.left + i * slot + slot * 0.1 + j * bar} width={Math.max(1, bar - 0.5)} y={y(b[s.key])} height={Math.max(2, PAD.top + plotH - y(b[s.key]))}><title>{`${b.label}: ${b[s.key]} ${s.label}`}</title></rect>)}
+              x={PAD.left + i * slot + inset + j * bar} width={Math.max(1, bar - 0.5)} y={y(b[s.key])} height={Math.max(2, PAD.top + plotH - y(b[s.key]))}><title>{`${b.label}: ${b[s.key]} ${s.label}`}</title></rect>)}
           {i % every === 0 && <text x={PAD.left + (i + 0.5) * slot} y={H - 8} text-anchor='middle' class='tick'>{b.label}</text>}
         </g>
       ))}
@@ -64,11 +67,12 @@ function Chart ({ agency }: { agency: AgencyReport }) {
       <ul class='legend' aria-label='Series'>
         {SERIES.map((s) => <li key={s.key} data-series={s.key}><span class='swatch' style={{ background: s.color }} aria-hidden='true' />{s.label} {totals[s.key]}</li>)}
       </ul>
-      <table class='sr-only'>
+      {/* In a box of its own: a table is never narrower than its content, so on its own .sr-only would still widen the page. */}
+      <div class='sr-only'><table>
         <caption>Activity of {label} per {unit}</caption>
         <thead><tr><th>{unit}</th>{SERIES.map((s) => <th key={s.key}>{s.label}</th>)}</tr></thead>
         <tbody>{buckets.map((b) => <tr key={b.label}><td>{b.label}</td>{SERIES.map((s) => <td key={s.key}>{b[s.key]}</td>)}</tr>)}</tbody>
-      </table>
+      </table></div>
     </figure>
   )
 }

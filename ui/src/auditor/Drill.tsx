@@ -11,7 +11,7 @@ const KINDS = ['request', 'withdraw', 'delivery', 'access', 'share', 'delete', '
 const PAGE = 50
 
 /** What an entry says, in a line. */
-function summary (e: AuditedEntryView): string {
+function summary (e: AuditedEntryView, names: ReadonlyMap<string, string>): string {
   const entry = e.entry
   if (entry === undefined) return 'does not decode as a log entry'
   switch (entry.kind) {
@@ -21,13 +21,13 @@ function summary (e: AuditedEntryView): string {
     case 'access': return `clip ${short(entry.clip)} opened: ${entry.purpose}`
     case 'share': {
       const approved = (entry as { approvedBy?: string }).approvedBy
-      return `clip ${short(entry.clip)} shared with ${entry.recipient}${entry.legalBasis === '' ? '' : ` (legal basis: ${entry.legalBasis})`}${approved === undefined ? '' : `, approved by ${approved}`}`
+      return `clip ${short(entry.clip)} shared with ${names.get(entry.recipient.toLowerCase()) ?? entry.recipient}${entry.legalBasis === '' ? '' : ` (legal basis: ${entry.legalBasis})`}${approved === undefined ? '' : `, approved by ${approved}`}`
     }
     case 'delete': return `clip ${short(entry.clip)} deleted (${entry.reason})`
   }
 }
 
-function EntryItem ({ e, onRequest }: { e: AuditedEntryView, onRequest?: (request: string) => void }) {
+function EntryItem ({ e, names, onRequest }: { e: AuditedEntryView, names: ReadonlyMap<string, string>, onRequest?: (request: string) => void }) {
   return (
     <li class='entry' data-index={e.index} data-kind={e.kind} data-verified={String(e.verified)}>
       <div class='entry-head'>
@@ -39,7 +39,7 @@ function EntryItem ({ e, onRequest }: { e: AuditedEntryView, onRequest?: (reques
           : <button type='button' class='link' onClick={() => { onRequest(e.request!) }} aria-label={`History of request ${e.caseCode ?? e.request}`}>{e.caseCode ?? short(e.request)}</button>)}
         {e.users.length > 0 && <span class='muted'>by {e.users.join(', ')}</span>}
       </div>
-      <p class='entry-what'>{summary(e)}</p>
+      <p class='entry-what'>{summary(e, names)}</p>
       {e.findings.length > 0 && <p class='bad'>{e.findings.map((f) => f.rule).join(', ')}: {e.findings[0]!.message}</p>}
       <details><summary>Decoded entry</summary>
         <p class='muted'>Leaf hash <code class='wrap'>{e.leaf}</code> — {e.leafMatches ? 'matches' : 'differs from'} the agency's level-0 tile.</p>
@@ -93,7 +93,7 @@ function RetentionItem ({ c }: { c: ClipRetention }) {
   )
 }
 
-function RequestView ({ api, agency, request, onClose }: { api: ApiClient, agency: string, request: string, onClose: () => void }) {
+function RequestView ({ api, agency, request, names, onClose }: { api: ApiClient, agency: string, request: string, names: ReadonlyMap<string, string>, onClose: () => void }) {
   const history = useLoad(async () => await api.requestHistory(agency, request), [agency, request])
   const h = history.data
   const count = (kind: string): number => h?.entries.filter((e) => e.kind === kind).length ?? 0
@@ -113,13 +113,14 @@ function RequestView ({ api, agency, request, onClose }: { api: ApiClient, agenc
         <h4>Retention, per delivered clip</h4>
         {h.clips.length === 0 ? <p class='muted'>Nothing delivered.</p> : <ul class='plain'>{h.clips.map((c) => <RetentionItem key={c.clip} c={c} />)}</ul>}
         <h4>Entries</h4>
-        <ul class='entries'>{h.entries.map((e) => <EntryItem key={e.index} e={e} />)}</ul>
+        <ul class='entries'>{h.entries.map((e) => <EntryItem key={e.index} e={e} names={names} />)}</ul>
       </>}
     </section>
   )
 }
 
-export function Drill ({ api, agency, onClose }: { api: ApiClient, agency: AgencyReport, onClose: () => void }) {
+/** `names`: registered agencies' names by lower-case address, to name a share's recipient. */
+export function Drill ({ api, agency, names, onClose }: { api: ApiClient, agency: AgencyReport, names: ReadonlyMap<string, string>, onClose: () => void }) {
   const [filter, setFilter] = useState<AuditedEntryFilter>({})
   const [offset, setOffset] = useState(0)
   const [request, setRequest] = useState<string | undefined>()
@@ -134,7 +135,7 @@ export function Drill ({ api, agency, onClose }: { api: ApiClient, agency: Agenc
       </div>
       <p class='muted'><code class='wrap'>{agency.agency}</code> · {agency.status} · {agency.verifiedSize} entries verified</p>
       {request !== undefined
-        ? <RequestView api={api} agency={agency.agency} request={request} onClose={() => { setRequest(undefined) }} />
+        ? <RequestView api={api} agency={agency.agency} request={request} names={names} onClose={() => { setRequest(undefined) }} />
         : <>
           <Filters onApply={(f) => { setFilter(f); setOffset(0) }} />
           {list.loading && <Loading what='the entries' />}
@@ -142,7 +143,7 @@ export function Drill ({ api, agency, onClose }: { api: ApiClient, agency: Agenc
           {l !== undefined && <>
             {l.logViolations.length > 0 && <p class='error' role='alert'>The log itself fails ({l.logViolations.join(', ')}): no entry of it is verified.</p>}
             <p class='muted' role='status' data-total={l.total}>{l.total} matching {l.total === 1 ? 'entry' : 'entries'}{l.total > PAGE ? `, ${offset + 1}–${Math.min(l.total, offset + PAGE)} shown` : ''}</p>
-            <ul class='entries'>{l.entries.map((e) => <EntryItem key={e.index} e={e} onRequest={setRequest} />)}</ul>
+            <ul class='entries'>{l.entries.map((e) => <EntryItem key={e.index} e={e} names={names} onRequest={setRequest} />)}</ul>
             {l.total > PAGE && (
               <div class='actions'>
                 <button type='button' disabled={offset === 0} onClick={() => { setOffset(Math.max(0, offset - PAGE)) }}>Previous</button>
