@@ -50,6 +50,12 @@ export interface AgencyAuditInput {
   clock?: number
   /** Called after each bundle of entries is checked: entries read so far this pass, and how many it reads. */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Handed each bundle's entries, decoded, once checked against the tiles (the drill-down's index); awaited.
+   * Without it none are built. They are handed before the pass's root checks end: a reader shows only
+   * entries below the verified size, and joins the findings when it reads.
+   */
+  onEntries?: (entries: AuditedEntry[]) => Promise<void>
 }
 
 export interface AgencyAuditResult {
@@ -59,8 +65,6 @@ export interface AgencyAuditResult {
   findings: Finding[]
   /** The sightings compared with the public log this pass (those of sizes it covers); the rest wait. */
   checked: Sighting[]
-  /** The entries this pass verified, decoded (for the drill-down); none when it aborted. */
-  entries: AuditedEntry[]
 }
 
 class PassAborted extends Error {}
@@ -91,7 +95,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
   const partial = (): AgencyAuditResult => {
     checkSplitView(state.observations, flag)
     checkSightingsAgainstAnchors(sightings, anchors, flag)
-    return { state: { ...before, observations: state.observations, auditedAt: now }, findings, checked: [], entries: [] }
+    return { state: { ...before, observations: state.observations, auditedAt: now }, findings, checked: [] }
   }
 
   const latestAnchor = anchors.at(-1)
@@ -134,7 +138,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
 
   const readerFetch = async (tile: TileId, path: string): Promise<Uint8Array> => await readOrAbort(source, path, flag)
   const reader = new TileHashReader(N, readerFetch)
-  const entries: AuditedEntry[] = []
+  const sink = input.onEntries
   const rules = new EntryRules({ agency, domain: { chainId: chain.chainId, verifyingContract: chain.registry }, history: (address) => chain.history(address), now }, state.rules)
 
   // Anchors not yet checked and within the served size, in chain (= size) order.
@@ -196,6 +200,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
       }
     }
     for (let b = firstBundle; b < bundles; b++) {
+      const entries: AuditedEntry[] = []
       for (let ahead = b; ahead < b + concurrency; ahead++) prefetch(ahead)
       const [bundle, hashes] = await inFlight.get(b)!
       inFlight.delete(b)
@@ -209,11 +214,12 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
         range.append(leaf, keep)
         const { findings: ruleFindings, time } = rules.applyDecoded(k, bundle.entries[i]!)
         findings.push(...ruleFindings)
-        entries.push(auditedEntry(k, bundle.entries[i]!, toHex(leaf), leafMatches, rules.state))
+        if (sink !== undefined) entries.push(auditedEntry(k, bundle.entries[i]!, toHex(leaf), leafMatches, rules.state))
         if (time !== undefined && (pending === undefined || time < pending.time)) pending = { index: k, time }
         if (wanted.has(k + 1)) entriesRoots.set(k + 1, range.root())
         settle(k + 1)
       }
+      if (sink !== undefined) await sink(entries)
       input.onProgress?.(Math.min(N, (b + 1) * TILE_WIDTH) - V, N - V)
     }
     await Promise.allSettled(inFlight.values())
@@ -280,8 +286,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
         auditedAt: now
       },
       findings,
-      checked,
-      entries
+      checked
     }
   } catch (err) {
     if (err instanceof PassAborted) return partial()

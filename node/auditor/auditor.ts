@@ -9,7 +9,7 @@ import {
   checkpointOrigin, decodeAnnouncement, encodeSignedReceipt, isPorchlightError, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
   parseVerifierKey, toHex, verifyCosignature, verifySigned, WrongOriginError, type PorchlightError, type ReceiptAccepted,
   type ReceiptSubmission, type RegisteredWitness, type SignedReceipt, type WitnessReport, type AuditProgress, type AuditedEntryFilter,
-  type AuditedEntryList, type RequestHistory
+  type AuditedEntry, type AuditedEntryList, type RequestHistory
 } from '../../protocol/index.js'
 import type { ChainClient } from '../chain/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
@@ -18,7 +18,7 @@ import { emptyAgencyState, memoryAuditStateStore, mergeFindings, type AuditState
 import { ChainFollower, type ChainView } from './chain-view.js'
 import { AgencyNotAuditedError, ReceiptNotVerifiedError } from './errors.js'
 import { listEntries, requestHistory } from './drill-down.js'
-import { memoryEntryIndex, type EntryIndex } from './entry-index.js'
+import { NO_ENTRIES, type EntryIndex } from './entry-index.js'
 import { finding, findingKey, type Finding } from './findings.js'
 import { gossipCells, MAX_AUDIT_TOPICS, type GossipCells } from './gossip-cells.js'
 import { logSourceFor, type LogSource } from './log-source.js'
@@ -32,7 +32,7 @@ export interface AuditorInit {
   logs?: Record<string, string>
   /** Where agency states are kept. @default in memory */
   store?: AuditStateStore
-  /** Where verified entries are kept for the drill-down. @default in memory */
+  /** Where verified entries are kept for the drill-down. @default none: the drill-down lists nothing (a one-off `porchlight audit` needs no index) */
   entries?: EntryIndex
   policy?: AuditPolicy
   /** For multiaddr endpoints (/porchlight/audit/1.0.0). */
@@ -73,7 +73,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
   readonly #chain: ChainClient
   readonly #logs: Map<string, string>
   readonly #store: AuditStateStore
-  readonly #entries: EntryIndex
+  readonly #entries: EntryIndex | undefined
   #progress: AuditProgress = { running: false, agencies: 0, agenciesDone: 0, entriesDone: 0, entriesTotal: 0, entriesVerified: 0 }
   readonly #policy: AuditPolicy
   readonly #libp2p: PorchlightLibp2p | undefined
@@ -105,7 +105,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     this.#follower = new ChainFollower(init.chain)
     this.#logs = new Map(Object.entries(init.logs ?? {}).map(([a, e]) => [getAddress(a), e]))
     this.#store = init.store ?? memoryAuditStateStore()
-    this.#entries = init.entries ?? memoryEntryIndex()
+    this.#entries = init.entries
     this.#policy = init.policy ?? {}
     this.#libp2p = init.libp2p
     this.#peers = init.peers ?? []
@@ -158,7 +158,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     const address = getAddress(agency)
     const state = await this.#store.get(address)
     if (state === undefined) throw new AgencyNotAuditedError(address)
-    return await listEntries(address, state, this.#entries, filter)
+    return await listEntries(address, state, this.#entries ?? NO_ENTRIES, filter)
   }
 
   /** One request's history in an agency's log (by request id or case code); undefined when the log has none. */
@@ -166,7 +166,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     const address = getAddress(agency)
     const state = await this.#store.get(address)
     if (state === undefined) throw new AgencyNotAuditedError(address)
-    return await requestHistory(address, request, state, this.#entries, this.#lastPass)
+    return await requestHistory(address, request, state, this.#entries ?? NO_ENTRIES, this.#lastPass)
   }
 
   async #pass (options: AuditPassOptions): Promise<AuditReport> {
@@ -197,7 +197,8 @@ export class Auditor extends EventEmitter<AuditorEvents> {
         agency, source, chain: view, state: before, policy: this.#policy, clock,
         peerNotes: this.#peerNotes.filter((p) => p.agency === agency),
         sightings: this.#sightings.pending(agency),
-        onProgress: (done, total) => { this.#setProgress({ entriesDone: done, entriesTotal: total }) }
+        onProgress: (done, total) => { this.#setProgress({ entriesDone: done, entriesTotal: total }) },
+        ...(this.#entries === undefined ? {} : { onEntries: async (entries: AuditedEntry[]) => { await this.#entries!.put(agency, entries) } })
       })
       this.#sightings.settle(agency, result.checked)
       const capped = this.#gossip.capped.find((c) => c.agency === agency)
@@ -208,10 +209,8 @@ export class Auditor extends EventEmitter<AuditorEvents> {
       // Warnings say what this pass could not check: only the latest pass's stand. Violations stay.
       result.state.findings = result.state.findings.filter((f) => f.severity !== 'warning')
       mergeFindings(result.state.findings, result.findings)
-      // Entries first: a crash between the two reads them again, and the index only overwrites them.
-      await this.#entries.put(agency, result.entries)
       await this.#store.put(agency, result.state)
-      this.#setProgress({ agenciesDone: this.#progress.agenciesDone + 1, entriesVerified: this.#progress.entriesVerified + result.entries.length })
+      this.#setProgress({ agenciesDone: this.#progress.agenciesDone + 1, entriesVerified: this.#progress.entriesVerified + result.state.verifiedSize - (before?.verifiedSize ?? 0) })
     }
     return await this.report()
   }

@@ -3,7 +3,7 @@
 // agency's audit state; nothing here fetches from the agency.
 import type { AuditedEntry, AuditedEntryFilter, AuditedEntryList, AuditedEntryView, RequestHistory } from '../../protocol/index.js'
 import type { AgencyAuditState } from './audit-state.js'
-import type { EntryIndex } from './entry-index.js'
+import { MAX_ENTRIES_LISTED, type EntryIndex } from './entry-index.js'
 import type { Finding, Rule } from './findings.js'
 import { clipRetention } from './report.js'
 
@@ -28,13 +28,13 @@ function viewsOf (entries: readonly AuditedEntry[], state: AgencyAuditState): Au
 }
 
 export async function listEntries (agency: string, state: AgencyAuditState, index: EntryIndex, filter: AuditedEntryFilter): Promise<AuditedEntryList> {
-  const { total, entries } = await index.list(agency, filter)
+  const { total, entries } = await index.list(agency, state.verifiedSize, filter)
   return { agency, verifiedSize: state.verifiedSize, total, logViolations: logViolations(state), entries: viewsOf(entries, state) }
 }
 
 /** A request's entries (request, withdrawal, deliveries, and every use of its clips) and each clip's retention. */
 export async function requestHistory (agency: string, request: string, state: AgencyAuditState, index: EntryIndex, now: number): Promise<RequestHistory | undefined> {
-  const { entries } = await index.list(agency, { request })
+  const { entries } = await index.list(agency, state.verifiedSize, { request, limit: MAX_ENTRIES_LISTED })
   const id = entries.find((e) => e.request !== undefined)?.request ?? request
   const logged = state.rules.requests[id]
   if (logged === undefined && entries.length === 0) return undefined

@@ -1,8 +1,9 @@
 // Every entry the auditor verified, decoded, per agency: what its drill-down lists and filters (kind, time,
 // request or case code, user) and a request's history is read from. Kept beside the audit state, not in it:
 // the state is read whole at every pass, the entries only when someone asks. An entry is written once, when
-// the pass that verified it succeeds (a pass that aborts reads it again next time), and what the auditor
-// concludes of it (findings, a log that later fails) is joined at read time, so a later finding shows.
+// it is checked against its tile hash, overwritten if a pass reads it again (one that aborted), listed only
+// below the verified size, and what the auditor concludes of it (findings, a log that later fails) is
+// joined at read time, so a later finding shows.
 import type { AuditedEntry, AuditedEntryFilter } from '../../protocol/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { DecodedEntry } from './decode-bundle.js'
@@ -13,9 +14,12 @@ export const MAX_ENTRIES_LISTED = 500
 
 export interface EntryIndex {
   put (agency: string, entries: readonly AuditedEntry[]): Promise<void>
-  /** Entries matching `filter` in log order, `total` before offset and limit. */
-  list (agency: string, filter?: AuditedEntryFilter): Promise<{ total: number, entries: AuditedEntry[] }>
+  /** Entries below `size` (the verified size) matching `filter`, in log order; `total` before offset and limit. */
+  list (agency: string, size: number, filter?: AuditedEntryFilter): Promise<{ total: number, entries: AuditedEntry[] }>
 }
+
+/** The index of an auditor that keeps none. */
+export const NO_ENTRIES: EntryIndex = { put: async () => {}, list: async () => ({ total: 0, entries: [] }) }
 
 /** The index record of entry `index`, decoded (or not) in a pass, with the rules' state right after it. */
 export function auditedEntry (index: number, decoded: DecodedEntry, leaf: string, leafMatches: boolean, rules: RulesState): AuditedEntry {
@@ -53,8 +57,8 @@ export function memoryEntryIndex (): EntryIndex {
       for (const e of entries) list[e.index] = structuredClone(e)
       byAgency.set(agency.toLowerCase(), list)
     },
-    async list (agency, filter = {}) {
-      return page((byAgency.get(agency.toLowerCase()) ?? []).filter((e) => matchesFilter(e, filter)), filter)
+    async list (agency, size, filter = {}) {
+      return page((byAgency.get(agency.toLowerCase()) ?? []).filter((e) => e.index < size && matchesFilter(e, filter)), filter)
     }
   }
 }
@@ -66,11 +70,11 @@ export function levelEntryIndex (db: Sublevel<string, string>): EntryIndex {
     async put (agency, entries) {
       await db.batch(entries.map((e) => ({ type: 'put' as const, key: key(agency, e.index), value: JSON.stringify(e) })))
     },
-    async list (agency, filter = {}) {
+    async list (agency, size, filter = {}) {
       const prefix = agency.toLowerCase()
       const matching: AuditedEntry[] = []
-      // '"' sorts right after '!': the range is exactly this agency's keys.
-      for await (const value of db.values({ gte: `${prefix}!`, lt: `${prefix}"` })) {
+      // Keys sort by index (fixed-width hex): the range is this agency's entries below `size`.
+      for await (const value of db.values({ gte: `${prefix}!`, lt: size === 0 ? `${prefix}!` : key(agency, size) })) {
         const e = JSON.parse(value) as AuditedEntry
         if (matchesFilter(e, filter)) matching.push(e)
       }

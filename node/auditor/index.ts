@@ -19,7 +19,7 @@ export { SightingBook, type Sighting, type SightingSource, type SightingBookInit
 export { gossipCells, topicCellsOfJurisdiction, MAX_AUDIT_TOPICS, type GossipCells } from './gossip-cells.js'
 export { type WitnessRegistryView, type WitnessCheckpoints, type WitnessChange } from './witness-ports.js'
 export { AgencyNotAuditedError, ReceiptNotVerifiedError, RequestNotInLogError } from './errors.js'
-export { type EntryIndex, memoryEntryIndex, levelEntryIndex, auditedEntry, matchesFilter, MAX_ENTRIES_LISTED } from './entry-index.js'
+export { type EntryIndex, NO_ENTRIES, memoryEntryIndex, levelEntryIndex, auditedEntry, matchesFilter, MAX_ENTRIES_LISTED } from './entry-index.js'
 export { listEntries, requestHistory, LOG_INTEGRITY_RULES } from './drill-down.js'
 export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'
 export { auditorRoutes } from './routes.js'

@@ -53,7 +53,9 @@ async function share (): Promise<Shared> {
   assert.equal(res.status, 200)
   await res.arrayBuffer()
   await demo().call(agency, 'POST', `/api/footage/${cid}/share`, { recipient: other.address })
-  await demo().call(agency, 'DELETE', `/api/footage/${cid}`)
+  const { logIndex } = await demo().call<{ logIndex: number }>(agency, 'DELETE', `/api/footage/${cid}`)
+  // The agency serves a checkpoint once its witnesses cosigned it: until then an audit sees the log before these.
+  await until(async () => Number((await (await fetch(`${agency.api}/checkpoint`)).text()).split('\n')[1]), (size) => size > logIndex, "the agency's checkpoint over the deletion")
   const shares = await until(async () => await demo().call<{ shares: Array<{ receipt?: SignedReceipt, entry?: string }> }>(resident, 'GET', '/api/shares'),
     (s) => s.shares.some((x) => x.receipt !== undefined && x.entry !== undefined), "the resident's receipt")
   const mine = shares.shares.find((x) => x.receipt !== undefined && x.entry !== undefined)!

@@ -3,7 +3,7 @@
 // missed, the transparency figures, and the progress of a pass.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Auditor } from '../../../node/auditor/index.js'
+import { Auditor, memoryEntryIndex } from '../../../node/auditor/index.js'
 import type { AuditProgress } from '../../../protocol/api/index.js'
 import { decodeLogEntry, encodeLogEntry, requestId, type LogEntry, type SignedRequest } from '../../../protocol/messages/index.js'
 import { signTyped } from '../../../protocol/signing/index.js'
@@ -36,7 +36,7 @@ before(async () => {
     { kind: 'withdraw', withdrawal: signTyped('Withdrawal', { request: requestId(requests[1]!), agency: a.address, issuedAt: requests[1]!.message.issuedAt + 60 }, fx.domain, a.key) }
   ]
   a.log.view = { entries: [...a.log.view.entries, ...extra.map(encodeLogEntry)] }
-  auditor = new Auditor({ chain: fx.reader, logs: { [a.address]: a.url } })
+  auditor = new Auditor({ chain: fx.reader, logs: { [a.address]: a.url }, entries: memoryEntryIndex() })
   auditor.on('audit:progress', (p) => { progress.push(p) })
   await auditor.audit({ agency: a.address })
 })
