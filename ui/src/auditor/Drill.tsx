@@ -96,7 +96,10 @@ function RetentionItem ({ c }: { c: ClipRetention }) {
 function RequestView ({ api, agency, request, names, onClose }: { api: ApiClient, agency: string, request: string, names: ReadonlyMap<string, string>, onClose: () => void }) {
   const history = useLoad(async () => await api.requestHistory(agency, request), [agency, request])
   const h = history.data
-  const count = (kind: string): number => h?.entries.filter((e) => e.kind === kind).length ?? 0
+  const count = (kind: string, one: string, many: string): string => {
+    const n = h?.entries.filter((e) => e.kind === kind).length ?? 0
+    return `${n} ${n === 1 ? one : many}`
+  }
   return (
     <section class='request-history' aria-labelledby='history-h' data-request={request}>
       <div class='entry-head'>
@@ -109,7 +112,7 @@ function RequestView ({ api, agency, request, names, onClose }: { api: ApiClient
         <p class='muted'>
           <code class='wrap'>{h.request}</code>{h.retentionDays === undefined ? '' : ` · promises to keep footage ${h.retentionDays} days`}{h.withdrawnAt === undefined ? '' : ` · withdrawn ${formatTime(h.withdrawnAt)}`}
         </p>
-        <p data-history-counts>{count('delivery')} deliveries · {count('access')} accesses · {count('share')} shares · {count('delete')} deletions</p>
+        <p data-history-counts>{count('delivery', 'delivery', 'deliveries')} · {count('access', 'access', 'accesses')} · {count('share', 'share', 'shares')} · {count('delete', 'deletion', 'deletions')}</p>
         <h4>Retention, per delivered clip</h4>
         {h.clips.length === 0 ? <p class='muted'>Nothing delivered.</p> : <ul class='plain'>{h.clips.map((c) => <RetentionItem key={c.clip} c={c} />)}</ul>}
         <h4>Entries</h4>

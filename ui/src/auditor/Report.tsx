@@ -7,7 +7,7 @@ import { formatTime } from '../components/time.js'
 import { download, transparencyCsv, transparencyJson } from './export.js'
 import { SERIES } from './status.js'
 
-function AgencyFigures ({ a }: { a: AgencyReport }) {
+function AgencyFigures ({ a, names }: { a: AgencyReport, names: ReadonlyMap<string, string> }) {
   const t = a.transparency
   const label = a.name === '' ? a.agency : a.name
   const r = t.retention
@@ -39,7 +39,7 @@ function AgencyFigures ({ a }: { a: AgencyReport }) {
         ? <p class='muted'>No clip shared with anyone.</p>
         : <ul class='plain' data-table='shares'>{t.shares.map((s) => (
           <li key={s.recipient} data-registered={String(s.registered)}>
-            <code class='wrap'>{s.recipient}</code>: {s.count} {s.count === 1 ? 'share' : 'shares'} <span class='muted'>({s.registered ? 'a registered agency' : 'not a registered agency: a legal basis is logged'})</span>
+            {names.has(s.recipient.toLowerCase()) && <>{names.get(s.recipient.toLowerCase())} </>}<code class='wrap'>{s.recipient}</code>: {s.count} {s.count === 1 ? 'share' : 'shares'} <span class='muted'>({s.registered ? 'a registered agency' : 'not a registered agency: a legal basis is logged'})</span>
           </li>))}</ul>}
     </article>
   )
@@ -47,6 +47,7 @@ function AgencyFigures ({ a }: { a: AgencyReport }) {
 
 export function Report ({ report }: { report: AuditReport }) {
   const stamp = new Date(report.auditedAt * 1000).toISOString().slice(0, 10)
+  const names = new Map(report.agencies.filter((a) => a.name !== '').map((a) => [a.agency.toLowerCase(), a.name]))
   return (
     <section aria-labelledby='report-h'>
       <h2 id='report-h'>Transparency report</h2>
@@ -55,7 +56,7 @@ export function Report ({ report }: { report: AuditReport }) {
         <button type='button' onClick={() => { download(`transparency-${stamp}.json`, 'application/json', JSON.stringify(transparencyJson(report), null, 2)) }}>Export JSON</button>
         <button type='button' onClick={() => { download(`transparency-${stamp}.csv`, 'text/csv', transparencyCsv(report)) }}>Export CSV</button>
       </div>
-      {report.agencies.map((a) => <AgencyFigures key={a.agency} a={a} />)}
+      {report.agencies.map((a) => <AgencyFigures key={a.agency} a={a} names={names} />)}
     </section>
   )
 }
