@@ -4,8 +4,20 @@
 import type { AgencyReport, AuditReport } from '../api/types.js'
 import { short } from '../components/ui.js'
 import { formatTime } from '../components/time.js'
-import { download, transparencyCsv, transparencyJson } from './export.js'
+import { transparencyCsv, transparencyJson } from './export.js'
 import { SERIES } from './status.js'
+
+/** Hands the browser a file to save. */
+export function download (name: string, type: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => { URL.revokeObjectURL(url) }, 10_000)
+}
 
 function AgencyFigures ({ a, names }: { a: AgencyReport, names: ReadonlyMap<string, string> }) {
   const t = a.transparency

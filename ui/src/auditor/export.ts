@@ -43,15 +43,3 @@ export function transparencyCsv (report: AuditReport): string {
   }
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n'
 }
-
-/** Hands the browser a file to save. */
-export function download (name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }))
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  document.body.append(a)
-  a.click()
-  a.remove()
-  setTimeout(() => { URL.revokeObjectURL(url) }, 10_000)
-}
