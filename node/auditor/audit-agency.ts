@@ -10,10 +10,12 @@ import {
 } from '../../protocol/tlog/index.js'
 import { fromHex, toHex } from '../../protocol/codec/index.js'
 import { isPorchlightError } from '../../protocol/errors.js'
+import type { AuditedEntry } from '../../protocol/index.js'
 import { nodeTreeHasher } from '../crypto/index.js'
 import type { AnchorRecord, ChainView } from './chain-view.js'
 import { decodeBundle, type DecodedBundle } from './decode-bundle.js'
 import { EntryRules } from './entry-rules.js'
+import { auditedEntry } from './entry-index.js'
 import { finding, type Finding, type Rule } from './findings.js'
 import { LogUnavailableError, type LogSource } from './log-source.js'
 import { addObservation, emptyAgencyState, type AgencyAuditState, type Observation } from './audit-state.js'
@@ -46,6 +48,14 @@ export interface AgencyAuditInput {
    * must not hide what the chain already shows. @default the chain head's time alone
    */
   clock?: number
+  /** Called after each bundle of entries is checked: entries read so far this pass, and how many it reads. */
+  onProgress?: (done: number, total: number) => void
+  /**
+   * Handed each bundle's entries, decoded, once checked against the tiles (the drill-down's index); awaited.
+   * Without it none are built. They are handed before the pass's root checks end: a reader shows only
+   * entries below the verified size, and joins the findings when it reads.
+   */
+  onEntries?: (entries: AuditedEntry[]) => Promise<void>
 }
 
 export interface AgencyAuditResult {
@@ -128,6 +138,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
 
   const readerFetch = async (tile: TileId, path: string): Promise<Uint8Array> => await readOrAbort(source, path, flag)
   const reader = new TileHashReader(N, readerFetch)
+  const sink = input.onEntries
   const rules = new EntryRules({ agency, domain: { chainId: chain.chainId, verifyingContract: chain.registry }, history: (address) => chain.history(address), now }, state.rules)
 
   // Anchors not yet checked and within the served size, in chain (= size) order.
@@ -189,22 +200,27 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
       }
     }
     for (let b = firstBundle; b < bundles; b++) {
+      const entries: AuditedEntry[] = []
       for (let ahead = b; ahead < b + concurrency; ahead++) prefetch(ahead)
       const [bundle, hashes] = await inFlight.get(b)!
       inFlight.delete(b)
       for (let i = Math.max(0, V - b * TILE_WIDTH); i < bundle.entries.length; i++) {
         const k = b * TILE_WIDTH + i
         const leaf = bundle.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE)
-        if (!equalHashes(leaf, hashes[i]!)) {
+        const leafMatches = equalHashes(leaf, hashes[i]!)
+        if (!leafMatches) {
           flag('ENTRY_MISMATCH', "the entry's hash differs from its hash in the level-0 tile", { level: 0, nodeIndex: k, served: toHex(hashes[i]!), computed: toHex(leaf) }, k)
         }
         range.append(leaf, keep)
         const { findings: ruleFindings, time } = rules.applyDecoded(k, bundle.entries[i]!)
         findings.push(...ruleFindings)
+        if (sink !== undefined) entries.push(auditedEntry(k, bundle.entries[i]!, toHex(leaf), leafMatches, rules.state))
         if (time !== undefined && (pending === undefined || time < pending.time)) pending = { index: k, time }
         if (wanted.has(k + 1)) entriesRoots.set(k + 1, range.root())
         settle(k + 1)
       }
+      if (sink !== undefined) await sink(entries)
+      input.onProgress?.(Math.min(N, (b + 1) * TILE_WIDTH) - V, N - V)
     }
     await Promise.allSettled(inFlight.values())
 

@@ -5,7 +5,9 @@
 // keeps every checkpoint that comes by; it publishes nothing. Its routes are routes.ts.
 import { EventEmitter } from 'node:events'
 import { PorchlightError } from '../../protocol/errors.js'
-import type { ReceiptAccepted, ReceiptSubmission, RegisteredWitness } from '../../protocol/index.js'
+import type {
+  AuditedEntryFilter, AuditedEntryList, AuditProgress, ReceiptAccepted, ReceiptSubmission, RegisteredWitness, RequestHistory
+} from '../../protocol/index.js'
 import type { AuditConfig } from '../config/index.js'
 import type { ChainService } from '../chain/chain-service.js'
 import type { RequestNetwork, ValidatedEvent } from '../network/index.js'
@@ -15,6 +17,8 @@ import type { NodeComponents, NodeService } from '../service.js'
 import { levelAuditStateStore, type AuditStateStore } from './audit-state.js'
 import { Auditor, type AuditorEvents } from './auditor.js'
 import type { AuditReport } from './report.js'
+import { levelEntryIndex, type EntryIndex } from './entry-index.js'
+import { RequestNotInLogError } from './errors.js'
 import type { WitnessCheckpoints } from './witness-ports.js'
 import { witnessClient } from '../witness/client.js'
 
@@ -51,6 +55,7 @@ export class AuditorService extends EventEmitter<AuditorServiceEvents> implement
   readonly #components: AuditorComponents
   readonly #settings: AuditConfig
   readonly #store: AuditStateStore
+  readonly #entries: EntryIndex
   readonly #init: AuditorServiceInit
   readonly #log: Logger
   #auditor: Auditor | undefined
@@ -72,6 +77,7 @@ export class AuditorService extends EventEmitter<AuditorServiceEvents> implement
     this.#log = components.logger.child({ component: 'auditor' })
     this.#settings = components.config.audit ?? { logs: {}, peers: [], anchorIntervalSeconds: 600, anchorGraceSeconds: 60, intervalSeconds: 300 }
     this.#store = levelAuditStateStore(components.store.sublevel<string, string>('audit', { valueEncoding: 'utf8' }))
+    this.#entries = levelEntryIndex(components.store.sublevel<string, string>('audit-entries', { valueEncoding: 'utf8' }))
   }
 
   /** The auditor, once started with a chain. */
@@ -93,6 +99,26 @@ export class AuditorService extends EventEmitter<AuditorServiceEvents> implement
     return accepted
   }
 
+  /** The pass under way, or the last one. */
+  progress (): AuditProgress {
+    return this.#started().progress
+  }
+
+  async entries (agency: string, filter: AuditedEntryFilter): Promise<AuditedEntryList> {
+    return await this.#started().entries(agency, filter)
+  }
+
+  async requestHistory (agency: string, request: string): Promise<RequestHistory> {
+    const history = await this.#started().requestHistory(agency, request)
+    if (history === undefined) throw new RequestNotInLogError(agency, request)
+    return history
+  }
+
+  #started (): Auditor {
+    if (this.#auditor === undefined) throw new AuditorNoChainError()
+    return this.#auditor
+  }
+
   /** Runs one pass now (of one agency, or all) and returns the report. */
   async audit (opts: { agency?: string } = {}): Promise<AuditReport> {
     if (this.#auditor === undefined) throw new AuditorNoChainError()
@@ -109,6 +135,7 @@ export class AuditorService extends EventEmitter<AuditorServiceEvents> implement
       logs: this.#settings.logs,
       peers: this.#settings.peers,
       store: this.#store,
+      entries: this.#entries,
       libp2p,
       policy: { anchorIntervalSeconds: this.#settings.anchorIntervalSeconds, anchorGraceSeconds: this.#settings.anchorGraceSeconds },
       witnesses: chain,

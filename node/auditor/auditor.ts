@@ -8,7 +8,8 @@ import { getAddress } from 'ethers'
 import {
   checkpointOrigin, decodeAnnouncement, encodeSignedReceipt, isPorchlightError, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote,
   parseVerifierKey, toHex, verifyCosignature, verifySigned, WrongOriginError, type PorchlightError, type ReceiptAccepted,
-  type ReceiptSubmission, type RegisteredWitness, type SignedReceipt, type WitnessReport
+  type ReceiptSubmission, type RegisteredWitness, type SignedReceipt, type WitnessReport, type AuditProgress, type AuditedEntryFilter,
+  type AuditedEntry, type AuditedEntryList, type RequestHistory
 } from '../../protocol/index.js'
 import type { ChainClient } from '../chain/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
@@ -16,7 +17,9 @@ import { auditAgency, type AuditPolicy } from './audit-agency.js'
 import { emptyAgencyState, memoryAuditStateStore, mergeFindings, type AuditStateStore } from './audit-state.js'
 import { ChainFollower, type ChainView } from './chain-view.js'
 import { AgencyNotAuditedError, ReceiptNotVerifiedError } from './errors.js'
-import { finding, type Finding } from './findings.js'
+import { listEntries, requestHistory } from './drill-down.js'
+import { NO_ENTRIES, type EntryIndex } from './entry-index.js'
+import { finding, findingKey, type Finding } from './findings.js'
 import { gossipCells, MAX_AUDIT_TOPICS, type GossipCells } from './gossip-cells.js'
 import { logSourceFor, type LogSource } from './log-source.js'
 import { agencyReport, type AuditReport } from './report.js'
@@ -29,6 +32,8 @@ export interface AuditorInit {
   logs?: Record<string, string>
   /** Where agency states are kept. @default in memory */
   store?: AuditStateStore
+  /** Where verified entries are kept for the drill-down. @default none: the drill-down lists nothing (a one-off `porchlight audit` needs no index) */
+  entries?: EntryIndex
   policy?: AuditPolicy
   /** For multiaddr endpoints (/porchlight/audit/1.0.0). */
   libp2p?: PorchlightLibp2p
@@ -55,6 +60,8 @@ export interface AuditorEvents {
   'checkpoint:sighted': [Sighting]
   /** Something handed to the auditor as a checkpoint was not one it can use (the code says why). */
   'checkpoint:refused': [{ source: SightingSource, code: string }]
+  /** A pass moved on (an agency started, a bundle of entries checked, the pass ended). */
+  'audit:progress': [AuditProgress]
 }
 
 export interface AuditPassOptions {
@@ -66,6 +73,8 @@ export class Auditor extends EventEmitter<AuditorEvents> {
   readonly #chain: ChainClient
   readonly #logs: Map<string, string>
   readonly #store: AuditStateStore
+  readonly #entries: EntryIndex | undefined
+  #progress: AuditProgress = { running: false, agencies: 0, agenciesDone: 0, entriesDone: 0, entriesTotal: 0, entriesVerified: 0 }
   readonly #policy: AuditPolicy
   readonly #libp2p: PorchlightLibp2p | undefined
   readonly #peers: string[]
@@ -96,6 +105,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     this.#follower = new ChainFollower(init.chain)
     this.#logs = new Map(Object.entries(init.logs ?? {}).map(([a, e]) => [getAddress(a), e]))
     this.#store = init.store ?? memoryAuditStateStore()
+    this.#entries = init.entries
     this.#policy = init.policy ?? {}
     this.#libp2p = init.libp2p
     this.#peers = init.peers ?? []
@@ -112,9 +122,51 @@ export class Auditor extends EventEmitter<AuditorEvents> {
 
   /** One audit pass; resolves with the report. Passes run one after another, never overlapping. */
   async audit (options: AuditPassOptions = {}): Promise<AuditReport> {
-    const run = this.#tail.catch(() => {}).then(async () => await this.#pass(options))
+    const run = this.#tail.catch(() => {}).then(async () => await this.#tracked(options))
     this.#tail = run
     return await run
+  }
+
+  /** The pass under way, or the last one. */
+  get progress (): AuditProgress {
+    return { ...this.#progress }
+  }
+
+  #setProgress (change: Partial<AuditProgress>): void {
+    this.#progress = { ...this.#progress, ...change }
+    this.emit('audit:progress', this.progress)
+  }
+
+  async #tracked (options: AuditPassOptions): Promise<AuditReport> {
+    const known = new Set((await this.report()).findings.map(findingKey))
+    this.#progress = { running: true, startedAt: this.#clock(), agencies: 0, agenciesDone: 0, entriesDone: 0, entriesTotal: 0, entriesVerified: 0 }
+    this.emit('audit:progress', this.progress)
+    try {
+      const report = await this.#pass(options)
+      const { agency: _, ...rest } = this.#progress
+      this.#progress = { ...rest, running: false, finishedAt: this.#clock(), newFindings: report.findings.filter((f) => !known.has(findingKey(f))).length }
+      this.emit('audit:progress', this.progress)
+      return report
+    } catch (err) {
+      this.#setProgress({ running: false, finishedAt: this.#clock(), error: isPorchlightError(err) ? err.code : (err as Error).message })
+      throw err
+    }
+  }
+
+  /** An agency's verified entries matching `filter`, each with what this auditor concluded of it. */
+  async entries (agency: string, filter: AuditedEntryFilter = {}): Promise<AuditedEntryList> {
+    const address = getAddress(agency)
+    const state = await this.#store.get(address)
+    if (state === undefined) throw new AgencyNotAuditedError(address)
+    return await listEntries(address, state, this.#entries ?? NO_ENTRIES, filter)
+  }
+
+  /** One request's history in an agency's log (by request id or case code); undefined when the log has none. */
+  async requestHistory (agency: string, request: string): Promise<RequestHistory | undefined> {
+    const address = getAddress(agency)
+    const state = await this.#store.get(address)
+    if (state === undefined) throw new AgencyNotAuditedError(address)
+    return await requestHistory(address, request, state, this.#entries ?? NO_ENTRIES, this.#lastPass)
   }
 
   async #pass (options: AuditPassOptions): Promise<AuditReport> {
@@ -133,8 +185,10 @@ export class Auditor extends EventEmitter<AuditorEvents> {
       if (!this.#logs.has(agency) && !view.anchors.has(agency) && before === undefined) continue // nothing logged, nothing to check
       audited.push(agency)
     }
+    this.#setProgress({ agencies: audited.length })
     const witnessFindings = await this.#pollWitnesses(audited, view)
     for (const agency of audited) {
+      this.#setProgress({ agency, entriesDone: 0, entriesTotal: 0 })
       const endpoint = this.#logs.get(agency)
       const before = await this.#store.get(agency)
       let source: LogSource | undefined
@@ -142,7 +196,9 @@ export class Auditor extends EventEmitter<AuditorEvents> {
       const result = await auditAgency({
         agency, source, chain: view, state: before, policy: this.#policy, clock,
         peerNotes: this.#peerNotes.filter((p) => p.agency === agency),
-        sightings: this.#sightings.pending(agency)
+        sightings: this.#sightings.pending(agency),
+        onProgress: (done, total) => { this.#setProgress({ entriesDone: done, entriesTotal: total }) },
+        ...(this.#entries === undefined ? {} : { onEntries: async (entries: AuditedEntry[]) => { await this.#entries!.put(agency, entries) } })
       })
       this.#sightings.settle(agency, result.checked)
       const capped = this.#gossip.capped.find((c) => c.agency === agency)
@@ -154,6 +210,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
       result.state.findings = result.state.findings.filter((f) => f.severity !== 'warning')
       mergeFindings(result.state.findings, result.findings)
       await this.#store.put(agency, result.state)
+      this.#setProgress({ agenciesDone: this.#progress.agenciesDone + 1, entriesVerified: this.#progress.entriesVerified + result.state.verifiedSize - (before?.verifiedSize ?? 0) })
     }
     return await this.report()
   }
@@ -336,6 +393,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     findings.sort((a, b) => a.agency.localeCompare(b.agency) || (a.entryIndex ?? -1) - (b.entryIndex ?? -1) || a.rule.localeCompare(b.rule))
     return {
       chainId: this.#chain.deployment.chainId,
+      registry: this.#chain.deployment.contracts.AgencyRegistry,
       auditedAt: this.#lastPass,
       agencies: reports,
       findings,

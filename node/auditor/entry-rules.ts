@@ -18,6 +18,9 @@ export interface LoggedRequest {
   expiresAt: number
   retentionDays: number
   withdrawnAt?: number
+  /** Absent in states saved before they were kept. */
+  category?: string
+  caseCode?: string
 }
 
 export interface LoggedClip {
@@ -40,14 +43,16 @@ export interface RulesState {
    * Per UTC day (unix day number), the requests (as in requestDays), delivery entries and access entries,
    * each on the day the entry claims. Absent in states saved before it was kept: counted from then on.
    */
-  activityDays?: Record<string, DayActivity>
+  activityDays?: Record<string, Partial<DayActivity>>
+  /** Share entries per recipient (absent in states saved before it was kept). */
+  shares?: Record<string, { registered: boolean, count: number }>
 }
 
 /** One day of an agency's logged activity (the report sends it per date). */
 export type { DayActivity }
 
 export function emptyRulesState (): RulesState {
-  return { requests: {}, clips: {}, requestDays: {}, activityDays: {} }
+  return { requests: {}, clips: {}, requestDays: {}, activityDays: {}, shares: {} }
 }
 
 export interface EntryRulesContext {
@@ -70,6 +75,23 @@ export function entryTime (entry: LogEntry): number {
     case 'withdraw': return entry.withdrawal.message.issuedAt
     default: return entry.at
   }
+}
+
+/** The request an entry is about, given the rules' state after it: a use of a clip is about the request it was delivered for. */
+export function requestOfEntry (entry: LogEntry, state: RulesState): string | undefined {
+  switch (entry.kind) {
+    case 'request': return requestId(entry.request)
+    case 'withdraw': return entry.withdrawal.message.request
+    case 'delivery': return entry.request
+    default: return state.clips[entry.clip]?.request
+  }
+}
+
+/** The agency-side users an entry names: `actor` (access; share and delete once they carry one) and a share's `approvedBy`. */
+export function usersOfEntry (entry: LogEntry): string[] {
+  // Read defensively: share and delete entries gain these fields with issue 19's users.
+  const named = entry as { actor?: unknown, approvedBy?: unknown }
+  return [named.actor, named.approvedBy].filter((u): u is string => typeof u === 'string' && u !== '')
 }
 
 export class EntryRules {
@@ -107,8 +129,8 @@ export class EntryRules {
       case 'withdraw': this.#withdraw(entry.withdrawal, flag); break
       case 'delivery': this.#delivery(entry, index, flag); this.#count(entry.at, 'deliveries'); break
       case 'access': this.#useOfClip(entry.clip, 'ACCESS_AFTER_DELETE', flag); this.#count(entry.at, 'accesses'); break
-      case 'share': this.#share(entry, flag); break
-      case 'delete': this.#delete(entry, index, flag); break
+      case 'share': this.#share(entry, flag); this.#count(entry.at, 'shares'); break
+      case 'delete': this.#delete(entry, index, flag); this.#count(entry.at, 'deletions'); break
     }
     return { findings: out, time: entryTime(entry) }
   }
@@ -164,7 +186,7 @@ export class EntryRules {
       try { inside = isInsideJurisdiction(m.cells, registered.cells) } catch { inside = false }
       if (!inside) flag('REQUEST_OUTSIDE_JURISDICTION', "the request's area is not inside the agency's jurisdiction at issue time", { request: id, issuedAt: m.issuedAt, cells: m.cells, jurisdiction: registered.cells })
     }
-    this.state.requests[id] = { index, issuedAt: m.issuedAt, expiresAt: m.expiresAt, retentionDays: m.retentionDays }
+    this.state.requests[id] = { index, issuedAt: m.issuedAt, expiresAt: m.expiresAt, retentionDays: m.retentionDays, category: m.category, caseCode: m.caseCode }
     const day = String(Math.floor(m.issuedAt / DAY))
     this.state.requestDays[day] = (this.state.requestDays[day] ?? 0) + 1
     this.#count(m.issuedAt, 'requests')
@@ -172,8 +194,8 @@ export class EntryRules {
 
   #count (at: number, what: keyof DayActivity): void {
     const days = this.state.activityDays ??= {}
-    const day = days[String(Math.floor(at / DAY))] ??= { requests: 0, deliveries: 0, accesses: 0 }
-    day[what]++
+    const day = days[String(Math.floor(at / DAY))] ??= {}
+    day[what] = (day[what] ?? 0) + 1
   }
 
   #withdraw (signed: Extract<LogEntry, { kind: 'withdraw' }>['withdrawal'], flag: Flag): void {
@@ -225,6 +247,10 @@ export class EntryRules {
   #share (entry: Extract<LogEntry, { kind: 'share' }>, flag: Flag): void {
     this.#useOfClip(entry.clip, 'SHARE_AFTER_DELETE', flag)
     const toRegistered = ADDRESS.test(entry.recipient) && this.#ctx.history(entry.recipient).isActiveAt(entry.at)
+    const shares = this.state.shares ??= {}
+    const tally = shares[entry.recipient] ??= { registered: toRegistered, count: 0 }
+    tally.count++
+    tally.registered &&= toRegistered
     if (!toRegistered && entry.legalBasis.trim() === '') {
       flag('SHARE_WITHOUT_LEGAL_BASIS', 'a clip shared with a body that is not an active registered agency, with no legal basis logged', { clip: entry.clip, recipient: entry.recipient, at: entry.at })
     }

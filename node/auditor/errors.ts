@@ -22,3 +22,13 @@ export class ReceiptNotVerifiedError extends PorchlightError {
     this.name = 'ReceiptNotVerifiedError'
   }
 }
+
+/** No verified entry of the agency's log is about this request (by id or case code). */
+export class RequestNotInLogError extends PorchlightError {
+  static override readonly code = 'REQUEST_NOT_IN_LOG'
+  static override readonly status = 404
+  constructor (agency: string, request: string) {
+    super(RequestNotInLogError.code, `no verified entry of ${agency}'s log is about request ${request}`, { details: { agency, request } })
+    this.name = 'RequestNotInLogError'
+  }
+}

@@ -6,18 +6,20 @@ export {
   levelAuditStateStore, mergeFindings
 } from './audit-state.js'
 export { loadChainView, ChainFollower, AgencyHistory, type ChainView, type AnchorRecord, type AgencyState } from './chain-view.js'
-export { EntryRules, entryTime, emptyRulesState, type RulesState, type DayActivity, type EntryRulesContext } from './entry-rules.js'
+export { EntryRules, entryTime, requestOfEntry, usersOfEntry, emptyRulesState, type RulesState, type DayActivity, type EntryRulesContext } from './entry-rules.js'
 export { RULES, finding, findingKey, type Finding, type Rule, type Severity } from './findings.js'
 export {
   type LogSource, httpLogSource, p2pLogSource, logSourceFor, LogUnavailableError, AUDIT_PROTOCOL, MAX_LOG_RESOURCE_BYTES
 } from './log-source.js'
-export { type AuditReport, type AgencyReport, type RequestRates, requestRates, activityByDate } from './report.js'
+export { type AuditReport, type AgencyReport, type RequestRates, requestRates, activityByDate, clipRetention, transparencyFigures } from './report.js'
 export {
   AuditorService, auditorService, AuditorNoChainError, type AuditorServiceEvents, type AuditorComponents, type AuditorServiceInit
 } from './auditor-service.js'
 export { SightingBook, type Sighting, type SightingSource, type SightingBookInit } from './sightings.js'
 export { gossipCells, topicCellsOfJurisdiction, MAX_AUDIT_TOPICS, type GossipCells } from './gossip-cells.js'
 export { type WitnessRegistryView, type WitnessCheckpoints, type WitnessChange } from './witness-ports.js'
-export { AgencyNotAuditedError, ReceiptNotVerifiedError } from './errors.js'
+export { AgencyNotAuditedError, ReceiptNotVerifiedError, RequestNotInLogError } from './errors.js'
+export { type EntryIndex, NO_ENTRIES, memoryEntryIndex, levelEntryIndex, auditedEntry, matchesFilter, MAX_ENTRIES_LISTED } from './entry-index.js'
+export { listEntries, requestHistory, LOG_INTEGRITY_RULES } from './drill-down.js'
 export { decodeBundle, type DecodedBundle, type DecodedEntry } from './decode-bundle.js'
 export { auditorRoutes } from './routes.js'

@@ -1,4 +1,5 @@
 // The auditor's published report, as GET /api/report and POST /api/audit send it.
+import type { LogEntry } from '../messages/types.js'
 import type { RegisteredWitness } from './witnesses.js'
 
 export type Severity = 'violation' | 'warning'
@@ -19,11 +20,40 @@ export interface Finding {
   foundAt: number
 }
 
-/** One day of an agency's logged activity. */
+/** One day (or month) of an agency's logged activity: entries of each kind, on the day each entry claims. */
 export interface DayActivity {
   requests: number
   deliveries: number
   accesses: number
+  shares: number
+  deletions: number
+}
+
+/** What happened to delivered clips against the retention their request promised. */
+export interface RetentionTally {
+  /** Deleted on or before the deadline. */
+  deletedOnTime: number
+  /** Deleted after it (DELETION_LATE). */
+  deletedLate: number
+  /** Still kept past it, with no delete entry (RETENTION_EXCEEDED). */
+  overdue: number
+  /** Kept, the deadline still ahead. */
+  pending: number
+  /** Delivered for a request the log never held: no promise to measure against. */
+  unknown: number
+}
+
+/** The transparency figures of one agency, from its verified entries. */
+export interface TransparencyFigures {
+  /** Requests per category (docs/design.md §4's closed list). */
+  categories: Record<string, number>
+  /** Per UTC month (YYYY-MM), oldest first. */
+  months: Record<string, DayActivity>
+  /** Requests the agency withdrew. */
+  withdrawn: number
+  /** Share entries per recipient; `registered` when it was an active registered agency at the time. */
+  shares: Array<{ recipient: string, registered: boolean, count: number }>
+  retention: RetentionTally
 }
 
 export interface RequestRates {
@@ -49,12 +79,15 @@ export interface AgencyReport {
   violations: number
   warnings: number
   auditedAt?: number
-  /** Per UTC day (YYYY-MM-DD) with any, oldest first: requests, deliveries and accesses in the verified entries. */
+  /** Per UTC day (YYYY-MM-DD) with any, oldest first: entries of each kind in the verified entries. */
   activity: Record<string, DayActivity>
+  transparency: TransparencyFigures
 }
 
 export interface AuditReport {
   chainId: number
+  /** The AgencyRegistry this auditor reads (the EIP-712 verifying contract of receipts and requests). */
+  registry: string
   /** Unix seconds (chain time) of the latest pass. */
   auditedAt: number
   agencies: AgencyReport[]
@@ -97,4 +130,97 @@ export interface ReceiptAccepted {
   root: string
   /** False when this (size, root) was already held. */
   fresh: boolean
+}
+
+/** One verified entry of an agency's log, decoded, as GET /api/agencies/:agency/entries lists it. */
+export interface AuditedEntry {
+  index: number
+  /** The entry's kind, or `malformed` when it does not decode (ENTRY_MALFORMED). */
+  kind: LogEntry['kind'] | 'malformed'
+  /** The time the entry claims (issued at, or when the act happened), unix seconds. */
+  time?: number
+  /** The RFC 9162 leaf hash, 0x hex. */
+  leaf: string
+  /** The leaf hash matched the agency's level-0 tile. */
+  leafMatches: boolean
+  /** The request the entry is about (for uses of a clip: the request it was delivered for). */
+  request?: string
+  caseCode?: string
+  /** The agency-side user the entry names (`actor`, and a share's `approvedBy`), when it names one. */
+  users: string[]
+  /** The decoded entry, as logged. */
+  entry?: LogEntry
+}
+
+/** An entry with what the auditor concluded of it. */
+export interface AuditedEntryView extends AuditedEntry {
+  /** In the verified log, no violation about it, and the log itself sound. */
+  verified: boolean
+  /** The findings that name this entry. */
+  findings: Finding[]
+}
+
+export interface AuditedEntryFilter {
+  kind?: AuditedEntry['kind']
+  /** Unix seconds, inclusive. */
+  from?: number
+  to?: number
+  /** A request id or case code. */
+  request?: string
+  /** An agency-side user id. */
+  user?: string
+  offset?: number
+  limit?: number
+}
+
+export interface AuditedEntryList {
+  agency: string
+  verifiedSize: number
+  /** Entries that match the filter (before offset and limit). */
+  total: number
+  /** The log-level violations that make no entry verified (a split view, a root mismatch …). */
+  logViolations: string[]
+  entries: AuditedEntryView[]
+}
+
+/** A delivered clip of a request against its retention promise. */
+export interface ClipRetention {
+  clip: string
+  deliveredAt: number
+  /** Unix seconds; absent when the request was never logged. */
+  deadline?: number
+  deletedAt?: number
+  /** met: deleted by the deadline; missed: deleted late, or kept past it; pending: kept, deadline ahead. */
+  state: 'met' | 'missed' | 'pending' | 'unknown'
+}
+
+/** GET /api/agencies/:agency/requests/:request — one request's history in the agency's log. */
+export interface RequestHistory {
+  agency: string
+  request: string
+  caseCode?: string
+  retentionDays?: number
+  withdrawnAt?: number
+  entries: AuditedEntryView[]
+  clips: ClipRetention[]
+}
+
+/** GET /api/audit/progress — the pass under way, or the last one. */
+export interface AuditProgress {
+  running: boolean
+  startedAt?: number
+  finishedAt?: number
+  /** Agencies the pass audits, and how many are done. */
+  agencies: number
+  agenciesDone: number
+  /** The agency being read now. */
+  agency?: string
+  /** Entries of that agency read so far in this pass, and how many it has to read. */
+  entriesDone: number
+  entriesTotal: number
+  /** Entries verified over the whole pass. */
+  entriesVerified: number
+  /** Findings the pass added (new since the pass before). */
+  newFindings?: number
+  error?: string
 }

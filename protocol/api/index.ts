@@ -12,7 +12,10 @@ export type { ClipView } from './clips.js'
 export type { ShareState, ReceiptStatus, ShareView, ShareList, ReceiptFile, ShareAction, ShareHistory } from './shares.js'
 export { shareActions } from './shares.js'
 export type { RequestStatus, RequestDraftBody, AgencyRequestView, DeliveredClipView, DeliveryView, DeliveryList, FootageLogged } from './requests.js'
-export type { Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted } from './audit.js'
+export type {
+  Severity, Finding, DayActivity, RequestRates, AgencyReport, AuditReport, WitnessChange, WitnessReport, ReceiptSubmission, ReceiptAccepted,
+  RetentionTally, TransparencyFigures, AuditedEntry, AuditedEntryView, AuditedEntryFilter, AuditedEntryList, ClipRetention, RequestHistory, AuditProgress
+} from './audit.js'
 export type { AnchorView, AnchorHistory } from './anchors.js'
 export type { LiveEventMap, LiveEventType, LiveEvent } from './live.js'
 export type { RegisteredWitness, WitnessSet, WitnessView } from './witnesses.js'

@@ -105,11 +105,11 @@ test('an auditor node audits at start and again on an Anchored event, and serves
     const served400 = served.agencies.find((a) => a.agency === clean.address)
     assert.equal(served400?.verifiedSize, 400)
     // Activity per UTC day, counted from the entries themselves.
-    const expected: Record<string, { requests: number, deliveries: number, accesses: number }> = {}
+    const expected: Record<string, { requests: number, deliveries: number, accesses: number, shares: number, deletions: number }> = {}
     for (const bytes of clean.log.view.entries.slice(0, 400)) {
       const entry = decodeLogEntry(bytes)
       const day = new Date(entryTime(entry) * 1000).toISOString().slice(0, 10)
-      const counts = expected[day] ??= { requests: 0, deliveries: 0, accesses: 0 }
+      const counts = expected[day] ??= { requests: 0, deliveries: 0, accesses: 0, shares: 0, deletions: 0 }
       if (entry.kind === 'request') counts.requests++
       if (entry.kind === 'delivery') counts.deliveries++
       if (entry.kind === 'access') counts.accesses++

@@ -1,6 +1,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkEvidence } from '../../../ui/src/verify/evidence.js'
+import { encodeLogEntry, toHex, type ReceiptFile } from '../../../protocol/index.js'
 import { DOMAIN, FixtureLog, logDelivery, logRequest } from '../../helpers/ui-world.js'
 import { CONSENT_ID } from '../../helpers/messages.js'
 
@@ -35,4 +36,21 @@ test('a bare receipt cannot prove inclusion without its entry; garbage is a form
   assert.equal(checkEvidence(JSON.stringify(receipt), DOMAIN).ok, false)
   assert.throws(() => checkEvidence('not json'), { name: 'EvidenceFormatError' })
   assert.throws(() => checkEvidence('{"entry":{}}'), { name: 'EvidenceFormatError' })
+})
+
+test("a receipt file is checked against the auditor's own chain and registry, and says so when it names others", () => {
+  const { entry, receipt } = world()
+  const file = (over: Partial<ReceiptFile> = {}): string => JSON.stringify({
+    format: 'porchlight-receipt/1', receipt, entry: toHex(encodeLogEntry(entry)), chainId: DOMAIN.chainId, registry: DOMAIN.verifyingContract, ...over
+  })
+  const ok = checkEvidence(file(), DOMAIN)
+  assert.equal(ok.ok, true, JSON.stringify(ok.steps))
+  assert.equal(ok.steps.length, 4)
+  const otherChain = checkEvidence(file({ chainId: Number(DOMAIN.chainId) + 1 }), DOMAIN)
+  assert.equal(otherChain.ok, false)
+  assert.equal(otherChain.steps.find((s) => s.label.startsWith('The file names'))?.ok, false)
+  const otherRegistry = checkEvidence(file({ registry: '0x' + '11'.repeat(20) }), DOMAIN)
+  assert.equal(otherRegistry.steps.find((s) => s.label.startsWith('The file names'))?.ok, false)
+  assert.throws(() => checkEvidence(JSON.stringify({ format: 'porchlight-receipt/9', receipt }), DOMAIN), { name: 'EvidenceFormatError' })
+  assert.throws(() => checkEvidence(JSON.stringify({ format: 'porchlight-receipt/1', receipt }), DOMAIN), { name: 'EvidenceFormatError' })
 })

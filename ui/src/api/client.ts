@@ -1,6 +1,7 @@
 // The one place the UI talks to its node. Every call sends the bearer token; every failure becomes an
 // ApiError carrying the API's `{ error: { code, message } }`, so a page can show it next to its cause.
 import type {
+  AuditProgress, AuditedEntryFilter, AuditedEntryList, RequestHistory,
   AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList, DeviceView, InboxItemView, InboxList,
   InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
 } from './types.js'
@@ -143,6 +144,13 @@ export function createApiClient (init: ApiClientInit) {
     report: async () => await json<AuditReport>('GET', '/api/report'),
     /** Runs an audit pass now. */
     audit: async () => await json<AuditReport>('POST', '/api/audit', {}),
+    auditProgress: async () => await json<AuditProgress>('GET', '/api/audit/progress'),
+    /** An agency's verified entries, filtered (the auditor's drill-down). */
+    auditedEntries: async (agency: string, filter: AuditedEntryFilter = {}) => {
+      const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined && v !== '').map(([k, v]): [string, string] => [k, String(v)]))
+      return await json<AuditedEntryList>('GET', `/api/agencies/${id(agency)}/entries?${query.toString()}`)
+    },
+    requestHistory: async (agency: string, request: string) => await json<RequestHistory>('GET', `/api/agencies/${id(agency)}/requests/${id(request)}`),
 
     /** The anchors this agency node put on chain, newest last. */
     anchors: async () => (await json<AnchorHistory>('GET', '/api/anchors')).items,

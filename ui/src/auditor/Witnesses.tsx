@@ -11,7 +11,7 @@ export function Witnesses ({ report }: { report: WitnessReport | undefined }) {
     <section aria-labelledby='witnesses-h'>
       <h2 id='witnesses-h'>Witnesses</h2>
       <p class='muted' data-quorum={quorum}>{quorum === 0 ? 'No quorum set: no checkpoint can be accepted.' : `A checkpoint needs ${quorum} of ${set.length} cosignatures.`}</p>
-      <table class='table' data-witnesses={set.length}>
+      <div class='scroll'><table class='table' data-witnesses={set.length}>
         <caption class='sr-only'>Registered witnesses</caption>
         <thead><tr><th scope='col'>Name</th><th scope='col'>Verifier key</th><th scope='col'>Reached at</th></tr></thead>
         <tbody>{set.map((w) => (
@@ -21,7 +21,7 @@ export function Witnesses ({ report }: { report: WitnessReport | undefined }) {
             <td>{[w.url, w.multiaddr].filter((x) => x !== '').map((x) => <code key={x} title={x}>{short(x, 20)}</code>)}</td>
           </tr>
         ))}</tbody>
-      </table>
+      </table></div>
       <h3>Changes</h3>
       <ul class='findings' data-changes={changes.length}>
         {[...changes].reverse().map((c) => (

@@ -4,7 +4,7 @@
 // then a question for the registry (the page shows the address to compare).
 import {
   decodeLogEntry, encodeLogEntry, hashLeaf, openCheckpoint, parseCheckpoint, parseCheckpointOrigin, parseSignedNote, fromHex,
-  verifyInclusion, verifySigned, type Domain, type LogEntry, type SignedReceipt
+  verifyInclusion, verifySigned, type Domain, type LogEntry, type ReceiptFile, type SignedReceipt
 } from '../../../protocol/index.js'
 
 export interface Step {
@@ -34,7 +34,11 @@ export interface Evidence {
   logIndex?: number
   checkpoint?: string
   proof?: string[]
+  /** The chain and registry a receipt file (ReceiptFile) says it is of. */
+  named?: { chainId: number, registry: string }
 }
+
+const RECEIPT_FILE_FORMAT: ReceiptFile['format'] = 'porchlight-receipt/1'
 
 function reason (err: unknown): string {
   const e = err as { code?: string, name?: string, message?: string }
@@ -58,8 +62,19 @@ function readPasted (text: string): Evidence {
   }
   if (typeof value !== 'object' || value === null) throw new EvidenceFormatError('Expected a JSON object.')
   const v = value as Record<string, unknown>
+  if (v.format !== undefined) return fromReceiptFile(v)
   if (typeof v.signature === 'string' && typeof v.message === 'object') return { receipt: v as unknown as SignedReceipt }
   return v
+}
+
+/** A resident's exported receipt file: its receipt and entry, and the chain and registry it names. */
+function fromReceiptFile (v: Record<string, unknown>): Evidence {
+  if (v.format !== RECEIPT_FILE_FORMAT) throw new EvidenceFormatError(`Unknown file format ${JSON.stringify(v.format)}: this page reads ${RECEIPT_FILE_FORMAT}.`)
+  const file = v as unknown as ReceiptFile
+  if (typeof file.receipt !== 'object' || file.receipt === null || typeof file.entry !== 'string' || typeof file.chainId !== 'number' || typeof file.registry !== 'string') {
+    throw new EvidenceFormatError('A receipt file needs receipt, entry (hex), chainId and registry.')
+  }
+  return { receipt: file.receipt, entry: file.entry, named: { chainId: file.chainId, registry: file.registry } }
 }
 
 /**
@@ -91,6 +106,15 @@ export function checkEvidenceValue (pasted: Evidence, registryDomain?: Domain): 
     agency = named.agency; chainId = named.chainId; size = checkpoint.size; root = checkpoint.root
     return `${origin}: tree size ${checkpoint.size}`
   }))
+  const named = pasted.named
+  if (named !== undefined && registryDomain !== undefined) {
+    // The auditor checks against its own chain and registry; a file naming others is for another network.
+    steps.push(step("The file names this auditor's chain and registry", () => {
+      if (named.chainId !== registryDomain.chainId) throw new Error(`the file is of chain ${named.chainId}; this auditor reads chain ${registryDomain.chainId}`)
+      if (named.registry.toLowerCase() !== registryDomain.verifyingContract.toLowerCase()) throw new Error(`the file names registry ${named.registry}; this auditor reads ${registryDomain.verifyingContract}`)
+      return `chain ${named.chainId}, registry ${named.registry}`
+    }))
+  }
   if (pasted.receipt !== undefined) {
     const signed = pasted.receipt
     if (registryDomain !== undefined) {
