@@ -43,13 +43,16 @@ import { relayFootageLimits, type RelayFootageLimits, type RelayFootageLimitsIni
 import { notifyService, type NotifyService, type NotifyServiceInit } from './notify/service.js'
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
+import { uiRoutes, uiSettings, type UiSettingsService } from './ui/index.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
+/** What the roles with pages tell their UI: the base map, address search, an agency's zone and jurisdiction. */
+type WithUi = { ui: UiSettingsService }
 
-export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
-export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated & WithUi
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated & WithUi
+export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated & WithUi
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
 
@@ -133,6 +136,7 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
+    ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
     ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
   }
 }
@@ -156,6 +160,8 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     cellPeers: defineService(cellPeers(init.cellPeers), { needs: [] }),
     // Deliveries as they arrive, and the log's checkpoints and anchors, for the console.
     live: defineService(liveEvents(init.live), { needs: ['footage', 'log'], routes: liveRoutes }),
+    // The composer's zone and jurisdiction (the registry's, through the chain).
+    ui: defineService(uiSettings(), { needs: ['chain'], routes: uiRoutes }),
     ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live'])
   }
 }
@@ -170,6 +176,7 @@ export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices>
     chain: chainSpec(init),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     auditor: defineService(auditorService(init.auditor), { needs: ['chain', 'network'], routes: auditorRoutes }),
+    ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
     ...operated(['network', 'auditor'])
   }
 }
