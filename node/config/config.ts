@@ -67,7 +67,7 @@ function checkAudit (audit: Partial<AuditConfig> | undefined, file: string | und
 
 function isTimeZone (zone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone }) // eslint-disable-line no-new
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0)
     return true
   } catch {
     return false

@@ -115,7 +115,8 @@ export interface NodeConfig {
  */
 export type MapSourceConfig =
   | { style: string }
-  | { tiles: string, type: 'raster' | 'vector', attribution?: string, maxZoom?: number }
+  /** `layers`: for vector tiles, the source layers to draw (streets, buildings, water: `transportation`, `building` …). */
+  | { tiles: string, type: 'raster' | 'vector', attribution?: string, maxZoom?: number, layers?: string[] }
   | { pmtiles: string, attribution?: string }
 
 export interface UiConfig {
@@ -394,7 +395,8 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
             tiles: { type: 'string', pattern: '^https?://.*\\{z\\}.*\\{x\\}.*\\{y\\}', maxLength: 2048 },
             type: { type: 'string', enum: ['raster', 'vector'] },
             attribution: { type: 'string', maxLength: 512 },
-            maxZoom: { type: 'integer', minimum: 0, maximum: 24 }
+            maxZoom: { type: 'integer', minimum: 0, maximum: 24 },
+            layers: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 128 } }
           }
         },
         {

@@ -42,7 +42,8 @@ const settingsSchema = {
         url: source,
         type: { type: 'string', enum: ['raster', 'vector'] },
         attribution: source,
-        maxZoom: { type: 'integer' }
+        maxZoom: { type: 'integer' },
+        layers: { type: 'array', items: source }
       }
     },
     geocoder: { type: 'object', required: ['url'], properties: { url: source, attribution: source } },
@@ -62,7 +63,7 @@ export function uiRoutes (service: UiSettingsService): FastifyPluginAsync {
       schema: { summary: 'The base map (PMTiles), by byte ranges; 404 when none is configured' }
     }, async (request, reply) => {
       const file = service.pmtiles // known once the service started (it checks the file)
-      if (file === undefined) return await reply.callNotFound()
+      if (file === undefined) { reply.callNotFound(); return reply }
       void reply.header('accept-ranges', 'bytes').header('cache-control', 'public, max-age=3600').type('application/octet-stream')
       const header = request.headers.range
       if (header === undefined) return await reply.header('content-length', file.size).send(createReadStream(file.path))

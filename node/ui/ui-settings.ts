@@ -40,7 +40,7 @@ export function uiOrigins (config: Pick<NodeConfig, 'ui'>): string[] {
 function mapView (map: MapSourceConfig | undefined): MapSourceView {
   if (map === undefined) return { kind: 'none' }
   if ('style' in map) return { kind: 'style', url: map.style }
-  if ('tiles' in map) return { kind: 'tiles', url: map.tiles, type: map.type, ...(map.attribution === undefined ? {} : { attribution: map.attribution }), ...(map.maxZoom === undefined ? {} : { maxZoom: map.maxZoom }) }
+  if ('tiles' in map) return { kind: 'tiles', url: map.tiles, type: map.type, ...(map.attribution === undefined ? {} : { attribution: map.attribution }), ...(map.maxZoom === undefined ? {} : { maxZoom: map.maxZoom }), ...(map.layers === undefined ? {} : { layers: map.layers }) }
   return { kind: 'pmtiles', url: PMTILES_ROUTE, ...(map.attribution === undefined ? {} : { attribution: map.attribution }) }
 }
 

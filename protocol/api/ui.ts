@@ -5,7 +5,8 @@
 export type MapSourceView =
   | { kind: 'none' }
   | { kind: 'style', url: string }
-  | { kind: 'tiles', url: string, type: 'raster' | 'vector', attribution?: string, maxZoom?: number }
+  /** `layers`: vector tiles' source layers to draw. */
+  | { kind: 'tiles', url: string, type: 'raster' | 'vector', attribution?: string, maxZoom?: number, layers?: string[] }
   /** `url` is this node's own (GET /api/map/tiles.pmtiles, byte ranges). */
   | { kind: 'pmtiles', url: string, attribution?: string }
 

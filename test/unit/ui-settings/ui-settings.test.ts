@@ -45,11 +45,11 @@ test('an agency gets its time zone (configured, else the machine\'s) and its jur
   const cells = ['872830828ffffff']
   const chain = { registry: { jurisdictionOf: async () => cells } } as unknown as ChainService
   const denver = await serve(t, parseConfig({ version: 1, role: 'agency', name: 'a', agency: { timeZone: 'America/Denver' } }), dir, chain)
-  const body = (await denver.app.inject({ url: '/api/ui', headers: auth })).json() as UiSettings
+  const body = (await denver.app.inject({ url: '/api/ui', headers: auth })).json<UiSettings>()
   assert.equal(body.timeZone, 'America/Denver')
   assert.deepEqual(body.jurisdiction, cells)
   const plain = await serve(t, parseConfig({ version: 1, role: 'agency', name: 'a' }), dir)
-  const other = (await plain.app.inject({ url: '/api/ui', headers: auth })).json() as UiSettings
+  const other = (await plain.app.inject({ url: '/api/ui', headers: auth })).json<UiSettings>()
   assert.equal(other.timeZone, machineTimeZone())
   assert.deepEqual(other.jurisdiction, [], 'no chain: no jurisdiction, rather than a failure')
 })

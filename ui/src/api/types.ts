@@ -5,7 +5,7 @@ import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } f
 export type {
   AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList,
   DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PairedDevice, PolicyView,
-  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
+  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, UiSettings, MapSourceView, Verification, WitnessReport
 } from '../../../protocol/index.js'
 
 /**
