@@ -4,7 +4,7 @@ import { areaFromCircle } from '../../../protocol/index.js'
 import { cellToParent } from 'h3-js'
 import { checkDraft, draftArea, draftBody, type Draft } from '../../../ui/src/compose/draft.js'
 import { outsideCells } from '../../../ui/src/map/jurisdiction.js'
-import { fromLocalInput, toLocalInput } from '../../../ui/src/components/ui.js'
+import { fromLocalInput, toLocalInput } from '../../../ui/src/components/local-input.js'
 
 const now = 1_800_000_000
 const good = (over: Partial<Draft> = {}): Draft => ({

@@ -6,9 +6,9 @@ import type { MapSourceView } from '../api/types.js'
 
 export type BaseMapState = 'none' | 'loading' | 'ready' | 'failed'
 
-export function useBaseMap (source: MapSourceView | undefined, bounds: [number, number, number, number] | undefined): { ref: { current: HTMLDivElement | null }, state: BaseMapState, reason?: string } {
+export function useBaseMap (source: MapSourceView | undefined, bounds: [number, number, number, number] | undefined): { ref: { current: HTMLDivElement | null }, state: BaseMapState, reason?: string, attribution?: string } {
   const ref = useRef<HTMLDivElement>(null)
-  const [state, setState] = useState<{ state: BaseMapState, reason?: string }>({ state: 'none' })
+  const [state, setState] = useState<{ state: BaseMapState, reason?: string, attribution?: string }>({ state: 'none' })
   const map = useRef<{ fit: (b: [number, number, number, number]) => void, remove: () => void } | undefined>(undefined)
   const key = source === undefined || source.kind === 'none' ? undefined : JSON.stringify(source)
   useEffect(() => {
@@ -22,8 +22,8 @@ export function useBaseMap (source: MapSourceView | undefined, bounds: [number, 
       const opened = await lib.openMap(container, source, bounds)
       if (!live) { opened.remove(); return }
       map.current = opened
-      await opened.loaded
-      if (live) setState({ state: 'ready' })
+      const attribution = await opened.loaded
+      if (live) setState({ state: 'ready', attribution })
     })().catch((err: unknown) => { if (live) setState({ state: 'failed', reason: err instanceof Error ? err.message : String(err) }) })
     return () => { live = false; map.current?.remove(); map.current = undefined }
   }, [key, bounds === undefined])

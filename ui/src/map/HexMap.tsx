@@ -179,15 +179,15 @@ export function HexMap ({ cells, candidates = [], markers = [], onToggle, label,
       <figcaption class='muted'>
         {cells.length} hexagon{cells.length === 1 ? '' : 's'} (H3 resolution 9){markers.length > 0 ? ` · ● your cameras (${markers.map((m) => m.name).join(', ')}), shown only to you` : ''}
         {outline !== '' ? ' · dashed line: the agency\'s jurisdiction, grey outside it' : ''}
-        {base !== undefined && <>{' · '}<span class='basemap-state'>{baseWords(map.state, base, map.reason)}</span></>}
+        {base !== undefined && <>{' · '}<span class='basemap-state'>{baseWords(map.state, base, map.reason, map.attribution)}</span></>}
       </figcaption>
     </figure>
   )
 }
 
-function baseWords (state: ReturnType<typeof useBaseMap>['state'], base: MapSourceView, reason: string | undefined): string {
+function baseWords (state: ReturnType<typeof useBaseMap>['state'], base: MapSourceView, reason: string | undefined, attribution: string | undefined): string {
   if (base.kind === 'none') return 'no base map configured (config ui.map): cells on a blank background'
   if (state === 'failed') return `the street map could not be drawn (${reason ?? 'unknown'}): cells only`
   if (state === 'loading') return 'loading the street map…'
-  return base.kind === 'tiles' || base.kind === 'pmtiles' ? `street map${base.attribution === undefined ? '' : ` ${base.attribution}`}` : 'street map'
+  return `street map${attribution === undefined || attribution === '' ? '' : ` ${attribution}`}`
 }

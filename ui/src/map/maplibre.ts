@@ -55,18 +55,31 @@ export function hasWebGl (): boolean {
  * A still map in `container` showing exactly `bounds` ([west, south, east, north]): the cells above it are
  * the interactive part, so the map takes no input of its own (it would steal the cells' clicks and keys).
  */
-export async function openMap (container: HTMLElement, source: Exclude<MapSourceView, { kind: 'none' }>, bounds: [number, number, number, number]): Promise<{ fit: (b: [number, number, number, number]) => void, remove: () => void, loaded: Promise<void> }> {
+export interface OpenedMap {
+  fit: (b: [number, number, number, number]) => void
+  remove: () => void
+  /** Resolves with the style's attributions once the map has drawn. */
+  loaded: Promise<string>
+}
+
+export async function openMap (container: HTMLElement, source: Exclude<MapSourceView, { kind: 'none' }>, bounds: [number, number, number, number]): Promise<OpenedMap> {
   const map = new MapLibreMap({
     container,
     style: await styleOf(source),
     bounds,
     fitBoundsOptions: { padding: 0, animate: false },
     interactive: false,
-    attributionControl: { compact: true },
+    // Its attribution button would be a control inside the hidden map: the figure's caption names the sources instead.
+    attributionControl: false,
     renderWorldCopies: false
   })
-  const loaded = new Promise<void>((resolve, reject) => {
-    map.once('load', () => { resolve() })
+  const loaded = new Promise<string>((resolve, reject) => {
+    map.once('load', () => {
+      const sources = Object.values(map.getStyle().sources) as Array<{ attribution?: string }>
+      // Attributions may be HTML (`<a href=…>© OpenStreetMap</a>`): the caption shows their text.
+      const text = sources.map((s) => s.attribution ?? '').filter((a) => a !== '').map((a) => new DOMParser().parseFromString(a, 'text/html').body.textContent ?? '')
+      resolve([...new Set(text)].join(' · '))
+    })
     map.once('error', (e) => { reject(e.error instanceof Error ? e.error : new Error('the map failed to load')) })
   })
   let current = bounds
