@@ -100,7 +100,7 @@ function following<S extends CameraFollower> (components: Pick<NodeComponents, '
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'ui'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -137,7 +137,7 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
     ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
-    ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
+    ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify', 'ui'])
   }
 }
 
@@ -162,7 +162,7 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     live: defineService(liveEvents(init.live), { needs: ['footage', 'log'], routes: liveRoutes }),
     // The composer's zone and jurisdiction (the registry's, through the chain).
     ui: defineService(uiSettings(), { needs: ['chain'], routes: uiRoutes }),
-    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live'])
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live', 'ui'])
   }
 }
 
@@ -177,7 +177,7 @@ export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices>
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     auditor: defineService(auditorService(init.auditor), { needs: ['chain', 'network'], routes: auditorRoutes }),
     ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
-    ...operated(['network', 'auditor'])
+    ...operated(['network', 'auditor', 'ui'])
   }
 }
 

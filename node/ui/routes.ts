@@ -67,7 +67,17 @@ export function uiRoutes (service: UiSettingsService): FastifyPluginAsync {
       void reply.header('accept-ranges', 'bytes').header('cache-control', 'public, max-age=3600').type('application/octet-stream')
       const header = request.headers.range
       if (header === undefined) return await reply.header('content-length', file.size).send(createReadStream(file.path))
-      const { start, end } = parseRange(header, file.size)
+      let range: { start: number, end: number }
+      try {
+        range = parseRange(header, file.size)
+      } catch (err) {
+        if (err instanceof RangeNotSatisfiableError) {
+          service.emit('map:refused', { code: err.code })
+          request.log.info({ size: file.size }, 'ui: a map range outside the file refused')
+        }
+        throw err
+      }
+      const { start, end } = range
       return await reply.status(206)
         .header('content-range', `bytes ${start}-${end}/${file.size}`)
         .header('content-length', end - start + 1)

@@ -2,6 +2,7 @@
 // search from config `ui`, and for an agency its time zone (config `agency.timeZone`, else the machine's)
 // and its jurisdiction as the registry holds it, so the composer can mark cells outside it before sending.
 // A PMTiles base map is a file on this node's disk, served by byte ranges (routes.ts): nothing leaves it.
+import { EventEmitter } from 'node:events'
 import { stat } from 'node:fs/promises'
 import { isAbsolute, join } from 'node:path'
 import { getAddress } from 'ethers'
@@ -17,7 +18,12 @@ export type UiSettingsComponents = Pick<NodeComponents, 'config' | 'dir' | 'keys
   chain?: ChainService
 }
 
-export interface UiSettingsService extends NodeService {
+export interface UiSettingsEvents {
+  /** A request for the map file refused (a range outside it): counted in /metrics. */
+  'map:refused': [{ code: string }]
+}
+
+export interface UiSettingsService extends NodeService, Pick<EventEmitter<UiSettingsEvents>, 'on' | 'off' | 'emit'> {
   settings: () => Promise<UiSettings>
   /** The PMTiles file served at PMTILES_ROUTE, with its size; undefined when none is configured. */
   readonly pmtiles: { path: string, size: number } | undefined
@@ -50,7 +56,11 @@ export function uiSettings (): (components: UiSettingsComponents) => UiSettingsS
     const map = config.ui?.map
     let pmtiles: { path: string, size: number } | undefined
     const agency = config.role === 'agency' && keys.agencyKey !== undefined ? getAddress(agencyAddress(keys.agencyKey)) : undefined
+    const events = new EventEmitter<UiSettingsEvents>()
     return {
+      on: events.on.bind(events),
+      off: events.off.bind(events),
+      emit: events.emit.bind(events),
       get pmtiles () { return pmtiles },
       // A configured map file that is not there is the config's mistake: said at start, not as broken tiles.
       start: async () => {

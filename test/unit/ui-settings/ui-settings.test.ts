@@ -11,6 +11,8 @@ import { createLogger } from '../../../node/logging/index.js'
 import { machineTimeZone, parseRange, uiOrigins, uiRoutes, uiSettings } from '../../../node/ui/index.js'
 import type { ChainService } from '../../../node/chain/index.js'
 import type { UiSettings } from '../../../protocol/index.js'
+import { Registry } from 'prom-client'
+import { uiMetrics } from '../../../node/metrics/ui.js'
 
 const token = 'x'.repeat(43)
 const auth = { authorization: `Bearer ${token}` }
@@ -28,8 +30,10 @@ async function serve (t: { after: (fn: () => Promise<void>) => void }, config: N
   await service.start?.()
   const api = createApiServer({ token, staticDir: false })
   api.addRoutes(uiRoutes(service))
-  t.after(async () => { await api.stop() })
-  return api
+  const registry = new Registry()
+  const stop = uiMetrics(registry, service)
+  t.after(async () => { stop(); await api.stop() })
+  return Object.assign(api, { registry })
 }
 
 test('a resident without a map configured gets `none` and no geocoder; the PMTiles route is a 404', async (t) => {
@@ -71,6 +75,7 @@ test('a PMTiles map is served by byte ranges; a range outside the file is RANGE_
   const bad = await api.app.inject({ url: '/api/map/tiles.pmtiles', headers: { range: 'bytes=2000-' } })
   assert.equal(bad.statusCode, 416)
   assert.equal(bad.json().error.code, 'RANGE_NOT_SATISFIABLE')
+  assert.match(await api.registry.metrics(), /porchlight_map_requests_refused_total\{code="RANGE_NOT_SATISFIABLE"\} 1/)
 })
 
 test('a configured PMTiles file that is missing stops the start with INVALID_CONFIG', async (t) => {

@@ -31,7 +31,8 @@ function radiusProblem (radius: string): string | undefined {
 function FieldProblems ({ problems, field, id }: { problems: Problem[], field: keyof Draft, id: string }) {
   const mine = problems.filter((p) => p.field === field)
   if (mine.length === 0) return null
-  return <ul class='problems' id={id} role='alert'>{mine.map((p) => <li key={p.code} data-code={p.code}>{p.message}</li>)}</ul>
+  // The alert is the list's box: role=alert on the <ul> itself would unmake it a list (its items orphaned).
+  return <div id={id} role='alert'><ul class='problems'>{mine.map((p) => <li key={p.code} data-code={p.code}>{p.message}</li>)}</ul></div>
 }
 
 export function Compose ({ api, home, onCreated }: { api: ApiClient, home?: { lat: number, lng: number }, onCreated: (id: string) => void }) {
