@@ -3,31 +3,11 @@
 // The map file is public: it holds streets, and MapLibre's workers fetch it without the page's token.
 import { createReadStream } from 'node:fs'
 import type { FastifyPluginAsync } from 'fastify'
-import { PorchlightError } from '../../protocol/errors.js'
 import type { UiSettings } from '../../protocol/index.js'
 import type { ResponseSchemaOf } from '../api/index.js'
+// The clips' byte ranges (one range; several, or bad syntax, get the whole file as RFC 9110 allows).
+import { RangeNotSatisfiableError, parseRange } from '../clips/index.js'
 import { PMTILES_ROUTE, type UiSettingsService } from './ui-settings.js'
-
-/** A `Range` header this route cannot answer: not one `bytes=` range, or one outside the file. */
-export class RangeNotSatisfiableError extends PorchlightError {
-  static override readonly code = 'RANGE_NOT_SATISFIABLE'
-  static override readonly status = 416
-  constructor (range: string, size: number) {
-    super(RangeNotSatisfiableError.code, 'the range is not one byte range within the file', { details: { range: range.slice(0, 64), size } })
-    this.name = 'RangeNotSatisfiableError'
-  }
-}
-
-/** The one range `header` names in a file of `size` bytes (RFC 9110 §14.1.2: `a-b`, `a-`, `-n`), inclusive. */
-export function parseRange (header: string, size: number): { start: number, end: number } {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
-  if (m === null || (m[1] === '' && m[2] === '')) throw new RangeNotSatisfiableError(header, size)
-  const [start, end] = m[1] === ''
-    ? [Math.max(0, size - Number(m[2])), size - 1]
-    : [Number(m[1]), m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)]
-  if (!Number.isSafeInteger(start) || start > end || start >= size) throw new RangeNotSatisfiableError(header, size)
-  return { start, end }
-}
 
 const source = { type: 'string' } as const
 const settingsSchema = {
@@ -65,11 +45,9 @@ export function uiRoutes (service: UiSettingsService): FastifyPluginAsync {
       const file = service.pmtiles // known once the service started (it checks the file)
       if (file === undefined) { reply.callNotFound(); return reply }
       void reply.header('accept-ranges', 'bytes').header('cache-control', 'public, max-age=3600').type('application/octet-stream')
-      const header = request.headers.range
-      if (header === undefined) return await reply.header('content-length', file.size).send(createReadStream(file.path))
-      let range: { start: number, end: number }
+      let range: { start: number, end: number } | undefined
       try {
-        range = parseRange(header, file.size)
+        range = parseRange(request.headers.range, file.size)
       } catch (err) {
         if (err instanceof RangeNotSatisfiableError) {
           service.emit('map:refused', { code: err.code })
@@ -77,6 +55,7 @@ export function uiRoutes (service: UiSettingsService): FastifyPluginAsync {
         }
         throw err
       }
+      if (range === undefined) return await reply.header('content-length', file.size).send(createReadStream(file.path))
       const { start, end } = range
       return await reply.status(206)
         .header('content-range', `bytes ${start}-${end}/${file.size}`)
