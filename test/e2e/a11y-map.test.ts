@@ -12,7 +12,11 @@ import { createNode, residentRole, type PorchlightNode, type ResidentServices } 
 import { parseConfig } from '../../node/config/index.js'
 import { announcementMessageId } from '../../node/network/index.js'
 import { stubChain } from '../helpers/stub-chain.js'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { browserSuite, screenshot } from './helpers/browser.js'
+import { buildUi } from './helpers/build-ui.js'
 
 /** A 256×256 PNG of one colour: every tile of the stand-in tile server. */
 function solidPng (r: number, g: number, b: number): Buffer {
@@ -30,6 +34,33 @@ function solidPng (r: number, g: number, b: number): Buffer {
 }
 
 const TILE = solidPng(30, 160, 90)
+
+const varint = (n: number): number[] => {
+  const out: number[] = []
+  while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 128) }
+  out.push(n)
+  return out
+}
+
+/**
+ * A PMTiles v3 archive (github.com/protomaps/PMTiles spec/v3) holding one raster tile, the whole world at
+ * zoom 0 (MapLibre scales it up at every zoom): no compression, the root directory one entry, `{}` metadata.
+ */
+function onePngPmtiles (png: Buffer): Buffer {
+  // Entries: tile id 0 (delta), run length 1, length, offset + 1 (0 would mean "right after the last").
+  const dir = Buffer.from([...varint(1), ...varint(0), ...varint(1), ...varint(png.length), ...varint(0 + 1)])
+  const meta = Buffer.from('{}')
+  const header = Buffer.alloc(127)
+  header.write('PMTiles', 0, 'ascii'); header[7] = 3
+  const rootOffset = 127; const metaOffset = rootOffset + dir.length; const dataOffset = metaOffset + meta.length
+  const u64 = (at: number, v: number): void => { header.writeBigUInt64LE(BigInt(v), at) }
+  u64(8, rootOffset); u64(16, dir.length); u64(24, metaOffset); u64(32, meta.length); u64(40, dataOffset); u64(48, 0)
+  u64(56, dataOffset); u64(64, png.length); u64(72, 1); u64(80, 1); u64(88, 1)
+  header[96] = 1; header[97] = 1; header[98] = 1; header[99] = 2 // clustered; no internal, no tile compression; PNG
+  header[100] = 0; header[101] = 0
+  header.writeInt32LE(-1800000000, 102); header.writeInt32LE(-850000000, 106); header.writeInt32LE(1800000000, 110); header.writeInt32LE(850000000, 114)
+  return Buffer.concat([header, dir, meta, png])
+}
 const PLACE = { display_name: '12 Birch Lane, Seattle', lat: '47.61010', lon: '-122.33010' }
 
 interface World { node: PorchlightNode<ResidentServices>, tiles: Server, tileRequests: string[], searches: string[], stop: () => Promise<void> }
@@ -129,4 +160,37 @@ test('a camera found by address and placed by clicking the street map (WebGL dra
   const saved = node.services.cameras.get('porch')
   assert.ok(saved !== undefined && saved.lat > clicked, `saved at ${saved?.lat}`)
   await page.close()
+})
+
+test('offline: a PMTiles file on the node\'s disk, served by the node in byte ranges, drawn under the cells', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'porchlight-pmtiles-'))
+  t.after(async () => { await rm(dir, { recursive: true, force: true }) })
+  await writeFile(join(dir, 'town.pmtiles'), onePngPmtiles(solidPng(200, 80, 40)))
+  const node = await createNode({
+    config: parseConfig({ version: 1, role: 'resident', name: 'oak street', cameras: [{ name: 'porch', lat: 47.61, lng: -122.33 }], ui: { map: { pmtiles: join(dir, 'town.pmtiles'), attribution: 'test extract' } } }),
+    services: residentRole({ chain: stubChain(async (address) => ({ address, name: 'Seattle PD', cells: [], validUntil: 0, status: 'active' })) }),
+    libp2p: { messageId: announcementMessageId },
+    staticDir: await buildUi() // the suite's own build, made once per process
+  })
+  await node.start()
+  const page = await suite.browser().page()
+  t.after(async () => { await page.close(); await node.stop() })
+  await page.goto(`${node.info().api!.url}/#token=${node.keys.apiToken}`)
+  await page.getByRole('tab', { name: 'Cameras' }).click()
+  await page.getByRole('button', { name: 'Edit porch' }).click()
+  await page.waitForFunction(() => ['ready', 'failed'].includes((globalThis as any).document.querySelector('figure.hexmap')?.dataset.basemap), undefined, { timeout: 60_000 })
+  const figure = page.locator('figure.hexmap')
+  if (await figure.getAttribute('data-basemap') === 'failed') {
+    const warning = `!!! WEBGL: the PMTiles street map could not be drawn (${await figure.locator('.basemap-state').innerText()}); the map fell back to the cell layer.`
+    console.warn(warning)
+    t.diagnostic(warning)
+    return
+  }
+  assert.match(await figure.locator('.basemap-state').innerText(), /street map test extract/)
+  const frame = figure.locator('.hexmap-frame')
+  const withMap = await frame.screenshot()
+  await page.addStyleTag({ content: '.basemap { visibility: hidden }' })
+  assert.notDeepEqual(withMap, await frame.screenshot(), 'the PMTiles map drew something under the cells')
+  await page.addStyleTag({ content: '.basemap { visibility: visible }' })
+  await screenshot(page, 'a11y-map-pmtiles-1366')
 })
