@@ -46,7 +46,8 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home?: { la
 function ComposeForm ({ api, home, onCreated, settings }: { api: ApiClient, home: { lat: number, lng: number }, onCreated: (id: string) => void, settings: UiSettings }) {
   const zone = settings.timeZone
   const jurisdiction = settings.jurisdiction ?? []
-  const start = nowS()
+  // On a whole minute, as the From/To inputs set it (so the span reads 5:49–7:49 PM, not 5:49:59).
+  const start = Math.floor(nowS() / 60) * 60
   const [draft, setDraft] = useState<Draft>({
     caseCode: '', title: '', details: '', category: 'burglary', cells: [],
     windowStart: start - 3 * 3600, windowEnd: start - 3600, lifetimeHours: 48, retentionDays: 90
