@@ -17,6 +17,7 @@ import { writeNodeInfo, removeNodeInfo, type NodeInfo } from './node-info.js'
 import { createLogger, getLogLevel, type Logger } from './logging/index.js'
 import type { NodeService, ServiceSpecs, NodeComponents } from './service.js'
 import { buildServices, type BuiltService } from './compose.js'
+import { uiOrigins } from './ui/index.js'
 
 export interface PorchlightNodeEvents {
   'node:started': [NodeInfo]
@@ -204,8 +205,10 @@ export async function createNode<S extends Record<string, object> = Record<strin
     })
     const devices = new DeviceBook({ db: store.sublevel<string, string>('devices', { valueEncoding: 'utf8' }), logger: logger.child({ component: 'devices' }) })
     await devices.load()
+    const connectOrigins = uiOrigins(config)
     const api = createApiServer({
       token: keys.apiToken, host: config.api.host, port: config.api.port, staticDir: init.staticDir ?? undefined, logger, allowedHosts, devices,
+      ...(connectOrigins.length === 0 ? {} : { connectOrigins }),
       ...(apiTls === undefined ? {} : { tls: apiTls })
     })
     const peerId = peerIdFromPrivateKey(keys.peerKey)

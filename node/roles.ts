@@ -44,13 +44,16 @@ import { notifyService, type NotifyService, type NotifyServiceInit } from './not
 import { agencyRelayProofs, type AgencyRelayProofs, type AgencyRelayProofsInit } from './deliveries/relay-proofs.js'
 import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './live/index.js'
 import { evidenceExporter, evidenceRoutes, type EvidenceExporter, type EvidenceExporterInit } from './evidence/index.js'
+import { uiRoutes, uiSettings, type UiSettingsService } from './ui/index.js'
 
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
+/** What the roles with pages tell their UI: the base map, address search, an agency's zone and jurisdiction. */
+type WithUi = { ui: UiSettingsService }
 
-export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents, evidence: EvidenceExporter } & Operated
-export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated & WithUi
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents, evidence: EvidenceExporter } & Operated & WithUi
+export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated & WithUi
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
 
@@ -100,7 +103,7 @@ function following<S extends CameraFollower> (components: Pick<NodeComponents, '
 }
 
 /** The metrics and health services, naming the services whose figures and state they report. */
-function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'evidence'>): ServiceSpecs<Operated> {
+function operated (figuresOf: ReadonlyArray<'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'footage' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'evidence' | 'ui'>): ServiceSpecs<Operated> {
   const needs = ['chain', ...figuresOf] as const
   return {
     metrics: defineService(metricsService(), { needs, routes: (s) => metricsRoutes(s.registry, { public: s.public }) }),
@@ -136,7 +139,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
-    ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
+    ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
+    ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify', 'ui'])
   }
 }
 
@@ -161,7 +165,9 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     live: defineService(liveEvents(init.live), { needs: ['footage', 'log'], routes: liveRoutes }),
     // Evidence packages: each clip opened through the footage desk's logged path (docs/evidence.md).
     evidence: defineService(evidenceExporter(init.evidence), { needs: ['chain', 'log', 'requests', 'footage'], routes: evidenceRoutes }),
-    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live', 'evidence'])
+    // The composer's zone and jurisdiction (the registry's, through the chain).
+    ui: defineService(uiSettings(), { needs: ['chain'], routes: uiRoutes }),
+    ...operated(['network', 'footage', 'log', 'relayLimits', 'relayProofs', 'cellPeers', 'live', 'evidence', 'ui'])
   }
 }
 
@@ -175,7 +181,8 @@ export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices>
     chain: chainSpec(init),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     auditor: defineService(auditorService(init.auditor), { needs: ['chain', 'network'], routes: auditorRoutes }),
-    ...operated(['network', 'auditor'])
+    ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
+    ...operated(['network', 'auditor', 'ui'])
   }
 }
 

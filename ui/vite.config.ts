@@ -1,5 +1,6 @@
 // Vite builds the UI to ui/dist with no plugin: esbuild/oxc compiles the JSX for Preact directly.
-// Everything is bundled (protocol/, h3-js, uPlot): the pages load nothing from another origin.
+// Everything is bundled (protocol/, h3-js, uPlot, MapLibre and its worker): the pages load nothing from
+// another origin unless the node is configured with a tile server or geocoder (docs/ui.md).
 import { defineConfig } from 'vite'
 import { fileURLToPath } from 'node:url'
 
@@ -15,6 +16,8 @@ export default defineConfig({
   base: './',
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // MapLibre's worker is an ES module (it imports the code it shares with the page).
+  worker: { format: 'es' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

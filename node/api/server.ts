@@ -58,6 +58,11 @@ export interface ApiServerInit {
   bodyLimit?: number
   /** The built UI; served at `/` when it holds an index.html. @default <repo>/ui/dist */
   staticDir?: string | false
+  /**
+   * Origins the UI's pages may fetch from besides their own (a configured tile server or geocoder): added to
+   * the page's Content-Security-Policy `connect-src`. @default none
+   */
+  connectOrigins?: string[]
   /** For the OpenAPI document. */
   version?: string
   /** The node's logger; fastify logs through it, each request at `debug`. @default silent */
@@ -259,7 +264,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     scope.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
   })
   const staticDir = init.staticDir ?? packagePath('ui/dist')
-  if (staticDir !== false) void app.register(async (scope) => { await serveStatic(scope, staticDir) })
+  if (staticDir !== false) void app.register(async (scope) => { await serveStatic(scope, staticDir, { connectOrigins: init.connectOrigins ?? [] }) })
 
   return {
     app,

@@ -2,7 +2,7 @@
 // @fastify/static until the UI lands: GET only, no directory listings, paths confined to the root, and
 // unknown paths fall back to index.html for the single-page app.
 import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 
@@ -26,15 +26,26 @@ async function isFile (path: string): Promise<boolean> {
   return await stat(path).then((s) => s.isFile(), () => false)
 }
 
-export async function serveStatic (app: FastifyInstance, root: string): Promise<boolean> {
+/**
+ * The page with `origins` added to its Content-Security-Policy's `connect-src` (a configured tile server or
+ * geocoder, which the browser asks directly): the meta tag is the policy, and a header could only narrow it.
+ */
+function withConnectOrigins (html: string, origins: readonly string[]): string {
+  if (origins.length === 0) return html
+  return html.replace("connect-src 'self'", `connect-src 'self' ${origins.join(' ')}`)
+}
+
+export async function serveStatic (app: FastifyInstance, root: string, opts: { connectOrigins?: readonly string[] } = {}): Promise<boolean> {
   const index = join(root, 'index.html')
   if (!await isFile(index)) return false
+  const page = opts.connectOrigins === undefined || opts.connectOrigins.length === 0 ? undefined : withConnectOrigins(await readFile(index, 'utf8'), opts.connectOrigins)
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const wanted = (request.params as { '*': string })['*']
     // The API's and the operator endpoints' unknown routes stay JSON 404s rather than becoming the app's page.
     if (notPages.some((p) => wanted === p || wanted.startsWith(`${p}/`))) return reply.callNotFound()
     const path = normalize(join(root, wanted))
     const file = path.startsWith(root + sep) && await isFile(path) ? path : index
+    if (file === index && page !== undefined) return await reply.type(types['.html']!).send(page)
     return await reply.type(types[extname(file)] ?? 'application/octet-stream').send(createReadStream(file))
   })
   return true

@@ -65,6 +65,15 @@ function checkAudit (audit: Partial<AuditConfig> | undefined, file: string | und
   return { ...defaults.audit, peers: [], ...audit, logs }
 }
 
+function isTimeZone (zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Validates a parsed config.json, filling defaults; throws InvalidConfigError. Does not modify `value`. */
 export function parseConfig (value: unknown, file?: string): NodeConfig {
   const config = structuredClone(value)
@@ -100,6 +109,21 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   if (config.role !== 'resident' && config.delivery !== undefined) throw at('/delivery', 'is for residents only')
   if (config.notify === null) delete config.notify
   if (config.notify !== undefined) checkNotify(config.notify, config.role, at)
+  if (config.ui === null) delete config.ui
+  if (config.ui?.geocoder === null) delete config.ui.geocoder
+  if (config.ui?.map !== undefined) {
+    const map = config.ui.map
+    if ('style' in map && !URL.canParse(map.style)) throw at('/ui/map/style', 'is not a URL')
+    if ('tiles' in map && !URL.canParse(map.tiles.replace(/\{[zxy]\}/g, '0'))) throw at('/ui/map/tiles', 'is not a URL template')
+  }
+  if (config.ui?.geocoder !== undefined && !URL.canParse(config.ui.geocoder.url)) throw at('/ui/geocoder/url', 'is not a URL')
+  if (config.agency === null) delete config.agency
+  if (config.agency !== undefined) {
+    if (config.role !== 'agency') throw at('/agency', 'is for agencies only')
+    if (config.agency.timeZone === null) delete config.agency.timeZone
+    // Intl knows the IANA names the browser will be handed; an unknown one would throw in every page.
+    if (config.agency.timeZone !== undefined && !isTimeZone(config.agency.timeZone)) throw at('/agency/timeZone', 'is not an IANA time zone', config.agency.timeZone)
+  }
   if (typeof config.chain === 'object') config.chain = checkEndpoint(config.chain, '/chain', file)
   if (config.inboxPolicy !== undefined) {
     if (config.role !== 'resident') throw at('/inboxPolicy', 'is for residents only')

@@ -1,6 +1,6 @@
 export { parseConfig, loadConfig, saveConfig, resolveChain, resolveRecording } from './config.js'
 export { configSchema, chainEndpointSchema, defaults, roles } from './schema.js'
-export type { NodeConfig, Role, Camera, CameraSource, RecordingConfig, ChainEndpoint, InboxPolicyConfig, AuditConfig, WitnessConfig, LogLevel, FootageLimits, DeliveryQuota, NetworkConfig, RelayServerConfig, RelayLimit, DeliveryVia, ApiTlsConfig, NotifyConfig, NotifyMqttConfig, NotifyWebhookConfig, NotifyEmailConfig } from './schema.js'
+export type { NodeConfig, Role, Camera, CameraSource, RecordingConfig, ChainEndpoint, InboxPolicyConfig, AuditConfig, WitnessConfig, LogLevel, FootageLimits, DeliveryQuota, NetworkConfig, RelayServerConfig, RelayLimit, DeliveryVia, ApiTlsConfig, NotifyConfig, NotifyMqttConfig, NotifyWebhookConfig, NotifyEmailConfig, UiConfig, MapSourceConfig, AgencyConfig } from './schema.js'
 export { resolveNetwork, type NetworkSettings } from './network.js'
 export { generateKeys, writeKeys, loadKeys, agencyAddress } from './keys.js'
 export type { NodeKeys } from './keys.js'

@@ -8,7 +8,7 @@ import { parseConfig, saveConfig } from './config.js'
 import { generateKeys, writeKeys, agencyAddress, type NodeKeys } from './keys.js'
 import { NodeExistsError } from './errors.js'
 import { nodePaths } from './paths.js'
-import type { AuditConfig, Camera, ChainEndpoint, NodeConfig, Role, WitnessConfig } from './schema.js'
+import type { AgencyConfig, AuditConfig, Camera, ChainEndpoint, NodeConfig, Role, WitnessConfig } from './schema.js'
 
 export interface InitOptions {
   role: Role
@@ -22,6 +22,8 @@ export interface InitOptions {
   apiHost?: string
   apiPort?: number
   anchorIntervalSeconds?: number
+  /** Agencies: where the agency is (its time zone). */
+  agency?: AgencyConfig
   /** Auditors: log endpoints, peers and the promised anchoring interval. */
   audit?: Partial<AuditConfig>
   /** Witnesses: the chain id without a chain, the origin bound, the public URL (the key name is the node's name). */
@@ -61,6 +63,7 @@ export async function initNode (dir: string, options: InitOptions): Promise<Init
     ...(options.role === 'resident' ? { cameras: options.cameras ?? [] } : options.cameras === undefined ? {} : { cameras: options.cameras }),
     ...(options.anchorIntervalSeconds === undefined ? {} : { anchorIntervalSeconds: options.anchorIntervalSeconds }),
     ...(options.audit === undefined ? {} : { audit: options.audit }),
+    ...(options.agency === undefined ? {} : { agency: options.agency }),
     // A witness's key name is its node name, so the vkey says which node it is.
     ...(options.role === 'witness' ? { witness: { name, ...options.witness } } : options.witness === undefined ? {} : { witness: options.witness })
   })

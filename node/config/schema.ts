@@ -102,6 +102,32 @@ export interface NodeConfig {
   delivery?: { via: DeliveryVia }
   /** Residents only: who hears about a new request, and how (docs/notify.md). Each channel is optional. */
   notify?: NotifyConfig
+  /** The web UI's street map and address search (docs/ui.md, "The street map"). Both off by default. */
+  ui?: UiConfig
+  /** Agencies only: where the agency is (its time zone, in which every time of its UI is shown). */
+  agency?: AgencyConfig
+}
+
+/**
+ * The base map under the H3 cells: a MapLibre style URL; a tile URL template (`{z}/{x}/{y}`) of raster
+ * images or vector tiles; or a PMTiles file on this node's disk, which the node serves itself (offline).
+ * Absent: the cells are drawn on a blank background ("no base map configured").
+ */
+export type MapSourceConfig =
+  | { style: string }
+  /** `layers`: for vector tiles, the source layers to draw (streets, buildings, water: `transportation`, `building` …). */
+  | { tiles: string, type: 'raster' | 'vector', attribution?: string, maxZoom?: number, layers?: string[] }
+  | { pmtiles: string, attribution?: string }
+
+export interface UiConfig {
+  map?: MapSourceConfig
+  /** A Nominatim-compatible search endpoint (`https://nominatim.example/search`); the browser asks it directly. */
+  geocoder?: { url: string, attribution?: string }
+}
+
+export interface AgencyConfig {
+  /** IANA time zone of the agency's incidents. @default the machine's */
+  timeZone?: string
 }
 
 /**
@@ -352,6 +378,35 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         }
       ]
     },
+    // One of three shapes (MapSourceConfig): which one is the key it has.
+    mapSource: {
+      oneOf: [
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['style'],
+          properties: { style: { type: 'string', pattern: '^https?://', maxLength: 2048 } }
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['tiles', 'type'],
+          properties: {
+            tiles: { type: 'string', pattern: '^https?://.*\\{z\\}.*\\{x\\}.*\\{y\\}', maxLength: 2048 },
+            type: { type: 'string', enum: ['raster', 'vector'] },
+            attribution: { type: 'string', maxLength: 512 },
+            maxZoom: { type: 'integer', minimum: 0, maximum: 24 },
+            layers: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 128 } }
+          }
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['pmtiles'],
+          properties: { pmtiles: { type: 'string', minLength: 1, maxLength: 4096 }, attribution: { type: 'string', maxLength: 512 } }
+        }
+      ]
+    },
     relay: {
       oneOf: [
         { type: 'boolean', const: false },
@@ -546,6 +601,29 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
           }
         }
       }
+    },
+    ui: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        map: { $ref: '#/$defs/mapSource' },
+        geocoder: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['url'],
+          properties: { url: { type: 'string', pattern: '^https?://', maxLength: 2048 }, attribution: { type: 'string', nullable: true, maxLength: 512 } }
+        }
+      }
+    },
+    agency: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: { timeZone: { type: 'string', nullable: true, minLength: 1, maxLength: 64 } }
     },
     audit: {
       type: 'object',

@@ -224,7 +224,8 @@ async function prepareNodes (plan: DemoPlan, nodesDir: string, deployment: strin
         chain: deployment,
         apiPort: apiPort!,
         ...(node.cameras === undefined ? {} : { cameras: node.cameras }),
-        ...(node.role === 'agency' ? { anchorIntervalSeconds } : {})
+        // The demo town is Boulder: its agencies' pages show Mountain Time, whatever the machine's zone.
+        ...(node.role === 'agency' ? { anchorIntervalSeconds, agency: { timeZone: 'America/Denver' } } : {})
       })
       peerId = result.peerId
       address = result.address

@@ -34,6 +34,8 @@ import { relayLimitsMetrics, relayProofsMetrics } from './relay-footage.js'
 import type { RelayFootageLimits } from '../p2p/relay-limits.js'
 import type { AgencyRelayProofs } from '../deliveries/relay-proofs.js'
 import { cellMatesMetrics, cellPeersMetrics } from './cells.js'
+import { uiMetrics } from './ui.js'
+import type { UiSettingsService } from '../ui/index.js'
 import { reachabilityMetrics } from './reachability.js'
 import { relayMetrics, type RelayMetricsSource } from './relay.js'
 import { recordingMetrics } from './recording.js'
@@ -75,6 +77,8 @@ export interface MetricSources {
   cellPeers?: CellPeersServer
   /** Residents: the cell-mates found through relays (node/network/cell-mates.ts). */
   cellMates?: CellMates
+  /** The UI's settings and map file (refused map ranges). */
+  ui?: Pick<UiSettingsService, 'on' | 'off'>
   /** The libp2p service that checks whether peers can dial this node (tcp nodes). */
   reachability?: Reachability
   /** The node's libp2p: its reservations, connections by kind, and what it relays. */
@@ -109,6 +113,7 @@ export function nodeMetrics (registry: Registry, sources: MetricSources): NodeMe
   if (sources.relayProofs !== undefined) stops.push(relayProofsMetrics(registry, sources.relayProofs))
   if (sources.cellPeers !== undefined) stops.push(cellPeersMetrics(registry, sources.cellPeers))
   if (sources.cellMates !== undefined) stops.push(cellMatesMetrics(registry, sources.cellMates))
+  if (sources.ui !== undefined) stops.push(uiMetrics(registry, sources.ui))
   if (sources.reachability !== undefined) stops.push(reachabilityMetrics(registry, sources.reachability))
   if (sources.p2p !== undefined) relayMetrics(registry, sources.p2p)
   if (sources.inbox !== undefined) inboxMetrics(registry, sources.inbox)

@@ -13,13 +13,13 @@ export interface MetricsService extends NodeService {
   readonly public: boolean
 }
 
-export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'evidence'> & {
+export type MetricsComponents = Pick<NodeComponents, 'config' | 'api' | 'libp2p'> & { chain: ChainService } & Pick<MetricSources, 'network' | 'cameras' | 'cameraApi' | 'ranges' | 'inbox' | 'log' | 'witness' | 'auditor' | 'relayLimits' | 'relayProofs' | 'cellPeers' | 'cellMates' | 'live' | 'recordings' | 'notify' | 'evidence' | 'ui'> & {
   /** The role's `footage` service: the agency's footage desk, or a resident's shares. */
   footage?: AgencyFootage | ResidentFootage
 }
 
 export function metricsService (): (components: MetricsComponents) => MetricsService {
-  return ({ config, api, libp2p, chain, network, cameras, cameraApi, ranges, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify, evidence }) => {
+  return ({ config, api, libp2p, chain, network, cameras, cameraApi, ranges, inbox, footage: anyFootage, log, witness, auditor, relayLimits, relayProofs, cellPeers, cellMates, live, recordings, notify, evidence, ui }) => {
     const shares = anyFootage instanceof ResidentFootage ? anyFootage : undefined
     const footage = anyFootage instanceof ResidentFootage ? undefined : anyFootage
     const registry = new Registry()
@@ -34,6 +34,7 @@ export function metricsService (): (components: MetricsComponents) => MetricsSer
       ...(network === undefined ? {} : { network }),
       ...(cellPeers === undefined ? {} : { cellPeers }),
       ...(cellMates === undefined ? {} : { cellMates }),
+      ...(ui === undefined ? {} : { ui }),
       // How many requests a resident has, and how many it ignored, never leave the node: served only to the
       // token's holder, never on a public /metrics.
       ...(inbox === undefined || isPublic ? {} : { inbox }),

@@ -12,11 +12,11 @@ const tabs = [{ id: 'requests', label: 'Requests' }, { id: 'compose', label: 'Ne
 export function AgencyApp ({ api, node }: { api: ApiClient, node: NodeView }) {
   const [tab, setTab] = useState('requests')
   const [selected, setSelected] = useState<string | undefined>()
-  // The map opens where this agency last asked (its jurisdiction is on chain, not in the node's API).
+  // The map opens where this agency last asked, else in its jurisdiction (Compose reads it from GET /api/ui).
   const requests = useLoad(async () => await api.requests().catch(() => []), [tab])
   const last = [...(requests.data ?? [])].sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt)[0]
-  const center = (last === undefined ? undefined : centerOfCells(last.request.message.cells)) ?? { lat: 40.7128, lng: -74.006 }
-  const home = { lat: Number(center.lat.toFixed(5)), lng: Number(center.lng.toFixed(5)) }
+  const center = last === undefined ? undefined : centerOfCells(last.request.message.cells)
+  const home = center === undefined ? undefined : { lat: Number(center.lat.toFixed(5)), lng: Number(center.lng.toFixed(5)) }
   return (
     <>
       <Tabs tabs={tabs} current={tab} onSelect={setTab} />

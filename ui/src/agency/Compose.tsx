@@ -1,31 +1,53 @@
-// Compose a request on the hex map: click cells, or set a center and radius. The limits are checked live
-// (the same checks every relay runs) and explained beside the field at fault before anything is sent.
+// Compose a request on the hex map (over the street map when the node has one): click cells or press
+// Enter/Space on them, search an address, or set a center and radius. The limits are checked live (the same
+// checks every relay runs), all at once, and explained beside the field at fault before anything is sent;
+// cells outside the agency's jurisdiction are marked. Times are the agency's zone's (config agency.timeZone).
 import { useMemo, useState } from 'preact/hooks'
 import { gridDisk, latLngToCell } from 'h3-js'
-import { AREA_RESOLUTION, LIMITS, areaFromCircle, areaKm2, type Category } from '../../../protocol/index.js'
+import { AREA_RESOLUTION, LIMITS, MAX_RADIUS_METERS, areaFromCircle, type Category } from '../../../protocol/index.js'
 import type { ApiClient } from '../api/client.js'
-import { ErrorNote } from '../components/ui.js'
-import { checkDraft, draftBody, type Draft, type Problem } from '../compose/draft.js'
+import type { UiSettings } from '../api/types.js'
+import { formatDuration, formatSpan } from '../components/time.js'
+import { ErrorNote, fromLocalInput, toLocalInput } from '../components/ui.js'
+import { useUiSettings } from '../components/ui-settings.js'
+import { MAX_AREA_RADIUS_METERS, checkDraft, draftArea, draftBody, type Draft, type Problem } from '../compose/draft.js'
+import { AddressSearch } from '../map/AddressSearch.js'
 import { HexMap } from '../map/HexMap.js'
 import { cellCenter } from '../map/geometry.js'
 
 const nowS = (): number => Math.floor(Date.now() / 1000)
+const R = LIMITS.request
+/** Where the map opens with no last request and no jurisdiction to go by. */
+const FALLBACK = { lat: 40.7128, lng: -74.006 }
 
-function toLocal (s: number): string {
-  const d = new Date(s * 1000)
-  const pad = (n: number): string => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`
+/** The circle's radius in words when it cannot be drawn (the map draws at most MAX_RADIUS_METERS). */
+function radiusProblem (radius: string): string | undefined {
+  const r = Number(radius)
+  if (radius.trim() === '' || !Number.isFinite(r) || r <= 0) return 'Give the radius in metres, a number above 0.'
+  if (r > MAX_RADIUS_METERS) return `A radius of ${r} m is more than the ${MAX_RADIUS_METERS} m the map draws; a request may cover at most ${R.maxAreaKm2} km², a circle of about ${MAX_AREA_RADIUS_METERS} m.`
+  return undefined
 }
-const fromLocal = (v: string): number => Math.floor(new Date(v).getTime() / 1000)
 
 function FieldProblems ({ problems, field, id }: { problems: Problem[], field: keyof Draft, id: string }) {
   const mine = problems.filter((p) => p.field === field)
   if (mine.length === 0) return null
-  return <ul class='problems' id={id} role='alert'>{mine.map((p) => <li key={p.code} data-code={p.code}>{p.message}</li>)}</ul>
+  // The alert is the list's box: role=alert on the <ul> itself would unmake it a list (its items orphaned).
+  return <div id={id} role='alert'><ul class='problems'>{mine.map((p) => <li key={p.code} data-code={p.code}>{p.message}</li>)}</ul></div>
 }
 
-export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat: number, lng: number }, onCreated: (id: string) => void }) {
-  const start = nowS()
+export function Compose ({ api, home, onCreated }: { api: ApiClient, home?: { lat: number, lng: number }, onCreated: (id: string) => void }) {
+  const settings = useUiSettings(api)
+  if (settings.loading) return <p class='muted'>Loading the map settings…</p>
+  const jurisdiction = settings.data?.jurisdiction ?? []
+  const start = home ?? centerOfCells(jurisdiction) ?? FALLBACK
+  return <ComposeForm api={api} home={{ lat: Number(start.lat.toFixed(5)), lng: Number(start.lng.toFixed(5)) }} onCreated={onCreated} settings={settings.data ?? { map: { kind: 'none' } }} />
+}
+
+function ComposeForm ({ api, home, onCreated, settings }: { api: ApiClient, home: { lat: number, lng: number }, onCreated: (id: string) => void, settings: UiSettings }) {
+  const zone = settings.timeZone
+  const jurisdiction = settings.jurisdiction ?? []
+  // On a whole minute, as the From/To inputs set it (so the span reads 5:49–7:49 PM, not 5:49:59).
+  const start = Math.floor(nowS() / 60) * 60
   const [draft, setDraft] = useState<Draft>({
     caseCode: '', title: '', details: '', category: 'burglary', cells: [],
     windowStart: start - 3 * 3600, windowEnd: start - 3600, lifetimeHours: 48, retentionDays: 90
@@ -37,7 +59,7 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
   const [busy, setBusy] = useState(false)
   const [apiError, setApiError] = useState<unknown>()
   const set = <K extends keyof Draft>(k: K, v: Draft[K]): void => { setDraft((d) => ({ ...d, [k]: v })) }
-  const problems = checkDraft(draft, nowS())
+  const problems = checkDraft(draft, nowS(), { jurisdiction })
   const candidates = useMemo(() => {
     try {
       return gridDisk(latLngToCell(center.lat, center.lng, AREA_RESOLUTION), 6)
@@ -45,16 +67,18 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
       return [] // a half-typed coordinate: no candidates until it parses
     }
   }, [center.lat, center.lng])
-  const area = draft.cells.length > 0 && draft.cells.length <= LIMITS.request.maxCells ? areaKm2(draft.cells) : 0
-  const tooLarge = problems.some((p) => p.code === 'AREA_TOO_LARGE')
+  const area = draftArea(draft)
+  const tooLarge = problems.some((p) => p.code === 'AREA_TOO_LARGE' || p.code === 'TOO_MANY_CELLS')
   const show = (field: keyof Draft): boolean => submitted || field === 'cells' || problems.some((p) => p.field === field && p.code !== 'REQUIRED')
 
   function useCircle (): void {
-    setAreaError(undefined)
+    const problem = radiusProblem(radius)
+    setAreaError(problem)
+    if (problem !== undefined) return
     try {
       set('cells', areaFromCircle(center.lat, center.lng, Number(radius)))
-    } catch (err) {
-      setAreaError((err as Error).message)
+    } catch {
+      setAreaError('The center is not a place on the earth: latitude −90 to 90, longitude −180 to 180.')
     }
   }
   function toggle (cell: string): void {
@@ -78,50 +102,54 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
     }
   }
   const visible = problems.filter((p) => show(p.field))
+  const zoneName = zone ?? `this browser's zone (${Intl.DateTimeFormat().resolvedOptions().timeZone})`
 
   return (
     <form class='compose' onSubmit={(e) => { void submit(e) }} noValidate aria-labelledby='compose-h'>
       <h2 id='compose-h'>New request</h2>
       <div class='compose-grid'>
         <div class='form'>
-          <label>Case code <input value={draft.caseCode} maxLength={LIMITS.request.maxCaseCodeChars + 10} aria-describedby='p-caseCode' onInput={(e) => { set('caseCode', (e.target as HTMLInputElement).value) }} /></label>
+          <label>Case code <input value={draft.caseCode} maxLength={R.maxCaseCodeChars} aria-describedby='p-caseCode' onInput={(e) => { set('caseCode', (e.target as HTMLInputElement).value) }} /></label>
           <FieldProblems problems={visible} field='caseCode' id='p-caseCode' />
-          <label>Title <input value={draft.title} aria-describedby='p-title' onInput={(e) => { set('title', (e.target as HTMLInputElement).value) }} /></label>
+          <label>Title <input value={draft.title} maxLength={R.maxTitleChars} aria-describedby='p-title' onInput={(e) => { set('title', (e.target as HTMLInputElement).value) }} /></label>
           <FieldProblems problems={visible} field='title' id='p-title' />
           <label>Category
             <select value={draft.category} onChange={(e) => { set('category', (e.target as HTMLSelectElement).value as Category) /* the options are the categories */ }}>
               {LIMITS.request.categories.map((c) => <option key={c} value={c}>{c}</option>)}
             </select>
           </label>
-          <label>Details for residents <textarea rows={4} value={draft.details} aria-describedby='p-details' onInput={(e) => { set('details', (e.target as HTMLTextAreaElement).value) }} /></label>
+          <label>Details for residents <textarea rows={4} value={draft.details} maxLength={R.maxDetailsChars} aria-describedby='p-details' onInput={(e) => { set('details', (e.target as HTMLTextAreaElement).value) }} /></label>
           <FieldProblems problems={visible} field='details' id='p-details' />
           <fieldset>
-            <legend>Footage wanted from (15 min to 12 h, ended, within 30 days)</legend>
-            <label>From <input type='datetime-local' value={toLocal(draft.windowStart)} aria-describedby='p-window' onInput={(e) => { set('windowStart', fromLocal((e.target as HTMLInputElement).value)) }} /></label>
-            <label>To <input type='datetime-local' value={toLocal(draft.windowEnd)} aria-describedby='p-window' onInput={(e) => { set('windowEnd', fromLocal((e.target as HTMLInputElement).value)) }} /></label>
+            <legend>Footage wanted from ({formatDuration(R.minWindowSeconds)} to {formatDuration(R.maxWindowSeconds)}, ended, within {Math.round(R.maxWindowAgeSeconds / 86400)} days), times in {zoneName}</legend>
+            <label>From <input type='datetime-local' value={toLocalInput(draft.windowStart, false, zone)} aria-describedby='p-window window-span' onInput={(e) => { set('windowStart', fromLocalInput((e.target as HTMLInputElement).value, zone)) }} /></label>
+            <label>To <input type='datetime-local' value={toLocalInput(draft.windowEnd, false, zone)} aria-describedby='p-window window-span' onInput={(e) => { set('windowEnd', fromLocalInput((e.target as HTMLInputElement).value, zone)) }} /></label>
+            <p class='muted' id='window-span' data-zone={zoneName}>{Number.isFinite(draft.windowStart) && Number.isFinite(draft.windowEnd) ? formatSpan(draft.windowStart, draft.windowEnd, { ...(zone === undefined ? {} : { zone }) }) : 'Give both times.'}</p>
             <FieldProblems problems={visible} field='windowEnd' id='p-window' />
             <FieldProblems problems={visible} field='windowStart' id='p-window-start' />
           </fieldset>
-          <label>Open for, hours (at most 72) <input type='number' min='1' max='200' value={draft.lifetimeHours} aria-describedby='p-life' onInput={(e) => { set('lifetimeHours', Number((e.target as HTMLInputElement).value)) }} /></label>
+          <label>Open for, hours (at most {R.maxLifetimeSeconds / 3600}) <input type='number' min='1' max={R.maxLifetimeSeconds / 3600} value={draft.lifetimeHours} aria-describedby='p-life' onInput={(e) => { set('lifetimeHours', Number((e.target as HTMLInputElement).value)) }} /></label>
           <FieldProblems problems={visible} field='lifetimeHours' id='p-life' />
-          <label>Keep footage at most, days (at most 365) <input type='number' min='0' max='1000' value={draft.retentionDays} aria-describedby='p-ret' onInput={(e) => { set('retentionDays', Number((e.target as HTMLInputElement).value)) }} /></label>
+          <label>Keep footage at most, days (at most {R.maxRetentionDays}) <input type='number' min='0' max={R.maxRetentionDays} value={draft.retentionDays} aria-describedby='p-ret' onInput={(e) => { set('retentionDays', Number((e.target as HTMLInputElement).value)) }} /></label>
           <FieldProblems problems={visible} field='retentionDays' id='p-ret' />
         </div>
         <div>
           <fieldset class='area'>
-            <legend>Incident area (at most {LIMITS.request.maxAreaKm2} km²)</legend>
+            <legend>Incident area (at most {R.maxAreaKm2} km² and {R.maxCells} cells)</legend>
+            {settings.geocoder !== undefined && <AddressSearch geocoder={settings.geocoder} label='Find an address' onPick={(p) => { setCenter({ lat: Number(p.lat.toFixed(5)), lng: Number(p.lng.toFixed(5)) }) }} />}
             <div class='row'>
               <label>Center latitude <input type='number' step='0.0001' value={center.lat} onInput={(e) => { setCenter({ ...center, lat: Number((e.target as HTMLInputElement).value) }) }} /></label>
               <label>Center longitude <input type='number' step='0.0001' value={center.lng} onInput={(e) => { setCenter({ ...center, lng: Number((e.target as HTMLInputElement).value) }) }} /></label>
-              <label>Radius, m <input type='number' min='1' max='5000' value={radius} onInput={(e) => { setRadius((e.target as HTMLInputElement).value) }} /></label>
+              <label>Radius, m <input type='number' min='1' max={MAX_RADIUS_METERS} value={radius} aria-describedby='p-radius' onInput={(e) => { setRadius((e.target as HTMLInputElement).value) }} /></label>
               <button type='button' onClick={useCircle}>Use center and radius</button>
               <button type='button' onClick={() => { set('cells', []) }}>Clear</button>
             </div>
-            {areaError !== undefined && <p class='error' role='alert'>{areaError}</p>}
-            <HexMap cells={draft.cells} candidates={candidates} onToggle={toggle} invalid={tooLarge}
+            {areaError !== undefined && <p class='error' role='alert' id='p-radius' data-code='RADIUS'>{areaError}</p>}
+            {jurisdiction.length === 0 && <p class='muted' data-jurisdiction='unknown'>The registry holds no jurisdiction for this agency yet: cells are not checked against one here (relays will).</p>}
+            <HexMap cells={draft.cells} candidates={candidates} onToggle={toggle} invalid={tooLarge} base={settings.map} jurisdiction={jurisdiction}
               label='Incident area: press Enter or Space on a hexagon, or click it, to add or remove it' />
             <p class={`meter ${tooLarge ? 'bad' : ''}`} role='status' aria-live='polite' data-area={area.toFixed(3)}>
-              Area {area.toFixed(2)} km² of {LIMITS.request.maxAreaKm2} km² allowed · {draft.cells.length} cells
+              Area {area.toFixed(2)} km² of {R.maxAreaKm2} km² allowed · {draft.cells.length} of at most {R.maxCells} cells
             </p>
             <FieldProblems problems={visible} field='cells' id='p-cells' />
           </fieldset>
@@ -131,6 +159,9 @@ export function Compose ({ api, home, onCreated }: { api: ApiClient, home: { lat
         <button type='submit' class='primary' disabled={busy}>{busy ? 'Signing and publishing…' : 'Sign and publish request'}</button>
         {submitted && problems.length > 0 && <span class='error' role='alert'>Not sent: fix the {problems.length} problem{problems.length === 1 ? '' : 's'} above.</span>}
       </div>
+      {submitted && problems.length > 0 && (
+        <ul class='problems summary' aria-label='Every problem at once'>{problems.map((p) => <li key={`${p.field}:${p.code}`} data-code={p.code}>{p.message}</li>)}</ul>
+      )}
       <ErrorNote error={apiError} />
       {(apiError as { code?: string } | undefined)?.code === 'WITNESS_QUORUM_UNREACHED' &&
         <p class='error' role='alert' data-code='WITNESS_QUORUM_UNREACHED'>

@@ -3,7 +3,7 @@
 import type {
   AuditProgress, AuditedEntryFilter, AuditedEntryList, RequestHistory,
   AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList, DeviceView, InboxItemView, InboxList,
-  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult
+  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult, UiSettings
 } from './types.js'
 import { sharesOf, toShareRow } from './share-view.js'
 
@@ -74,6 +74,7 @@ export function createApiClient (init: ApiClientInit) {
     node: async () => await json<NodeView>('GET', '/api/node'),
     /** This node with its name (a resident's public answer has none). */
     self: async () => await json<NodeView>('GET', '/api/node/self'),
+    uiSettings: async () => await json<UiSettings>('GET', '/api/ui'),
 
     // resident
     inbox: async () => (await json<InboxList>('GET', '/api/inbox')).items,

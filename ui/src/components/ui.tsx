@@ -6,16 +6,7 @@ import type { Badge as BadgeData } from '../verify/badges.js'
 
 export const fmtTime = (s: number): string => new Date(s * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
 export const fmtBytes = (n: number): string => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`
-const pad2 = (n: number): string => String(n).padStart(2, '0')
-/** A datetime-local input's value for unix seconds `s`, in the browser's time zone (to the minute, or the second). */
-export const toLocalInput = (s: number, seconds = true): string => {
-  if (!Number.isFinite(s)) return ''
-  const d = new Date(s * 1000)
-  const day = `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}T${pad2(d.getHours())}:${pad2(d.getMinutes())}`
-  return seconds ? `${day}:${pad2(d.getSeconds())}` : day
-}
-/** Unix seconds from a datetime-local input's value (NaN when empty or malformed). */
-export const fromLocalInput = (value: string): number => Math.floor(new Date(value).getTime() / 1000)
+export { toLocalInput, fromLocalInput } from './local-input.js'
 export const short = (s: string, n = 10): string => s.length <= 2 * n ? s : `${s.slice(0, n)}…${s.slice(-6)}`
 
 export function Badge ({ badge }: { badge: BadgeData }) {

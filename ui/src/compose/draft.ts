@@ -1,8 +1,11 @@
 // The agency's request form, checked live against the protocol limits (protocol/limits) before anything is
-// sent: the same checkRequestLimits every relay runs, so what the form accepts the network accepts.
-// Problems are explained in words with the limit and the value, and tied to the field that causes them.
+// sent: the same checkRequestLimits every relay runs, so what the form accepts the network accepts. Every
+// broken limit shows at once (the check is run again past each one), explained in words with the limit
+// and the value, and tied to the field that causes it; so do the cell cap and the agency's jurisdiction.
 import { LIMITS, areaKm2, checkRequestLimits, isPorchlightError, type Request } from '../../../protocol/index.js'
 import type { RequestDraftBody } from '../api/types.js'
+import { formatDuration } from '../components/time.js'
+import { outsideCells } from '../map/jurisdiction.js'
 
 /** The form's state: the API's body with the area as cells (the form has no circle) and the window in unix seconds. */
 export type Draft = Omit<RequestDraftBody, 'cells' | 'center' | 'radiusMeters' | 'windowStart' | 'windowEnd'> & {
@@ -21,8 +24,10 @@ export interface Problem {
 
 const R = LIMITS.request
 
-const hours = (s: number): string => `${Math.round(s / 360) / 10} h`
 const km2 = (v: number): string => `${v.toFixed(2)} km²`
+const days = (s: number): string => `${Math.round(s / 86400)} days`
+/** The radius of a circle of the largest area a request may cover, for the circle's words. */
+export const MAX_AREA_RADIUS_METERS = Math.round(Math.sqrt(R.maxAreaKm2 / Math.PI) * 1000)
 
 // Which form field each limit's `details.field` belongs to.
 const FIELD: Record<string, keyof Draft> = {
@@ -33,17 +38,36 @@ const FIELD: Record<string, keyof Draft> = {
 function explain (code: string, limit: unknown, value: unknown): string {
   const n = Number(value)
   switch (code) {
-    case 'AREA_TOO_LARGE': return `The area is ${km2(n)}; a request may cover at most ${km2(Number(limit))} (about half a square mile). Remove cells or shrink the radius.`
-    case 'WINDOW_TOO_LONG': return `The time window is ${hours(n)}; it may be at most ${hours(Number(limit))}.`
-    case 'WINDOW_TOO_SHORT': return `The time window is ${hours(n)}; it must be at least ${Number(limit) / 60} minutes.`
+    case 'AREA_TOO_LARGE': return `The area is ${km2(n)}; a request may cover at most ${km2(Number(limit))} (about half a square mile, a circle of ${MAX_AREA_RADIUS_METERS} m). Remove cells or shrink the radius.`
+    case 'WINDOW_TOO_LONG': return `The time window is ${formatDuration(n)}; it may be at most ${formatDuration(Number(limit))}.`
+    case 'WINDOW_TOO_SHORT': return n <= 0
+      ? 'The time window ends before it starts: make “To” later than “From”.'
+      : `The time window is ${formatDuration(n)}; it must be at least ${formatDuration(Number(limit))}.`
     case 'WINDOW_IN_FUTURE': return 'The time window must end before now: footage is asked for what already happened.'
-    case 'WINDOW_TOO_OLD': return `The window starts ${hours(n)} ago; it may start at most 30 days before the request (home systems keep about 30 days).`
-    case 'LIFETIME_TOO_LONG': return `The request would stay open ${hours(n)}; at most ${hours(Number(limit))} (72 h).`
-    case 'LIFETIME_TOO_SHORT': return 'The request must stay open for some time.'
-    case 'RETENTION_TOO_LONG': return `Footage may be kept at most ${String(limit)} days.`
+    case 'WINDOW_TOO_OLD': return `The window starts ${days(n)} before now; it may start at most ${days(Number(limit))} back (home systems keep about that long).`
+    case 'LIFETIME_TOO_LONG': return `The request would stay open ${formatDuration(n)}; a request may stay open at most ${formatDuration(Number(limit))}.`
+    case 'LIFETIME_TOO_SHORT': return 'The request must stay open for some time: at least 1 hour.'
+    case 'RETENTION_TOO_LONG': return `Footage would be kept ${String(value)} days; at most ${String(limit)} days.`
     case 'UNKNOWN_CATEGORY': return 'Choose a category from the list.'
     case 'TEXT_TOO_LONG': return `This text has ${String(value)} characters; at most ${String(limit)}.`
     default: return code
+  }
+}
+
+/**
+ * The request with the field at fault made valid, so the limit check can go on to the next limit: each
+ * limit is reported once, and checkRequestLimits (the relays' own check) stays the one judge.
+ */
+function repaired (request: Request, code: string, field: string | undefined): Request {
+  const r = { ...request }
+  switch (code) {
+    case 'WINDOW_TOO_SHORT': case 'WINDOW_TOO_LONG': r.windowStart = r.windowEnd - 3600; return r
+    case 'WINDOW_IN_FUTURE': r.windowEnd = r.issuedAt - 600; r.windowStart = r.windowEnd - 3600; return r
+    case 'WINDOW_TOO_OLD': r.windowStart = r.issuedAt - 7200; r.windowEnd = r.issuedAt - 3600; return r
+    case 'UNKNOWN_CATEGORY': r.category = R.categories[0]!; return r
+    case 'RETENTION_TOO_LONG': r.retentionDays = 0; return r
+    case 'TEXT_TOO_LONG': if (field === 'caseCode' || field === 'title' || field === 'details') r[field] = ''; return r
+    default: r.expiresAt = r.issuedAt + 3600; return r // the lifetime's, issuedAt's and expiry's
   }
 }
 
@@ -68,25 +92,42 @@ export function draftToRequest (draft: Draft, now: number): Request {
   }
 }
 
-/** Every problem the form has now; empty when it can be sent. */
-export function checkDraft (draft: Draft, now: number): Problem[] {
+export interface CheckOptions {
+  /** The agency's jurisdiction (res ≤ 7 cells); cells outside it are a problem. Empty or absent: not checked. */
+  jurisdiction?: readonly string[]
+}
+
+/** The area's size in km²: right for any number of cells (the meter shows it even past the cap). */
+export const draftArea = (draft: Pick<Draft, 'cells'>): number => areaKm2(draft.cells)
+
+/** Every problem the form has now, each limit once, all at once; empty when it can be sent. */
+export function checkDraft (draft: Draft, now: number, opts: CheckOptions = {}): Problem[] {
   const problems: Problem[] = []
   if (draft.caseCode.trim() === '') problems.push({ field: 'caseCode', code: 'REQUIRED', message: 'Give the case code.' })
   if (draft.title.trim() === '') problems.push({ field: 'title', code: 'REQUIRED', message: 'Give a title residents will read.' })
   if (draft.cells.length === 0) problems.push({ field: 'cells', code: 'REQUIRED', message: 'Choose the incident area on the map.' })
-  if (draft.cells.length > R.maxCells) problems.push({ field: 'cells', code: 'AREA_TOO_LARGE', message: `At most ${R.maxCells} cells.` })
-  // checkRequestLimits stops at the first broken limit; the area is checked on its own as well so that the
-  // map's problem shows while another field is still being typed.
-  const area = draft.cells.length > 0 && draft.cells.length <= R.maxCells ? areaKm2(draft.cells) : 0
+  if (draft.cells.length > R.maxCells) {
+    problems.push({ field: 'cells', code: 'TOO_MANY_CELLS', message: `The area has ${draft.cells.length} cells; a request may have at most ${R.maxCells} cells.` })
+  }
+  const area = draftArea(draft)
   if (area > R.maxAreaKm2) problems.push({ field: 'cells', code: 'AREA_TOO_LARGE', message: explain('AREA_TOO_LARGE', R.maxAreaKm2, area) })
-  if (draft.cells.length > 0) {
+  const outside = opts.jurisdiction === undefined ? [] : outsideCells(draft.cells, opts.jurisdiction)
+  if (outside.length > 0) {
+    const some = outside.slice(0, 3).join(', ') + (outside.length > 3 ? ' …' : '')
+    problems.push({ field: 'cells', code: 'OUTSIDE_JURISDICTION', message: `${outside.length} cell${outside.length === 1 ? ' is' : 's are'} outside this agency's jurisdiction (marked on the map: ${some}); relays would refuse the request. Remove ${outside.length === 1 ? 'it' : 'them'}.` })
+  }
+  // The area was checked above, so the limit check runs without it (and on a draft with no cells yet).
+  let request: Request = { ...draftToRequest(draft, now), cells: [] }
+  for (let i = 0; i < 16; i++) {
     try {
-      checkRequestLimits(draftToRequest(draft, now), now)
+      checkRequestLimits(request, now)
+      break
     } catch (err) {
       if (!isPorchlightError(err)) throw err
       const d = (err.details ?? {}) as { field?: string, limit?: unknown, value?: unknown }
       const field = FIELD[d.field ?? ''] ?? 'cells'
-      if (!problems.some((p) => p.code === err.code)) problems.push({ field, code: err.code, message: explain(err.code, d.limit, d.value) })
+      if (!problems.some((p) => p.code === err.code && p.field === field)) problems.push({ field, code: err.code, message: explain(err.code, d.limit, d.value) })
+      request = repaired(request, err.code, d.field)
     }
   }
   return problems

@@ -4,9 +4,12 @@ import { useEffect, useState } from 'preact/hooks'
 import QRCode from 'qrcode'
 import type { ApiClient } from '../api/client.js'
 import type { DeviceView, PairedDevice } from '../api/types.js'
+import { formatTime } from '../components/time.js'
+import { useTimeZone } from '../components/ui-settings.js'
 import { Confirm, ErrorNote, Loading, useLoad } from '../components/ui.js'
 
-const when = (iso: string | undefined): string => iso === undefined ? 'never' : new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+// With its zone: the agency's on an agency's page, the browser's on a resident's.
+const when = (iso: string | undefined, zone: string | undefined): string => iso === undefined ? 'never' : formatTime(Math.floor(Date.parse(iso) / 1000), zone === undefined ? {} : { zone })
 
 /** Loopback names, which no phone can reach: the link would not open there. */
 const loopback = (link: string): boolean => {
@@ -43,6 +46,7 @@ function Pairing ({ paired, onDone }: { paired: PairedDevice, onDone: () => void
 
 export function Devices ({ api }: { api: ApiClient }) {
   const devices = useLoad(async () => await api.devices(), [])
+  const zone = useTimeZone(api)
   const [name, setName] = useState('phone')
   const [paired, setPaired] = useState<PairedDevice>()
   const [revoking, setRevoking] = useState<DeviceView>()
@@ -98,7 +102,7 @@ export function Devices ({ api }: { api: ApiClient }) {
           <tbody>
             {devices.data.map((d) => (
               <tr key={d.id}>
-                <td>{d.name}</td><td>{when(d.createdAt)}</td><td>{when(d.lastUsedAt)}</td>
+                <td>{d.name}</td><td>{when(d.createdAt, zone)}</td><td>{when(d.lastUsedAt, zone)}</td>
                 <td><button type='button' onClick={() => { setRevoking(d) }}>Revoke</button></td>
               </tr>
             ))}

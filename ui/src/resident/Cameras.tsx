@@ -7,6 +7,8 @@ import { useMemo, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { CameraBody, CameraView, SourceBody, SourceTestResult } from '../api/types.js'
 import { Confirm, ErrorNote, Loading, useLoad } from '../components/ui.js'
+import { useUiSettings } from '../components/ui-settings.js'
+import { AddressSearch } from '../map/AddressSearch.js'
 import { HexMap } from '../map/HexMap.js'
 import { cameraCell } from '../../../protocol/index.js'
 import { statusWords, testWords } from './camera-status.js'
@@ -139,6 +141,7 @@ function CameraForm ({ api, cameras, original, initial, onCancel, onSaved }: {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>()
   const [tested, setTested] = useState<SourceTestResult | undefined>()
+  const settings = useUiSettings(api).data
   const set = (patch: Partial<Draft>): void => { setD((old) => ({ ...old, ...patch })); setTested(undefined) }
   const input = (key: keyof Draft) => (e: Event): void => { set({ [key]: (e.target as HTMLInputElement).value }) }
   const placed = isNumber(d.lat) && isNumber(d.lng) ? { lat: Number(d.lat), lng: Number(d.lng), ...(isNumber(d.direction) ? { direction: Number(d.direction) } : {}) } : undefined
@@ -177,9 +180,10 @@ function CameraForm ({ api, cameras, original, initial, onCancel, onSaved }: {
     <form class='form camera-form' aria-labelledby='camera-form-h' onSubmit={(e) => { void save(e) }}>
       <h3 id='camera-form-h'>{original === undefined ? 'Add a camera' : `Edit ${original}`}</h3>
       <label>Name <input value={d.name} required maxLength={64} onInput={input('name')} /></label>
+      {settings?.geocoder !== undefined && <AddressSearch geocoder={settings.geocoder} label='Find the address' onPick={(p) => { set({ lat: p.lat.toFixed(6), lng: p.lng.toFixed(6) }) }} />}
       {placed === undefined && others.length === 0
-        ? <p class='muted'>Type the camera's latitude and longitude; the map then shows its neighbourhood, where a click moves it.</p>
-        : <HexMap cells={cells} markers={others} placed={placed} label='Map: click where the camera is (the arrow keys move it)'
+        ? <p class='muted'>{settings?.geocoder === undefined ? 'Type' : 'Find the address, or type'} the camera's latitude and longitude; the map then shows its neighbourhood, where a click moves it.</p>
+        : <HexMap cells={cells} markers={others} placed={placed} label='Map: click where the camera is (the arrow keys move it)' base={settings?.map ?? { kind: 'none' }}
             onPlace={(p) => { set({ lat: p.lat.toFixed(6), lng: p.lng.toFixed(6) }) }} />}
       <div class='range'>
         <label>Latitude <input type='number' step='any' min='-90' max='90' value={d.lat} required onInput={input('lat')} /></label>
