@@ -16,6 +16,7 @@ import { addFootageCommand } from './footage.js'
 import { addAuditCommand } from './audit.js'
 import { addDemoCommand } from './demo.js'
 import { addPairCommand } from './pair.js'
+import { addUsersCommand } from './users.js'
 import { addNotifyCommand } from './notify.js'
 
 /** The program, every command added (in the order `porchlight help` lists them). */
@@ -31,7 +32,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addCamerasCommand, addConsentCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addPairCommand, addDemoCommand]) add(program)
+    addClipsCommand, addCamerasCommand, addConsentCommand, addFootageCommand, addNotifyCommand, addAuditCommand, addPairCommand, addUsersCommand, addDemoCommand]) add(program)
   return program
 }
 

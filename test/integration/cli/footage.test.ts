@@ -74,3 +74,22 @@ test('a refusal exits 1 naming the node\'s code; bad flags exit 2', async (t) =>
   assert.equal((await exitOf(porchlight(t, ['footage', 'burn', '--dir', dir()]))).code, 2)
   assert.equal((await exitOf(porchlight(t, ['footage', 'list', '--dir', dir(), '--request', request, '--bogus', '1']))).code, 2)
 })
+
+test('users add (the credential printed once), list, disable; the credential works until disabled', async (t) => {
+  const added = await exitOf(porchlight(t, ['users', 'add', 'ofc-cli-1', '--role', 'investigator', '--dir', dir(), '--json']))
+  assert.equal(added.code, 0, added.stderr)
+  const { user, token } = JSON.parse(added.stdout) as { user: { id: string, role: string }, token: string }
+  assert.deepEqual([user.id, user.role], ['ofc-cli-1', 'investigator'])
+  assert.deepEqual((await call(world.agency, 'GET', '/api/me', undefined, token)).json, { id: 'ofc-cli-1', role: 'investigator' })
+  const listed = await exitOf(porchlight(t, ['users', 'list', '--dir', dir()]))
+  assert.equal(listed.code, 0, listed.stderr)
+  assert.match(listed.stdout, /^ofc-cli-1 {2}investigator {2}added \S+ {2}active$/m)
+  assert.ok(!listed.stdout.includes(token), 'never the credential again')
+  const disabled = await exitOf(porchlight(t, ['users', 'disable', 'ofc-cli-1', '--dir', dir()]))
+  assert.equal(disabled.code, 0, disabled.stderr)
+  assert.equal((await call(world.agency, 'GET', '/api/me', undefined, token)).status, 401)
+  const twice = await exitOf(porchlight(t, ['users', 'add', 'ofc-cli-1', '--role', 'admin', '--dir', dir()]))
+  assert.equal(twice.code, 1)
+  assert.match(twice.stderr, /USER_EXISTS/)
+  assert.equal((await exitOf(porchlight(t, ['users', 'add', 'ofc-cli-2', '--role', 'chief', '--dir', dir()]))).code, 2, 'not a role')
+})
