@@ -5,7 +5,8 @@ import type { AgencyRequestView, DeliveryEntry, SignedReceipt, SignedRequest } f
 export type {
   AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList,
   DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PairedDevice, PolicyView,
-  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport
+  RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, Verification, WitnessReport,
+  ApiUserView, CreatedUser, FootageLogged, ShareProposalView, UserRole, UserView
 } from '../../../protocol/index.js'
 
 /**
