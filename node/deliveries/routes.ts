@@ -8,12 +8,22 @@ import type { FootageKeeper } from './footage-keeper.js'
 
 const E = LIMITS.entry
 const cid = { type: 'string', pattern: '^b[a-z2-7]{1,127}$', description: 'the clip CID (CIDv1 raw, base32)' } as const
-const cidParams = { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid } } as const
+export const cidParams = { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid } } as const
 const requestParams = {
   type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^b[a-z2-7]{10,100}$', description: 'the request id' } }
 } as const
 // Text bounds at four times the limits: over the limit is TEXT_TOO_LONG with its limit, far over is not parsed.
 const text = (limit: number, description: string): object => ({ type: 'string', maxLength: limit * 4, description })
+/** A share's body: made at once by a supervisor, or proposed by an investigator (share-proposals.ts). */
+export const shareBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['recipient'],
+  properties: {
+    recipient: text(E.maxShareRecipientChars, 'an agency address, or who receives it'),
+    legalBasis: text(E.maxLegalBasisChars, 'required unless the recipient is an active registered agency')
+  }
+} as const
 
 export function agencyFootageRoutes (keeper: () => FootageKeeper): FastifyPluginAsync {
   return async (app) => {
@@ -49,15 +59,7 @@ export function agencyFootageRoutes (keeper: () => FootageKeeper): FastifyPlugin
       schema: {
         summary: 'Log a share of a delivered clip (to a registered agency, or to anyone with a legal basis): a supervisor\'s own, approved by themselves; an investigator proposes instead (POST /api/footage/:cid/share-proposals)',
         params: cidParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['recipient'],
-          properties: {
-            recipient: text(E.maxShareRecipientChars, 'an agency address, or who receives it'),
-            legalBasis: text(E.maxLegalBasisChars, 'required unless the recipient is an active registered agency')
-          }
-        }
+        body: shareBody
       }
     }, async (request, reply) => {
       const { id: supervisor } = requireRole(request, 'supervisor')

@@ -5,12 +5,13 @@
 // proposal is public before its approval: it is not a share yet.
 import { randomBytes } from 'node:crypto'
 import type { FastifyPluginAsync } from 'fastify'
-import { LIMITS, type FootageLogged, type ShareProposalView } from '../../protocol/index.js'
+import type { FootageLogged, ShareProposalView } from '../../protocol/index.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import { requireRole, userOf } from '../api/principal.js'
 import type { ResponseSchemaOf } from '../api/response-schema.js'
 import type { Sublevel } from '../storage/index.js'
 import type { FootageKeeper } from './footage-keeper.js'
+import { cidParams, shareBody } from './routes.js'
 
 export class UnknownShareProposalError extends PorchlightError {
   static override readonly code = 'UNKNOWN_SHARE_PROPOSAL'
@@ -85,9 +86,6 @@ export class ShareProposals {
   }
 }
 
-const E = LIMITS.entry
-const text = (limit: number, description: string): object => ({ type: 'string', maxLength: limit * 4, description })
-const cidParams = { type: 'object', additionalProperties: false, required: ['cid'], properties: { cid: { type: 'string', pattern: '^b[a-z2-7]{1,127}$' } } } as const
 const idParams = { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9a-f]{16}$' } } } as const
 const emptyBody = { type: 'object', additionalProperties: false, properties: {} } as const
 const proposalSchema = {
@@ -106,15 +104,7 @@ export function shareProposalRoutes (proposals: () => ShareProposals): FastifyPl
       schema: {
         summary: 'Propose a share of a delivered clip; a supervisor approves it (then it is logged, naming both)',
         params: cidParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['recipient'],
-          properties: {
-            recipient: text(E.maxShareRecipientChars, 'an agency address, or who receives it'),
-            legalBasis: text(E.maxLegalBasisChars, 'required unless the recipient is an active registered agency')
-          }
-        },
+        body: shareBody,
         response: { 201: proposalSchema }
       }
     }, async (request, reply) => {

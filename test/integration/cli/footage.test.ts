@@ -33,7 +33,7 @@ after(async () => {
 
 const dir = (): string => world.agency.dir!
 
-test('footage list, open (into a new file, access logged), share and delete', { timeout: 60_000 }, async (t) => {
+test('footage list, open (into a new file, access logged), share, a proposed share approved, and delete', { timeout: 120_000 }, async (t) => {
   const list = await exitOf(porchlight(t, ['footage', 'list', '--dir', dir(), '--request', request]))
   assert.equal(list.code, 0, list.stderr)
   assert.deepEqual(JSON.parse(list.stdout).items[0].clips.map((c: { cid: string }) => c.cid), [cid])
@@ -56,6 +56,14 @@ test('footage list, open (into a new file, access logged), share and delete', { 
   const shared = await exitOf(porchlight(t, ['footage', 'share', '--dir', dir(), '--cid', cid, '--recipient', 'County DA', '--legal-basis', 'subpoena 114']))
   assert.equal(shared.code, 0, shared.stderr)
   assert.equal(decodeLogEntry(await world.agency.services.log.log!.entry(JSON.parse(shared.stdout).logIndex)).kind, 'share')
+
+  const investigator = (await call(world.agency, 'POST', '/api/users', { id: 'ofc-cli-0', role: 'investigator' })).json.token as string
+  const proposal = await call(world.agency, 'POST', `/api/footage/${cid}/share-proposals`, { recipient: 'County DA', legalBasis: 'subpoena 115' }, investigator)
+  assert.equal(proposal.status, 201, JSON.stringify(proposal.json))
+  const approved = await exitOf(porchlight(t, ['footage', 'approve', '--dir', dir(), '--proposal', proposal.json.id]))
+  assert.equal(approved.code, 0, approved.stderr)
+  const entry = decodeLogEntry(await world.agency.services.log.log!.entry(JSON.parse(approved.stdout).logIndex)) as { actor: string, approvedBy: string }
+  assert.deepEqual([entry.actor, entry.approvedBy], ['ofc-cli-0', 'operator'])
 
   const deleted = await exitOf(porchlight(t, ['footage', 'delete', '--dir', dir(), '--cid', cid]))
   assert.equal(deleted.code, 0, deleted.stderr)
