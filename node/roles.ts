@@ -30,6 +30,9 @@ import { agencyRequests, type AgencyRequests, type AgencyRequestsInit } from './
 import { requestRoutes } from './agency/routes.js'
 import { agencyFootage, type AgencyFootage, type AgencyFootageInit } from './deliveries/footage-desk.js'
 import { agencyFootageRoutes } from './deliveries/routes.js'
+import { shareProposalRoutes } from './deliveries/share-proposals.js'
+import { agencyUsers, type AgencyUsers } from './agency/users-service.js'
+import { userRoutes } from './agency/users-routes.js'
 import { auditorService, type AuditorService, type AuditorServiceInit } from './auditor/auditor-service.js'
 import { auditorRoutes } from './auditor/routes.js'
 import { metricsService, type MetricsService } from './metrics/service.js'
@@ -52,7 +55,7 @@ type Operated = { metrics: MetricsService, health: HealthService }
 type WithUi = { ui: UiSettingsService }
 
 export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated & WithUi
-export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents, evidence: EvidenceExporter } & Operated & WithUi
+export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, users: AgencyUsers, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents, evidence: EvidenceExporter } & Operated & WithUi
 export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated & WithUi
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
@@ -155,7 +158,12 @@ export function agencyRole (init: RoleInit = {}): ServiceSpecs<AgencyServices> {
     log: defineService(agencyLog(init.log), { needs: ['chain'], routes: agencyLogRoutes }),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     requests: defineService(agencyRequests(init.requests), { needs: ['chain', 'log', 'network'], routes: (s) => requestRoutes(s.desk) }),
-    footage: defineService(agencyFootage(init.footage), { needs: ['chain', 'log', 'requests'], routes: (s) => agencyFootageRoutes(() => s.keeper) }),
+    footage: defineService(agencyFootage(init.footage), {
+      needs: ['chain', 'log', 'requests'],
+      routes: (s) => async (app) => { await app.register(agencyFootageRoutes(() => s.keeper)); await app.register(shareProposalRoutes(() => s.proposals)) }
+    }),
+    // Investigators, supervisors and admins, each with a credential of their own (docs/agency.md, "Users and roles").
+    users: defineService(agencyUsers(), { needs: [], routes: (s) => userRoutes(s.book) }),
     // An agency relays too: another agency proven there gets footage limits, as on a relay.
     relayLimits: defineService(relayFootageLimits(init.relayLimits), { needs: ['chain'] }),
     // Proves itself to the relays it holds reservations on, so households delivering through them get footage limits.

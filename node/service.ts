@@ -31,7 +31,7 @@ export interface NodeComponents {
    * What the HTTP API refuses before any route runs (for the node's figures), and where it listens once
    * started (a notification's link); never its routes or server.
    */
-  api: Pick<ApiServer, 'on' | 'off' | 'address'>
+  api: Pick<ApiServer, 'on' | 'off' | 'address' | 'acceptUsers'>
 }
 
 /** A service's HTTP routes, as a fastify plug-in the node's API server mounts. */

@@ -83,3 +83,48 @@ export class MissingAgencyKeyError extends PorchlightError {
     this.name = 'MissingAgencyKeyError'
   }
 }
+
+/**
+ * The request identities are sealed by the operator's secret (docs/agency.md, "Keys at rest") and the node
+ * was started without it: footage cannot be opened or received, and no request can be made, until it is
+ * restarted with `--secret-file`, PORCHLIGHT_SECRET or `keys.kms`.
+ */
+export class KeysLockedError extends PorchlightError {
+  static override readonly code = 'KEYS_LOCKED'
+  static override readonly status = 503
+  constructor () {
+    super(KeysLockedError.code, 'the request keys are sealed and the node was started without the operator\'s secret: ' +
+      'restart it with --secret-file FILE, PORCHLIGHT_SECRET or config keys.kms to open footage or make requests')
+    this.name = 'KeysLockedError'
+  }
+}
+
+/** The secret given at start does not open the seal the identities were sealed with (it is refused at start). */
+export class WrongSecretError extends PorchlightError {
+  static override readonly code = 'WRONG_SECRET'
+  static override readonly status = 503
+  constructor (source: string) {
+    super(WrongSecretError.code, `the operator's secret (from ${source}) does not open this node's sealed request keys`, { details: { source } })
+    this.name = 'WrongSecretError'
+  }
+}
+
+/** Where the operator's secret was to come from gave none: an empty file or variable, a KMS hook that failed. */
+export class SecretUnavailableError extends PorchlightError {
+  static override readonly code = 'SECRET_UNAVAILABLE'
+  static override readonly status = 503
+  constructor (source: string, reason: string, cause?: unknown) {
+    super(SecretUnavailableError.code, `no operator's secret from ${source}: ${reason}`, { details: { source, reason }, cause })
+    this.name = 'SecretUnavailableError'
+  }
+}
+
+/** A sealed identity file that does not open under the seal: changed, truncated, or another request's. */
+export class IdentityUnsealError extends PorchlightError {
+  static override readonly code = 'IDENTITY_UNSEALABLE'
+  static override readonly status = 500
+  constructor (request: string, cause?: unknown) {
+    super(IdentityUnsealError.code, `the sealed identity of request ${request} does not open: changed, truncated or another request's`, { details: { request }, cause })
+    this.name = 'IdentityUnsealError'
+  }
+}

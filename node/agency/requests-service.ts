@@ -9,6 +9,7 @@ import type { NodeComponents, NodeService } from '../service.js'
 import type { Sublevel } from '../storage/index.js'
 import { MissingAgencyKeyError } from './errors.js'
 import { IdentityFolder } from './identity-folder.js'
+import { operatorSecret, type SecretSources } from './identity-seal.js'
 import type { RequestLog, RegistryView } from './ports.js'
 import { AnnouncementPublisher, type PublisherInit } from './publisher.js'
 import { RequestDesk, type StoredRequest } from './request-desk.js'
@@ -17,6 +18,13 @@ import { requestAddrs } from './draft.js'
 export interface AgencyRequestsInit {
   /** Where request identities are kept. @default <dir>/keys/requests */
   identityDir?: string
+  /**
+   * Where the operator's secret that seals the identities comes from (docs/agency.md, "Keys at rest").
+   * @default PORCHLIGHT_SECRET from process.env, then the config's `keys.kms`
+   */
+  secret?: SecretSources
+  /** scrypt's cost when a seal is first made (a test's is cheaper). @default identity-seal.ts's */
+  sealCost?: { N: number, r: number, p: number }
   publisher?: PublisherInit
   /** Unix seconds. @default the system clock */
   now?: () => number
@@ -90,7 +98,10 @@ export function agencyRequests (init: AgencyRequestsInit = {}): (components: Age
       get registry (): RegistryView | undefined { return chain.registry },
       liveAnnouncements: async (cells, at) => await desk.liveAnnouncements(cells, at),
       countDeliveriesWith (counts) { deliveryCounts = counts },
-      start () { publisher.start() },
+      async start () {
+        if (identities !== undefined) await unlockIdentities(identities, { ...(config.keys?.kms === undefined ? {} : { kms: config.keys.kms }), ...init.secret }, init.sealCost, components.logger)
+        publisher.start()
+      },
       async stop () { await publisher.stop() }
     }
     network.addSource(service)
@@ -104,4 +115,19 @@ function witnessedLog (source: AgencyRequestsComponents['log']): RequestLog | un
   if (log === undefined) return undefined
   const proof = source.witnessedProof
   return proof === undefined ? log : { append: async (entry) => await log.append(entry), proof: async (index) => await proof(index) }
+}
+
+/**
+ * Opens the request identities with the operator's secret, sealing those left plain. A wrong secret, or a
+ * source that gives none, refuses the start (the operator gave one and meant it); no secret at all starts
+ * the node with its footage locked if anything is sealed, or unsealed (and says so) if nothing is yet.
+ */
+async function unlockIdentities (identities: IdentityFolder, sources: SecretSources, cost: AgencyRequestsInit['sealCost'], logger: AgencyRequestsComponents['logger']): Promise<void> {
+  const secret = await operatorSecret(sources)
+  if (secret?.exposed === true) logger.warn({ component: 'agency', source: secret.source }, 'agency: the secret file is readable by others than the node\'s user (chmod 600 it)')
+  const { state, migrated } = await identities.unlock(secret, cost)
+  const line = { component: 'agency', keys: state, ...(secret === undefined ? {} : { source: secret.source }), ...(migrated === 0 ? {} : { sealed: migrated }) }
+  if (state === 'locked') logger.error(line, 'agency: the request keys are sealed and no operator secret was given: footage cannot be opened or received, nor requests made, until a restart with it (docs/agency.md, "Keys at rest")')
+  else if (state === 'plain') logger.warn(line, 'agency: request keys are stored unsealed: anyone with a copy of the disk can open the footage; start with --secret-file, PORCHLIGHT_SECRET or keys.kms (docs/agency.md, "Keys at rest")')
+  else logger.info(line, 'agency: request keys sealed by the operator\'s secret')
 }

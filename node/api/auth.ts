@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
+import type { ApiUser } from './principal.js'
 
 /**
  * Checks an `Authorization` header against the node's token in constant time: both sides are hashed first,
@@ -23,4 +24,14 @@ export interface DeviceTokens {
   deviceFor (token: string): string | undefined
   /** Optional: the server ends every connection a device's requests opened once it is revoked. */
   on?: (event: 'device:revoked', listener: (device: { id: string }) => void) => unknown
+}
+
+/**
+ * Agency users' credentials (node/agency/users.ts): `userFor` answers the user a token belongs to, or
+ * undefined (unknown or disabled); it must compare in constant time as `bearerMatches`.
+ */
+export interface UserTokens {
+  userFor (token: string): ApiUser | undefined
+  /** Optional: the server ends every connection a user's requests opened once they are disabled. */
+  on?: (event: 'user:disabled', listener: (user: { id: string }) => void) => unknown
 }

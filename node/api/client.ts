@@ -12,7 +12,7 @@ import { Readable } from 'node:stream'
 import { PorchlightError } from '../../protocol/errors.js'
 import type {
   AgencyRequestView, ApiErrorBody, AuditReport, ClipView, ConsentBody, DeliveryList, DeviceView, FootageLogged, InboxList, NodeView, PairedDevice, PeerView,
-  RequestDraftBody, ShareHistory, ShareList, ShareView
+  RequestDraftBody, ShareHistory, ShareList, ShareView, ApiUserView, UserView, UserRole, CreatedUser, ShareProposalView
 } from '../../protocol/index.js'
 import { nodePaths } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
@@ -99,6 +99,14 @@ export interface NodeApiRoutes {
   'GET /api/devices': { response: DeviceView[] }
   'POST /api/devices': { body: { name: string }, response: PairedDevice }
   'DELETE /api/devices/:id': { response: DeviceView }
+  'GET /api/me': { response: ApiUserView }
+  'GET /api/users': { response: UserView[] }
+  'POST /api/users': { body: { id: string, role: UserRole }, response: CreatedUser }
+  'POST /api/users/:id/disable': { body: Empty, response: UserView }
+  'GET /api/share-proposals': { response: ShareProposalView[] }
+  'POST /api/footage/:cid/share-proposals': { body: { recipient: string, legalBasis: string }, response: ShareProposalView }
+  'POST /api/share-proposals/:id/approve': { body: Empty, response: FootageLogged }
+  'DELETE /api/share-proposals/:id': { response: ShareProposalView }
 }
 
 export type NodeApiRoute = keyof NodeApiRoutes

@@ -47,7 +47,22 @@ export interface DeviceBookInit {
   clock?: () => number
 }
 
-const hashOf = (token: string): Buffer => createHash('sha256').update(token).digest()
+/** What the node keeps of a token: its SHA-256 (agency users' credentials are kept so too: node/agency/users.ts). */
+export const hashToken = (token: string): Buffer => createHash('sha256').update(token).digest()
+
+/** A new token: 32 random bytes, base64url, as the node's own. */
+export const newToken = (): string => randomBytes(32).toString('base64url')
+
+/**
+ * The record whose hash is `token`'s, comparing against every one in constant time and skipping none on a
+ * match, so the time says nothing about which one matched.
+ */
+export function matchToken<R extends { hash: Buffer }> (token: string, records: Iterable<R>): R | undefined {
+  const given = hashToken(token)
+  let found: R | undefined
+  for (const record of records) if (timingSafeEqual(given, record.hash)) found = record
+  return found
+}
 
 /** A minute: `lastUsedAt` is kept to it, so a busy phone writes the store at most once a minute. */
 const MINUTE = 60_000
@@ -89,8 +104,8 @@ export class DeviceBook extends EventEmitter<DeviceBookEvents> implements Device
   /** A new device and its token (32 random bytes, base64url: as the node's own). */
   async pair (name: string): Promise<{ device: DeviceView, token: string }> {
     if (this.#devices.size >= this.#max) throw new TooManyDevicesError(this.#max)
-    const token = randomBytes(32).toString('base64url')
-    const hash = hashOf(token)
+    const token = newToken()
+    const hash = hashToken(token)
     const record: DeviceRecord = { id: randomBytes(8).toString('hex'), name, createdAt: new Date(this.#clock()).toISOString(), tokenHash: hash.toString('hex') }
     await this.#write(async () => { await this.#db.put(record.id, JSON.stringify(record)) })
     this.#devices.set(record.id, { ...record, hash })
@@ -116,10 +131,7 @@ export class DeviceBook extends EventEmitter<DeviceBookEvents> implements Device
   }
 
   deviceFor (token: string): string | undefined {
-    const given = hashOf(token)
-    let found: (DeviceRecord & { hash: Buffer }) | undefined
-    // Every device compared, none skipped on a match: the time says nothing about which one matched.
-    for (const record of this.#devices.values()) if (timingSafeEqual(given, record.hash)) found = record
+    const found = matchToken(token, this.#devices.values())
     if (found !== undefined) this.#touch(found)
     return found?.id
   }

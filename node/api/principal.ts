@@ -2,9 +2,10 @@
 // a pseudonym the agency chooses (a badge number), and it is what the agency's log records in `access`,
 // `share` and `delete` entries: never a name. The node's own token (the api-token file, the operator at the
 // machine) acts as the operator, who holds every role.
+import type { UserRole } from '../../protocol/index.js'
 import { RoleRequiredError } from './errors.js'
 
-export type UserRole = 'investigator' | 'supervisor' | 'admin'
+export type { UserRole }
 export const USER_ROLES: readonly UserRole[] = ['investigator', 'supervisor', 'admin']
 
 export interface ApiUser {

@@ -8,7 +8,8 @@
 //  - URL parameters are validated by `schema.params`; object schemas list their properties and allow no others.
 // And every request, to any route, a file of the UI or none, must name this node in its `Host` header
 // (allowed-hosts.ts: DNS rebinding), else 421 before anything else runs. The token is the node's own or a
-// paired device's (devices.ts); a route that says `config: { nodeTokenOnly: true }` takes only the node's.
+// paired device's (devices.ts) or an agency user's (node/agency/users.ts: it sets `request.user`, whose role
+// the routes check with `requireRole`); a route that says `config: { nodeTokenOnly: true }` takes only the node's.
 // With `tls` it serves HTTPS only: a plain HTTP request on the port gets one refusal (tls.ts).
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyInstance, type FastifyPluginAsync, type RouteOptions } from 'fastify'
 import swagger from '@fastify/swagger'
@@ -16,8 +17,8 @@ import { EventEmitter } from 'node:events'
 import { Socket, type AddressInfo, type Server as NetServer } from 'node:net'
 import type { Logger } from 'pino'
 import { packagePath } from '../package-root.js'
-import { bearerMatches, bearerToken, type DeviceTokens } from './auth.js'
-import { errorBodySchema, toErrorResponse, HttpsRequiredError, MisdirectedRequestError, NodeTokenRequiredError, RouteDefinitionError, UnauthorizedError } from './errors.js'
+import { bearerMatches, bearerToken, type DeviceTokens, type UserTokens } from './auth.js'
+import { errorBodySchema, toErrorResponse, HttpsRequiredError, RoleRequiredError, MisdirectedRequestError, NodeTokenRequiredError, RouteDefinitionError, UnauthorizedError } from './errors.js'
 import { hostAllowList, isAllowedHost, type HostAllowList } from './allowed-hosts.js'
 import { serveStatic } from './static.js'
 import type { ApiUser } from './principal.js'
@@ -75,14 +76,17 @@ export interface ApiServerInit {
   tls?: { cert: string, key: string }
   /** Paired devices' tokens, accepted besides `token`. @default none */
   devices?: DeviceTokens
+  /** Agency users' credentials, accepted besides `token` (or later, `acceptUsers`). @default none */
+  users?: UserTokens
 }
 
 /**
  * A request refused before any route ran: plain HTTP to an HTTPS API (400), a wrong Host (421), a missing or
- * wrong token (401), a device's token on a node-token-only route (403).
+ * wrong token (401), a device's or a user's token on a node-token-only route (403); or by its route, for a
+ * user without the role it needs (403 ROLE_REQUIRED).
  */
 export interface RefusedRequest {
-  code: 'HTTPS_REQUIRED' | 'MISDIRECTED_REQUEST' | 'UNAUTHORIZED' | 'NODE_TOKEN_REQUIRED'
+  code: 'HTTPS_REQUIRED' | 'MISDIRECTED_REQUEST' | 'UNAUTHORIZED' | 'NODE_TOKEN_REQUIRED' | 'ROLE_REQUIRED'
   /** The route pattern ('(none)' for no route): never the URL, whose query may carry what must not be kept. */
   route: string
 }
@@ -95,6 +99,8 @@ export interface ApiServer extends Pick<EventEmitter<ApiServerEvents>, 'on' | 'o
   readonly app: FastifyInstance
   /** Adds a service's routes. Call before `start`. */
   addRoutes (plugin: FastifyPluginAsync): void
+  /** Accepts agency users' credentials (the users service, built after the server). Call before `start`, once. */
+  acceptUsers (users: UserTokens): void
   start (): Promise<void>
   stop (): Promise<void>
   /** Where it listens, once started. */
@@ -197,11 +203,22 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     events.emit('request:refused', { code, route })
     // The Host a browser sent is the attacking page's name: worth keeping (bounded), and not the user's.
     if (code === 'MISDIRECTED_REQUEST') request.log.warn({ host: String(request.headers.host ?? '').slice(0, 255), route }, 'api: request for another host refused')
-    if (code === 'NODE_TOKEN_REQUIRED') request.log.warn({ route }, 'api: a paired device tried to manage devices')
+    if (code === 'NODE_TOKEN_REQUIRED') request.log.warn({ route, ...(request.user === undefined ? {} : { user: request.user.id }) }, 'api: a paired device or a user tried to manage devices')
   }
-  // Per paired device, the sockets of its requests being answered now; bounded by the devices (at most 32)
-  // and their open requests, emptied as answers end.
+  // Per paired device (`device:<id>`) and user (`user:<id>`), the sockets of their requests being answered
+  // now; bounded by the devices and users and their open requests, emptied as answers end.
   const inFlight = new Map<string, Set<Socket>>()
+  const cut = (holder: string): void => {
+    const sockets = inFlight.get(holder)
+    inFlight.delete(holder)
+    for (const socket of sockets ?? []) socket.destroy()
+  }
+  let users: UserTokens | undefined
+  const acceptUsers = (tokens: UserTokens): void => {
+    if (users !== undefined) throw new TypeError('the API accepts one set of users')
+    users = tokens
+    tokens.on?.('user:disabled', ({ id }) => { cut(`user:${id}`) })
+  }
   // Registered first, so it runs before the token check, a public route or the UI's files.
   app.addHook('onRequest', async (request) => {
     if (!isAllowedHost(request.headers.host, allowedHosts, listening?.port)) {
@@ -215,35 +232,40 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     if (bearerMatches(request.headers.authorization, init.token)) return
     const token = bearerToken(request.headers.authorization)
     const device = token === undefined ? undefined : init.devices?.deviceFor(token)
-    if (device === undefined) {
+    const user = token === undefined || device !== undefined ? undefined : users?.userFor(token)
+    if (device === undefined && user === undefined) {
       refuse(request, 'UNAUTHORIZED')
       throw new UnauthorizedError()
     }
+    request.device = device
+    request.user = user
     if (request.routeOptions.config.nodeTokenOnly === true) {
       refuse(request, 'NODE_TOKEN_REQUIRED')
       throw new NodeTokenRequiredError()
     }
-    request.device = device
-    // Kept per device while it is answered, so a revocation ends what its requests hold open (an event
-    // stream). Only requests in flight: an idle keep-alive socket may carry another tab's next request, with
-    // the node's token, and must not be cut (browsers share connections across tabs).
+    // Kept per device or user while it is answered, so a revocation ends what its requests hold open (an
+    // event stream). Only requests in flight: an idle keep-alive socket may carry another tab's next
+    // request, with the node's token, and must not be cut (browsers share connections across tabs).
     const socket = request.raw.socket
     if (!(socket instanceof Socket)) return // light-my-request's injected requests have no connection to end
-    let open = inFlight.get(device)
-    if (open === undefined) inFlight.set(device, open = new Set())
+    const holder = device !== undefined ? `device:${device}` : `user:${user!.id}`
+    let open = inFlight.get(holder)
+    if (open === undefined) inFlight.set(holder, open = new Set())
     const held = open
     held.add(socket)
-    reply.raw.once('close', () => { held.delete(socket); if (held.size === 0 && inFlight.get(device) === held) inFlight.delete(device) })
+    reply.raw.once('close', () => { held.delete(socket); if (held.size === 0 && inFlight.get(holder) === held) inFlight.delete(holder) })
   })
-  init.devices?.on?.('device:revoked', ({ id }) => {
-    const sockets = inFlight.get(id)
-    inFlight.delete(id)
-    for (const socket of sockets ?? []) socket.destroy()
-  })
+  init.devices?.on?.('device:revoked', ({ id }) => { cut(`device:${id}`) })
+  if (init.users !== undefined) acceptUsers(init.users)
   app.setErrorHandler(async (err, request, reply) => {
     const { status, body, internal } = toErrorResponse(err)
     // The route pattern, not the URL: a query string may carry what a log must not.
     if (internal) onInternalError(err, `${request.method} ${request.routeOptions.url ?? '(none)'}`)
+    if (err instanceof RoleRequiredError) {
+      const route = request.routeOptions.url ?? '(none)'
+      events.emit('request:refused', { code: 'ROLE_REQUIRED', route })
+      request.log.warn({ route, user: request.user?.id, needed: err.needed }, 'api: a user without the role was refused')
+    }
     if (status === 401) void reply.header('www-authenticate', 'Bearer')
     return await reply.status(status).send(body)
   })
@@ -273,6 +295,7 @@ export function createApiServer (init: ApiServerInit): ApiServer {
     addRoutes (plugin) {
       void app.register(plugin)
     },
+    acceptUsers,
     async start () {
       await app.listen({ host: init.host ?? '127.0.0.1', port: init.port ?? 0 })
       const addr = app.server.address() as AddressInfo

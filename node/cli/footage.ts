@@ -58,6 +58,21 @@ export function addFootageCommand (program: Command): void {
       console.log(JSON.stringify(await (await NodeApiClient.forDir(o.dir)).call('POST /api/footage/:cid/share', { params: { cid: o.cid }, body })))
       return 0
     }))
+  action('proposals', 'the shares investigators proposed, waiting for approval')
+    .action(act(async (o) => {
+      console.log(JSON.stringify(await (await NodeApiClient.forDir(o.dir)).call('GET /api/share-proposals')))
+      return 0
+    }))
+  for (const [verb, summary] of [['approve', 'approve a proposed share: logged, naming its proposer and the operator as approver'], ['reject', 'reject a proposed share: nothing is logged']] as const) {
+    action(verb, summary)
+      .requiredOption('--proposal <id>', 'the proposal\'s id (from `footage proposals`)')
+      .action(act(async (o) => {
+        const api = await NodeApiClient.forDir(o.dir)
+        const params = { id: o.proposal }
+        console.log(JSON.stringify(verb === 'approve' ? await api.call('POST /api/share-proposals/:id/approve', { params, body: {} }) : await api.call('DELETE /api/share-proposals/:id', { params })))
+        return 0
+      }))
+  }
   withCid('delete', 'delete a clip (every copy); logs the deletion first')
     .action(act(async (o) => {
       console.log(JSON.stringify(await (await NodeApiClient.forDir(o.dir)).call('DELETE /api/footage/:cid', { params: { cid: o.cid } })))

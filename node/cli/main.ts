@@ -19,6 +19,7 @@ import { addEvidenceCommand } from './evidence.js'
 import { addAuditCommand } from './audit.js'
 import { addDemoCommand } from './demo.js'
 import { addPairCommand } from './pair.js'
+import { addUsersCommand } from './users.js'
 import { addNotifyCommand } from './notify.js'
 
 /** The program, every command added (in the order `porchlight help` lists them). */
@@ -34,7 +35,7 @@ export function createProgram (): Command {
       writeErr: (text) => { console.error(text.trimEnd()) }
     })
   for (const add of [addInitCommand, addStartCommand, addChainCommand, addCouncilCommand, addRequestCommand, addRequestsCommand,
-    addClipsCommand, addCamerasCommand, addConsentCommand, addSharesCommand, addFootageCommand, addEvidenceCommand, addNotifyCommand, addAuditCommand, addPairCommand, addUiLinkCommand, addDemoCommand]) add(program)
+    addClipsCommand, addCamerasCommand, addConsentCommand, addSharesCommand, addFootageCommand, addEvidenceCommand, addNotifyCommand, addAuditCommand, addPairCommand, addUsersCommand, addUiLinkCommand, addDemoCommand]) add(program)
   return program
 }
 

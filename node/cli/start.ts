@@ -14,10 +14,11 @@ export function addStartCommand (program: Command): void {
       'config\'s log.level or PORCHLIGHT_LOG_LEVEL), one with "msg":"node: ready" when ready; DIR/node.json then holds its ' +
       'peer id, addresses and API URL.')
     .requiredOption('--dir <dir>', 'the node\'s directory (made by porchlight init)')
-    .action(act(async ({ dir }) => {
+    .option('--secret-file <file>', 'an agency: the operator\'s secret that seals the request keys (else PORCHLIGHT_SECRET, then config keys.kms; docs/agency.md, "Keys at rest")')
+    .action(act(async ({ dir, secretFile }) => {
       const stopped = untilStopRequested()
       const config = await loadConfig(dir)
-      const setup = roleSetup(config.role)
+      const setup = roleSetup(config.role, secretFile === undefined ? {} : { requests: { secret: { secretFile } } })
       const node = await createNode({
         dir,
         config,

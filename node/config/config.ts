@@ -79,7 +79,7 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   const config = structuredClone(value)
   if (!validateConfig(config)) throw fromAjv(validateConfig.errors?.[0], file)
   // JSON Schema spells "optional" as nullable; an explicit null means the same as leaving the key out.
-  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit', 'witness', 'footage', 'network', 'delivery'] as const) if (config[key] === null) delete config[key]
+  for (const key of ['announce', 'anchorIntervalSeconds', 'inboxPolicy', 'audit', 'witness', 'footage', 'network', 'delivery', 'keys'] as const) if (config[key] === null) delete config[key]
   if (config.network !== undefined) for (const key of ['upnp', 'reservations'] as const) if (config.network[key] === null) delete config.network[key]
   const at = (field: string, reason: string, v?: unknown): InvalidConfigError =>
     new InvalidConfigError({ field, reason, ...(v === undefined ? {} : { value: v }), ...(file === undefined ? {} : { file }) })
@@ -102,6 +102,8 @@ export function parseConfig (value: unknown, file?: string): NodeConfig {
   if (config.role === 'agency') config.anchorIntervalSeconds ??= defaults.anchorIntervalSeconds
   else if (config.anchorIntervalSeconds !== undefined) throw at('/anchorIntervalSeconds', 'is for agencies only')
   if (config.role !== 'agency' && config.footage !== undefined) throw at('/footage', 'is for agencies only')
+  if (config.keys?.kms === null) delete config.keys.kms
+  if (config.role !== 'agency' && config.keys !== undefined) throw at('/keys', 'is for agencies only (the operator\'s secret seals request keys)')
   if (config.role === 'auditor') config.audit = checkAudit(config.audit, file)
   else if (config.audit !== undefined) throw at('/audit', 'is for auditors only')
   if (config.role === 'witness' && config.witness === undefined) throw at('/witness', 'is required for witnesses (its key name)')
@@ -184,7 +186,7 @@ export async function loadConfig (dir: string): Promise<NodeConfig> {
 export async function saveConfig (dir: string, config: NodeConfig): Promise<void> {
   const valid = parseConfig(config)
   // The documented order, whatever order defaults were filled in (keys not listed here follow).
-  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'footage', 'audit', 'witness', 'network', 'delivery', 'notify'] as const
+  const order = ['version', 'role', 'name', 'listen', 'announce', 'bootstrap', 'mdns', 'api', 'chain', 'cameras', 'anchorIntervalSeconds', 'inboxPolicy', 'footage', 'audit', 'witness', 'network', 'delivery', 'notify', 'keys'] as const
   const ordered = Object.assign(Object.fromEntries(order.filter((k) => valid[k] !== undefined).map((k) => [k, undefined])), valid)
   await writeFileAtomic(nodePaths(dir).config, JSON.stringify(ordered, null, 2) + '\n', 0o644)
 }

@@ -102,6 +102,11 @@ export interface NodeConfig {
   delivery?: { via: DeliveryVia }
   /** Residents only: who hears about a new request, and how (docs/notify.md). Each channel is optional. */
   notify?: NotifyConfig
+  /**
+   * Agencies only: `kms.command` (argv, no shell) prints the operator's secret that seals the request keys,
+   * when neither `--secret-file` nor PORCHLIGHT_SECRET gives it (docs/agency.md, "Keys at rest").
+   */
+  keys?: { kms?: { command: string[] } }
   /** The web UI's street map and address search (docs/ui.md, "The street map"). Both off by default. */
   ui?: UiConfig
   /** Agencies only: where the agency is (its time zone, in which every time of its UI is shown). */
@@ -543,6 +548,21 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
         upnp: { type: 'boolean', nullable: true },
         reservations: { type: 'integer', minimum: 0, maximum: 4, nullable: true },
         relay: { $ref: '#/$defs/relay' }
+      }
+    },
+    keys: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: [],
+      properties: {
+        kms: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['command'],
+          properties: { command: { type: 'array', minItems: 1, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 4096 } } }
+        }
       }
     },
     delivery: {

@@ -9,8 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
-  addressOfPrivateKey, decodeSignedDeletionRequest, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto
+  addressOfPrivateKey, decodeSignedDeletionRequest, isPorchlightError, verifySigned, type Domain, type EnvelopeCrypto, type ShareProposalView
 } from '../../protocol/index.js'
+import { OPERATOR } from '../api/principal.js'
 import { handleRequests } from '../p2p/index.js'
 import type { Sublevel } from '../storage/index.js'
 import type { NodeComponents, NodeService } from '../service.js'
@@ -23,6 +24,7 @@ import { InvalidDeletionRequestError, UnknownDeliveryError } from '../footage/er
 import { AgencyNotActiveError } from '../network/errors.js'
 import { DeliveryJournal, type DeliveryMark } from './delivery-journal.js'
 import { FootageKeeper } from './footage-keeper.js'
+import { ShareProposals } from './share-proposals.js'
 import { FootageReceiver, type DeliveryRecord, type FootageLog, type FootageReceiverInit, type RequestBook } from './receiver.js'
 import type { Statfs } from './delivery-limits.js'
 import { RetentionJob } from './retention.js'
@@ -42,7 +44,7 @@ export interface AgencyFootageInit {
   isActiveAgency?: (address: string, at: number) => Promise<boolean>
   /** This agency's own registry record, cached (the receiver refuses while it is not active). */
   ownRecord?: FootageReceiverInit['ownRecord']
-  /** Whom `access` entries name. @default the node's name */
+  /** Whom entries name when no user is given (the API always gives one: `userOf`). @default 'operator' */
   actor?: string
   /** How often the retention job runs. @default 3_600_000 (an hour) */
   retentionIntervalMs?: number
@@ -64,6 +66,7 @@ export class AgencyFootage implements NodeService {
   #deliveries: Sublevel<string, DeliveryRecord> | undefined
   #vault: FootageVault | undefined
   #keeper: FootageKeeper | undefined
+  #proposals: ShareProposals | undefined
   #retention: RetentionJob | undefined
   #tempDir: string | undefined
   #domain: Domain | undefined
@@ -90,6 +93,12 @@ export class AgencyFootage implements NodeService {
     return this.#keeper
   }
 
+  /** Shares an investigator proposed, waiting for a supervisor. */
+  get proposals (): ShareProposals {
+    if (this.#proposals === undefined) throw new Error('AgencyFootage is not started')
+    return this.#proposals
+  }
+
   get retention (): RetentionJob {
     if (this.#retention === undefined) throw new Error('AgencyFootage is not started')
     return this.#retention
@@ -108,10 +117,15 @@ export class AgencyFootage implements NodeService {
       vault: this.#vault,
       log: () => this.#log(),
       book: () => this.#book(),
-      actor: this.#init.actor ?? config.name,
+      actor: this.#init.actor ?? OPERATOR.id,
       crypto,
       now: this.#now,
       ...(this.#init.isActiveAgency === undefined ? {} : { isActiveAgency: this.#init.isActiveAgency })
+    })
+    this.#proposals = new ShareProposals({
+      db: store.sublevel<string, ShareProposalView>('share-proposals', { valueEncoding: 'json' }),
+      keeper: () => this.keeper,
+      now: this.#now
     })
     const domain = typeof this.#init.domain === 'function' ? this.#init.domain() : this.#init.domain
     // Without a chain there are no requests to deliver for, and no domain to check a consent against.

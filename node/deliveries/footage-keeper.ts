@@ -26,7 +26,10 @@ export interface FootageKeeperInit {
   vault: FootageVault
   log: () => Pick<FootageLog, 'append'>
   book: () => RequestBook
-  /** Whom `access` entries name: the node's operator (the API has one user, the token's holder). */
+  /**
+   * Whom entries name when the caller names no one: the node's own operator (a CLI command with the node's
+   * token). The API passes `userOf(request).id` (node/api/principal.ts).
+   */
   actor: string
   crypto?: EnvelopeCrypto
   /** Unix seconds. */
@@ -116,26 +119,44 @@ export class FootageKeeper {
     })
   }
 
-  /** Logs a share of a delivered clip with `recipient` (an agency address, or any named body with a legal basis). */
-  async share (cid: string, recipient: string, legalBasis: string): Promise<FootageLogged> {
+  /**
+   * Logs a share of a delivered clip with `recipient` (an agency address, or any named body with a legal
+   * basis): `actor` proposed it, `approvedBy` (a supervisor) approved it; both default to the operator.
+   */
+  async share (cid: string, recipient: string, legalBasis: string, who: { actor?: string, approvedBy?: string } = {}): Promise<FootageLogged> {
+    const actor = who.actor ?? this.#init.actor
+    const approvedBy = who.approvedBy ?? actor
+    return await this.#exclusive(cid, async () => {
+      const at = await this.#checkShare(cid, recipient, legalBasis)
+      return { logIndex: await this.#append({ kind: 'share', clip: cid, recipient, legalBasis, actor, approvedBy, at }) }
+    })
+  }
+
+  /** Refuses a share that `share` would refuse now (a proposal is checked when made, and again when approved). */
+  async checkShare (cid: string, recipient: string, legalBasis: string): Promise<void> {
+    await this.#checkShare(cid, recipient, legalBasis)
+  }
+
+  async #checkShare (cid: string, recipient: string, legalBasis: string): Promise<number> {
     checkText('recipient', recipient, LIMITS.entry.maxShareRecipientChars)
     checkText('legalBasis', legalBasis, LIMITS.entry.maxLegalBasisChars, false)
-    return await this.#exclusive(cid, async () => {
-      await this.#holder(cid)
-      const at = this.#init.now()
-      if (legalBasis.trim() === '') {
-        const registered = ADDRESS.test(recipient) && await this.#init.isActiveAgency?.(recipient, at) === true
-        if (!registered) throw new LegalBasisRequiredError({ field: 'legalBasis', recipient })
-      }
-      return { logIndex: await this.#append({ kind: 'share', clip: cid, recipient, legalBasis, at }) }
-    })
+    await this.#holder(cid)
+    const at = this.#init.now()
+    if (legalBasis.trim() === '') {
+      const registered = ADDRESS.test(recipient) && await this.#init.isActiveAgency?.(recipient, at) === true
+      if (!registered) throw new LegalBasisRequiredError({ field: 'legalBasis', recipient })
+    }
+    return at
   }
 
   /**
    * Deletes every copy of a clip: the `delete` entry first, then the files. `FOOTAGE_DELETED` if it is
-   * already gone, unless `again` (a resident's request repeated) asks for the earlier entry's index.
+   * already gone, unless `again` (a resident's request repeated) asks for the earlier entry's index. The
+   * entry's actor is `opts.actor` for the agency's own deletions (the operator by default), and the reason
+   * itself for the retention job's and a resident's request (the log's rule: protocol/messages/shapes.ts).
    */
-  async remove (cid: string, reason: DeletionReason, opts: { deletionRequest?: SignedDeletionRequest, again?: boolean } = {}): Promise<FootageLogged> {
+  async remove (cid: string, reason: DeletionReason, opts: { deletionRequest?: SignedDeletionRequest, again?: boolean, actor?: string } = {}): Promise<FootageLogged> {
+    const actor = reason === 'agency' ? opts.actor ?? this.#init.actor : reason
     return await this.#exclusive(cid, async () => {
       const holders = await this.#holders(cid)
       if (holders.length === 0) throw new FootageNotFoundError({ cid })
@@ -146,7 +167,7 @@ export class FootageKeeper {
         if (opts.again === true) return { logIndex: earlier }
         throw new FootageDeletedError({ cid, logIndex: earlier })
       }
-      const logIndex = await this.#append({ kind: 'delete', clip: cid, reason, at: this.#init.now(), ...(opts.deletionRequest === undefined ? {} : { deletionRequest: opts.deletionRequest }) })
+      const logIndex = await this.#append({ kind: 'delete', clip: cid, reason, actor, at: this.#init.now(), ...(opts.deletionRequest === undefined ? {} : { deletionRequest: opts.deletionRequest }) })
       await this.#discard(holders, cid, logIndex)
       return { logIndex }
     })

@@ -127,12 +127,19 @@ const entryShapes: { [K in LogEntry['kind']]: Check<Extract<LogEntry, { kind: K 
     clip: clipCidField,
     recipient: text(E.maxShareRecipientChars, { nonEmpty: true }),
     legalBasis: text(E.maxLegalBasisChars),
+    actor: text(E.maxActorChars, { nonEmpty: true }),
+    approvedBy: text(E.maxActorChars, { nonEmpty: true }),
     at: seconds
   }),
   delete: (value, field) => {
     const entry = deleteEntry(value, field)
     if ((entry.reason === 'resident-request') !== (entry.deletionRequest !== undefined)) {
       fail(join(field, 'deletionRequest'), 'must be present exactly when reason is resident-request')
+    }
+    // The job and the resident act under their own names; an agency user never under theirs.
+    const automatic = entry.reason === 'agency' ? undefined : entry.reason
+    if (automatic !== undefined ? entry.actor !== automatic : (DELETION_REASONS as readonly string[]).includes(entry.actor)) {
+      fail(join(field, 'actor'), automatic !== undefined ? `must be ${automatic} for reason ${automatic}` : 'must name the agency user for reason agency', entry.actor)
     }
     return entry
   }
@@ -142,6 +149,7 @@ const deleteEntry: Check<DeleteEntry> = record<DeleteEntry>({
   kind: oneOf(['delete'] as const),
   clip: clipCidField,
   reason: oneOf(DELETION_REASONS),
+  actor: text(E.maxActorChars, { nonEmpty: true }),
   at: seconds,
   deletionRequest: optional(signedDeletionRequestShape)
 })

@@ -110,10 +110,16 @@ export interface WithdrawEntry { kind: 'withdraw', withdrawal: SignedWithdrawal 
 export interface DeliveryEntry { kind: 'delivery', request: string, consent: string, clips: Array<{ cid: string, size: number }>, at: number }
 /** `actor` is an opaque agency-side user id, never a name. */
 export interface AccessEntry { kind: 'access', clip: string, actor: string, purpose: string, at: number }
-/** `recipient` is an agency address, or a named body with a `legalBasis`. */
-export interface ShareEntry { kind: 'share', clip: string, recipient: string, legalBasis: string, at: number }
-/** `deletionRequest` is present exactly when `reason` is `resident-request`. */
-export interface DeleteEntry { kind: 'delete', clip: string, reason: DeletionReason, at: number, deletionRequest?: SignedDeletionRequest }
+/**
+ * `recipient` is an agency address, or a named body with a `legalBasis`. `actor` proposed the share and
+ * `approvedBy` is the supervisor who approved it (the same id when a supervisor shared on their own authority).
+ */
+export interface ShareEntry { kind: 'share', clip: string, recipient: string, legalBasis: string, actor: string, approvedBy: string, at: number }
+/**
+ * `deletionRequest` is present exactly when `reason` is `resident-request`. `actor` is the agency user who
+ * deleted, or `'retention'` (the retention job) or `'resident-request'` (a resident's signed request).
+ */
+export interface DeleteEntry { kind: 'delete', clip: string, reason: DeletionReason, actor: string, at: number, deletionRequest?: SignedDeletionRequest }
 
 export type LogEntry = RequestEntry | WithdrawEntry | DeliveryEntry | AccessEntry | ShareEntry | DeleteEntry
 export type LogEntryKind = LogEntry['kind']

@@ -113,8 +113,8 @@ export function sampleEntries (): LogEntry[] {
     { kind: 'withdraw', withdrawal: signedWithdrawal() },
     { kind: 'delivery', request: REQUEST_ID, consent: CONSENT_ID, clips: [{ cid: clip, size: 1000 }], at: NOW + 200 },
     { kind: 'access', clip, actor: 'officer-7f3a', purpose: 'review for case SPD-2025-004711', at: NOW + 300 },
-    { kind: 'share', clip, recipient: 'King County Prosecutor', legalBasis: 'RCW 10.79 discovery', at: NOW + 400 },
-    { kind: 'delete', clip, reason: 'resident-request', at: NOW + 90000, deletionRequest: signedDeletionRequest() },
-    { kind: 'delete', clip, reason: 'retention', at: NOW + 90 * 86400 }
+    { kind: 'share', clip, recipient: 'King County Prosecutor', legalBasis: 'RCW 10.79 discovery', actor: 'officer-7f3a', approvedBy: 'sgt-2210', at: NOW + 400 },
+    { kind: 'delete', clip, reason: 'resident-request', actor: 'resident-request', at: NOW + 90000, deletionRequest: signedDeletionRequest() },
+    { kind: 'delete', clip, reason: 'retention', actor: 'retention', at: NOW + 90 * 86400 }
   ]
 }

@@ -29,10 +29,10 @@ before(async () => {
   const t0 = first.message.issuedAt
   // Entry 1 delivered clipOf(1), entry 2 clipOf(2), for the first request (30 days' retention).
   const extra: LogEntry[] = [
-    { kind: 'share', clip: clipOf(1), recipient: other.address, legalBasis: '', at: t0 + 400 },
-    { kind: 'share', clip: clipOf(1), recipient: 'County Court', legalBasis: 'subpoena 42', at: t0 + 401 },
-    { kind: 'delete', clip: clipOf(1), reason: 'agency', at: t0 + 500 },
-    { kind: 'delete', clip: clipOf(2), reason: 'retention', at: t0 + 31 * DAY },
+    { kind: 'share', clip: clipOf(1), recipient: other.address, legalBasis: '', actor: 'badge-7', approvedBy: 'sgt-2', at: t0 + 400 },
+    { kind: 'share', clip: clipOf(1), recipient: 'County Court', legalBasis: 'subpoena 42', actor: 'badge-7', approvedBy: 'sgt-2', at: t0 + 401 },
+    { kind: 'delete', clip: clipOf(1), reason: 'agency', actor: 'sgt-2', at: t0 + 500 },
+    { kind: 'delete', clip: clipOf(2), reason: 'retention', actor: 'retention', at: t0 + 31 * DAY },
     { kind: 'withdraw', withdrawal: signTyped('Withdrawal', { request: requestId(requests[1]!), agency: a.address, issuedAt: requests[1]!.message.issuedAt + 60 }, fx.domain, a.key) }
   ]
   a.log.view = { entries: [...a.log.view.entries, ...extra.map(encodeLogEntry)] }
@@ -61,6 +61,9 @@ test('filters: kind, date range, request (by id or case code) and user', async (
   const officer = await auditor.entries(a.address, { user: 'officer-3', limit: 500 })
   assert.ok(officer.total > 0)
   assert.ok(officer.entries.every((e) => e.entry?.kind === 'access' && e.entry.actor === 'officer-3'))
+  // The supervisor approved two shares and deleted a clip: the user filter finds them by approvedBy and actor.
+  const supervisor = await auditor.entries(a.address, { user: 'sgt-2', limit: 500 })
+  assert.deepEqual(supervisor.entries.map((e) => e.entry?.kind), ['share', 'share', 'delete'])
   const t0 = requests[0]!.message.issuedAt
   const window = await auditor.entries(a.address, { from: t0 + 3, to: t0 + 5 })
   assert.deepEqual(window.entries.map((e) => e.index), [3, 4, 5])

@@ -15,12 +15,13 @@ let world: FootageWorld
 let out: string
 let request: string
 let cid: string
+let ann: Awaited<ReturnType<FootageWorld['resident']>>
 const bytes = randomClip(50_000)
 
 before(async () => {
   world = await startFootageWorld()
   out = await mkdtemp(join(tmpdir(), 'porchlight-footage-cli-'))
-  const ann = await world.resident('ann')
+  ann = await world.resident('ann')
   request = (await issueRequest(world, draft({ caseCode: 'CLI-1' }))).id
   cid = await addClip(ann, bytes, Math.floor(Date.now() / 1000) - 1800)
   const consent = await call(ann, 'POST', `/api/inbox/${request}/consent`, { clips: [cid] })
@@ -73,4 +74,36 @@ test('a refusal exits 1 naming the node\'s code; bad flags exit 2', async (t) =>
   assert.equal((await exitOf(porchlight(t, ['footage', 'open', '--dir', dir(), '--cid', cid, '--out', join(out, 'x')]))).code, 2, 'no --purpose')
   assert.equal((await exitOf(porchlight(t, ['footage', 'burn', '--dir', dir()]))).code, 2)
   assert.equal((await exitOf(porchlight(t, ['footage', 'list', '--dir', dir(), '--request', request, '--bogus', '1']))).code, 2)
+})
+
+test('footage approve: an investigator\'s proposed share logged naming them and the operator who approved', { timeout: 120_000 }, async (t) => {
+  const clip = await addClip(ann, randomClip(3000), Math.floor(Date.now() / 1000) - 1700)
+  const consent = await call(ann, 'POST', `/api/inbox/${request}/consent`, { clips: [clip] })
+  assert.equal((await shareWhere(ann, consent.json.id, (s) => s.state === 'delivered' || s.state === 'failed')).state, 'delivered')
+  const investigator = (await call(world.agency, 'POST', '/api/users', { id: 'ofc-cli-0', role: 'investigator' })).json.token as string
+  const proposal = await call(world.agency, 'POST', `/api/footage/${clip}/share-proposals`, { recipient: 'County DA', legalBasis: 'subpoena 115' }, investigator)
+  assert.equal(proposal.status, 201, JSON.stringify(proposal.json))
+  const approved = await exitOf(porchlight(t, ['footage', 'approve', '--dir', dir(), '--proposal', proposal.json.id]))
+  assert.equal(approved.code, 0, approved.stderr)
+  const entry = decodeLogEntry(await world.agency.services.log.log!.entry(JSON.parse(approved.stdout).logIndex)) as { kind: string, actor: string, approvedBy: string }
+  assert.deepEqual([entry.kind, entry.actor, entry.approvedBy], ['share', 'ofc-cli-0', 'operator'])
+})
+
+test('users add (the credential printed once), list, disable; the credential works until disabled', async (t) => {
+  const added = await exitOf(porchlight(t, ['users', 'add', 'ofc-cli-1', '--role', 'investigator', '--dir', dir(), '--json']))
+  assert.equal(added.code, 0, added.stderr)
+  const { user, token } = JSON.parse(added.stdout) as { user: { id: string, role: string }, token: string }
+  assert.deepEqual([user.id, user.role], ['ofc-cli-1', 'investigator'])
+  assert.deepEqual((await call(world.agency, 'GET', '/api/me', undefined, token)).json, { id: 'ofc-cli-1', role: 'investigator' })
+  const listed = await exitOf(porchlight(t, ['users', 'list', '--dir', dir()]))
+  assert.equal(listed.code, 0, listed.stderr)
+  assert.match(listed.stdout, /^ofc-cli-1 {2}investigator {2}added \S+ {2}active$/m)
+  assert.ok(!listed.stdout.includes(token), 'never the credential again')
+  const disabled = await exitOf(porchlight(t, ['users', 'disable', 'ofc-cli-1', '--dir', dir()]))
+  assert.equal(disabled.code, 0, disabled.stderr)
+  assert.equal((await call(world.agency, 'GET', '/api/me', undefined, token)).status, 401)
+  const twice = await exitOf(porchlight(t, ['users', 'add', 'ofc-cli-1', '--role', 'admin', '--dir', dir()]))
+  assert.equal(twice.code, 1)
+  assert.match(twice.stderr, /USER_EXISTS/)
+  assert.equal((await exitOf(porchlight(t, ['users', 'add', 'ofc-cli-2', '--role', 'chief', '--dir', dir()]))).code, 2, 'not a role')
 })

@@ -80,7 +80,7 @@ test('GET /api/footage/:cid logs an access (actor, purpose) before the first byt
   const index = Number(res.headers.get('x-porchlight-access-index'))
   assert.equal(index, before)
   assert.equal(logSize(), before + 1)
-  assert.deepEqual(await entryAt(index), { kind: 'access', clip: clips[0]!.cid, actor: world.agency.config.name, purpose: 'case SF-1 review', at: (await entryAt(index) as { at: number }).at })
+  assert.deepEqual(await entryAt(index), { kind: 'access', clip: clips[0]!.cid, actor: 'operator', purpose: 'case SF-1 review', at: (await entryAt(index) as { at: number }).at })
   assert.equal(res.headers.get('content-type'), 'video/mp4')
   assert.equal(Number(res.headers.get('content-length')), clips[0]!.bytes.length)
   assert.deepEqual(new Uint8Array(await res.arrayBuffer()), clips[0]!.bytes)
@@ -124,7 +124,7 @@ test('opening an unknown clip: 404 FOOTAGE_NOT_FOUND; a malformed CID: 400; an u
 test('a share with a registered agency needs no legal basis; it is logged', async () => {
   const res = await call(world.agency, 'POST', `/api/footage/${clips[0]!.cid}/share`, { recipient: world.address })
   assert.equal(res.status, 201, JSON.stringify(res.json))
-  assert.deepEqual(await entryAt(res.json.logIndex), { kind: 'share', clip: clips[0]!.cid, recipient: world.address, legalBasis: '', at: (await entryAt(res.json.logIndex) as { at: number }).at })
+  assert.deepEqual(await entryAt(res.json.logIndex), { kind: 'share', clip: clips[0]!.cid, recipient: world.address, legalBasis: '', actor: 'operator', approvedBy: 'operator', at: (await entryAt(res.json.logIndex) as { at: number }).at })
 })
 
 test('a share with anyone else needs a legal basis: 422 LEGAL_BASIS_REQUIRED without, logged with one', async () => {
@@ -154,6 +154,7 @@ test('DELETE /api/footage/:cid logs `delete` (reason agency), then the file is g
   const entry = await entryAt(res.json.logIndex)
   assert.equal(entry.kind, 'delete')
   assert.equal((entry as { reason: string }).reason, 'agency')
+  assert.equal((entry as { actor: string }).actor, 'operator', 'the node\'s own token acts as the operator')
   await assert.rejects(access(path), { code: 'ENOENT' })
   await refused('GET', `/api/footage/${cid}?purpose=again`, undefined, 410, 'FOOTAGE_DELETED')
   await refused('POST', `/api/footage/${cid}/share`, { recipient: world.address }, 410, 'FOOTAGE_DELETED')

@@ -113,7 +113,7 @@ test('one shares two clips, one ignores, one withdraws mid-transfer: the agency 
   }
   const accesses = (await entries()).filter<Extract<LogEntry, { kind: 'access' }>>((e) => e.kind === 'access')
   assert.equal(accesses.length, accessesBefore + 2)
-  assert.deepEqual(accesses.slice(-2).map((a) => [a.clip, a.purpose, a.actor]), annClips.map((cid, i) => [cid, `review clip ${i}`, world.agency.config.name]))
+  assert.deepEqual(accesses.slice(-2).map((a) => [a.clip, a.purpose, a.actor]), annClips.map((cid, i) => [cid, `review clip ${i}`, 'operator']))
 
   // The receipt: "logged" against the agency's signed checkpoint, then "publicly-anchored" after an anchor.
   assert.equal((await call(ann, 'GET', `/api/shares/${annConsent.json.id}`)).json.status, 'logged')

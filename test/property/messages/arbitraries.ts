@@ -5,6 +5,7 @@ import { bytesToHex } from '@noble/hashes/utils.js'
 import { DAG_CBOR_CODE, RAW_CODE, cidFromSha256Digest } from '../../../protocol/codec/index.js'
 import { areaFromCells, cameraCell } from '../../../protocol/geo/index.js'
 import { LIMITS } from '../../../protocol/limits/index.js'
+import { DELETION_REASONS } from '../../../protocol/messages/index.js'
 import type {
   Announcement, ClipRef, Consent, DeletionRequest, LogEntry, Receipt, Request, Signed, Withdrawal
 } from '../../../protocol/messages/index.js'
@@ -98,9 +99,10 @@ export const logEntry: fc.Arbitrary<LogEntry> = fc.oneof(
     at: seconds
   }),
   fc.record({ kind: fc.constant('access' as const), clip: clipCid, actor: text(E.maxActorChars, 1), purpose: text(E.maxPurposeChars, 1), at: seconds }),
-  fc.record({ kind: fc.constant('share' as const), clip: clipCid, recipient: text(E.maxShareRecipientChars, 1), legalBasis: text(E.maxLegalBasisChars), at: seconds }),
-  fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constantFrom('retention' as const, 'agency' as const), at: seconds }),
-  fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constant('resident-request' as const), at: seconds, deletionRequest: signed(deletionRequest) })
+  fc.record({ kind: fc.constant('share' as const), clip: clipCid, recipient: text(E.maxShareRecipientChars, 1), legalBasis: text(E.maxLegalBasisChars), actor: text(E.maxActorChars, 1), approvedBy: text(E.maxActorChars, 1), at: seconds }),
+  fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constant('retention' as const), actor: fc.constant('retention'), at: seconds }),
+  fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constant('agency' as const), actor: text(E.maxActorChars, 1).filter((a) => !(DELETION_REASONS as readonly string[]).includes(a)), at: seconds }),
+  fc.record({ kind: fc.constant('delete' as const), clip: clipCid, reason: fc.constant('resident-request' as const), actor: fc.constant('resident-request'), at: seconds, deletionRequest: signed(deletionRequest) })
 )
 
 const proofFields = {

@@ -58,9 +58,9 @@ test('a request, its deliveries, uses, shares and a timely deletion break no rul
     r.entry,
     delivery(r.id, NOW + 60),
     { kind: 'access', clip, actor: 'officer-1', purpose: 'review', at: NOW + 120 },
-    { kind: 'share', clip, recipient: OTHER, legalBasis: '', at: NOW + 180 },
-    { kind: 'share', clip, recipient: 'County Court', legalBasis: 'subpoena 42', at: NOW + 190 },
-    { kind: 'delete', clip, reason: 'retention', at: NOW + 30 * DAY },
+    { kind: 'share', clip, recipient: OTHER, legalBasis: '', actor: 'inv-1', approvedBy: 'sup-1', at: NOW + 180 },
+    { kind: 'share', clip, recipient: 'County Court', legalBasis: 'subpoena 42', actor: 'inv-1', approvedBy: 'sup-1', at: NOW + 190 },
+    { kind: 'delete', clip, reason: 'retention', actor: 'retention', at: NOW + 30 * DAY },
     withdraw(r.id, NOW + 200)
   ], { now: NOW + 60 * DAY })), [])
 })
@@ -125,8 +125,8 @@ test('a clip used, shared or deleted without a logged delivery is CLIP_UNKNOWN',
   const clip = clipOf(9)
   assert.deepEqual(codes(run([
     { kind: 'access', clip, actor: 'a', purpose: 'p', at: NOW },
-    { kind: 'share', clip, recipient: OTHER, legalBasis: '', at: NOW },
-    { kind: 'delete', clip, reason: 'agency', at: NOW }
+    { kind: 'share', clip, recipient: OTHER, legalBasis: '', actor: 'inv-1', approvedBy: 'sup-1', at: NOW },
+    { kind: 'delete', clip, reason: 'agency', actor: 'sup-1', at: NOW }
   ])), ['CLIP_UNKNOWN@0', 'CLIP_UNKNOWN@1', 'CLIP_UNKNOWN@2'])
 })
 
@@ -135,9 +135,9 @@ test('no access or share after a delete', () => {
   const clip = clipOf(1)
   assert.deepEqual(codes(run([
     r.entry, delivery(r.id, NOW + 60),
-    { kind: 'delete', clip, reason: 'agency', at: NOW + 100 },
+    { kind: 'delete', clip, reason: 'agency', actor: 'sup-1', at: NOW + 100 },
     { kind: 'access', clip, actor: 'a', purpose: 'p', at: NOW + 200 },
-    { kind: 'share', clip, recipient: OTHER, legalBasis: '', at: NOW + 300 }
+    { kind: 'share', clip, recipient: OTHER, legalBasis: '', actor: 'inv-1', approvedBy: 'sup-1', at: NOW + 300 }
   ])), ['ACCESS_AFTER_DELETE@3', 'SHARE_AFTER_DELETE@4'])
 })
 
@@ -146,14 +146,14 @@ test('a share to anyone but an active registered agency needs a legal basis', ()
   const clip = clipOf(1)
   assert.deepEqual(codes(run([
     r.entry, delivery(r.id, NOW + 60),
-    { kind: 'share', clip, recipient: 'Tabloid Inc.', legalBasis: '', at: NOW + 100 },
-    { kind: 'share', clip, recipient: '0x' + '12'.repeat(20), legalBasis: ' ', at: NOW + 100 }
+    { kind: 'share', clip, recipient: 'Tabloid Inc.', legalBasis: '', actor: 'inv-1', approvedBy: 'sup-1', at: NOW + 100 },
+    { kind: 'share', clip, recipient: '0x' + '12'.repeat(20), legalBasis: ' ', actor: 'inv-1', approvedBy: 'sup-1', at: NOW + 100 }
   ])), ['SHARE_WITHOUT_LEGAL_BASIS@2', 'SHARE_WITHOUT_LEGAL_BASIS@3'])
 })
 
 test('deletion after the promised retention is DELETION_LATE; no deletion by then is RETENTION_EXCEEDED', () => {
   const r = request({ retentionDays: 10 })
-  assert.deepEqual(codes(run([r.entry, delivery(r.id, NOW + 60), { kind: 'delete', clip: clipOf(1), reason: 'retention', at: NOW + 60 + 11 * DAY }], { now: NOW + 20 * DAY })), ['DELETION_LATE@2'])
+  assert.deepEqual(codes(run([r.entry, delivery(r.id, NOW + 60), { kind: 'delete', clip: clipOf(1), reason: 'retention', actor: 'retention', at: NOW + 60 + 11 * DAY }], { now: NOW + 20 * DAY })), ['DELETION_LATE@2'])
   const kept = run([r.entry, delivery(r.id, NOW + 60)], { now: NOW + 60 + 10 * DAY + 1 })
   assert.deepEqual(codes(kept), ['RETENTION_EXCEEDED@1'])
   assert.equal(kept[0]!.evidence.clip, clipOf(1))
@@ -167,7 +167,7 @@ test('the rules state survives JSON between passes', () => {
   first.apply(1, encodeLogEntry(delivery(r.id, NOW + 60)))
   const state = JSON.parse(JSON.stringify(first.state)) as RulesState
   const second = rulesFor({}, state)
-  assert.deepEqual(codes(second.apply(2, encodeLogEntry({ kind: 'delete', clip: clipOf(1), reason: 'agency', at: NOW + 100 })).findings), [])
+  assert.deepEqual(codes(second.apply(2, encodeLogEntry({ kind: 'delete', clip: clipOf(1), reason: 'agency', actor: 'sup-1', at: NOW + 100 })).findings), [])
   assert.deepEqual(codes(second.apply(3, encodeLogEntry({ kind: 'access', clip: clipOf(1), actor: 'a', purpose: 'p', at: NOW + 200 })).findings), ['ACCESS_AFTER_DELETE@3'])
   assert.deepEqual(codes(rulesFor({}, emptyRulesState()).apply(0, encodeLogEntry(delivery(r.id, NOW))).findings), ['DELIVERY_UNKNOWN_REQUEST@0'])
 })

@@ -48,6 +48,14 @@ test('an agency\'s footage limits: each key left out takes its default; other ro
   rejects({ ...base, role: 'agency', footage: { perSender: { files: 16 } } }, '/footage/perSender/files')
 })
 
+test('an agency\'s KMS hook: a command (argv), for agencies only', () => {
+  assert.deepEqual(parseConfig({ ...base, role: 'agency', keys: { kms: { command: ['vault', 'kv', 'get', '-field=secret', 'porchlight'] } } }).keys, { kms: { command: ['vault', 'kv', 'get', '-field=secret', 'porchlight'] } })
+  rejects({ ...base, keys: { kms: { command: ['x'] } } }, '/keys')
+  rejects({ ...base, role: 'agency', keys: { kms: { command: [] } } }, '/keys/kms/command')
+  rejects({ ...base, role: 'agency', keys: { kms: { command: 'vault kv get' } } }, '/keys/kms/command')
+  rejects({ ...base, role: 'agency', keys: { secret: 'in the config' } }, '/keys/secret')
+})
+
 test('parseConfig leaves its input untouched', () => {
   const input = { ...base }
   parseConfig(input)

@@ -23,7 +23,7 @@ async function servedLog (t: { after: (fn: () => Promise<void>) => void }, entri
 }
 
 const access = (clip: string, at: number): LogEntry => ({ kind: 'access', clip, actor: 'badge-1', purpose: 'review', at })
-const removal = (clip: string, at: number): LogEntry => ({ kind: 'delete', clip, reason: 'retention', at })
+const removal = (clip: string, at: number): LogEntry => ({ kind: 'delete', clip, reason: 'retention', actor: 'retention', at })
 
 test('the entries about the share\'s clips after its delivery, across bundles, each proved under the signed checkpoint', async (t) => {
   // Index 0 stands for the delivery; then 300 accesses to another clip (past the first 256-entry bundle).

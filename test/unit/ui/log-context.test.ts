@@ -14,8 +14,8 @@ const entries: LogEntry[] = [
   // The same bytes delivered for the second request too: an access to them concerns both cases.
   { kind: 'delivery', request: requestId(second), consent: consentId(signedConsent({ issuedAt: NOW + 1 })), clips: [{ cid: CLIP_CIDS[0]!, size: 1000 }, { cid: CLIP_CIDS[1]!, size: 2000 }], at: NOW + 20 },
   { kind: 'access', clip: CLIP_CIDS[0]!, actor: 'badge-7', purpose: 'review', at: NOW + 30 },
-  { kind: 'share', clip: CLIP_CIDS[1]!, recipient: 'county DA', legalBasis: 'subpoena 12', at: NOW + 40 },
-  { kind: 'delete', clip: CLIP_CIDS[2]!, reason: 'agency', at: NOW + 50 },
+  { kind: 'share', clip: CLIP_CIDS[1]!, recipient: 'county DA', legalBasis: 'subpoena 12', actor: 'badge-7', approvedBy: 'sgt-2', at: NOW + 40 },
+  { kind: 'delete', clip: CLIP_CIDS[2]!, reason: 'agency', actor: 'sgt-2', at: NOW + 50 },
   { kind: 'withdraw', withdrawal: signedWithdrawal() }
 ]
 

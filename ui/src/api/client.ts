@@ -3,7 +3,8 @@
 import type {
   AuditProgress, AuditedEntryFilter, AuditedEntryList, RequestHistory,
   AgencyRequestView, AnchorHistory, ApiErrorBody, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveryList, DeviceView, InboxItemView, InboxList,
-  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult, UiSettings
+  InboxPolicy, NodeView, PairedDevice, PolicyView, RequestDraftBody, ShareHistory, ShareList, ShareRow, ShareView, SignedRequestView, SourceTestBody, SourceTestResult, UiSettings,
+  ApiUserView, CreatedUser, FootageLogged, ShareProposalView, UserRole, UserView
 } from './types.js'
 import { sharesOf, toShareRow } from './share-view.js'
 
@@ -160,6 +161,16 @@ export function createApiClient (init: ApiClientInit) {
     devices: async () => await json<DeviceView[]>('GET', '/api/devices'),
     pairDevice: async (name: string) => await json<PairedDevice>('POST', '/api/devices', { name }),
     revokeDevice: async (deviceId: string) => await json<DeviceView>('DELETE', `/api/devices/${id(deviceId)}`),
+
+    // an agency's users (node/agency/users.ts): who this credential is; managing users takes an admin
+    me: async () => await json<ApiUserView>('GET', '/api/me'),
+    users: async () => await json<UserView[]>('GET', '/api/users'),
+    addUser: async (userId: string, role: UserRole) => await json<CreatedUser>('POST', '/api/users', { id: userId, role }),
+    disableUser: async (userId: string) => await json<UserView>('POST', `/api/users/${id(userId)}/disable`, {}),
+    // shares waiting for a supervisor (node/deliveries/share-proposals.ts)
+    shareProposals: async () => await json<ShareProposalView[]>('GET', '/api/share-proposals'),
+    approveShare: async (proposal: string) => await json<FootageLogged>('POST', `/api/share-proposals/${id(proposal)}/approve`, {}),
+    rejectShare: async (proposal: string) => await json<ShareProposalView>('DELETE', `/api/share-proposals/${id(proposal)}`),
 
     // the public log (agencies serve it; C2SP tlog-tiles)
     checkpoint: async () => await (await call('GET', '/checkpoint')).text(),

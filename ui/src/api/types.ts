@@ -6,7 +6,8 @@ export type {
   AgencyReport, AgencyRequestView, AgencyStanding, AnchorHistory, ApiErrorBody, AnchorView, AuditReport, CameraBody, CameraList, CameraView, ClipView, ConsentRange, DeliveredClipView, DeliveryList,
   DeliveryView, DeviceView, Finding, InboxItemView, InboxList, InboxPolicy, InboxStatus, InboxSummary, InclusionEvidence, NodeView, PairedDevice, PolicyView,
   RecorderStatusView, RecordingOverlap, RequestDraftBody, Role, ShareAction, ShareHistory, ShareList, ShareView, SourceBody, SourceTestBody, SourceTestResult, SourceView, UiSettings, MapSourceView, Verification, WitnessReport,
-  AuditProgress, AuditedEntryFilter, AuditedEntryList, AuditedEntryView, RequestHistory, ClipRetention, TransparencyFigures, DayActivity, ReceiptFile
+  AuditProgress, AuditedEntryFilter, AuditedEntryList, AuditedEntryView, RequestHistory, ClipRetention, TransparencyFigures, DayActivity, ReceiptFile,
+  ApiUserView, CreatedUser, FootageLogged, ShareProposalView, UserRole, UserView
 } from '../../../protocol/index.js'
 
 /**
