@@ -59,8 +59,16 @@ export interface ChainView {
   chainId: number
   /** The AgencyRegistry address: the EIP-712 domain's verifying contract. */
   registry: string
-  /** Unix seconds of the latest block. A pass's clock is the later of this and the wall clock (audit-agency.ts). */
+  /**
+   * Unix seconds of the latest confirmed block (the head less the client's `confirmations`). A pass's clock
+   * is the later of this and the wall clock less `lagSeconds` (audit-agency.ts).
+   */
   now: number
+  /**
+   * How far the confirmed block's time is behind the head's: an anchor mined now is seen only this much later,
+   * so the wall clock is held back by it, or an honest agency's anchor still confirming would look late.
+   */
+  lagSeconds?: number
   anchors: Map<string, AnchorRecord[]>
   agencies: Map<string, AgencyHistory>
   /** An agency's history (an empty one when the registry never named it). */
@@ -70,13 +78,19 @@ export interface ChainView {
 /**
  * Follows the registry's and the anchor contract's events: the first `load` reads from the deployment block,
  * each later one only the blocks since (a pass over a long-lived chain does not re-read its history).
- * Reorganisations are not followed: point it at a chain with finality, or at blocks deep enough.
+ * It reads confirmed blocks only (the client's `confirmations` below the head), so a reorg within that depth
+ * never reaches a rule. A deeper one (the last block read is no longer on the chain) makes it read everything
+ * again from the deployment block.
  */
 export class ChainFollower {
   readonly #client: ChainClient
   readonly #anchors = new Map<string, AnchorRecord[]>()
   readonly #agencies = new Map<string, AgencyHistory>()
   #nextBlock: number
+  /** The last block read, to tell a reorg below it. */
+  #lastRead: { number: number, hash: string } | undefined
+  /** How often the follower had to read everything again after a reorg deeper than its depth. */
+  rereads = 0
 
   constructor (client: ChainClient) {
     this.#client = client
@@ -85,8 +99,16 @@ export class ChainFollower {
 
   async load (): Promise<ChainView> {
     const { deployment, provider } = this.#client
-    const latest = await provider.getBlock('latest')
-    if (latest === null) throw new Error('the chain has no latest block')
+    const head = await provider.getBlock('latest')
+    if (head === null) throw new Error('the chain has no latest block')
+    const latest = head.number <= this.#client.confirmations ? await provider.getBlock(0) : await provider.getBlock(head.number - this.#client.confirmations)
+    if (latest === null) throw new Error('the chain has no confirmed block')
+    if (this.#lastRead !== undefined && (await provider.getBlock(this.#lastRead.number))?.hash !== this.#lastRead.hash) {
+      this.#anchors.clear()
+      this.#agencies.clear()
+      this.#nextBlock = deployment.deployBlock ?? 0
+      this.rereads++
+    }
     if (latest.number >= this.#nextBlock) {
       const logs = await provider.getLogs({
         address: [deployment.contracts.AgencyRegistry, deployment.contracts.AuditAnchor],
@@ -97,6 +119,7 @@ export class ChainFollower {
       for (const n of new Set(logs.map((l) => l.blockNumber))) times.set(n, (await provider.getBlock(n))!.timestamp)
       for (const log of logs) this.#apply(log, times.get(log.blockNumber)!)
       this.#nextBlock = latest.number + 1
+      this.#lastRead = { number: latest.number, hash: latest.hash! }
     }
     const anchors = new Map([...this.#anchors].map(([a, list]) => [a, [...list]]))
     const agencies = this.#agencies
@@ -104,6 +127,7 @@ export class ChainFollower {
       chainId: deployment.chainId,
       registry: deployment.contracts.AgencyRegistry,
       now: latest.timestamp,
+      lagSeconds: head.timestamp - latest.timestamp,
       anchors,
       agencies: new Map(agencies),
       history: (a) => agencies.get(getAddress(a)) ?? new AgencyHistory(getAddress(a))
