@@ -14,7 +14,7 @@ import type { ChainClient } from '../chain/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
 import { auditAgency, type AuditPolicy } from './audit-agency.js'
 import { emptyAgencyState, memoryAuditStateStore, mergeFindings, type AuditStateStore } from './audit-state.js'
-import { ChainFollower, type ChainView } from './chain-view.js'
+import { ChainFollower, type ChainView, type RelayedAnchorSource } from './chain-view.js'
 import { AgencyNotAuditedError, ReceiptNotVerifiedError } from './errors.js'
 import { finding, type Finding } from './findings.js'
 import { gossipCells, MAX_AUDIT_TOPICS, type GossipCells } from './gossip-cells.js'
@@ -48,6 +48,8 @@ export interface AuditorInit {
   maxTopics?: number
   /** The wall clock, unix seconds; a pass runs at the later of it and the chain head's time. @default the system clock */
   clock?: () => number
+  /** Agencies' relayed checkpoints with their proofs (issue 21's relayer path); without it, only direct anchors count. */
+  relayed?: RelayedAnchorSource
 }
 
 export interface AuditorEvents {
@@ -93,7 +95,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     this.#maxTopics = init.maxTopics ?? MAX_AUDIT_TOPICS
     this.#clock = init.clock ?? (() => Math.floor(Date.now() / 1000))
     this.#chain = init.chain
-    this.#follower = new ChainFollower(init.chain)
+    this.#follower = new ChainFollower(init.chain, init.relayed)
     this.#logs = new Map(Object.entries(init.logs ?? {}).map(([a, e]) => [getAddress(a), e]))
     this.#store = init.store ?? memoryAuditStateStore()
     this.#policy = init.policy ?? {}

@@ -9,8 +9,9 @@ import { EventEmitter } from 'node:events'
 import { LRUCache } from 'lru-cache'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Contract, Wallet, getAddress, type JsonRpcProvider, type Log, type TransactionReceipt, type TypedDataDomain } from 'ethers'
-import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface, witnessRegistryArtifact, witnessRegistryInterface } from './artifacts.js'
+import { agencyRegistryArtifact, agencyRegistryInterface, anchorRelayArtifact, auditAnchorArtifact, auditAnchorInterface, witnessRegistryArtifact, witnessRegistryInterface } from './artifacts.js'
 import { anchorDomain, signAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
+import { relayDomain } from './anchor-relay.js'
 import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 import { agencyStatuses, cellsToUint64, isActiveRecord, uint64ToCell, type AgencyInfo } from './agency-info.js'
 import type { Deployment } from './deployment.js'
@@ -177,6 +178,9 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly registry: Contract
   readonly auditAnchor: Contract
   readonly witnessRegistry: Contract
+  /** The relayer path's contract and the domain agencies sign for it; undefined on a deployment without one. */
+  readonly anchorRelay: Contract | undefined
+  readonly relayDomain: TypedDataDomain | undefined
   /** Blocks below the head that reads and events are taken from; an anchor settles this deep. */
   readonly confirmations: number
 
@@ -209,6 +213,9 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     this.auditAnchor = new Contract(opts.deployment.contracts.AuditAnchor, auditAnchorArtifact.abi, runner)
     this.witnessRegistry = new Contract(opts.deployment.contracts.WitnessRegistry, witnessRegistryArtifact.abi, runner)
     this.anchorDomain = anchorDomain(opts.deployment.chainId, opts.deployment.contracts.AuditAnchor)
+    const relay = opts.deployment.contracts.AnchorRelay
+    this.anchorRelay = relay === undefined ? undefined : new Contract(relay, anchorRelayArtifact.abi, runner)
+    this.relayDomain = relay === undefined ? undefined : relayDomain(opts.deployment.chainId, relay)
     this.#queue = queue
     this.#agencies = new LRUCache({ max: opts.registryCacheSize ?? 1024 })
     this.#syncedBlock = opts.fromBlock === undefined ? undefined : opts.fromBlock - 1
@@ -429,6 +436,33 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   /** This account's authorization of (treeSize, root) for a relayer's `anchorBatch`. */
   async signAnchor (treeSize: number | bigint, root: Uint8Array | string): Promise<SignedAnchor> {
     return await signAnchor(this.#requireWallet(), this.anchorDomain, toTreeSize(treeSize), root)
+  }
+
+  /** This account's signed checkpoint for a relayer's batch root (the AnchorRelay's domain). */
+  async signRelayedAnchor (treeSize: number | bigint, root: Uint8Array | string): Promise<SignedAnchor> {
+    return await signAnchor(this.#requireWallet(), this.#requireRelay().domain, toTreeSize(treeSize), root)
+  }
+
+  /**
+   * Anchors a relayer's batch root (AnchorRelay.anchorBatchRoot) and resolves once the transaction has its
+   * confirmations; one that a reorg dropped meanwhile is sent again. Not queued on disk: a relayer that
+   * stops loses its open batch, and the agencies in it send their checkpoints again (anchor-relayer.ts).
+   */
+  async anchorBatchRoot (root: string, count: number): Promise<TxResult & { logIndex: number }> {
+    const { contract } = this.#requireRelay()
+    for (;;) {
+      const receipt = await this.#transact(contract, 'anchorBatchRoot', [toRootHex(root), count])
+      const confirmed = this.confirmations === 0 ? receipt : await this.#awaitDepth(receipt.hash)
+      if (confirmed === 'closed') throw new ChainClientClosedError()
+      if (confirmed === 'dropped') continue
+      const log = confirmed.logs.find((l) => l.address.toLowerCase() === this.deployment.contracts.AnchorRelay!.toLowerCase())
+      return { ...this.#txResult(confirmed), logIndex: log?.index ?? 0 }
+    }
+  }
+
+  #requireRelay (): { contract: Contract, domain: TypedDataDomain } {
+    if (this.anchorRelay === undefined || this.relayDomain === undefined) throw new ChainClientConfigError('the deployment names no AnchorRelay')
+    return { contract: this.anchorRelay, domain: this.relayDomain }
   }
 
   /** Submits many agencies' signed anchors in one transaction; entries the contract skips are reported. */
@@ -657,7 +691,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
           next = await queue.markSent(next, { transactionHash: receipt.hash, blockNumber: receipt.blockNumber })
           this.emit('anchor:sent', next)
         }
-        const confirmed = await this.#awaitConfirmations(next)
+        const confirmed = await this.#awaitDepth(next.sent!.transactionHash)
         if (confirmed === 'closed') return
         if (confirmed === 'dropped') {
           const { transactionHash, blockNumber } = next.sent!
@@ -685,12 +719,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   }
 
   /**
-   * Waits until the mined transaction of `entry` has `confirmations` blocks on top, reading its receipt anew
+   * Waits until the mined transaction `hash` has `confirmations` blocks on top, reading its receipt anew
    * each time (a reorg may have moved it to another block). 'dropped' when the chain no longer has it, mined
    * or pending: a reorg took it out and no node holds it any more, so it must be sent again.
    */
-  async #awaitConfirmations (entry: QueuedAnchor): Promise<TransactionReceipt | 'dropped' | 'closed'> {
-    const hash = entry.sent!.transactionHash
+  async #awaitDepth (hash: string): Promise<TransactionReceipt | 'dropped' | 'closed'> {
     for (;;) {
       try {
         const [head, receipt] = await Promise.all([this.provider.getBlockNumber(), this.provider.getTransactionReceipt(hash)])
