@@ -9,9 +9,9 @@ import { once } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { hexlify } from 'ethers'
+import { Wallet, hexlify } from 'ethers'
 import { Auditor, type Finding } from '../../../node/auditor/index.js'
-import { ChainClient, type AnchorOutcome } from '../../../node/chain/index.js'
+import { AnchorRelayer, ChainClient, signAnchor, type AnchorOutcome } from '../../../node/chain/index.js'
 import { decodeLogEntry, encodeLogEntry } from '../../../protocol/messages/index.js'
 import { clipOf } from '../../helpers/audit-log.js'
 import { startAuditChain, type AuditChainFixture } from '../../helpers/audit-chain.js'
@@ -108,4 +108,26 @@ test('an anchor a reorg dropped is sent again; the confirmed auditor reports no 
   assert.equal(report.agencies.find((r) => r.agency === a.address)?.status, 'active')
   const falseFindings = findingsOf((await naive.audit({ agency: a.address })).findings)
   assert.ok(falseFindings.some((f) => f.rule === 'DELIVERY_AGENCY_INACTIVE'), JSON.stringify(falseFindings))
+})
+
+test("a relayer's batch root a reorg dropped is sent again before the batch counts", async () => {
+  const a = await fx.agencyWith(3)
+  const relayClient = await client({ key: fx.chain.accounts[3]!.privateKey, confirmations: CONFIRMATIONS })
+  const relayer = new AnchorRelayer({ chain: relayClient })
+  await relayer.submit(await signAnchor(new Wallet(a.key), relayClient.relayDomain!, 3, hexlify(a.log.rootAt(3))))
+  const snapshot = await fx.provider.send('evm_snapshot', []) as string
+  const head = await fx.provider.getBlockNumber()
+  const flushed = relayer.flush()
+  // No event marks the mined root: the head moving past the snapshot does.
+  while (await fx.provider.getBlockNumber() === head) await new Promise(setImmediate)
+  const minedHead = await fx.provider.getBlockNumber()
+  assert.equal(await fx.provider.send('evm_revert', [snapshot]), true)
+  // The client notices the root gone and sends it again: the head passes the snapshot a second time.
+  while (await fx.provider.getBlockNumber() === head) await new Promise(setImmediate)
+  await mine(CONFIRMATIONS)
+  const batch = await flushed
+  assert.equal(batch?.count, 1)
+  assert.equal((await fx.provider.getTransactionReceipt(batch.transactionHash))?.status, 1)
+  assert.equal(batch.blockNumber, minedHead, 'mined again at the height the reorg took')
+  assert.equal(relayer.relayed(a.address).at(-1)?.batch.transactionHash, batch.transactionHash)
 })
