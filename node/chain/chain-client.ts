@@ -197,6 +197,8 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   /** The hash of `#syncedBlock` when it was read (with confirmations only): a reorg below it changes it. */
   #syncedHash: string | undefined
   readonly #confirmationPollingMs: number
+  #anchorsDropped = 0
+  #reorgsBelowDepth = 0
   #syncing: Promise<void> | undefined
   #draining: Promise<void> | undefined
   #poller: NodeJS.Timeout | undefined
@@ -247,6 +249,16 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   /** Agency records the registry cache holds now (at most `registryCacheSize`). */
   get registryCacheEntries (): number {
     return this.#agencies.size
+  }
+
+  /** Mined anchors (and batch roots) a reorg dropped before their confirmations; each was sent again. */
+  get anchorsDropped (): number {
+    return this.#anchorsDropped
+  }
+
+  /** Times the block this client had followed to was no longer on the chain (a reorg below the depth). */
+  get reorgsBelowDepth (): number {
+    return this.#reorgsBelowDepth
   }
 
   /** Registered witnesses left out of the set because no node may trust them (each counted once). */
@@ -454,7 +466,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
       const receipt = await this.#transact(contract, 'anchorBatchRoot', [toRootHex(root), count])
       const confirmed = this.confirmations === 0 ? receipt : await this.#awaitDepth(receipt.hash)
       if (confirmed === 'closed') throw new ChainClientClosedError()
-      if (confirmed === 'dropped') continue
+      if (confirmed === 'dropped') { this.#anchorsDropped++; continue }
       const log = confirmed.logs.find((l) => l.address.toLowerCase() === this.deployment.contracts.AnchorRelay!.toLowerCase())
       return { ...this.#txResult(confirmed), logIndex: log?.index ?? 0 }
     }
@@ -628,6 +640,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
       // A reorg deeper than `confirmations`: records cached since may come from the dropped blocks.
       this.#agencies.clear()
       this.#witnessSet = undefined
+      this.#reorgsBelowDepth++
       this.emit('chain:reorged', { blockNumber: this.#syncedBlock })
     }
     if (latest <= this.#syncedBlock) { this.#syncedHash = await this.#blockHash(this.#syncedBlock); return }
@@ -696,6 +709,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
         if (confirmed === 'dropped') {
           const { transactionHash, blockNumber } = next.sent!
           await queue.markSent(next, undefined)
+          this.#anchorsDropped++
           this.emit('anchor:dropped', { anchor: next, transactionHash, blockNumber })
           continue
         }

@@ -90,6 +90,7 @@ test('an anchor a reorg dropped is sent again; the confirmed auditor reports no 
   assert.equal(await fx.provider.send('evm_revert', [snapshot]), true)
   const [{ transactionHash: droppedHash }] = await dropped as [{ transactionHash: string }]
   assert.equal(droppedHash, mined.sent.transactionHash)
+  assert.equal(agency.anchorsDropped, 1, 'counted for /metrics')
   assert.equal(await fx.provider.getTransactionReceipt(droppedHash), null, 'the reorg took the mined anchor out')
   await once(agency, 'anchor:sent')
   await mine(CONFIRMATIONS)
