@@ -14,6 +14,7 @@ import { Auditor, type Finding } from '../../../node/auditor/index.js'
 import { AnchorRelayer, ChainClient, signAnchor, type AnchorOutcome } from '../../../node/chain/index.js'
 import { decodeLogEntry, encodeLogEntry } from '../../../protocol/messages/index.js'
 import { clipOf } from '../../helpers/audit-log.js'
+import { rejectsWith } from '../../helpers/chain.js'
 import { startAuditChain, type AuditChainFixture } from '../../helpers/audit-chain.js'
 
 const CONFIRMATIONS = 2
@@ -115,6 +116,10 @@ test("a relayer's batch root a reorg dropped is sent again before the batch coun
   const a = await fx.agencyWith(3)
   const relayClient = await client({ key: fx.chain.accounts[3]!.privateKey, confirmations: CONFIRMATIONS })
   const relayer = new AnchorRelayer({ chain: relayClient })
+  // The relayer takes checkpoints of agencies whose registration is confirmed only.
+  await rejectsWith(relayer.submit(await signAnchor(new Wallet(a.key), relayClient.relayDomain!, 3, hexlify(a.log.rootAt(3)))), 'RelayedAnchorAgencyNotActiveError')
+  await mine(CONFIRMATIONS)
+  await relayClient.sync() // a node's client polls; this one is told when to look
   await relayer.submit(await signAnchor(new Wallet(a.key), relayClient.relayDomain!, 3, hexlify(a.log.rootAt(3))))
   const snapshot = await fx.provider.send('evm_snapshot', []) as string
   const head = await fx.provider.getBlockNumber()
@@ -130,5 +135,6 @@ test("a relayer's batch root a reorg dropped is sent again before the batch coun
   assert.equal(batch?.count, 1)
   assert.equal((await fx.provider.getTransactionReceipt(batch.transactionHash))?.status, 1)
   assert.equal(batch.blockNumber, minedHead, 'mined again at the height the reorg took')
+  assert.equal(relayClient.anchorsDropped, 1, 'the first root was dropped and counted')
   assert.equal(relayer.relayed(a.address).at(-1)?.batch.transactionHash, batch.transactionHash)
 })
