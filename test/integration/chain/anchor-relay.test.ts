@@ -98,3 +98,8 @@ test('a leaf with another key\'s signature, a bent proof and an equivocating roo
   const found = findingsOf((await new Auditor({ chain: fx.reader, logs: { [c.address]: c.url }, clock: () => wall, relayed: source }).audit({ agency: c.address })).findings, c)
   assert.ok(found.some((f) => f.rule === 'ANCHOR_ROOT_MISMATCH'), JSON.stringify(found))
 })
+
+test('an empty batch root is refused with the contract\'s own error', async () => {
+  await rejectsWith(relayClient.anchorBatchRoot(`0x${'00'.repeat(32)}`, 0), 'AnchorRelayEmptyBatch')
+  assert.equal(await relayer.flush(), undefined, 'the relayer sends nothing when it holds nothing')
+})
