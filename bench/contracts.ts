@@ -5,7 +5,7 @@
 import { Contract, ContractFactory, Wallet, keccak256, toUtf8Bytes, type InterfaceAbi, type TransactionReceipt } from 'ethers'
 import { gridDisk } from 'h3-js'
 import { compileSources } from '../contracts/build.js'
-import { ChainClient, auditAnchorArtifact, connectProvider, signAnchor, startEmbeddedChain } from '../node/chain/index.js'
+import { AnchorRelayer, ChainClient, auditAnchorArtifact, checkRelayedAnchor, connectProvider, signAnchor, startEmbeddedChain } from '../node/chain/index.js'
 import { median, type BenchContext } from './lib.js'
 
 const baselineSources = {
@@ -100,6 +100,26 @@ export default async function (ctx: BenchContext): Promise<void> {
       const value = median(perAgency)
       row(`anchorBatch of ${n}, steady state, per agency`, value, { label: 'single anchor, steady state', value: steadyGas },
         n === 32 ? { goal: '≤ 15,000 (floor ~17,300: see docs/contracts.md)', met: value <= 15_000 } : {})
+
+      // The relayer path, on the same agencies: each signs its checkpoint for the AnchorRelay, the relayer
+      // anchors the batch's Merkle root, and every leaf is checked as an auditor checks it.
+      const relay = new AnchorRelayer({ chain: relayer })
+      const relayed: number[] = []
+      for (let round = 0; round < rounds; round++) {
+        for (const [i, a] of agencies.entries()) {
+          await relay.submit(await signAnchor(a, relayer.relayDomain!, 100 + round, rootOf(`r${n}-${i}-${round}`)))
+        }
+        const batch = await relay.flush()
+        const events = [{ relayer: relayer.address, root: batch!.root, count: batch!.count, transactionHash: batch!.transactionHash, blockNumber: batch!.blockNumber, logIndex: 0 }]
+        for (const a of agencies) {
+          const proof = relay.relayed(a.address).at(-1)!
+          if (checkRelayedAnchor(relayer.relayDomain!, proof, events[0]) !== undefined) throw new Error(`relayed batch of ${n}: a leaf does not verify`)
+        }
+        relayed.push(batch!.gasUsed / n)
+      }
+      const relayValue = median(relayed)
+      row(`relayer batch root of ${n}, per agency`, relayValue, { label: `anchorBatch of ${n}, per agency`, value },
+        n === 32 ? { goal: '≤ 3,000', met: relayValue <= 3_000 } : {})
     }
   } finally {
     await relayer.close()

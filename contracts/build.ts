@@ -20,7 +20,7 @@ const contractsDir = dirname(fileURLToPath(import.meta.url))
 const openZeppelinDir = dirname(require.resolve('@openzeppelin/contracts/package.json'))
 
 /** The contracts that get an artifact; interfaces are compiled but their ABIs are part of these. */
-export const contractNames = ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'] as const
+export const contractNames = ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry', 'AnchorRelay'] as const
 export type ContractName = typeof contractNames[number]
 
 /** What is committed per contract: enough to deploy and to call it with ethers. */

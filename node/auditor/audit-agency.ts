@@ -74,7 +74,7 @@ export async function auditAgency (input: AgencyAuditInput): Promise<AgencyAudit
   const interval = input.policy?.anchorIntervalSeconds ?? 600
   const grace = input.policy?.anchorGraceSeconds ?? 60
   const concurrency = input.policy?.concurrency ?? 16
-  const now = Math.max(chain.now, input.clock ?? chain.now)
+  const now = Math.max(chain.now, (input.clock ?? chain.now) - (chain.lagSeconds ?? 0))
   const before = input.state ?? emptyAgencyState()
   // Work on a copy; on a failed read only the findings and observations are kept.
   const state: AgencyAuditState = structuredClone(before)

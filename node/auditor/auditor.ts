@@ -15,7 +15,7 @@ import type { ChainClient } from '../chain/index.js'
 import type { PorchlightLibp2p } from '../p2p/index.js'
 import { auditAgency, type AuditPolicy } from './audit-agency.js'
 import { emptyAgencyState, memoryAuditStateStore, mergeFindings, type AuditStateStore } from './audit-state.js'
-import { ChainFollower, type ChainView } from './chain-view.js'
+import { ChainFollower, type ChainView, type RelayedAnchorSource } from './chain-view.js'
 import { AgencyNotAuditedError, ReceiptNotVerifiedError } from './errors.js'
 import { listEntries, requestHistory } from './drill-down.js'
 import { NO_ENTRIES, type EntryIndex } from './entry-index.js'
@@ -53,6 +53,8 @@ export interface AuditorInit {
   maxTopics?: number
   /** The wall clock, unix seconds; a pass runs at the later of it and the chain head's time. @default the system clock */
   clock?: () => number
+  /** Agencies' relayed checkpoints with their proofs (issue 21's relayer path); without it, only direct anchors count. */
+  relayed?: RelayedAnchorSource
 }
 
 export interface AuditorEvents {
@@ -102,7 +104,7 @@ export class Auditor extends EventEmitter<AuditorEvents> {
     this.#maxTopics = init.maxTopics ?? MAX_AUDIT_TOPICS
     this.#clock = init.clock ?? (() => Math.floor(Date.now() / 1000))
     this.#chain = init.chain
-    this.#follower = new ChainFollower(init.chain)
+    this.#follower = new ChainFollower(init.chain, init.relayed)
     this.#logs = new Map(Object.entries(init.logs ?? {}).map(([a, e]) => [getAddress(a), e]))
     this.#store = init.store ?? memoryAuditStateStore()
     this.#entries = init.entries

@@ -5,7 +5,7 @@ export {
   type AgencyAuditState, type Observation, type AuditStateStore, emptyAgencyState, memoryAuditStateStore,
   levelAuditStateStore, mergeFindings
 } from './audit-state.js'
-export { loadChainView, ChainFollower, AgencyHistory, type ChainView, type AnchorRecord, type AgencyState } from './chain-view.js'
+export { loadChainView, ChainFollower, AgencyHistory, relayedAnchorsFrom, type ChainView, type AnchorRecord, type AgencyState, type RelayedAnchorSource, type RejectedRelayedAnchor } from './chain-view.js'
 export { EntryRules, entryTime, requestOfEntry, usersOfEntry, emptyRulesState, type RulesState, type DayActivity, type EntryRulesContext } from './entry-rules.js'
 export { RULES, finding, findingKey, type Finding, type Rule, type Severity } from './findings.js'
 export {

@@ -19,6 +19,11 @@ export interface QueuedAnchor {
   root: string
   /** Unix milliseconds when it was queued. */
   queuedAt: number
+  /**
+   * The transaction that carries it, once mined and while it waits for its confirmations. Stored, so a
+   * restart waits for that transaction rather than sending a second one; cleared when a reorg drops it.
+   */
+  sent?: { transactionHash: string, blockNumber: number }
 }
 
 function keyOf (id: number): string {
@@ -55,6 +60,15 @@ export class AnchorQueue {
     await this.#store.put(keyOf(entry.id), JSON.stringify(entry))
     this.#entries.set(entry.id, entry)
     return entry
+  }
+
+  /** Records (or, with undefined, clears) the transaction that carries `entry`; resolves once stored. */
+  async markSent (entry: QueuedAnchor, sent: QueuedAnchor['sent']): Promise<QueuedAnchor> {
+    const { sent: _, ...rest } = entry
+    const updated: QueuedAnchor = sent === undefined ? rest : { ...rest, sent }
+    await this.#store.put(keyOf(entry.id), JSON.stringify(updated))
+    this.#entries.set(entry.id, updated)
+    return updated
   }
 
   async remove (entries: QueuedAnchor[]): Promise<void> {

@@ -16,7 +16,9 @@ function load (name: string): ContractArtifact {
 export const agencyRegistryArtifact: ContractArtifact = load('AgencyRegistry')
 export const auditAnchorArtifact: ContractArtifact = load('AuditAnchor')
 export const witnessRegistryArtifact: ContractArtifact = load('WitnessRegistry')
+export const anchorRelayArtifact: ContractArtifact = load('AnchorRelay')
 
 export const agencyRegistryInterface = new Interface(agencyRegistryArtifact.abi)
 export const auditAnchorInterface = new Interface(auditAnchorArtifact.abi)
 export const witnessRegistryInterface = new Interface(witnessRegistryArtifact.abi)
+export const anchorRelayInterface = new Interface(anchorRelayArtifact.abi)

@@ -1,14 +1,17 @@
 // The node's view of the contracts, over ethers v6. Registry reads are cached per agency and dropped when
 // the registry emits an event about that agency (followed with eth_getLogs); the witness set is cached whole
 // and dropped on any WitnessRegistry event. Anchors go through the persistent AnchorQueue: `anchor()`
-// stores first, then sends, and retries while the RPC is unreachable.
+// stores first, then sends, and retries while the RPC is unreachable. On a chain that can reorganise, every
+// read and every event is taken `confirmations` blocks below the head, and an anchor is settled only once its
+// transaction is that deep: one that a reorg dropped is sent again (docs/contracts.md, "Confirmations").
 // Every revert comes back as the contract's custom error (errors.ts); gas figures come from receipts.
 import { EventEmitter } from 'node:events'
 import { LRUCache } from 'lru-cache'
 import { setTimeout as delay } from 'node:timers/promises'
 import { Contract, Wallet, getAddress, type JsonRpcProvider, type Log, type TransactionReceipt, type TypedDataDomain } from 'ethers'
-import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact, auditAnchorInterface, witnessRegistryArtifact, witnessRegistryInterface } from './artifacts.js'
+import { agencyRegistryArtifact, agencyRegistryInterface, anchorRelayArtifact, auditAnchorArtifact, auditAnchorInterface, witnessRegistryArtifact, witnessRegistryInterface } from './artifacts.js'
 import { anchorDomain, signAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
+import { relayDomain } from './anchor-relay.js'
 import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 import { agencyStatuses, cellsToUint64, isActiveRecord, uint64ToCell, type AgencyInfo } from './agency-info.js'
 import type { Deployment } from './deployment.js'
@@ -38,6 +41,22 @@ export interface ChainClientOptions {
    * any address a sender likes: unbounded, the cache would be a way to fill a node's memory. @default 1024
    */
   registryCacheSize?: number
+  /**
+   * How deep a block must be before the client relies on it: registry records, the witness set and the
+   * events it follows are read at the head minus this many blocks, and an anchor counts as on chain once
+   * its transaction has this many blocks on top. @default defaultConfirmations(chainId)
+   */
+  confirmations?: number
+  /** How often a mined anchor's depth is checked while it waits for its confirmations. @default 1000 */
+  confirmationPollingMs?: number
+}
+
+/** The embedded chain (Hardhat, id 31337) has one miner and never reorganises; anywhere else, 12 blocks. */
+export const EMBEDDED_CHAIN_ID = 31337
+export const DEFAULT_CONFIRMATIONS = 12
+
+export function defaultConfirmations (chainId: number): number {
+  return chainId === EMBEDDED_CHAIN_ID ? 0 : DEFAULT_CONFIRMATIONS
 }
 
 /** What a transaction cost and where it landed, from its receipt. */
@@ -114,6 +133,12 @@ export interface WitnessEvent {
 
 export interface ChainClientEvents {
   'anchor:queued': [QueuedAnchor]
+  /** An anchor's transaction was mined; it waits for its confirmations (only with `confirmations` > 0). */
+  'anchor:sent': [QueuedAnchor]
+  /** A reorg dropped a mined anchor's transaction before it was confirmed: it is sent again. */
+  'anchor:dropped': [{ anchor: QueuedAnchor, transactionHash: string, blockNumber: number }]
+  /** The block this client had followed to is no longer on the chain: caches were dropped. */
+  'chain:reorged': [{ blockNumber: number }]
   'anchor:anchored': [AnchorOutcome]
   'anchor:retrying': [{ error: PorchlightError, attempt: number, delayMs: number }]
   'anchor:failed': [{ anchor: QueuedAnchor, error: PorchlightError }]
@@ -153,6 +178,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly registry: Contract
   readonly auditAnchor: Contract
   readonly witnessRegistry: Contract
+  /** The relayer path's contract and the domain agencies sign for it; undefined on a deployment without one. */
+  readonly anchorRelay: Contract | undefined
+  readonly relayDomain: TypedDataDomain | undefined
+  /** Blocks below the head that reads and events are taken from; an anchor settles this deep. */
+  readonly confirmations: number
 
   readonly #queue: AnchorQueue | undefined
   readonly #waiters = new Map<number, { resolve: (o: AnchorOutcome) => void, reject: (e: PorchlightError) => void }>()
@@ -164,6 +194,11 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   #witnessSet: Promise<WitnessSet> | undefined
   readonly #ignoredWitnesses = new Set<string>()
   #syncedBlock: number | undefined
+  /** The hash of `#syncedBlock` when it was read (with confirmations only): a reorg below it changes it. */
+  #syncedHash: string | undefined
+  readonly #confirmationPollingMs: number
+  #anchorsDropped = 0
+  #reorgsBelowDepth = 0
   #syncing: Promise<void> | undefined
   #draining: Promise<void> | undefined
   #poller: NodeJS.Timeout | undefined
@@ -180,10 +215,17 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     this.auditAnchor = new Contract(opts.deployment.contracts.AuditAnchor, auditAnchorArtifact.abi, runner)
     this.witnessRegistry = new Contract(opts.deployment.contracts.WitnessRegistry, witnessRegistryArtifact.abi, runner)
     this.anchorDomain = anchorDomain(opts.deployment.chainId, opts.deployment.contracts.AuditAnchor)
+    const relay = opts.deployment.contracts.AnchorRelay
+    this.anchorRelay = relay === undefined ? undefined : new Contract(relay, anchorRelayArtifact.abi, runner)
+    this.relayDomain = relay === undefined ? undefined : relayDomain(opts.deployment.chainId, relay)
     this.#queue = queue
     this.#agencies = new LRUCache({ max: opts.registryCacheSize ?? 1024 })
     this.#syncedBlock = opts.fromBlock === undefined ? undefined : opts.fromBlock - 1
     this.#retry = { minDelayMs: opts.retry?.minDelayMs ?? 100, maxDelayMs: opts.retry?.maxDelayMs ?? 5000 }
+    const confirmations = opts.confirmations ?? defaultConfirmations(opts.deployment.chainId)
+    if (!Number.isSafeInteger(confirmations) || confirmations < 0) throw new ChainClientConfigError('confirmations must be a whole number of blocks, 0 or more')
+    this.confirmations = confirmations
+    this.#confirmationPollingMs = opts.confirmationPollingMs ?? 1000
     const every = opts.pollingIntervalMs ?? 1000
     if (every > 0) {
       this.#poller = setInterval(() => { this.sync().catch(() => {}) }, every)
@@ -209,6 +251,16 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     return this.#agencies.size
   }
 
+  /** Mined anchors (and batch roots) a reorg dropped before their confirmations; each was sent again. */
+  get anchorsDropped (): number {
+    return this.#anchorsDropped
+  }
+
+  /** Times the block this client had followed to was no longer on the chain (a reorg below the depth). */
+  get reorgsBelowDepth (): number {
+    return this.#reorgsBelowDepth
+  }
+
   /** Registered witnesses left out of the set because no node may trust them (each counted once). */
   get ignoredWitnessEntries (): number {
     return this.#ignoredWitnesses.size
@@ -226,7 +278,8 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     const address = getAddress(agency)
     const cached = this.#agencies.get(address)
     if (cached !== undefined) return cached
-    const r = await this.#read(() => this.registry.getFunction('agencyInfo')(address)) as { name: string, cells: bigint[], validUntil: bigint, status: bigint }
+    const blockTag = await this.#read(async () => await this.confirmedBlockTag())
+    const r = await this.#read(() => this.registry.getFunction('agencyInfo')(address, { blockTag })) as { name: string, cells: bigint[], validUntil: bigint, status: bigint }
     const info: AgencyInfo = {
       address,
       name: r.name,
@@ -302,7 +355,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   // another state's quorum.
   async #readWitnessRegistry (): Promise<{ quorum: number, entries: RegisteredWitness[] }> {
     return await this.#read(async () => {
-      const blockTag = await this.provider.getBlockNumber()
+      const blockTag = await this.confirmedBlockTag()
       const [entries, quorum] = await Promise.all([
         this.witnessRegistry.getFunction('witnesses')({ blockTag }) as Promise<Array<{ name: string, vkey: string, url: string, multiaddr: string }>>,
         this.witnessRegistry.getFunction('quorum')({ blockTag }) as Promise<bigint>
@@ -397,6 +450,33 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     return await signAnchor(this.#requireWallet(), this.anchorDomain, toTreeSize(treeSize), root)
   }
 
+  /** This account's signed checkpoint for a relayer's batch root (the AnchorRelay's domain). */
+  async signRelayedAnchor (treeSize: number | bigint, root: Uint8Array | string): Promise<SignedAnchor> {
+    return await signAnchor(this.#requireWallet(), this.#requireRelay().domain, toTreeSize(treeSize), root)
+  }
+
+  /**
+   * Anchors a relayer's batch root (AnchorRelay.anchorBatchRoot) and resolves once the transaction has its
+   * confirmations; one that a reorg dropped meanwhile is sent again. Not queued on disk: a relayer that
+   * stops loses its open batch, and the agencies in it send their checkpoints again (anchor-relayer.ts).
+   */
+  async anchorBatchRoot (root: string, count: number): Promise<TxResult & { logIndex: number }> {
+    const { contract } = this.#requireRelay()
+    for (;;) {
+      const receipt = await this.#transact(contract, 'anchorBatchRoot', [toRootHex(root), count])
+      const confirmed = this.confirmations === 0 ? receipt : await this.#awaitDepth(receipt.hash)
+      if (confirmed === 'closed') throw new ChainClientClosedError()
+      if (confirmed === 'dropped') { this.#anchorsDropped++; continue }
+      const log = confirmed.logs.find((l) => l.address.toLowerCase() === this.deployment.contracts.AnchorRelay!.toLowerCase())
+      return { ...this.#txResult(confirmed), logIndex: log?.index ?? 0 }
+    }
+  }
+
+  #requireRelay (): { contract: Contract, domain: TypedDataDomain } {
+    if (this.anchorRelay === undefined || this.relayDomain === undefined) throw new ChainClientConfigError('the deployment names no AnchorRelay')
+    return { contract: this.anchorRelay, domain: this.relayDomain }
+  }
+
   /** Submits many agencies' signed anchors in one transaction; entries the contract skips are reported. */
   async anchorBatch (anchors: readonly SignedAnchor[]): Promise<BatchResult> {
     const receipt = await this.#transact(this.auditAnchor, 'anchorBatch', [anchors.map((a) => ({ ...a, agency: getAddress(a.agency) }))])
@@ -413,9 +493,18 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     return { ...this.#txResult(receipt), anchored, skipped }
   }
 
-  /** The latest anchor of `agency`'s log, or undefined before its first. */
-  async latestAnchor (agency: string): Promise<LatestAnchor | undefined> {
-    const [treeSize, root, anchoredAt] = await this.#read(() => this.auditAnchor.getFunction('latestAnchor')(getAddress(agency))) as [bigint, string, bigint]
+  /**
+   * The block reads are taken at: the head less `confirmations` (a number), or 'latest' with none. Every
+   * registry read goes through it, so a record a reorg may still undo is never acted on.
+   */
+  async confirmedBlockTag (): Promise<number | 'latest'> {
+    if (this.confirmations === 0) return 'latest'
+    return Math.max(0, await this.provider.getBlockNumber() - this.confirmations)
+  }
+
+  /** The latest anchor of `agency`'s log (at `blockTag`, default the head), or undefined before its first. */
+  async latestAnchor (agency: string, blockTag: number | 'latest' = 'latest'): Promise<LatestAnchor | undefined> {
+    const [treeSize, root, anchoredAt] = await this.#read(() => this.auditAnchor.getFunction('latestAnchor')(getAddress(agency), { blockTag })) as [bigint, string, bigint]
     if (treeSize === 0n) return undefined
     return { treeSize: Number(treeSize), root, anchoredAt: Number(anchoredAt) }
   }
@@ -538,15 +627,23 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
 
   /** Reads the events since the last sync. Both reads come before any effect, so a failed one changes nothing. */
   async #readEvents (): Promise<void> {
-    const latest = await this.provider.getBlockNumber()
+    const latest = Math.max(0, await this.provider.getBlockNumber() - this.confirmations)
     if (this.#syncedBlock === undefined) {
       // Following starts here: what was cached before may predate a change the follower will never see.
       this.#agencies.clear()
       this.#witnessSet = undefined
       this.#syncedBlock = latest
+      this.#syncedHash = await this.#blockHash(latest)
       return
     }
-    if (latest <= this.#syncedBlock) return
+    if (this.#syncedHash !== undefined && await this.#blockHash(this.#syncedBlock) !== this.#syncedHash) {
+      // A reorg deeper than `confirmations`: records cached since may come from the dropped blocks.
+      this.#agencies.clear()
+      this.#witnessSet = undefined
+      this.#reorgsBelowDepth++
+      this.emit('chain:reorged', { blockNumber: this.#syncedBlock })
+    }
+    if (latest <= this.#syncedBlock) { this.#syncedHash = await this.#blockHash(this.#syncedBlock); return }
     const logs = await this.provider.getLogs({
       address: [this.deployment.contracts.AgencyRegistry, this.deployment.contracts.AuditAnchor, this.deployment.contracts.WitnessRegistry],
       fromBlock: this.#syncedBlock + 1,
@@ -570,11 +667,18 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
       }
     }
     this.#syncedBlock = latest
+    this.#syncedHash = await this.#blockHash(latest)
     for (const agency of changedAgencies) this.emit('agency:changed', agency)
     if (witnessChanges.length > 0) {
       this.#witnessSet = undefined
       this.emit('witnesses:changed', witnessChanges)
     }
+  }
+
+  // Only with confirmations: on the embedded chain nothing can reorganise, and the follower costs no extra call.
+  async #blockHash (blockNumber: number): Promise<string | undefined> {
+    if (this.confirmations === 0) return undefined
+    return (await this.provider.getBlock(blockNumber))?.hash ?? undefined
   }
 
   // One sender at a time: it always sends the largest queued checkpoint, which settles every smaller one.
@@ -590,8 +694,26 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     let attempt = 0
     for (let next = queue.next(); next !== undefined && !this.#abort.signal.aborted; next = queue.next()) {
       try {
-        const receipt = await this.#transact(this.auditAnchor, 'anchor', [next.treeSize, next.root])
-        await this.#settle(next.treeSize, next.root, { ...this.#txResult(receipt), sent: next })
+        if (next.sent === undefined) {
+          const receipt = await this.#transact(this.auditAnchor, 'anchor', [next.treeSize, next.root])
+          if (this.confirmations === 0) {
+            await this.#settle(next.treeSize, next.root, { ...this.#txResult(receipt), sent: next })
+            attempt = 0
+            continue
+          }
+          next = await queue.markSent(next, { transactionHash: receipt.hash, blockNumber: receipt.blockNumber })
+          this.emit('anchor:sent', next)
+        }
+        const confirmed = await this.#awaitDepth(next.sent!.transactionHash)
+        if (confirmed === 'closed') return
+        if (confirmed === 'dropped') {
+          const { transactionHash, blockNumber } = next.sent!
+          await queue.markSent(next, undefined)
+          this.#anchorsDropped++
+          this.emit('anchor:dropped', { anchor: next, transactionHash, blockNumber })
+          continue
+        }
+        await this.#settle(next.treeSize, next.root, { ...this.#txResult(confirmed), sent: next })
         attempt = 0
       } catch (err) {
         const error = toChainError(err, this.deployment.rpc)
@@ -610,10 +732,38 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     }
   }
 
+  /**
+   * Waits until the mined transaction `hash` has `confirmations` blocks on top, reading its receipt anew
+   * each time (a reorg may have moved it to another block). 'dropped' when the chain no longer has it, mined
+   * or pending: a reorg took it out and no node holds it any more, so it must be sent again.
+   */
+  async #awaitDepth (hash: string): Promise<TransactionReceipt | 'dropped' | 'closed'> {
+    for (;;) {
+      try {
+        const [head, receipt] = await Promise.all([this.provider.getBlockNumber(), this.provider.getTransactionReceipt(hash)])
+        if (receipt !== null && head >= receipt.blockNumber + this.confirmations) return receipt
+        if (receipt === null && await this.provider.getTransaction(hash) === null) return 'dropped'
+      } catch (err) {
+        // Unreachable for a while: the transaction is where it was; ask again at the next poll.
+        this.#failed(err)
+      }
+      try { await delay(this.#confirmationPollingMs, undefined, { signal: this.#abort.signal }) } catch { return 'closed' }
+    }
+  }
+
   // The chain already holds this size or more (an earlier attempt whose receipt was lost, or another
   // sender of the same key): settle what it covers. A transport failure here is retried by the loop.
+  // With confirmations, only what is that deep settles; what the head holds above it is waited for.
   async #settleFromChain (entry: QueuedAnchor): Promise<boolean> {
-    const latest = await this.latestAnchor(this.#requireWallet().address)
+    const agency = this.#requireWallet().address
+    const latest = await this.latestAnchor(agency, await this.confirmedBlockTag())
+    if (this.confirmations > 0 && (latest === undefined || latest.treeSize < entry.treeSize)) {
+      const head = await this.latestAnchor(agency)
+      if (head === undefined || head.treeSize < entry.treeSize) return false
+      // A close ends the wait; the loop then sees the abort and stops.
+      await delay(this.#confirmationPollingMs, undefined, { signal: this.#abort.signal }).catch(() => undefined)
+      return true
+    }
     if (latest === undefined || latest.treeSize < entry.treeSize) return false
     if (latest.treeSize === entry.treeSize && latest.root !== entry.root) return false
     await this.#settle(latest.treeSize, latest.root, undefined)

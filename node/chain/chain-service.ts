@@ -80,6 +80,7 @@ export function chainService (init: ChainServiceInit = {}): (components: ChainCo
         if (endpoint === undefined) return
         client = await openChainClient(endpoint, {
           pollingIntervalMs: init.pollingIntervalMs ?? 1000,
+          ...(endpoint.confirmations === undefined ? {} : { confirmations: endpoint.confirmations }),
           // An agency signs its anchors; queued anchors survive a restart in the node's store.
           ...(keys.agencyKey === undefined
             ? {}
@@ -87,6 +88,13 @@ export function chainService (init: ChainServiceInit = {}): (components: ChainCo
         })
         // The council registered a witness this node will not trust: say so, once, so an operator can see why
         // the set is smaller than the registry (counted in /metrics as well).
+        // A reorg is the chain's doing, not a fault of this node; an operator wants to see it happened.
+        client.on('anchor:dropped', ({ anchor, transactionHash, blockNumber }) => {
+          log.warn({ treeSize: anchor.treeSize, transactionHash, blockNumber }, 'anchor dropped by a reorg; sending it again')
+        })
+        client.on('chain:reorged', ({ blockNumber }) => {
+          log.warn({ blockNumber, confirmations: client!.confirmations }, 'the chain reorganised below the confirmation depth; cached records dropped')
+        })
         client.on('witness:ignored', ({ witness, error }) => {
           log.warn({ witness: witness.name, vkey: witness.vkey, err: error }, 'registered witness ignored')
         })

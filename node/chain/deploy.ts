@@ -3,13 +3,14 @@
 import { ContractFactory, type Signer } from 'ethers'
 import { agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact } from './artifacts.js'
 import type { ContractAddresses } from './deployment.js'
+import { deployAnchorRelay } from './anchor-relay.js'
 
 export interface DeployedContracts {
   contracts: ContractAddresses
   /** The block of the last deployment transaction. */
   deployBlock: number
   /** Gas used by each step, from the receipts. */
-  gasUsed: { AgencyRegistry: number, AuditAnchor: number, bind: number, WitnessRegistry: number }
+  gasUsed: { AgencyRegistry: number, AuditAnchor: number, bind: number, WitnessRegistry: number, AnchorRelay: number }
 }
 
 /** Deploys a WitnessRegistry governed by `council`'s address (also how an older chain gets one). */
@@ -36,14 +37,17 @@ export async function deployContracts (council: Signer): Promise<DeployedContrac
   const bindReceipt = await bindTx.wait()
 
   const witnesses = await deployWitnessRegistry(council)
+  // Last, so every other contract keeps the address it had before the relayer path existed.
+  const relay = await deployAnchorRelay(council)
   return {
-    contracts: { AgencyRegistry: registryAddress, AuditAnchor: anchorAddress, WitnessRegistry: witnesses.address },
-    deployBlock: witnesses.blockNumber,
+    contracts: { AgencyRegistry: registryAddress, AuditAnchor: anchorAddress, WitnessRegistry: witnesses.address, AnchorRelay: relay.address },
+    deployBlock: relay.blockNumber,
     gasUsed: {
       AgencyRegistry: Number(registryReceipt!.gasUsed),
       AuditAnchor: Number(anchorReceipt!.gasUsed),
       bind: Number(bindReceipt!.gasUsed),
-      WitnessRegistry: witnesses.gasUsed
+      WitnessRegistry: witnesses.gasUsed,
+      AnchorRelay: relay.gasUsed
     }
   }
 }

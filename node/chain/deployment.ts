@@ -9,6 +9,8 @@ export interface ContractAddresses {
   AgencyRegistry: string
   AuditAnchor: string
   WitnessRegistry: string
+  /** The relayer path's contract (issue 21); deployments made before it have none. */
+  AnchorRelay?: string
 }
 
 export interface Deployment {
@@ -50,9 +52,19 @@ export function toDeployment (value: unknown): Deployment {
   return {
     rpc: v.rpc,
     chainId: v.chainId as number,
-    contracts: { AgencyRegistry: getAddress(contracts!.AgencyRegistry!), AuditAnchor: getAddress(contracts!.AuditAnchor!), WitnessRegistry: getAddress(contracts!.WitnessRegistry!) },
+    contracts: {
+      AgencyRegistry: getAddress(contracts!.AgencyRegistry!),
+      AuditAnchor: getAddress(contracts!.AuditAnchor!),
+      WitnessRegistry: getAddress(contracts!.WitnessRegistry!),
+      ...(contracts?.AnchorRelay === undefined ? {} : { AnchorRelay: checkedAddress(contracts.AnchorRelay, 'contracts.AnchorRelay') })
+    },
     ...(v.deployBlock === undefined ? {} : { deployBlock: v.deployBlock })
   }
+}
+
+function checkedAddress (value: unknown, field: string): string {
+  if (typeof value !== 'string' || !isAddress(value)) throw new InvalidDeploymentError(`${field} must be an address`, { field, value })
+  return getAddress(value)
 }
 
 export async function readDeployment (path: string): Promise<Deployment> {

@@ -3,7 +3,7 @@
 // decoded arguments in `details` (uint values as decimal strings, so details stay JSON-safe).
 import { ErrorDescription, type Interface } from 'ethers'
 import { PorchlightError } from '../../protocol/errors.js'
-import { agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface } from './artifacts.js'
+import { agencyRegistryInterface, anchorRelayInterface, auditAnchorInterface, witnessRegistryInterface } from './artifacts.js'
 
 function screamingSnake (name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
@@ -64,6 +64,8 @@ export class WitnessRegistryNotRegistered extends ContractRevertError { static o
 export class WitnessRegistryFull extends ContractRevertError { static override readonly status = 409 }
 export class WitnessRegistryInvalidQuorum extends ContractRevertError {}
 export class WitnessRegistryBelowQuorum extends ContractRevertError { static override readonly status = 409 }
+// AnchorRelay
+export class AnchorRelayEmptyBatch extends ContractRevertError {}
 // OpenZeppelin, inherited
 export class AccessControlUnauthorizedAccount extends ContractRevertError { static override readonly status = 403 }
 export class AccessControlBadConfirmation extends ContractRevertError {}
@@ -101,6 +103,7 @@ export const revertErrors: Record<string, new (args?: Record<string, unknown>, o
   WitnessRegistryFull,
   WitnessRegistryInvalidQuorum,
   WitnessRegistryBelowQuorum,
+  AnchorRelayEmptyBatch,
   AccessControlUnauthorizedAccount,
   AccessControlBadConfirmation,
   InvalidShortString,
@@ -141,7 +144,7 @@ export class ChainRequestError extends PorchlightError {
   }
 }
 
-const interfaces: Interface[] = [auditAnchorInterface, agencyRegistryInterface, witnessRegistryInterface]
+const interfaces: Interface[] = [auditAnchorInterface, agencyRegistryInterface, witnessRegistryInterface, anchorRelayInterface]
 
 // ethers puts revert data on the error itself for calls and gas estimates, and deeper (info.error, error)
 // for some providers; look in each place.

@@ -7,7 +7,7 @@ export { deployContracts, deployWitnessRegistry, type DeployedContracts } from '
 export { connectProvider, type ProviderOptions } from './provider.js'
 export { readDeployment, writeDeployment, toDeployment, defaultDeploymentPath, InvalidDeploymentError, contractKeys, type Deployment, type ContractAddresses } from './deployment.js'
 export {
-  ChainClient, ChainClientConfigError, ChainClientClosedError,
+  ChainClient, ChainClientConfigError, ChainClientClosedError, defaultConfirmations, DEFAULT_CONFIRMATIONS,
   type ChainClientOptions, type ChainClientEvents, type TxResult, type AgencyRecordInput, type AnchorEvent, type SkipReason,
   type SkippedAnchor, type BatchResult, type LatestAnchor, type AnchorOutcome, type WitnessEvent
 } from './chain-client.js'
@@ -16,8 +16,16 @@ export { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-
 export { anchorDomain, anchorTypes, hashAnchor, signAnchor, verifyAnchor, toRootHex, type SignedAnchor } from './anchor-authorization.js'
 export { agencyStatuses, isActiveRecord, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
 export {
-  agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface,
-  type ContractArtifact
+  agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, anchorRelayArtifact, agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface,
+  anchorRelayInterface, type ContractArtifact
 } from './artifacts.js'
+export {
+  relayDomain, encodeRelayLeaf, buildRelayBatch, checkRelayedAnchor, deployAnchorRelay,
+  type RelayedAnchor, type BatchPosition, type BatchEvent, type RelayedAnchorProblem
+} from './anchor-relay.js'
+export {
+  AnchorRelayer, RelayedAnchorSignatureError, RelayedAnchorAgencyNotActiveError, RelayedAnchorStaleError, type AnchorRelayerInit, type AnchorRelayerEvents
+} from './anchor-relayer.js'
+export { anchorRelayerRoutes } from './anchor-relayer-routes.js'
 export * from './errors.js'
 export { chainService, sharedChain, openChainClient, chainEndpointOf, domainOf, type ChainService, type ChainServiceInit, type ChainComponents, type RegistryReader } from './chain-service.js'

@@ -39,7 +39,8 @@ function checkMultiaddrs (list: string[] | undefined, field: string, file: strin
 
 function checkEndpoint (endpoint: ChainEndpoint, field: string, file: string | undefined): ChainEndpoint {
   const contracts = { ...endpoint.contracts }
-  for (const name of ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'] as const) {
+  for (const name of ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry', 'AnchorRelay'] as const) {
+    if (endpoint.contracts[name] === undefined) continue
     try {
       contracts[name] = getAddress(endpoint.contracts[name])
     } catch {
@@ -203,8 +204,15 @@ export async function resolveChain (config: NodeConfig, dir: string): Promise<Ch
     throw new InvalidConfigError({ field: '/chain', reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'names a file that does not exist' : 'names a file that is not JSON', value: config.chain })
   }
   // A deployment file may carry more than the endpoint (deployer, block numbers); take what we need.
-  const { rpc, chainId, contracts } = (json ?? {}) as Partial<ChainEndpoint>
-  const endpoint = { rpc, chainId, contracts: contracts === undefined ? undefined : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor, WitnessRegistry: contracts.WitnessRegistry } }
+  const { rpc, chainId, contracts, confirmations } = (json ?? {}) as Partial<ChainEndpoint>
+  const endpoint = {
+    rpc,
+    chainId,
+    contracts: contracts === undefined
+      ? undefined
+      : { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor, WitnessRegistry: contracts.WitnessRegistry, ...(contracts.AnchorRelay === undefined ? {} : { AnchorRelay: contracts.AnchorRelay }) },
+    ...(confirmations === undefined ? {} : { confirmations })
+  }
   if (!validateEndpoint(endpoint)) throw fromAjv(validateEndpoint.errors?.[0], file)
   return checkEndpoint(endpoint, '', file)
 }

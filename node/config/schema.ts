@@ -55,7 +55,14 @@ export interface ApiTlsConfig {
 export interface ChainEndpoint {
   rpc: string
   chainId: number
-  contracts: { AgencyRegistry: string, AuditAnchor: string, WitnessRegistry: string }
+  /** AnchorRelay: the relayer path's contract (issue 21), in deployments made since. */
+  contracts: { AgencyRegistry: string, AuditAnchor: string, WitnessRegistry: string, AnchorRelay?: string }
+  /**
+   * Blocks below the head a node reads the registry, the witness set and anchors at, and how deep its own
+   * anchor must be before it counts (docs/contracts.md, "Confirmations"). Default: 0 on the embedded chain
+   * (id 31337), else 12.
+   */
+  confirmations?: number
 }
 
 export interface NodeConfig {
@@ -317,8 +324,9 @@ export const chainEndpointSchema: JSONSchemaType<ChainEndpoint> = {
       type: 'object',
       additionalProperties: false,
       required: ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'],
-      properties: { AgencyRegistry: address, AuditAnchor: address, WitnessRegistry: address }
-    }
+      properties: { AgencyRegistry: address, AuditAnchor: address, WitnessRegistry: address, AnchorRelay: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$', nullable: true } }
+    },
+    confirmations: { type: 'integer', minimum: 0, maximum: 10_000, nullable: true }
   }
 }
 
@@ -343,7 +351,8 @@ export const configSchema: JSONSchemaType<NodeConfig> = {
   additionalProperties: false,
   required: ['version', 'role', 'name'],
   $defs: {
-    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] },
+    // Cast: ajv's types cannot place an object with an optional number inside a oneOf of $defs.
+    chain: { oneOf: [{ type: 'string', minLength: 1, maxLength: 4096 }, chainEndpointSchema] } as unknown as JSONSchemaType<string>,
     relayLimit: {
       type: 'object',
       additionalProperties: false,

@@ -38,5 +38,22 @@ export function chainMetrics (registry: Registry, clients: () => Iterable<ChainC
       }
     }
   })
+  // Reorgs seen: mined anchors dropped before their confirmations (sent again), and reorgs below the depth.
+  const reorgs = new WeakMap<ChainClient, { dropped: number, deep: number }>()
+  new Counter({
+    name: 'porchlight_chain_reorgs_total',
+    help: 'Reorganisations the chain client saw: a mined anchor dropped before its confirmations (kind="anchor-dropped", sent again), or one below the confirmation depth (kind="below-depth")',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+    collect () {
+      for (const client of clients()) {
+        const before = reorgs.get(client) ?? { dropped: 0, deep: 0 }
+        const { anchorsDropped, reorgsBelowDepth } = client
+        if (anchorsDropped > before.dropped) this.inc({ kind: 'anchor-dropped' }, anchorsDropped - before.dropped)
+        if (reorgsBelowDepth > before.deep) this.inc({ kind: 'below-depth' }, reorgsBelowDepth - before.deep)
+        reorgs.set(client, { dropped: anchorsDropped, deep: reorgsBelowDepth })
+      }
+    }
+  })
   return errors
 }

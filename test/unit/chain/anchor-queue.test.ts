@@ -40,3 +40,17 @@ test('next is the largest tree size; a settled checkpoint covers smaller sizes a
   assert.deepEqual(again.entries().map((e) => e.root), [root('b')], 'removals are stored too')
   await db.close()
 })
+
+test('a mined anchor\'s transaction is stored with it, and cleared when a reorg drops it', async () => {
+  const path = join(dir, 'sent')
+  const queue = await AnchorQueue.open(path)
+  const entry = await queue.add(7, root('d'))
+  await queue.markSent(entry, { transactionHash: root('e'), blockNumber: 42 })
+  await queue.close()
+  const reopened = await AnchorQueue.open(path)
+  assert.deepEqual(reopened.entries().map((e) => e.sent), [{ transactionHash: root('e'), blockNumber: 42 }], 'a restart waits for that transaction')
+  await reopened.markSent(reopened.entries()[0]!, undefined)
+  assert.equal(reopened.next()?.sent, undefined)
+  assert.equal('sent' in reopened.next()!, false)
+  await reopened.close()
+})

@@ -2,12 +2,12 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
   AuditAnchorFork, ChainRequestError, ChainUnavailableError, ContractRevertedError, agencyRegistryInterface,
-  auditAnchorInterface, witnessRegistryInterface, decodeRevertData, revertErrors, toChainError
+  auditAnchorInterface, witnessRegistryInterface, anchorRelayInterface, decodeRevertData, revertErrors, toChainError
 } from '../../../node/chain/index.js'
 import { isPorchlightError } from '../../../protocol/errors.js'
 
 test('every custom error in the contracts\' ABIs has a typed class of the same name', () => {
-  for (const iface of [agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface]) {
+  for (const iface of [agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface, anchorRelayInterface]) {
     iface.forEachError((fragment) => {
       const Revert = revertErrors[fragment.name]
       assert.ok(Revert !== undefined, `no class for ${fragment.name}`)

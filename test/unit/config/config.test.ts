@@ -93,6 +93,8 @@ test('each broken rule names its field', () => {
   rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { AgencyRegistry: contracts.AgencyRegistry, AuditAnchor: contracts.AuditAnchor } } }, '/chain')
   rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { ...contracts, WitnessRegistry: '0xcf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' } } }, '/chain/contracts/WitnessRegistry')
   rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { ...contracts, AuditAnchor: '0xE7f1725E7734CE288F8367e1Bb143E90bb3F0512' } } }, '/chain/contracts/AuditAnchor')
+  rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts, confirmations: -1 } }, '/chain')
+  rejects({ ...base, chain: { rpc: 'http://127.0.0.1:8545', chainId: 1, contracts: { ...contracts, AnchorRelay: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6E1' } } }, '/chain/contracts/AnchorRelay')
 })
 
 test('a full resident config is accepted as written', () => {
@@ -163,5 +165,10 @@ test('a chain deployment file is read relative to the node directory', async (t)
   const endpoint = await resolveChain(parseConfig({ ...base, chain: 'chain.json' }), dir)
   assert.deepEqual(endpoint, { rpc: deployment.rpc, chainId: 31337, contracts: { AgencyRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3', AuditAnchor: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512', WitnessRegistry: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9' } })
   await assert.rejects(resolveChain(parseConfig({ ...base, chain: 'missing.json' }), dir), { name: 'InvalidConfigError' })
+  // A real chain's deployment file says how deep a node reads it, and may name the relayer path's contract.
+  await writeFile(join(dir, 'testnet.json'), JSON.stringify({ ...deployment, chainId: 11155111, confirmations: 6, contracts: { ...deployment.contracts, AnchorRelay: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0' } }))
+  const testnet = await resolveChain(parseConfig({ ...base, chain: 'testnet.json' }), dir)
+  assert.equal(testnet?.confirmations, 6)
+  assert.equal(testnet?.contracts.AnchorRelay, '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0')
   assert.equal(await resolveChain(parseConfig(base), dir), undefined)
 })
