@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { ApiClient } from '../api/client.js'
 import type { DeliveredClipView, DeliveryView, SignedRequestView } from '../api/types.js'
-import { Badge, Confirm, ErrorNote, Loading, fmtBytes, fmtTime, short, useLoad } from '../components/ui.js'
+import { Badge, Confirm, ErrorNote, Loading, fmtBytes, short, useLoad } from '../components/ui.js'
+import { useTimeZone } from '../components/ui-settings.js'
 import { formatDuration, formatSpan, formatTime } from '../components/time.js'
 import { useLive } from '../api/live.js'
 import { HexMap } from '../map/HexMap.js'
@@ -12,6 +13,7 @@ import { domainOf, inclusionBadge, signatureBadge, type Badge as BadgeData } fro
 
 export function Requests ({ api, selected, onSelect }: { api: ApiClient, selected?: string, onSelect: (id: string | undefined) => void }) {
   const list = useLoad(async () => await api.requests(), [])
+  const zone = useTimeZone(api)
   // The delivery counts change as deliveries arrive.
   useLive(['delivery'], list.reload)
   const items = [...(list.data ?? [])].sort((a, b) => b.request.message.issuedAt - a.request.message.issuedAt)
@@ -30,8 +32,8 @@ export function Requests ({ api, selected, onSelect }: { api: ApiClient, selecte
               <li key={r.id}>
                 <button type='button' class={`card ${r.id === selected ? 'current' : ''}`} aria-current={r.id === selected} onClick={() => { onSelect(r.id) }} data-request={r.id}>
                   <span class='card-title'>{m.title}</span>
-                  <span class='card-meta'>case {m.caseCode} · {m.category} · issued {fmtTime(m.issuedAt)}</span>
-                  <span class='card-meta'><strong data-deliveries={r.deliveries ?? 0}>{r.deliveries ?? 0}</strong> deliver{(r.deliveries ?? 0) === 1 ? 'y' : 'ies'} · {r.status === 'withdrawn' ? 'withdrawn' : m.expiresAt <= Date.now() / 1000 ? 'expired' : `open until ${fmtTime(m.expiresAt)}`}</span>
+                  <span class='card-meta'>case {m.caseCode} · {m.category} · issued {formatTime(m.issuedAt, { zone })}</span>
+                  <span class='card-meta'><strong data-deliveries={r.deliveries ?? 0}>{r.deliveries ?? 0}</strong> deliver{(r.deliveries ?? 0) === 1 ? 'y' : 'ies'} · {r.status === 'withdrawn' ? 'withdrawn' : m.expiresAt <= Date.now() / 1000 ? 'expired' : `open until ${formatTime(m.expiresAt, { zone })}`}</span>
                 </button>
               </li>
             )
@@ -50,6 +52,7 @@ export function Requests ({ api, selected, onSelect }: { api: ApiClient, selecte
 function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, onChanged: () => void }) {
   const req = useLoad(async () => await api.request(id), [id])
   const deliveries = useLoad(async () => await api.deliveries(id), [id])
+  const zone = useTimeZone(api)
   // A delivery for this request, or a log entry (a clip deleted, by a resident's request or retention, is one).
   useLive(['delivery', 'log'], (e) => { if (e === undefined || e.type === 'log' || e.data.request === id) deliveries.reload() })
   const [withdrawing, setWithdrawing] = useState(false)
@@ -71,8 +74,8 @@ function RequestDetail ({ api, id, onChanged }: { api: ApiClient, id: string, on
       <dl class='facts'>
         <dt>Case code</dt><dd>{m.caseCode}</dd>
         <dt>Category</dt><dd>{m.category}</dd>
-        <dt>Window</dt><dd>{fmtTime(m.windowStart)} to {fmtTime(m.windowEnd)}</dd>
-        <dt>Open until</dt><dd>{fmtTime(m.expiresAt)}{withdrawn ? ' (withdrawn)' : ''}</dd>
+        <dt>Window</dt><dd>{formatSpan(m.windowStart, m.windowEnd, { zone })}</dd>
+        <dt>Open until</dt><dd>{formatTime(m.expiresAt, { zone })}{withdrawn ? ' (withdrawn)' : ''}</dd>
         <dt>Log entry</dt><dd>{view.logIndex ?? 'not reported'}</dd>
         <dt>Request id</dt><dd><code>{short(id, 14)}</code></dd>
       </dl>
@@ -107,9 +110,10 @@ const deliveryBadges: BadgeData[] = [
 ]
 
 function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }) {
+  const zone = useTimeZone(api)
   return (
     <li class='delivery' aria-describedby='deliveries-note'>
-      <p>Case <strong data-case-code>{delivery.caseCode}</strong> · delivered <span data-delivered-at>{formatTime(delivery.deliveredAt, { seconds: true })}</span> · consent <code>{short(delivery.consentId)}</code> · log entry {delivery.logIndex}</p>
+      <p>Case <strong data-case-code>{delivery.caseCode}</strong> · delivered <span data-delivered-at>{formatTime(delivery.deliveredAt, { seconds: true, zone })}</span> · consent <code>{short(delivery.consentId)}</code> · log entry {delivery.logIndex}</p>
       <ul class='badges' aria-label='What is known of this delivery'>{deliveryBadges.map((b) => <Badge key={b.label} badge={b} />)}</ul>
       <ul>{delivery.clips.map((c) => c.deleted
         ? <li key={c.cid} class='muted'>Clip <code>{short(c.cid)}</code> · deleted (logged)</li>
@@ -120,11 +124,11 @@ function Delivery ({ api, delivery }: { api: ApiClient, delivery: DeliveryView }
 }
 
 /** What the resident's signed consent says of a clip; nothing of it is checked against the footage (deliveryBadges). */
-function ClipFacts ({ clip: c }: { clip: DeliveredClipView }) {
+function ClipFacts ({ clip: c, zone }: { clip: DeliveredClipView, zone: string | undefined }) {
   if (c.start === undefined || c.end === undefined) return <p class='muted'>Received before consents described their clips: size only.</p>
   return (
     <dl class='facts clip-facts'>
-      <dt>Recorded</dt><dd data-clip-span>{formatSpan(c.start, c.end)}</dd>
+      <dt>Recorded</dt><dd data-clip-span>{formatSpan(c.start, c.end, { zone })}</dd>
       <dt>Length</dt><dd data-clip-duration>{formatDuration((c.durationMs ?? 0) / 1000)}</dd>
       <dt>Media type</dt><dd><code data-clip-media-type>{c.mediaType}</code></dd>
       <dt>Camera label</dt><dd data-clip-label>{c.camera === '' ? <span class='muted'>none (the resident sent no label)</span> : c.camera}</dd>
@@ -133,6 +137,7 @@ function ClipFacts ({ clip: c }: { clip: DeliveredClipView }) {
 }
 
 function FootageClip ({ api, clip }: { api: ApiClient, clip: DeliveredClipView }) {
+  const zone = useTimeZone(api)
   const { cid, size } = clip
   const [asking, setAsking] = useState(false)
   const [purpose, setPurpose] = useState('')
@@ -146,7 +151,7 @@ function FootageClip ({ api, clip }: { api: ApiClient, clip: DeliveredClipView }
   return (
     <li class='clip' data-cid={cid}>
       <span><code title={cid}>{short(cid)}</code> {fmtBytes(size)}</span>
-      <ClipFacts clip={clip} />
+      <ClipFacts clip={clip} zone={zone} />
       {url === undefined
         ? <button type='button' onClick={() => { setAsking(true) }}>View…</button>
         : <><video src={url} controls autoPlay muted aria-label={`Footage ${cid}`} /><p class='muted' role='status'>Access logged with purpose “{purpose}”.</p></>}
