@@ -16,7 +16,13 @@ function load (name: string): ContractArtifact {
 export const agencyRegistryArtifact: ContractArtifact = load('AgencyRegistry')
 export const auditAnchorArtifact: ContractArtifact = load('AuditAnchor')
 export const witnessRegistryArtifact: ContractArtifact = load('WitnessRegistry')
+/** The council: OpenZeppelin's TimelockController (compiled here) and Safe's own artifacts (copied by contracts/build.ts). */
+export const timelockArtifact: ContractArtifact = load('TimelockController')
+export const safeArtifact: ContractArtifact = load('Safe')
+export const safeProxyFactoryArtifact: ContractArtifact = load('SafeProxyFactory')
 
 export const agencyRegistryInterface = new Interface(agencyRegistryArtifact.abi)
 export const auditAnchorInterface = new Interface(auditAnchorArtifact.abi)
 export const witnessRegistryInterface = new Interface(witnessRegistryArtifact.abi)
+export const timelockInterface = new Interface(timelockArtifact.abi)
+export const safeInterface = new Interface(safeArtifact.abi)

@@ -12,6 +12,7 @@ import { anchorDomain, signAnchor, toRootHex, type SignedAnchor } from './anchor
 import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 import { agencyStatuses, cellsToUint64, isActiveRecord, uint64ToCell, type AgencyInfo } from './agency-info.js'
 import type { Deployment } from './deployment.js'
+import type { Registrar } from './council.js'
 import { AuditAnchorNonMonotonic, ChainUnavailableError, toChainError } from './errors.js'
 import { connectProvider } from './provider.js'
 import { checkWitnessEndpoints, checkWitnessRecord, toWitnessSet, type IgnoredWitness } from './witness-set.js'
@@ -38,6 +39,12 @@ export interface ChainClientOptions {
    * any address a sender likes: unbounded, the cache would be a way to fill a node's memory. @default 1024
    */
   registryCacheSize?: number
+  /**
+   * Where the registrar writes (register, suspend, addWitness, …) go when the registries are governed by a
+   * council: its proposals, approvals and timelock (node/chain/council.ts). Without it they are sent from
+   * `privateKey`, which works only where that key holds the roles (the test-only single-key chain).
+   */
+  registrar?: Registrar
 }
 
 /** What a transaction cost and where it landed, from its receipt. */
@@ -155,6 +162,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly witnessRegistry: Contract
 
   readonly #queue: AnchorQueue | undefined
+  readonly #registrar: Registrar | undefined
   readonly #waiters = new Map<number, { resolve: (o: AnchorOutcome) => void, reject: (e: PorchlightError) => void }>()
   readonly #agencies: LRUCache<string, AgencyInfo>
   readonly #anchoredListeners = new Set<(event: AnchorEvent) => void>()
@@ -181,6 +189,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     this.witnessRegistry = new Contract(opts.deployment.contracts.WitnessRegistry, witnessRegistryArtifact.abi, runner)
     this.anchorDomain = anchorDomain(opts.deployment.chainId, opts.deployment.contracts.AuditAnchor)
     this.#queue = queue
+    this.#registrar = opts.registrar
     this.#agencies = new LRUCache({ max: opts.registryCacheSize ?? 1024 })
     this.#syncedBlock = opts.fromBlock === undefined ? undefined : opts.fromBlock - 1
     this.#retry = { minDelayMs: opts.retry?.minDelayMs ?? 100, maxDelayMs: opts.retry?.maxDelayMs ?? 5000 }
@@ -478,8 +487,10 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   }
 
   async #transact (contract: Contract, method: string, args: unknown[]): Promise<TransactionReceipt> {
-    this.#requireWallet()
+    const registrar = contract === this.auditAnchor ? undefined : this.#registrar
+    if (registrar === undefined) this.#requireWallet()
     try {
+      if (registrar !== undefined) return await registrar.send({ to: await contract.getAddress(), data: contract.interface.encodeFunctionData(method, args) })
       const tx = await contract.getFunction(method).send(...args)
       const receipt = await tx.wait()
       if (receipt === null) throw new ChainUnavailableError(this.deployment.rpc)
