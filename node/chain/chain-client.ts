@@ -44,7 +44,7 @@ export interface ChainClientOptions {
    * council: its proposals, approvals and timelock (node/chain/council.ts). Without it they are sent from
    * `privateKey`, which works only where that key holds the roles (the test-only single-key chain).
    */
-  registrar?: Registrar
+  registrar?: Registrar | undefined
 }
 
 /** What a transaction cost and where it landed, from its receipt. */
@@ -490,7 +490,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     const registrar = contract === this.auditAnchor ? undefined : this.#registrar
     if (registrar === undefined) this.#requireWallet()
     try {
-      if (registrar !== undefined) return await registrar.send({ to: await contract.getAddress(), data: contract.interface.encodeFunctionData(method, args) })
+      if (registrar !== undefined) return await registrar.send({ to: await contract.getAddress(), data: contract.interface.encodeFunctionData(method, args) }, this.provider)
       const tx = await contract.getFunction(method).send(...args)
       const receipt = await tx.wait()
       if (receipt === null) throw new ChainUnavailableError(this.deployment.rpc)

@@ -386,7 +386,8 @@ export async function readPendingChanges (provider: JsonRpcProvider, deployment:
 
 /** What ChainClient's registrar writes go through when the registries are governed by a council. */
 export interface Registrar {
-  send (call: { to: string, data: string }): Promise<TransactionReceipt>
+  /** Makes `call` take effect through the council, sending on `provider` (the client's own). */
+  send (call: { to: string, data: string }, provider: JsonRpcProvider): Promise<TransactionReceipt>
 }
 
 export interface CouncilDriverOptions {
@@ -406,22 +407,22 @@ export interface CouncilDriverOptions {
  */
 export class CouncilDriver implements Registrar {
   readonly #deployment: Deployment
-  readonly #members: Wallet[]
+  readonly #memberKeys: readonly string[]
   readonly #wait: 'clock' | 'advance'
 
-  constructor (deployment: Deployment, provider: JsonRpcProvider, memberKeys: readonly string[], opts: CouncilDriverOptions = {}) {
+  constructor (deployment: Deployment, memberKeys: readonly string[], opts: CouncilDriverOptions = {}) {
     requireCouncil(deployment)
     this.#deployment = deployment
-    this.#members = memberKeys.map((k) => new Wallet(k, provider))
+    this.#memberKeys = memberKeys
     this.#wait = opts.wait ?? 'clock'
   }
 
-  async send (call: { to: string, data: string }): Promise<TransactionReceipt> {
-    const provider = this.#members[0]!.provider as JsonRpcProvider
+  async send (call: { to: string, data: string }, provider: JsonRpcProvider): Promise<TransactionReceipt> {
+    const members = this.#memberKeys.map((k) => new Wallet(k, provider))
     let proposal = await proposeCall(provider, this.#deployment, call, { salt: zeroPadValue(toBeHex(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 32) })
     const threshold = Number(await safeAt(proposal.safe, provider).getFunction('getThreshold')())
-    for (const member of this.#members.slice(0, threshold)) proposal = await approveProposal(this.#deployment, proposal, member)
-    const first = await executeProposal(this.#deployment, proposal, this.#members[0]!)
+    for (const member of members.slice(0, threshold)) proposal = await approveProposal(this.#deployment, proposal, member)
+    const first = await executeProposal(this.#deployment, proposal, members[0]!)
     if (first.step === 'executed') return first.receipt
     for (;;) {
       const state = await proposalState(provider, proposal)
@@ -436,7 +437,7 @@ export class CouncilDriver implements Registrar {
         await new Promise((resolve) => setTimeout(resolve, Math.max(250, (state.readyAt - Date.now() / 1000) * 1000)))
       }
     }
-    return (await executeProposal(this.#deployment, proposal, this.#members[0]!)).receipt
+    return (await executeProposal(this.#deployment, proposal, members[0]!)).receipt
   }
 }
 
@@ -444,7 +445,7 @@ export class CouncilDriver implements Registrar {
  * The embedded chain's council (development accounts 0, 1 and 2) as a registrar; undefined when the
  * deployment has no council (an older chain, or the test-only `council: false`), where the key alone governs.
  */
-export function devCouncil (deployment: Deployment, provider: JsonRpcProvider, opts: CouncilDriverOptions = {}): CouncilDriver | undefined {
+export function devCouncil (deployment: Deployment, opts: CouncilDriverOptions = {}): CouncilDriver | undefined {
   if (deployment.council === undefined) return undefined
-  return new CouncilDriver(deployment, provider, devAccounts(devCouncilSize).map((a) => a.privateKey), opts)
+  return new CouncilDriver(deployment, devAccounts(devCouncilSize).map((a) => a.privateKey), opts)
 }
