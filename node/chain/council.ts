@@ -8,7 +8,7 @@
 // Approvals are EIP-712 signatures of the Safe transaction hash, collected in the proposal file (as the Safe
 // web app collects them in its transaction service): a member needs no gas to approve, and the file is the
 // whole record of who approved what. See docs/contracts.md, "The council".
-import { Contract, Interface, TypedDataEncoder, Wallet, ZeroAddress, ZeroHash, getAddress, hexlify, randomBytes, toBeHex, zeroPadValue, type JsonRpcProvider, type Signer, type TransactionReceipt } from 'ethers'
+import { Contract, Interface, TypedDataEncoder, Wallet, ZeroAddress, ZeroHash, getAddress, hexlify, randomBytes, type JsonRpcProvider, type Signer, type TransactionReceipt } from 'ethers'
 import { PorchlightError } from '../../protocol/errors.js'
 import { agencyRegistryInterface, safeArtifact, timelockArtifact, timelockInterface, witnessRegistryInterface } from './artifacts.js'
 import { uint64ToCell } from './agency-info.js'
@@ -419,25 +419,42 @@ export class CouncilDriver implements Registrar {
 
   async send (call: { to: string, data: string }, provider: JsonRpcProvider): Promise<TransactionReceipt> {
     const members = this.#memberKeys.map((k) => new Wallet(k, provider))
-    let proposal = await proposeCall(provider, this.#deployment, call, { salt: zeroPadValue(toBeHex(Date.now() * 1000 + Math.floor(Math.random() * 1000)), 32) })
-    const threshold = Number(await safeAt(proposal.safe, provider).getFunction('getThreshold')())
-    for (const member of members.slice(0, threshold)) proposal = await approveProposal(this.#deployment, proposal, member)
-    const first = await executeProposal(this.#deployment, proposal, members[0]!)
+    // The last member pays the gas: account 0, the deployer, keeps its own nonces for what else it sends.
+    // Safe nonces and the sender's nonces go in order, so proposing, scheduling and executing are one at a
+    // time; the notice periods of changes sent together run side by side (the demo waits once, not per change).
+    const { proposal, first } = await this.#serially(async () => {
+      let proposal = await proposeCall(provider, this.#deployment, call, { salt: hexlify(randomBytes(32)) })
+      const threshold = Number(await safeAt(proposal.safe, provider).getFunction('getThreshold')())
+      for (const member of members.slice(0, threshold)) proposal = await approveProposal(this.#deployment, proposal, member)
+      return { proposal, first: await executeProposal(this.#deployment, proposal, members.at(-1)!) }
+    })
     if (first.step === 'executed') return first.receipt
     for (;;) {
       const state = await proposalState(provider, proposal)
       if (state.state === 'ready') break
       if (state.state !== 'waiting') throw new CouncilProposalClosedError(state.state)
       if (this.#wait === 'advance') {
-        const now = (await provider.getBlock('latest'))!.timestamp
-        await provider.send('evm_increaseTime', [state.readyAt - now])
-        await provider.send('evm_mine', [])
+        await this.#serially(async () => {
+          const now = (await provider.getBlock('latest'))!.timestamp
+          if (now < state.readyAt) {
+            await provider.send('evm_increaseTime', [state.readyAt - now])
+            await provider.send('evm_mine', [])
+          }
+        })
       } else {
         // The demo's notice is seconds: wait it out on the wall clock (the chain's pending block follows it).
         await new Promise((resolve) => setTimeout(resolve, Math.max(250, (state.readyAt - Date.now() / 1000) * 1000)))
       }
     }
-    return (await executeProposal(this.#deployment, proposal, members[0]!)).receipt
+    return await this.#serially(async () => (await executeProposal(this.#deployment, proposal, members.at(-1)!)).receipt)
+  }
+
+  #queue: Promise<unknown> = Promise.resolve()
+
+  async #serially<T> (step: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(step, step)
+    this.#queue = run.catch(() => {})
+    return await run
   }
 }
 
