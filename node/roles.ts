@@ -32,6 +32,8 @@ import { agencyFootage, type AgencyFootage, type AgencyFootageInit } from './del
 import { agencyFootageRoutes } from './deliveries/routes.js'
 import { auditorService, type AuditorService, type AuditorServiceInit } from './auditor/auditor-service.js'
 import { auditorRoutes } from './auditor/routes.js'
+import { pendingChanges, pendingChangesRoutes, type PendingChanges } from './auditor/pending-changes.js'
+import { councilNotices, councilNoticesRoutes, type CouncilNotices } from './resident/council-notices.js'
 import { metricsService, type MetricsService } from './metrics/service.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { healthService, type HealthService } from './health/service.js'
@@ -47,9 +49,9 @@ import { liveEvents, liveRoutes, type LiveEvents, type LiveEventsInit } from './
 /** What every node runs to be operated: its figures (`GET /metrics`) and readiness (`/healthz`, `/readyz`). */
 type Operated = { metrics: MetricsService, health: HealthService }
 
-export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService, councilNotices: CouncilNotices } & Operated
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents } & Operated
-export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated
+export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService, councilChanges: PendingChanges } & Operated
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
 
@@ -133,6 +135,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     recordings: defineService((c: RecordingComponents & { cameras: CameraBook }) => following(c, recordings(init.recordings)(c)), { needs: ['cameras'] }),
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
+    // A pending registration that would cover one of the cameras, told here (computed on the node).
+    councilNotices: defineService(councilNotices(), { needs: ['chain', 'cameras'], routes: councilNoticesRoutes }),
     ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify'])
   }
 }
@@ -170,6 +174,8 @@ export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices>
     chain: chainSpec(init),
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     auditor: defineService(auditorService(init.auditor), { needs: ['chain', 'network'], routes: auditorRoutes }),
+    // The council's changes waiting their notice period, published beside the report.
+    councilChanges: defineService(pendingChanges(), { needs: ['chain'], routes: pendingChangesRoutes }),
     ...operated(['network', 'auditor'])
   }
 }

@@ -302,7 +302,7 @@ export async function executeProposal (deployment: Deployment, proposal: Council
     if (state.state === 'done' || state.state === 'closed') throw new CouncilProposalClosedError(state.state)
     if (state.state === 'ready') {
       const t = proposal.timelock!
-      const tx = await timelockAt(t.address, sender).getFunction('execute')(proposal.call.to, 0, proposal.call.data, t.predecessor, t.salt)
+      const tx = await timelockAt(t.address, sender).getFunction('execute').send(proposal.call.to, 0, proposal.call.data, t.predecessor, t.salt)
       return { step: 'executed', receipt: (await tx.wait())! }
     }
     if (state.approvals < state.threshold) throw new CouncilApprovalsMissingError(state.approvals, state.threshold)
@@ -314,7 +314,7 @@ export async function executeProposal (deployment: Deployment, proposal: Council
     const sorted = [...proposal.signatures].sort((a, b) => (BigInt(a.signer) < BigInt(b.signer) ? -1 : 1))
     const signatures = '0x' + sorted.map((s) => s.signature.slice(2)).join('')
     const t = proposal.safeTx
-    const tx = await safeAt(proposal.safe, sender).getFunction('execTransaction')(t.to, t.value, t.data, t.operation, t.safeTxGas, t.baseGas, t.gasPrice, t.gasToken, t.refundReceiver, signatures)
+    const tx = await safeAt(proposal.safe, sender).getFunction('execTransaction').send(t.to, t.value, t.data, t.operation, t.safeTxGas, t.baseGas, t.gasPrice, t.gasToken, t.refundReceiver, signatures)
     const receipt = (await tx.wait())!
     if (proposal.timelock === undefined) return { step: 'executed', receipt }
     const readyAt = Number(await timelockAt(proposal.timelock.address, provider).getFunction('getTimestamp')(proposal.timelock.id))
@@ -356,10 +356,20 @@ export interface PendingChange {
   scheduledTx: string
 }
 
+/** Where to look for pending changes: the timelock, the registries its calls are decoded against, and the first block to read. */
+export interface PendingSource {
+  timelock: string
+  contracts: Deployment['contracts']
+  fromBlock?: number
+}
+
 /** Every change scheduled on the council's timelock and still pending, oldest first. */
-export async function readPendingChanges (provider: JsonRpcProvider, deployment: Deployment): Promise<PendingChange[]> {
-  const council = requireCouncil(deployment)
-  const logs = await provider.getLogs({ address: council.timelock, fromBlock: deployment.deployBlock ?? 0, toBlock: 'latest' })
+export async function readPendingChanges (provider: JsonRpcProvider, source: PendingSource | Deployment): Promise<PendingChange[]> {
+  const { timelock, contracts, fromBlock } = 'rpc' in source
+    ? { timelock: requireCouncil(source).timelock, contracts: source.contracts, fromBlock: source.deployBlock }
+    : source
+  const decodeAs = { contracts } as Deployment
+  const logs = await provider.getLogs({ address: timelock, fromBlock: fromBlock ?? 0, toBlock: 'latest' })
   const scheduled = new Map<string, PendingChange>()
   const closed = new Set<string>()
   for (const log of logs) {
@@ -374,7 +384,7 @@ export async function readPendingChanges (provider: JsonRpcProvider, deployment:
     const scheduledAt = block!.timestamp
     scheduled.set(id, {
       id,
-      action: describeCall(deployment, call) ?? { contract: 'unknown', method: call.data.slice(0, 10), args: { to: call.to } },
+      action: describeCall(decodeAs, call) ?? { contract: 'unknown', method: call.data.slice(0, 10), args: { to: call.to } },
       readyAt: scheduledAt + Number(parsed.args[6]),
       scheduledAt,
       scheduledBlock: log.blockNumber,
@@ -382,6 +392,33 @@ export async function readPendingChanges (provider: JsonRpcProvider, deployment:
     })
   }
   return [...scheduled.values()].filter((c) => !closed.has(c.id))
+}
+
+/**
+ * The council's timelock as the AgencyRegistry itself says: the holder of its admin role (from its
+ * RoleGranted and RoleRevoked events) that answers as a TimelockController. A node needs no file to find
+ * it, only the registry it already trusts. Undefined on a registry governed by a plain key.
+ */
+export async function findCouncilTimelock (provider: JsonRpcProvider, registry: string, fromBlock = 0): Promise<{ timelock: string, noticeSeconds: number } | undefined> {
+  const logs = await provider.getLogs({ address: registry, fromBlock, toBlock: 'latest', topics: [[agencyRegistryInterface.getEvent('RoleGranted')!.topicHash, agencyRegistryInterface.getEvent('RoleRevoked')!.topicHash], ZeroHash] })
+  const admins = new Set<string>()
+  for (const log of logs) {
+    const parsed = agencyRegistryInterface.parseLog(log)
+    if (parsed === null) continue
+    const account = getAddress(parsed.args[1] as string)
+    if (parsed.name === 'RoleGranted') admins.add(account)
+    else admins.delete(account)
+  }
+  for (const admin of admins) {
+    if (await provider.getCode(admin) === '0x') continue
+    try {
+      const delay = await timelockAt(admin, provider).getFunction('getMinDelay')() as bigint
+      return { timelock: admin, noticeSeconds: Number(delay) }
+    } catch {
+      // Not a timelock: another kind of admin contract.
+    }
+  }
+  return undefined
 }
 
 /** What ChainClient's registrar writes go through when the registries are governed by a council. */

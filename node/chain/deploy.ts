@@ -4,7 +4,7 @@
 // at once. The Safes are deployed by deployEmbeddedCouncil on the embedded chain only; on a real chain they
 // exist already (Safe's own factory and web app make them). With no council (deployContracts), the signer
 // holds every role: the test-only shortcut for tests of the registries' own rules.
-import { Contract, ContractFactory, ZeroAddress, getAddress, id, type Signer } from 'ethers'
+import { Contract, ContractFactory, ZeroAddress, ZeroHash, getAddress, id, type Signer } from 'ethers'
 import {
   agencyRegistryArtifact, auditAnchorArtifact, safeArtifact, safeInterface, safeProxyFactoryArtifact, timelockArtifact, witnessRegistryArtifact
 } from './artifacts.js'
@@ -83,12 +83,12 @@ export async function deployCouncilContracts (deployer: Signer, opts: CouncilDep
   const safe = getAddress(opts.safe)
   const guardian = getAddress(opts.guardian ?? opts.safe)
   const timelockFactory = new ContractFactory(timelockArtifact.abi, timelockArtifact.bytecode, deployer)
-  // The deployer is the timelock's admin only long enough to make the guardian a canceller.
+  // The deployer is the timelock's admin only long enough to make the guardian a canceller (DEFAULT_ADMIN_ROLE is 0x00…).
   const timelock = await timelockFactory.deploy(opts.noticeSeconds, [safe], [ZeroAddress], self) as Contract
   const timelockReceipt = await timelock.deploymentTransaction()!.wait()
   const timelockAddress = await timelock.getAddress()
-  if (guardian !== safe) await (await timelock.getFunction('grantRole')(id('CANCELLER_ROLE'), guardian)).wait()
-  await (await timelock.getFunction('renounceRole')(await timelock.getFunction('DEFAULT_ADMIN_ROLE')(), self)).wait()
+  if (guardian !== safe) await (await timelock.getFunction('grantRole').send(id('CANCELLER_ROLE'), guardian)).wait()
+  await (await timelock.getFunction('renounceRole').send(ZeroHash, self)).wait()
 
   const deployed = await deployContracts(deployer, { admin: timelockAddress, guardian })
   return {
@@ -111,7 +111,7 @@ export async function deploySafeFactory (deployer: Signer): Promise<{ singleton:
 export async function createSafe (deployer: Signer, safeFactory: { singleton: string, factory: string }, owners: readonly string[], threshold: number, saltNonce: bigint): Promise<string> {
   const setup = safeInterface.encodeFunctionData('setup', [owners, threshold, ZeroAddress, '0x', ZeroAddress, ZeroAddress, 0, ZeroAddress])
   const factory = new Contract(safeFactory.factory, safeProxyFactoryArtifact.abi, deployer)
-  const receipt = await (await factory.getFunction('createProxyWithNonce')(safeFactory.singleton, setup, saltNonce)).wait()
+  const receipt = await (await factory.getFunction('createProxyWithNonce').send(safeFactory.singleton, setup, saltNonce)).wait()
   for (const log of receipt!.logs) {
     const parsed = factory.interface.parseLog(log)
     if (parsed?.name === 'ProxyCreation') return getAddress(parsed.args[0] as string)

@@ -8,11 +8,11 @@ export {
   type DeployedContracts, type RegistryRoles, type CouncilDeployOptions, type EmbeddedCouncilOptions
 } from './deploy.js'
 export {
-  CouncilDriver, devCouncil, proposeCall, approveProposal, executeProposal, proposalState, checkProposal, describeCall, readPendingChanges,
+  CouncilDriver, devCouncil, findCouncilTimelock, proposeCall, approveProposal, executeProposal, proposalState, checkProposal, describeCall, readPendingChanges,
   requireCouncil, toSafeTxBuilderJson, hashSafeTx, immediateMethods,
   CouncilError, CouncilNotDeployedError, CouncilProposalInvalidError, CouncilNotOwnerError, CouncilApprovalsMissingError,
   CouncilNoticePendingError, CouncilProposalClosedError,
-  type CouncilAddresses, type CouncilProposal, type CouncilPath, type SafeTx, type PendingChange, type ProposalState, type ExecuteResult,
+  type CouncilAddresses, type CouncilProposal, type CouncilPath, type SafeTx, type PendingChange, type PendingSource, type ProposalState, type ExecuteResult,
   type Registrar, type CouncilDriverOptions
 } from './council.js'
 export { connectProvider, type ProviderOptions } from './provider.js'
