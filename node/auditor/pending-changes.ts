@@ -29,7 +29,7 @@ export function pendingChanges (): (components: PendingChangesComponents) => Pen
       if (client === undefined) return { timelock: null, noticeSeconds: null, chainTime: Math.floor(Date.now() / 1000), changes: [] }
       const { provider, deployment } = client
       const chainTime = (await provider.getBlock('latest'))!.timestamp
-      const council = await findCouncilTimelock(provider, deployment.contracts.AgencyRegistry, deployment.deployBlock ?? 0)
+      const council = await findCouncilTimelock(provider, deployment.contracts.AgencyRegistry)
       if (council === undefined) return { timelock: null, noticeSeconds: null, chainTime, changes: [] }
       const changes = await readPendingChanges(provider, { timelock: council.timelock, contracts: deployment.contracts, fromBlock: deployment.deployBlock ?? 0 })
       return { timelock: council.timelock, noticeSeconds: council.noticeSeconds, chainTime, changes }

@@ -397,7 +397,8 @@ export async function readPendingChanges (provider: JsonRpcProvider, source: Pen
 /**
  * The council's timelock as the AgencyRegistry itself says: the holder of its admin role (from its
  * RoleGranted and RoleRevoked events) that answers as a TimelockController. A node needs no file to find
- * it, only the registry it already trusts. Undefined on a registry governed by a plain key.
+ * it, only the registry it already trusts. Undefined on a registry governed by a plain key. `fromBlock` must
+ * not be later than the registry's own deployment (a deployment file's deployBlock is the last contract's).
  */
 export async function findCouncilTimelock (provider: JsonRpcProvider, registry: string, fromBlock = 0): Promise<{ timelock: string, noticeSeconds: number } | undefined> {
   const logs = await provider.getLogs({ address: registry, fromBlock, toBlock: 'latest', topics: [[agencyRegistryInterface.getEvent('RoleGranted')!.topicHash, agencyRegistryInterface.getEvent('RoleRevoked')!.topicHash], ZeroHash] })

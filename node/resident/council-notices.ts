@@ -51,7 +51,7 @@ export function councilNotices (): (components: CouncilNoticesComponents) => Cou
       const client = chain.client
       if (client === undefined) return { noticeSeconds: null, notices: [] }
       const { provider, deployment } = client
-      const council = await findCouncilTimelock(provider, deployment.contracts.AgencyRegistry, deployment.deployBlock ?? 0)
+      const council = await findCouncilTimelock(provider, deployment.contracts.AgencyRegistry)
       if (council === undefined) return { noticeSeconds: null, notices: [] }
       const changes = await readPendingChanges(provider, { timelock: council.timelock, contracts: deployment.contracts, fromBlock: deployment.deployBlock ?? 0 })
       const mine = cameras.list().map((c) => ({ name: c.name, cells: cameraCells(c.lat, c.lng) }))

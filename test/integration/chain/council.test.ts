@@ -7,6 +7,9 @@ import {
   ChainClient, CouncilDriver, approveProposal, executeProposal, proposeCall, proposalState, readPendingChanges, toSafeTxBuilderJson,
   agencyRegistryInterface, witnessRegistryInterface, timelockArtifact, cellsToUint64, devAccounts, devCouncil, toChainError
 } from '../../../node/chain/index.js'
+import { createLogger } from '../../../node/logging/index.js'
+import { pendingChanges } from '../../../node/auditor/pending-changes.js'
+import type { ChainService, Deployment } from '../../../node/chain/index.js'
 import { cells, rejectsWith, startChainFixture, type ChainFixture } from '../../helpers/chain.js'
 
 const NOTICE = 3600
@@ -76,6 +79,17 @@ describe('the council: Safe + timelock', () => {
     assert.equal(mine.action.method, 'register')
     assert.equal(mine.action.args.agency, agency)
     assert.equal(mine.readyAt, scheduled.readyAt)
+
+    // The auditor's view finds the timelock from the registry's own admin, with no deployment file.
+    const client = await ChainClient.connect({ deployment: { ...f.deployment, council: undefined } as unknown as Deployment, pollingIntervalMs: 0 })
+    try {
+      const view = await pendingChanges()({ chain: { client } as unknown as ChainService, logger: createLogger({ level: 'silent' }) }).read()
+      assert.equal(view.timelock, f.deployment.council!.timelock)
+      assert.equal(view.noticeSeconds, NOTICE)
+      assert.ok(view.changes.some((c) => c.id === proposal.timelock!.id && c.action.args.agency === agency))
+    } finally {
+      await client.close()
+    }
 
     await f.advance(NOTICE)
     assert.equal((await proposalState(f.provider, proposal)).state, 'ready')
