@@ -3,17 +3,9 @@
 // agency, its name, its cells and its validity). The auditor publishes them beside its report; the timelock
 // is found from the registry's own admin (findCouncilTimelock), so no file has to say where it is.
 import type { ChainService } from '../chain/chain-service.js'
-import { findCouncilTimelock, readPendingChanges, type PendingChange } from '../chain/council.js'
+import { findCouncilTimelock, readPendingChanges } from '../chain/council.js'
 import type { NodeComponents, NodeService, ServiceRoutes } from '../service.js'
-
-export interface PendingChangesView {
-  /** The council's timelock, or null when the registry is governed by a plain key (no notice period). */
-  timelock: string | null
-  noticeSeconds: number | null
-  /** Unix seconds of the chain's latest block: what `readyAt` is compared with. */
-  chainTime: number
-  changes: PendingChange[]
-}
+import type { PendingChangesView } from '../../protocol/api/council.js'
 
 export interface PendingChanges extends NodeService {
   read (): Promise<PendingChangesView>

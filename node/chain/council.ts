@@ -15,6 +15,9 @@ import { uint64ToCell } from './agency-info.js'
 import type { Deployment } from './deployment.js'
 import { devAccounts, devCouncilSize } from './dev-accounts.js'
 import { toChainError } from './errors.js'
+import type { PendingChange } from '../../protocol/api/council.js'
+
+export type { PendingChange }
 
 /** Where the council lives on a chain (the deployment file's `council`). */
 export interface CouncilAddresses {
@@ -343,17 +346,6 @@ export function toSafeTxBuilderJson (proposal: CouncilProposal, createdAt = Date
     },
     transactions: [{ to: proposal.safeTx.to, value: proposal.safeTx.value, data: proposal.safeTx.data, contractMethod: null, contractInputsValues: null }]
   }
-}
-
-/** One change scheduled on the timelock and not yet executed or cancelled: what the public sees during the notice period. */
-export interface PendingChange {
-  id: string
-  action: CouncilProposal['action'] | { contract: 'unknown', method: string, args: Record<string, unknown> }
-  /** Unix seconds: when it may be executed. */
-  readyAt: number
-  scheduledAt: number
-  scheduledBlock: number
-  scheduledTx: string
 }
 
 /** Where to look for pending changes: the timelock, the registries its calls are decoded against, and the first block to read. */

@@ -9,23 +9,7 @@ import type { ChainService } from '../chain/chain-service.js'
 import { findCouncilTimelock, readPendingChanges } from '../chain/council.js'
 import { LIMITS } from '../../protocol/limits/index.js'
 import type { NodeComponents, NodeService, ServiceRoutes } from '../service.js'
-
-export interface CouncilNotice {
-  /** The timelock operation id. */
-  id: string
-  method: 'register' | 'update'
-  agency: string
-  name: string
-  /** Unix seconds from which the council may execute it. */
-  readyAt: number
-  /** This household's cameras inside the agency's jurisdiction-to-be. */
-  cameras: string[]
-}
-
-export interface CouncilNoticesView {
-  noticeSeconds: number | null
-  notices: CouncilNotice[]
-}
+import type { CouncilNotice, CouncilNoticesView } from '../../protocol/api/council.js'
 
 export interface CouncilNotices extends NodeService {
   read (): Promise<CouncilNoticesView>

@@ -9,7 +9,7 @@ import {
 } from '../../../node/chain/index.js'
 import { createLogger } from '../../../node/logging/index.js'
 import { pendingChanges } from '../../../node/auditor/pending-changes.js'
-import type { ChainService, Deployment } from '../../../node/chain/index.js'
+import type { ChainService } from '../../../node/chain/index.js'
 import { cells, rejectsWith, startChainFixture, type ChainFixture } from '../../helpers/chain.js'
 
 const NOTICE = 3600
@@ -81,7 +81,7 @@ describe('the council: Safe + timelock', () => {
     assert.equal(mine.readyAt, scheduled.readyAt)
 
     // The auditor's view finds the timelock from the registry's own admin, with no deployment file.
-    const client = await ChainClient.connect({ deployment: { ...f.deployment, council: undefined } as unknown as Deployment, pollingIntervalMs: 0 })
+    const client = await ChainClient.connect({ deployment: { ...f.deployment, council: undefined }, pollingIntervalMs: 0 })
     try {
       const view = await pendingChanges()({ chain: { client } as unknown as ChainService, logger: createLogger({ level: 'silent' }) }).read()
       assert.equal(view.timelock, f.deployment.council!.timelock)

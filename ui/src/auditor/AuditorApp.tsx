@@ -8,8 +8,9 @@ import { Charts } from './Charts.js'
 import { Check } from './Check.js'
 import { agencyStatus } from './status.js'
 import { Witnesses } from './Witnesses.js'
+import { Pending } from './Pending.js'
 
-const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'witnesses', label: 'Witnesses' }, { id: 'check', label: 'Check evidence' }]
+const tabs = [{ id: 'agencies', label: 'Agencies' }, { id: 'findings', label: 'Findings' }, { id: 'witnesses', label: 'Witnesses' }, { id: 'council', label: 'Council' }, { id: 'check', label: 'Check evidence' }]
 
 export function AuditorApp ({ api }: { api: ApiClient }) {
   const [tab, setTab] = useState('agencies')
@@ -37,6 +38,7 @@ export function AuditorApp ({ api }: { api: ApiClient }) {
         {r !== undefined && tab === 'agencies' && <><Agencies report={r} /><Charts agencies={r.agencies} /></>}
         {r !== undefined && tab === 'findings' && <Findings report={r} />}
         {r !== undefined && tab === 'witnesses' && <Witnesses report={r.witnesses} />}
+        {tab === 'council' && <Pending api={api} />}
         {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r === undefined ? {} : { chainId: r.chainId })} />}
       </Panel>
     </>
