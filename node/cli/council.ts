@@ -9,7 +9,7 @@
 // (chain id 31337) with its development members, or on a chain with no council with the registrar's key.
 import { readFile, writeFile } from 'node:fs/promises'
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings'
-import { Wallet, getAddress } from 'ethers'
+import { Wallet, getAddress, type JsonRpcProvider } from 'ethers'
 import { UsageError, act, address, commaList, wholeNumber } from './command.js'
 import {
   openChainClient, defaultDeploymentPath, devAccounts, devCouncil, embeddedChainId, readDeployment, connectProvider, cellsToUint64, checkWitnessRecord,
@@ -137,6 +137,18 @@ async function readProposal (path: string): Promise<CouncilProposal> {
   }
 }
 
+/** Reads the deployment, runs `use` on a provider of its chain, prints the result as one JSON line. */
+async function onDeployment (chainPath: string, use: (deployment: Deployment, provider: JsonRpcProvider) => Promise<object>): Promise<number> {
+  const deployment = await readDeployment(chainPath)
+  const provider = connectProvider(deployment.rpc, deployment.chainId)
+  try {
+    console.log(JSON.stringify(await use(deployment, provider)))
+    return 0
+  } finally {
+    provider.destroy()
+  }
+}
+
 async function writeJson (path: string, value: unknown): Promise<void> {
   await writeFile(path, JSON.stringify(value, null, 2) + '\n')
 }
@@ -235,60 +247,30 @@ function addProposalCommands (council: Command): void {
     .option('--key-file <file>', keyHelp)
     .option('--dev-account <n>', devHelp, wholeNumber(0, 9))
     .argument('<file>', 'the proposal file; updated in place')
-    .action(act(async (file, o) => {
-      const deployment = await readDeployment(o.chain)
-      const provider = connectProvider(deployment.rpc, deployment.chainId)
-      try {
-        const signed = await approveProposal(deployment, await readProposal(file), new Wallet(await memberKey(o, deployment), provider))
-        await writeJson(file, signed)
-        console.log(JSON.stringify({ action: 'approve', safeTxHash: signed.safeTxHash, approvals: signed.signatures.length, state: await proposalState(provider, signed) }))
-        return 0
-      } finally {
-        provider.destroy()
-      }
-    }))
+    .action(act(async (file, o) => await onDeployment(o.chain, async (deployment, provider) => {
+      const signed = await approveProposal(deployment, await readProposal(file), new Wallet(await memberKey(o, deployment), provider))
+      await writeJson(file, signed)
+      return { action: 'approve', safeTxHash: signed.safeTxHash, approvals: signed.signatures.length, state: await proposalState(provider, signed) }
+    })))
   council.command('execute').summary('take a proposal\'s next step: the Safe transaction, or after the notice the timelock\'s execution')
     .option('--chain <file>', 'the deployment file', defaultDeploymentPath)
     .option('--key-file <file>', 'file holding the key that pays the gas (anyone may execute an approved proposal)')
     .option('--dev-account <n>', devHelp, wholeNumber(0, 9))
     .argument('<file>', 'the proposal file')
-    .action(act(async (file, o) => {
-      const deployment = await readDeployment(o.chain)
-      const provider = connectProvider(deployment.rpc, deployment.chainId)
-      try {
-        const result = await executeProposal(deployment, await readProposal(file), new Wallet(await memberKey(o, deployment), provider))
-        console.log(JSON.stringify({ action: 'execute', step: result.step, transactionHash: result.receipt.hash, blockNumber: result.receipt.blockNumber, ...(result.readyAt === undefined ? {} : { readyAt: result.readyAt }) }))
-        return 0
-      } finally {
-        provider.destroy()
-      }
-    }))
+    .action(act(async (file, o) => await onDeployment(o.chain, async (deployment, provider) => {
+      const result = await executeProposal(deployment, await readProposal(file), new Wallet(await memberKey(o, deployment), provider))
+      return { action: 'execute', step: result.step, transactionHash: result.receipt.hash, blockNumber: result.receipt.blockNumber, ...(result.readyAt === undefined ? {} : { readyAt: result.readyAt }) }
+    })))
   council.command('status').summary('where a proposal stands (no key needed)')
     .argument('<file>', 'the proposal file')
     .option('--chain <file>', 'the deployment file', defaultDeploymentPath)
-    .action(act(async (file, o) => {
-      const deployment = await readDeployment(o.chain)
-      const provider = connectProvider(deployment.rpc, deployment.chainId)
-      try {
-        const proposal = await readProposal(file)
-        console.log(JSON.stringify({ action: 'status', method: proposal.action.method, ...await proposalState(provider, proposal) }))
-        return 0
-      } finally {
-        provider.destroy()
-      }
-    }))
+    .action(act(async (file, o) => await onDeployment(o.chain, async (_, provider) => {
+      const proposal = await readProposal(file)
+      return { action: 'status', method: proposal.action.method, ...await proposalState(provider, proposal) }
+    })))
   council.command('pending').summary('every change scheduled on the council\'s timelock and not yet executed (no key needed)')
     .option('--chain <file>', 'the deployment file', defaultDeploymentPath)
-    .action(act(async (o) => {
-      const deployment = await readDeployment(o.chain)
-      const provider = connectProvider(deployment.rpc, deployment.chainId)
-      try {
-        console.log(JSON.stringify({ action: 'pending', changes: await readPendingChanges(provider, deployment) }))
-        return 0
-      } finally {
-        provider.destroy()
-      }
-    }))
+    .action(act(async (o) => await onDeployment(o.chain, async (deployment, provider) => ({ action: 'pending', changes: await readPendingChanges(provider, deployment) }))))
   council.command('export-safe').summary('write a proposal as a Safe Transaction Builder JSON file, for the Safe web app')
     .argument('<file>', 'the proposal file')
     .requiredOption('--out <file>', 'the JSON file to write')
