@@ -62,7 +62,8 @@ export interface EmbeddedChain {
 
 export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Promise<EmbeddedChain> {
   const chainId = opts.chainId ?? embeddedChainId
-  const accounts = devAccounts(opts.accounts ?? 10)
+  // The council's members pay for its transactions: they are always funded.
+  const accounts = devAccounts(Math.max(opts.accounts ?? 10, opts.council === false ? 1 : devCouncilSize))
   const params = defaultHardhatNetworkParams
   const saved = opts.journal === undefined ? [] : await readChainJournal(opts.journal)
   const genesis = saved.find((r) => r.kind === 'genesis')
