@@ -5,7 +5,7 @@
 import { Contract, ContractFactory, Wallet, keccak256, toUtf8Bytes, type InterfaceAbi, type TransactionReceipt } from 'ethers'
 import { gridDisk } from 'h3-js'
 import { compileSources } from '../contracts/build.js'
-import { AnchorRelayer, ChainClient, auditAnchorArtifact, checkRelayedAnchor, connectProvider, signAnchor, startEmbeddedChain } from '../node/chain/index.js'
+import { AnchorRelayer, ChainClient, auditAnchorArtifact, checkRelayedAnchor, connectProvider, signAnchor, startEmbeddedChain, devCouncil } from '../node/chain/index.js'
 import { median, type BenchContext } from './lib.js'
 
 const baselineSources = {
@@ -40,7 +40,7 @@ export default async function (ctx: BenchContext): Promise<void> {
   const chain = await startEmbeddedChain({ accounts: 4 })
   const deployment = chain.deployment!
   const provider = connectProvider(chain.rpcUrl, chain.chainId)
-  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(deployment) })
   const agency = new Wallet(chain.accounts[1]!.privateKey, provider)
   const relayer = await ChainClient.connect({ deployment, privateKey: chain.accounts[2]!.privateKey, pollingIntervalMs: 0 })
   const gas = (r: TransactionReceipt | null): number => Number(r!.gasUsed)

@@ -1,24 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {CouncilRoles} from "./CouncilRoles.sol";
 import {IAgencyRegistry} from "./IAgencyRegistry.sol";
 import {IAuditAnchor} from "./IAuditAnchor.sol";
 
 /**
  * @title AgencyRegistry
- * @notice See {IAgencyRegistry}. Governed by the council: the admin role binds the AuditAnchor and manages
- * roles; the registrar role changes agency records.
+ * @notice See {IAgencyRegistry}. Governed by the council (docs/contracts.md, "The council"): the admin and
+ * registrar roles are held by a TimelockController whose proposer is the council's Safe, so registrations,
+ * updates and reinstatements wait a public notice period; the guardian role (a Safe with a lower threshold)
+ * suspends and revokes at once, because stopping abuse must not wait.
  */
-contract AgencyRegistry is IAgencyRegistry, AccessControl {
-    /// @notice The role allowed to register, update, suspend, reinstate and revoke agencies.
+contract AgencyRegistry is IAgencyRegistry, CouncilRoles {
+    /// @notice The role allowed to register, update and reinstate agencies (the council's timelock).
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
-    /// @notice At most this many cells per jurisdiction (a res-7 cell is ~5 km², so ~5,000 km²).
+    /// @notice The role allowed to suspend and revoke agencies at once (the guardian Safe, and the timelock).
+    bytes32 public constant GUARDIAN_ROLE = keccak256("GUARDIAN_ROLE");
+    /// @notice At most this many cells per jurisdiction (protocol/limits: LIMITS.jurisdiction.maxCells).
     uint256 public constant MAX_CELLS = 1024;
+    /// @notice At most this total area, counted in resolution-7 cells (a res-6 cell is 7, a res-5 cell 49):
+    /// 2,000 × 5.16 km² ≈ 10,300 km², a large county (protocol/limits: LIMITS.jurisdiction.maxAreaRes7Cells).
+    uint256 public constant MAX_AREA_RES7_CELLS = 2000;
     /// @notice At most this many bytes of UTF-8 in an agency name.
     uint256 public constant MAX_NAME_BYTES = 120;
+    /// @notice The coarsest H3 resolution a jurisdiction cell may have (a res-5 cell is ~253 km²).
+    uint64 public constant MIN_CELL_RESOLUTION = 5;
     /// @notice The finest H3 resolution a jurisdiction cell may have.
     uint64 public constant MAX_CELL_RESOLUTION = 7;
+    /// @notice `validUntil` at most this far ahead of the block: a registration is reviewed at least every two years.
+    uint256 public constant MAX_VALIDITY_SECONDS = 730 days;
 
     struct Agency {
         uint64 validUntil;
@@ -29,14 +40,24 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
 
     mapping(address agency => Agency) private _agencies;
     IAuditAnchor private _auditAnchor;
+    // The deployer may bind the AuditAnchor (once, like the admin): the AuditAnchor is deployed after the
+    // registry, and the admin is a timelock that should not have to schedule a deployment step.
+    address private immutable _deployer;
 
-    constructor(address council) {
-        _grantRole(DEFAULT_ADMIN_ROLE, council);
-        _grantRole(REGISTRAR_ROLE, council);
+    /// @param admin Admin and registrar: the council's TimelockController.
+    /// @param guardian Suspends and revokes at once: the guardian Safe.
+    constructor(address admin, address guardian) {
+        if (admin == address(0) || guardian == address(0)) revert AgencyRegistryZeroAddress();
+        _deployer = msg.sender;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(REGISTRAR_ROLE, admin);
+        _grantRole(GUARDIAN_ROLE, admin);
+        _grantRole(GUARDIAN_ROLE, guardian);
     }
 
     /// @inheritdoc IAgencyRegistry
-    function bindAuditAnchor(address auditAnchor_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function bindAuditAnchor(address auditAnchor_) external {
+        if (msg.sender != _deployer) _checkRole(DEFAULT_ADMIN_ROLE);
         if (address(_auditAnchor) != address(0)) revert AgencyRegistryAuditAnchorAlreadyBound(address(_auditAnchor));
         if (auditAnchor_.code.length == 0 || IAuditAnchor(auditAnchor_).registry() != address(this)) {
             revert AgencyRegistryAuditAnchorMismatch(auditAnchor_);
@@ -78,7 +99,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
     }
 
     /// @inheritdoc IAgencyRegistry
-    function suspend(address agency, string calldata reason) external onlyRole(REGISTRAR_ROLE) {
+    function suspend(address agency, string calldata reason) external onlyRole(GUARDIAN_ROLE) {
         Agency storage record = _existing(agency);
         if (record.status != AgencyStatus.Active) revert AgencyRegistryInvalidStatus(agency, record.status);
         record.status = AgencyStatus.Suspended;
@@ -96,7 +117,7 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
     }
 
     /// @inheritdoc IAgencyRegistry
-    function revoke(address agency, string calldata reason) external onlyRole(REGISTRAR_ROLE) {
+    function revoke(address agency, string calldata reason) external onlyRole(GUARDIAN_ROLE) {
         Agency storage record = _existing(agency);
         if (record.status == AgencyStatus.Revoked) revert AgencyRegistryInvalidStatus(agency, record.status);
         record.status = AgencyStatus.Revoked;
@@ -145,12 +166,22 @@ contract AgencyRegistry is IAgencyRegistry, AccessControl {
         uint256 count = cells.length;
         if (count == 0) revert AgencyRegistryEmptyJurisdiction();
         if (count > MAX_CELLS) revert AgencyRegistryTooManyCells(count, MAX_CELLS);
+        uint256 area = 0;
         for (uint256 i = 0; i < count; ++i) {
             uint64 cell = cells[i];
             if (!_isCell(cell)) revert AgencyRegistryInvalidCell(cell);
+            uint64 resolution = (cell >> 52) & 0xF;
+            if (resolution < MIN_CELL_RESOLUTION) revert AgencyRegistryCellTooCoarse(cell, resolution);
             if (i > 0 && cell <= cells[i - 1]) revert AgencyRegistryCellsNotAscending(i);
+            area += 7 ** (MAX_CELL_RESOLUTION - resolution);
         }
+        // Ascending distinct indexes can still overlap (a res-5 cell and one of its res-7 children): the sum
+        // then counts the overlap twice, which only errs on the side of the cap.
+        if (area > MAX_AREA_RES7_CELLS) revert AgencyRegistryAreaTooLarge(area, MAX_AREA_RES7_CELLS);
         if (validUntil <= block.timestamp) revert AgencyRegistryValidUntilInPast(validUntil);
+        if (validUntil > block.timestamp + MAX_VALIDITY_SECONDS) {
+            revert AgencyRegistryValidUntilTooFar(validUntil, block.timestamp + MAX_VALIDITY_SECONDS);
+        }
     }
 
     // The structure of an H3 cell index (h3geo.org/docs/library/index/cell): high bit 0, mode 1, reserved

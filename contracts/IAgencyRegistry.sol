@@ -4,7 +4,8 @@ pragma solidity 0.8.37;
 /**
  * @title IAgencyRegistry
  * @notice The council's register of agencies allowed to request footage: each agency is an Ethereum address
- * with a name, a jurisdiction (H3 cells of resolution at most 7), a valid-until time and a status.
+ * with a name, a jurisdiction (H3 cells of resolution 5 to 7, bounded in count and area), a valid-until time
+ * (at most two years ahead) and a status.
  * @dev Every state change emits one past-tense event. The registry pushes each agency's authorization
  * (active, valid-until) to its bound AuditAnchor, so that anchoring needs no cross-contract call.
  */
@@ -41,6 +42,12 @@ interface IAgencyRegistry {
     error AgencyRegistryTooManyCells(uint256 count, uint256 max);
     /// @notice `cell` is not an H3 cell index of resolution 0..7.
     error AgencyRegistryInvalidCell(uint64 cell);
+    /// @notice `cell` is coarser than resolution {MIN_CELL_RESOLUTION} (a res-0 cell is continent-sized).
+    error AgencyRegistryCellTooCoarse(uint64 cell, uint64 resolution);
+    /// @notice The jurisdiction's area, in resolution-7 cells, is over `max`.
+    error AgencyRegistryAreaTooLarge(uint256 area, uint256 max);
+    /// @notice `validUntil` is later than `max` ({MAX_VALIDITY_SECONDS} after the block).
+    error AgencyRegistryValidUntilTooFar(uint64 validUntil, uint256 max);
     /// @notice Cells must be strictly ascending (so a jurisdiction has one encoding and no duplicates).
     error AgencyRegistryCellsNotAscending(uint256 index);
     /// @notice `validUntil` is not in the future.
@@ -65,7 +72,7 @@ interface IAgencyRegistry {
     /// @notice The AuditAnchor that receives agencies' authorizations was bound.
     event AuditAnchorBound(address indexed auditAnchor);
 
-    /// @notice Binds the AuditAnchor, once. Only the admin (the council).
+    /// @notice Binds the AuditAnchor, once. Only the deployer or the admin (the council).
     function bindAuditAnchor(address auditAnchor) external;
 
     /// @notice Registers `agency`. Only the registrar role.
@@ -74,13 +81,13 @@ interface IAgencyRegistry {
     /// @notice Replaces an active or suspended agency's name, jurisdiction and validity. Only the registrar.
     function update(address agency, string calldata name, uint64[] calldata cells, uint64 validUntil) external;
 
-    /// @notice Suspends an active agency. Only the registrar.
+    /// @notice Suspends an active agency. Only the guardian role (at once, no notice period).
     function suspend(address agency, string calldata reason) external;
 
     /// @notice Reinstates a suspended agency. Only the registrar.
     function reinstate(address agency) external;
 
-    /// @notice Revokes an active or suspended agency, for good. Only the registrar.
+    /// @notice Revokes an active or suspended agency, for good. Only the guardian role.
     function revoke(address agency, string calldata reason) external;
 
     /// @notice True when `agency` is active and `block.timestamp <= validUntil`.

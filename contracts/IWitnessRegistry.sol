@@ -21,6 +21,8 @@ interface IWitnessRegistry {
         string multiaddr;
     }
 
+    /// @notice The council is the zero address.
+    error WitnessRegistryZeroAddress();
     /// @notice The name is empty or longer than {MAX_NAME_BYTES} bytes.
     error WitnessRegistryInvalidName(uint256 length);
     /// @notice The verifier key is empty or longer than {MAX_FIELD_BYTES} bytes.

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {CouncilRoles} from "./CouncilRoles.sol";
 import {IWitnessRegistry} from "./IWitnessRegistry.sol";
 
 /**
  * @title WitnessRegistry
  * @notice See {IWitnessRegistry}. Governed by the council like the AgencyRegistry: the admin role manages
- * roles, the registrar role changes the witness set and the quorum.
+ * roles, the registrar role changes the witness set and the quorum. Both are held by the council's
+ * TimelockController, so a change of the witness set waits the public notice period.
  */
-contract WitnessRegistry is IWitnessRegistry, AccessControl {
+contract WitnessRegistry is IWitnessRegistry, CouncilRoles {
     /// @notice The role allowed to add, update and remove witnesses and to set the quorum.
     bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
     /// @notice At most this many witnesses: every node checks each one's cosignature on every announcement.
@@ -24,6 +25,7 @@ contract WitnessRegistry is IWitnessRegistry, AccessControl {
     uint8 private _quorum;
 
     constructor(address council) {
+        if (council == address(0)) revert WitnessRegistryZeroAddress();
         _grantRole(DEFAULT_ADMIN_ROLE, council);
         _grantRole(REGISTRAR_ROLE, council);
     }

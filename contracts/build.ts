@@ -19,8 +19,11 @@ const require = createRequire(import.meta.url)
 const contractsDir = dirname(fileURLToPath(import.meta.url))
 const openZeppelinDir = dirname(require.resolve('@openzeppelin/contracts/package.json'))
 
-/** The contracts that get an artifact; interfaces are compiled but their ABIs are part of these. */
-export const contractNames = ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry', 'AnchorRelay'] as const
+/**
+ * The contracts that get an artifact; interfaces are compiled but their ABIs are part of these.
+ * TimelockController is OpenZeppelin's (contracts/Timelock.sol imports it): the council's notice period.
+ */
+export const contractNames = ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry', 'TimelockController', 'AnchorRelay'] as const
 export type ContractName = typeof contractNames[number]
 
 /** What is committed per contract: enough to deploy and to call it with ethers. */
@@ -121,6 +124,27 @@ export function formatArtifact (artifact: Artifact): string {
 
 export const artifactsDir = join(contractsDir, 'artifacts')
 
+/**
+ * Safe's own contracts, copied from @safe-global/safe-smart-account's compiled artifacts rather than compiled
+ * here: the Safe deployed on the embedded chain is then byte for byte the audited one on public chains. Only
+ * the embedded chain deploys them (a real chain has Safe already); copying keeps the package a dev dependency.
+ */
+export const safeArtifacts = {
+  Safe: 'contracts/Safe.sol/Safe.json',
+  SafeProxyFactory: 'contracts/proxies/SafeProxyFactory.sol/SafeProxyFactory.json'
+} as const
+export type SafeArtifactName = keyof typeof safeArtifacts
+
+export interface SafeArtifact { contractName: string, sourceName: string, package: string, abi: unknown[], bytecode: string }
+
+/** Safe's artifact as committed: its ABI and creation bytecode, and the package version it came from. */
+export function safeArtifact (name: SafeArtifactName): SafeArtifact {
+  const root = dirname(require.resolve('@safe-global/safe-smart-account/package.json'))
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version
+  const built = JSON.parse(readFileSync(join(root, 'build/artifacts', safeArtifacts[name]), 'utf8')) as { contractName: string, sourceName: string, abi: unknown[], bytecode: string }
+  return { contractName: built.contractName, sourceName: built.sourceName, package: `@safe-global/safe-smart-account@${version}`, abi: built.abi, bytecode: built.bytecode }
+}
+
 /** Compiles and writes contracts/artifacts/<Name>.json; returns the paths written. */
 export async function writeArtifacts (): Promise<string[]> {
   const artifacts = compileContracts()
@@ -129,6 +153,11 @@ export async function writeArtifacts (): Promise<string[]> {
   for (const name of contractNames) {
     const path = join(artifactsDir, `${name}.json`)
     await writeFile(path, formatArtifact(artifacts[name]))
+    written.push(path)
+  }
+  for (const name of Object.keys(safeArtifacts) as SafeArtifactName[]) {
+    const path = join(artifactsDir, `${name}.json`)
+    await writeFile(path, JSON.stringify(safeArtifact(name), null, 2) + '\n')
     written.push(path)
   }
   return written

@@ -35,6 +35,8 @@ import { agencyUsers, type AgencyUsers } from './agency/users-service.js'
 import { userRoutes } from './agency/users-routes.js'
 import { auditorService, type AuditorService, type AuditorServiceInit } from './auditor/auditor-service.js'
 import { auditorRoutes } from './auditor/routes.js'
+import { pendingChanges, pendingChangesRoutes, type PendingChanges } from './auditor/pending-changes.js'
+import { councilNotices, councilNoticesRoutes, type CouncilNotices } from './resident/council-notices.js'
 import { metricsService, type MetricsService } from './metrics/service.js'
 import { metricsRoutes } from './metrics/routes.js'
 import { healthService, type HealthService } from './health/service.js'
@@ -54,9 +56,9 @@ type Operated = { metrics: MetricsService, health: HealthService }
 /** What the roles with pages tell their UI: the base map, address search, an agency's zone and jurisdiction. */
 type WithUi = { ui: UiSettingsService }
 
-export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService } & Operated & WithUi
+export type ResidentServices = { chain: ChainService, cameras: CameraBook, cameraApi: CameraApi, clips: ClipsService, ranges: FootageRanges, folders: FolderSources, network: RequestNetwork, inbox: ResidentInbox, footage: ResidentFootage, cellMates: CellMates, live: LiveEvents, recordings: RecordingService, notify: NotifyService, councilNotices: CouncilNotices } & Operated & WithUi
 export type AgencyServices = { chain: ChainService, log: AgencyLogService, network: RequestNetwork, requests: AgencyRequests, footage: AgencyFootage, users: AgencyUsers, relayLimits: RelayFootageLimits, relayProofs: AgencyRelayProofs, cellPeers: CellPeersServer, live: LiveEvents, evidence: EvidenceExporter } & Operated & WithUi
-export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService } & Operated & WithUi
+export type AuditorServices = { chain: ChainService, network: RequestNetwork, auditor: AuditorService, councilChanges: PendingChanges } & Operated & WithUi
 export type WitnessServices = { chain: ChainService, witness: WitnessService } & Operated
 export type RelayServices = { chain: ChainService, relayLimits: RelayFootageLimits, cellPeers: CellPeersServer } & Operated
 
@@ -143,6 +145,8 @@ export function residentRole (init: RoleInit = {}): ServiceSpecs<ResidentService
     // Tells the household about a new request: its public fields only, on the channels of `notify`.
     notify: defineService(notifyService(init.notify), { needs: ['inbox'] }),
     ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
+    // A pending registration that would cover one of the cameras, told here (computed on the node).
+    councilNotices: defineService(councilNotices(), { needs: ['chain', 'cameras'], routes: councilNoticesRoutes }),
     ...operated(['network', 'cameras', 'cameraApi', 'ranges', 'inbox', 'footage', 'cellMates', 'live', 'recordings', 'notify', 'ui'])
   }
 }
@@ -190,6 +194,8 @@ export function auditorRole (init: RoleInit = {}): ServiceSpecs<AuditorServices>
     network: defineService(requestNetwork(init.network), { needs: ['chain'] }),
     auditor: defineService(auditorService(init.auditor), { needs: ['chain', 'network'], routes: auditorRoutes }),
     ui: defineService(uiSettings(), { needs: [], routes: uiRoutes }),
+    // The council's changes waiting their notice period, published beside the report.
+    councilChanges: defineService(pendingChanges(), { needs: ['chain'], routes: pendingChangesRoutes }),
     ...operated(['network', 'auditor', 'ui'])
   }
 }

@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ChainClient, sharedChain, startEmbeddedChain, type EmbeddedChain } from '../node/chain/index.js'
+import { ChainClient, devCouncil, sharedChain, startEmbeddedChain, type EmbeddedChain } from '../node/chain/index.js'
 import { generateKeys, parseConfig, type ChainEndpoint } from '../node/config/index.js'
 import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type ResidentServices, type WitnessServices } from '../node/index.js'
 import { waitForMeshPeer, waitForTopicPeer, type PorchlightLibp2p } from '../node/p2p/index.js'
@@ -93,7 +93,7 @@ export async function startWorld (init: WorldInit): Promise<World> {
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
   const domain: Domain = { chainId: deployment.chainId, verifyingContract: deployment.contracts.AgencyRegistry }
-  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(deployment) })
   // One registry view for every resident (one process, one chain): a thousand pollers would only load the chain.
   const registry = await ChainClient.connect({ deployment })
   const shared = sharedChain({ registry, domain, endpoint })

@@ -1,7 +1,8 @@
 // Agency records as the client returns them, and the conversion of H3 cells between h3-js strings and the
 // contract's uint64.
 import { getResolution, isValidCell } from 'h3-js'
-import { AgencyRegistryInvalidCell } from './errors.js'
+import { LIMITS } from '../../protocol/limits/index.js'
+import { AgencyRegistryCellTooCoarse, AgencyRegistryInvalidCell } from './errors.js'
 
 export type AgencyStatus = 'none' | 'active' | 'suspended' | 'revoked'
 
@@ -25,16 +26,20 @@ export function isActiveRecord (record: Pick<AgencyInfo, 'status' | 'validUntil'
 }
 
 /** The finest H3 resolution a jurisdiction cell may have (AgencyRegistry.MAX_CELL_RESOLUTION). */
-export const maxCellResolution = 7
+export const maxCellResolution = LIMITS.jurisdiction.maxCellResolution
 
 /**
- * The cells as the contract takes them: checked (valid H3 cells of resolution ≤ 7), deduplicated and
- * ascending. Throws AgencyRegistryInvalidCell — the contract's own error — before any transaction.
+ * The cells as the contract takes them: checked (valid H3 cells of resolution 5 to 7), deduplicated and
+ * ascending. Throws AgencyRegistryInvalidCell or AgencyRegistryCellTooCoarse — the contract's own errors —
+ * before any transaction. (The count and area caps are left to the contract, which the council's client
+ * simulates before it proposes.)
  */
 export function cellsToUint64 (cells: readonly string[]): bigint[] {
   const values = new Set<bigint>()
   for (const cell of cells) {
     if (!isValidCell(cell) || getResolution(cell) > maxCellResolution) throw new AgencyRegistryInvalidCell({ cell })
+    const resolution = getResolution(cell)
+    if (resolution < LIMITS.jurisdiction.minCellResolution) throw new AgencyRegistryCellTooCoarse({ cell, resolution })
     values.add(BigInt(`0x${cell}`))
   }
   return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -15,6 +15,7 @@ import { relayDomain } from './anchor-relay.js'
 import { AnchorQueue, type AnchorQueueStore, type QueuedAnchor } from './anchor-queue.js'
 import { agencyStatuses, cellsToUint64, isActiveRecord, uint64ToCell, type AgencyInfo } from './agency-info.js'
 import type { Deployment } from './deployment.js'
+import type { Registrar } from './council.js'
 import { AuditAnchorNonMonotonic, ChainUnavailableError, toChainError } from './errors.js'
 import { connectProvider } from './provider.js'
 import { checkWitnessEndpoints, checkWitnessRecord, toWitnessSet, type IgnoredWitness } from './witness-set.js'
@@ -49,6 +50,12 @@ export interface ChainClientOptions {
   confirmations?: number
   /** How often a mined anchor's depth is checked while it waits for its confirmations. @default 1000 */
   confirmationPollingMs?: number
+  /**
+   * Where the registrar writes (register, suspend, addWitness, …) go when the registries are governed by a
+   * council: its proposals, approvals and timelock (node/chain/council.ts). Without it they are sent from
+   * `privateKey`, which works only where that key holds the roles (the test-only single-key chain).
+   */
+  registrar?: Registrar | undefined
 }
 
 /** The embedded chain (Hardhat, id 31337) has one miner and never reorganises; anywhere else, 12 blocks. */
@@ -185,6 +192,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   readonly confirmations: number
 
   readonly #queue: AnchorQueue | undefined
+  readonly #registrar: Registrar | undefined
   readonly #waiters = new Map<number, { resolve: (o: AnchorOutcome) => void, reject: (e: PorchlightError) => void }>()
   readonly #agencies: LRUCache<string, AgencyInfo>
   readonly #anchoredListeners = new Set<(event: AnchorEvent) => void>()
@@ -219,6 +227,7 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
     this.anchorRelay = relay === undefined ? undefined : new Contract(relay, anchorRelayArtifact.abi, runner)
     this.relayDomain = relay === undefined ? undefined : relayDomain(opts.deployment.chainId, relay)
     this.#queue = queue
+    this.#registrar = opts.registrar
     this.#agencies = new LRUCache({ max: opts.registryCacheSize ?? 1024 })
     this.#syncedBlock = opts.fromBlock === undefined ? undefined : opts.fromBlock - 1
     this.#retry = { minDelayMs: opts.retry?.minDelayMs ?? 100, maxDelayMs: opts.retry?.maxDelayMs ?? 5000 }
@@ -567,8 +576,10 @@ export class ChainClient extends EventEmitter<ChainClientEvents> {
   }
 
   async #transact (contract: Contract, method: string, args: unknown[]): Promise<TransactionReceipt> {
-    this.#requireWallet()
+    const registrar = contract === this.auditAnchor ? undefined : this.#registrar
+    if (registrar === undefined) this.#requireWallet()
     try {
+      if (registrar !== undefined) return await registrar.send({ to: await contract.getAddress(), data: contract.interface.encodeFunctionData(method, args) }, this.provider)
       const tx = await contract.getFunction(method).send(...args)
       const receipt = await tx.wait()
       if (receipt === null) throw new ChainUnavailableError(this.deployment.rpc)

@@ -11,10 +11,11 @@ import { keccak256 } from 'ethers'
 import type { EIP1193Provider, RequestArguments } from 'hardhat/types/provider.js'
 import { PorchlightError } from '../../protocol/errors.js'
 import type { ContractAddresses } from './deployment.js'
+import type { CouncilAddresses } from './council.js'
 
 export type JournalRecord =
   | { kind: 'genesis', timestamp: number, chainId: number }
-  | { kind: 'deployment', contracts: ContractAddresses, deployBlock: number }
+  | { kind: 'deployment', contracts: ContractAddresses, deployBlock: number, council?: CouncilAddresses }
   | { kind: 'tx', raw: string, timestamp: number }
 
 export class ChainJournalError extends PorchlightError {

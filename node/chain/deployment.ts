@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { isAddress, getAddress } from 'ethers'
 import { PorchlightError } from '../../protocol/errors.js'
+import type { CouncilAddresses } from './council.js'
 
 export interface ContractAddresses {
   AgencyRegistry: string
@@ -20,6 +21,8 @@ export interface Deployment {
   contracts: ContractAddresses
   /** The block the contracts were deployed in; event queries start there. */
   deployBlock?: number
+  /** The council that governs the registries (absent: one key governs them, an older or test-only chain). */
+  council?: CouncilAddresses
 }
 
 /** The contracts a deployment names, all required. */
@@ -49,6 +52,13 @@ export function toDeployment (value: unknown): Deployment {
     if (typeof address !== 'string' || !isAddress(address)) throw new InvalidDeploymentError(`contracts.${name} must be an address`, { field: `contracts.${name}`, value: address })
   }
   if (v.deployBlock !== undefined && (!Number.isSafeInteger(v.deployBlock) || v.deployBlock < 0)) throw new InvalidDeploymentError('deployBlock must be a block number', { field: 'deployBlock', value: v.deployBlock })
+  const council = v.council as Partial<CouncilAddresses> | undefined
+  if (council !== undefined) {
+    for (const name of ['safe', 'guardian', 'timelock'] as const) {
+      if (typeof council[name] !== 'string' || !isAddress(council[name])) throw new InvalidDeploymentError(`council.${name} must be an address`, { field: `council.${name}`, value: council[name] })
+    }
+    if (!Number.isSafeInteger(council.noticeSeconds) || (council.noticeSeconds as number) < 0) throw new InvalidDeploymentError('council.noticeSeconds must be a whole number of seconds', { field: 'council.noticeSeconds', value: council.noticeSeconds })
+  }
   return {
     rpc: v.rpc,
     chainId: v.chainId as number,
@@ -58,7 +68,8 @@ export function toDeployment (value: unknown): Deployment {
       WitnessRegistry: getAddress(contracts!.WitnessRegistry!),
       ...(contracts?.AnchorRelay === undefined ? {} : { AnchorRelay: checkedAddress(contracts.AnchorRelay, 'contracts.AnchorRelay') })
     },
-    ...(v.deployBlock === undefined ? {} : { deployBlock: v.deployBlock })
+    ...(v.deployBlock === undefined ? {} : { deployBlock: v.deployBlock }),
+    ...(council === undefined ? {} : { council: { safe: getAddress(council.safe!), guardian: getAddress(council.guardian!), timelock: getAddress(council.timelock!), noticeSeconds: council.noticeSeconds! } })
   }
 }
 

@@ -21,3 +21,6 @@ export function devAccounts (count: number): DevAccount[] {
     return { address: wallet.address, privateKey: wallet.privateKey }
   })
 }
+
+/** The embedded chain's council members: development accounts 0, 1 and 2 own both of its Safes. */
+export const devCouncilSize = 3

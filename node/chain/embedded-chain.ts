@@ -8,9 +8,9 @@ import { createHardhatNetworkProvider } from 'hardhat/internal/hardhat-network/p
 import { JsonRpcServer } from 'hardhat/internal/hardhat-network/jsonrpc/server.js'
 import { defaultHardhatNetworkParams } from 'hardhat/internal/core/config/default-config.js'
 import { connectProvider } from './provider.js'
-import { deployContracts, deployWitnessRegistry } from './deploy.js'
+import { deployContracts, deployEmbeddedCouncil, deployWitnessRegistry } from './deploy.js'
 import type { ContractAddresses, Deployment } from './deployment.js'
-import { devAccounts, embeddedChainId, type DevAccount } from './dev-accounts.js'
+import { devAccounts, devCouncilSize, embeddedChainId, type DevAccount } from './dev-accounts.js'
 import { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal } from './chain-journal.js'
 
 export interface EmbeddedChainOptions {
@@ -20,8 +20,15 @@ export interface EmbeddedChainOptions {
   chainId?: number
   /** How many funded development accounts. @default 10 */
   accounts?: number
-  /** Deploy AgencyRegistry, AuditAnchor and WitnessRegistry, with account 0 as the council. @default true */
+  /** Deploy AgencyRegistry, AuditAnchor and WitnessRegistry and their council. @default true */
   deploy?: boolean
+  /**
+   * The council that governs the registries: Safe's contracts, the council's Safe and the guardian Safe
+   * (both owned by development accounts 0, 1 and 2), and a TimelockController. `false` is the test-only
+   * shortcut for tests of the registries' own rules: account 0 holds every role, with no notice period.
+   * @default { threshold: 2, guardianThreshold: 1, noticeSeconds: 0 }
+   */
+  council?: false | EmbeddedCouncilConfig
   /**
    * A journal file (see chain-journal.ts) that makes the chain survive a restart: when it holds a deployed
    * chain, that chain is replayed instead of deploying anew; every transaction mined is appended to it.
@@ -30,11 +37,20 @@ export interface EmbeddedChainOptions {
   journal?: string
 }
 
+export interface EmbeddedCouncilConfig {
+  /** Approvals of the council's Safe (of 3 members). @default 2 */
+  threshold?: number
+  /** Approvals of the guardian Safe. @default 1 */
+  guardianThreshold?: number
+  /** The notice period. @default 0: tests see every change at once unless they ask for a notice */
+  noticeSeconds?: number
+}
+
 export interface EmbeddedChain {
   rpcUrl: string
   port: number
   chainId: number
-  /** Funded development accounts; account 0 is the council of the deployed contracts. */
+  /** Funded development accounts; accounts 0, 1 and 2 are the council's members (account 0 alone with `council: false`). */
   accounts: DevAccount[]
   /** Where the contracts are; undefined when started with `deploy: false`. */
   deployment: Deployment | undefined
@@ -46,7 +62,8 @@ export interface EmbeddedChain {
 
 export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Promise<EmbeddedChain> {
   const chainId = opts.chainId ?? embeddedChainId
-  const accounts = devAccounts(opts.accounts ?? 10)
+  // The council's members pay for its transactions: they are always funded.
+  const accounts = devAccounts(Math.max(opts.accounts ?? 10, opts.council === false ? 1 : devCouncilSize))
   const params = defaultHardhatNetworkParams
   const saved = opts.journal === undefined ? [] : await readChainJournal(opts.journal)
   const genesis = saved.find((r) => r.kind === 'genesis')
@@ -102,16 +119,18 @@ export async function startEmbeddedChain (opts: EmbeddedChainOptions = {}): Prom
   // one now, journaled like any transaction, rather than being thrown away.
   const upgrade = resume && (deployed.contracts as Partial<ContractAddresses>).WitnessRegistry === undefined
   if (resume && !upgrade) {
-    deployment = { rpc: rpcUrl, chainId, contracts: deployed.contracts, deployBlock: deployed.deployBlock }
+    deployment = { rpc: rpcUrl, chainId, contracts: deployed.contracts, deployBlock: deployed.deployBlock, ...(deployed.council === undefined ? {} : { council: deployed.council }) }
   } else if (resume || (opts.deploy ?? true)) {
     const rpc = connectProvider(rpcUrl, chainId)
     try {
-      const council = new Wallet(accounts[0]!.privateKey, rpc)
-      const { contracts, deployBlock } = upgrade
-        ? { contracts: { ...deployed.contracts, WitnessRegistry: (await deployWitnessRegistry(council)).address }, deployBlock: deployed.deployBlock }
-        : await deployContracts(council)
-      deployment = { rpc: rpcUrl, chainId, contracts, deployBlock }
-      await journal?.append({ kind: 'deployment', contracts, deployBlock })
+      const deployer = new Wallet(accounts[0]!.privateKey, rpc)
+      const members = devAccounts(devCouncilSize).map((a) => a.address)
+      const config = opts.council === false ? undefined : { threshold: 2, guardianThreshold: 1, noticeSeconds: 0, ...opts.council }
+      const { contracts, deployBlock, council } = upgrade
+        ? { contracts: { ...deployed.contracts, WitnessRegistry: (await deployWitnessRegistry(deployer)).address }, deployBlock: deployed.deployBlock, council: undefined }
+        : config === undefined ? await deployContracts(deployer) : await deployEmbeddedCouncil(deployer, { members, ...config })
+      deployment = { rpc: rpcUrl, chainId, contracts, deployBlock, ...(council === undefined ? {} : { council }) }
+      await journal?.append({ kind: 'deployment', contracts, deployBlock, ...(council === undefined ? {} : { council }) })
     } catch (err) {
       await stop()
       throw err

@@ -3,7 +3,7 @@
 // decoded arguments in `details` (uint values as decimal strings, so details stay JSON-safe).
 import { ErrorDescription, type Interface } from 'ethers'
 import { PorchlightError } from '../../protocol/errors.js'
-import { agencyRegistryInterface, anchorRelayInterface, auditAnchorInterface, witnessRegistryInterface } from './artifacts.js'
+import { agencyRegistryInterface, anchorRelayInterface, auditAnchorInterface, timelockInterface, witnessRegistryInterface } from './artifacts.js'
 
 function screamingSnake (name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()
@@ -42,7 +42,10 @@ export class AgencyRegistryEmptyJurisdiction extends ContractRevertError {}
 export class AgencyRegistryTooManyCells extends ContractRevertError {}
 export class AgencyRegistryInvalidCell extends ContractRevertError {}
 export class AgencyRegistryCellsNotAscending extends ContractRevertError {}
+export class AgencyRegistryCellTooCoarse extends ContractRevertError {}
+export class AgencyRegistryAreaTooLarge extends ContractRevertError {}
 export class AgencyRegistryValidUntilInPast extends ContractRevertError {}
+export class AgencyRegistryValidUntilTooFar extends ContractRevertError {}
 export class AgencyRegistryAuditAnchorNotBound extends ContractRevertError {}
 export class AgencyRegistryAuditAnchorAlreadyBound extends ContractRevertError { static override readonly status = 409 }
 export class AgencyRegistryAuditAnchorMismatch extends ContractRevertError {}
@@ -53,7 +56,10 @@ export class AuditAnchorFork extends ContractRevertError { static override reado
 export class AuditAnchorNotRegistry extends ContractRevertError {}
 export class AuditAnchorEmptyBatch extends ContractRevertError {}
 export class AuditAnchorZeroRegistry extends ContractRevertError {}
+// CouncilRoles (both registries)
+export class CouncilRolesLastAdmin extends ContractRevertError { static override readonly status = 409 }
 // WitnessRegistry
+export class WitnessRegistryZeroAddress extends ContractRevertError {}
 export class WitnessRegistryInvalidName extends ContractRevertError {}
 export class WitnessRegistryInvalidKey extends ContractRevertError {}
 export class WitnessRegistryKeyNameMismatch extends ContractRevertError {}
@@ -69,6 +75,11 @@ export class AnchorRelayEmptyBatch extends ContractRevertError {}
 // OpenZeppelin, inherited
 export class AccessControlUnauthorizedAccount extends ContractRevertError { static override readonly status = 403 }
 export class AccessControlBadConfirmation extends ContractRevertError {}
+// OpenZeppelin's TimelockController (the council's notice period)
+export class TimelockUnexpectedOperationState extends ContractRevertError { static override readonly status = 409 }
+export class TimelockInsufficientDelay extends ContractRevertError {}
+export class TimelockUnauthorizedCaller extends ContractRevertError { static override readonly status = 403 }
+export class TimelockUnexecutedPredecessor extends ContractRevertError { static override readonly status = 409 }
 export class InvalidShortString extends ContractRevertError {}
 export class StringTooLong extends ContractRevertError {}
 
@@ -83,7 +94,10 @@ export const revertErrors: Record<string, new (args?: Record<string, unknown>, o
   AgencyRegistryTooManyCells,
   AgencyRegistryInvalidCell,
   AgencyRegistryCellsNotAscending,
+  AgencyRegistryCellTooCoarse,
+  AgencyRegistryAreaTooLarge,
   AgencyRegistryValidUntilInPast,
+  AgencyRegistryValidUntilTooFar,
   AgencyRegistryAuditAnchorNotBound,
   AgencyRegistryAuditAnchorAlreadyBound,
   AgencyRegistryAuditAnchorMismatch,
@@ -93,6 +107,8 @@ export const revertErrors: Record<string, new (args?: Record<string, unknown>, o
   AuditAnchorNotRegistry,
   AuditAnchorEmptyBatch,
   AuditAnchorZeroRegistry,
+  CouncilRolesLastAdmin,
+  WitnessRegistryZeroAddress,
   WitnessRegistryInvalidName,
   WitnessRegistryInvalidKey,
   WitnessRegistryKeyNameMismatch,
@@ -106,6 +122,10 @@ export const revertErrors: Record<string, new (args?: Record<string, unknown>, o
   AnchorRelayEmptyBatch,
   AccessControlUnauthorizedAccount,
   AccessControlBadConfirmation,
+  TimelockUnexpectedOperationState,
+  TimelockInsufficientDelay,
+  TimelockUnauthorizedCaller,
+  TimelockUnexecutedPredecessor,
   InvalidShortString,
   StringTooLong
 }
@@ -144,7 +164,7 @@ export class ChainRequestError extends PorchlightError {
   }
 }
 
-const interfaces: Interface[] = [auditAnchorInterface, agencyRegistryInterface, witnessRegistryInterface, anchorRelayInterface]
+const interfaces: Interface[] = [auditAnchorInterface, agencyRegistryInterface, witnessRegistryInterface, anchorRelayInterface, timelockInterface]
 
 // ethers puts revert data on the error itself for calls and gas estimates, and deeper (info.error, error)
 // for some providers; look in each place.

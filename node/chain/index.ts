@@ -1,9 +1,20 @@
 // Hardhat is behind a dynamic import (start-embedded-chain.ts): nothing here may load it statically.
 export { startEmbeddedChain } from './start-embedded-chain.js'
-export type { EmbeddedChain, EmbeddedChainOptions } from './embedded-chain.js'
-export { devAccounts, devMnemonic, embeddedChainId, type DevAccount } from './dev-accounts.js'
+export type { EmbeddedChain, EmbeddedChainOptions, EmbeddedCouncilConfig } from './embedded-chain.js'
+export { devAccounts, devMnemonic, devCouncilSize, embeddedChainId, type DevAccount } from './dev-accounts.js'
 export { ChainJournal, ChainJournalError, journaledProvider, readChainJournal, replayChainJournal, type JournalRecord } from './chain-journal.js'
-export { deployContracts, deployWitnessRegistry, type DeployedContracts } from './deploy.js'
+export {
+  deployContracts, deployWitnessRegistry, deployCouncilContracts, deployEmbeddedCouncil, deploySafeFactory, createSafe,
+  type DeployedContracts, type RegistryRoles, type CouncilDeployOptions, type EmbeddedCouncilOptions
+} from './deploy.js'
+export {
+  CouncilDriver, devCouncil, findCouncilTimelock, proposeCall, approveProposal, executeProposal, proposalState, checkProposal, describeCall, readPendingChanges,
+  requireCouncil, toSafeTxBuilderJson, hashSafeTx, immediateMethods,
+  CouncilError, CouncilNotDeployedError, CouncilProposalInvalidError, CouncilNotOwnerError, CouncilApprovalsMissingError,
+  CouncilNoticePendingError, CouncilProposalClosedError,
+  type CouncilAddresses, type CouncilProposal, type CouncilPath, type SafeTx, type PendingChange, type PendingSource, type ProposalState, type ExecuteResult,
+  type Registrar, type CouncilDriverOptions
+} from './council.js'
 export { connectProvider, type ProviderOptions } from './provider.js'
 export { readDeployment, writeDeployment, toDeployment, defaultDeploymentPath, InvalidDeploymentError, contractKeys, type Deployment, type ContractAddresses } from './deployment.js'
 export {
@@ -17,7 +28,8 @@ export { anchorDomain, anchorTypes, hashAnchor, signAnchor, verifyAnchor, toRoot
 export { agencyStatuses, isActiveRecord, cellsToUint64, uint64ToCell, maxCellResolution, type AgencyInfo, type AgencyStatus } from './agency-info.js'
 export {
   agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, anchorRelayArtifact, agencyRegistryInterface, auditAnchorInterface, witnessRegistryInterface,
-  anchorRelayInterface, type ContractArtifact
+  anchorRelayInterface, timelockArtifact, safeArtifact, safeProxyFactoryArtifact, timelockInterface, safeInterface,
+  type ContractArtifact
 } from './artifacts.js'
 export {
   relayDomain, encodeRelayLeaf, buildRelayBatch, checkRelayedAnchor, deployAnchorRelay,

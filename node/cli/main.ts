@@ -29,6 +29,8 @@ export function createProgram (): Command {
     // Set before the commands are added: commander copies these settings into each subcommand it makes.
     .exitOverride()
     .showHelpAfterError()
+    // A command's options stop at its subcommand: `chain --out F` and `chain deploy --out F` are different files.
+    .enablePositionalOptions()
     .configureOutput({
       // Through console, so that a caller in the same process (the tests) can capture what is printed.
       writeOut: (text) => { console.log(text.trimEnd()) },

@@ -9,7 +9,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { Wallet, formatEther, parseEther } from 'ethers'
-import { openChainClient, devAccounts, readDeployment, type ContractAddresses, type Deployment } from '../chain/index.js'
+import { openChainClient, devAccounts, devCouncil, readDeployment, type Registrar, type ContractAddresses, type Deployment } from '../chain/index.js'
 import { agencyAddress, configSchema, initNode, loadConfig, loadKeys, nodePaths, parseConfig, saveConfig, writeFileAtomic } from '../config/index.js'
 import { readNodeInfo } from '../node-info.js'
 import { ed25519 } from '@noble/curves/ed25519.js'
@@ -266,21 +266,28 @@ async function configureAuditor (nodes: PreparedNode[]): Promise<void> {
 /** Development ether the council gives each agency on the demo's chain. */
 const agencyGas = parseEther('100')
 
+/** The demo council's notice period: seconds, so that the demo shows it without making anyone wait long. */
+export const demoNoticeSeconds = 3
+
 /**
- * The council (development account 0, as on every embedded chain) registers each agency not yet registered,
- * and funds any agency short of gas.
+ * The council (development accounts 0, 1 and 2, through its Safe and timelock) registers each agency not
+ * yet registered — all in one notice period — and funds any agency short of gas.
  */
-async function registerAgencies (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
-  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+async function registerAgencies (plan: DemoPlan, deployment: Deployment, registrar: Registrar | undefined, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
+  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey, registrar })
   try {
+    const pending: Array<Promise<void>> = []
     for (const node of nodes) {
       if (node.plan.role !== 'agency') continue
       if ((await council.agencyInfo(node.address!)).status !== 'none') continue
       const jurisdiction = plan.town.agencies[node.plan.agency!]!
       const validUntil = Math.floor(Date.now() / 1000) + 365 * 86400
-      await council.registerAgency(node.address!, { name: jurisdiction.name, cells: jurisdiction.cells, validUntil })
-      log(`council registered '${jurisdiction.name}' (${node.address!}) for ${jurisdiction.cells.length} res-7 cells of ${plan.town.name}`)
+      if (deployment.council !== undefined) log(`council proposed '${jurisdiction.name}' (${node.address!}); notice period ${deployment.council.noticeSeconds} s`)
+      pending.push(council.registerAgency(node.address!, { name: jurisdiction.name, cells: jurisdiction.cells, validUntil }).then(() => {
+        log(`council registered '${jurisdiction.name}' (${node.address!}) for ${jurisdiction.cells.length} res-7 cells of ${plan.town.name}`)
+      }))
     }
+    await Promise.all(pending)
     // An agency pays for its own anchors (each well under 0.001 ether here), and its key is a fresh one with no ether: without this its log is
     // never anchored and no receipt becomes "publicly anchored". A real transaction, so the journal keeps it.
     const wallet = new Wallet(devAccounts(1)[0]!.privateKey, council.provider)
@@ -304,14 +311,14 @@ async function witnessRecord (node: PreparedNode): Promise<RegisteredWitness> {
  * The council registers each witness not yet registered and sets the quorum: without both, no agency's
  * request can be announced (a checkpoint counts only once a quorum of registered witnesses cosigned it).
  */
-async function registerWitnesses (plan: DemoPlan, deployment: Deployment, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
-  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+async function registerWitnesses (plan: DemoPlan, deployment: Deployment, registrar: Registrar | undefined, nodes: PreparedNode[], log: (line: string) => void): Promise<void> {
+  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey, registrar })
   try {
     const registered = new Set((await council.witnessSet()).witnesses.map((w) => w.name))
-    for (const node of nodes.filter((n) => n.plan.role === 'witness' && !registered.has(n.plan.name))) {
+    await Promise.all(nodes.filter((n) => n.plan.role === 'witness' && !registered.has(n.plan.name)).map(async (node) => {
       await council.addWitness(await witnessRecord(node))
       log(`council registered witness '${node.plan.name}'`)
-    }
+    }))
     if ((await council.witnessSet()).quorum !== plan.witnessQuorum) {
       await council.setWitnessQuorum(plan.witnessQuorum)
       log(`council set the witness quorum: ${plan.witnessQuorum} of ${nodes.filter((n) => n.plan.role === 'witness').length}`)
@@ -485,7 +492,7 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
   }
 
   const setup = async (): Promise<RunningDemo> => {
-    await children.start('chain', ['chain', '--port', '0', '--out', paths.deployment, '--journal', paths.journal])
+    await children.start('chain', ['chain', '--port', '0', '--out', paths.deployment, '--journal', paths.journal, '--notice', String(demoNoticeSeconds)])
     const deployment = await readDeployment(paths.deployment)
     log(`chain ready: ${deployment.rpc} (chain id ${deployment.chainId})`)
     // The sample clips take a few seconds of ffmpeg: made while the nodes start.
@@ -494,8 +501,9 @@ export async function startDemo (opts: DemoOptions = {}): Promise<RunningDemo> {
     clipsMade.catch(() => {})
     const prepared = await prepareNodes(plan, paths.nodes, paths.deployment, opts.anchorIntervalSeconds ?? 30)
     await configureAuditor(prepared)
-    await registerAgencies(plan, deployment, prepared, log)
-    await registerWitnesses(plan, deployment, prepared, log)
+    // Agencies and witnesses wait the same notice period side by side, through one council (one Safe nonce order).
+    const registrar = devCouncil(deployment)
+    await Promise.all([registerAgencies(plan, deployment, registrar, prepared, log), registerWitnesses(plan, deployment, registrar, prepared, log)])
     // The first agency first: every other node bootstraps from it, and a bootstrap dial to a node not yet
     // listening is retried only after a backoff. The rest together.
     const first = await startNode(children, prepared[0]!)

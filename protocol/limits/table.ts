@@ -67,6 +67,22 @@ export const LIMITS = {
     /** A gossip message: a whole signed request beside its checkpoint and inclusion proof. */
     announcement: 24 * KiB
   },
+  /** An agency's jurisdiction as AgencyRegistry enforces it on chain (each number is a contract constant). */
+  jurisdiction: {
+    /** H3 resolutions of its cells: res 5 is ~253 km², res 7 ~5.16 km²; a res-0 cell would be continent-sized. */
+    minCellResolution: 5,
+    maxCellResolution: 7,
+    /** Cells at most (AgencyRegistry.MAX_CELLS): a bound on the storage and on every node's point-in-cell work. */
+    maxCells: 1024,
+    /**
+     * Total area at most, counted in res-7 cells (a res-6 cell is 7, a res-5 cell 49; AgencyRegistry
+     * .MAX_AREA_RES7_CELLS): 2,000 × 5.16 km² ≈ 10,300 km², about Los Angeles County. An integer count keeps
+     * the contract's check exact; the km² figure is H3's average cell area.
+     */
+    maxAreaRes7Cells: 2_000,
+    /** `validUntil` at most this far ahead (AgencyRegistry.MAX_VALIDITY_SECONDS): a registration is renewed, and reviewed, every two years. */
+    maxValiditySeconds: 730 * DAY
+  },
   witness: {
     /** Registered witnesses at most (WitnessRegistry.MAX_WITNESSES): a bound on a checkpoint's verification work. */
     maxWitnesses: 16,

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cellToBoundary, gridDisk, latLngToCell } from 'h3-js'
-import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
+import { ChainClient, startEmbeddedChain, type EmbeddedChain, devCouncil } from '../../node/chain/index.js'
 import { initNode, type ChainEndpoint } from '../../node/config/index.js'
 import { agencyRole, createNode, defineService, type AgencyServices, type PorchlightNode } from '../../node/index.js'
 import type { ServiceSpecs } from '../../node/service.js'
@@ -45,7 +45,7 @@ export interface AgencyFixture {
 export async function startAgencyFixture (opts: { deliveryCounts?: () => Promise<Map<string, number>>, witnesses?: AgencyWitnessingInit } = {}): Promise<AgencyFixture> {
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
-  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(deployment) })
   const dir = await mkdtemp(join(tmpdir(), 'porchlight-agency-'))
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
   const { keys, address } = await initNode(dir, { role: 'agency', chain: endpoint })

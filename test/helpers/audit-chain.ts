@@ -1,7 +1,7 @@
 // The chain side of auditor tests: an embedded chain, the council, a read-only client for auditors, and
 // registered agencies whose stand-in logs (LogFixture) are served over HTTP and anchored on demand.
 import { Contract, Wallet, hexlify, type JsonRpcProvider } from 'ethers'
-import { ChainClient, auditAnchorArtifact, connectProvider, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
+import { ChainClient, auditAnchorArtifact, connectProvider, startEmbeddedChain, type EmbeddedChain, devCouncil } from '../../node/chain/index.js'
 import type { Domain } from '../../protocol/signing/index.js'
 import { JURISDICTION, LogFixture, buildEntries, encodeEntries } from './audit-log.js'
 
@@ -33,7 +33,7 @@ export interface AuditChainFixture {
 export async function startAuditChain (accounts = 20): Promise<AuditChainFixture> {
   const chain = await startEmbeddedChain({ accounts })
   const provider = connectProvider(chain.rpcUrl, chain.chainId)
-  const council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(chain.deployment!) })
   const reader = await ChainClient.connect({ deployment: chain.deployment!, pollingIntervalMs: 0 })
   const domain: Domain = { chainId: chain.chainId, verifyingContract: chain.deployment!.contracts.AgencyRegistry }
   const fixtures: LogFixture[] = []

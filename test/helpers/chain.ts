@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { Contract, Wallet, type JsonRpcProvider } from 'ethers'
 import {
   agencyRegistryArtifact, auditAnchorArtifact, witnessRegistryArtifact, connectProvider, startEmbeddedChain, toChainError,
-  type Deployment, type EmbeddedChain
+  type Deployment, type EmbeddedChain, type EmbeddedCouncilConfig
 } from '../../node/chain/index.js'
 
 export interface ChainFixture {
@@ -24,8 +24,12 @@ export interface ChainFixture {
   stop (): Promise<void>
 }
 
-export async function startChainFixture (): Promise<ChainFixture> {
-  const chain = await startEmbeddedChain({ accounts: 10 })
+/**
+ * `council: false` by default: the registries' own rules are tested with account 0 holding every role (the
+ * embedded chain's documented test-only shortcut); the council's path has its own tests (council.test.ts).
+ */
+export async function startChainFixture (opts: { council?: EmbeddedCouncilConfig | false } = {}): Promise<ChainFixture> {
+  const chain = await startEmbeddedChain({ accounts: 10, council: opts.council ?? false })
   const deployment = chain.deployment!
   const provider = connectProvider(chain.rpcUrl, chain.chainId)
   const wallets = chain.accounts.map((a) => new Wallet(a.privateKey, provider))

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream'
 import { latLngToCell } from 'h3-js'
 import { parseEther } from 'ethers'
 import { topicName } from '../../protocol/index.js'
-import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../node/chain/index.js'
+import { ChainClient, startEmbeddedChain, type EmbeddedChain, devCouncil } from '../../node/chain/index.js'
 import { initNode, loadConfig, saveConfig, type ChainEndpoint, type NodeConfig } from '../../node/config/index.js'
 import { createNode, roleSetup, type AgencyServices, type PorchlightNode, type RelayServices, type ResidentServices } from '../../node/index.js'
 import type { RoleInit } from '../../node/roles.js'
@@ -72,7 +72,7 @@ export async function startFootageWorld (opts: { anchorIntervalSeconds?: number,
   const chain = await startEmbeddedChain({ accounts: 2 })
   const deployment = chain.deployment!
   const endpoint: ChainEndpoint = { rpc: deployment.rpc, chainId: deployment.chainId, contracts: deployment.contracts }
-  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(deployment) })
   const dirs: string[] = []
   const tempDir = async (prefix: string): Promise<string> => { const d = await mkdtemp(join(tmpdir(), prefix)); dirs.push(d); return d }
 

@@ -8,7 +8,7 @@ import { createPorchlightLibp2p, type PorchlightLibp2p } from '../../node/p2p/in
 import { announcementMessageId } from '../../node/network/index.js'
 import type { InboxItem } from '../../node/resident/index.js'
 import { areaFromCircle, topicCells, topicName } from '../../protocol/index.js'
-import { ChainClient } from '../../node/chain/index.js'
+import { ChainClient, devCouncil } from '../../node/chain/index.js'
 import { startChainFixture, type ChainFixture } from './chain.js'
 import { TEST_WITNESS_SET, TestAgency } from './announcements.js'
 
@@ -119,7 +119,7 @@ export async function startRegisteredAgency (): Promise<{ fixture: ChainFixture,
   const d = fixture.deployment
   const endpoint = { rpc: d.rpc, chainId: d.chainId, contracts: d.contracts }
   const agency = new TestAgency(fixture.chain.accounts[1]!.privateKey, { chainId: d.chainId, verifyingContract: d.contracts.AgencyRegistry })
-  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(d) })
   await council.registerAgency(agency.address, { name: 'Seattle PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
   for (const w of TEST_WITNESS_SET.witnesses) await council.addWitness(w)
   await council.setWitnessQuorum(TEST_WITNESS_SET.quorum)

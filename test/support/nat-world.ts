@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildProcess } from 'node:child_process'
 import { latLngToCell } from 'h3-js'
-import { devAccounts, openChainClient, readDeployment, type Deployment } from '../../node/chain/index.js'
+import { devAccounts, devCouncil, openChainClient, readDeployment, type Deployment } from '../../node/chain/index.js'
 import { initNode, loadConfig, parseConfig, saveConfig, type ChainEndpoint, type Camera, type InitOptions } from '../../node/config/index.js'
 import { NodeApiClient } from '../../node/api/client.js'
 import type { RequestDraftBody } from '../../protocol/index.js'
@@ -316,7 +316,7 @@ function fixedNode (name: string, ns: Namespace, dir: string, child: ChildProces
 
 /** The council (development account 0) registers the agency over test/helpers' jurisdiction, and the witness with a quorum of one. */
 async function registerOnChain (deployment: Deployment, agency: NatNode, witness: NatNode, witnessUrl: string): Promise<void> {
-  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey })
+  const council = await openChainClient(deployment, { pollingIntervalMs: 0, privateKey: devAccounts(1)[0]!.privateKey, registrar: devCouncil(deployment) })
   try {
     await council.registerAgency(agency.address!, { name: 'SF Police', cells: jurisdiction, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
     await council.addWitness({ name: witness.name, vkey: witness.vkey!, url: witnessUrl, multiaddr: witness.addr })

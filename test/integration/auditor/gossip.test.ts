@@ -13,7 +13,7 @@ import { parseConfig } from '../../../node/config/index.js'
 import { announcementMessageId } from '../../../node/network/index.js'
 import { encodeAnnouncement, encodeLogEntry, signTyped, toHex, topicName, messageId } from '../../../protocol/index.js'
 import { TEST_WITNESSES, TEST_WITNESS_SET, TestAgency, cosign } from '../../helpers/announcements.js'
-import { ChainClient } from '../../../node/chain/index.js'
+import { ChainClient, devCouncil } from '../../../node/chain/index.js'
 import { startChainFixture } from '../../helpers/chain.js'
 import { AREA_TOPIC_CELLS, JURISDICTION, liveFields, placements, startResident, waitForSubscribers } from '../../helpers/resident-network.js'
 
@@ -50,7 +50,7 @@ test('an auditor alone finds a gossiped private fork of an agency log (SPLIT_VIE
   t.after(async () => { await agencyNode.stop() })
   await agencyNode.start()
   const address = agencyNode.info().address!
-  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(d) })
   await council.registerAgency(address, { name: 'North PD', cells: JURISDICTION, validUntil: Math.floor(Date.now() / 1000) + 365 * 86400 })
   // The witnesses the honest announcement is cosigned by: relays hold (and answer catch-up with) only witnessed ones.
   for (const w of TEST_WITNESS_SET.witnesses) await council.addWitness(w)

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseEther } from 'ethers'
 import { Auditor } from '../../../node/auditor/index.js'
-import { ChainClient, startEmbeddedChain } from '../../../node/chain/index.js'
+import { ChainClient, startEmbeddedChain, devCouncil } from '../../../node/chain/index.js'
 import { parseConfig } from '../../../node/config/index.js'
 import { createNode, roleSetup, type PorchlightNode } from '../../../node/index.js'
 import type { AgencyLogService, AnchorRecord } from '../../../node/log/index.js'
@@ -14,7 +14,7 @@ import { JURISDICTION, buildEntries } from '../../helpers/audit-log.js'
 test('a real agency node with thousands of entries, anchored on the embedded chain, audits clean', async (t) => {
   const chain = await startEmbeddedChain()
   t.after(async () => { await chain.stop() })
-  const council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(chain.deployment!) })
   const reader = await ChainClient.connect({ deployment: chain.deployment!, pollingIntervalMs: 0 })
   t.after(async () => { await reader.close(); await council.close() })
 

@@ -34,7 +34,8 @@ describe('ChainClient', () => {
   }
 
   before(async () => {
-    chain = await startEmbeddedChain()
+    // The test-only single-key chain: this file tests the client, the council's path has council.test.ts.
+    chain = await startEmbeddedChain({ council: false })
     deployment = chain.deployment!
     dir = await mkdtemp(join(tmpdir(), 'porchlight-chain-'))
     council = await client({ privateKey: chain.accounts[0]!.privateKey })

@@ -4,7 +4,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { hexlify, randomBytes } from 'ethers'
-import { ChainClient, readChainJournal, startEmbeddedChain, type EmbeddedChain, type JournalRecord } from '../../../node/chain/index.js'
+import { ChainClient, devCouncil, readChainJournal, startEmbeddedChain, type EmbeddedChain, type JournalRecord } from '../../../node/chain/index.js'
 
 const cells = ['87283082effffff', '872830828ffffff']
 
@@ -16,7 +16,9 @@ async function withClient<T> (chain: EmbeddedChain, key: string | undefined, fn:
   const client = await ChainClient.connect({
     deployment: chain.deployment!,
     pollingIntervalMs: 0,
-    ...(key === undefined ? {} : { privateKey: key, anchorQueue: join(dir, `queue-${key.slice(2, 10)}`) })
+    ...(key === undefined ? {} : { privateKey: key, anchorQueue: join(dir, `queue-${key.slice(2, 10)}`) }),
+    // The council's changes go through its Safe and timelock: those transactions are journaled too.
+    registrar: key === chain.accounts[0]!.privateKey ? devCouncil(chain.deployment!) : undefined
   })
   try { return await fn(client) } finally { await client.close() }
 }
@@ -61,8 +63,14 @@ test('a journaled chain comes back after a restart with its contracts, records, 
     })
     // The chain keeps journaling after a replay.
     await withClient(second, agencyKey, async (a) => { await a.anchor(7, hexlify(randomBytes(32))) })
-    const records = await readChainJournal(journal)
-    assert.deepEqual(records.map((r) => r.kind), ['genesis', 'tx', 'tx', 'tx', 'tx', 'tx', 'deployment', 'tx', 'tx', 'tx'])
+    const kinds = (await readChainJournal(journal)).map((r) => r.kind)
+    const deployed = kinds.indexOf('deployment')
+    // The deployment (Safe, the council's Safes, the timelock, the contracts), then the registration (the
+    // Safe's scheduling and the timelock's execution) and the two anchors.
+    assert.deepEqual(kinds.slice(0, deployed), ['genesis', ...Array<string>(deployed - 1).fill('tx')])
+    assert.deepEqual(kinds.slice(deployed), ['deployment', 'tx', 'tx', 'tx', 'tx'])
+    assert.notEqual(second.deployment!.council, undefined)
+    assert.deepEqual(second.deployment!.council, first.deployment!.council)
   } finally {
     await second.stop()
   }
@@ -83,7 +91,8 @@ test('a chain without a journal file starts fresh and creates it', async () => {
 
 test('a journal from before WitnessRegistry gets one on resume, journaled, and keeps it on the next', async () => {
   const journal = join(dir, 'old.journal')
-  const fresh = await startEmbeddedChain({ journal })
+  // An older version's chain had no council: account 0 held the roles.
+  const fresh = await startEmbeddedChain({ journal, council: false })
   await fresh.stop()
   // What an older version wrote: the three deployment transactions, and a deployment without WitnessRegistry
   // (nor the AnchorRelay deployed after it).

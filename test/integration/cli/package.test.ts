@@ -174,7 +174,7 @@ test('the npm tarball installs globally and runs nodes and the chain from a fold
   const chain = start(porchlight, ['chain', '--port', '0', '--out', deployment], { cwd: home, env })
   await readyLine(chain, AbortSignal.timeout(120_000), (line) => line.startsWith('chain ready: '))
   const deployed = JSON.parse(await readFile(deployment, 'utf8')) as { contracts: Record<string, string> }
-  assert.deepEqual(Object.keys(deployed.contracts).sort(), ['AgencyRegistry', 'AuditAnchor', 'WitnessRegistry'])
+  assert.deepEqual(Object.keys(deployed.contracts).sort(), ['AgencyRegistry', 'AnchorRelay', 'AuditAnchor', 'WitnessRegistry'])
   const chainExit = once(chain, 'exit')
   chain.kill('SIGTERM')
   assert.deepEqual(await chainExit, [0, null])

@@ -7,7 +7,7 @@ import { hexlify, parseEther } from 'ethers'
 import { TileHashReader, equalHashes, openCheckpoint, rootAt } from '../../../protocol/tlog/index.js'
 import { createNode, roleSetup, type PorchlightNode } from '../../../node/index.js'
 import { parseConfig } from '../../../node/config/index.js'
-import { ChainClient, startEmbeddedChain, type EmbeddedChain } from '../../../node/chain/index.js'
+import { ChainClient, startEmbeddedChain, type EmbeddedChain, devCouncil } from '../../../node/chain/index.js'
 import { createPorchlightLibp2p } from '../../../node/p2p/index.js'
 import { fetchAuditResource, type AgencyLogService, type AnchorHistory } from '../../../node/log/index.js'
 import { entryFor } from '../../helpers/log-store.js'
@@ -17,7 +17,7 @@ describe('an agency node', () => {
   let council: ChainClient
   before(async () => {
     chain = await startEmbeddedChain()
-    council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+    council = await ChainClient.connect({ deployment: chain.deployment!, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(chain.deployment!) })
   })
   after(async () => { await council.close(); await chain.stop() })
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { hexlify } from 'ethers'
-import { ChainClient, startEmbeddedChain, type Deployment, type EmbeddedChain } from '../../../node/chain/index.js'
+import { ChainClient, startEmbeddedChain, type Deployment, type EmbeddedChain, devCouncil } from '../../../node/chain/index.js'
 import type { AnchorQueueStore } from '../../../node/chain/index.js'
 import { AgencyLog, Anchorer, type LogDatabase } from '../../../node/log/index.js'
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js'
@@ -22,7 +22,7 @@ describe('anchoring on the embedded chain', () => {
   before(async () => {
     chain = await startEmbeddedChain()
     deployment = chain.deployment!
-    council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+    council = await ChainClient.connect({ deployment, privateKey: chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(deployment) })
     proxy = await startTcpProxy(chain.port)
   })
   after(async () => {

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
-import { ChainClient } from '../../../node/chain/index.js'
+import { ChainClient, devCouncil } from '../../../node/chain/index.js'
 import type { ChainEndpoint } from '../../../node/config/index.js'
 import { areaFromCircle, encodeAnnouncement, topicName, type RequestAnnouncement } from '../../../protocol/index.js'
 import { joinTopic, peerScore, porchlightScoreThresholds, waitForMeshPeer } from '../../../node/p2p/index.js'
@@ -124,7 +124,7 @@ test('a rogue peer: nothing it publishes reaches an inbox or a second hop, and i
   const stranger = new TestAgency(fixture.chain.accounts[3]!.privateKey, domain)
   const suspended = new TestAgency(fixture.chain.accounts[4]!.privateKey, domain)
   const elsewhere = new TestAgency(fixture.chain.accounts[5]!.privateKey, domain)
-  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0 })
+  const council = await ChainClient.connect({ deployment: d, privateKey: fixture.chain.accounts[0]!.privateKey, pollingIntervalMs: 0, registrar: devCouncil(d) })
   await council.registerAgency(suspended.address, { name: 'Suspended PD', cells: JURISDICTION, validUntil: now + 86400 })
   await council.suspendAgency(suspended.address, 'test')
   await council.registerAgency(elsewhere.address, { name: 'San Francisco PD', cells: ['85283083fffffff'], validUntil: now + 86400 })

@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { ContractFactory, ZeroAddress, Wallet, type Contract } from 'ethers'
 import { gridDisk, latLngToCell } from 'h3-js'
+import { LIMITS } from '../../../protocol/limits/index.js'
 import { agencyRegistryArtifact, agencyRegistryInterface, auditAnchorArtifact } from '../../../node/chain/index.js'
 import { cellValues, eventsOf, rejectsWith, send, startChainFixture, type ChainFixture } from '../../helpers/chain.js'
 
@@ -71,6 +72,50 @@ describe('AgencyRegistry', () => {
     await rejectsWith(send(registry, 'register', agency, 'X', cellValues, (await f.now()) - 1), 'AgencyRegistryValidUntilInPast')
     // None of these left a record behind.
     assert.equal((await registry.getFunction('agencyInfo')(agency)).status, 0n)
+  })
+
+  test('issue 21\'s bounds: res 5 to 7, the area cap, validUntil at most two years ahead — each its own error', async () => {
+    const agency = fresh()
+    const res0 = BigInt(`0x${latLngToCell(37.77, -122.42, 0)}`)
+    const coarse = await rejectsWith(send(registry, 'register', agency, 'X', [res0], validUntil), 'AgencyRegistryCellTooCoarse')
+    assert.equal(coarse.details.resolution, '0')
+    const res4 = BigInt(`0x${latLngToCell(37.77, -122.42, 4)}`)
+    await rejectsWith(send(registry, 'register', agency, 'X', [res4], validUntil), 'AgencyRegistryCellTooCoarse')
+    // 41 res-5 cells are 41 × 49 = 2,009 res-7 cells of area: over the cap of 2,000 with only 41 cells.
+    const wide = gridDisk(latLngToCell(37.77, -122.42, 5), 4).map((c) => BigInt(`0x${c}`)).sort((a, b) => (a < b ? -1 : 1)).slice(0, 41)
+    const area = await rejectsWith(send(registry, 'register', agency, 'X', wide, validUntil), 'AgencyRegistryAreaTooLarge')
+    assert.deepEqual([area.details.area, area.details.max], ['2009', String(LIMITS.jurisdiction.maxAreaRes7Cells)])
+    // 40 of them (1,960) are within it.
+    await send(registry, 'register', agency, 'Wide County', wide.slice(0, 40), validUntil)
+    const now = await f.now()
+    const far = await rejectsWith(send(registry, 'register', fresh(), 'X', cellValues, now + LIMITS.jurisdiction.maxValiditySeconds + 60), 'AgencyRegistryValidUntilTooFar')
+    assert.ok(BigInt(far.details.max as string) >= BigInt(now + LIMITS.jurisdiction.maxValiditySeconds))
+    await rejectsWith(send(registry, 'register', fresh(), 'X', cellValues, 2n ** 64n - 1n), 'AgencyRegistryValidUntilTooFar')
+    await rejectsWith(send(registry, 'update', agency, 'Wide County', wide.slice(0, 40), 2n ** 64n - 1n), 'AgencyRegistryValidUntilTooFar')
+  })
+
+  test('the contract\'s bounds are the ones protocol/limits states', async () => {
+    const read = async (name: string): Promise<number> => Number(await registry.getFunction(name)())
+    assert.equal(await read('MIN_CELL_RESOLUTION'), LIMITS.jurisdiction.minCellResolution)
+    assert.equal(await read('MAX_CELL_RESOLUTION'), LIMITS.jurisdiction.maxCellResolution)
+    assert.equal(await read('MAX_CELLS'), LIMITS.jurisdiction.maxCells)
+    assert.equal(await read('MAX_AREA_RES7_CELLS'), LIMITS.jurisdiction.maxAreaRes7Cells)
+    assert.equal(await read('MAX_VALIDITY_SECONDS'), LIMITS.jurisdiction.maxValiditySeconds)
+  })
+
+  test('the last admin can neither renounce nor be revoked; a second admin can leave', async () => {
+    const adminRole = await registry.getFunction('DEFAULT_ADMIN_ROLE')() as string
+    const last = await rejectsWith(send(registry, 'renounceRole', adminRole, f.council.address), 'CouncilRolesLastAdmin')
+    assert.equal(last.details.account, f.council.address)
+    await rejectsWith(send(registry, 'revokeRole', adminRole, f.council.address), 'CouncilRolesLastAdmin')
+    const second = f.accounts[7]!
+    await send(registry, 'grantRole', adminRole, second.address)
+    await send(f.registryAs(second), 'renounceRole', adminRole, second.address)
+    assert.equal(await registry.getFunction('hasRole')(adminRole, second.address), false)
+    assert.equal(await registry.getFunction('hasRole')(adminRole, f.council.address), true)
+    // The witness registry shares the rule.
+    const witnesses = f.witnessesAs(f.council)
+    await rejectsWith(send(witnesses, 'renounceRole', adminRole, f.council.address), 'CouncilRolesLastAdmin')
   })
 
   test('only the registrar may change records', async () => {
@@ -165,7 +210,7 @@ describe('AgencyRegistry', () => {
     let unbound: Contract
     before(async () => {
       const factory = new ContractFactory(agencyRegistryArtifact.abi, agencyRegistryArtifact.bytecode, f.council)
-      unbound = await factory.deploy(f.council.address) as Contract
+      unbound = await factory.deploy(f.council.address, f.council.address) as Contract
       await unbound.waitForDeployment()
     })
 

@@ -12,10 +12,11 @@ import { Report } from './Report.js'
 import { agencyStatus } from './status.js'
 import { Witnesses } from './Witnesses.js'
 import './auditor.css'
+import { Pending } from './Pending.js'
 
 const tabs = [
   { id: 'agencies', label: 'Agencies' }, { id: 'report', label: 'Report' }, { id: 'findings', label: 'Findings' },
-  { id: 'witnesses', label: 'Witnesses' }, { id: 'check', label: 'Check evidence' }
+  { id: 'witnesses', label: 'Witnesses' }, { id: 'council', label: 'Council' }, { id: 'check', label: 'Check evidence' }
 ]
 
 /** How often "Audit now" asks how far the pass is. */
@@ -65,6 +66,7 @@ export function AuditorApp ({ api }: { api: ApiClient }) {
         {r !== undefined && tab === 'report' && <Report report={r} />}
         {r !== undefined && tab === 'findings' && <Findings report={r} />}
         {r !== undefined && tab === 'witnesses' && <Witnesses report={r.witnesses} />}
+        {tab === 'council' && <Pending api={api} />}
         {tab === 'check' && <Check knownAgencies={(r?.agencies ?? []).map((a) => a.agency)} {...(r === undefined ? {} : { chainId: r.chainId, registry: r.registry })} />}
       </Panel>
     </div>
