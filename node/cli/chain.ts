@@ -60,9 +60,10 @@ export function addChainCommand (program: Command): void {
       })
       const deployment = running.deployment
       try {
+        // The file first: whoever waits for the ready line reads it next.
+        if (deployment !== undefined) await writeDeployment(out, deployment)
         console.log(`chain ready: rpc ${running.rpcUrl}, chain id ${running.chainId}`)
         if (deployment !== undefined) {
-          await writeDeployment(out, deployment)
           console.log(`  AgencyRegistry  ${deployment.contracts.AgencyRegistry}`)
           console.log(`  AuditAnchor     ${deployment.contracts.AuditAnchor}`)
           console.log(`  WitnessRegistry ${deployment.contracts.WitnessRegistry}`)
