@@ -30,7 +30,7 @@ import { agencyRequests, type AgencyRequests, type AgencyRequestsInit } from './
 import { requestRoutes } from './agency/routes.js'
 import { agencyFootage, type AgencyFootage, type AgencyFootageInit } from './deliveries/footage-desk.js'
 import { agencyFootageRoutes } from './deliveries/routes.js'
-import { shareProposalRoutes } from './deliveries/share-proposals.js'
+import { shareProposalRoutes } from './deliveries/share-proposal-routes.js'
 import { agencyUsers, type AgencyUsers } from './agency/users-service.js'
 import { userRoutes } from './agency/users-routes.js'
 import { auditorService, type AuditorService, type AuditorServiceInit } from './auditor/auditor-service.js'

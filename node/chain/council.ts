@@ -12,24 +12,14 @@ import { Contract, Interface, TypedDataEncoder, Wallet, ZeroAddress, ZeroHash, g
 import { PorchlightError } from '../../protocol/errors.js'
 import { agencyRegistryInterface, safeArtifact, timelockArtifact, timelockInterface, witnessRegistryInterface } from './artifacts.js'
 import { uint64ToCell } from './agency-info.js'
-import type { Deployment } from './deployment.js'
+import type { CouncilAddresses, Deployment } from './deployment.js'
 import { devAccounts, devCouncilSize } from './dev-accounts.js'
 import { toChainError } from './errors.js'
 import type { PendingChange } from '../../protocol/api/council.js'
 
 export type { PendingChange }
 
-/** Where the council lives on a chain (the deployment file's `council`). */
-export interface CouncilAddresses {
-  /** The council's Safe: the timelock's proposer (and canceller). */
-  safe: string
-  /** The guardian Safe: suspends and revokes at once, and may cancel a scheduled change. */
-  guardian: string
-  /** The TimelockController that holds the registries' admin and registrar roles. */
-  timelock: string
-  /** The timelock's minimum delay: the public notice period, in seconds. */
-  noticeSeconds: number
-}
+export type { CouncilAddresses } from './deployment.js'
 
 /** The registry methods that act at once through the guardian; every other change waits the notice period. */
 export const immediateMethods: ReadonlySet<string> = new Set(['suspend', 'revoke'])

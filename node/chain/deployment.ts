@@ -4,7 +4,18 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { isAddress, getAddress } from 'ethers'
 import { PorchlightError } from '../../protocol/errors.js'
-import type { CouncilAddresses } from './council.js'
+
+/** Where the council lives on a chain (the deployment file's `council`). */
+export interface CouncilAddresses {
+  /** The council's Safe: the timelock's proposer (and canceller). */
+  safe: string
+  /** The guardian Safe: suspends and revokes at once, and may cancel a scheduled change. */
+  guardian: string
+  /** The TimelockController that holds the registries' admin and registrar roles. */
+  timelock: string
+  /** The timelock's minimum delay: the public notice period, in seconds. */
+  noticeSeconds: number
+}
 
 export interface ContractAddresses {
   AgencyRegistry: string
