@@ -128,7 +128,9 @@ test('"Audit now" shows the pass under way and its result; every entry of the ag
   await page.getByLabel('User').fill('')
   await page.getByLabel('Request or case code').fill(s.caseCode)
   await page.getByRole('button', { name: 'Filter' }).click()
-  await page.waitForFunction(() => (globalThis as any).document.querySelector('li.entry[data-kind="delete"]') !== null)
+  // The request's own entry: the user filter's list before it holds access, share and delete entries (all by
+  // the operator) but never a request, so this waits for the new list, not the old one.
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('li.entry[data-kind="request"]') !== null)
   const kinds = await page.locator('li.entry').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))
   for (const k of ['request', 'delivery', 'access', 'share', 'delete']) assert.ok(kinds.includes(k), `${k} among ${kinds.join(', ')}`)
   assert.deepEqual(await unnamedControls(page), [])
